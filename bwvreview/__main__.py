@@ -1,0 +1,5 @@
+"""``python -m bwvreview`` runs the command line."""
+
+from bwvreview.cli import main
+
+raise SystemExit(main())

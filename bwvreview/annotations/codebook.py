@@ -1,0 +1,205 @@
+"""The trauma-informed codebook as data: load, validate, and record its version.
+
+A broken file is refused with a message naming the file and the line, so an admin who
+edited it can put it right. Each distinct file (version and content hash) is stored once in
+the database; annotations point at that version's categories and keep their meaning when
+the codebook later changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bwvreview.annotations.errors import CodebookError
+from bwvreview.annotations.models import CodebookCategory, CodebookVersion
+
+POLARITIES = ("concern", "good_practice", "observation")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_HOTKEY = re.compile(r"^((Ctrl|Shift|Alt)\+)*([A-Z0-9]|F([1-9]|1[0-2]))$")
+_LINE = "__line__"
+
+
+@dataclass(frozen=True)
+class Principle:
+    key: str
+    label: str
+    asks: str
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    principles: tuple[str, ...]
+    polarity: str
+    definition: str
+    hotkey: str | None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    version: str
+    sha256: str
+    principles: tuple[Principle, ...]
+    categories: tuple[Category, ...]
+
+    def category(self, key: str) -> Category:
+        for category in self.categories:
+            if category.key == key:
+                return category
+        raise CodebookError(f"no codebook category with key {key!r}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the (1-based) line each mapping starts on."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+def _fail(path: Path, line: int | None, message: str) -> CodebookError:
+    where = f"{path}, line {line}" if line else str(path)
+    return CodebookError(f"codebook {where}: {message}")
+
+
+def _text(entry: dict[str, Any], field: str, path: Path, *, required: bool = True) -> str:
+    value = entry.get(field, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str | int | float) or (required and not str(value).strip()):
+        raise _fail(path, entry.get(_LINE), f"'{field}' must be non-empty text")
+    return str(value).strip()
+
+
+def _parse_principles(raw: Any, path: Path) -> tuple[Principle, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail(path, None, "'principles' must be a non-empty list")
+    principles = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise _fail(path, None, "each principle must be a mapping with key, label, asks")
+        principles.append(
+            Principle(
+                key=_text(entry, "key", path),
+                label=_text(entry, "label", path),
+                asks=_text(entry, "asks", path, required=False),
+            )
+        )
+    return tuple(principles)
+
+
+def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Category:
+    if not isinstance(entry, dict):
+        raise _fail(path, None, "each category must be a mapping")
+    line = entry.get(_LINE)
+    key = _text(entry, "key", path)
+    if not _KEY.match(key):
+        raise _fail(path, line, f"category key {key!r} must be lower_snake_case")
+    polarity = _text(entry, "polarity", path)
+    if polarity not in POLARITIES:
+        raise _fail(path, line, f"{key}: polarity {polarity!r} is not one of {POLARITIES}")
+    principles = entry.get("principles") or []
+    if not isinstance(principles, list):
+        raise _fail(path, line, f"{key}: 'principles' must be a list")
+    unknown = [p for p in principles if p not in principle_keys]
+    if unknown:
+        raise _fail(path, line, f"{key}: unknown principle(s) {', '.join(map(str, unknown))}")
+    hotkey = entry.get("hotkey")
+    if hotkey is not None:
+        hotkey = str(hotkey)
+        if not _HOTKEY.match(hotkey):
+            raise _fail(path, line, f"{key}: hotkey {hotkey!r} is not a key like 'T' or 'Shift+E'")
+    return Category(
+        key=key,
+        label=_text(entry, "label", path),
+        principles=tuple(principles),
+        polarity=polarity,
+        definition=_text(entry, "definition", path, required=False),
+        hotkey=hotkey,
+    )
+
+
+def parse_codebook(text: str, path: Path) -> Codebook:
+    """Parse and validate codebook YAML; ``path`` is used only in error messages."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise _fail(path, line, f"not valid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise _fail(path, None, f"not valid YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise _fail(path, 1, "expected a mapping with version, principles and categories")
+    version = _text(raw, "version", path)
+    principles = _parse_principles(raw.get("principles"), path)
+    principle_keys = {p.key for p in principles}
+    entries = raw.get("categories")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(path, raw.get(_LINE), "'categories' must be a non-empty list")
+    categories = [_parse_category(entry, principle_keys, path) for entry in entries]
+    seen_keys: dict[str, int] = {}
+    seen_hotkeys: dict[str, str] = {}
+    for entry, category in zip(entries, categories, strict=True):
+        line = entry.get(_LINE)
+        if category.key in seen_keys:
+            raise _fail(path, line, f"category key {category.key!r} is used twice")
+        seen_keys[category.key] = line
+        if category.hotkey and category.hotkey in seen_hotkeys:
+            other = seen_hotkeys[category.hotkey]
+            raise _fail(path, line, f"hotkey {category.hotkey} is also used by {other}")
+        if category.hotkey:
+            seen_hotkeys[category.hotkey] = category.key
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Codebook(version, sha, principles, tuple(categories))
+
+
+def load_codebook(path: Path) -> Codebook:
+    """Read and validate the codebook file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise _fail(path, None, "file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, None, f"cannot be read ({exc.__class__.__name__})") from exc
+    return parse_codebook(text, path)
+
+
+def store_codebook(session: Session, codebook: Codebook) -> int:
+    """Record this codebook (once per version and content) and return its database id."""
+    existing = session.scalar(
+        select(CodebookVersion).where(
+            CodebookVersion.version == codebook.version,
+            CodebookVersion.sha256 == codebook.sha256,
+        )
+    )
+    if existing is not None:
+        return existing.id
+    row = CodebookVersion(
+        version=codebook.version,
+        sha256=codebook.sha256,
+        principles=[{"key": p.key, "label": p.label, "asks": p.asks} for p in codebook.principles],
+    )
+    row.categories = [
+        CodebookCategory(
+            key=c.key,
+            label=c.label,
+            principles=list(c.principles),
+            polarity=c.polarity,
+            definition=c.definition,
+            hotkey=c.hotkey,
+        )
+        for c in codebook.categories
+    ]
+    session.add(row)
+    session.flush()
+    return row.id

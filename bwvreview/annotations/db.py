@@ -1,0 +1,131 @@
+"""Opening the database: engine, per-call sessions, and migrations applied at open.
+
+SQLite is the embedded default (one file, WAL, foreign keys on every connection);
+PostgreSQL is the same schema selected by URL. Sessions commit when their block ends, so
+every change is saved the moment it is made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bwvreview.annotations.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database: the engine and a factory of sessions bound to it."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A session whose work is committed when the block ends (rolled back on error)."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _backup_sqlite(path: Path, revision: str) -> Path:
+    """Copy the database with SQLite's online backup API before a migration touches it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    with contextlib.closing(sqlite3.connect(path)) as src, contextlib.closing(
+        sqlite3.connect(target)
+    ) as dst:
+        src.backup(dst)
+    return target
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision, backing up an existing SQLite file first.
+
+    A database stamped with a revision this version of bwvreview does not know was written
+    by a newer version: it is refused rather than guessed at.
+    """
+    cfg = _alembic_config(engine)
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current == head:
+        return
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception as exc:
+            raise DatabaseError(
+                f"the database was made by a newer bwvreview (schema {current}); "
+                "please update bwvreview"
+            ) from exc
+        db_file = _sqlite_file(engine)
+        if db_file is not None:
+            log.info("backed up database to %s before migrating", _backup_sqlite(db_file, current))
+    command.upgrade(cfg, "head")
+
+
+def open_database(url: str) -> Database:
+    """Open (creating if needed) the database at ``url`` and migrate it to the newest schema."""
+    engine = create_engine(url)
+    if engine.url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+        db_file = _sqlite_file(engine)
+        if db_file is not None:
+            db_file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open the database {url}: {exc.__class__.__name__}") from exc
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,128 @@
+"""The library service: recordings, the incidents they belong to, and the officers in them.
+
+Each function takes the open ``Database``, does its work in one transaction (so every
+change is saved at once), and returns frozen records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bwvreview.annotations import models
+from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.db import Database
+from bwvreview.annotations.errors import NotFoundError
+from bwvreview.annotations.records import NewRecording, Recording
+
+
+def _to_record(row: models.Recording) -> Recording:
+    incident = row.incident
+    return Recording(
+        id=row.id,
+        path=row.path,
+        sha256=row.sha256,
+        size_bytes=row.size_bytes,
+        duration_ms=row.duration_ms,
+        container=row.container,
+        fps=row.fps,
+        variable_frame_rate=row.variable_frame_rate,
+        width=row.width,
+        height=row.height,
+        rotation=row.rotation,
+        video_codec=row.video_codec,
+        audio_codec=row.audio_codec,
+        audio_channels=row.audio_channels,
+        has_audio=row.has_audio,
+        recorded_at=row.recorded_at,
+        imported_at=row.imported_at,
+        status=row.status,
+        incident_reference=incident.reference if incident else None,
+        officers=tuple(sorted(o.collar_number or o.name for o in incident.officers))
+        if incident
+        else (),
+    )
+
+
+def _incident(session: Session, reference: str) -> models.Incident:
+    incident = session.scalar(select(models.Incident).where(models.Incident.reference == reference))
+    if incident is None:
+        incident = models.Incident(reference=reference)
+        session.add(incident)
+        session.flush()
+    return incident
+
+
+def _officer(session: Session, collar_number: str) -> models.User:
+    user = session.scalar(select(models.User).where(models.User.collar_number == collar_number))
+    if user is None:
+        user = models.User(name=f"Officer {collar_number}", role="officer", collar_number=collar_number)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def add_recording(
+    db: Database,
+    new: NewRecording,
+    *,
+    incident_reference: str | None = None,
+    officer_collar: str | None = None,
+    actor: str = "system",
+) -> tuple[Recording, bool]:
+    """Store a probed, hashed file; return ``(recording, created)``.
+
+    Importing the same bytes again (from any path) returns the existing recording: identity
+    is the SHA-256. An incident reference or officer given on a later import is still linked.
+    """
+    with db.begin() as session:
+        row = session.scalar(select(models.Recording).where(models.Recording.sha256 == new.sha256))
+        created = row is None
+        if row is None:
+            row = models.Recording(**asdict(new), has_audio=new.audio_codec is not None)
+            session.add(row)
+            session.flush()
+        if incident_reference:
+            row.incident = _incident(session, incident_reference)
+        if officer_collar:
+            if row.incident is None:
+                row.incident = _incident(session, f"REC-{row.id:05d}")
+            officer = _officer(session, officer_collar)
+            if officer not in row.incident.officers:
+                row.incident.officers.append(officer)
+        session.flush()
+        record_event(
+            session,
+            actor=actor,
+            action="import" if created else "import-again",
+            object_type="recording",
+            object_id=row.id,
+            details={"sha256": row.sha256, "size_bytes": row.size_bytes},
+        )
+        return _to_record(row), created
+
+
+def get_recording(db: Database, recording_id: int) -> Recording:
+    """The recording with this id, or ``NotFoundError``."""
+    with db.begin() as session:
+        row = session.get(models.Recording, recording_id)
+        if row is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        return _to_record(row)
+
+
+def find_recording_by_sha256(db: Database, sha256: str) -> Recording | None:
+    with db.begin() as session:
+        row = session.scalar(select(models.Recording).where(models.Recording.sha256 == sha256))
+        return _to_record(row) if row else None
+
+
+def list_recordings(db: Database) -> list[Recording]:
+    """Every recording, newest import first."""
+    with db.begin() as session:
+        rows = session.scalars(
+            select(models.Recording).order_by(models.Recording.imported_at.desc(), models.Recording.id.desc())
+        )
+        return [_to_record(row) for row in rows]

@@ -1,0 +1,343 @@
+"""SQLAlchemy 2.x models for every entity in the design.
+
+Times are integer milliseconds with a check that end >= start. Rows are never handed to
+widgets: services turn them into frozen dataclasses (see ``records.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+incident_officers = Table(
+    "incident_officers",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('tip', 'trainer', 'officer', 'admin')", name="ck_users_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    collar_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    occurred_on: Mapped[dt.date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    officers: Mapped[list[User]] = relationship(secondary=incident_officers)
+    recordings: Mapped[list[Recording]] = relationship(back_populates="incident")
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('new', 'transcribed', 'in_review', 'reviewed', 'shared', 'archived')",
+            name="ck_recordings_status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    fps: Mapped[float | None] = mapped_column(Float)
+    variable_frame_rate: Mapped[bool] = mapped_column(Boolean, default=False)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    container: Mapped[str] = mapped_column(String(64), default="")
+    video_codec: Mapped[str | None] = mapped_column(String(32))
+    audio_codec: Mapped[str | None] = mapped_column(String(32))
+    audio_channels: Mapped[int] = mapped_column(Integer, default=0)
+    has_audio: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    content_warning: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident | None] = relationship(back_populates="recordings")
+
+
+class Transcript(Base):
+    __tablename__ = "transcripts"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('running', 'complete', 'cancelled', 'failed')", name="ck_transcripts_state"
+        ),
+        Index("ix_transcripts_recording_current", "recording_id", "is_current"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String(200))
+    device: Mapped[str] = mapped_column(String(16), default="cpu")
+    compute_type: Mapped[str] = mapped_column(String(16), default="")
+    language: Mapped[str] = mapped_column(String(16), default="")
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    speaker_confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="transcript", order_by="Segment.start_ms", cascade="all, delete-orphan"
+    )
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+    __table_args__ = (
+        CheckConstraint("end_ms >= start_ms", name="ck_segments_span"),
+        Index("ix_segments_transcript_start", "transcript_id", "start_ms"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    speaker: Mapped[str] = mapped_column(String(100), default="other")
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="segments")
+    words: Mapped[list[Word]] = relationship(
+        back_populates="segment", order_by="Word.start_ms", cascade="all, delete-orphan"
+    )
+
+
+class Word(Base):
+    __tablename__ = "words"
+    __table_args__ = (
+        CheckConstraint("end_ms >= start_ms", name="ck_words_span"),
+        Index("ix_words_segment_start", "segment_id", "start_ms"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+    probability: Mapped[float] = mapped_column(Float, default=1.0)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    segment: Mapped[Segment] = relationship(back_populates="words")
+
+
+class CodebookVersion(Base):
+    """One loaded codebook file; categories hang off it so old annotations keep their meaning."""
+
+    __tablename__ = "codebook_versions"
+    __table_args__ = (UniqueConstraint("version", "sha256", name="uq_codebook_version_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(50))
+    sha256: Mapped[str] = mapped_column(String(64))
+    principles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    categories: Mapped[list[CodebookCategory]] = relationship(back_populates="codebook")
+
+
+class CodebookCategory(Base):
+    __tablename__ = "codebook_categories"
+    __table_args__ = (
+        UniqueConstraint("codebook_id", "key", name="uq_codebook_category_key"),
+        CheckConstraint(
+            "polarity IN ('concern', 'good_practice', 'observation')",
+            name="ck_codebook_categories_polarity",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    codebook_id: Mapped[int] = mapped_column(ForeignKey("codebook_versions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    principles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    polarity: Mapped[str] = mapped_column(String(16))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    hotkey: Mapped[str | None] = mapped_column(String(16))
+
+    codebook: Mapped[CodebookVersion] = relationship(back_populates="categories")
+
+
+class Annotation(Base):
+    __tablename__ = "annotations"
+    __table_args__ = (
+        CheckConstraint("end_ms >= start_ms", name="ck_annotations_span"),
+        CheckConstraint("status IN ('draft', 'final', 'shared')", name="ck_annotations_status"),
+        CheckConstraint("source IN ('human', 'cue')", name="ck_annotations_source"),
+        CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="ck_annotations_sev"),
+        Index("ix_annotations_recording_start", "recording_id", "start_ms"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("codebook_categories.id"))
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    first_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
+    last_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
+    suggested_wording: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    source: Mapped[str] = mapped_column(String(16), default="human")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    category: Mapped[CodebookCategory] = relationship()
+    reflections: Mapped[list[Reflection]] = relationship(
+        back_populates="annotation", cascade="all, delete-orphan"
+    )
+
+
+class Reflection(Base):
+    __tablename__ = "reflections"
+    __table_args__ = (
+        CheckConstraint(
+            "annotation_id IS NOT NULL OR incident_id IS NOT NULL", name="ck_reflections_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotations.id", ondelete="CASCADE")
+    )
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    annotation: Mapped[Annotation | None] = relationship(back_populates="reflections")
+
+
+class Redaction(Base):
+    """A manual mask (region with keyframes) or an audio span to bleep, on one recording."""
+
+    __tablename__ = "redactions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('region', 'audio')", name="ck_redactions_kind"),
+        CheckConstraint("end_ms >= start_ms", name="ck_redactions_span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    keyframes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+    __table_args__ = (CheckConstraint("end_ms >= start_ms", name="ck_clips_span"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    annotation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotations.id", ondelete="SET NULL")
+    )
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    output_path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TrainingPack(Base):
+    __tablename__ = "training_packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    items: Mapped[list[TrainingPackItem]] = relationship(
+        order_by="TrainingPackItem.position", cascade="all, delete-orphan"
+    )
+
+
+class TrainingPackItem(Base):
+    __tablename__ = "training_pack_items"
+    __table_args__ = (UniqueConstraint("pack_id", "position", name="uq_pack_item_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("training_packs.id", ondelete="CASCADE"))
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    facilitator_notes: Mapped[str] = mapped_column(Text, default="")
+    prompts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class AuditEvent(Base):
+    """Append-only; each row stores the hash of the one before (see ``audit.py``)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

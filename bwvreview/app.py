@@ -1,0 +1,153 @@
+"""Qt-free workflows that join media and annotations; the CLI and the window both call these.
+
+``open_library`` is the composition root for everything that is not a widget: it resolves
+where the data lives, opens and migrates the database, and loads the codebook.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bwvreview import locations
+from bwvreview.annotations import library
+from bwvreview.annotations.codebook import Codebook, load_codebook, store_codebook
+from bwvreview.annotations.db import Database, open_database
+from bwvreview.annotations.records import NewRecording, Recording
+from bwvreview.bundled import resource_path
+from bwvreview.media.errors import MediaError
+from bwvreview.media.hashing import iter_sha256
+from bwvreview.media.probe import probe
+
+log = logging.getLogger(__name__)
+
+DEMO_FOOTAGE = ("demo", "demo_incident.mp4")
+DEMO_FACTS = ("demo", "demo_incident.json")
+
+
+@dataclass(frozen=True)
+class Library:
+    """An open library: database, data folder and the codebook in force."""
+
+    db: Database
+    data_dir: Path
+    codebook: Codebook
+    codebook_id: int
+    actor: str
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def current_actor() -> str:
+    """Who is acting, for the audit log (until sign-in exists: the OS account)."""
+    configured = os.environ.get("BWVREVIEW_USER")
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def open_library(
+    db_url: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    codebook_path: Path | None = None,
+) -> Library:
+    """Open the library: resolve locations, migrate the database, load and record the codebook."""
+    data = locations.data_dir(data_dir)
+    url = locations.database_url(db_url, data)
+    codebook = load_codebook(codebook_path or resource_path("codebook.yaml"))
+    db = open_database(url)
+    with db.begin() as session:
+        codebook_id = store_codebook(session, codebook)
+    return Library(db, data, codebook, codebook_id, current_actor())
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    path: Path
+    stage: str  # "probing" | "hashing"
+    fraction: float
+
+
+def iter_import(
+    lib: Library,
+    path: Path,
+    *,
+    incident: str | None = None,
+    officer: str | None = None,
+) -> Iterator[ImportProgress | tuple[Recording, bool]]:
+    """Probe, hash and store one file, yielding progress, then ``(recording, created)``.
+
+    The file is only read. Probing comes first so a bad file is refused before anything is
+    written to the database.
+    """
+    path = Path(path)
+    yield ImportProgress(path, "probing", 0.0)
+    info = probe(path)
+    if not info.has_audio:
+        raise MediaError(
+            f"{path.name}: this recording has no audio stream; body-worn video needs its sound"
+        )
+    hashing = iter_sha256(path)
+    while True:
+        try:
+            yield ImportProgress(path, "hashing", next(hashing))
+        except StopIteration as finished:
+            sha = finished.value
+            break
+    new = NewRecording(
+        path=str(path.resolve()),
+        sha256=sha,
+        size_bytes=info.size_bytes,
+        duration_ms=info.duration_ms,
+        container=info.container,
+        fps=info.fps,
+        variable_frame_rate=info.variable_frame_rate,
+        width=info.width,
+        height=info.height,
+        rotation=info.rotation,
+        video_codec=info.video_codec,
+        audio_codec=info.audio_codec,
+        audio_channels=info.audio_channels,
+        recorded_at=info.recorded_at,
+    )
+    yield library.add_recording(
+        lib.db, new, incident_reference=incident, officer_collar=officer, actor=lib.actor
+    )
+
+
+def import_media(
+    lib: Library, path: Path, *, incident: str | None = None, officer: str | None = None
+) -> tuple[Recording, bool]:
+    """Import one file (see ``iter_import``) and return ``(recording, created)``."""
+    result = None
+    for step in iter_import(lib, path, incident=incident, officer=officer):
+        if not isinstance(step, ImportProgress):
+            result = step
+    assert result is not None
+    return result
+
+
+def demo_facts() -> dict:
+    """The demo incident's ground truth (script, speakers, planted personal data)."""
+    return json.loads(resource_path(*DEMO_FACTS).read_text(encoding="utf-8"))
+
+
+def import_demo(lib: Library) -> Recording:
+    """Import the bundled demo incident (idempotent) and return its recording."""
+    facts = demo_facts()
+    recording, _created = import_media(
+        lib,
+        resource_path(*DEMO_FOOTAGE),
+        incident=facts.get("incident_reference", "DEMO-0001"),
+        officer=facts.get("officer_collar"),
+    )
+    return recording

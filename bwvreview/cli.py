@@ -1,0 +1,192 @@
+"""The command line: argument parsing and printing only; the work is in ``bwvreview.app``.
+
+Exit codes: 0 success, 2 usage error (argparse), 3 bad input (one line on stderr, no
+traceback), 1 an unexpected fault (one line on stderr; the traceback goes to the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bwvreview import __version__, app, locations
+from bwvreview.annotations.errors import DomainError
+from bwvreview.media.errors import MediaError
+
+log = logging.getLogger("bwvreview")
+
+EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+BAD_INPUT = (MediaError, DomainError)
+
+
+class StderrProgress:
+    """Progress on stderr: a rewritten line on a terminal, nothing when redirected."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self._last = ""
+
+    def show(self, text: str) -> None:
+        if self.live and text != self._last:
+            sys.stderr.write(f"\r{text:<70}")
+            sys.stderr.flush()
+            self._last = text
+
+    def done(self) -> None:
+        if self.live and self._last:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+            self._last = ""
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _open(args: argparse.Namespace) -> app.Library:
+    return app.open_library(db_url=args.db, data_dir=args.data_dir)
+
+
+def _import_one(lib: app.Library, path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    progress = StderrProgress()
+    result = None
+    try:
+        for step in app.iter_import(lib, path, incident=args.incident, officer=args.officer):
+            if isinstance(step, app.ImportProgress):
+                progress.show(f"{path.name}: {step.stage} {step.fraction:4.0%}")
+            else:
+                result = step
+    finally:
+        progress.done()
+    recording, created = result
+    return {**recording.to_json(), "created": created}
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    imported, failed = [], 0
+    for raw in args.paths:
+        try:
+            data = _import_one(lib, Path(raw), args)
+        except BAD_INPUT as exc:
+            print(f"bwvreview: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        imported.append(data)
+        if not args.json:
+            verb = "imported" if data["created"] else "already in the library"
+            print(f"{data['id']}\t{verb}\t{data['sha256']}\t{Path(data['path']).name}")
+    if args.json:
+        _print_json(imported[0] if len(args.paths) == 1 and imported else {"recordings": imported})
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    recordings = app.library.list_recordings(lib.db)
+    if args.json:
+        _print_json({"recordings": [r.to_json() for r in recordings]})
+        return EXIT_OK
+    if not recordings:
+        print("The library is empty. Import footage with: bwvreview import FILE")
+    for r in recordings:
+        minutes, seconds = divmod(r.duration_ms // 1000, 60)
+        print(
+            f"{r.id}\t{r.status}\t{minutes}:{seconds:02d}\t{r.incident_reference or '-'}\t"
+            f"{Path(r.path).name}"
+        )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    recording = app.import_demo(lib)
+    if args.no_gui:
+        print(recording.id)
+        return EXIT_OK
+    return _launch(args, open_recording=recording.id)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    return _launch(args)
+
+
+def _launch(args: argparse.Namespace, open_recording: int | None = None) -> int:
+    from bwvreview.ui.launch import launch  # Qt is imported only when a window is wanted
+
+    return launch(db_url=args.db, data_dir=args.data_dir, open_recording=open_recording)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bwvreview",
+        description="Trauma-informed review of body-worn video, entirely on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"bwvreview {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: BWVREVIEW_DB or "
+                        "a SQLite file in the data folder)")
+    parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: BWVREVIEW_DATA "
+                        "or the per-user data folder)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the app (the default)")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("demo", help="import the bundled demo incident and open it")
+    p.add_argument("--no-gui", action="store_true", help="import only and print the recording id")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="import footage (never modified; identified by SHA-256)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--incident", metavar="REF", help="incident reference to file it under")
+    p.add_argument("--officer", metavar="ID", help="collar number of the wearing officer")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list the recordings in the library")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_list)
+    return parser
+
+
+def _setup_logging(args: argparse.Namespace) -> Path | None:
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        logs = locations.data_dir(args.data_dir) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(logs / "bwvreview.log", encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return logs / "bwvreview.log"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    log_path = _setup_logging(args)
+    try:
+        return func(args)
+    except BAD_INPUT as exc:
+        print(f"bwvreview: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("bwvreview: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
+        log.exception("unexpected fault")
+        where = f" (details in {log_path})" if log_path else ""
+        print(f"bwvreview: unexpected fault: {exc.__class__.__name__}{where}", file=sys.stderr)
+        return EXIT_FAULT

@@ -1,0 +1,187 @@
+"""Probe a media file with PyAV: what it is, how long, and whether it is whole.
+
+imageio-ffmpeg ships no ffprobe, so the container is opened with PyAV (already installed
+with faster-whisper). The file is only ever opened for reading. Anything unusable raises
+``MediaError`` with a one-line message naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+from bwvreview.media.errors import MediaError
+
+log = logging.getLogger(__name__)
+
+_VFR_PACKETS = 300  # enough packets to see a changing frame interval, cheap to demux
+_VFR_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    size_bytes: int
+    duration_ms: int
+    container: str
+    fps: float | None
+    variable_frame_rate: bool
+    width: int | None
+    height: int | None
+    rotation: int
+    video_codec: str | None
+    audio_codec: str | None
+    audio_channels: int
+    recorded_at: dt.datetime | None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_codec is not None
+
+    @property
+    def has_video(self) -> bool:
+        return self.video_codec is not None
+
+
+def _parse_creation_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _duration_ms(container: av.container.InputContainer) -> int:
+    if container.duration:
+        return round(container.duration / 1000)  # container.duration is in microseconds
+    best = 0.0
+    for stream in container.streams:
+        if stream.duration and stream.time_base:
+            best = max(best, float(stream.duration * stream.time_base))
+    return round(best * 1000)
+
+
+def _is_variable_rate(container: av.container.InputContainer, stream: av.VideoStream) -> bool:
+    """True when the interval between frames changes by more than 10 % in the first packets."""
+    stamps = []
+    for packet in container.demux(stream):
+        if packet.pts is not None:
+            stamps.append(packet.pts)
+        if len(stamps) >= _VFR_PACKETS:
+            break
+    stamps.sort()
+    deltas = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b > a]
+    if len(deltas) < 3:
+        return False
+    return max(deltas) > min(deltas) * (1 + _VFR_TOLERANCE)
+
+
+def _first_frame_rotation(container: av.container.InputContainer, stream: av.VideoStream) -> int:
+    """Decode the first frame (proving the video decodes) and read its display rotation."""
+    container.seek(0)
+    for frame in container.decode(stream):
+        return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+    raise MediaError("no video frame could be decoded")
+
+
+def _check_complete(container: av.container.InputContainer, size: int, duration_ms: int) -> None:
+    """Refuse a truncated file: its index (or its last packets) promise data it lacks.
+
+    MP4 and MOV carry a full index, checked against the file size without reading any
+    media; other containers are demuxed from a seek near the end (packets only, no decoding).
+    """
+    for stream in container.streams:
+        entries = stream.index_entries
+        if len(entries):
+            last = entries[len(entries) - 1]
+            if last.pos + last.size > size:
+                raise MediaError("the end of the file is missing (truncated or damaged)")
+    if "mp4" in container.format.name.split(","):
+        return
+    stream = container.streams.video[0]
+    end_s = duration_ms / 1000
+    container.seek(int(max(0.0, end_s - 3.0) / float(stream.time_base)), stream=stream)
+    last_s = 0.0
+    for packet in container.demux():
+        if packet.pts is not None and packet.stream.time_base:
+            last_s = max(last_s, float(packet.pts * packet.stream.time_base))
+    if last_s < end_s - 1.0:
+        raise MediaError("the end of the file is missing (truncated or damaged)")
+
+
+def probe(path: Path) -> MediaInfo:
+    """Describe the media file at ``path``; raise ``MediaError`` if it cannot be used.
+
+    Checks that the file exists, is not empty, opens as media, has a decodable first frame
+    and a readable end (so truncated copies are caught), and reads duration, frame rate
+    (and whether it varies), size, rotation, codecs, audio channels and creation time.
+    """
+    name = path.name
+    if not path.exists():
+        raise MediaError(f"{path}: file not found")
+    if not path.is_file():
+        raise MediaError(f"{path}: not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise MediaError(f"{name}: the file is empty (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.FFmpegError, UnicodeDecodeError, OSError) as exc:
+        raise MediaError(f"{name}: not a video file that can be read ({_reason(exc)})") from exc
+    try:
+        return _describe(path, size, container)
+    except MediaError as exc:
+        raise MediaError(f"{name}: {exc}") from exc
+    except (av.FFmpegError, OSError, ValueError, StopIteration) as exc:
+        raise MediaError(f"{name}: the file is damaged ({_reason(exc)})") from exc
+    finally:
+        container.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__
+    return text.splitlines()[0][:120]
+
+
+def _describe(path: Path, size: int, container: av.container.InputContainer) -> MediaInfo:
+    videos = container.streams.video
+    audios = container.streams.audio
+    if not videos:
+        raise MediaError("has no video stream (audio-only files are not body-worn video)")
+    video = videos[0]
+    audio = audios[0] if audios else None
+    duration_ms = _duration_ms(container)
+    if duration_ms <= 0:
+        raise MediaError("has no duration (empty or damaged)")
+    rate: Fraction | None = video.average_rate or video.guessed_rate
+    fps = float(rate) if rate else None
+    if fps is not None and fps <= 0:
+        fps = None
+    rotation = _first_frame_rotation(container, video)
+    _check_complete(container, size, duration_ms)
+    container.seek(0)
+    variable = _is_variable_rate(container, video)
+    return MediaInfo(
+        path=path,
+        size_bytes=size,
+        duration_ms=duration_ms,
+        container=container.format.name,
+        fps=round(fps, 3) if fps else None,
+        variable_frame_rate=variable,
+        width=video.codec_context.width or None,
+        height=video.codec_context.height or None,
+        rotation=rotation,
+        video_codec=video.codec_context.name,
+        audio_codec=audio.codec_context.name if audio else None,
+        audio_channels=audio.codec_context.channels if audio else 0,
+        recorded_at=_parse_creation_time(container.metadata.get("creation_time")),
+    )
