@@ -10,9 +10,10 @@ import getpass
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bwvreview import locations
 from bwvreview.annotations import library
@@ -70,6 +71,18 @@ def open_library(
     return Library(db, data, codebook, codebook_id, current_actor())
 
 
+T = TypeVar("T")
+
+
+def drain(steps: Generator[object, None, T]) -> T:
+    """Run a progress generator to the end, ignoring its progress, and return its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
+
+
 @dataclass(frozen=True)
 class ImportProgress:
     path: Path
@@ -77,17 +90,11 @@ class ImportProgress:
     fraction: float
 
 
-def iter_import(
-    lib: Library,
-    path: Path,
-    *,
-    incident: str | None = None,
-    officer: str | None = None,
-) -> Iterator[ImportProgress | tuple[Recording, bool]]:
-    """Probe, hash and store one file, yielding progress, then ``(recording, created)``.
+def iter_examine(path: Path) -> Generator[ImportProgress, None, NewRecording]:
+    """Probe and hash one file (read-only), yielding progress; return what to store.
 
-    The file is only read. Probing comes first so a bad file is refused before anything is
-    written to the database.
+    Touches no database, so the window can run it on a worker thread. A bad file raises
+    ``MediaError`` before anything is stored.
     """
     path = Path(path)
     yield ImportProgress(path, "probing", 0.0)
@@ -103,7 +110,7 @@ def iter_import(
         except StopIteration as finished:
             sha = finished.value
             break
-    new = NewRecording(
+    return NewRecording(
         path=str(path.resolve()),
         sha256=sha,
         size_bytes=info.size_bytes,
@@ -119,21 +126,30 @@ def iter_import(
         audio_channels=info.audio_channels,
         recorded_at=info.recorded_at,
     )
-    yield library.add_recording(
+
+
+def store_import(
+    lib: Library, new: NewRecording, *, incident: str | None = None, officer: str | None = None
+) -> tuple[Recording, bool]:
+    """Store an examined file (idempotent by SHA-256); return ``(recording, created)``."""
+    return library.add_recording(
         lib.db, new, incident_reference=incident, officer_collar=officer, actor=lib.actor
     )
+
+
+def iter_import(
+    lib: Library, path: Path, *, incident: str | None = None, officer: str | None = None
+) -> Generator[ImportProgress, None, tuple[Recording, bool]]:
+    """Examine then store one file, yielding progress; return ``(recording, created)``."""
+    new = yield from iter_examine(path)
+    return store_import(lib, new, incident=incident, officer=officer)
 
 
 def import_media(
     lib: Library, path: Path, *, incident: str | None = None, officer: str | None = None
 ) -> tuple[Recording, bool]:
     """Import one file (see ``iter_import``) and return ``(recording, created)``."""
-    result = None
-    for step in iter_import(lib, path, incident=incident, officer=officer):
-        if not isinstance(step, ImportProgress):
-            result = step
-    assert result is not None
-    return result
+    return drain(iter_import(lib, path, incident=incident, officer=officer))
 
 
 def demo_facts() -> dict:

@@ -10,15 +10,16 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bwvreview import __version__, app, locations
 from bwvreview.annotations.errors import DomainError
 from bwvreview.media.errors import MediaError
 
 log = logging.getLogger("bwvreview")
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 BAD_INPUT = (MediaError, DomainError)
@@ -37,6 +38,17 @@ class StderrProgress:
             sys.stderr.flush()
             self._last = text
 
+    def follow(self, steps: Generator[Any, None, T], describe: Callable[[Any], str]) -> T:
+        """Run a progress generator, showing each step, and return its result."""
+        try:
+            while True:
+                try:
+                    self.show(describe(next(steps)))
+                except StopIteration as finished:
+                    return finished.value
+        finally:
+            self.done()
+
     def done(self) -> None:
         if self.live and self._last:
             sys.stderr.write("\r" + " " * 70 + "\r")
@@ -54,17 +66,10 @@ def _open(args: argparse.Namespace) -> app.Library:
 
 
 def _import_one(lib: app.Library, path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    progress = StderrProgress()
-    result = None
-    try:
-        for step in app.iter_import(lib, path, incident=args.incident, officer=args.officer):
-            if isinstance(step, app.ImportProgress):
-                progress.show(f"{path.name}: {step.stage} {step.fraction:4.0%}")
-            else:
-                result = step
-    finally:
-        progress.done()
-    recording, created = result
+    steps = app.iter_import(lib, path, incident=args.incident, officer=args.officer)
+    recording, created = StderrProgress().follow(
+        steps, lambda step: f"{path.name}: {step.stage} {step.fraction:4.0%}"
+    )
     return {**recording.to_json(), "created": created}
 
 
@@ -129,10 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Trauma-informed review of body-worn video, entirely on this machine.",
     )
     parser.add_argument("--version", action="version", version=f"bwvreview {__version__}")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: BWVREVIEW_DB or "
-                        "a SQLite file in the data folder)")
-    parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: BWVREVIEW_DATA "
-                        "or the per-user data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: BWVREVIEW_DB or a SQLite file in the data folder)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="data folder (default: BWVREVIEW_DATA or the per-user data folder)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -81,9 +81,10 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
     """Copy the database with SQLite's online backup API before a migration touches it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
-    with contextlib.closing(sqlite3.connect(path)) as src, contextlib.closing(
-        sqlite3.connect(target)
-    ) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(path)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)
     return target
 

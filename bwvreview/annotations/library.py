@@ -58,7 +58,9 @@ def _incident(session: Session, reference: str) -> models.Incident:
 def _officer(session: Session, collar_number: str) -> models.User:
     user = session.scalar(select(models.User).where(models.User.collar_number == collar_number))
     if user is None:
-        user = models.User(name=f"Officer {collar_number}", role="officer", collar_number=collar_number)
+        user = models.User(
+            name=f"Officer {collar_number}", role="officer", collar_number=collar_number
+        )
         session.add(user)
         session.flush()
     return user
@@ -123,6 +125,8 @@ def list_recordings(db: Database) -> list[Recording]:
     """Every recording, newest import first."""
     with db.begin() as session:
         rows = session.scalars(
-            select(models.Recording).order_by(models.Recording.imported_at.desc(), models.Recording.id.desc())
+            select(models.Recording).order_by(
+                models.Recording.imported_at.desc(), models.Recording.id.desc()
+            )
         )
         return [_to_record(row) for row in rows]

@@ -26,13 +26,3 @@ def iter_sha256(path: Path) -> Generator[float, None, str]:
                 yield done / total
     yield 1.0
     return digest.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of ``path`` (read-only)."""
-    steps = iter_sha256(path)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value

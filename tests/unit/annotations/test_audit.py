@@ -1,0 +1,50 @@
+import pytest
+from sqlalchemy import update
+
+from bwvreview.annotations.audit import GENESIS, record_event, verify_chain
+from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.models import AuditEvent
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+    with database.begin() as session:
+        for n in range(5):
+            record_event(
+                session,
+                actor="tip1",
+                action="import",
+                object_type="recording",
+                object_id=n,
+                details={"n": n},
+            )
+    yield database
+    database.close()
+
+
+def test_each_event_links_to_the_one_before(db):
+    with db.begin() as session:
+        events = session.query(AuditEvent).order_by(AuditEvent.id).all()
+        assert events[0].prev_hash == GENESIS
+        assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+        assert verify_chain(session).ok
+        assert verify_chain(session).events == 5
+
+
+def test_changing_an_event_breaks_the_chain_there(db):
+    with db.begin() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.id == 3).values(actor="someone else"))
+    with db.begin() as session:
+        check = verify_chain(session)
+    assert not check.ok
+    assert check.first_bad_id == 3
+    assert check.reason == "event content changed"
+
+
+def test_deleting_an_event_breaks_the_chain_after_it(db):
+    with db.begin() as session:
+        session.delete(session.get(AuditEvent, 2))
+    with db.begin() as session:
+        check = verify_chain(session)
+    assert (check.ok, check.first_bad_id) == (False, 3)
