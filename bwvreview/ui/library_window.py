@@ -1,0 +1,267 @@
+"""The library window: every incident's recordings, their status, and importing new footage.
+
+The window is a view: it shows what it is given and emits intent signals. The
+``LibraryController`` (``library_controller.py``) calls the app workflows and workers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview.annotations.records import Recording
+from bwvreview.ui.library_model import STATUS_LABELS, LibraryTableModel, format_duration
+
+MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All files (*)"
+
+
+class LibraryFilterProxy(QSortFilterProxyModel):
+    """Filters by status and by free text over incident, officer and file name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+    def set_status(self, status: str | None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            self.status = status
+            self.endFilterChange()
+        else:
+            self.status = status
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, LibraryTableModel)
+        if self.status and model.recording_at(row).status != self.status:
+            return False
+        return super().filterAcceptsRow(row, parent)
+
+
+class RecordingDetails(QWidget):
+    """The facts of the selected recording, as a TIP would want to check them."""
+
+    FIELDS = ("Incident", "Officer", "Length", "Frame rate", "Picture", "Sound", "Recorded",
+              "Imported", "SHA-256", "File")  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        form = QFormLayout(self)
+        self.values: dict[str, QLabel] = {}
+        for name in self.FIELDS:
+            label = QLabel("—")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.values[name] = label
+            form.addRow(f"{name}:", label)
+
+    def show_recording(self, r: Recording | None) -> None:
+        if r is None:
+            for label in self.values.values():
+                label.setText("—")
+            return
+        fps = f"{r.fps:g} fps" if r.fps else "unknown"
+        picture = f"{r.width}×{r.height} {r.video_codec}" + (
+            f", rotated {r.rotation}°" if r.rotation else ""
+        )
+        facts = {
+            "Incident": r.incident_reference or "—",
+            "Officer": ", ".join(r.officers) or "—",
+            "Length": format_duration(r.duration_ms),
+            "Frame rate": fps + (" (variable)" if r.variable_frame_rate else ""),
+            "Picture": picture,
+            "Sound": f"{r.audio_codec}, {r.audio_channels} channel(s)" if r.has_audio else "none",
+            "Recorded": r.recorded_at.strftime("%d %b %Y %H:%M:%S") if r.recorded_at else "—",
+            "Imported": r.imported_at.strftime("%d %b %Y %H:%M:%S"),
+            "SHA-256": r.sha256,
+            "File": r.path,
+        }
+        for name, value in facts.items():
+            self.values[name].setText(value)
+
+
+class LibraryWindow(QMainWindow):
+    import_requested = Signal(list)  # list[Path]
+    cancel_requested = Signal()
+    recording_activated = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("bwvreview — library")
+        self.model = LibraryTableModel()
+        self.proxy = LibraryFilterProxy()
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self._restore_layout()
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit(placeholderText="Filter by incident, officer or file…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Any status", None)
+        for key, label in STATUS_LABELS.items():
+            self.status_filter.addItem(label, key)
+        self.status_filter.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_status(self.status_filter.currentData())
+        )
+        import_button = QPushButton("Import footage…")
+        import_button.clicked.connect(self._ask_import)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(import_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
+        self.table.activated.connect(self._activated)
+
+        self.empty_hint = QLabel(
+            "No footage yet. Choose “Import footage…” (Ctrl+O) to add body-worn video.\n"
+            "The original file is never changed; bwvreview keeps its fingerprint (SHA-256)."
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.empty_hint)
+        left_layout.addWidget(self.table, 1)
+
+        self.details = RecordingDetails()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(260)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        for widget in (self.progress_label, self.progress, self.cancel_button):
+            self.statusBar().addPermanentWidget(widget)
+        self.hide_progress()
+
+        menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import footage…", self)
+        self.import_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.import_action.triggered.connect(self._ask_import)
+        menu.addAction(self.import_action)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.search.setFocus)
+        self.addAction(find)
+
+    # --- view methods the controller calls -----------------------------------------------
+    def ask_import_paths(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(self, "Import body-worn video", "", MEDIA_FILTER)
+        return [Path(n) for n in names]
+
+    def show_recordings(self, recordings: list[Recording], select_id: int | None = None) -> None:
+        self.model.set_recordings(recordings)
+        self.empty_hint.setVisible(not recordings)
+        self.table.setVisible(bool(recordings))
+        if select_id is not None:
+            self.select_recording(select_id)
+
+    def select_recording(self, recording_id: int) -> None:
+        row = self.model.row_of(recording_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.setCurrentIndex(index)
+
+    def show_progress(self, text: str, fraction: float | None) -> None:
+        self.progress_label.setText(text)
+        if fraction is None:
+            self.progress.setRange(0, 0)  # busy
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        for widget in (self.progress_label, self.progress, self.cancel_button):
+            widget.show()
+
+    def hide_progress(self) -> None:
+        for widget in (self.progress_label, self.progress, self.cancel_button):
+            widget.hide()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    # --- internals ------------------------------------------------------------------------
+    def _ask_import(self) -> None:
+        paths = self.ask_import_paths()
+        if paths:
+            self.import_requested.emit(paths)
+
+    def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.details.show_recording(None)
+            return
+        row = self.proxy.mapToSource(current).row()
+        self.details.show_recording(self.model.recording_at(row))
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.proxy.mapToSource(index).row()
+        self.recording_activated.emit(self.model.recording_at(row).id)
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("library/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 620)
+        splitter = settings.value("library/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        settings = QSettings()
+        settings.setValue("library/geometry", self.saveGeometry())
+        settings.setValue("library/splitter", self.splitter.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,73 @@
+"""The library window driven as a person would, offscreen, with the real app workflows."""
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from bwvreview import app
+from bwvreview.ui.launch import build_library_window
+from tests.mediafactory import make_clip
+
+
+@pytest.fixture
+def lib(_isolated_data):
+    library = app.open_library()
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def window(qtbot, lib):
+    win, controller = build_library_window(lib)
+    qtbot.addWidget(win)
+    win.show()
+    yield win, controller
+    QThreadPool.globalInstance().waitForDone()
+
+
+def test_empty_library_explains_how_to_start(window):
+    win, _ = window
+    assert win.empty_hint.isVisible()
+    assert "Import footage" in win.empty_hint.text()
+
+
+def test_importing_shows_the_recording_and_its_facts(qtbot, window, clip_path):
+    win, controller = window
+    controller.import_files([clip_path])
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    assert win.model.rowCount() == 1
+    assert win.table.isVisible()
+    assert win.details.values["SHA-256"].text() == app.library.list_recordings(
+        controller.lib.db
+    )[0].sha256
+    assert win.details.values["Length"].text() == "0:02"
+
+
+def test_a_bad_file_gets_a_readable_dialog_and_the_good_ones_still_import(
+    qtbot, window, clip_path, tmp_path, monkeypatch
+):
+    win, controller = window
+    shown = []
+    monkeypatch.setattr(win, "show_error", lambda title, text: shown.append((title, text)))
+    bad = tmp_path / "notes.mp4"
+    bad.write_text("not a video")
+    controller.import_files([bad, clip_path])
+    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    assert win.model.rowCount() == 1
+    assert shown and "notes.mp4: not a video file" in shown[0][1]
+
+
+def test_status_and_text_filters_narrow_the_table(qtbot, window, media_dir):
+    win, controller = window
+    clips = [make_clip(media_dir / f"f{n}.mp4", tone_hz=300 + n * 100) for n in range(3)]
+    app.import_media(controller.lib, clips[0], incident="INC-ALPHA")
+    app.import_media(controller.lib, clips[1], incident="INC-BRAVO")
+    controller.refresh()
+    assert win.proxy.rowCount() == 2
+    qtbot.keyClicks(win.search, "bravo")
+    assert win.proxy.rowCount() == 1
+    win.search.clear()
+    win.status_filter.setCurrentIndex(win.status_filter.findData("reviewed"))
+    assert win.proxy.rowCount() == 0
+    win.status_filter.setCurrentIndex(win.status_filter.findData("new"))
+    assert win.proxy.rowCount() == 2
+
