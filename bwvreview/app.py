@@ -10,20 +10,23 @@ import getpass
 import json
 import logging
 import os
+import threading
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from bwvreview import locations
-from bwvreview.annotations import library
+from bwvreview.annotations import library, transcripts
 from bwvreview.annotations.codebook import Codebook, load_codebook, store_codebook
 from bwvreview.annotations.db import Database, open_database
 from bwvreview.annotations.records import NewRecording, Recording
+from bwvreview.annotations.transcripts import NewSegment, NewWord, Transcript
 from bwvreview.bundled import resource_path
 from bwvreview.media.errors import MediaError
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.probe import probe
+from bwvreview.media.transcribe import TranscribeProgress, TranscriptionResult, transcribe
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +161,11 @@ def demo_facts() -> dict:
 
 
 def import_demo(lib: Library) -> Recording:
-    """Import the bundled demo incident (idempotent) and return its recording."""
+    """Import the bundled demo incident (idempotent) and return its recording.
+
+    Transcription is a separate step (``iter_transcribe_and_store``) so the window can run
+    it with a progress bar.
+    """
     facts = demo_facts()
     recording, _created = import_media(
         lib,
@@ -167,3 +174,81 @@ def import_demo(lib: Library) -> Recording:
         officer=facts.get("officer_collar"),
     )
     return recording
+
+
+def resolve_target(lib: Library, target: str) -> Recording:
+    """A TARGET on the command line: a recording id, or a media path imported first."""
+    path = Path(target)
+    if target.isdigit() and not path.is_file():
+        return library.get_recording(lib.db, int(target))
+    recording, _created = import_media(lib, path)
+    return recording
+
+
+def iter_transcription(
+    lib: Library,
+    recording_id: int,
+    *,
+    model: str | None = None,
+    device: str = "auto",
+    cancel: threading.Event | None = None,
+) -> Generator[TranscribeProgress, None, TranscriptionResult]:
+    """Transcribe a recording's footage, yielding progress; return the result (nothing stored).
+
+    Touches the database only to read where the footage is, so the window can run it on a
+    worker thread and store the result with ``store_transcription`` on the main thread.
+    """
+    recording = library.get_recording(lib.db, recording_id)
+    path = Path(recording.path)
+    if not recording.has_audio:
+        raise MediaError(f"{path.name}: this recording has no audio")
+    if not path.is_file():
+        raise MediaError(
+            f"{path}: the footage is no longer there (moved or on a disconnected drive)"
+        )
+    chosen = model or os.environ.get("BWVREVIEW_MODEL") or None
+    for step in transcribe(path, model=chosen, device=device, cancel=cancel):
+        if isinstance(step, TranscriptionResult):
+            return step
+        yield step
+    raise MediaError(f"{path.name}: transcription produced no result")
+
+
+def store_transcription(lib: Library, recording_id: int, result: TranscriptionResult) -> Transcript:
+    """Store a finished transcription as the recording's current transcript."""
+    segments = [
+        NewSegment(
+            start_ms=s.start_ms,
+            end_ms=s.end_ms,
+            text=s.text,
+            speaker=s.speaker,
+            words=tuple(NewWord(w.start_ms, w.end_ms, w.text, w.probability) for w in s.words),
+        )
+        for s in result.segments
+    ]
+    return transcripts.store_transcript(
+        lib.db,
+        recording_id,
+        segments,
+        model=result.model,
+        device=result.device,
+        compute_type=result.compute_type,
+        language=result.language,
+        speaker_confidence=result.speaker_confidence,
+        actor=lib.actor,
+    )
+
+
+def iter_transcribe_and_store(
+    lib: Library,
+    recording_id: int,
+    *,
+    model: str | None = None,
+    device: str = "auto",
+    cancel: threading.Event | None = None,
+) -> Generator[TranscribeProgress, None, Transcript]:
+    """Transcribe then store (for the command line, which has no GUI thread to keep free)."""
+    result = yield from iter_transcription(
+        lib, recording_id, model=model, device=device, cancel=cancel
+    )
+    return store_transcription(lib, recording_id, result)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bwvreview import __version__, app, locations
+from bwvreview.annotations import interchange
 from bwvreview.annotations.errors import DomainError
 from bwvreview.media.errors import MediaError
 
@@ -28,14 +29,19 @@ BAD_INPUT = (MediaError, DomainError)
 class StderrProgress:
     """Progress on stderr: a rewritten line on a terminal, nothing when redirected."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, coarse_when_redirected: bool = False) -> None:
         self.live = sys.stderr.isatty()
+        self.coarse = coarse_when_redirected and not self.live
         self._last = ""
 
     def show(self, text: str) -> None:
         if self.live and text != self._last:
             sys.stderr.write(f"\r{text:<70}")
             sys.stderr.flush()
+            self._last = text
+        elif self.coarse and text.split("%")[0][:-1] != self._last.split("%")[0][:-1]:
+            # Redirected: one line per ten per cent, so a log shows progress without flooding.
+            print(text, file=sys.stderr, flush=True)
             self._last = text
 
     def follow(self, steps: Generator[Any, None, T], describe: Callable[[Any], str]) -> T:
@@ -109,10 +115,64 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _describe_transcribing(name: str) -> Callable[[Any], str]:
+    def describe(step: Any) -> str:
+        eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
+        return f"{name}: transcribing {step.fraction:4.0%}{eta}"
+
+    return describe
+
+
+def _transcribe(lib: app.Library, recording: Any, model: str | None, device: str) -> Any:
+    steps = app.iter_transcribe_and_store(lib, recording.id, model=model, device=device)
+    progress = StderrProgress(coarse_when_redirected=True)
+    return progress.follow(steps, _describe_transcribing(Path(recording.path).name))
+
+
+def _render(transcript: Any, recording: Any, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            interchange.to_json(transcript, recording.duration_ms), indent=2, ensure_ascii=False
+        )
+    render = {"srt": interchange.to_srt, "vtt": interchange.to_vtt, "txt": interchange.to_txt}
+    return render[fmt](transcript).rstrip("\n")
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    fmt = "json" if args.json else args.format
+    done: list[tuple[Any, Any]] = []
+    failed = 0
+    for target in args.targets:  # a queue: one failure does not stop the rest
+        try:
+            recording = app.resolve_target(lib, target)
+            transcript = _transcribe(lib, recording, args.model, args.device)
+        except BAD_INPUT as exc:
+            print(f"bwvreview: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        done.append((transcript, recording))
+        words = len(transcript.words)
+        print(
+            f"{Path(recording.path).name}: {len(transcript.segments)} segments, {words} words "
+            f"({transcript.low_confidence_share:.0%} low confidence), model {transcript.model} "
+            f"on {transcript.device}/{transcript.compute_type}",
+            file=sys.stderr,
+        )
+    if fmt == "json" and len(args.targets) > 1:
+        _print_json({"transcripts": [interchange.to_json(t, r.duration_ms) for t, r in done]})
+    else:
+        for transcript, recording in done:
+            print(_render(transcript, recording, fmt or "txt"))
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     lib = _open(args)
     recording = app.import_demo(lib)
     if args.no_gui:
+        if app.transcripts.current_transcript(lib.db, recording.id) is None:
+            _transcribe(lib, recording, None, "auto")
         print(recording.id)
         return EXIT_OK
     return _launch(args, open_recording=recording.id)
@@ -161,6 +221,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("transcribe", help="transcribe locally with Whisper, word by word")
+    p.add_argument("targets", nargs="+", metavar="TARGET", help="recording id or media path")
+    p.add_argument(
+        "--model",
+        metavar="NAME|DIR",
+        help="faster-whisper model name or folder "
+        "(default: BWVREVIEW_MODEL or the bundled tiny.en)",
+    )
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the transcript as JSON")
+    out.add_argument(
+        "--format", choices=("srt", "vtt", "txt", "json"), help="output format (default: txt)"
+    )
+    p.set_defaults(func=cmd_transcribe)
+
     p = sub.add_parser("list", help="list the recordings in the library")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_list)
@@ -194,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bwvreview: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("bwvreview: interrupted", file=sys.stderr)
+        print("bwvreview: interrupted; unfinished work was not stored", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
         log.exception("unexpected fault")

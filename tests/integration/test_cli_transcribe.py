@@ -1,0 +1,137 @@
+"""``bwvreview transcribe`` with the real bundled tiny.en model on committed speech."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from bwvreview import app
+from bwvreview.annotations import transcripts
+from bwvreview.cli import main
+from bwvreview.media.transcribe import TranscriptionCancelled
+from tests.mediafactory import make_clip
+
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_transcript_has_the_contract_shape_and_words(capsys):
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"recording", "model", "device", "language", "duration", "segments"}
+    assert data["device"] == "cpu" and data["language"] == "en"
+    assert data["duration"] == pytest.approx(15.3, abs=1.0)
+    words = [w["word"].lower().strip(".,?!") for s in data["segments"] for w in s["words"]]
+    assert {"hello", "name", "officer", "hurt"} <= set(words)
+    speakers = {s["speaker"] for s in data["segments"]}
+    assert speakers == {"wearer", "other"}
+    first = data["segments"][0]
+    assert first["speaker"] == "wearer" and "officer" in first["text"].lower()
+    for segment in data["segments"]:
+        starts = [w["start"] for w in segment["words"]]
+        assert starts == sorted(starts)
+        assert all(0 <= w["probability"] <= 1 for w in segment["words"])
+    assert "transcribing" in err  # progress goes to stderr
+
+
+def test_srt_export_labels_speakers(capsys):
+    code, out, _ = run_cli(capsys, "transcribe", str(SPEECH), "--format", "srt")
+    assert code == 0
+    assert out.startswith("1\n00:00:0")
+    assert "Officer (camera):" in out and "Other speaker:" in out
+
+
+def test_retranscribing_by_id_replaces_the_current_transcript(capsys):
+    _, out, _ = run_cli(capsys, "import", str(SPEECH), "--json")
+    rec_id = json.loads(out)["id"]
+    run_cli(capsys, "transcribe", str(rec_id))
+    code, out, _ = run_cli(capsys, "transcribe", str(rec_id), "--json")
+    assert code == 0 and json.loads(out)["recording"] == rec_id
+    lib = app.open_library()
+    with lib.db.begin() as session:
+        from sqlalchemy import text
+
+        rows = session.execute(text("select is_current from transcripts")).scalars().all()
+    assert sorted(rows) == [0, 1]
+
+
+def test_cancelling_keeps_the_previous_transcript_current():
+    lib = app.open_library()
+    recording, _ = app.import_media(lib, SPEECH)
+    previous = app.drain(app.iter_transcribe_and_store(lib, recording.id))
+    cancel = threading.Event()
+    steps = app.iter_transcribe_and_store(lib, recording.id, cancel=cancel)
+    next(steps)
+    cancel.set()
+    with pytest.raises(TranscriptionCancelled):
+        for _ in steps:
+            pass
+    assert transcripts.current_transcript(lib.db, recording.id).id == previous.id
+
+
+def test_batch_goes_on_after_a_failure(capsys, media_dir):
+    silent_film = make_clip(media_dir / "no sound.mp4", audio=False)
+    code, out, err = run_cli(capsys, "transcribe", str(silent_film), str(SPEECH), "--json")
+    assert code == 3
+    assert "this recording has no audio" in err
+    assert len(json.loads(out)["transcripts"]) == 1
+
+
+def test_silence_gives_an_empty_transcript(capsys, media_dir):
+    quiet = media_dir / "quiet.mp4"
+    from tests.mediafactory import run_ffmpeg
+
+    run_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=8",
+               "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=8", "-shortest",
+               "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(quiet))  # fmt: skip
+    code, out, _ = run_cli(capsys, "transcribe", str(quiet), "--json")
+    assert code == 0
+    assert json.loads(out)["segments"] == []
+
+
+def test_a_missing_model_folder_is_named(capsys, tmp_path):
+    missing = tmp_path / "models" / "small.en"
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--model", str(missing))
+    assert code == 3 and out == ""
+    assert str(missing) in err and err.count("\n") == 1
+
+
+def test_unknown_recording_id_is_bad_input(capsys):
+    code, _, err = run_cli(capsys, "transcribe", "4242")
+    assert code == 3 and "no recording with id 4242" in err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGINT delivery to a child differs on Windows")
+def test_ctrl_c_during_transcription_leaves_the_database_consistent(tmp_path):
+    env = {**os.environ, "BWVREVIEW_DATA": str(tmp_path / "data")}
+    cmd = [sys.executable, "-m", "bwvreview", "transcribe", str(SPEECH)]
+    assert subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
+    child = subprocess.Popen(
+        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    for line in child.stderr:  # redirected stderr gets a line per ten per cent
+        if "transcribing" in line and "%" in line and " 0%" not in line:
+            break
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    con = sqlite3.connect(tmp_path / "data" / "bwvreview.sqlite3")
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    rows = con.execute("select state, is_current from transcripts").fetchall()
+    con.close()
+    assert rows == [("complete", 1)]
