@@ -44,6 +44,7 @@ def launch(
         QMessageBox.critical(None, "bwvreview cannot start", str(exc))
         return 3
     window, controller = build_library_window(lib)
+    qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
     window.show()

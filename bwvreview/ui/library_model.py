@@ -74,11 +74,14 @@ class LibraryTableModel(QAbstractTableModel):
 
     @staticmethod
     def _display(recording: Recording, column: int) -> str:
-        recorded = recording.recorded_at or recording.imported_at
+        if recording.recorded_at:
+            recorded = recording.recorded_at.strftime("%d %b %Y %H:%M")
+        else:
+            recorded = recording.imported_at.strftime("%d %b %Y (imported)")
         values = (
             recording.incident_reference or "—",
             ", ".join(recording.officers) or "—",
-            recorded.strftime("%d %b %Y %H:%M"),
+            recorded,
             format_duration(recording.duration_ms),
             STATUS_LABELS.get(recording.status, recording.status),
             Path(recording.path).name,

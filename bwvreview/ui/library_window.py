@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.library_model import STATUS_LABELS, LibraryTableModel, format_duration
+from bwvreview.ui.transcript_panel import TranscriptPanel
 
 MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All files (*)"
 
@@ -105,8 +106,10 @@ class RecordingDetails(QWidget):
 
 class LibraryWindow(QMainWindow):
     import_requested = Signal(list)  # list[Path]
+    transcribe_requested = Signal(list)  # list[int] recording ids
     cancel_requested = Signal()
     recording_activated = Signal(int)
+    recording_selected = Signal(object)  # int | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -131,11 +134,18 @@ class LibraryWindow(QMainWindow):
         )
         import_button = QPushButton("Import footage…")
         import_button.clicked.connect(self._ask_import)
+        self.transcribe_button = QPushButton("Transcribe")
+        self.transcribe_button.setToolTip(
+            "Transcribe the selected recording on this computer (Ctrl+T)"
+        )
+        self.transcribe_button.setEnabled(False)
+        self.transcribe_button.clicked.connect(self._ask_transcribe)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status_filter)
         bar.addWidget(import_button)
+        bar.addWidget(self.transcribe_button)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -162,9 +172,14 @@ class LibraryWindow(QMainWindow):
         left_layout.addWidget(self.table, 1)
 
         self.details = RecordingDetails()
+        self.transcript = TranscriptPanel()
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.details)
+        self.right.addWidget(self.transcript)
+        self.right.setStretchFactor(1, 3)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.details)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
@@ -184,6 +199,11 @@ class LibraryWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence.StandardKey.Open)
         self.import_action.triggered.connect(self._ask_import)
         menu.addAction(self.import_action)
+        self.transcribe_action = QAction("&Transcribe selected recording", self)
+        self.transcribe_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.transcribe_action.setEnabled(False)
+        self.transcribe_action.triggered.connect(self._ask_transcribe)
+        menu.addAction(self.transcribe_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -238,12 +258,24 @@ class LibraryWindow(QMainWindow):
         if paths:
             self.import_requested.emit(paths)
 
-    def _selection_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def selected_recording(self) -> Recording | None:
+        current = self.table.currentIndex()
         if not current.isValid():
-            self.details.show_recording(None)
-            return
-        row = self.proxy.mapToSource(current).row()
-        self.details.show_recording(self.model.recording_at(row))
+            return None
+        return self.model.recording_at(self.proxy.mapToSource(current).row())
+
+    def _ask_transcribe(self) -> None:
+        recording = self.selected_recording()
+        if recording is not None:
+            self.transcribe_requested.emit([recording.id])
+
+    def _selection_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        recording = self.selected_recording()
+        self.details.show_recording(recording)
+        can_transcribe = recording is not None and recording.has_audio
+        self.transcribe_button.setEnabled(can_transcribe)
+        self.transcribe_action.setEnabled(can_transcribe)
+        self.recording_selected.emit(recording.id if recording else None)
 
     def _activated(self, index: QModelIndex) -> None:
         row = self.proxy.mapToSource(index).row()
@@ -256,12 +288,14 @@ class LibraryWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 620)
-        splitter = settings.value("library/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        for key, splitter in (("library/splitter", self.splitter), ("library/right", self.right)):
+            state = settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
         settings = QSettings()
         settings.setValue("library/geometry", self.saveGeometry())
         settings.setValue("library/splitter", self.splitter.saveState())
+        settings.setValue("library/right", self.right.saveState())
         super().closeEvent(event)

@@ -1,9 +1,12 @@
 """The library window driven as a person would, offscreen, with the real app workflows."""
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 
 from bwvreview import app
+from bwvreview.annotations import transcripts
 from bwvreview.ui.launch import build_library_window
 from tests.mediafactory import make_clip
 
@@ -36,9 +39,10 @@ def test_importing_shows_the_recording_and_its_facts(qtbot, window, clip_path):
     qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
     assert win.model.rowCount() == 1
     assert win.table.isVisible()
-    assert win.details.values["SHA-256"].text() == app.library.list_recordings(
-        controller.lib.db
-    )[0].sha256
+    assert (
+        win.details.values["SHA-256"].text()
+        == app.library.list_recordings(controller.lib.db)[0].sha256
+    )
     assert win.details.values["Length"].text() == "0:02"
 
 
@@ -71,3 +75,40 @@ def test_status_and_text_filters_narrow_the_table(qtbot, window, media_dir):
     win.status_filter.setCurrentIndex(win.status_filter.findData("new"))
     assert win.proxy.rowCount() == 2
 
+
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
+
+
+@pytest.mark.slow
+def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speaker(qtbot, window):
+    win, controller = window
+    recording, _ = app.import_media(controller.lib, SPEECH)
+    controller.refresh(select_id=recording.id)
+    assert win.transcribe_button.isEnabled()
+    qtbot.mouseClick(win.transcribe_button, Qt.MouseButton.LeftButton)
+    assert win.progress.isVisible()
+    qtbot.waitUntil(lambda: not controller.busy, timeout=60_000)
+    assert not win.progress.isVisible()
+    panel = win.transcript
+    assert panel.model.rowCount() >= 3
+    assert "words to check" in panel.summary.text()
+    before = panel.model.segments[0].speaker
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_W)
+    after = panel.model.segments[0].speaker
+    assert {before, after} == {"wearer", "other"}
+    stored = transcripts.current_transcript(controller.lib.db, recording.id)
+    assert stored.segments[0].speaker == after and stored.segments[0].edited
+
+
+@pytest.mark.slow
+def test_cancelling_a_transcription_stores_nothing(qtbot, window):
+    win, controller = window
+    recording, _ = app.import_media(controller.lib, SPEECH)
+    controller.refresh(select_id=recording.id)
+    controller.transcribe([recording.id])
+    qtbot.mouseClick(win.cancel_button, Qt.MouseButton.LeftButton)
+    assert not controller.busy
+    assert not win.progress.isVisible()
+    QThreadPool.globalInstance().waitForDone()
+    assert transcripts.current_transcript(controller.lib.db, recording.id) is None
