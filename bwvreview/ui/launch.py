@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
+from bwvreview.annotations import transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
@@ -47,6 +48,8 @@ def launch(
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
+        if transcripts.current_transcript(lib.db, open_recording) is None:
+            controller.transcribe([open_recording])
     window.show()
     code = qt_app.exec()
     QThreadPool.globalInstance().waitForDone()
