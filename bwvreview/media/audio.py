@@ -1,0 +1,132 @@
+"""Decode the sound of a recording to mono 16 kHz float32 samples, in memory.
+
+The container is read with PyAV and resampled with an ``AudioResampler`` exactly as
+``faster_whisper.decode_audio`` does (signed 16-bit mono, then scaled to [-1, 1)), so the
+samples are identical to what faster-whisper would decode itself. No temporary WAV is
+written. The file is only opened for reading.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+from collections.abc import Generator, Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from bwvreview.media.errors import MediaError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+_GROUP_SAMPLES = 500_000  # source samples per resampler call, as faster-whisper groups them
+
+
+class DecodeCancelled(Exception):
+    """Decoding stopped because the caller's cancel flag was set."""
+
+
+def iter_decode_audio(
+    path: Path,
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    cancel: threading.Event | None = None,
+) -> Generator[float, None, np.ndarray]:
+    """Decode the first audio stream of ``path``, yielding the fraction done.
+
+    The return value (``samples = yield from iter_decode_audio(path)``) is a 1-D float32
+    array of mono samples at ``sample_rate``. ``cancel`` is checked after each group of
+    decoded frames and raises ``DecodeCancelled``. A missing or unreadable file, or one
+    with no audio stream, raises ``MediaError`` with a one-line message naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MediaError(f"{path}: file not found")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.FFmpegError, UnicodeDecodeError, OSError) as exc:
+        raise MediaError(f"{path.name}: not a media file that can be read ({exc})") from exc
+    try:
+        if not container.streams.audio:
+            raise MediaError(f"{path.name}: this recording has no audio")
+        stream = container.streams.audio[0]
+        duration_s = _duration_s(container, stream)
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
+        chunks: list[np.ndarray] = []
+        try:
+            for group, reached_s in _grouped(container, stream):
+                if cancel is not None and cancel.is_set():
+                    raise DecodeCancelled(path.name)
+                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(group))
+                if duration_s > 0:
+                    yield min(reached_s / duration_s, 1.0)
+            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+        except av.FFmpegError as exc:
+            raise MediaError(f"{path.name}: the audio could not be decoded ({exc})") from exc
+        finally:
+            # PyAV keeps resampler buffers alive until a collection (faster-whisper #390).
+            del resampler
+            gc.collect()
+    finally:
+        container.close()
+    yield 1.0
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(chunks).astype(np.float32) / 32768.0
+
+
+def decode_audio(
+    path: Path, *, sample_rate: int = SAMPLE_RATE, cancel: threading.Event | None = None
+) -> np.ndarray:
+    """Return the audio of ``path`` as mono float32 samples at ``sample_rate`` (16 kHz).
+
+    A convenience wrapper that drains ``iter_decode_audio``; it raises the same errors
+    (``MediaError`` for unusable input, ``DecodeCancelled`` when ``cancel`` is set).
+    """
+    steps = iter_decode_audio(path, sample_rate=sample_rate, cancel=cancel)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def _duration_s(container: av.container.InputContainer, stream: av.AudioStream) -> float:
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / 1_000_000
+    return 0.0
+
+
+def _grouped(
+    container: av.container.InputContainer, stream: av.AudioStream
+) -> Iterator[tuple[av.AudioFrame, float]]:
+    """Yield (frames merged to about 500k samples, stream time reached in seconds)."""
+    fifo = av.AudioFifo()
+    reached_s = 0.0
+    for frame in _valid_frames(container.decode(stream)):
+        if frame.time is not None:
+            reached_s = frame.time + frame.samples / max(frame.sample_rate, 1)
+        frame.pts = None  # the fifo checks timestamps; gaps in them are not our problem
+        fifo.write(frame)
+        if fifo.samples >= _GROUP_SAMPLES:
+            yield fifo.read(), reached_s
+    if fifo.samples > 0:
+        yield fifo.read(), reached_s
+
+
+def _valid_frames(frames: Iterator[av.AudioFrame]) -> Iterator[av.AudioFrame]:
+    """Skip frames the decoder rejects as invalid, as faster-whisper does."""
+    iterator = iter(frames)
+    while True:
+        try:
+            yield next(iterator)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            log.debug("skipped an invalid audio frame")
+            continue
