@@ -171,7 +171,7 @@ def import_demo(lib: Library) -> Recording:
         lib,
         resource_path(*DEMO_FOOTAGE),
         incident=facts.get("incident_reference", "DEMO-0001"),
-        officer=facts.get("officer_collar"),
+        officer=str(facts.get("officer", "")).split()[-1] or None,  # "PC 4471" -> "4471"
     )
     return recording
 

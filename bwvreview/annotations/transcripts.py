@@ -208,7 +208,8 @@ def get_transcript(db: Database, transcript_id: int) -> Transcript:
 
 
 def _segment_text(words: Sequence[models.Word]) -> str:
-    return " ".join(w.text.strip() for w in words)
+    """Whisper's words carry their own leading space, so they join back exactly."""
+    return "".join(w.text for w in words).strip()
 
 
 def correct_word(db: Database, word_id: int, text: str) -> Word:
@@ -219,7 +220,8 @@ def correct_word(db: Database, word_id: int, text: str) -> Word:
         word = session.get(models.Word, word_id)
         if word is None:
             raise NotFoundError(f"no word with id {word_id}")
-        word.text = text.strip()
+        leading = " " if word.text.startswith(" ") else ""
+        word.text = leading + text.strip()
         word.edited = True
         segment = word.segment
         segment.text = _segment_text(segment.words)

@@ -1,9 +1,11 @@
 """Iterate a slow producer on a helper thread so the consumer can stop waiting at once.
 
 A CTranslate2 decoding call cannot be interrupted and may run for seconds. Running the
-producer on a daemon thread lets the consumer notice a cancel flag (or Ctrl-C, which
+producer on a helper thread lets the consumer notice a cancel flag (or Ctrl-C, which
 Python delivers only to the main thread between bytecodes) within ``POLL_S``; the
 abandoned producer is told to stop and finishes its current item in the background.
+The thread is not a daemon on purpose: at exit Python waits for it to finish that item,
+because tearing down native code mid-call aborts the process.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def iterate_in_background(
     cancel: threading.Event | None,
     on_cancel: Callable[[], BaseException],
 ) -> Iterator[T]:
-    """Yield what ``produce()`` yields, produced on a daemon thread.
+    """Yield what ``produce()`` yields, produced on a helper thread.
 
     When ``cancel`` is set the wait ends within ``POLL_S`` and ``on_cancel()`` is raised;
     an exception inside the producer is re-raised here. Closing this generator early also
@@ -53,7 +55,7 @@ def iterate_in_background(
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             items.put(_Failure(exc))
 
-    worker = threading.Thread(target=run, name="bwvreview-producer", daemon=True)
+    worker = threading.Thread(target=run, name="bwvreview-producer", daemon=False)
     worker.start()
     try:
         while True:

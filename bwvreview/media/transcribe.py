@@ -214,7 +214,7 @@ def transcribe(
     duration_s = max(len(samples) / SAMPLE_RATE, 1e-6)
     chunks = yield from _find_speech(samples, cancel, started)
     language = None if whisper.model.is_multilingual else "en"
-    drafts: list[_Draft] = []
+    drafts: list[SegmentResult] = []
     fraction = 0.0
     whisper_started = time.monotonic()
     for block in _decode_blocks(chunks):
@@ -322,14 +322,13 @@ def _progress(fraction: float, started: float, whisper_started: float) -> Transc
     return TranscribeProgress(fraction=fraction, elapsed_s=now - started, eta_s=eta)
 
 
-@dataclass(frozen=True)
-class _Draft:
-    segment: SegmentResult
-    raw_words: tuple[str, ...]  # faster-whisper's word strings, leading spaces kept
+def _draft(piece: Any) -> SegmentResult | None:
+    """Convert one faster-whisper segment; words get non-decreasing, non-negative spans.
 
-
-def _draft(piece: Any) -> _Draft | None:
-    """Convert one faster-whisper segment; words get non-decreasing, non-negative spans."""
+    Word text is kept as Whisper gives it: a leading space starts a new word, and a piece
+    without one (".C." after "D") continues the previous, so joining the words gives the
+    segment's text back exactly.
+    """
     text = piece.text.strip()
     if not text:
         return None
@@ -338,16 +337,15 @@ def _draft(piece: Any) -> _Draft | None:
     for word in piece.words or ():
         start_ms = max(round(word.start * 1000), floor_ms)
         end_ms = max(round(word.end * 1000), start_ms)
-        words.append(WordResult(start_ms, end_ms, word.word.strip(), float(word.probability)))
+        words.append(WordResult(start_ms, end_ms, word.word, float(word.probability)))
         floor_ms = start_ms
     start_ms = words[0].start_ms if words else max(round(piece.start * 1000), 0)
     end_ms = max(words[-1].end_ms if words else round(piece.end * 1000), start_ms)
-    segment = SegmentResult(start_ms=start_ms, end_ms=end_ms, text=text, words=tuple(words))
-    return _Draft(segment, tuple(word.word for word in piece.words or ()))
+    return SegmentResult(start_ms=start_ms, end_ms=end_ms, text=text, words=tuple(words))
 
 
 def _attribute_speakers(
-    samples: np.ndarray, drafts: list[_Draft]
+    samples: np.ndarray, drafts: list[SegmentResult]
 ) -> tuple[list[SegmentResult], float]:
     """Judge each word's voice, then split segments where the speaker changes.
 
@@ -356,13 +354,12 @@ def _attribute_speakers(
     """
     spans: list[tuple[int, int]] = []
     for draft in drafts:
-        units = draft.segment.words or (draft.segment,)  # a wordless segment is one unit
+        units = draft.words or (draft,)  # a wordless segment is one unit
         spans.extend((unit.start_ms, unit.end_ms) for unit in units)
     guess = guess_speakers(samples, SAMPLE_RATE, spans)
     roles = iter(guess.roles)
     segments: list[SegmentResult] = []
-    for draft in drafts:
-        segment = draft.segment
+    for segment in drafts:
         if not segment.words:
             segments.append(replace(segment, speaker=next(roles)))
             continue
@@ -372,6 +369,6 @@ def _attribute_speakers(
             continue
         for first, end, role in turns:
             words = segment.words[first:end]
-            text = "".join(draft.raw_words[first:end]).strip()
+            text = "".join(w.text for w in segment.words[first:end]).strip()
             segments.append(SegmentResult(words[0].start_ms, words[-1].end_ms, text, words, role))
     return segments, guess.confidence

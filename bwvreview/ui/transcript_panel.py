@@ -43,11 +43,12 @@ LOW_CONFIDENCE_STYLE = "text-decoration: underline; color: #b36b00;"
 def segment_html(segment: Segment) -> str:
     parts = []
     for word in segment.words:
+        space = " " if word.text.startswith(" ") else ""
         text = html.escape(word.text.strip())
         if word.low_confidence:
             text = f'<span style="{LOW_CONFIDENCE_STYLE}">{text}</span>'
-        parts.append(text)
-    return " ".join(parts) or html.escape(segment.text)
+        parts.append(space + text)
+    return "".join(parts).strip() or html.escape(segment.text)
 
 
 class TranscriptTableModel(QAbstractTableModel):

@@ -58,6 +58,7 @@ def test_demo_no_gui_imports_once_and_prints_the_id(capsys):
     assert len(listed) == 1
     assert listed[0]["incident_reference"] == FACTS["incident_reference"]
     assert listed[0]["status"] == "transcribed"
+    assert listed[0]["officers"] == [FACTS["officer"].split()[-1]]
 
 
 @pytest.mark.slow

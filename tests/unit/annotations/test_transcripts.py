@@ -9,8 +9,8 @@ from bwvreview.annotations.transcripts import NewSegment, NewWord
 
 def seg(start, speaker, *words):
     """A segment of (text, start_ms, end_ms, probability) words."""
-    new_words = tuple(NewWord(s, e, t, p) for t, s, e, p in words)
-    text = " ".join(w.text for w in new_words)
+    new_words = tuple(NewWord(s, e, f" {t}", p) for t, s, e, p in words)
+    text = "".join(w.text for w in new_words).strip()
     return NewSegment(start, new_words[-1].end_ms, text, speaker, new_words)
 
 
@@ -43,7 +43,8 @@ def test_stored_transcript_reads_back_whole_and_current(db):
     current = transcripts.current_transcript(db, 1)
     assert current == stored
     assert [s.speaker for s in current.segments] == ["wearer", "other"]
-    assert [w.text for w in current.words] == ["My", "name", "is", "Dave.", "Sarah", "Whitfield."]
+    assert [w.text.strip() for w in current.words] == ["My", "name", "is", "Dave.", "Sarah",
+                                                        "Whitfield."]  # fmt: skip
     assert current.words[3].low_confidence and not current.words[0].low_confidence
     assert current.low_confidence_share == pytest.approx(2 / 6)
 
@@ -67,7 +68,7 @@ def test_word_correction_keeps_times_and_sets_edited(db):
     transcripts.correct_word(db, dave.id, "Davies.")
     again = transcripts.current_transcript(db, 1)
     word = again.words[3]
-    assert (word.text, word.start_ms, word.end_ms, word.edited) == ("Davies.", 1600, 2000, True)
+    assert (word.text, word.start_ms, word.end_ms, word.edited) == (" Davies.", 1600, 2000, True)
     assert again.segments[0].text == "My name is Davies."
     assert again.segments[0].edited
     with pytest.raises(DomainError):
