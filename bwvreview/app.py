@@ -27,6 +27,7 @@ from bwvreview.media.errors import MediaError
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.probe import probe
 from bwvreview.media.transcribe import TranscribeProgress, TranscriptionResult, transcribe
+from bwvreview.media.waveform import Peaks, iter_cached_peaks, peaks_cache_path
 
 log = logging.getLogger(__name__)
 
@@ -252,3 +253,12 @@ def iter_transcribe_and_store(
         lib, recording_id, model=model, device=device, cancel=cancel
     )
     return store_transcription(lib, recording_id, result)
+
+
+def iter_waveform(
+    lib: Library, recording: Recording, cancel: threading.Event | None = None
+) -> Generator[float, None, Peaks]:
+    """The recording's waveform peaks: from the cache beside the database, else computed
+    (yielding the fraction done) and cached, so re-opening is instant."""
+    cache = peaks_cache_path(lib.data_dir / "cache" / "peaks", recording.sha256)
+    return (yield from iter_cached_peaks(Path(recording.path), cache, cancel=cancel))

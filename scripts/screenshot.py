@@ -1,6 +1,9 @@
-"""Render the library window offscreen on the demo incident and save docs/library.png.
+"""Render the library window and the review workspace offscreen on the demo incident.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT.png] [MEDIA]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
+
+Saves OUT_DIR/library.png and OUT_DIR/workspace.png (default: docs/). The workspace gets a
+few annotations of the kind a TIP would make on the demo, so the lanes show something.
 
 Uses a throwaway data folder, so the user's library is untouched.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,13 +21,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from bwvreview import app  # noqa: E402
-from bwvreview.ui.launch import build_library_window, make_application  # noqa: E402
+from bwvreview.annotations import review  # noqa: E402
+from bwvreview.ui.launch import build_library_window, build_workspace, make_application  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "library.png"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
     qt_app = make_application()
     with tempfile.TemporaryDirectory() as data:
         lib = app.open_library(data_dir=data)
@@ -36,14 +41,53 @@ def main() -> int:
         window.resize(1280, 720)
         window.show()
         controller.refresh(select_id=recording.id)
-        for _ in range(20):
-            qt_app.processEvents()
-        window.grab().save(str(out))
+        settle(qt_app)
+        window.grab().save(str(out / "library.png"))
+        annotate_like_a_tip(lib, recording.id)
+        workspace, _controller = build_workspace(lib, recording.id)
+        workspace.resize(1440, 860)
+        workspace.show()
+        workspace.player.seek(20_500)
+        workspace.timeline.select(None)
         QThreadPool.globalInstance().waitForDone()
+        settle(qt_app)
+        workspace.grab().save(str(out / "workspace.png"))
+        workspace.close()
         window.close()
         lib.close()
     print(out)
     return 0
+
+
+def settle(qt_app) -> None:  # noqa: ANN001
+    for _ in range(30):
+        qt_app.processEvents()
+        time.sleep(0.02)
+
+
+def annotate_like_a_tip(lib: app.Library, recording_id: int) -> None:
+    marks = [
+        ("introduced_self", 1000, 5900, "Name, role and reason, straight away.", "final"),
+        (
+            "triggering_language",
+            9450,
+            10500,
+            '"Calm down" as an order, just after a fear disclosure.',
+            "draft",
+        ),
+        ("missed_choice", 10500, 11650, "Could she choose where to sit?", "draft"),
+        ("threat_or_ultimatum", 13860, 16070, "Arrest used as pressure.", "draft"),
+        ("safety_check", 16970, 17540, "", "final"),
+        ("gave_time", 20800, 21900, "", "final"),
+        ("offered_choice", 21900, 25000, "A real choice of where to talk.", "final"),
+        ("explained_action", 40230, 43500, "What and why before photographing.", "final"),
+        ("signposted_support", 46010, 47710, "", "final"),
+        ("closure_next_steps", 49400, 52570, "", "final"),
+    ]
+    for key, start, end, note, status in marks:
+        review.create_annotation(lib.db, recording_id=recording_id, codebook_id=lib.codebook_id,
+                                 category_key=key, start_ms=start, end_ms=end, actor="demo",
+                                 note=note, status=status)  # fmt: skip
 
 
 if __name__ == "__main__":

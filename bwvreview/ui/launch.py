@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThreadPool
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
-from bwvreview.annotations import transcripts
+from bwvreview.annotations import library, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.workspace_controller import WorkspaceController
+from bwvreview.ui.workspace_window import WorkspaceWindow
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -29,7 +32,42 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window = LibraryWindow()
     controller = LibraryController(lib, window, QThreadPool.globalInstance())
     controller.refresh()
+    window.recording_activated.connect(lambda rid: open_workspace(lib, rid, controller))
     return window, controller
+
+
+def build_workspace(
+    lib: app.Library, recording_id: int
+) -> tuple[WorkspaceWindow, WorkspaceController]:
+    recording = library.get_recording(lib.db, recording_id)
+    title = recording.incident_reference or Path(recording.path).name
+    window = WorkspaceWindow(lib.codebook, title)
+    controller = WorkspaceController(lib, recording, window)
+    controller.load()
+    return window, controller
+
+
+def open_workspace(
+    lib: app.Library, recording_id: int, library_controller: LibraryController
+) -> WorkspaceWindow:
+    """Open (or bring forward) the review workspace for a recording."""
+    existing = _open_workspaces.get(recording_id)
+    if existing is not None:
+        existing.raise_()
+        existing.activateWindow()
+        return existing
+    window, controller = build_workspace(lib, recording_id)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_workspaces[recording_id] = window
+    window.destroyed.connect(lambda: _open_workspaces.pop(recording_id, None))
+    library_controller.transcript_stored.connect(
+        lambda rid: controller.load() if rid == recording_id else None
+    )
+    window.show()
+    return window
+
+
+_open_workspaces: dict[int, WorkspaceWindow] = {}
 
 
 def launch(
@@ -51,6 +89,9 @@ def launch(
         if transcripts.current_transcript(lib.db, open_recording) is None:
             controller.transcribe([open_recording])
     window.show()
+    if open_recording is not None:
+        workspace = open_workspace(lib, open_recording, controller)
+        workspace.player.play()
     code = qt_app.exec()
     QThreadPool.globalInstance().waitForDone()
     lib.close()

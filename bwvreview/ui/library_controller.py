@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from bwvreview import app
 from bwvreview.annotations import library, transcripts
@@ -36,6 +36,8 @@ class Job:
 
 
 class LibraryController(QObject):
+    transcript_stored = Signal(int)  # recording id
+
     def __init__(self, lib: app.Library, view: LibraryWindow, pool: QThreadPool) -> None:
         super().__init__(view)
         self.lib = lib
@@ -177,3 +179,4 @@ class LibraryController(QObject):
         )
         self.refresh(select_id=recording_id)
         self.show_transcript(recording_id)
+        self.transcript_stored.emit(recording_id)

@@ -1,0 +1,132 @@
+"""Undoable annotation edits (QUndoCommand) over the review service.
+
+Every command saves at once through ``bwvreview.annotations.review``; undo and redo save
+too. Re-creating a deleted annotation gives it a new id, so commands look ids up through
+``IdMap``, which follows an annotation across such re-creations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from bwvreview.annotations import review
+from bwvreview.annotations.review import Annotation
+
+FIELDS = ("start_ms", "end_ms", "note", "severity", "quote", "suggested_wording", "status")
+
+
+@dataclass
+class IdMap:
+    """Follows an annotation whose row was deleted and re-created by undo/redo."""
+
+    moved: dict[int, int] = field(default_factory=dict)
+
+    def current(self, annotation_id: int) -> int:
+        seen = {annotation_id}
+        while annotation_id in self.moved and self.moved[annotation_id] not in seen:
+            annotation_id = self.moved[annotation_id]
+            seen.add(annotation_id)
+        return annotation_id
+
+    def follow(self, old_id: int, new_id: int) -> None:
+        """Record a re-creation (SQLite may hand the same id out again: then nothing moved)."""
+        if old_id == new_id:
+            self.moved.pop(old_id, None)
+        else:
+            self.moved[old_id] = new_id
+
+
+@dataclass(frozen=True)
+class AnnotationContext:
+    """What every command needs: the database, the codebook in force, who acts, ids."""
+
+    db: Any
+    codebook_id: int
+    actor: str
+    ids: IdMap
+
+
+def _recreate(ctx: AnnotationContext, gone: Annotation) -> Annotation:
+    return review.create_annotation(
+        ctx.db,
+        recording_id=gone.recording_id,
+        codebook_id=ctx.codebook_id,
+        category_key=gone.category_key,
+        start_ms=gone.start_ms,
+        end_ms=gone.end_ms,
+        actor=ctx.actor,
+        note=gone.note,
+        severity=gone.severity,
+        quote=gone.quote,
+        first_word_id=gone.first_word_id,
+        last_word_id=gone.last_word_id,
+        suggested_wording=gone.suggested_wording,
+        status=gone.status,
+        source=gone.source,
+        author_id=gone.author_id,
+    )
+
+
+class CreateAnnotation(QUndoCommand):
+    def __init__(self, ctx: AnnotationContext, label: str, **spec: Any) -> None:
+        super().__init__(f"Add {label}")
+        self.ctx = ctx
+        self.spec = spec
+        self.created: Annotation | None = None
+
+    def redo(self) -> None:
+        if self.created is None:
+            self.created = review.create_annotation(
+                self.ctx.db, codebook_id=self.ctx.codebook_id, actor=self.ctx.actor, **self.spec
+            )
+        else:
+            again = _recreate(self.ctx, self.created)
+            self.ctx.ids.follow(self.created.id, again.id)
+            self.created = again
+
+    def undo(self) -> None:
+        assert self.created is not None
+        review.delete_annotation(self.ctx.db, self.ctx.ids.current(self.created.id),
+                                 actor=self.ctx.actor)  # fmt: skip
+
+
+class UpdateAnnotation(QUndoCommand):
+    def __init__(
+        self, ctx: AnnotationContext, before: Annotation, changes: dict[str, Any], text: str
+    ) -> None:
+        super().__init__(text)
+        self.ctx = ctx
+        self.annotation_id = before.id
+        self.before = {name: getattr(before, name) for name in changes}
+        self.after = dict(changes)
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        current = review.get_annotation(self.ctx.db, self.ctx.ids.current(self.annotation_id))
+        review.update_annotation(self.ctx.db, current.id, expected_version=current.version,
+                                 actor=self.ctx.actor, **values)  # fmt: skip
+
+    def redo(self) -> None:
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)
+
+
+class DeleteAnnotation(QUndoCommand):
+    def __init__(self, ctx: AnnotationContext, annotation: Annotation) -> None:
+        super().__init__(f"Delete {annotation.category_label}")
+        self.ctx = ctx
+        self.annotation = annotation
+
+    def redo(self) -> None:
+        self.annotation = review.delete_annotation(
+            self.ctx.db, self.ctx.ids.current(self.annotation.id), actor=self.ctx.actor
+        )
+
+    def undo(self) -> None:
+        again = _recreate(self.ctx, self.annotation)
+        self.ctx.ids.follow(self.annotation.id, again.id)
+        self.annotation = again

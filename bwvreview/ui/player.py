@@ -1,0 +1,196 @@
+"""The player: picture, sound and transport for one recording, on QtMultimedia.
+
+Keyboard (handled by the workspace): Space/K play-pause, J/L shuttle, comma/full stop step
+one frame, Left/Right ±5 s, Home/End. QtMultimedia needs the PulseAudio client library on
+Linux; where it cannot load, the player says so and keeps a silent clock so the timeline,
+transcript and annotations still work.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
+
+try:  # pragma: no cover - depends on the machine's audio libraries
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+    from PySide6.QtMultimediaWidgets import QVideoWidget
+
+    MULTIMEDIA_ERROR = ""
+except ImportError as exc:  # pragma: no cover
+    QMediaPlayer = None  # type: ignore[assignment,misc]
+    MULTIMEDIA_ERROR = str(exc)
+
+SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+STEP_MS = 5000
+
+
+def clock_text(ms: int, fps: float | None) -> str:
+    """``HH:MM:SS.mmm`` and the frame number, as shown under the picture."""
+    ms = max(0, int(ms))
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    frame = f"  frame {int(ms * fps / 1000)}" if fps else ""
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}{frame}"
+
+
+class PlayerWidget(QWidget):
+    position_changed = Signal(int)  # ms
+    playing_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fps: float | None = None
+        self.duration_ms = 0
+        self._speed_index = SPEEDS.index(1.0)
+        self._build()
+
+    # --- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if QMediaPlayer is not None:
+            self.video = QVideoWidget()
+            self.video.setMinimumSize(320, 180)
+            self.media = QMediaPlayer(self)
+            self.audio = QAudioOutput(self)
+            self.media.setAudioOutput(self.audio)
+            self.media.setVideoOutput(self.video)
+            self.media.positionChanged.connect(self._media_moved)
+            self.media.playbackStateChanged.connect(
+                lambda state: self.playing_changed.emit(
+                    state == QMediaPlayer.PlaybackState.PlayingState
+                )
+            )
+            layout.addWidget(self.video, 1)
+        else:
+            self.media = None
+            self.video = QLabel(
+                "Picture and sound are not available on this computer "
+                f"({MULTIMEDIA_ERROR}).\nThe timeline, transcript and annotations still work."
+            )
+            self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.video.setWordWrap(True)
+            layout.addWidget(self.video, 1)
+            self._clock = QElapsedTimer()
+            self._clock_base = 0
+            self._clock_running = False
+            self._ticker = QTimer(self, interval=40)
+            self._ticker.timeout.connect(lambda: self._media_moved(self.position()))
+        bar = QHBoxLayout()
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play or pause (Space or K)")
+        self.play_button.clicked.connect(self.toggle)
+        self.playing_changed.connect(lambda on: self.play_button.setText("Pause" if on else "Play"))
+        self.time_label = QLabel(clock_text(0, None))
+        self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.setCurrentIndex(self._speed_index)
+        self.speed.setToolTip("Playback speed (pitch is kept)")
+        self.speed.currentIndexChanged.connect(self._speed_chosen)
+        bar.addWidget(self.play_button)
+        bar.addWidget(self.time_label, 1)
+        bar.addWidget(QLabel("Speed"))
+        bar.addWidget(self.speed)
+        layout.addLayout(bar)
+
+    # --- what the workspace calls ---------------------------------------------------------
+    def load(self, path: Path, duration_ms: int, fps: float | None) -> None:
+        self.fps = fps
+        self.duration_ms = duration_ms
+        if self.media is not None:
+            self.media.setSource(QUrl.fromLocalFile(str(path)))
+        self._media_moved(0)
+
+    def position(self) -> int:
+        if self.media is not None:
+            return int(self.media.position())
+        elapsed = self._clock.elapsed() * self.rate() if self._clock_running else 0
+        return min(self.duration_ms, self._clock_base + int(elapsed))
+
+    def is_playing(self) -> bool:
+        if self.media is not None:
+            return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        return self._clock_running
+
+    def rate(self) -> float:
+        return SPEEDS[self._speed_index]
+
+    def play(self) -> None:
+        if self.media is not None:
+            self.media.play()
+            return
+        self._clock_base = self.position()
+        self._clock.restart()
+        self._clock_running = True
+        self._ticker.start()
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if self.media is not None:
+            self.media.pause()
+            return
+        self._clock_base = self.position()
+        self._clock_running = False
+        self._ticker.stop()
+        self.playing_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.is_playing() else self.play()
+
+    def seek(self, ms: int) -> None:
+        ms = max(0, min(int(ms), self.duration_ms))
+        if self.media is not None:
+            self.media.setPosition(ms)
+        else:
+            self._clock_base = ms
+            self._clock.restart()
+        self._media_moved(ms)
+
+    def step(self, delta_ms: int) -> None:
+        self.seek(self.position() + delta_ms)
+
+    def step_frames(self, frames: int) -> None:
+        self.pause()
+        self.step(round(frames * 1000 / (self.fps or 25.0)))
+
+    def shuttle(self, direction: int) -> None:
+        """L speeds up forward play; J slows down, and at normal speed or below jumps back."""
+        if direction > 0:
+            if not self.is_playing():
+                self.set_speed(1.0)
+                self.play()
+            else:
+                self.set_speed(SPEEDS[min(self._speed_index + 1, len(SPEEDS) - 1)])
+        elif self.rate() > 1.0:
+            self.set_speed(SPEEDS[self._speed_index - 1])
+        else:
+            self.step(-STEP_MS)
+
+    def set_speed(self, speed: float) -> None:
+        self.speed.setCurrentIndex(SPEEDS.index(speed))
+
+    def set_volume(self, volume: float) -> None:
+        if self.media is not None:
+            self.audio.setVolume(volume)
+
+    # --- internals ------------------------------------------------------------------------
+    def _speed_chosen(self, index: int) -> None:
+        position = self.position()
+        self._speed_index = index
+        if self.media is not None:
+            self.media.setPlaybackRate(SPEEDS[index])
+        else:
+            self._clock_base = position
+            self._clock.restart()
+
+    def _media_moved(self, ms: int) -> None:
+        self.time_label.setText(clock_text(ms, self.fps))
+        self.position_changed.emit(int(ms))

@@ -1,0 +1,243 @@
+"""Joins the workspace window to the services: annotations with undo, hotkeys, playback sync.
+
+Category hotkeys are read from key press and release (not QShortcut), so a tap marks a
+point at the playhead and holding the key while the video plays marks the interval held.
+With words selected in the transcript, a category key anchors the annotation to them and
+quotes them. Keys typed into a text field are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QThreadPool
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
+
+from bwvreview import app
+from bwvreview.annotations import review, transcripts
+from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.records import Recording
+from bwvreview.ui.annotation_commands import (
+    AnnotationContext,
+    CreateAnnotation,
+    DeleteAnnotation,
+    IdMap,
+    UpdateAnnotation,
+)
+from bwvreview.ui.timeline import TimelineItem
+from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workspace_window import NO_PRINCIPLE, WorkspaceWindow
+
+log = logging.getLogger(__name__)
+
+HOLD_FOR_INTERVAL_MS = 400
+
+
+def _typing_into(widget: Any) -> bool:
+    if isinstance(widget, QLineEdit):
+        return True
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return not widget.isReadOnly()
+    return False
+
+
+class WorkspaceController(QObject):
+    def __init__(self, lib: app.Library, recording: Recording, view: WorkspaceWindow) -> None:
+        super().__init__(view)
+        self.lib = lib
+        self.recording = recording
+        self.view = view
+        self.undo = QUndoStack(self)
+        self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap())
+        self.items: list[review.Annotation] = []
+        self.selected: int | None = None
+        self.hotkeys = {
+            QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
+        }
+        self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
+        self._wire()
+
+    # --- set-up -------------------------------------------------------------------------
+    def _wire(self) -> None:
+        v = self.view
+        delete = QAction("Delete annotation", v)
+        delete.triggered.connect(lambda: self.delete(self.selected))
+        menu_actions = v.add_annotate_menu(
+            self.undo.createUndoAction(v, "Undo"), self.undo.createRedoAction(v, "Redo"), delete
+        )
+        for action in menu_actions:
+            action.triggered.connect(lambda _on=False, a=action: self.annotate(a.data()))
+        self.undo.indexChanged.connect(lambda _i: self.refresh())
+        v.player.position_changed.connect(self._moved)
+        v.timeline.seek_requested.connect(v.player.seek)
+        v.timeline.annotation_drawn.connect(self._drawn)
+        v.timeline.annotation_resized.connect(self._resized)
+        v.timeline.annotation_selected.connect(self.select)
+        v.timeline.annotation_delete_requested.connect(self.delete)
+        v.transcript.seek_requested.connect(v.player.seek)
+        v.annotations.jump_requested.connect(v.player.seek)
+        v.annotations.annotation_selected.connect(self.select)
+        v.editor.changes_requested.connect(self.update)
+        QApplication.instance().installEventFilter(self)
+        v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
+
+    def load(self) -> None:
+        r = self.recording
+        path = Path(r.path)
+        if not path.is_file():
+            self.view.show_banner(
+                f"The footage is not at {path} (moved, renamed or on a disconnected drive). "
+                "Its transcript and annotations are shown; nothing has been deleted."
+            )
+        else:
+            self.view.player.load(path, r.duration_ms, r.fps)
+            self._load_waveform()
+        self.view.timeline.set_duration(r.duration_ms)
+        transcript = transcripts.current_transcript(self.lib.db, r.id)
+        self.view.transcript.show_transcript(transcript)
+        if transcript is not None:
+            self.view.timeline.set_segments(
+                [(s.start_ms, s.end_ms, s.speaker, s.text) for s in transcript.segments]
+            )
+        self.refresh()
+
+    def _load_waveform(self) -> None:
+        """Peaks come from the cache at once, or are computed on the thread pool."""
+        worker = GeneratorWorker(lambda cancel: app.iter_waveform(self.lib, self.recording, cancel))
+        worker.signals.finished.connect(self.view.timeline.set_peaks)
+        worker.signals.failed.connect(lambda exc: log.warning("no waveform: %s", exc))
+        self.view.destroyed.connect(worker.cancel)
+        self.waveform_worker = worker
+        QThreadPool.globalInstance().start(worker)
+
+    # --- annotations ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.items = review.list_annotations(self.lib.db, self.recording.id)
+        if self.selected is not None:
+            self.selected = self.ctx.ids.current(self.selected)
+            if all(a.id != self.selected for a in self.items):
+                self.selected = None
+        self.view.annotations.set_annotations(self.items, self.selected)
+        self.view.timeline.set_annotations(
+            [
+                TimelineItem(
+                    a.id,
+                    a.start_ms,
+                    a.end_ms,
+                    a.principles or (NO_PRINCIPLE,),
+                    a.polarity,
+                    a.category_label,
+                )  # fmt: skip
+                for a in self.items
+            ]
+        )
+        self.view.timeline.select(self.selected)
+        self.view.editor.show_annotation(self._item(self.selected))
+
+    def _item(self, annotation_id: int | None) -> review.Annotation | None:
+        return next((a for a in self.items if a.id == annotation_id), None)
+
+    def _push(self, command: Any) -> None:
+        try:
+            self.undo.push(command)
+        except DomainError as exc:
+            QMessageBox.warning(self.view, "Not saved", str(exc))
+            self.refresh()
+
+    def annotate(self, category_key: str, start_ms: int | None = None,
+                 end_ms: int | None = None) -> None:  # fmt: skip
+        """Add an annotation: to the selected transcript words if any, else at the playhead."""
+        category = self.lib.codebook.category(category_key)
+        spec: dict[str, Any] = {}
+        words = self.view.transcript.selected_words() if start_ms is None else []
+        if words:
+            start_ms, end_ms = words[0].start_ms, words[-1].end_ms
+            spec = {"quote": "".join(w.text for w in words).strip(),
+                    "first_word_id": words[0].id, "last_word_id": words[-1].id}  # fmt: skip
+        if start_ms is None:
+            start_ms = self.view.player.position()
+        command = CreateAnnotation(self.ctx, category.label, recording_id=self.recording.id,
+                                   category_key=category_key, start_ms=start_ms,
+                                   end_ms=max(end_ms or start_ms, start_ms), **spec)  # fmt: skip
+        self._push(command)
+        if command.created is not None:
+            self.select(command.created.id)
+
+    def update(self, annotation_id: int, changes: dict[str, Any]) -> None:
+        before = self._item(self.ctx.ids.current(annotation_id))
+        if before is None or not changes:
+            return
+        self._push(UpdateAnnotation(self.ctx, before, changes, f"Edit {before.category_label}"))
+
+    def delete(self, annotation_id: int | None) -> None:
+        item = self._item(annotation_id)
+        if item is not None:
+            self.selected = None
+            self._push(DeleteAnnotation(self.ctx, item))
+
+    def select(self, annotation_id: int | None) -> None:
+        if annotation_id == self.selected:
+            return
+        self.view.editor.flush()
+        self.selected = annotation_id
+        self.view.timeline.select(annotation_id)
+        self.view.annotations.select(annotation_id)
+        self.view.editor.show_annotation(self._item(annotation_id))
+
+    def _drawn(self, lane: str, start_ms: int, end_ms: int) -> None:
+        # A drag on a principle's lane: the first category of that principle, concern first
+        # is a guess the reviewer changes; prefer the note category on the notes lane.
+        if lane == NO_PRINCIPLE:
+            self.annotate("note", start_ms, end_ms)
+            return
+        for category in self.lib.codebook.categories:
+            if lane in category.principles:
+                self.annotate(category.key, start_ms, end_ms)
+                return
+
+    def _resized(self, annotation_id: int, start_ms: int, end_ms: int) -> None:
+        self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
+
+    # --- playback -------------------------------------------------------------------------
+    def _moved(self, ms: int) -> None:
+        self.view.timeline.set_playhead(ms)
+        self.view.transcript.highlight(ms)
+
+    # --- hotkeys --------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if not self.view.isActiveWindow() or _typing_into(QApplication.focusWidget()):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if kind == QEvent.Type.KeyPress:
+            category = self.hotkeys.get(self._sequence(event))
+            if category is None:
+                return False
+            if not event.isAutoRepeat():
+                self._held[event.key()] = (category, self.view.player.position())
+            return True
+        # On release match the key alone: Shift may already be up when E comes up.
+        held = self._held.pop(event.key(), None)
+        if held is None:
+            return False
+        if not event.isAutoRepeat():
+            category, pressed_at = held
+            now = self.view.player.position()
+            if self.view.transcript.selected_words():
+                self.annotate(category)
+            elif now - pressed_at >= HOLD_FOR_INTERVAL_MS:
+                self.annotate(category, pressed_at, now)
+            else:
+                self.annotate(category, pressed_at, pressed_at)
+        else:
+            self._held[event.key()] = held
+        return True
+
+    @staticmethod
+    def _sequence(event: QKeyEvent) -> str:
+        return QKeySequence(event.keyCombination()).toString()

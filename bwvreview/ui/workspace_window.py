@@ -1,0 +1,141 @@
+"""The review workspace for one recording: player, timeline, transcript, annotations.
+
+A view only: it lays the widgets out, owns the menus and the player's keys, and remembers
+its layout. ``WorkspaceController`` joins it to the services.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from bwvreview.annotations.codebook import Codebook
+from bwvreview.ui.annotation_editor import AnnotationEditor
+from bwvreview.ui.annotation_list import AnnotationListWidget
+from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.timeline import TimelineWidget
+from bwvreview.ui.transcript_view import TranscriptView
+
+NO_PRINCIPLE = "other"
+
+
+def lanes_for(codebook: Codebook) -> list[tuple[str, str]]:
+    """One timeline lane per principle, in codebook order, and one for the rest."""
+    return [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "Notes")]
+
+
+class WorkspaceWindow(QMainWindow):
+    def __init__(self, codebook: Codebook, title: str) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.setWindowTitle(f"bwvreview — {title}")
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
+        self.banner.hide()
+        self.player = PlayerWidget()
+        self.timeline = TimelineWidget()
+        self.timeline.set_lanes(lanes_for(codebook))
+        self.transcript = TranscriptView()
+        self.annotations = AnnotationListWidget(codebook.principles)
+        self.editor = AnnotationEditor({p.key: p.label for p in codebook.principles})
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.transcript, "Transcript")
+        self.tabs.addTab(self.annotations, "Annotations")
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.player)
+        self.left.addWidget(self.timeline)
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 2)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.tabs)
+        self.right.addWidget(self.editor)
+        self.right.setStretchFactor(0, 3)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._player_keys()
+        self._restore_layout()
+
+    def _player_keys(self) -> None:
+        p = self.player
+        keys = [
+            ("Play / pause", ("Space", "K"), p.toggle),
+            ("Shuttle back", ("J",), lambda: p.shuttle(-1)),
+            ("Shuttle forward", ("L",), lambda: p.shuttle(1)),
+            ("Back one frame", (",",), lambda: p.step_frames(-1)),
+            ("Forward one frame", (".",), lambda: p.step_frames(1)),
+            ("Back 5 seconds", ("Left",), lambda: p.step(-5000)),
+            ("Forward 5 seconds", ("Right",), lambda: p.step(5000)),
+            ("Go to start", ("Home",), lambda: p.seek(0)),
+            ("Go to end", ("End",), lambda: p.seek(p.duration_ms)),
+        ]
+        menu = self.menuBar().addMenu("&Play")
+        for label, shortcuts, slot in keys:
+            action = QAction(label, self)
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    def add_annotate_menu(self, undo: QAction, redo: QAction, delete: QAction) -> list[QAction]:
+        """Edit menu with undo/redo/delete, and an Annotate menu naming every hotkey."""
+        edit = self.menuBar().addMenu("&Edit")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        delete.setShortcut(QKeySequence.StandardKey.Delete)
+        for action in (undo, redo, delete):
+            edit.addAction(action)
+        annotate = self.menuBar().addMenu("&Annotate")
+        actions = []
+        for polarity, heading in (("good_practice", "Good practice"), ("concern", "To learn from"),
+                                  ("observation", "Observations")):  # fmt: skip
+            annotate.addSection(heading)
+            for category in self.codebook.categories:
+                if category.polarity != polarity:
+                    continue
+                # The key is shown, not registered: the workspace reads key press and release
+                # itself, so holding a key can mark an interval.
+                action = QAction(f"{category.label}\t{category.hotkey or ''}", self)
+                action.setData(category.key)
+                annotate.addAction(action)
+                actions.append(action)
+        return actions
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("workspace/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        for key, splitter in self._splitters():
+            state = settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def _splitters(self) -> list[tuple[str, QSplitter]]:
+        return [("workspace/main", self.splitter), ("workspace/left", self.left),
+                ("workspace/right", self.right)]  # fmt: skip
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self.editor.flush()
+        self.player.pause()
+        settings = QSettings()
+        settings.setValue("workspace/geometry", self.saveGeometry())
+        for key, splitter in self._splitters():
+            settings.setValue(key, splitter.saveState())
+        super().closeEvent(event)

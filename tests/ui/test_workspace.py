@@ -1,0 +1,174 @@
+"""The review workspace driven by keyboard and mouse, offscreen, on real SQLite and Qt."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from bwvreview import app
+from bwvreview.annotations import review, transcripts
+from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.ui.launch import build_workspace
+
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
+
+
+def words(start_ms, *texts):
+    return tuple(NewWord(start_ms + i * 400, start_ms + i * 400 + 350, f" {t}", 0.9)
+                 for i, t in enumerate(texts))  # fmt: skip
+
+
+@pytest.fixture
+def workspace(qtbot, _isolated_data):
+    lib = app.open_library()
+    recording, _ = app.import_media(lib, SPEECH)
+    # The transcript is incidental here: a scripted one keeps the test fast.
+    first = words(500, "Sit", "down", "now.")
+    second = words(5000, "I", "am", "scared.")
+    transcripts.store_transcript(
+        lib.db, recording.id,
+        [NewSegment(500, first[-1].end_ms, "Sit down now.", "wearer", first),
+         NewSegment(5000, second[-1].end_ms, "I am scared.", "other", second)],
+        model="scripted", device="cpu", compute_type="-", language="en",
+        speaker_confidence=0.9, actor="test",
+    )  # fmt: skip
+    window, controller = build_workspace(lib, recording.id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    yield window, controller
+    window.player.pause()
+    QThreadPool.globalInstance().waitForDone()
+    lib.close()
+
+
+def seek(qtbot, window, ms):
+    window.player.seek(ms)
+    qtbot.waitUntil(lambda: abs(window.player.position() - ms) < 50, timeout=5000)
+
+
+def focus_timeline(qtbot, window):
+    window.timeline.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.timeline, timeout=2000)
+
+
+def test_a_tapped_hotkey_marks_a_point_at_the_playhead(qtbot, workspace):
+    window, controller = workspace
+    focus_timeline(qtbot, window)
+    seek(qtbot, window, 3000)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_M)  # missed_choice
+    items = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert len(items) == 1
+    assert items[0].category_key == "missed_choice"
+    assert abs(items[0].start_ms - 3000) < 50 and items[0].end_ms == items[0].start_ms
+    assert window.annotations.model.rowCount() == 1
+
+
+def test_holding_a_hotkey_while_the_playhead_moves_marks_an_interval(qtbot, workspace):
+    window, controller = workspace
+    focus_timeline(qtbot, window)
+    seek(qtbot, window, 1000)
+    qtbot.keyPress(window.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    seek(qtbot, window, 2600)
+    qtbot.keyRelease(window.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    (item,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert item.category_key == "explained_action"
+    assert abs(item.start_ms - 1000) < 50 and abs(item.end_ms - 2600) < 50
+
+
+def test_undo_and_redo_restore_every_edit(qtbot, workspace):
+    window, controller = workspace
+    focus_timeline(qtbot, window)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_T)
+    (made,) = controller.items
+    controller.update(made.id, {"note": "calm down as an order"})
+    assert review.list_annotations(controller.lib.db, controller.recording.id)[0].note
+    controller.undo.undo()
+    assert review.list_annotations(controller.lib.db, controller.recording.id)[0].note == ""
+    controller.undo.undo()
+    assert review.list_annotations(controller.lib.db, controller.recording.id) == []
+    controller.undo.redo()
+    controller.undo.redo()
+    (again,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert again.note == "calm down as an order"
+    controller.delete(again.id)
+    assert review.list_annotations(controller.lib.db, controller.recording.id) == []
+    controller.undo.undo()
+    assert len(review.list_annotations(controller.lib.db, controller.recording.id)) == 1
+
+
+def test_selected_words_are_quoted_and_anchor_the_annotation(qtbot, workspace):
+    window, controller = workspace
+    view = window.transcript
+    text = view.document().toPlainText()
+    cursor = view.textCursor()
+    cursor.setPosition(text.index("Sit"))
+    cursor.setPosition(text.index("now.") + 4, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_M)
+    (item,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert item.quote == "Sit down now."
+    assert (item.start_ms, item.end_ms) == (500, 500 + 2 * 400 + 350)
+    assert item.first_word_id is not None and item.last_word_id is not None
+
+
+def test_clicking_a_word_seeks_the_player(qtbot, workspace):
+    window, _ = workspace
+    window.transcript.anchorClicked.emit(QUrl("w:5400"))
+    qtbot.waitUntil(lambda: abs(window.player.position() - 5400) < 50, timeout=5000)
+
+
+def test_typing_a_note_never_creates_annotations(qtbot, workspace):
+    window, controller = workspace
+    focus_timeline(qtbot, window)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_N)
+    window.editor.note.setFocus()
+    qtbot.keyClicks(window.editor.note, "Meant to explain")
+    window.editor.flush()
+    (item,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert item.note == "Meant to explain"
+
+
+def test_resizing_on_the_timeline_changes_the_times(qtbot, workspace):
+    window, controller = workspace
+    focus_timeline(qtbot, window)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_R)
+    (item,) = controller.items
+    window.timeline.annotation_resized.emit(item.id, 200, 1800)
+    (moved,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert (moved.start_ms, moved.end_ms) == (200, 1800)
+    controller.undo.undo()
+    (back,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert (back.start_ms, back.end_ms) == (item.start_ms, item.end_ms)
+
+
+def test_the_clock_shows_milliseconds_and_the_frame():
+    from bwvreview.ui.player import clock_text
+
+    assert clock_text(3_723_456, 25.0) == "01:02:03.456  frame 93086"
+    assert clock_text(0, None) == "00:00:00.000"
+
+
+def test_player_keys_step_and_jump(qtbot, workspace):
+    window, _ = workspace
+    focus_timeline(qtbot, window)
+    seek(qtbot, window, 6000)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 80, timeout=5000)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: window.player.position() > 14_000, timeout=5000)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: window.player.position() < 80, timeout=5000)
+
+
+def test_the_waveform_is_computed_once_then_read_from_the_cache(qtbot, workspace):
+    window, controller = workspace
+    qtbot.waitUntil(lambda: window.timeline._peaks is not None, timeout=10_000)
+    cached = list((controller.lib.data_dir / "cache" / "peaks").glob("*"))
+    assert len(cached) == 1
+    steps = app.iter_waveform(controller.lib, controller.recording)
+    assert next(steps) == 1.0  # straight from the cache
