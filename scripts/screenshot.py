@@ -44,11 +44,15 @@ def main() -> int:
         settle(qt_app)
         window.grab().save(str(out / "library.png"))
         annotate_like_a_tip(lib, recording.id)
-        workspace, _controller = build_workspace(lib, recording.id)
+        workspace, controller = build_workspace(lib, recording.id)
         workspace.resize(1440, 860)
         workspace.show()
-        workspace.player.seek(20_500)
-        workspace.timeline.select(None)
+        workspace.player.seek(20_000)
+        workspace.player.play()  # a paused player shows no frame until one is decoded
+        settle(qt_app, seconds=1.2)
+        workspace.player.pause()
+        offered = next(a for a in controller.items if a.category_key == "offered_choice")
+        controller.select(offered.id)
         QThreadPool.globalInstance().waitForDone()
         settle(qt_app)
         workspace.grab().save(str(out / "workspace.png"))
@@ -59,8 +63,9 @@ def main() -> int:
     return 0
 
 
-def settle(qt_app) -> None:  # noqa: ANN001
-    for _ in range(30):
+def settle(qt_app, seconds: float = 0.6) -> None:  # noqa: ANN001
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
         qt_app.processEvents()
         time.sleep(0.02)
 

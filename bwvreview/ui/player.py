@@ -11,14 +11,22 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QElapsedTimer, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
 try:  # pragma: no cover - depends on the machine's audio libraries
-    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-    from PySide6.QtMultimediaWidgets import QVideoWidget
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 
     MULTIMEDIA_ERROR = ""
 except ImportError as exc:  # pragma: no cover
@@ -39,6 +47,34 @@ def clock_text(ms: int, fps: float | None) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}{frame}"
 
 
+class VideoView(QWidget):
+    """Paints the latest decoded frame, letterboxed. Drawing the frames ourselves (rather
+    than a QVideoWidget) keeps them in screenshots and lets the picture be softened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.image = QImage()
+        self.sink = QVideoSink(self)
+        self.sink.videoFrameChanged.connect(self._frame)
+        self.setMinimumSize(320, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def _frame(self, frame: QVideoFrame) -> None:
+        self.image = frame.toImage()
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802, ANN001
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.black)
+        if self.image.isNull():
+            return
+        scaled = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x = (self.width() - scaled.width()) // 2
+        y = (self.height() - scaled.height()) // 2
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), self.image)
+
+
 class PlayerWidget(QWidget):
     position_changed = Signal(int)  # ms
     playing_changed = Signal(bool)
@@ -55,13 +91,14 @@ class PlayerWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if QMediaPlayer is not None:
-            self.video = QVideoWidget()
-            self.video.setMinimumSize(320, 180)
+            self.video = VideoView()
             self.media = QMediaPlayer(self)
             self.audio = QAudioOutput(self)
             self.media.setAudioOutput(self.audio)
-            self.media.setVideoOutput(self.video)
+            self.media.setVideoSink(self.video.sink)
             self.media.positionChanged.connect(self._media_moved)
+            self.media.mediaStatusChanged.connect(self._status_changed)
+            self._pending_seek: int | None = None
             self.media.playbackStateChanged.connect(
                 lambda state: self.playing_changed.emit(
                     state == QMediaPlayer.PlaybackState.PlayingState
@@ -148,7 +185,11 @@ class PlayerWidget(QWidget):
     def seek(self, ms: int) -> None:
         ms = max(0, min(int(ms), self.duration_ms))
         if self.media is not None:
-            self.media.setPosition(ms)
+            loading = (QMediaPlayer.MediaStatus.NoMedia, QMediaPlayer.MediaStatus.LoadingMedia)
+            if self.media.mediaStatus() in loading:
+                self._pending_seek = ms  # a seek before the file is open would be lost
+            else:
+                self.media.setPosition(ms)
         else:
             self._clock_base = ms
             self._clock.restart()
@@ -182,6 +223,11 @@ class PlayerWidget(QWidget):
             self.audio.setVolume(volume)
 
     # --- internals ------------------------------------------------------------------------
+    def _status_changed(self, status: object) -> None:
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._pending_seek is not None:
+            self.media.setPosition(self._pending_seek)
+            self._pending_seek = None
+
     def _speed_chosen(self, index: int) -> None:
         position = self.position()
         self._speed_index = index
