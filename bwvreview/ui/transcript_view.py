@@ -13,8 +13,15 @@ import bisect
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser
 
 from bwvreview.annotations.interchange import speaker_label
@@ -26,12 +33,18 @@ from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_STYLE
 @dataclass(frozen=True)
 class _Placed:
     word: Word
+    segment_id: int
     position: int  # character position in the document
     length: int
 
 
 class TranscriptView(QTextBrowser):
+    """Keys: W switches the line at the cursor between officer and other speaker; F2 or a
+    double-click corrects the word at the cursor (its times are kept)."""
+
     seek_requested = Signal(int)
+    toggle_speaker_requested = Signal(int)  # segment id
+    correct_word_requested = Signal(object)  # Word
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,13 +91,14 @@ class TranscriptView(QTextBrowser):
         text = self.document().toPlainText()
         placed = []
         cursor = 0
-        for word in transcript.words:
-            needle = word.text.strip()
-            found = text.find(needle, cursor)
-            if found < 0:
-                continue
-            placed.append(_Placed(word, found, len(needle)))
-            cursor = found + len(needle)
+        for segment in transcript.segments:
+            for word in segment.words:
+                needle = word.text.strip()
+                found = text.find(needle, cursor)
+                if found < 0:
+                    continue
+                placed.append(_Placed(word, segment.id, found, len(needle)))
+                cursor = found + len(needle)
         self._placed = placed
         self._starts = [p.word.start_ms for p in placed]
 
@@ -118,6 +132,43 @@ class TranscriptView(QTextBrowser):
         if start == end:
             return []
         return [p.word for p in self._placed if p.position < end and p.position + p.length > start]
+
+    def find_text(self, text: str, backwards: bool = False) -> bool:
+        """Select the next (or previous) match, wrapping round once; False if none."""
+        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
+        if self.find(text, flags):
+            return True
+        cursor = self.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.End if backwards else QTextCursor.MoveOperation.Start
+        )
+        self.setTextCursor(cursor)
+        return self.find(text, flags)
+
+    def word_at_cursor(self) -> _Placed | None:
+        """The word under the text cursor (or the first selected one)."""
+        position = self.textCursor().selectionStart()
+        for placed in self._placed:
+            if placed.position <= position <= placed.position + placed.length:
+                return placed
+        return None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        placed = self.word_at_cursor()
+        if placed is not None and not event.modifiers():
+            if event.key() == Qt.Key.Key_W:
+                self.toggle_speaker_requested.emit(placed.segment_id)
+                return
+            if event.key() == Qt.Key.Key_F2:
+                self.correct_word_requested.emit(placed.word)
+                return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseDoubleClickEvent(event)
+        placed = self.word_at_cursor()
+        if placed is not None:
+            self.correct_word_requested.emit(placed.word)
 
     def _clicked(self, url: QUrl) -> None:
         target = url.toString()

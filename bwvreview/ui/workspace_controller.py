@@ -28,6 +28,7 @@ from bwvreview.ui.annotation_commands import (
     UpdateAnnotation,
 )
 from bwvreview.ui.timeline import TimelineItem
+from bwvreview.ui.transcript_commands import CorrectWord, ToggleSpeaker, replacements
 from bwvreview.ui.workers import GeneratorWorker
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, WorkspaceWindow
 
@@ -54,6 +55,7 @@ class WorkspaceController(QObject):
         self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap())
         self.items: list[review.Annotation] = []
         self.selected: int | None = None
+        self.transcript: transcripts.Transcript | None = None
         self.hotkeys = {
             QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
         }
@@ -78,11 +80,29 @@ class WorkspaceController(QObject):
         v.timeline.annotation_selected.connect(self.select)
         v.timeline.annotation_delete_requested.connect(self.delete)
         v.transcript.seek_requested.connect(v.player.seek)
+        v.transcript.toggle_speaker_requested.connect(
+            lambda segment_id: self._push_transcript(
+                ToggleSpeaker(self.lib.db, segment_id, self._show_transcript)
+            )
+        )
+        v.transcript.correct_word_requested.connect(self.correct_word)
+        v.find_bar.find_requested.connect(self.find)
+        v.find_bar.replace_all_requested.connect(self.replace_all)
         v.annotations.jump_requested.connect(v.player.seek)
         v.annotations.annotation_selected.connect(self.select)
         v.editor.changes_requested.connect(self.update)
         QApplication.instance().installEventFilter(self)
         v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
+
+    def _show_transcript(self) -> None:
+        transcript = transcripts.current_transcript(self.lib.db, self.recording.id)
+        self.transcript = transcript
+        self.view.transcript.show_transcript(transcript)
+        self.view.timeline.set_segments(
+            [(s.start_ms, s.end_ms, s.speaker, s.text) for s in transcript.segments]
+            if transcript
+            else []
+        )
 
     def load(self) -> None:
         r = self.recording
@@ -96,12 +116,7 @@ class WorkspaceController(QObject):
             self.view.player.load(path, r.duration_ms, r.fps)
             self._load_waveform()
         self.view.timeline.set_duration(r.duration_ms)
-        transcript = transcripts.current_transcript(self.lib.db, r.id)
-        self.view.transcript.show_transcript(transcript)
-        if transcript is not None:
-            self.view.timeline.set_segments(
-                [(s.start_ms, s.end_ms, s.speaker, s.text) for s in transcript.segments]
-            )
+        self._show_transcript()
         self.refresh()
 
     def _load_waveform(self) -> None:
@@ -200,6 +215,38 @@ class WorkspaceController(QObject):
 
     def _resized(self, annotation_id: int, start_ms: int, end_ms: int) -> None:
         self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
+
+    # --- transcript corrections (undoable, times kept) --------------------------------------
+    def _push_transcript(self, command: Any) -> None:
+        try:
+            self.undo.push(command)
+        except DomainError as exc:
+            QMessageBox.warning(self.view, "Not saved", str(exc))
+            self._show_transcript()
+
+    def correct_word(self, word: Any) -> None:
+        text = self.view.ask_correction(word.text.strip())
+        if text and text != word.text.strip():
+            self._push_transcript(CorrectWord(self.lib.db, word, text, self._show_transcript))
+
+    def find(self, text: str, backwards: bool) -> None:
+        found = self.view.transcript.find_text(text, backwards)
+        self.view.find_bar.show_status("" if found else "not found")
+
+    def replace_all(self, find: str, replace: str) -> None:
+        words = self.transcript.words if self.transcript else []
+        changes = replacements(words, find, replace)
+        if not changes:
+            self.view.find_bar.show_status("not found")
+            return
+        self.undo.beginMacro(f"Replace “{find}” with “{replace}”")
+        try:
+            for word, text in changes:
+                self.undo.push(CorrectWord(self.lib.db, word, text, self._show_transcript))
+        finally:
+            self.undo.endMacro()
+        self._show_transcript()
+        self.view.find_bar.show_status(f"{len(changes)} replaced")
 
     # --- playback -------------------------------------------------------------------------
     def _moved(self, ms: int) -> None:

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bwvreview.annotations.codebook import Codebook
 from bwvreview.ui.annotation_editor import AnnotationEditor
 from bwvreview.ui.annotation_list import AnnotationListWidget
+from bwvreview.ui.find_bar import FindBar
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.transcript_view import TranscriptView
@@ -40,8 +49,14 @@ class WorkspaceWindow(QMainWindow):
         self.transcript = TranscriptView()
         self.annotations = AnnotationListWidget(codebook.principles)
         self.editor = AnnotationEditor({p.key: p.label for p in codebook.principles})
+        self.find_bar = FindBar()
+        transcript_tab = QWidget()
+        transcript_layout = QVBoxLayout(transcript_tab)
+        transcript_layout.setContentsMargins(0, 0, 0, 0)
+        transcript_layout.addWidget(self.find_bar)
+        transcript_layout.addWidget(self.transcript, 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.transcript, "Transcript")
+        self.tabs.addTab(transcript_tab, "Transcript")
         self.tabs.addTab(self.annotations, "Annotations")
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(self.player)
@@ -95,6 +110,10 @@ class WorkspaceWindow(QMainWindow):
         delete.setShortcut(QKeySequence.StandardKey.Delete)
         for action in (undo, redo, delete):
             edit.addAction(action)
+        find = QAction("Find and replace in transcript…", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.open_find)
+        edit.addAction(find)
         annotate = self.menuBar().addMenu("&Annotate")
         actions = []
         for polarity, heading in (("good_practice", "Good practice"), ("concern", "To learn from"),
@@ -110,6 +129,16 @@ class WorkspaceWindow(QMainWindow):
                 annotate.addAction(action)
                 actions.append(action)
         return actions
+
+    def open_find(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.find_bar.open()
+
+    def ask_correction(self, current: str) -> str | None:
+        """Ask for a word's corrected text; None if the reviewer cancels."""
+        prompt = "Correct this word (its time is kept):"
+        text, ok = QInputDialog.getText(self, "Correct word", prompt, text=current)
+        return text.strip() if ok and text.strip() else None
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

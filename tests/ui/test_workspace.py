@@ -172,3 +172,50 @@ def test_the_waveform_is_computed_once_then_read_from_the_cache(qtbot, workspace
     assert len(cached) == 1
     steps = app.iter_waveform(controller.lib, controller.recording)
     assert next(steps) == 1.0  # straight from the cache
+
+
+def put_cursor_on(view, text):
+    cursor = view.textCursor()
+    cursor.setPosition(view.document().toPlainText().index(text) + 1)
+    view.setTextCursor(cursor)
+    view.setFocus()
+
+
+def current(controller):
+    return transcripts.current_transcript(controller.lib.db, controller.recording.id)
+
+
+def test_w_in_the_transcript_switches_the_speaker_and_undo_restores(qtbot, workspace):
+    window, controller = workspace
+    put_cursor_on(window.transcript, "scared")
+    qtbot.keyClick(window.transcript, Qt.Key.Key_W)
+    assert current(controller).segments[1].speaker == "wearer"
+    assert "Officer (camera): I am scared." in window.transcript.toPlainText()
+    controller.undo.undo()
+    assert current(controller).segments[1].speaker == "other"
+
+
+def test_correcting_a_word_keeps_its_times(qtbot, workspace, monkeypatch):
+    window, controller = workspace
+    monkeypatch.setattr(window, "ask_correction", lambda text: "Stand")
+    put_cursor_on(window.transcript, "Sit")
+    qtbot.keyClick(window.transcript, Qt.Key.Key_F2)
+    word = current(controller).words[0]
+    assert (word.text.strip(), word.start_ms, word.end_ms, word.edited) == ("Stand", 500, 850, True)
+    assert current(controller).segments[0].text == "Stand down now."
+    controller.undo.undo()
+    assert current(controller).words[0].text.strip() == "Sit"
+
+
+def test_replace_all_keeps_punctuation_and_is_one_undo_step(qtbot, workspace):
+    window, controller = workspace
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    window.find_bar.find_edit.setText("SCARED")
+    window.find_bar.replace_edit.setText("frightened")
+    window.find_bar.replace_all_requested.emit("SCARED", "frightened")
+    assert current(controller).segments[1].text == "I am frightened."
+    assert window.find_bar.status.text() == "1 replaced"
+    assert window.transcript.find_text("frightened")
+    controller.undo.undo()
+    assert current(controller).segments[1].text == "I am scared."
