@@ -219,3 +219,20 @@ def test_replace_all_keeps_punctuation_and_is_one_undo_step(qtbot, workspace):
     assert window.transcript.find_text("frightened")
     controller.undo.undo()
     assert current(controller).segments[1].text == "I am scared."
+
+
+def test_without_qtmultimedia_the_player_says_so_and_keeps_a_clock(qtbot, monkeypatch):
+    from bwvreview.ui import player
+
+    monkeypatch.setattr(player, "QMediaPlayer", None)
+    monkeypatch.setattr(player, "MULTIMEDIA_ERROR", "libpulse.so.0: cannot open shared object")
+    widget = player.PlayerWidget()
+    qtbot.addWidget(widget)
+    widget.load(SPEECH, 15_000, 5.0)
+    assert "not available" in widget.video.text() and "libpulse" in widget.video.text()
+    widget.seek(3000)
+    assert widget.position() == 3000
+    widget.play()
+    qtbot.waitUntil(lambda: widget.position() > 3100, timeout=3000)
+    widget.pause()
+    assert not widget.is_playing()
