@@ -9,14 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,35 +24,22 @@ from PySide6.QtWidgets import (
 from bwvreview.annotations.codebook import Principle
 from bwvreview.annotations.review import Annotation
 from bwvreview.ui.library_model import format_duration
+from bwvreview.ui.table_model import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 POLARITY_LABELS = {"good_practice": "Good practice", "concern": "To learn from",
                    "observation": "Observation"}  # fmt: skip
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(RecordTableModel):
     COLUMNS = ("Start", "End", "Category", "Kind", "Status", "Note")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[Annotation] = []
+    @property
+    def items(self) -> list[Annotation]:
+        return self.rows
 
     def set_annotations(self, items: list[Annotation]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        self.set_rows(items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

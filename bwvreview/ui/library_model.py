@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from bwvreview.annotations.records import Recording
+from bwvreview.ui.table_model import Index, RecordTableModel
 
 STATUS_LABELS = {
     "new": "New",
@@ -18,8 +19,6 @@ STATUS_LABELS = {
     "archived": "Archived",
 }
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def format_duration(ms: int) -> str:
     seconds = ms // 1000
@@ -28,42 +27,19 @@ def format_duration(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-class LibraryTableModel(QAbstractTableModel):
+class LibraryTableModel(RecordTableModel):
     COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "File")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Recording] = []
-
     def set_recordings(self, recordings: list[Recording]) -> None:
-        self.beginResetModel()
-        self._rows = list(recordings)
-        self.endResetModel()
+        self.set_rows(recordings)
 
     def recording_at(self, row: int) -> Recording:
-        return self._rows[row]
-
-    def row_of(self, recording_id: int) -> int | None:
-        for row, recording in enumerate(self._rows):
-            if recording.id == recording_id:
-                return row
-        return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        return self.rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        recording = self._rows[index.row()]
+        recording = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(recording, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -11,9 +11,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSize,
     Qt,
     Signal,
@@ -34,8 +32,8 @@ from PySide6.QtWidgets import (
 from bwvreview.annotations.interchange import speaker_label
 from bwvreview.annotations.transcripts import Segment, Transcript
 from bwvreview.ui.library_model import format_duration
+from bwvreview.ui.table_model import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 LOW_CONFIDENCE_STYLE = "text-decoration: underline; color: #b36b00;"
 
@@ -51,28 +49,15 @@ def segment_html(segment: Segment) -> str:
     return "".join(parts).strip() or html.escape(segment.text)
 
 
-class TranscriptTableModel(QAbstractTableModel):
+class TranscriptTableModel(RecordTableModel):
     COLUMNS = ("Time", "Speaker", "What was said")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.segments: list[Segment] = []
+    @property
+    def segments(self) -> list[Segment]:
+        return self.rows
 
     def set_transcript(self, transcript: Transcript | None) -> None:
-        self.beginResetModel()
-        self.segments = list(transcript.segments) if transcript else []
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.segments)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        self.set_rows(transcript.segments if transcript else [])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
