@@ -167,6 +167,50 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
+def _clock(ms: int) -> str:
+    minutes, rest = divmod(max(0, ms), 60_000)
+    return f"{minutes}:{rest / 1000:04.1f}"
+
+
+def _print_moment(m: app.SuggestedMoment) -> None:
+    state = "" if m.state in ("pending", "unsaved") else f" · {m.state}"
+    print(f"\n{_clock(m.start_ms)}–{_clock(m.end_ms)}  {m.label} · "
+          f"{m.polarity.replace('_', ' ')} · {m.precision} precision{state}")  # fmt: skip
+    print(f"    {interchange.speaker_label(m.speaker)}: “{m.text}”")
+    print(f"    {m.prompt}")
+
+
+def _print_moments(result: app.SuggestResult) -> None:
+    moments = result.moments
+    if not moments:
+        print(f"{result.source}: no phrase cues found. That says nothing either way about the "
+              "encounter; the footage still needs a person to review it.")  # fmt: skip
+        return
+    print(f"{result.source}: {len(moments)} moments to look at. These are prompts for a "
+          "person to decide on, never verdicts.")  # fmt: skip
+    first = [m for m in moments if m.priority]
+    if first:
+        print(f"\nLOOK AT THESE FIRST ({len(first)} priority welfare):")
+        for m in first:
+            _print_moment(m)
+        print("\nIn time order:")
+    for m in moments:
+        if not m.priority:
+            _print_moment(m)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    steps = app.iter_suggest(lib, args.target)
+    progress = StderrProgress(coarse_when_redirected=True)
+    result = progress.follow(steps, _describe_transcribing(Path(args.target).name))
+    if args.json:
+        _print_json({"suggestions": [m.to_json() for m in result.moments]})
+    else:
+        _print_moments(result)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     lib = _open(args)
     recording = app.import_demo(lib)
@@ -240,6 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the recordings in the library")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("suggest", help="suggest moments to look at, from phrases in the transcript")
+    p.add_argument(
+        "target",
+        metavar="TARGET",
+        help="recording id, media path (transcribed first if needed), or a transcript "
+        "file from `transcribe --json` (suggested without storing)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_suggest)
     return parser
 
 

@@ -15,3 +15,7 @@ class CodebookError(DomainError):
 
 class DatabaseError(DomainError):
     """The database cannot be opened or is newer than this version of bwvreview."""
+
+
+class CueLexiconError(DomainError):
+    """The cue lexicon (cues.yaml) is missing or malformed; the message names the file and line."""

@@ -341,3 +341,44 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Suggestion(Base):
+    """A phrase-cue suggestion on a transcript, waiting for a person to accept or reject it.
+
+    Acceptance counts per cue are always derived from these rows by a query, never kept in
+    a counter that could drift (see ``suggestions.cue_statistics``).
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        CheckConstraint("end_ms >= start_ms", name="ck_suggestions_span"),
+        CheckConstraint(
+            "state IN ('pending', 'accepted', 'rejected')", name="ck_suggestions_state"
+        ),
+        CheckConstraint("precision IN ('high', 'low')", name="ck_suggestions_precision"),
+        UniqueConstraint(
+            "transcript_id", "category_key", "start_ms", "end_ms", name="uq_suggestions_span"
+        ),
+        Index("ix_suggestions_recording_start", "recording_id", "start_ms"),
+        Index("ix_suggestions_cue_state", "cue_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    category_key: Mapped[str] = mapped_column(String(64))
+    cue_id: Mapped[str] = mapped_column(String(100))
+    start_ms: Mapped[int] = mapped_column(Integer)
+    end_ms: Mapped[int] = mapped_column(Integer)
+    first_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
+    last_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    speaker: Mapped[str] = mapped_column(String(100), default="other")
+    precision: Mapped[str] = mapped_column(String(8), default="low")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    annotation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotations.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

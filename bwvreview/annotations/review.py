@@ -214,4 +214,3 @@ def delete_annotation(db: Database, annotation_id: int, *, actor: str) -> Annota
         record_event(session, actor=actor, action="annotation-delete", object_type="annotation",
                      object_id=annotation_id, details={"recording": gone.recording_id})  # fmt: skip
         return gone
-

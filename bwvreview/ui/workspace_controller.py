@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QThreadPool
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
@@ -72,7 +73,7 @@ class WorkspaceController(QObject):
         )
         for action in menu_actions:
             action.triggered.connect(lambda _on=False, a=action: self.annotate(a.data()))
-        self.undo.indexChanged.connect(lambda _i: self.refresh())
+        self.undo.indexChanged.connect(self._undo_moved)
         v.player.position_changed.connect(self._moved)
         v.timeline.seek_requested.connect(v.player.seek)
         v.timeline.annotation_drawn.connect(self._drawn)
@@ -151,6 +152,11 @@ class WorkspaceController(QObject):
         )
         self.view.timeline.select(self.selected)
         self.view.editor.show_annotation(self._item(self.selected))
+
+    def _undo_moved(self, _index: int) -> None:
+        # The stack also reports while it is torn down with a closed window: nothing to show.
+        if shiboken6.isValid(self.view.annotations):
+            self.refresh()
 
     def _item(self, annotation_id: int | None) -> review.Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)

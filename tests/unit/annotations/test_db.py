@@ -16,17 +16,17 @@ def db(tmp_path):
     database.close()
 
 
-def test_open_creates_every_table_at_the_baseline(db):
+def test_open_creates_every_table_at_the_newest_revision(db):
     tables = set(inspect(db.engine).get_table_names())
     expected = {
         "recordings", "incidents", "incident_officers", "users", "transcripts", "segments",
         "words", "codebook_versions", "codebook_categories", "annotations", "reflections",
         "redactions", "clips", "training_packs", "training_pack_items", "audit_events",
-        "alembic_version",
+        "suggestions", "alembic_version",
     }  # fmt: skip
     assert expected <= tables
     with db.engine.connect() as conn:
-        assert conn.scalar(text("select version_num from alembic_version")) == "0001_baseline"
+        assert conn.scalar(text("select version_num from alembic_version")) == "0002_suggestions"
 
 
 def test_every_connection_has_wal_and_foreign_keys(db):
