@@ -43,6 +43,7 @@ def _to_record(row: models.Recording) -> Recording:
         officers=tuple(sorted(o.collar_number or o.name for o in incident.officers))
         if incident
         else (),
+        content_warning=row.content_warning,
     )
 
 
@@ -130,3 +131,27 @@ def list_recordings(db: Database) -> list[Recording]:
             )
         )
         return [_to_record(row) for row in rows]
+
+
+def set_content_warning(db: Database, recording_id: int, text: str | None, actor: str) -> Recording:
+    """Set (or, with ``None`` or blank text, clear) the recording's content warning.
+
+    The warning is free text a reviewer reads before the footage opens, such as "child
+    present; restraint". The change is audited; the warning's words stay out of the log.
+    """
+    warning = (text or "").strip() or None
+    with db.begin() as session:
+        row = session.get(models.Recording, recording_id)
+        if row is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        row.content_warning = warning
+        session.flush()
+        record_event(
+            session,
+            actor=actor,
+            action="content-warning-set" if warning else "content-warning-clear",
+            object_type="recording",
+            object_id=row.id,
+            details={"chars": len(warning or "")},
+        )
+        return _to_record(row)

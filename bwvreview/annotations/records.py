@@ -49,6 +49,7 @@ class Recording:
     status: str
     incident_reference: str | None
     officers: tuple[str, ...]
+    content_warning: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of ``bwvreview import/list --json`` (times in seconds, ISO dates)."""

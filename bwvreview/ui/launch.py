@@ -14,6 +14,7 @@ from bwvreview.annotations import library, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.wellbeing import OpenChoice, ask_before_opening
 from bwvreview.ui.workspace_controller import WorkspaceController
 from bwvreview.ui.workspace_window import WorkspaceWindow
 
@@ -49,14 +50,21 @@ def build_workspace(
 
 def open_workspace(
     lib: app.Library, recording_id: int, library_controller: LibraryController
-) -> WorkspaceWindow:
-    """Open (or bring forward) the review workspace for a recording."""
+) -> WorkspaceWindow | None:
+    """Open (or bring forward) the review workspace for a recording; ``None`` when the
+    reviewer, shown the recording's content warning, chose "Not now"."""
     existing = _open_workspaces.get(recording_id)
     if existing is not None:
         existing.raise_()
         existing.activateWindow()
         return existing
+    choice = ask_before_opening(
+        library.get_recording(lib.db, recording_id), library_controller.view
+    )
+    if choice is OpenChoice.NOT_NOW:
+        return None
     window, controller = build_workspace(lib, recording_id)
+    controller.wellbeing.apply(choice)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _open_workspaces[recording_id] = window
     window.destroyed.connect(lambda: _open_workspaces.pop(recording_id, None))
@@ -91,7 +99,8 @@ def launch(
     window.show()
     if open_recording is not None:
         workspace = open_workspace(lib, open_recording, controller)
-        workspace.player.play()
+        if workspace is not None:
+            workspace.player.play()
     code = qt_app.exec()
     QThreadPool.globalInstance().waitForDone()
     lib.close()

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.library_model import STATUS_LABELS, LibraryTableModel, format_duration
 from bwvreview.ui.transcript_panel import TranscriptPanel
+from bwvreview.ui.wellbeing import edit_wellbeing_settings
 
 MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All files (*)"
 
@@ -204,6 +205,9 @@ class LibraryWindow(QMainWindow):
         self.transcribe_action.setEnabled(False)
         self.transcribe_action.triggered.connect(self._ask_transcribe)
         menu.addAction(self.transcribe_action)
+        self.wellbeing_action = QAction("&Wellbeing…", self)
+        self.wellbeing_action.triggered.connect(lambda: edit_wellbeing_settings(self))
+        menu.addAction(self.wellbeing_action)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

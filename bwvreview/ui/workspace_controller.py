@@ -30,6 +30,7 @@ from bwvreview.ui.annotation_commands import (
 )
 from bwvreview.ui.timeline import TimelineItem
 from bwvreview.ui.transcript_commands import CorrectWord, ToggleSpeaker, replacements
+from bwvreview.ui.wellbeing import WorkspaceWellbeing
 from bwvreview.ui.workers import GeneratorWorker
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, WorkspaceWindow
 
@@ -62,6 +63,7 @@ class WorkspaceController(QObject):
         }
         self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
         self._wire()
+        self.wellbeing = WorkspaceWellbeing(view)  # gentle preview and break reminders
 
     # --- set-up -------------------------------------------------------------------------
     def _wire(self) -> None:

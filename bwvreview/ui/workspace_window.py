@@ -25,6 +25,7 @@ from bwvreview.ui.find_bar import FindBar
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.transcript_view import TranscriptView
+from bwvreview.ui.wellbeing import GentlePreviewBar
 
 NO_PRINCIPLE = "other"
 
@@ -59,7 +60,13 @@ class WorkspaceWindow(QMainWindow):
         self.tabs.addTab(transcript_tab, "Transcript")
         self.tabs.addTab(self.annotations, "Annotations")
         self.left = QSplitter(Qt.Orientation.Vertical)
-        self.left.addWidget(self.player)
+        self.gentle_bar = GentlePreviewBar()  # above the picture while gentle preview is on
+        picture = QWidget()
+        picture_layout = QVBoxLayout(picture)
+        picture_layout.setContentsMargins(0, 0, 0, 0)
+        picture_layout.addWidget(self.gentle_bar)
+        picture_layout.addWidget(self.player, 1)
+        self.left.addWidget(picture)
         self.left.addWidget(self.timeline)
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 2)
@@ -94,7 +101,7 @@ class WorkspaceWindow(QMainWindow):
             ("Go to start", ("Home",), lambda: p.seek(0)),
             ("Go to end", ("End",), lambda: p.seek(p.duration_ms)),
         ]
-        menu = self.menuBar().addMenu("&Play")
+        menu = self.play_menu = self.menuBar().addMenu("&Play")
         for label, shortcuts, slot in keys:
             action = QAction(label, self)
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
