@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bwvreview.annotations import models
@@ -169,6 +169,12 @@ def list_annotations(db: Database, recording_id: int) -> list[Annotation]:
             select(models.Annotation)
             .where(models.Annotation.recording_id == recording_id)
             .order_by(models.Annotation.start_ms, models.Annotation.id)
+            # one query for the categories and codebooks, not one per annotation
+            .options(
+                selectinload(models.Annotation.category).selectinload(
+                    models.CodebookCategory.codebook
+                )
+            )
         )
         return [_to_record(row) for row in rows]
 
