@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
 from bwvreview import app
-from bwvreview.annotations import review, transcripts
+from bwvreview.annotations import review, suggestions, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.annotation_commands import (
@@ -32,7 +32,7 @@ from bwvreview.ui.timeline import TimelineItem
 from bwvreview.ui.transcript_commands import CorrectWord, ToggleSpeaker, replacements
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
 from bwvreview.ui.workers import GeneratorWorker
-from bwvreview.ui.workspace_window import NO_PRINCIPLE, WorkspaceWindow
+from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class WorkspaceController(QObject):
         self.items: list[review.Annotation] = []
         self.selected: int | None = None
         self.transcript: transcripts.Transcript | None = None
+        self.moments: list[app.SuggestedMoment] = []
         self.hotkeys = {
             QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
         }
@@ -94,6 +95,10 @@ class WorkspaceController(QObject):
         v.annotations.jump_requested.connect(v.player.seek)
         v.annotations.annotation_selected.connect(self.select)
         v.editor.changes_requested.connect(self.update)
+        v.suggestions.accept_requested.connect(self.accept_suggestion)
+        v.suggestions.reject_requested.connect(self.reject_suggestion)
+        v.suggestions.jump_requested.connect(v.player.seek)
+        v.suggestions.shown_changed.connect(self._show_suggestion_lane)
         QApplication.instance().installEventFilter(self)
         v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
 
@@ -120,6 +125,7 @@ class WorkspaceController(QObject):
             self._load_waveform()
         self.view.timeline.set_duration(r.duration_ms)
         self._show_transcript()
+        self.load_suggestions()
         self.refresh()
 
     def _load_waveform(self) -> None:
@@ -139,19 +145,27 @@ class WorkspaceController(QObject):
             if all(a.id != self.selected for a in self.items):
                 self.selected = None
         self.view.annotations.set_annotations(self.items, self.selected)
-        self.view.timeline.set_annotations(
-            [
+        items = [
+            TimelineItem(
+                a.id,
+                a.start_ms,
+                a.end_ms,
+                a.principles or (NO_PRINCIPLE,),
+                a.polarity,
+                a.category_label,
+            )  # fmt: skip
+            for a in self.items
+        ]
+        if self.view.suggestions.show_lane.isChecked():
+            # Suggestions go in their own lane with negative ids, apart from annotations.
+            items += [
                 TimelineItem(
-                    a.id,
-                    a.start_ms,
-                    a.end_ms,
-                    a.principles or (NO_PRINCIPLE,),
-                    a.polarity,
-                    a.category_label,
+                    -m.suggestion_id, m.start_ms, m.end_ms, (SUGGESTED,), m.polarity, f"{m.label}?"
                 )  # fmt: skip
-                for a in self.items
+                for m in self.moments
+                if m.state == "pending" and m.suggestion_id is not None
             ]
-        )
+        self.view.timeline.set_annotations(items)
         self.view.timeline.select(self.selected)
         self.view.editor.show_annotation(self._item(self.selected))
 
@@ -196,12 +210,19 @@ class WorkspaceController(QObject):
         self._push(UpdateAnnotation(self.ctx, before, changes, f"Edit {before.category_label}"))
 
     def delete(self, annotation_id: int | None) -> None:
+        if annotation_id is not None and annotation_id < 0:
+            self.reject_suggestion(-annotation_id)
+            return
         item = self._item(annotation_id)
         if item is not None:
             self.selected = None
             self._push(DeleteAnnotation(self.ctx, item))
 
     def select(self, annotation_id: int | None) -> None:
+        if annotation_id is not None and annotation_id < 0:  # a suggestion on the timeline
+            self.view.tabs.setCurrentWidget(self.view.suggestions)
+            self.view.suggestions.select(-annotation_id)
+            return
         if annotation_id == self.selected:
             return
         self.view.editor.flush()
@@ -211,6 +232,8 @@ class WorkspaceController(QObject):
         self.view.editor.show_annotation(self._item(annotation_id))
 
     def _drawn(self, lane: str, start_ms: int, end_ms: int) -> None:
+        if lane == SUGGESTED:
+            return  # suggestions come from the cues, not from drawing
         # A drag on a principle's lane: the first category of that principle, concern first
         # is a guess the reviewer changes; prefer the note category on the notes lane.
         if lane == NO_PRINCIPLE:
@@ -222,7 +245,45 @@ class WorkspaceController(QObject):
                 return
 
     def _resized(self, annotation_id: int, start_ms: int, end_ms: int) -> None:
+        if annotation_id < 0:
+            self.refresh()  # a suggestion's span is the words' span: put it back
+            return
         self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
+
+    # --- suggestions from the phrase cues ---------------------------------------------------
+    def load_suggestions(self) -> None:
+        """Match the cues on the current transcript (stored, idempotent) and show them."""
+        self.moments = []
+        if self.transcript is not None:
+            try:
+                self.moments = list(app.suggest_for_recording(self.lib, self.recording.id).moments)
+            except DomainError as exc:
+                self.view.show_banner(f"Suggestions are unavailable: {exc}")
+        self.view.suggestions.set_moments(self.moments)
+
+    def accept_suggestion(self, suggestion_id: int) -> None:
+        try:
+            _suggestion, annotation = suggestions.accept_suggestion(
+                self.lib.db, suggestion_id, codebook_id=self.lib.codebook_id, actor=self.lib.actor
+            )
+        except DomainError as exc:
+            QMessageBox.warning(self.view, "Not accepted", str(exc))
+        else:
+            self.selected = annotation.id
+        self.load_suggestions()
+        self.refresh()
+
+    def reject_suggestion(self, suggestion_id: int) -> None:
+        try:
+            suggestions.reject_suggestion(self.lib.db, suggestion_id, actor=self.lib.actor)
+        except DomainError as exc:
+            QMessageBox.warning(self.view, "Not recorded", str(exc))
+        self.load_suggestions()
+        self.refresh()
+
+    def _show_suggestion_lane(self, shown: bool) -> None:
+        self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
+        self.refresh()
 
     # --- transcript corrections (undoable, times kept) --------------------------------------
     def _push_transcript(self, command: Any) -> None:

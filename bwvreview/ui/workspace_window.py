@@ -23,16 +23,20 @@ from bwvreview.ui.annotation_editor import AnnotationEditor
 from bwvreview.ui.annotation_list import AnnotationListWidget
 from bwvreview.ui.find_bar import FindBar
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.suggestion_list import SuggestionListWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.transcript_view import TranscriptView
 from bwvreview.ui.wellbeing import GentlePreviewBar
 
 NO_PRINCIPLE = "other"
+SUGGESTED = "suggested"
 
 
-def lanes_for(codebook: Codebook) -> list[tuple[str, str]]:
-    """One timeline lane per principle, in codebook order, and one for the rest."""
-    return [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "Notes")]
+def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, str]]:
+    """One timeline lane per principle, in codebook order, one for the rest, and (unless
+    dismissed) one for the phrase cues' suggestions."""
+    lanes = [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "Notes")]
+    return lanes + [(SUGGESTED, "Suggested")] if suggestions else lanes
 
 
 class WorkspaceWindow(QMainWindow):
@@ -59,6 +63,8 @@ class WorkspaceWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(transcript_tab, "Transcript")
         self.tabs.addTab(self.annotations, "Annotations")
+        self.suggestions = SuggestionListWidget()
+        self.tabs.addTab(self.suggestions, "Suggestions")
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.gentle_bar = GentlePreviewBar()  # above the picture while gentle preview is on
         picture = QWidget()

@@ -236,3 +236,28 @@ def test_without_qtmultimedia_the_player_says_so_and_keeps_a_clock(qtbot, monkey
     qtbot.waitUntil(lambda: widget.position() > 3100, timeout=3000)
     widget.pause()
     assert not widget.is_playing()
+
+
+def test_accepting_a_suggestion_makes_a_quoted_cue_annotation(qtbot, workspace):
+    window, controller = workspace
+    (moment,) = window.suggestions.model.rows  # "Sit down now." with no option offered
+    assert moment.category == "missed_choice" and moment.text == "Sit down"
+    assert [key for key, _label in window.timeline._lanes][-1] == "suggested"
+    window.suggestions.select(moment.suggestion_id)
+    qtbot.keyClick(window.suggestions.table, Qt.Key.Key_Return)
+    (made,) = review.list_annotations(controller.lib.db, controller.recording.id)
+    assert (made.category_key, made.source, made.quote) == ("missed_choice", "cue", "Sit down")
+    assert window.suggestions.model.rows[0].state == "accepted"
+
+
+def test_a_rejected_suggestion_is_not_suggested_again_and_the_lane_can_go(qtbot, workspace):
+    window, controller = workspace
+    (moment,) = window.suggestions.model.rows
+    window.suggestions.select(moment.suggestion_id)
+    qtbot.keyClick(window.suggestions.table, Qt.Key.Key_Backspace)
+    assert window.suggestions.model.rows == []
+    controller.load()  # matching again (e.g. after re-opening) does not bring it back
+    assert window.suggestions.model.rows == []
+    assert review.list_annotations(controller.lib.db, controller.recording.id) == []
+    window.suggestions.show_lane.setChecked(False)
+    assert "suggested" not in [key for key, _label in window.timeline._lanes]

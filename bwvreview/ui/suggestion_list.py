@@ -1,0 +1,131 @@
+"""Suggested moments from the phrase cues: prompts for a person to look, never verdicts.
+
+Accept (Enter) turns one into a draft annotation quoting its words; Reject (Backspace)
+records that it did not apply, and it is never suggested again for that span. Priority
+welfare moments are listed first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview.app import SuggestedMoment
+from bwvreview.ui.library_model import format_duration
+from bwvreview.ui.table_model import Index, RecordTableModel
+
+
+class SuggestionTableModel(RecordTableModel):
+    COLUMNS = ("Time", "Worth a look", "Words")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        moment: SuggestedMoment = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            first = ("⚑ " if moment.priority else "") + moment.prompt
+            accepted = " (accepted)" if moment.state == "accepted" else ""
+            return (format_duration(moment.start_ms), first + accepted,
+                    f"“{moment.text}”")[index.column()]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{moment.label} · cue {moment.cue_id} · {moment.precision} precision"
+        return None
+
+
+class SuggestionTable(QTableView):
+    accept_requested = Signal()
+    reject_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.accept_requested.emit()
+            return
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.reject_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SuggestionListWidget(QWidget):
+    accept_requested = Signal(int)  # suggestion id
+    reject_requested = Signal(int)
+    jump_requested = Signal(int)  # ms
+    shown_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = SuggestionTableModel()
+        self.explain = QLabel(
+            "Moments the phrase cues point to. They are prompts to look and listen, not "
+            "judgements: you decide. Enter accepts, Backspace rejects."
+        )
+        self.explain.setWordWrap(True)
+        self.show_lane = QCheckBox("Show on the timeline")
+        self.show_lane.setChecked(True)
+        self.show_lane.toggled.connect(self.shown_changed)
+        self.table = SuggestionTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.accept_requested.connect(lambda: self._decide(self.accept_requested))
+        self.table.reject_requested.connect(lambda: self._decide(self.reject_requested))
+        accept = QPushButton("Accept")
+        accept.clicked.connect(lambda: self._decide(self.accept_requested))
+        reject = QPushButton("Not this time")
+        reject.clicked.connect(lambda: self._decide(self.reject_requested))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_lane)
+        buttons.addStretch(1)
+        buttons.addWidget(accept)
+        buttons.addWidget(reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def set_moments(self, moments: list[SuggestedMoment]) -> None:
+        ordered = sorted(moments, key=lambda m: (not m.priority, m.start_ms))
+        selected = self.current()
+        self.model.set_rows(ordered)
+        self.table.resizeRowsToContents()
+        if selected is not None:
+            self.select(selected.suggestion_id)
+
+    def current(self) -> SuggestedMoment | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def select(self, suggestion_id: int | None) -> None:
+        for row, moment in enumerate(self.model.rows):
+            if moment.suggestion_id == suggestion_id:
+                self.table.selectRow(row)
+                return
+
+    def _decide(self, signal: Signal) -> None:
+        moment = self.current()
+        if moment is not None and moment.suggestion_id is not None:
+            signal.emit(moment.suggestion_id)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        self.jump_requested.emit(self.model.rows[index.row()].start_ms)
