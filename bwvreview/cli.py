@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bwvreview import __version__, app, locations
-from bwvreview.annotations import interchange
+from bwvreview.annotations import interchange, suggestions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.media.errors import MediaError
 
@@ -211,6 +211,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cue_stats(args: argparse.Namespace) -> int:
+    """Which cues are noisy: suggestions per cue and how people decided them."""
+    lib = _open(args)
+    stats = suggestions.cue_statistics(lib.db)
+    if args.json:
+        _print_json({"cues": [{"cue": s.cue_id, "category": s.category_key,
+                               "suggested": s.suggested, "accepted": s.accepted,
+                               "rejected": s.rejected, "pending": s.pending,
+                               "acceptance": s.acceptance} for s in stats]})  # fmt: skip
+        return EXIT_OK
+    if not stats:
+        print("No suggestions yet. Run: bwvreview suggest TARGET")
+    for s in sorted(stats, key=lambda s: (s.acceptance is None, s.acceptance or 0)):
+        share = f"{s.acceptance:.0%}" if s.acceptance is not None else "-"
+        print(
+            f"{s.cue_id:<32} {s.category_key:<26} suggested {s.suggested:>4}  accepted "
+            f"{s.accepted:>4}  rejected {s.rejected:>4}  pending {s.pending:>4}  kept {share}"
+        )
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     lib = _open(args)
     recording = app.import_demo(lib)
@@ -280,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("srt", "vtt", "txt", "json"), help="output format (default: txt)"
     )
     p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("cue-stats", help="how often each cue's suggestions were accepted")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_cue_stats)
 
     p = sub.add_parser("list", help="list the recordings in the library")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")

@@ -49,6 +49,7 @@ class LibraryController(QObject):
         self.shown_recording: int | None = None
         view.import_requested.connect(self.import_files)
         view.transcribe_requested.connect(self.transcribe)
+        view.content_warning_requested.connect(self.set_content_warning)
         view.cancel_requested.connect(self.cancel)
         view.recording_selected.connect(self.show_transcript)
         view.transcript.toggle_speaker_requested.connect(self.toggle_speaker)
@@ -69,6 +70,11 @@ class LibraryController(QObject):
     def toggle_speaker(self, segment_id: int) -> None:
         transcripts.toggle_wearer(self.lib.db, segment_id)
         self.show_transcript(self.shown_recording, segment_id)
+
+    def set_content_warning(self, recording_id: int, text: str | None) -> None:
+        library.set_content_warning(self.lib.db, recording_id, text, self.lib.actor)
+        self.view.show_message("Content warning saved." if text else "Content warning cleared.")
+        self.refresh(select_id=recording_id)
 
     # --- jobs ----------------------------------------------------------------------------
     def import_files(self, paths: list[Path]) -> None:

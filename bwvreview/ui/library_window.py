@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -66,8 +67,8 @@ class LibraryFilterProxy(QSortFilterProxyModel):
 class RecordingDetails(QWidget):
     """The facts of the selected recording, as a TIP would want to check them."""
 
-    FIELDS = ("Incident", "Officer", "Length", "Frame rate", "Picture", "Sound", "Recorded",
-              "Imported", "SHA-256", "File")  # fmt: skip
+    FIELDS = ("Content warning", "Incident", "Officer", "Length", "Frame rate", "Picture",
+              "Sound", "Recorded", "Imported", "SHA-256", "File")  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,6 +91,7 @@ class RecordingDetails(QWidget):
             f", rotated {r.rotation}°" if r.rotation else ""
         )
         facts = {
+            "Content warning": r.content_warning or "none",
             "Incident": r.incident_reference or "—",
             "Officer": ", ".join(r.officers) or "—",
             "Length": format_duration(r.duration_ms),
@@ -108,6 +110,7 @@ class RecordingDetails(QWidget):
 class LibraryWindow(QMainWindow):
     import_requested = Signal(list)  # list[Path]
     transcribe_requested = Signal(list)  # list[int] recording ids
+    content_warning_requested = Signal(int, object)  # recording id, text or None to clear
     cancel_requested = Signal()
     recording_activated = Signal(int)
     recording_selected = Signal(object)  # int | None
@@ -205,6 +208,10 @@ class LibraryWindow(QMainWindow):
         self.transcribe_action.setEnabled(False)
         self.transcribe_action.triggered.connect(self._ask_transcribe)
         menu.addAction(self.transcribe_action)
+        self.warning_action = QAction("Content &warning for selected recording…", self)
+        self.warning_action.setEnabled(False)
+        self.warning_action.triggered.connect(self._ask_content_warning)
+        menu.addAction(self.warning_action)
         self.wellbeing_action = QAction("&Wellbeing…", self)
         self.wellbeing_action.triggered.connect(lambda: edit_wellbeing_settings(self))
         menu.addAction(self.wellbeing_action)
@@ -273,12 +280,31 @@ class LibraryWindow(QMainWindow):
         if recording is not None:
             self.transcribe_requested.emit([recording.id])
 
+    def ask_content_warning(self, current: str) -> str | None:
+        """The warning text to show before this footage opens ('' clears); None if cancelled."""
+        text, ok = QInputDialog.getText(
+            self, "Content warning",
+            "What should a reviewer know before this footage opens?\n"
+            "(for example: child present; restraint; self-harm talk — leave empty to clear)",
+            text=current,
+        )  # fmt: skip
+        return text.strip() if ok else None
+
+    def _ask_content_warning(self) -> None:
+        recording = self.selected_recording()
+        if recording is None:
+            return
+        text = self.ask_content_warning(recording.content_warning or "")
+        if text is not None:
+            self.content_warning_requested.emit(recording.id, text or None)
+
     def _selection_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         recording = self.selected_recording()
         self.details.show_recording(recording)
         can_transcribe = recording is not None and recording.has_audio
         self.transcribe_button.setEnabled(can_transcribe)
         self.transcribe_action.setEnabled(can_transcribe)
+        self.warning_action.setEnabled(recording is not None)
         self.recording_selected.emit(recording.id if recording else None)
 
     def _activated(self, index: QModelIndex) -> None:

@@ -7,9 +7,11 @@ import sqlite3
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import suggestions
+from bwvreview.annotations import suggestions, transcripts
+from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.cli import main
 from bwvreview.media.transcribe import SegmentResult, TranscriptionResult, WordResult
+from tests.mediafactory import make_clip
 
 JSON_KEYS = {"start", "end", "category", "polarity", "cue", "text", "speaker", "precision"}
 
@@ -199,3 +201,27 @@ def test_priority_welfare_words_are_listed_first(capsys, tmp_path):
     first, rest = out.split("In time order:")
     assert "LOOK AT THESE FIRST" in first and "Priority welfare flag" in first
     assert "Checked safety and wellbeing" in rest and "Priority welfare flag" not in rest
+
+
+def test_cue_stats_count_how_people_decided(capsys, tmp_path):
+    lib = app.open_library()
+    recording, _ = app.import_media(lib, make_clip(tmp_path / "scene.mp4", seconds=4))
+    words = tuple(NewWord(500 + i * 300, 750 + i * 300, f" {w}", 0.9)
+                  for i, w in enumerate(["Shut", "up."]))  # fmt: skip
+    transcripts.store_transcript(lib.db, recording.id,
+                                 [NewSegment(500, 1050, "Shut up.", "wearer", words)],
+                                 model="scripted", device="cpu", compute_type="-",
+                                 language="en", speaker_confidence=0.9, actor="test")  # fmt: skip
+    assert main(["suggest", str(recording.id), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["suggestions"]
+    assert [s["category"] for s in found] == ["triggering_language"]
+    (stored,) = suggestions.list_suggestions(lib.db, recording.id)
+    suggestions.reject_suggestion(lib.db, stored.id, actor="tip")
+    assert main(["cue-stats", "--json"]) == 0
+    (cue,) = json.loads(capsys.readouterr().out)["cues"]
+    assert (cue["category"], cue["suggested"], cue["rejected"], cue["acceptance"]) == (
+        "triggering_language",
+        1,
+        1,
+        0.0,
+    )

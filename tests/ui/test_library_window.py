@@ -112,3 +112,18 @@ def test_cancelling_a_transcription_stores_nothing(qtbot, window):
     assert not win.progress.isVisible()
     QThreadPool.globalInstance().waitForDone()
     assert transcripts.current_transcript(controller.lib.db, recording.id) is None
+
+
+def test_a_content_warning_is_set_from_the_library_and_shown(qtbot, window, clip_path, monkeypatch):
+    win, controller = window
+    recording, _ = app.import_media(controller.lib, clip_path)
+    controller.refresh(select_id=recording.id)
+    monkeypatch.setattr(win, "ask_content_warning", lambda current: "child present; restraint")
+    win.warning_action.trigger()
+    assert app.library.get_recording(controller.lib.db, recording.id).content_warning == (
+        "child present; restraint"
+    )
+    assert win.details.values["Content warning"].text() == "child present; restraint"
+    monkeypatch.setattr(win, "ask_content_warning", lambda current: "")
+    win.warning_action.trigger()
+    assert app.library.get_recording(controller.lib.db, recording.id).content_warning is None
