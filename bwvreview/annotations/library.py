@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bwvreview.annotations import models
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
-from bwvreview.annotations.errors import NotFoundError
+from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.records import NewRecording, Recording
 
 
@@ -154,4 +154,28 @@ def set_content_warning(db: Database, recording_id: int, text: str | None, actor
             object_id=row.id,
             details={"chars": len(warning or "")},
         )
+        return _to_record(row)
+
+
+def relocate_recording(
+    db: Database, recording_id: int, path: str, sha256: str, actor: str
+) -> Recording:
+    """Point a recording at the file's new place, if it is the same footage (same SHA-256).
+
+    A file with other contents is refused: a recording's identity is its fingerprint, so
+    annotations never silently move onto different footage.
+    """
+    with db.begin() as session:
+        row = session.get(models.Recording, recording_id)
+        if row is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        if sha256 != row.sha256:
+            raise DomainError(
+                f"{path}: not the same footage (its fingerprint differs from the one imported)"
+            )
+        old = row.path
+        row.path = path
+        record_event(session, actor=actor, action="relocate", object_type="recording",
+                     object_id=row.id, details={"moved": old != path})  # fmt: skip
+        session.flush()
         return _to_record(row)

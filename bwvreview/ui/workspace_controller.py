@@ -18,9 +18,10 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
 from bwvreview import app
-from bwvreview.annotations import review, suggestions, transcripts
+from bwvreview.annotations import library, review, suggestions, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.records import Recording
+from bwvreview.media.hashing import iter_sha256
 from bwvreview.ui.annotation_commands import (
     AnnotationContext,
     CreateAnnotation,
@@ -58,6 +59,7 @@ class WorkspaceController(QObject):
         self.items: list[review.Annotation] = []
         self.selected: int | None = None
         self.transcript: transcripts.Transcript | None = None
+        self.read_only = False
         self.moments: list[app.SuggestedMoment] = []
         self.hotkeys = {
             QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
@@ -95,6 +97,7 @@ class WorkspaceController(QObject):
         v.annotations.jump_requested.connect(v.player.seek)
         v.annotations.annotation_selected.connect(self.select)
         v.editor.changes_requested.connect(self.update)
+        v.locate_requested.connect(self.locate)
         v.suggestions.accept_requested.connect(self.accept_suggestion)
         v.suggestions.reject_requested.connect(self.reject_suggestion)
         v.suggestions.jump_requested.connect(v.player.seek)
@@ -115,18 +118,78 @@ class WorkspaceController(QObject):
     def load(self) -> None:
         r = self.recording
         path = Path(r.path)
+        self.read_only = False
+        self.view.show_banner("")
         if not path.is_file():
-            self.view.show_banner(
-                f"The footage is not at {path} (moved, renamed or on a disconnected drive). "
-                "Its transcript and annotations are shown; nothing has been deleted."
+            self._footage_problem(
+                f"The footage is not at {path} (moved, renamed or on a disconnected drive)."
             )
         else:
             self.view.player.load(path, r.duration_ms, r.fps)
             self._load_waveform()
+            if path.stat().st_size != r.size_bytes:
+                self._footage_problem(f"{path.name} has changed since it was imported.")
+            else:
+                self._check_fingerprint(path)
         self.view.timeline.set_duration(r.duration_ms)
         self._show_transcript()
         self.load_suggestions()
         self.refresh()
+
+    # --- is the footage still the footage? -------------------------------------------------
+    def _footage_problem(self, what: str) -> None:
+        """Open read-only: nothing can be changed against footage that is not the original."""
+        self.read_only = True
+        self.view.show_banner(
+            f"{what} This review is open read-only; its transcript and annotations are shown "
+            "and nothing has been deleted.",
+            offer_locate=True,
+        )
+
+    def _check_fingerprint(self, path: Path) -> None:
+        """Hash the file in the background; a different SHA-256 makes the review read-only."""
+        worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
+        worker.signals.finished.connect(
+            lambda sha: (
+                None
+                if sha == self.recording.sha256
+                else self._footage_problem(
+                    f"{path.name} is not the footage that was imported (its fingerprint differs)."
+                )
+            )  # fmt: skip
+        )
+        self.view.destroyed.connect(worker.cancel)
+        self.fingerprint_worker = worker
+        QThreadPool.globalInstance().start(worker)
+
+    def locate(self) -> None:
+        """The reviewer points at the moved file; it is accepted only if it is the same."""
+        path = self.view.ask_footage_path()
+        if path is None:
+            return
+        worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
+        worker.signals.finished.connect(lambda sha: self._relocate(path, sha))
+        worker.signals.failed.connect(
+            lambda exc: QMessageBox.warning(self.view, "Cannot read the file", str(exc))
+        )
+        self.locate_worker = worker
+        QThreadPool.globalInstance().start(worker)
+
+    def _relocate(self, path: Path, sha256: str) -> None:
+        try:
+            self.recording = library.relocate_recording(
+                self.lib.db, self.recording.id, str(path.resolve()), sha256, self.lib.actor
+            )
+        except DomainError as exc:
+            QMessageBox.warning(self.view, "Not the same footage", str(exc))
+            return
+        self.load()
+
+    def _writable(self) -> bool:
+        if self.read_only:
+            self.view.banner_box.show()
+            QApplication.beep()
+        return not self.read_only
 
     def _load_waveform(self) -> None:
         """Peaks come from the cache at once, or are computed on the thread pool."""
@@ -178,6 +241,8 @@ class WorkspaceController(QObject):
         return next((a for a in self.items if a.id == annotation_id), None)
 
     def _push(self, command: Any) -> None:
+        if not self._writable():
+            return
         try:
             self.undo.push(command)
         except DomainError as exc:
@@ -262,6 +327,8 @@ class WorkspaceController(QObject):
         self.view.suggestions.set_moments(self.moments)
 
     def accept_suggestion(self, suggestion_id: int) -> None:
+        if not self._writable():
+            return
         try:
             _suggestion, annotation = suggestions.accept_suggestion(
                 self.lib.db, suggestion_id, codebook_id=self.lib.codebook_id, actor=self.lib.actor
@@ -274,6 +341,8 @@ class WorkspaceController(QObject):
         self.refresh()
 
     def reject_suggestion(self, suggestion_id: int) -> None:
+        if not self._writable():
+            return
         try:
             suggestions.reject_suggestion(self.lib.db, suggestion_id, actor=self.lib.actor)
         except DomainError as exc:
@@ -287,6 +356,8 @@ class WorkspaceController(QObject):
 
     # --- transcript corrections (undoable, times kept) --------------------------------------
     def _push_transcript(self, command: Any) -> None:
+        if not self._writable():
+            return
         try:
             self.undo.push(command)
         except DomainError as exc:

@@ -6,12 +6,17 @@ its layout. ``WorkspaceController`` joins it to the services.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -22,6 +27,7 @@ from bwvreview.annotations.codebook import Codebook
 from bwvreview.ui.annotation_editor import AnnotationEditor
 from bwvreview.ui.annotation_list import AnnotationListWidget
 from bwvreview.ui.find_bar import FindBar
+from bwvreview.ui.library_window import MEDIA_FILTER
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.suggestion_list import SuggestionListWidget
 from bwvreview.ui.timeline import TimelineWidget
@@ -40,14 +46,23 @@ def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, s
 
 
 class WorkspaceWindow(QMainWindow):
+    locate_requested = Signal()
+
     def __init__(self, codebook: Codebook, title: str) -> None:
         super().__init__()
         self.codebook = codebook
         self.setWindowTitle(f"bwvreview — {title}")
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
-        self.banner.hide()
+        self.locate_button = QPushButton("Locate the file…")
+        self.locate_button.clicked.connect(self.locate_requested)
+        self.banner_box = QWidget()
+        self.banner_box.setStyleSheet("background: #fff3cd; color: #5c4400;")
+        banner_layout = QHBoxLayout(self.banner_box)
+        banner_layout.setContentsMargins(6, 4, 6, 4)
+        banner_layout.addWidget(self.banner, 1)
+        banner_layout.addWidget(self.locate_button)
+        self.banner_box.hide()
         self.player = PlayerWidget()
         self.timeline = TimelineWidget()
         self.timeline.set_lanes(lanes_for(codebook))
@@ -88,7 +103,7 @@ class WorkspaceWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.banner)
+        layout.addWidget(self.banner_box)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self._player_keys()
@@ -153,9 +168,14 @@ class WorkspaceWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, "Correct word", prompt, text=current)
         return text.strip() if ok and text.strip() else None
 
-    def show_banner(self, text: str) -> None:
+    def show_banner(self, text: str, offer_locate: bool = False) -> None:
         self.banner.setText(text)
-        self.banner.setVisible(bool(text))
+        self.locate_button.setVisible(offer_locate)
+        self.banner_box.setVisible(bool(text))
+
+    def ask_footage_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self, "Locate the original footage", "", MEDIA_FILTER)
+        return Path(name) if name else None
 
     def _restore_layout(self) -> None:
         settings = QSettings()

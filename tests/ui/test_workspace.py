@@ -261,3 +261,62 @@ def test_a_rejected_suggestion_is_not_suggested_again_and_the_lane_can_go(qtbot,
     assert review.list_annotations(controller.lib.db, controller.recording.id) == []
     window.suggestions.show_lane.setChecked(False)
     assert "suggested" not in [key for key, _label in window.timeline._lanes]
+
+
+@pytest.fixture
+def moved_footage(qtbot, tmp_path, _isolated_data):
+    """A workspace whose footage was imported from a copy that has since gone."""
+    lib = app.open_library()
+    copy = tmp_path / "evidence.mp4"
+    copy.write_bytes(SPEECH.read_bytes())
+    recording, _ = app.import_media(lib, copy)
+    copy.rename(tmp_path / "moved.mp4")
+    window, controller = build_workspace(lib, recording.id)
+    qtbot.addWidget(window)
+    yield window, controller, tmp_path / "moved.mp4"
+    QThreadPool.globalInstance().waitForDone()
+    lib.close()
+
+
+def test_missing_footage_opens_read_only_and_can_be_located(qtbot, moved_footage, monkeypatch):
+    window, controller, moved = moved_footage
+    assert controller.read_only and not window.banner_box.isHidden()
+    assert "not at" in window.banner.text() and not window.locate_button.isHidden()
+    controller.annotate("note", 0, 0)
+    assert review.list_annotations(controller.lib.db, controller.recording.id) == []
+    monkeypatch.setattr(window, "ask_footage_path", lambda: moved)
+    window.locate_button.click()
+    qtbot.waitUntil(lambda: not controller.read_only, timeout=10_000)
+    assert controller.recording.path == str(moved.resolve())
+    assert window.banner_box.isHidden()
+    controller.annotate("note", 0, 0)
+    assert len(review.list_annotations(controller.lib.db, controller.recording.id)) == 1
+
+
+def test_a_different_file_is_not_accepted_as_the_footage(qtbot, moved_footage, monkeypatch,
+                                                        clip_path):  # fmt: skip
+    window, controller, _moved = moved_footage
+    refused = []
+    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
+                        lambda _parent, title, text: refused.append(text))  # fmt: skip
+    monkeypatch.setattr(window, "ask_footage_path", lambda: clip_path)
+    window.locate_button.click()
+    qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+    assert "not the same footage" in refused[0]
+    assert controller.read_only
+
+
+def test_footage_changed_in_place_is_caught_by_its_fingerprint(qtbot, tmp_path, _isolated_data):
+    lib = app.open_library()
+    copy = tmp_path / "evidence.mp4"
+    data = bytearray(SPEECH.read_bytes())
+    copy.write_bytes(data)
+    recording, _ = app.import_media(lib, copy)
+    data[-100] ^= 0xFF  # same size, different bytes
+    copy.write_bytes(bytes(data))
+    window, controller = build_workspace(lib, recording.id)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: controller.read_only, timeout=10_000)
+    assert "fingerprint differs" in window.banner.text()
+    QThreadPool.globalInstance().waitForDone()
+    lib.close()
