@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,55 +28,72 @@ from bwvreview.ui.table_model import Index, RecordTableModel
 
 POLARITY_LABELS = {"good_practice": "Good practice", "concern": "To learn from",
                    "observation": "Observation"}  # fmt: skip
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# Sorting and filtering happen on the Python list (a QSortFilterProxyModel would call
+# data() tens of thousands of times per refresh with thousands of annotations).
+SORT_KEYS = (
+    lambda a: (a.start_ms, a.id),
+    lambda a: (a.end_ms, a.id),
+    lambda a: (a.category_label.lower(), a.start_ms),
+    lambda a: (a.polarity, a.start_ms),
+    lambda a: (a.status, a.start_ms),
+    lambda a: (a.note.lower(), a.start_ms),
+)
 
 
 class AnnotationTableModel(RecordTableModel):
+    """The shown rows: all annotations, filtered by principle and kind, in the chosen order."""
+
     COLUMNS = ("Start", "End", "Category", "Kind", "Status", "Note")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.everything: list[Annotation] = []
+        self.principle: str | None = None
+        self.polarity: str | None = None
+        self.sort_column = 0
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     @property
     def items(self) -> list[Annotation]:
         return self.rows
 
     def set_annotations(self, items: list[Annotation]) -> None:
-        self.set_rows(items)
+        self.everything = list(items)
+        self._rebuild()
+
+    def set_filter(self, principle: str | None, polarity: str | None) -> None:
+        self.principle, self.polarity = principle, polarity
+        self._rebuild()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        rows = [
+            a
+            for a in self.everything
+            if (not self.principle or self.principle in a.principles)
+            and (not self.polarity or a.polarity == self.polarity)
+        ]
+        rows.sort(key=SORT_KEYS[self.sort_column],
+                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self.set_rows(rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        a = self.items[index.row()]
+        a = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (format_duration(a.start_ms), format_duration(a.end_ms), a.category_label,
                     POLARITY_LABELS.get(a.polarity, a.polarity), a.status,
                     a.note.splitlines()[0] if a.note else "")[column]  # fmt: skip
-        if role == SORT_ROLE:
-            return (a.start_ms, a.end_ms, a.category_label, a.polarity, a.status, a.note)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return a.quote or a.note or None
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         return None
-
-
-class AnnotationFilterProxy(QSortFilterProxyModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.principle: str | None = None
-        self.polarity: str | None = None
-        self.setSortRole(SORT_ROLE)
-
-    def set_filter(self, principle: str | None, polarity: str | None) -> None:
-        self.principle, self.polarity = principle, polarity
-        self.invalidate()
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
-        model = self.sourceModel()
-        assert isinstance(model, AnnotationTableModel)
-        item = model.items[row]
-        if self.principle and self.principle not in item.principles:
-            return False
-        return not (self.polarity and item.polarity != self.polarity)
 
 
 def principle_counts(items: list[Annotation], principles: tuple[Principle, ...]) -> str:
@@ -98,8 +115,6 @@ class AnnotationListWidget(QWidget):
         super().__init__()
         self.principles = principles
         self.model = AnnotationTableModel()
-        self.proxy = AnnotationFilterProxy()
-        self.proxy.setSourceModel(self.model)
         self.principle_filter = QComboBox()
         self.principle_filter.addItem("All principles", None)
         for principle in principles:
@@ -113,7 +128,7 @@ class AnnotationListWidget(QWidget):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -145,22 +160,21 @@ class AnnotationListWidget(QWidget):
     def select(self, annotation_id: int | None) -> None:
         for row, item in enumerate(self.model.items):
             if item.id == annotation_id:
-                index = self.proxy.mapFromSource(self.model.index(row, 0))
-                self.table.selectRow(index.row())
+                self.table.selectRow(row)
                 return
         self.table.clearSelection()
 
     def _filter_changed(self) -> None:
-        self.proxy.set_filter(
+        self.model.set_filter(
             self.principle_filter.currentData(), self.polarity_filter.currentData()
         )
 
     def _double_clicked(self, index: QModelIndex) -> None:
-        item = self.model.items[self.proxy.mapToSource(index).row()]
+        item = self.model.items[index.row()]
         self.jump_requested.emit(item.start_ms)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.annotation_selected.emit(None)
             return
-        self.annotation_selected.emit(self.model.items[self.proxy.mapToSource(current).row()].id)
+        self.annotation_selected.emit(self.model.items[current.row()].id)

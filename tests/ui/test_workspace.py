@@ -320,3 +320,27 @@ def test_footage_changed_in_place_is_caught_by_its_fingerprint(qtbot, tmp_path, 
     assert "fingerprint differs" in window.banner.text()
     QThreadPool.globalInstance().waitForDone()
     lib.close()
+
+
+def test_the_annotation_list_filters_sorts_and_counts_good_practice_first(qtbot, workspace):
+    window, controller = workspace
+    for key, start in (("offered_choice", 4000), ("missed_choice", 1000), ("safety_check", 2000)):
+        controller.annotate(key, start, start + 500)
+    panel = window.annotations
+    assert [a.category_key for a in panel.model.items] == [
+        "missed_choice", "safety_check", "offered_choice"
+    ]  # fmt: skip
+    assert panel.counts.text().startswith("Safety: 1 good, 0 to learn from")
+    assert "Choice: 1 good, 1 to learn from" in panel.counts.text()
+    panel.principle_filter.setCurrentIndex(panel.principle_filter.findData("choice"))
+    assert [a.category_key for a in panel.model.items] == ["missed_choice", "offered_choice"]
+    panel.polarity_filter.setCurrentIndex(panel.polarity_filter.findData("good_practice"))
+    assert [a.category_key for a in panel.model.items] == ["offered_choice"]
+    panel.principle_filter.setCurrentIndex(0)
+    panel.polarity_filter.setCurrentIndex(0)
+    panel.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    assert [a.category_label for a in panel.model.items] == [
+        "Offered a choice", "Missed choice", "Checked safety and wellbeing"
+    ]  # fmt: skip
+    panel.table.doubleClicked.emit(panel.model.index(1, 0))
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
