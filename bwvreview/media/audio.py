@@ -29,18 +29,19 @@ class DecodeCancelled(Exception):
     """Decoding stopped because the caller's cancel flag was set."""
 
 
-def iter_decode_audio(
+def iter_audio_blocks(
     path: Path,
     *,
     sample_rate: int = SAMPLE_RATE,
     cancel: threading.Event | None = None,
-) -> Generator[float, None, np.ndarray]:
-    """Decode the first audio stream of ``path``, yielding the fraction done.
+) -> Iterator[tuple[np.ndarray, float]]:
+    """Decode the first audio stream of ``path`` block by block, as mono int16 samples at
+    ``sample_rate``, each with the fraction of the file done.
 
-    The return value (``samples = yield from iter_decode_audio(path)``) is a 1-D float32
-    array of mono samples at ``sample_rate``. ``cancel`` is checked after each group of
-    decoded frames and raises ``DecodeCancelled``. A missing or unreadable file, or one
-    with no audio stream, raises ``MediaError`` with a one-line message naming the file.
+    The one place that opens, resamples and cleans up audio: ``iter_decode_audio`` keeps
+    the blocks, ``media.waveform`` reduces them to peaks. ``cancel`` is checked after each
+    group of decoded frames and raises ``DecodeCancelled``. A missing or unreadable file, or
+    one with no audio stream, raises ``MediaError`` with a one-line message naming the file.
     """
     path = Path(path)
     if not path.is_file():
@@ -55,15 +56,13 @@ def iter_decode_audio(
         stream = container.streams.audio[0]
         duration_s = _duration_s(container, stream)
         resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
-        chunks: list[np.ndarray] = []
         try:
             for group, reached_s in _grouped(container, stream):
                 if cancel is not None and cancel.is_set():
                     raise DecodeCancelled(path.name)
-                chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(group))
-                if duration_s > 0:
-                    yield min(reached_s / duration_s, 1.0)
-            chunks.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
+                fraction = min(reached_s / duration_s, 1.0) if duration_s > 0 else 0.0
+                yield _samples(resampler.resample(group)), fraction
+            yield _samples(resampler.resample(None)), 1.0
         except av.FFmpegError as exc:
             raise MediaError(f"{path.name}: the audio could not be decoded ({exc})") from exc
         finally:
@@ -72,6 +71,30 @@ def iter_decode_audio(
             gc.collect()
     finally:
         container.close()
+
+
+def _samples(frames: list[av.AudioFrame]) -> np.ndarray:
+    if not frames:
+        return np.zeros(0, dtype=np.int16)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
+
+
+def iter_decode_audio(
+    path: Path,
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    cancel: threading.Event | None = None,
+) -> Generator[float, None, np.ndarray]:
+    """Decode the first audio stream of ``path``, yielding the fraction done.
+
+    The return value (``samples = yield from iter_decode_audio(path)``) is a 1-D float32
+    array of mono samples at ``sample_rate``. Errors and cancelling are as for
+    ``iter_audio_blocks``.
+    """
+    chunks: list[np.ndarray] = []
+    for block, fraction in iter_audio_blocks(path, sample_rate=sample_rate, cancel=cancel):
+        chunks.append(block)
+        yield fraction
     yield 1.0
     if not chunks:
         return np.zeros(0, dtype=np.float32)

@@ -10,7 +10,6 @@ an int16. ``Peaks.slice`` reduces the buckets to one min/max per pixel column fo
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
@@ -21,11 +20,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 
-from bwvreview.media.audio import SAMPLE_RATE, DecodeCancelled, _duration_s, _grouped
-from bwvreview.media.errors import MediaError
+from bwvreview.media.audio import SAMPLE_RATE, iter_audio_blocks
 
 log = logging.getLogger(__name__)
 
@@ -124,43 +121,12 @@ def iter_peaks(
         raise ValueError("buckets_per_second must be between 1 and 1000")
     bucket_ms = max(1, round(1000 / buckets_per_second))
     buckets = _Buckets(SAMPLE_RATE * bucket_ms // 1000)
-    path = Path(media_path)
-    if not path.is_file():
-        raise MediaError(f"{path}: file not found")
-    try:
-        container = av.open(str(path), mode="r", metadata_errors="ignore")
-    except (av.FFmpegError, UnicodeDecodeError, OSError) as exc:
-        raise MediaError(f"{path.name}: not a media file that can be read ({exc})") from exc
-    try:
-        if not container.streams.audio:
-            raise MediaError(f"{path.name}: this recording has no audio")
-        stream = container.streams.audio[0]
-        duration_s = _duration_s(container, stream)
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        try:
-            for group, reached_s in _grouped(container, stream):
-                if cancel is not None and cancel.is_set():
-                    raise DecodeCancelled(path.name)
-                buckets.add(_samples(resampler.resample(group)))
-                if duration_s > 0:
-                    yield min(reached_s / duration_s, 1.0)
-            buckets.add(_samples(resampler.resample(None)))
-        except av.FFmpegError as exc:
-            raise MediaError(f"{path.name}: the audio could not be decoded ({exc})") from exc
-        finally:
-            del resampler  # PyAV keeps resampler buffers until a collection (see media.audio)
-            gc.collect()
-    finally:
-        container.close()
+    for block, fraction in iter_audio_blocks(Path(media_path), cancel=cancel):
+        buckets.add(block)
+        yield fraction
     mins, maxs = buckets.finish()
     yield 1.0
     return Peaks(bucket_ms=bucket_ms, mins=mins, maxs=maxs)
-
-
-def _samples(frames: list[av.AudioFrame]) -> np.ndarray:
-    if not frames:
-        return np.zeros(0, dtype=np.int16)
-    return np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
 
 
 def peaks_cache_path(cache_dir: Path, sha256: str) -> Path:
