@@ -7,6 +7,7 @@ too. Re-creating a deleted annotation gives it a new id, so commands look ids up
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +42,15 @@ class IdMap:
 
 @dataclass(frozen=True)
 class AnnotationContext:
-    """What every command needs: the database, the codebook in force, who acts, ids."""
+    """What every command needs: the database, the codebook in force, who acts, ids, and
+    whom to tell what changed (an annotation saved, or the id of one removed), so the
+    workspace can update its lists without reading every annotation again."""
 
     db: Any
     codebook_id: int
     actor: str
     ids: IdMap
+    changed: Callable[[Annotation | None, int | None], None] = lambda _saved, _removed: None
 
 
 def _recreate(ctx: AnnotationContext, gone: Annotation) -> Annotation:
@@ -86,11 +90,13 @@ class CreateAnnotation(QUndoCommand):
             again = _recreate(self.ctx, self.created)
             self.ctx.ids.follow(self.created.id, again.id)
             self.created = again
+        self.ctx.changed(self.created, None)
 
     def undo(self) -> None:
         assert self.created is not None
-        review.delete_annotation(self.ctx.db, self.ctx.ids.current(self.created.id),
-                                 actor=self.ctx.actor)  # fmt: skip
+        gone = review.delete_annotation(self.ctx.db, self.ctx.ids.current(self.created.id),
+                                        actor=self.ctx.actor)  # fmt: skip
+        self.ctx.changed(None, gone.id)
 
 
 class UpdateAnnotation(QUndoCommand):
@@ -105,8 +111,9 @@ class UpdateAnnotation(QUndoCommand):
 
     def _apply(self, values: dict[str, Any]) -> None:
         current = review.get_annotation(self.ctx.db, self.ctx.ids.current(self.annotation_id))
-        review.update_annotation(self.ctx.db, current.id, expected_version=current.version,
-                                 actor=self.ctx.actor, **values)  # fmt: skip
+        saved = review.update_annotation(self.ctx.db, current.id, expected_version=current.version,
+                                         actor=self.ctx.actor, **values)  # fmt: skip
+        self.ctx.changed(saved, None)
 
     def redo(self) -> None:
         self._apply(self.after)
@@ -125,8 +132,10 @@ class DeleteAnnotation(QUndoCommand):
         self.annotation = review.delete_annotation(
             self.ctx.db, self.ctx.ids.current(self.annotation.id), actor=self.ctx.actor
         )
+        self.ctx.changed(None, self.annotation.id)
 
     def undo(self) -> None:
         again = _recreate(self.ctx, self.annotation)
         self.ctx.ids.follow(self.annotation.id, again.id)
         self.annotation = again
+        self.ctx.changed(again, None)

@@ -8,6 +8,7 @@ quotes them. Keys typed into a text field are left alone.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ class WorkspaceController(QObject):
         self.recording = recording
         self.view = view
         self.undo = QUndoStack(self)
-        self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap())
+        self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap(), self._changed)
         self.items: list[review.Annotation] = []
         self.selected: int | None = None
         self.transcript: transcripts.Transcript | None = None
@@ -202,7 +203,19 @@ class WorkspaceController(QObject):
 
     # --- annotations ----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Read the recording's annotations afresh and show them."""
         self.items = review.list_annotations(self.lib.db, self.recording.id)
+        self._show_items()
+
+    def _changed(self, saved: review.Annotation | None, removed: int | None) -> None:
+        """An undoable command saved or removed one annotation: update the list in place."""
+        gone = {removed, saved.id if saved else None} - {None}
+        self.items = [a for a in self.items if a.id not in gone]
+        if saved is not None:
+            keys = [(a.start_ms, a.id) for a in self.items]
+            self.items.insert(bisect.bisect(keys, (saved.start_ms, saved.id)), saved)
+
+    def _show_items(self) -> None:
         if self.selected is not None:
             self.selected = self.ctx.ids.current(self.selected)
             if all(a.id != self.selected for a in self.items):
@@ -235,7 +248,7 @@ class WorkspaceController(QObject):
     def _undo_moved(self, _index: int) -> None:
         # The stack also reports while it is torn down with a closed window: nothing to show.
         if shiboken6.isValid(self.view.annotations):
-            self.refresh()
+            self._show_items()
 
     def _item(self, annotation_id: int | None) -> review.Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)
