@@ -122,6 +122,8 @@ class PlayerWidget(QWidget):
             self.media = QMediaPlayer(self)
             self.audio = QAudioOutput(self)
             self.media.setAudioOutput(self.audio)
+            if hasattr(self.media, "setPitchCompensation"):  # Qt 6.10+: keep voices natural
+                self.media.setPitchCompensation(True)
             self.media.setVideoSink(self.video.sink)
             self.media.positionChanged.connect(self._media_moved)
             self.media.mediaStatusChanged.connect(self._status_changed)

@@ -344,3 +344,13 @@ def test_the_annotation_list_filters_sorts_and_counts_good_practice_first(qtbot,
     ]  # fmt: skip
     panel.table.doubleClicked.emit(panel.model.index(1, 0))
     qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
+
+
+def test_speeds_keep_the_pitch_of_voices(qtbot, workspace):
+    window, _ = workspace
+    media = window.player.media
+    if not hasattr(media, "pitchCompensation"):
+        pytest.skip("this Qt has no pitch compensation switch")
+    window.player.set_speed(0.5)
+    assert media.playbackRate() == 0.5
+    assert media.pitchCompensation()
