@@ -6,13 +6,24 @@ The window is a view: it shows what it is given and emits intent signals. The
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,27 +50,40 @@ MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All file
 
 
 class LibraryFilterProxy(QSortFilterProxyModel):
-    """Filters by status and by free text over incident, officer and file name."""
+    """Filters by status, by the day recorded (from/to, inclusive) and by free text over
+    incident, officer and file name."""
 
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = None
+        self.days: tuple[dt.date | None, dt.date | None] = (None, None)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
 
-    def set_status(self, status: str | None) -> None:
+    def _changing(self, apply: Callable[[], None]) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+
             self.beginFilterChange()
-            self.status = status
+            apply()
             self.endFilterChange()
         else:
-            self.status = status
+            apply()
             self.invalidateFilter()
+
+    def set_status(self, status: str | None) -> None:
+        self._changing(lambda: setattr(self, "status", status))
+
+    def set_days(self, first: dt.date | None, last: dt.date | None) -> None:
+        self._changing(lambda: setattr(self, "days", (first, last)))
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802
         model = self.sourceModel()
         assert isinstance(model, LibraryTableModel)
-        if self.status and model.recording_at(row).status != self.status:
+        recording = model.recording_at(row)
+        if self.status and recording.status != self.status:
+            return False
+        day = (recording.recorded_at or recording.imported_at).date()
+        first, last = self.days
+        if (first and day < first) or (last and day > last):
             return False
         return super().filterAcceptsRow(row, parent)
 
@@ -136,6 +160,15 @@ class LibraryWindow(QMainWindow):
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self.proxy.set_status(self.status_filter.currentData())
         )
+        self.date_from = QDateEdit(calendarPopup=True, displayFormat="d MMM yyyy")
+        self.date_to = QDateEdit(calendarPopup=True, displayFormat="d MMM yyyy")
+        for edit, tip in ((self.date_from, "Recorded on or after"),
+                          (self.date_to, "Recorded on or before")):  # fmt: skip
+            edit.setToolTip(tip)
+            edit.setMinimumDate(QDate(2000, 1, 1))
+            edit.setSpecialValueText("any date")  # shown at the minimum date
+            edit.setDate(edit.minimumDate())
+            edit.dateChanged.connect(self._days_changed)
         import_button = QPushButton("Import footage…")
         import_button.clicked.connect(self._ask_import)
         self.transcribe_button = QPushButton("Transcribe")
@@ -147,9 +180,15 @@ class LibraryWindow(QMainWindow):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.status_filter)
         bar.addWidget(import_button)
         bar.addWidget(self.transcribe_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.status_filter)
+        filters.addWidget(QLabel("recorded from"))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -172,6 +211,7 @@ class LibraryWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(bar)
+        left_layout.addLayout(filters)
         left_layout.addWidget(self.empty_hint)
         left_layout.addWidget(self.table, 1)
 
@@ -268,6 +308,12 @@ class LibraryWindow(QMainWindow):
         paths = self.ask_import_paths()
         if paths:
             self.import_requested.emit(paths)
+
+    def _days_changed(self) -> None:
+        def day(edit: QDateEdit) -> dt.date | None:
+            return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+        self.proxy.set_days(day(self.date_from), day(self.date_to))
 
     def selected_recording(self) -> Recording | None:
         current = self.table.currentIndex()

@@ -127,3 +127,22 @@ def test_a_content_warning_is_set_from_the_library_and_shown(qtbot, window, clip
     monkeypatch.setattr(win, "ask_content_warning", lambda current: "")
     win.warning_action.trigger()
     assert app.library.get_recording(controller.lib.db, recording.id).content_warning is None
+
+
+def test_the_recorded_date_range_narrows_the_table(qtbot, window, media_dir):
+    from PySide6.QtCore import QDate
+
+    win, controller = window
+    for n, day in enumerate(("2026-03-14T21:37:05Z", "2026-05-02T08:00:00Z")):
+        clip = make_clip(media_dir / f"dated{n}.mp4", tone_hz=700 + n * 50,
+                         extra=("-metadata", f"creation_time={day}"))  # fmt: skip
+        app.import_media(controller.lib, clip)
+    controller.refresh()
+    assert win.proxy.rowCount() == 2
+    win.date_from.setDate(QDate(2026, 4, 1))
+    assert win.proxy.rowCount() == 1
+    win.date_to.setDate(QDate(2026, 4, 30))
+    assert win.proxy.rowCount() == 0
+    win.date_from.setDate(win.date_from.minimumDate())  # "any date"
+    assert win.proxy.rowCount() == 1
+    assert win.model.recording_at(0).recorded_at is not None
