@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -253,14 +254,15 @@ class WorkspaceController(QObject):
     def _item(self, annotation_id: int | None) -> review.Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)
 
-    def _push(self, command: Any) -> None:
+    def _push(self, command: Any, reload: Callable[[], None] | None = None) -> None:
+        """Run an undoable edit; if the service refuses it, say why and show what is stored."""
         if not self._writable():
             return
         try:
             self.undo.push(command)
         except DomainError as exc:
             QMessageBox.warning(self.view, "Not saved", str(exc))
-            self.refresh()
+            (reload or self.refresh)()
 
     def annotate(self, category_key: str, start_ms: int | None = None,
                  end_ms: int | None = None) -> None:  # fmt: skip
@@ -365,17 +367,11 @@ class WorkspaceController(QObject):
 
     def _show_suggestion_lane(self, shown: bool) -> None:
         self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
-        self.refresh()
+        self._show_items()
 
     # --- transcript corrections (undoable, times kept) --------------------------------------
     def _push_transcript(self, command: Any) -> None:
-        if not self._writable():
-            return
-        try:
-            self.undo.push(command)
-        except DomainError as exc:
-            QMessageBox.warning(self.view, "Not saved", str(exc))
-            self._show_transcript()
+        self._push(command, self._show_transcript)
 
     def correct_word(self, word: Any) -> None:
         text = self.view.ask_correction(word.text.strip())
