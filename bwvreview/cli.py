@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
@@ -322,11 +323,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_installed_handlers: list[logging.Handler] = []
+
+
 def _setup_logging(args: argparse.Namespace) -> Path | None:
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    """Warnings (details with -v) to stderr, one line each; tracebacks only to the log file."""
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(lambda record: not record.exc_info)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for old in _installed_handlers:  # main() may run more than once in one process
+        root.removeHandler(old)
+        old.close()
+    _installed_handlers[:] = [console]
+    root.addHandler(console)
     try:
         logs = locations.data_dir(args.data_dir) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -334,7 +346,8 @@ def _setup_logging(args: argparse.Namespace) -> Path | None:
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
+    root.addHandler(handler)
+    _installed_handlers.append(handler)
     return logs / "bwvreview.log"
 
 
@@ -351,6 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bwvreview: interrupted; unfinished work was not stored", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
         log.exception("unexpected fault")
         where = f" (details in {log_path})" if log_path else ""

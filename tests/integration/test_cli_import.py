@@ -172,3 +172,18 @@ def test_the_installed_command_prints_no_traceback(bad_inputs, tmp_path):
     assert done.returncode == 3
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert done.stderr.startswith("bwvreview: truncated.mp4:")
+
+
+def test_an_unexpected_fault_is_one_line_and_the_traceback_goes_to_the_log(
+    capsys, monkeypatch, _isolated_data
+):
+    def broken(_db):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("bwvreview.annotations.library.list_recordings", broken)
+    code, out, err = run_cli(capsys, "list")
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [err.strip()] and "Traceback" not in err
+    assert "unexpected fault: RuntimeError" in err
+    log_text = (_isolated_data / "logs" / "bwvreview.log").read_text()
+    assert "Traceback" in log_text and "disk on fire" in log_text
