@@ -177,11 +177,12 @@ def generate_suggestions(
             )
         )
         session.flush()
-        record_event(session, actor=actor, action="suggest", object_type="recording",
-                     object_id=recording_id,
-                     details={"transcript": transcript.id, "added": added,
-                              "removed_stale": stale.rowcount, "lexicon": lexicon.version,
-                              "lexicon_sha256": lexicon.sha256})  # fmt: skip
+        if added or stale.rowcount:  # re-opening a recording changes nothing: nothing to audit
+            record_event(session, actor=actor, action="suggest", object_type="recording",
+                         object_id=recording_id,
+                         details={"transcript": transcript.id, "added": added,
+                                  "removed_stale": stale.rowcount, "lexicon": lexicon.version,
+                                  "lexicon_sha256": lexicon.sha256})  # fmt: skip
         return [_to_record(row) for row in _current_rows(session, transcript.id)]
 
 

@@ -80,6 +80,10 @@ def test_generating_again_is_idempotent(db):
     assert generate(db) == first
     with db.begin() as session:
         assert len(session.scalars(select(models.Suggestion)).all()) == len(first)
+        suggest_events = session.scalars(
+            select(models.AuditEvent).where(models.AuditEvent.action == "suggest")
+        ).all()
+    assert len(suggest_events) == 1  # the second run changed nothing, so logged nothing
 
 
 def test_a_rejected_span_is_never_suggested_again_even_after_retranscribing(db):
