@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations.errors import CodebookError
 from bwvreview.annotations.models import CodebookCategory, CodebookVersion
+from bwvreview.annotations.yaml_lines import LINE, load_yaml
 
 POLARITIES = ("concern", "good_practice", "observation")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _HOTKEY = re.compile(r"^((Ctrl|Shift|Alt)\+)*([A-Z0-9]|F([1-9]|1[0-2]))$")
-_LINE = "__line__"
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,6 @@ class Codebook:
         raise CodebookError(f"no codebook category with key {key!r}")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the (1-based) line each mapping starts on."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
-
-
 def _fail(path: Path, line: int | None, message: str) -> CodebookError:
     where = f"{path}, line {line}" if line else str(path)
     return CodebookError(f"codebook {where}: {message}")
@@ -77,7 +67,7 @@ def _text(entry: dict[str, Any], field: str, path: Path, *, required: bool = Tru
     if value is None:
         value = ""
     if not isinstance(value, str | int | float) or (required and not str(value).strip()):
-        raise _fail(path, entry.get(_LINE), f"'{field}' must be non-empty text")
+        raise _fail(path, entry.get(LINE), f"'{field}' must be non-empty text")
     return str(value).strip()
 
 
@@ -101,7 +91,7 @@ def _parse_principles(raw: Any, path: Path) -> tuple[Principle, ...]:
 def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Category:
     if not isinstance(entry, dict):
         raise _fail(path, None, "each category must be a mapping")
-    line = entry.get(_LINE)
+    line = entry.get(LINE)
     key = _text(entry, "key", path)
     if not _KEY.match(key):
         raise _fail(path, line, f"category key {key!r} must be lower_snake_case")
@@ -131,13 +121,7 @@ def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Categor
 
 def parse_codebook(text: str, path: Path) -> Codebook:
     """Parse and validate codebook YAML; ``path`` is used only in error messages."""
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise _fail(path, line, f"not valid YAML ({exc.problem})") from exc
-    except yaml.YAMLError as exc:
-        raise _fail(path, None, f"not valid YAML ({exc})") from exc
+    raw = load_yaml(text, lambda line, message: _fail(path, line, message))
     if not isinstance(raw, dict):
         raise _fail(path, 1, "expected a mapping with version, principles and categories")
     version = _text(raw, "version", path)
@@ -145,12 +129,12 @@ def parse_codebook(text: str, path: Path) -> Codebook:
     principle_keys = {p.key for p in principles}
     entries = raw.get("categories")
     if not isinstance(entries, list) or not entries:
-        raise _fail(path, raw.get(_LINE), "'categories' must be a non-empty list")
+        raise _fail(path, raw.get(LINE), "'categories' must be a non-empty list")
     categories = [_parse_category(entry, principle_keys, path) for entry in entries]
     seen_keys: dict[str, int] = {}
     seen_hotkeys: dict[str, str] = {}
     for entry, category in zip(entries, categories, strict=True):
-        line = entry.get(_LINE)
+        line = entry.get(LINE)
         if category.key in seen_keys:
             raise _fail(path, line, f"category key {category.key!r} is used twice")
         seen_keys[category.key] = line

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bwvreview.annotations.codebook import Codebook
 from bwvreview.annotations.cue_patterns import Pattern, PatternError, compile_pattern
 from bwvreview.annotations.errors import CueLexiconError
+from bwvreview.annotations.yaml_lines import LINE, load_yaml
 
 SPEAKERS = ("officer", "public", "wearer", "any")
 PRECISIONS = ("high", "low")
-_LINE = "__line__"
 _CUE_FIELDS = ("id", "patterns", "precision", "speaker", "suggest", "tags", "blocked_by",
                "not_after", "not_before")  # fmt: skip
 _EXCLUSION_FIELDS = ("id", "description", "speaker", "markers", "min_markers", "join_ms",
@@ -112,31 +110,6 @@ class Lexicon:
             yield from category.cues
 
 
-class _Lines(list):  # type: ignore[type-arg]
-    """A YAML sequence that remembers the line of each item."""
-
-    lines: list[int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the (1-based) line of each mapping and list item."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[_Lines]:
-    data = _Lines()
-    data.lines = [item.start_mark.line + 1 for item in node.value]
-    yield data
-    data.extend(loader.construct_sequence(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
 class _Reader:
     """Validation helpers that know the file, so every error names it and a line."""
 
@@ -179,35 +152,35 @@ class _Reader:
                what: str) -> str:  # fmt: skip
         value = str(entry.get(field, default))
         if value not in options:
-            raise self.fail(entry.get(_LINE), f"{what}: {field} {value!r} is not one of {options}")
+            raise self.fail(entry.get(LINE), f"{what}: {field} {value!r} is not one of {options}")
         return value
 
     def number(self, entry: dict[str, Any], field: str, default: int, what: str) -> int:
         value = entry.get(field, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.fail(entry.get(_LINE), f"{what}: {field} must be a whole number ≥ 0")
+            raise self.fail(entry.get(LINE), f"{what}: {field} must be a whole number ≥ 0")
         return value
 
     def known(self, entry: dict[str, Any], fields: tuple[str, ...], what: str) -> None:
         """Refuse misspelt fields, which would otherwise be silently ignored."""
-        unknown = sorted(str(k) for k in entry if k != _LINE and k not in fields)
+        unknown = sorted(str(k) for k in entry if k != LINE and k not in fields)
         if unknown:
-            raise self.fail(entry.get(_LINE), f"{what}: unknown field(s) {', '.join(unknown)}")
+            raise self.fail(entry.get(LINE), f"{what}: unknown field(s) {', '.join(unknown)}")
 
     def text(self, entry: dict[str, Any], field: str, what: str) -> str:
         value = entry.get(field)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(entry.get(_LINE), f"{what}: '{field}' must be non-empty text")
+            raise self.fail(entry.get(LINE), f"{what}: '{field}' must be non-empty text")
         return " ".join(value.split())
 
 
 def _blockers(reader: _Reader, raw: Any) -> dict[str, tuple[Pattern, ...]]:
     blockers = reader.mapping(raw or {}, None, "'blockers'")
-    line = blockers.get(_LINE)
+    line = blockers.get(LINE)
     return {
         name: reader.patterns(value, line, f"blocker {name}")
         for name, value in blockers.items()
-        if name != _LINE
+        if name != LINE
     }
 
 
@@ -218,10 +191,10 @@ def _blocked_by(reader: _Reader, entry: dict[str, Any], default: tuple[str, ...]
                 blockers: Blockers, what: str) -> tuple[str, ...]:  # fmt: skip
     if "blocked_by" not in entry:
         return default
-    names = [str(n) for n, _ in reader.items(entry["blocked_by"], entry.get(_LINE), what)]
+    names = [str(n) for n, _ in reader.items(entry["blocked_by"], entry.get(LINE), what)]
     unknown = [n for n in names if n not in blockers]
     if unknown:
-        raise reader.fail(entry.get(_LINE), f"{what}: unknown blocker(s) {', '.join(unknown)}")
+        raise reader.fail(entry.get(LINE), f"{what}: unknown blocker(s) {', '.join(unknown)}")
     return tuple(names)
 
 
@@ -232,15 +205,15 @@ def _cue(reader: _Reader, entry: Any, line: int | None, category: str, defaults:
     what = f"cue {cue_id}"
     if cue_id in reader.cue_ids:  # acceptance counts are kept per cue id: it must be unique
         first = reader.cue_ids[cue_id]
-        raise reader.fail(entry.get(_LINE), f"{what} is used in {first} and {category}")
+        raise reader.fail(entry.get(LINE), f"{what} is used in {first} and {category}")
     reader.cue_ids[cue_id] = category
     reader.known(entry, _CUE_FIELDS, what)
-    patterns = reader.patterns(entry.get("patterns"), entry.get(_LINE), what)
+    patterns = reader.patterns(entry.get("patterns"), entry.get(LINE), what)
     if not patterns:
-        raise reader.fail(entry.get(_LINE), f"{what}: needs at least one pattern")
+        raise reader.fail(entry.get(LINE), f"{what}: needs at least one pattern")
     names = _blocked_by(reader, entry, defaults["blocked_by"], blockers, what)
     not_after = [p for name in names for p in blockers[name]]
-    not_after += reader.patterns(entry.get("not_after"), entry.get(_LINE), what)
+    not_after += reader.patterns(entry.get("not_after"), entry.get(LINE), what)
     return Cue(
         id=cue_id,
         category=category,
@@ -248,16 +221,16 @@ def _cue(reader: _Reader, entry: Any, line: int | None, category: str, defaults:
         precision=reader.choice(entry, "precision", PRECISIONS, "high", what),
         speaker=reader.choice(entry, "speaker", SPEAKERS, defaults["speaker"], what),
         suggest=bool(entry.get("suggest", True)),
-        tags=reader.words(entry.get("tags"), entry.get(_LINE), f"{what}: tags"),
+        tags=reader.words(entry.get("tags"), entry.get(LINE), f"{what}: tags"),
         not_after=tuple(not_after),
-        not_before=reader.patterns(entry.get("not_before"), entry.get(_LINE), what),
+        not_before=reader.patterns(entry.get("not_before"), entry.get(LINE), what),
     )
 
 
 def _category(reader: _Reader, key: str, entry: Any, codebook: Codebook,
               blockers: dict[str, tuple[Pattern, ...]]) -> CueCategory:  # fmt: skip
     entry = reader.mapping(entry, None, f"category {key}")
-    line = entry.get(_LINE)
+    line = entry.get(LINE)
     if key not in {c.key for c in codebook.categories}:
         raise reader.fail(line, f"{key!r} is not a category key in the codebook")
     book = codebook.category(key)
@@ -284,7 +257,7 @@ def _category(reader: _Reader, key: str, entry: Any, codebook: Codebook,
 def _exclusion(reader: _Reader, entry: Any, line: int | None) -> Exclusion:
     entry = reader.mapping(entry, line, "each exclusion")
     what = f"exclusion {reader.text(entry, 'id', 'an exclusion')}"
-    line = entry.get(_LINE)
+    line = entry.get(LINE)
     reader.known(entry, _EXCLUSION_FIELDS, what)
     markers = reader.patterns(entry.get("markers"), line, what)
     if not markers:
@@ -308,8 +281,8 @@ def _nearby(reader: _Reader, entry: Any, line: int | None, what: str) -> Nearby:
     entry = reader.mapping(entry, line, f"{what}: each nearby condition")
     reader.known(entry, ("categories", "tags", "speaker", "before_ms", "after_ms"), what)
     return Nearby(
-        categories=reader.words(entry.get("categories"), entry.get(_LINE), what),
-        tags=reader.words(entry.get("tags"), entry.get(_LINE), what),
+        categories=reader.words(entry.get("categories"), entry.get(LINE), what),
+        tags=reader.words(entry.get("tags"), entry.get(LINE), what),
         speaker=reader.choice(entry, "speaker", (*SPEAKERS, "same"), "any", what),
         before_ms=reader.number(entry, "before_ms", 0, what),
         after_ms=reader.number(entry, "after_ms", 0, what),
@@ -319,7 +292,7 @@ def _nearby(reader: _Reader, entry: Any, line: int | None, what: str) -> Nearby:
 def _rule(reader: _Reader, entry: Any, line: int | None, keys: set[str]) -> Rule:
     entry = reader.mapping(entry, line, "each rule")
     what = f"rule {reader.text(entry, 'id', 'a rule')}"
-    line = entry.get(_LINE)
+    line = entry.get(LINE)
     reader.known(entry, ("id", "suggest", "precision", "when", "unless_nearby", "if_nearby"), what)
     suggest = reader.text(entry, "suggest", what)
     if suggest not in keys:
@@ -346,42 +319,36 @@ def _rule(reader: _Reader, entry: Any, line: int | None, keys: set[str]) -> Rule
 def parse_lexicon(text: str, path: Path, codebook: Codebook) -> Lexicon:
     """Parse and validate cue-lexicon YAML against ``codebook``; ``path`` is for messages."""
     reader = _Reader(path)
-    try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise reader.fail(line, f"not valid YAML ({exc.problem})") from exc
-    except yaml.YAMLError as exc:
-        raise reader.fail(None, f"not valid YAML ({exc})") from exc
+    raw = load_yaml(text, reader.fail)
     raw = reader.mapping(raw, 1, "the file")
     version = reader.text(raw, "version", "the file")
-    vocabulary = reader.mapping(raw.get("vocabulary") or {}, raw.get(_LINE), "'vocabulary'")
-    reader.vocabulary = {k: str(v) for k, v in vocabulary.items() if k != _LINE}
-    settings = reader.mapping(raw.get("settings") or {}, raw.get(_LINE), "'settings'")
+    vocabulary = reader.mapping(raw.get("vocabulary") or {}, raw.get(LINE), "'vocabulary'")
+    reader.vocabulary = {k: str(v) for k, v in vocabulary.items() if k != LINE}
+    settings = reader.mapping(raw.get("settings") or {}, raw.get(LINE), "'settings'")
     blockers = _blockers(reader, raw.get("blockers"))
-    entries = reader.mapping(raw.get("categories"), raw.get(_LINE), "'categories'")
+    entries = reader.mapping(raw.get("categories"), raw.get(LINE), "'categories'")
     categories = tuple(
         _category(reader, key, value, codebook, blockers)
         for key, value in entries.items()
-        if key != _LINE
+        if key != LINE
     )
     keys = {c.key for c in categories}
     return Lexicon(
         version=version,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         path=str(path),
-        lead_ins=reader.patterns(settings.get("lead_ins"), settings.get(_LINE), "lead_ins"),
-        clause_words=reader.words(settings.get("clause_words"), settings.get(_LINE), "clauses"),
-        officer_titles=reader.words(settings.get("officer_titles"), settings.get(_LINE), "titles"),
+        lead_ins=reader.patterns(settings.get("lead_ins"), settings.get(LINE), "lead_ins"),
+        clause_words=reader.words(settings.get("clause_words"), settings.get(LINE), "clauses"),
+        officer_titles=reader.words(settings.get("officer_titles"), settings.get(LINE), "titles"),
         merge_gap_ms=reader.number(settings, "merge_gap_ms", 1000, "settings"),
         categories=categories,
         exclusions=tuple(
             _exclusion(reader, item, line)
-            for item, line in reader.items(raw.get("exclusions"), raw.get(_LINE), "exclusions")
+            for item, line in reader.items(raw.get("exclusions"), raw.get(LINE), "exclusions")
         ),
         rules=tuple(
             _rule(reader, item, line, keys)
-            for item, line in reader.items(raw.get("rules"), raw.get(_LINE), "'rules'")
+            for item, line in reader.items(raw.get("rules"), raw.get(LINE), "'rules'")
         ),
     )
 
