@@ -47,6 +47,13 @@ def _to_record(row: models.Recording) -> Recording:
     )
 
 
+def _recording(session: Session, recording_id: int) -> models.Recording:
+    row = session.get(models.Recording, recording_id)
+    if row is None:
+        raise NotFoundError(f"no recording with id {recording_id}")
+    return row
+
+
 def _incident(session: Session, reference: str) -> models.Incident:
     incident = session.scalar(select(models.Incident).where(models.Incident.reference == reference))
     if incident is None:
@@ -110,9 +117,7 @@ def add_recording(
 def get_recording(db: Database, recording_id: int) -> Recording:
     """The recording with this id, or ``NotFoundError``."""
     with db.begin() as session:
-        row = session.get(models.Recording, recording_id)
-        if row is None:
-            raise NotFoundError(f"no recording with id {recording_id}")
+        row = _recording(session, recording_id)
         return _to_record(row)
 
 
@@ -141,9 +146,7 @@ def set_content_warning(db: Database, recording_id: int, text: str | None, actor
     """
     warning = (text or "").strip() or None
     with db.begin() as session:
-        row = session.get(models.Recording, recording_id)
-        if row is None:
-            raise NotFoundError(f"no recording with id {recording_id}")
+        row = _recording(session, recording_id)
         row.content_warning = warning
         session.flush()
         record_event(
@@ -166,9 +169,7 @@ def relocate_recording(
     annotations never silently move onto different footage.
     """
     with db.begin() as session:
-        row = session.get(models.Recording, recording_id)
-        if row is None:
-            raise NotFoundError(f"no recording with id {recording_id}")
+        row = _recording(session, recording_id)
         if sha256 != row.sha256:
             raise DomainError(
                 f"{path}: not the same footage (its fingerprint differs from the one imported)"
