@@ -63,6 +63,7 @@ class WorkspaceController(QObject):
         self.transcript: transcripts.Transcript | None = None
         self.read_only = False
         self.moments: list[app.SuggestedMoment] = []
+        self.lexicon: app.Lexicon | None = None
         self.hotkeys = {
             QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
         }
@@ -336,7 +337,10 @@ class WorkspaceController(QObject):
         self.moments = []
         if self.transcript is not None:
             try:
-                self.moments = list(app.suggest_for_recording(self.lib, self.recording.id).moments)
+                if self.lexicon is None:  # parsed once per window, not on every reload
+                    self.lexicon = app.load_cue_lexicon(self.lib)
+                found = app.suggest_for_recording(self.lib, self.recording.id, self.lexicon)
+                self.moments = list(found.moments)
             except DomainError as exc:
                 self.view.show_banner(f"Suggestions are unavailable: {exc}")
         self.view.suggestions.set_moments(self.moments)
