@@ -65,6 +65,8 @@ class Incident(Base):
     reference: Mapped[str] = mapped_column(String(100), unique=True)
     occurred_on: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Names and places the reviewer lists once, bleeped wherever they are heard in a clip.
+    people_places: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     officers: Mapped[list[User]] = relationship(secondary=incident_officers)
@@ -284,7 +286,10 @@ class Redaction(Base):
 
 class Clip(Base):
     __tablename__ = "clips"
-    __table_args__ = (CheckConstraint("end_ms >= start_ms", name="ck_clips_span"),)
+    __table_args__ = (
+        CheckConstraint("end_ms >= start_ms", name="ck_clips_span"),
+        Index("ix_clips_sha256", "sha256"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
@@ -298,6 +303,9 @@ class Clip(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # Only verified clips join the trainers' library, unless an override is recorded.
+    in_library: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

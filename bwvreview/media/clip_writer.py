@@ -1,0 +1,140 @@
+"""Encode frames and the source's sound into an MP4, written whole or not at all.
+
+FFmpeg reads raw BGR frames on stdin and the sound straight from the source file, and
+writes to a hidden temporary file beside the destination. Only a complete, closed file is
+renamed to the final name, so a cancel, a crash or a full disk never leaves half a clip
+where a trainer would find it. The original is only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import threading
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bwvreview.media.errors import MediaError
+from bwvreview.media.ffmpeg import ffmpeg_exe
+
+NEUTRAL_TITLE = "bwvreview learning clip"
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    width: int
+    height: int
+    fps: float
+    audio_source: Path | None  # None: the clip has no sound
+    audio_start_ms: int = 0
+    audio_duration_ms: int = 0
+    audio_graph: str = ""  # from ``audio_filter``: reads [1:a], writes [aout]
+    keep_metadata: bool = False
+    title: str = NEUTRAL_TITLE
+    crf: int = 20
+    preset: str = "veryfast"
+
+
+def temporary_path(destination: Path) -> Path:
+    """A hidden name beside ``destination``, on the same disk so the final rename is atomic."""
+    return destination.with_name(f".{destination.stem}.{uuid.uuid4().hex[:8]}.partial.mp4")
+
+
+def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
+    """The FFmpeg argument list (no shell: paths with spaces or any letters are safe)."""
+    s = settings
+    cmd = [str(ffmpeg_exe()), "-hide_banner", "-loglevel", "error", "-nostats"]
+    cmd += ["-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{s.width}x{s.height}"]
+    cmd += ["-framerate", f"{s.fps:.6f}", "-i", "pipe:0"]
+    if s.audio_source is not None:
+        cmd += ["-ss", f"{s.audio_start_ms / 1000:.3f}", "-t", f"{s.audio_duration_ms / 1000:.3f}"]
+        cmd += ["-vn", "-sn", "-dn", "-i", str(s.audio_source)]
+        cmd += ["-filter_complex", s.audio_graph, "-map", "0:v", "-map", "[aout]"]
+        cmd += ["-c:a", "aac", "-b:a", "128k"]
+    else:
+        cmd += ["-map", "0:v"]
+    # Even dimensions for 4:2:0 chroma; H.264 High profile plays everywhere.
+    cmd += ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset", s.preset]
+    cmd += ["-crf", str(s.crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    if not s.keep_metadata:
+        # No tags from the source or the encoder: x264 writes its settings into an SEI
+        # message, and the muxer writes an encoder tag unless told to be bit-exact.
+        cmd += ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
+        cmd += ["-flags:v", "+bitexact", "-flags:a", "+bitexact"]
+        cmd += ["-bsf:v", "filter_units=remove_types=6", "-metadata", f"title={s.title}"]
+    cmd += ["-f", "mp4", "-y", str(out)]
+    return cmd
+
+
+class ClipWriter:
+    """One FFmpeg process fed frame by frame; ``finish`` publishes, ``abort`` cleans up."""
+
+    def __init__(self, settings: EncodeSettings, destination: Path) -> None:
+        self.settings = settings
+        self.destination = destination
+        self.partial = temporary_path(destination)
+        self._stderr: deque[str] = deque(maxlen=20)
+        self._proc = subprocess.Popen(
+            encode_command(settings, self.partial),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
+        self._drain.start()
+
+    def _read_stderr(self) -> None:
+        assert self._proc.stderr is not None
+        for raw in self._proc.stderr:
+            self._stderr.append(raw.decode("utf-8", "replace").rstrip())
+
+    def write(self, frame: np.ndarray) -> None:
+        expected = (self.settings.height, self.settings.width, 3)
+        if frame.shape != expected:
+            raise ValueError(f"frame of shape {frame.shape}, expected {expected}")
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(frame).data)
+        except (BrokenPipeError, OSError) as exc:
+            self.abort()
+            raise MediaError(f"the encoder stopped: {self._reason()}") from exc
+
+    def finish(self) -> Path:
+        """Close the stream, wait for FFmpeg, and rename the complete file into place."""
+        assert self._proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self._proc.stdin.close()
+        code = self._proc.wait()
+        self._drain.join(timeout=5)
+        if code != 0:
+            self._remove_partial()
+            raise MediaError(f"the encoder failed: {self._reason()}")
+        if self.destination.exists():  # appeared while we worked: never overwrite
+            self._remove_partial()
+            raise MediaError(f"{self.destination} appeared while exporting; nothing overwritten")
+        os.replace(self.partial, self.destination)
+        return self.destination
+
+    def abort(self) -> None:
+        """Stop FFmpeg and delete the partial file; safe to call more than once."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        with contextlib.suppress(OSError, ValueError):
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+        self._proc.wait()
+        self._drain.join(timeout=5)
+        self._remove_partial()
+
+    def _remove_partial(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.partial.unlink()
+
+    def _reason(self) -> str:
+        lines = [line for line in self._stderr if line]
+        return lines[-1] if lines else f"exit code {self._proc.poll()}"

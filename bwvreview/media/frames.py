@@ -1,0 +1,87 @@
+"""Decode a span of a video as frames on a constant-rate grid.
+
+A clip must keep picture and sound in step and start on the exact millisecond asked for.
+Body-worn cameras often record at a variable frame rate, so frames are not copied one for
+one: output frame ``k`` shows the latest source frame whose time is at or before
+``start + k / fps`` (a frame is held when the source skipped, dropped when it doubled).
+The audio is cut at the same millisecond, so the two line up by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from bwvreview.media.errors import MediaError
+
+# A frame stamped up to this much after a grid time still counts as on it: rounding in
+# container time bases puts "exactly 40 ms" at 39.99 or 40.01.
+_TOLERANCE_S = 0.002
+
+
+def frame_count(start_ms: int, end_ms: int, fps: float) -> int:
+    """How many frames a span of ``end_ms - start_ms`` holds at ``fps`` (at least one)."""
+    return max(1, round((end_ms - start_ms) * fps / 1000))
+
+
+def iter_span_frames(
+    path: Path, start_ms: int, end_ms: int, fps: float, rotation: int = 0
+) -> Iterator[np.ndarray]:
+    """Yield BGR frames (H×W×3 uint8) for ``[start_ms, end_ms)`` on a grid of ``fps``.
+
+    Exactly ``frame_count(start_ms, end_ms, fps)`` frames come out, rotated upright when
+    the file carries a display rotation (``rotation`` degrees, as ``probe`` reports it).
+    """
+    wanted = frame_count(start_ms, end_ms, fps)
+    start_s = start_ms / 1000
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"cannot read video from {path.name}: {exc}") from exc
+    with container:
+        if not container.streams.video:
+            raise MediaError(f"{path.name} has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if start_s > 0 and stream.time_base is not None:
+            container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
+
+        def grid(index: int) -> float:
+            return start_s + index / fps + _TOLERANCE_S
+
+        emitted = 0
+        held: av.VideoFrame | None = None
+        image: np.ndarray | None = None  # ``held`` converted, once, when first shown
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            # Every grid time before this frame shows the frame held until now.
+            while held is not None and emitted < wanted and frame.time > grid(emitted):
+                if image is None:
+                    image = _upright(held.to_ndarray(format="bgr24"), rotation)
+                yield image
+                emitted += 1
+            if emitted >= wanted:
+                return
+            held, image = frame, None
+        if held is None:
+            raise MediaError(f"{path.name} has no video frames after {start_ms / 1000:.3f} s")
+        image = image if image is not None else _upright(held.to_ndarray(format="bgr24"), rotation)
+        while emitted < wanted:  # the source ended early: hold its last frame
+            yield image
+            emitted += 1
+
+
+def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    """Undo a display rotation (degrees counter-clockwise, as FFmpeg's display matrix says)."""
+    turns = (round(rotation / 90) % 4) if rotation else 0
+    return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
+
+
+def output_size(width: int, height: int, rotation: int) -> tuple[int, int]:
+    """The upright frame size for a stream of ``width``×``height`` with ``rotation``."""
+    return (height, width) if math.isclose(abs(rotation) % 180, 90) else (width, height)

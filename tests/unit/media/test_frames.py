@@ -1,0 +1,85 @@
+"""Decoding a span on a constant frame grid: exact counts, exact frames, held frames, rotation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from bwvreview.media.errors import MediaError
+from bwvreview.media.frames import frame_count, iter_span_frames, output_size
+from bwvreview.media.probe import probe
+from tests.mediafactory import make_clip, run_ffmpeg
+
+
+def _all_frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def clip25(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_clip(tmp_path_factory.mktemp("frames") / "c25.mp4", seconds=3.0, fps=25)
+
+
+def test_frame_count_rounds_to_the_grid() -> None:
+    assert frame_count(0, 1000, 25) == 25
+    assert frame_count(500, 1500, 29.97) == 30
+    assert frame_count(0, 10, 25) == 1  # never an empty clip
+
+
+def test_a_span_gives_exactly_the_source_frames_from_its_start(clip25: Path) -> None:
+    source = _all_frames(clip25)
+    frames = list(iter_span_frames(clip25, 1000, 2000, 25))
+    assert len(frames) == 25
+    for k, frame in enumerate(frames):
+        assert np.array_equal(frame, source[25 + k]), f"frame {k} is not source frame {25 + k}"
+
+
+def test_a_start_between_frames_shows_the_frame_on_screen_then(clip25: Path) -> None:
+    source = _all_frames(clip25)
+    frames = list(iter_span_frames(clip25, 1030, 1230, 25))  # 1030 ms: frame 25 is on screen
+    assert len(frames) == 5
+    assert np.array_equal(frames[0], source[25])
+    assert np.array_equal(frames[1], source[26])
+
+
+def test_a_slower_source_is_held_on_the_grid(tmp_path: Path) -> None:
+    slow = make_clip(tmp_path / "c10.mp4", seconds=2.0, fps=10)
+    source = _all_frames(slow)
+    frames = list(iter_span_frames(slow, 0, 1000, 25))
+    assert len(frames) == 25
+    # Grid time k/25 shows source frame floor(k * 10 / 25).
+    for k, frame in enumerate(frames):
+        assert np.array_equal(frame, source[(k * 10) // 25])
+
+
+def test_a_source_that_ends_early_holds_its_last_frame(clip25: Path) -> None:
+    frames = list(iter_span_frames(clip25, 2900, 3300, 25))
+    assert len(frames) == 10
+    assert np.array_equal(frames[-1], frames[3])
+
+
+def test_rotation_is_applied_like_a_player_would(tmp_path: Path) -> None:
+    plain = make_clip(tmp_path / "plain.mp4", seconds=1.0, size="160x120", audio=False)
+    rotated = tmp_path / "rotated.mp4"
+    run_ffmpeg("-display_rotation", "90", "-i", str(plain), "-c", "copy", str(rotated))
+    info = probe(rotated)
+    assert info.rotation in {90, 270}
+    frame = next(iter_span_frames(rotated, 0, 200, 25, info.rotation))
+    assert frame.shape == (160, 120, 3)
+    assert output_size(160, 120, info.rotation) == (120, 160)
+    # FFmpeg's own auto-rotation is the reference for "upright".
+    upright = tmp_path / "upright.rgb"
+    run_ffmpeg("-i", str(rotated), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24",
+               str(upright))
+    reference = np.frombuffer(upright.read_bytes(), np.uint8).reshape(160, 120, 3)
+    assert np.abs(frame.astype(int) - reference.astype(int)).mean() < 3
+
+
+def test_a_file_without_video_is_refused(tmp_path: Path) -> None:
+    sound = make_clip(tmp_path / "sound.m4a", video=False)
+    with pytest.raises(MediaError, match="no video"):
+        list(iter_span_frames(sound, 0, 500, 25))
