@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -352,7 +352,16 @@ def suggest_for_recording(
     lexicon = lexicon or load_cue_lexicon(lib)
     recording = library.get_recording(lib.db, recording_id)
     stored = suggestions.generate_suggestions(lib.db, lexicon, recording_id, actor=lib.actor)
-    moments = tuple(
+    moments = suggested_moments(lib, lexicon, stored)
+    return SuggestResult(Path(recording.path).name, recording, moments)
+
+
+def suggested_moments(
+    lib: Library, lexicon: Lexicon, stored: Iterable[suggestions.Suggestion]
+) -> tuple[SuggestedMoment, ...]:
+    """Stored suggestions as the command line and the window show them, leaving out those a
+    person rejected (the workspace stores a plan made off the GUI thread, then calls this)."""
+    return tuple(
         SuggestedMoment(
             s.start_ms,
             s.end_ms,
@@ -369,7 +378,6 @@ def suggest_for_recording(
         for s in stored
         if s.state != "rejected"
     )
-    return SuggestResult(Path(recording.path).name, recording, moments)
 
 
 def iter_suggest(
