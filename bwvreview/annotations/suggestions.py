@@ -24,6 +24,7 @@ from bwvreview.annotations.cue_match import SpokenWord, Utterance
 from bwvreview.annotations.cues import CueSuggestion, find_cues, spread_words
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.transcripts import Transcript
 
 STATES = ("pending", "accepted", "rejected")
 
@@ -107,7 +108,7 @@ def _current_transcript(session: Session, recording_id: int) -> models.Transcrip
     return transcript
 
 
-def _utterances(transcript: models.Transcript) -> list[Utterance]:
+def _utterances(transcript: models.Transcript | Transcript) -> list[Utterance]:
     utterances = []
     for segment in transcript.segments:
         words = tuple(SpokenWord(w.start_ms, w.end_ms, w.text, w.id) for w in segment.words)
@@ -144,46 +145,123 @@ def _current_rows(session: Session, transcript_id: int) -> list[models.Suggestio
     )
 
 
+@dataclass(frozen=True)
+class SuggestionPlan:
+    """What matching a transcript found that is not stored yet, worked out without writing:
+    the slow part of ``generate_suggestions``, safe to run on a worker thread."""
+
+    recording_id: int
+    transcript_id: int
+    new: tuple[CueSuggestion, ...]
+    stale: int  # pending suggestions left on the recording's older transcripts
+    stored: tuple[Suggestion, ...]  # the suggestions already stored on this transcript
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.new or self.stale)
+
+
+def plan_suggestions(
+    db: Database, lexicon: Lexicon, recording_id: int, transcript: Transcript | None = None
+) -> SuggestionPlan:
+    """Match the lexicon's cues on the recording's current transcript (or on ``transcript``,
+    already read by the caller) and compare with what is stored; reads only.
+
+    Leaves out spans already suggested for a category on this transcript and spans a person
+    rejected for a category on this recording.
+    """
+    with db.begin() as session:
+        if transcript is None:
+            found_in: models.Transcript | Transcript = _current_transcript(session, recording_id)
+        elif transcript.recording_id != recording_id:
+            raise DomainError(f"transcript {transcript.id} is not of recording {recording_id}")
+        else:
+            found_in = transcript
+        rejected = _rejected_spans(session, recording_id)
+        stored = _current_rows(session, found_in.id)
+        stale = session.scalar(
+            select(func.count(models.Suggestion.id)).where(
+                models.Suggestion.recording_id == recording_id,
+                models.Suggestion.transcript_id != found_in.id,
+                models.Suggestion.state == "pending",
+            )
+        )
+        records = tuple(_to_record(row) for row in stored)
+    existing = {(s.category_key, s.start_ms, s.end_ms) for s in records}
+    new = []
+    for cue in find_cues(lexicon, _utterances(found_in)):
+        key = (cue.category, cue.start_ms, cue.end_ms)
+        if key in existing or _overlaps(cue, rejected.get(cue.category, ())):
+            continue
+        existing.add(key)
+        new.append(cue)
+    return SuggestionPlan(recording_id, found_in.id, tuple(new), stale or 0, records)
+
+
+def store_suggestions(
+    db: Database, lexicon: Lexicon, plan: SuggestionPlan, *, actor: str
+) -> list[Suggestion]:
+    """Store what ``plan_suggestions`` found and remove stale pending suggestions; returns
+    every suggestion on the plan's transcript, in time order.
+
+    A plan with nothing new touches nothing (re-opening a recording writes nothing). A plan
+    for a transcript that is no longer current stores nothing. Spans stored or rejected
+    since the plan was made (by a colleague) are not stored twice.
+    """
+    if not plan.changes:
+        return list(plan.stored)
+    with db.begin() as session:
+        current = session.scalar(
+            select(models.Transcript.is_current).where(models.Transcript.id == plan.transcript_id)
+        )
+        if not current:
+            return []
+        rejected = _rejected_spans(session, plan.recording_id)
+        existing = {(row.category_key, row.start_ms, row.end_ms)
+                    for row in _current_rows(session, plan.transcript_id)}  # fmt: skip
+        added = [
+            _new_row(plan.recording_id, plan.transcript_id, cue)
+            for cue in plan.new
+            if (cue.category, cue.start_ms, cue.end_ms) not in existing
+            and not _overlaps(cue, rejected.get(cue.category, ()))
+        ]
+        session.add_all(added)
+        stale = session.execute(
+            models.Suggestion.__table__.delete().where(
+                models.Suggestion.recording_id == plan.recording_id,
+                models.Suggestion.transcript_id != plan.transcript_id,
+                models.Suggestion.state == "pending",
+            )
+        )
+        session.flush()
+        if added or stale.rowcount:
+            record_event(session, actor=actor, action="suggest", object_type="recording",
+                         object_id=plan.recording_id,
+                         details={"transcript": plan.transcript_id, "added": len(added),
+                                  "removed_stale": stale.rowcount, "lexicon": lexicon.version,
+                                  "lexicon_sha256": lexicon.sha256})  # fmt: skip
+        return [_to_record(row) for row in _current_rows(session, plan.transcript_id)]
+
+
 def generate_suggestions(
-    db: Database, lexicon: Lexicon, recording_id: int, *, actor: str
+    db: Database,
+    lexicon: Lexicon,
+    recording_id: int,
+    *,
+    actor: str,
+    transcript: Transcript | None = None,
 ) -> list[Suggestion]:
     """Find the lexicon's cues in the recording's current transcript and store new ones.
 
     Idempotent: a span already suggested for a category on this transcript is not stored
     twice, and a span that a person rejected for a category on this recording (on any of its
     transcripts) is never suggested again. Pending suggestions left on older transcripts are
-    removed, since their words are no longer the ones in force. Returns every suggestion on
-    the current transcript, in time order.
+    removed, since their words are no longer the ones in force. Pass ``transcript`` when it
+    has just been read, to spare reading it again. Returns every suggestion on the current
+    transcript, in time order.
     """
-    with db.begin() as session:
-        transcript = _current_transcript(session, recording_id)
-        found = find_cues(lexicon, _utterances(transcript))
-        rejected = _rejected_spans(session, recording_id)
-        current = _current_rows(session, transcript.id)
-        existing = {(row.category_key, row.start_ms, row.end_ms) for row in current}
-        added = 0
-        for cue in found:
-            key = (cue.category, cue.start_ms, cue.end_ms)
-            if key in existing or _overlaps(cue, rejected.get(cue.category, ())):
-                continue
-            existing.add(key)
-            session.add(_new_row(recording_id, transcript.id, cue))
-            added += 1
-        stale = session.execute(
-            models.Suggestion.__table__.delete().where(
-                models.Suggestion.recording_id == recording_id,
-                models.Suggestion.transcript_id != transcript.id,
-                models.Suggestion.state == "pending",
-            )
-        )
-        session.flush()
-        if added or stale.rowcount:  # re-opening a recording changes nothing: nothing to audit
-            record_event(session, actor=actor, action="suggest", object_type="recording",
-                         object_id=recording_id,
-                         details={"transcript": transcript.id, "added": added,
-                                  "removed_stale": stale.rowcount, "lexicon": lexicon.version,
-                                  "lexicon_sha256": lexicon.sha256})  # fmt: skip
-        return [_to_record(row) for row in _current_rows(session, transcript.id)]
+    plan = plan_suggestions(db, lexicon, recording_id, transcript)
+    return store_suggestions(db, lexicon, plan, actor=actor)
 
 
 def _new_row(recording_id: int, transcript_id: int, cue: CueSuggestion) -> models.Suggestion:
@@ -286,6 +364,22 @@ def accept_suggestion(
 def reject_suggestion(db: Database, suggestion_id: int, *, actor: str) -> Suggestion:
     """Reject a pending suggestion; its span is not suggested again for that category."""
     return _decide(db, suggestion_id, "rejected", actor=actor)
+
+
+def reopen_suggestion(db: Database, suggestion_id: int, *, actor: str) -> Suggestion:
+    """Take a decision back (undo): the suggestion is pending again and no longer linked to
+    an annotation. Removing an accepted suggestion's annotation is the caller's part."""
+    with db.begin() as session:
+        row = _pending_or_any(session, suggestion_id, pending=False)
+        if row.state == "pending":
+            raise SuggestionDecidedError(f"suggestion {suggestion_id} is not decided")
+        row.state, row.annotation_id, row.decided_at = "pending", None, None
+        session.flush()
+        record_event(session, actor=actor, action="suggestion-reopen", object_type="suggestion",
+                     object_id=suggestion_id,
+                     details={"recording": row.recording_id, "category": row.category_key,
+                              "cue": row.cue_id})  # fmt: skip
+        return _to_record(row)
 
 
 def _decide(db: Database, suggestion_id: int, state: str, *, actor: str,

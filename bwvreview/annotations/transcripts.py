@@ -297,6 +297,46 @@ def merge_segments(db: Database, first_id: int, second_id: int) -> int:
             word.segment = first
         first.end_ms = max(first.end_ms, second.end_ms)
         session.delete(second)
-        first.text = _segment_text(sorted(first.words, key=lambda w: w.start_ms))
+        words = sorted(first.words, key=lambda w: w.start_ms)
+        first.text = _segment_text(words) if words else f"{first.text} {second.text}".strip()
         first.edited = True
         return first.id
+
+
+def segment_of_word(db: Database, word_id: int) -> int:
+    """The id of the segment a word is in now (splits and merges move words, never change
+    their ids, so undo finds its segments through their words)."""
+    with db.begin() as session:
+        word = session.get(models.Word, word_id)
+        if word is None:
+            raise NotFoundError(f"no word with id {word_id}")
+        return word.segment_id
+
+
+@dataclass(frozen=True)
+class SegmentState:
+    """A segment's own times, speaker and edited flag, to put back on undo."""
+
+    start_ms: int
+    end_ms: int
+    speaker: str
+    edited: bool
+
+
+def segment_state(db: Database, segment_id: int) -> SegmentState:
+    with db.begin() as session:
+        segment = session.get(models.Segment, segment_id)
+        if segment is None:
+            raise NotFoundError(f"no segment with id {segment_id}")
+        return SegmentState(segment.start_ms, segment.end_ms, segment.speaker, segment.edited)
+
+
+def restore_segment(db: Database, segment_id: int, state: SegmentState) -> None:
+    """Put a segment's times, speaker and edited flag back as they were before a split or
+    merge (whose undo moves the words back but derives the times from them)."""
+    with db.begin() as session:
+        segment = session.get(models.Segment, segment_id)
+        if segment is None:
+            raise NotFoundError(f"no segment with id {segment_id}")
+        segment.start_ms, segment.end_ms = state.start_ms, max(state.end_ms, state.start_ms)
+        segment.speaker, segment.edited = state.speaker, state.edited

@@ -86,6 +86,46 @@ def test_generating_again_is_idempotent(db):
     assert len(suggest_events) == 1  # the second run changed nothing, so logged nothing
 
 
+def test_a_plan_reads_only_and_storing_it_matches_generating(db):
+    transcript = transcribe(db)
+    plan = suggestions.plan_suggestions(db, LEXICON, 1, transcript)  # the caller's transcript
+    assert [c.category for c in plan.new] == [
+        "triggering_language", "missed_choice", "safety_check"
+    ]  # fmt: skip
+    assert suggestions.list_suggestions(db, 1) == []  # nothing written yet
+    stored = suggestions.store_suggestions(db, LEXICON, plan, actor="tip")
+    assert stored == suggestions.list_suggestions(db, 1)
+    again = suggestions.plan_suggestions(db, LEXICON, 1, transcript)
+    assert not again.changes and list(again.stored) == stored
+    assert suggestions.store_suggestions(db, LEXICON, plan, actor="tip") == stored  # not twice
+
+
+def test_a_plan_for_a_replaced_transcript_stores_nothing(db):
+    old = transcribe(db)
+    plan = suggestions.plan_suggestions(db, LEXICON, 1, old)
+    transcribe(db)
+    assert suggestions.store_suggestions(db, LEXICON, plan, actor="tip") == []
+    with pytest.raises(DomainError, match="not of recording 2"):
+        suggestions.plan_suggestions(db, LEXICON, 2, old)
+
+
+def test_a_decision_can_be_taken_back(db):
+    transcribe(db)
+    calm, sit, _hurt = generate(db)
+    suggestions.reject_suggestion(db, calm.id, actor="tip")
+    assert suggestions.reopen_suggestion(db, calm.id, actor="tip").state == "pending"
+    _decided, made = suggestions.accept_suggestion(db, sit.id, codebook_id=CODEBOOK_ID[db.url],
+                                                   actor="tip")  # fmt: skip
+    review.delete_annotation(db, made.id, actor="tip")
+    back = suggestions.reopen_suggestion(db, sit.id, actor="tip")
+    assert (back.state, back.annotation_id, back.decided_at) == ("pending", None, None)
+    with pytest.raises(suggestions.SuggestionDecidedError, match="is not decided"):
+        suggestions.reopen_suggestion(db, sit.id, actor="tip")
+    assert [s.state for s in generate(db)] == ["pending"] * 3
+    stats = {s.cue_id: s for s in suggestions.cue_statistics(db)}
+    assert stats["calm_down_order"].pending == 1 and stats["calm_down_order"].rejected == 0
+
+
 def test_a_rejected_span_is_never_suggested_again_even_after_retranscribing(db):
     transcribe(db)
     calm = generate(db)[0]

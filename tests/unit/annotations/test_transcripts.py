@@ -101,6 +101,31 @@ def test_split_then_merge_restores_the_words(db):
         transcripts.split_segment(db, a, segments[0].words[0].id)
 
 
+def test_a_merge_is_undone_exactly_through_its_words(db):
+    stored = store(db)
+    first, second = stored.segments
+    before = [transcripts.segment_state(db, s.id) for s in stored.segments]
+    merged = transcripts.merge_segments(db, first.id, second.id)
+    assert transcripts.segment_of_word(db, second.words[0].id) == merged
+    # undo: split at the second segment's first word, then put both segments' facts back
+    a, b = transcripts.split_segment(db, merged, second.words[0].id)
+    transcripts.restore_segment(db, a, before[0])
+    transcripts.restore_segment(db, b, before[1])
+    again = transcripts.current_transcript(db, 1)
+    assert [(s.start_ms, s.end_ms, s.speaker, s.text, s.edited) for s in again.segments] == [
+        (1000, 2000, "wearer", "My name is Dave.", False),
+        (3000, 4000, "other", "Sarah Whitfield.", False),
+    ]
+
+
+def test_merging_segments_without_words_keeps_their_text(db):
+    stored = store(db, [NewSegment(0, 900, "Stop.", "wearer", ()),
+                        NewSegment(1000, 1500, "Now.", "wearer", ())])  # fmt: skip
+    merged = transcripts.merge_segments(db, *(s.id for s in stored.segments))
+    (only,) = transcripts.current_transcript(db, 1).segments
+    assert (only.id, only.text, only.end_ms) == (merged, "Stop. Now.", 1500)
+
+
 def test_json_export_has_the_contract_shape(db):
     data = to_json(store(db), duration_ms=10_000)
     assert set(data) == {"recording", "model", "device", "language", "duration", "segments"}
