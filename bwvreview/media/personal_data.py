@@ -206,9 +206,14 @@ def _layout(words: Sequence[TimedWord]) -> _Layout:
 
 
 def _hit(
-    words: Sequence[TimedWord], layout: _Layout, span: tuple[int, int], kind: str, score: float,
+    words: Sequence[TimedWord],
+    layout: _Layout,
+    span: tuple[int, int],
+    kind: str,
+    score: float,
     source: str,
-) -> PersonalDataHit:  # fmt: skip
+) -> PersonalDataHit:
+    """A hit over words ``span`` (first, last), with their text and times."""
     first, last = span
     chosen = words[first : last + 1]
     return PersonalDataHit(

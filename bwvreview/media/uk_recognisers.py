@@ -13,9 +13,10 @@ Scores are modest on their own and rise with presidio's context words ("ring me 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import tldextract
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -134,9 +135,14 @@ def _read_code_piece(tokens: Sequence[Token], i: int, text: str) -> tuple[str, i
     return None
 
 
-def _chain(tokens: Sequence[Token], i: int, text: str, reader) -> list[tuple[int, int, str]]:
+# (first token, next token, digits or letters) of one piece of a number or code
+_Piece = tuple[int, int, str]
+_Reader = Callable[[Sequence[Token], int, str], tuple[str, int] | None]
+
+
+def _chain(tokens: Sequence[Token], i: int, text: str, reader: _Reader) -> list[_Piece]:
     """Consecutive pieces from ``tokens[i]`` as (first token, next token, text)."""
-    pieces: list[tuple[int, int, str]] = []
+    pieces: list[_Piece] = []
     while i < len(tokens):
         if pieces and not _joined(text, tokens[i - 1], tokens[i]):
             break
@@ -203,7 +209,9 @@ class SpokenPhoneRecognizer(_SpokenRecognizer):
             yield from self._numbers_in(chain, tokens, text)
             i = chain[-1][1]
 
-    def _numbers_in(self, chain, tokens, text) -> Iterator[tuple[int, int, float]]:
+    def _numbers_in(
+        self, chain: list[_Piece], tokens: list[Token], text: str
+    ) -> Iterator[tuple[int, int, float]]:
         first = 0
         while first < len(chain):
             found = self._longest_from(chain, first, tokens, text)
@@ -215,7 +223,10 @@ class SpokenPhoneRecognizer(_SpokenRecognizer):
             first = last + 1
 
     @staticmethod
-    def _longest_from(chain, first, tokens, text) -> tuple[int, int, float] | None:
+    def _longest_from(
+        chain: list[_Piece], first: int, tokens: list[Token], text: str
+    ) -> tuple[int, int, float] | None:
+        """The longest phone number starting at piece ``first``: (last piece, start, score)."""
         begin = tokens[chain[first][0]]
         plus = text[max(0, begin.start - 1) : begin.start] == "+"
         said_plus = chain[first][0] > 0 and tokens[chain[first][0] - 1].text.lower() == "plus"
@@ -262,7 +273,7 @@ class _SpokenCodeRecognizer(_SpokenRecognizer):
             yield tokens[i].start, tokens[chain[last][1] - 1].end, score
             i = chain[last][1]
 
-    def _longest(self, chain: list[tuple[int, int, str]]) -> tuple[int, float] | None:
+    def _longest(self, chain: list[_Piece]) -> tuple[int, float] | None:
         compact, best = "", None
         for last, (_, _, piece) in enumerate(chain):
             compact += piece.upper()
@@ -335,7 +346,8 @@ class AddressRecognizer(_SpokenRecognizer):
             yield tokens[i].start, tokens[end - 1].end, score
             i = end
 
-    def _address_at(self, tokens, i, text) -> tuple[int, float] | None:
+    def _address_at(self, tokens: list[Token], i: int, text: str) -> tuple[int, float] | None:
+        """(end token, score) of an address starting at ``tokens[i]``, or None."""
         j, numbered = i, False
         if tokens[j].text.lower() in _FLAT_WORDS:
             number = self._house_number(tokens, j + 1, text)
@@ -360,7 +372,7 @@ class AddressRecognizer(_SpokenRecognizer):
         return None
 
     @staticmethod
-    def _house_number(tokens, i, text) -> int | None:
+    def _house_number(tokens: list[Token], i: int, text: str) -> int | None:
         if i >= len(tokens):
             return None
         if tokens[i].text.lower() in ("number", "no") and i + 1 < len(tokens):
@@ -542,7 +554,9 @@ class SpeechSpacyRecognizer(SpacyRecognizer):
     def __init__(self) -> None:
         super().__init__(supported_entities=list(self.ENTITIES), name="SpacyRecognizer")
 
-    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
         doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
         kept = []
@@ -557,7 +571,7 @@ class SpeechSpacyRecognizer(SpacyRecognizer):
         return kept
 
     @staticmethod
-    def _has_proper_noun(doc, start: int, end: int) -> bool:
+    def _has_proper_noun(doc: Any, start: int, end: int) -> bool:
         span = doc.char_span(start, end, alignment_mode="expand")
         return span is None or any(token.pos_ == "PROPN" for token in span)
 
