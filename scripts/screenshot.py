@@ -50,6 +50,8 @@ def main() -> int:
         workspace.player.seek(20_000)
         workspace.player.play()  # a paused player shows no frame until one is decoded
         settle(qt_app, seconds=1.2)
+        while controller.is_loading():  # the review is read in the background
+            settle(qt_app, seconds=0.1)
         workspace.player.pause()
         offered = next(a for a in controller.items if a.category_key == "offered_choice")
         controller.select(offered.id)

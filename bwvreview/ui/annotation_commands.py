@@ -1,20 +1,22 @@
-"""Undoable annotation edits (QUndoCommand) over the review service.
+"""Undoable annotation edits (QUndoCommand) over the review service, and the decisions on
+suggested moments (accepting one makes an annotation).
 
-Every command saves at once through ``bwvreview.annotations.review``; undo and redo save
-too. Re-creating a deleted annotation gives it a new id, so commands look ids up through
-``IdMap``, which follows an annotation across such re-creations.
+Every command saves at once through ``bwvreview.annotations.review`` (or ``suggestions``);
+undo and redo save too. Re-creating a deleted annotation gives it a new id, so commands
+look ids up through ``IdMap``, which follows an annotation across such re-creations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from bwvreview.annotations import review
+from bwvreview.annotations import review, suggestions
 from bwvreview.annotations.review import Annotation
+from bwvreview.app import SuggestedMoment
 
 FIELDS = ("start_ms", "end_ms", "note", "severity", "quote", "suggested_wording", "status")
 
@@ -139,3 +141,60 @@ class DeleteAnnotation(QUndoCommand):
         self.ctx.ids.follow(self.annotation.id, again.id)
         self.annotation = again
         self.ctx.changed(again, None)
+
+
+MomentChanged = Callable[[SuggestedMoment], None]
+
+
+class AcceptSuggestion(QUndoCommand):
+    """Accept a suggested moment: it becomes a draft annotation quoting its words. Undo
+    removes that annotation and leaves the suggestion pending again."""
+
+    def __init__(self, ctx: AnnotationContext, moment: SuggestedMoment,
+                 moment_changed: MomentChanged) -> None:  # fmt: skip
+        super().__init__(f"Accept suggestion {moment.label}")
+        assert moment.suggestion_id is not None
+        self.ctx = ctx
+        self.moment = moment
+        self.moment_changed = moment_changed
+        self.created: Annotation | None = None
+
+    def redo(self) -> None:
+        _decided, made = suggestions.accept_suggestion(
+            self.ctx.db, self.moment.suggestion_id, codebook_id=self.ctx.codebook_id,
+            actor=self.ctx.actor,
+        )  # fmt: skip
+        if self.created is not None:
+            self.ctx.ids.follow(self.created.id, made.id)
+        self.created = made
+        self.ctx.changed(made, None)
+        self.moment_changed(replace(self.moment, state="accepted"))
+
+    def undo(self) -> None:
+        assert self.created is not None
+        gone = review.delete_annotation(self.ctx.db, self.ctx.ids.current(self.created.id),
+                                        actor=self.ctx.actor)  # fmt: skip
+        suggestions.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        self.ctx.changed(None, gone.id)
+        self.moment_changed(replace(self.moment, state="pending"))
+
+
+class RejectSuggestion(QUndoCommand):
+    """Say a suggested moment did not apply (it is not suggested again); undo takes that
+    back and it is pending again."""
+
+    def __init__(self, ctx: AnnotationContext, moment: SuggestedMoment,
+                 moment_changed: MomentChanged) -> None:  # fmt: skip
+        super().__init__(f"Reject suggestion {moment.label}")
+        assert moment.suggestion_id is not None
+        self.ctx = ctx
+        self.moment = moment
+        self.moment_changed = moment_changed
+
+    def redo(self) -> None:
+        suggestions.reject_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        self.moment_changed(replace(self.moment, state="rejected"))
+
+    def undo(self) -> None:
+        suggestions.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        self.moment_changed(replace(self.moment, state="pending"))

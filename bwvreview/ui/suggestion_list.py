@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -73,6 +73,12 @@ class SuggestionListWidget(QWidget):
             "judgements: you decide. Enter accepts, Backspace rejects."
         )
         self.explain.setWordWrap(True)
+        self.status = QLabel()  # while the cues are being matched
+        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        font = self.status.font()
+        font.setItalic(True)
+        self.status.setFont(font)
+        self.status.hide()
         self.show_lane = QCheckBox("Show on the timeline")
         self.show_lane.setChecked(True)
         self.show_lane.toggled.connect(self.shown_changed)
@@ -101,26 +107,34 @@ class SuggestionListWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.explain)
+        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
     def set_moments(self, moments: list[SuggestedMoment]) -> None:
+        """Show ``moments``, priority welfare first; the selection stays on the same moment,
+        or (when it has gone, say rejected) on the one that took its place in the list."""
         ordered = sorted(moments, key=lambda m: (not m.priority, m.start_ms))
-        selected = self.current()
+        selected, row = self.current(), self.table.currentIndex().row()
         self.model.set_rows(ordered)
         self.table.resizeRowsToContents()
-        if selected is not None:
-            self.select(selected.suggestion_id)
+        if selected is not None and not self.select(selected.suggestion_id) and ordered:
+            self.table.selectRow(min(row, len(ordered) - 1))
 
     def current(self) -> SuggestedMoment | None:
         index = self.table.currentIndex()
         return self.model.rows[index.row()] if index.isValid() else None
 
-    def select(self, suggestion_id: int | None) -> None:
+    def select(self, suggestion_id: int | None) -> bool:
         for row, moment in enumerate(self.model.rows):
             if moment.suggestion_id == suggestion_id:
                 self.table.selectRow(row)
-                return
+                return True
+        return False
 
     def _decide(self, signal: Signal) -> None:
         moment = self.current()

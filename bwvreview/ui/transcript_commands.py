@@ -1,4 +1,10 @@
-"""Undoable transcript corrections: a word's text, a line's speaker. Times never change."""
+"""Undoable transcript corrections: a word's text, a line's speaker, splitting a line in two
+and joining two lines. Word times never change.
+
+Splitting and joining make and remove segments, so their ids change across undo and redo;
+words keep theirs, so these commands find their segments through their words and put each
+segment's own times, speaker and edited flag back on undo.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from bwvreview.annotations import transcripts
 from bwvreview.annotations.db import Database
-from bwvreview.annotations.transcripts import Word
+from bwvreview.annotations.transcripts import SegmentState, Word
 
 _CORE = re.compile(r"^(\W*)(.*?)(\W*)$")
 
@@ -45,6 +51,65 @@ class ToggleSpeaker(QUndoCommand):
 
     def undo(self) -> None:
         transcripts.toggle_wearer(self.db, self.segment_id)
+        self.changed()
+
+
+class SplitSegment(QUndoCommand):
+    """Split a line before ``word``; ``previous`` is the word before it on that line."""
+
+    def __init__(self, db: Database, previous: Word, word: Word,
+                 changed: Callable[[], None]) -> None:  # fmt: skip
+        super().__init__(f"Split the line before “{word.text.strip()}”")
+        self.db = db
+        self.changed = changed
+        self.previous_id = previous.id
+        self.word_id = word.id
+        self.before: SegmentState | None = None
+
+    def redo(self) -> None:
+        segment_id = transcripts.segment_of_word(self.db, self.word_id)
+        if self.before is None:
+            self.before = transcripts.segment_state(self.db, segment_id)
+        transcripts.split_segment(self.db, segment_id, self.word_id)
+        self.changed()
+
+    def undo(self) -> None:
+        assert self.before is not None
+        joined = transcripts.merge_segments(
+            self.db, transcripts.segment_of_word(self.db, self.previous_id),
+            transcripts.segment_of_word(self.db, self.word_id),
+        )  # fmt: skip
+        transcripts.restore_segment(self.db, joined, self.before)
+        self.changed()
+
+
+class MergeSegments(QUndoCommand):
+    """Join a line with the next; each line is named by its first word."""
+
+    def __init__(self, db: Database, first: Word, second: Word,
+                 changed: Callable[[], None]) -> None:  # fmt: skip
+        super().__init__("Join two lines")
+        self.db = db
+        self.changed = changed
+        self.first_id = first.id
+        self.second_id = second.id
+        self.before: tuple[SegmentState, SegmentState] | None = None
+
+    def redo(self) -> None:
+        first = transcripts.segment_of_word(self.db, self.first_id)
+        second = transcripts.segment_of_word(self.db, self.second_id)
+        if self.before is None:
+            self.before = (transcripts.segment_state(self.db, first),
+                           transcripts.segment_state(self.db, second))  # fmt: skip
+        transcripts.merge_segments(self.db, first, second)
+        self.changed()
+
+    def undo(self) -> None:
+        assert self.before is not None
+        joined = transcripts.segment_of_word(self.db, self.first_id)
+        first, second = transcripts.split_segment(self.db, joined, self.second_id)
+        transcripts.restore_segment(self.db, first, self.before[0])
+        transcripts.restore_segment(self.db, second, self.before[1])
         self.changed()
 
 

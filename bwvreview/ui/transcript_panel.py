@@ -35,7 +35,8 @@ from bwvreview.ui.library_model import format_duration
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-LOW_CONFIDENCE_STYLE = "text-decoration: underline; color: #b36b00;"
+LOW_CONFIDENCE_COLOUR = "#b36b00"
+LOW_CONFIDENCE_STYLE = f"text-decoration: underline; color: {LOW_CONFIDENCE_COLOUR};"
 
 
 def segment_html(segment: Segment) -> str:

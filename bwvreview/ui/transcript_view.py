@@ -1,33 +1,72 @@
 """The workspace transcript: words light up as they are spoken; click a word to go there.
 
-Built as a read-only QTextBrowser. Each word is an anchor carrying its start time; the
-word being spoken is highlighted by changing the format of just that word (no re-render),
-so following playback costs next to nothing even for an hour of speech. Selecting words
-and choosing a category anchors an annotation to them (the workspace asks
-``selected_words``).
+A read-only QTextBrowser. Each word is an anchor carrying its start time; the word being
+spoken is highlighted by changing the format of just that word (no re-render), so
+following playback costs next to nothing even for an hour of speech. Selecting words and
+choosing a category anchors an annotation to them (the workspace asks ``selected_words``).
+
+An hour of speech is thousands of words, too many to lay out in one go on the GUI thread.
+``paragraphs`` (plain Python, run on a worker) says what to write; ``iter_show`` writes it
+into a fresh document a paragraph per step, so a ``SlicedJob`` can spread the writing over
+short slices; the finished document replaces the shown one in one swap, keeping the place.
 """
 
 from __future__ import annotations
 
 import bisect
-import html
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
+    QFont,
     QKeyEvent,
     QMouseEvent,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QMenu, QTextBrowser
 
 from bwvreview.annotations.interchange import speaker_label
 from bwvreview.annotations.transcripts import Transcript, Word
 from bwvreview.ui.library_model import format_duration
-from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_STYLE
+from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
+
+PARAGRAPH_GAP_PX = 8
+SPLIT_KEY = "S"
+MERGE_KEY = "Ctrl+J"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One line of the transcript as it is written: when, who, and the words."""
+
+    segment_id: int
+    when: str
+    who: str
+    words: tuple[Word, ...]
+    text: str  # shown as it is when the segment has no words
+
+
+def paragraphs(transcript: Transcript | None) -> tuple[Paragraph, ...]:
+    """What the view writes for a transcript (no Qt: safe on a worker thread)."""
+    if transcript is None:
+        return ()
+    return tuple(
+        Paragraph(
+            s.id,
+            format_duration(s.start_ms),
+            f"{speaker_label(s.speaker)}:",
+            s.words,
+            s.text.strip(),
+        )
+        for s in transcript.segments
+    )
 
 
 @dataclass(frozen=True)
@@ -40,11 +79,14 @@ class _Placed:
 
 class TranscriptView(QTextBrowser):
     """Keys: W switches the line at the cursor between officer and other speaker; F2 or a
-    double-click corrects the word at the cursor (its times are kept)."""
+    double-click corrects the word at the cursor (its times are kept); S splits the line
+    before the word at the cursor; Ctrl+J joins the line with the next one."""
 
     seek_requested = Signal(int)
     toggle_speaker_requested = Signal(int)  # segment id
     correct_word_requested = Signal(object)  # Word
+    split_requested = Signal(object)  # Word: the first word of the new line
+    merge_requested = Signal(int)  # segment id: joined with the line after it
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,56 +94,94 @@ class TranscriptView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._clicked)
         self._placed: list[_Placed] = []
-        self._starts: list[int] = []
+        self._starts: list[int] = []  # each placed word's start time
+        self._positions: list[int] = []  # and its place in the document
         self._current: int | None = None
+        self._shown = False  # a transcript (not a message) is in the view
         self._highlight = QTextCharFormat()
         self._highlight.setBackground(QColor(255, 214, 102, 150))
 
-    def show_transcript(self, transcript: Transcript | None) -> None:
-        self._current = None
-        if transcript is None or not transcript.segments:
-            self.setHtml("<p><i>No transcript yet.</i></p>")
-            self._placed, self._starts = [], []
-            return
-        paragraphs = []
-        for segment in transcript.segments:
-            words = []
-            for word in segment.words:
-                text = html.escape(word.text.strip())
-                style = f' style="{LOW_CONFIDENCE_STYLE}"' if word.low_confidence else ""
-                title = (
-                    f' title="check: {word.probability:.0%} sure"' if word.low_confidence else ""
-                )
-                space = " " if word.text.startswith(" ") else ""
-                words.append(f'{space}<a href="w:{word.start_ms}"{style}{title}>{text}</a>')
-            who = html.escape(speaker_label(segment.speaker))
-            paragraphs.append(
-                f"<p><span style='color: gray;'>{format_duration(segment.start_ms)}</span> "
-                f"<b>{who}:</b> {''.join(words).strip()}</p>"
-            )
-        text_colour = self.palette().text().color().name()
-        self.document().setDefaultStyleSheet(
-            f"a {{ color: {text_colour}; text-decoration: none; }}"
-        )
-        self.setHtml("".join(paragraphs))
-        self._index(transcript)
+    # --- showing a transcript ---------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """A quiet line in place of the transcript (loading, or none yet)."""
+        document = self._new_document()
+        fmt = QTextCharFormat()
+        fmt.setFontItalic(True)
+        fmt.setForeground(self.palette().placeholderText())
+        QTextCursor(document).insertText(text, fmt)
+        self._swap(document, [], shown=False)
 
-    def _index(self, transcript: Transcript) -> None:
-        """Find each word's place in the document, in order, for highlighting and selection."""
-        text = self.document().toPlainText()
-        placed = []
-        cursor = 0
-        for segment in transcript.segments:
-            for word in segment.words:
-                needle = word.text.strip()
-                found = text.find(needle, cursor)
-                if found < 0:
-                    continue
-                placed.append(_Placed(word, segment.id, found, len(needle)))
-                cursor = found + len(needle)
+    def show_transcript(self, transcript: Transcript | None) -> None:
+        """Write the whole transcript now (short ones; the workspace uses ``iter_show``)."""
+        for _ in self.iter_show(paragraphs(transcript)):
+            pass
+
+    def iter_show(self, lines: Sequence[Paragraph]) -> Iterator[None]:
+        """Write ``lines`` into a new document, yielding after each line; the document
+        replaces the shown one when it is complete (on the last step)."""
+        if not lines:
+            self.show_message("No transcript yet.")
+            return
+        document = self._new_document()
+        cursor = QTextCursor(document)
+        block = QTextBlockFormat()
+        block.setBottomMargin(PARAGRAPH_GAP_PX)
+        cursor.setBlockFormat(block)
+        when, who, plain, word_fmt = self._formats()
+        placed: list[_Placed] = []
+        for n, line in enumerate(lines):
+            if n:
+                cursor.insertBlock(block)
+            cursor.insertText(line.when + " ", when)
+            cursor.insertText(line.who, who)
+            if not line.words:
+                cursor.insertText(" " + line.text, plain)
+            for word in line.words:
+                text = word.text.strip()
+                cursor.insertText(" ", plain)
+                placed.append(_Placed(word, line.segment_id, cursor.position(), len(text)))
+                word_fmt.setAnchorHref(f"w:{word.start_ms}")
+                unsure = word.low_confidence
+                word_fmt.setFontUnderline(unsure)
+                if unsure:
+                    word_fmt.setToolTip(f"check: {word.probability:.0%} sure")
+                    word_fmt.setForeground(QColor(LOW_CONFIDENCE_COLOUR))
+                else:
+                    word_fmt.clearProperty(QTextFormat.Property.TextToolTip)
+                    word_fmt.clearForeground()
+                cursor.insertText(text, word_fmt)
+            yield
+        self._swap(document, placed, shown=True)
+
+    def _new_document(self) -> QTextDocument:
+        document = QTextDocument(self)  # the view's child: deleted when the next replaces it
+        document.setUndoRedoEnabled(False)
+        document.setDefaultFont(self.font())
+        return document
+
+    def _formats(self) -> tuple[QTextCharFormat, ...]:
+        when = QTextCharFormat()
+        when.setForeground(QColor("gray"))
+        who = QTextCharFormat()
+        who.setFontWeight(QFont.Weight.Bold)
+        plain = QTextCharFormat()
+        word = QTextCharFormat()
+        word.setAnchor(True)
+        return when, who, plain, word
+
+    def _swap(self, document: QTextDocument, placed: list[_Placed], *, shown: bool) -> None:
+        """Show ``document`` in place of the current one, at the same place if both are
+        transcripts (a correction re-writes the transcript; the reader stays put)."""
+        scroll = self.verticalScrollBar().value() if self._shown and shown else 0
+        self.setDocument(document)
+        self.verticalScrollBar().setValue(scroll)
         self._placed = placed
         self._starts = [p.word.start_ms for p in placed]
+        self._positions = [p.position for p in placed]
+        self._current = None
+        self._shown = shown
 
+    # --- following playback -----------------------------------------------------------------
     def highlight(self, ms: int) -> None:
         """Mark the word being spoken at ``ms`` (the last word that started by then)."""
         index = bisect.bisect_right(self._starts, ms) - 1
@@ -125,6 +205,7 @@ class TranscriptView(QTextBrowser):
             fmt.setBackground(QColor(0, 0, 0, 0))
         cursor.mergeCharFormat(fmt)
 
+    # --- what the reader points at ----------------------------------------------------------
     def selected_words(self) -> list[Word]:
         """The words the reviewer has selected with the mouse or keyboard, in order."""
         cursor = self.textCursor()
@@ -147,12 +228,15 @@ class TranscriptView(QTextBrowser):
 
     def word_at_cursor(self) -> _Placed | None:
         """The word under the text cursor (or the first selected one)."""
-        position = self.textCursor().selectionStart()
-        for placed in self._placed:
-            if placed.position <= position <= placed.position + placed.length:
-                return placed
+        return self._word_at(self.textCursor().selectionStart())
+
+    def _word_at(self, position: int) -> _Placed | None:
+        index = bisect.bisect_right(self._positions, position) - 1
+        if index >= 0 and position <= self._placed[index].position + self._placed[index].length:
+            return self._placed[index]
         return None
 
+    # --- keys, mouse and the context menu ---------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         placed = self.word_at_cursor()
         if placed is not None and not event.modifiers():
@@ -162,6 +246,13 @@ class TranscriptView(QTextBrowser):
             if event.key() == Qt.Key.Key_F2:
                 self.correct_word_requested.emit(placed.word)
                 return
+            if event.key() == Qt.Key.Key_S:
+                self.split_requested.emit(placed.word)
+                return
+        if (placed is not None and event.key() == Qt.Key.Key_J
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):  # fmt: skip
+            self.merge_requested.emit(placed.segment_id)
+            return
         super().keyPressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -169,6 +260,33 @@ class TranscriptView(QTextBrowser):
         placed = self.word_at_cursor()
         if placed is not None:
             self.correct_word_requested.emit(placed.word)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = self.menu_at(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def menu_at(self, point: QPoint) -> QMenu:
+        """The context menu for ``point`` (viewport coordinates): the standard one and, on a
+        word, what can be done to it and its line (the same keys work at the text cursor)."""
+        scrolled = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        menu = self.createStandardContextMenu(point + scrolled)  # it takes document coordinates
+        placed = self._word_at(self.cursorForPosition(point).position())
+        if placed is None:
+            return menu
+        word = placed.word.text.strip()
+        menu.addSeparator()
+        actions = [
+            (f"Correct “{word}”…\tF2", lambda: self.correct_word_requested.emit(placed.word)),
+            (f"Split the line before “{word}”\t{SPLIT_KEY}",
+             lambda: self.split_requested.emit(placed.word)),
+            (f"Join with the next line\t{MERGE_KEY}",
+             lambda: self.merge_requested.emit(placed.segment_id)),
+            ("Switch speaker\tW", lambda: self.toggle_speaker_requested.emit(placed.segment_id)),
+        ]  # fmt: skip
+        for text, slot in actions:
+            menu.addAction(text).triggered.connect(slot)
+        return menu
 
     def _clicked(self, url: QUrl) -> None:
         target = url.toString()

@@ -1,5 +1,11 @@
 """Joins the workspace window to the services: annotations with undo, hotkeys, playback sync.
 
+Opening never makes the window wait on the database: the player and the waveform start at
+once, and the transcript, the annotations and the suggestions are read on the thread pool
+(``workspace_loader``) and shown as each arrives, the transcript written a slice at a time.
+Until the annotations are in, edits are politely refused; after the window closes, nothing
+that arrives is shown or stored.
+
 Category hotkeys are read from key press and release (not QShortcut), so a tap marks a
 point at the playhead and holding the key while the video plays marks the interval held.
 With words selected in the transcript, a category key anchors the annotation to them and
@@ -10,12 +16,12 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
@@ -25,21 +31,42 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.records import Recording
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.ui.annotation_commands import (
+    AcceptSuggestion,
     AnnotationContext,
     CreateAnnotation,
     DeleteAnnotation,
     IdMap,
+    RejectSuggestion,
     UpdateAnnotation,
 )
 from bwvreview.ui.timeline import TimelineItem
-from bwvreview.ui.transcript_commands import CorrectWord, ToggleSpeaker, replacements
+from bwvreview.ui.transcript_commands import (
+    CorrectWord,
+    MergeSegments,
+    SplitSegment,
+    ToggleSpeaker,
+    replacements,
+)
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, SlicedJob
+from bwvreview.ui.workspace_loader import (
+    ANNOTATIONS,
+    EVERYTHING,
+    SUGGESTIONS,
+    TRANSCRIPT,
+    AnnotationsPart,
+    ReviewReader,
+    SuggestionsPart,
+    TranscriptPart,
+    timeline_item,
+)
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
 log = logging.getLogger(__name__)
 
 HOLD_FOR_INTERVAL_MS = 400
+STILL_LOADING = {TRANSCRIPT: "The transcript is", ANNOTATIONS: "The annotations are",
+                 SUGGESTIONS: "The suggestions are"}  # fmt: skip
 
 
 def _typing_into(widget: Any) -> bool:
@@ -51,6 +78,10 @@ def _typing_into(widget: Any) -> bool:
 
 
 class WorkspaceController(QObject):
+    loaded = Signal()  # everything asked for has arrived and is shown
+
+    loads_in_background = True  # benchmarks/ui_open.py's baseline sets False: all on the GUI thread
+
     def __init__(self, lib: app.Library, recording: Recording, view: WorkspaceWindow) -> None:
         super().__init__(view)
         self.lib = lib
@@ -59,15 +90,23 @@ class WorkspaceController(QObject):
         self.undo = QUndoStack(self)
         self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap(), self._changed)
         self.items: list[review.Annotation] = []
+        self._timeline_items: dict[int, TimelineItem] = {}
         self.selected: int | None = None
         self.transcript: transcripts.Transcript | None = None
         self.read_only = False
-        self.moments: list[app.SuggestedMoment] = []
+        self.moments: dict[int, app.SuggestedMoment] = {}  # by suggestion id
         self.lexicon: app.Lexicon | None = None
         self.hotkeys = {
             QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
         }
         self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
+        self.pending: set[str] = set()  # parts being read, or written into the view
+        self.reader = ReviewReader(lib, recording.id, lambda: self.lexicon, self,
+                                   self.loads_in_background)  # fmt: skip
+        self.reader.arrived.connect(self._arrived)
+        self.reader.failed.connect(self._read_failed)
+        self._writer: SlicedJob | None = None  # writing the transcript into the view
+        self.closed = False
         self._wire()
         self.wellbeing = WorkspaceWellbeing(view)  # gentle preview and break reminders
 
@@ -91,10 +130,12 @@ class WorkspaceController(QObject):
         v.transcript.seek_requested.connect(v.player.seek)
         v.transcript.toggle_speaker_requested.connect(
             lambda segment_id: self._push_transcript(
-                ToggleSpeaker(self.lib.db, segment_id, self._show_transcript)
+                ToggleSpeaker(self.lib.db, segment_id, self._transcript_changed)
             )
         )
         v.transcript.correct_word_requested.connect(self.correct_word)
+        v.transcript.split_requested.connect(self.split_line)
+        v.transcript.merge_requested.connect(self.join_lines)
         v.find_bar.find_requested.connect(self.find)
         v.find_bar.replace_all_requested.connect(self.replace_all)
         v.annotations.jump_requested.connect(v.player.seek)
@@ -105,20 +146,12 @@ class WorkspaceController(QObject):
         v.suggestions.reject_requested.connect(self.reject_suggestion)
         v.suggestions.jump_requested.connect(v.player.seek)
         v.suggestions.shown_changed.connect(self._show_suggestion_lane)
+        v.closing.connect(self._close)
         QApplication.instance().installEventFilter(self)
         v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
 
-    def _show_transcript(self) -> None:
-        transcript = transcripts.current_transcript(self.lib.db, self.recording.id)
-        self.transcript = transcript
-        self.view.transcript.show_transcript(transcript)
-        self.view.timeline.set_segments(
-            [(s.start_ms, s.end_ms, s.speaker, s.text) for s in transcript.segments]
-            if transcript
-            else []
-        )
-
     def load(self) -> None:
+        """Open (or re-open) the recording: the footage now, the rest in the background."""
         r = self.recording
         path = Path(r.path)
         self.read_only = False
@@ -135,9 +168,93 @@ class WorkspaceController(QObject):
             else:
                 self._check_fingerprint(path)
         self.view.timeline.set_duration(r.duration_ms)
-        self._show_transcript()
-        self.load_suggestions()
-        self.refresh()
+        self.view.transcript.show_message("Loading transcript…")
+        self.view.suggestions.show_status("Looking for moments worth a look…")
+        self.view.annotations.counts.setText("Loading annotations…")
+        self._read(EVERYTHING)
+
+    # --- reading in the background, showing on the GUI thread ------------------------------
+    def is_loading(self) -> bool:
+        return bool(self.pending)
+
+    def _read(self, parts: Iterable[str]) -> None:
+        """Read ``parts`` again (in the background) and show them when they arrive."""
+        if self.closed:
+            return
+        parts = set(parts)
+        if TRANSCRIPT in parts and self._writer is not None:
+            self._writer.cancel()  # writing a transcript that is about to be replaced
+            self._writer = None
+        self.pending |= parts
+        self.view.show_status("Loading… the footage can be played meanwhile.")
+        self.reader.read(parts)
+
+    def _arrived(self, part: Any) -> None:
+        if self.closed:
+            return
+        if isinstance(part, TranscriptPart):
+            self._transcript_arrived(part)
+        elif isinstance(part, AnnotationsPart):
+            self.items, self._timeline_items = part.items, dict(part.timeline)
+            self._shown(ANNOTATIONS)
+            self._show_items()
+        elif isinstance(part, SuggestionsPart):
+            self._suggestions_arrived(part)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        log.warning("could not read the review: %s", exc.__class__.__name__)
+        self.pending.clear()
+        self.view.show_status("")
+        self.view.show_banner(f"Part of this review could not be read: {exc}")
+
+    def _shown(self, part: str) -> None:
+        self.pending.discard(part)
+        if not self.pending:
+            self.view.show_status("")
+            self.loaded.emit()
+
+    def _transcript_arrived(self, part: TranscriptPart) -> None:
+        self.transcript = part.transcript
+        segments = part.transcript.segments if part.transcript else ()
+        self.view.timeline.set_segments([(s.start_ms, s.end_ms, s.speaker, s.text)
+                                         for s in segments])  # fmt: skip
+        self._writer = SlicedJob(self.view.transcript.iter_show(part.paragraphs), parent=self)
+        self._writer.finished.connect(self._transcript_written)
+        if self.loads_in_background:
+            self._writer.start()
+        else:
+            self._writer.drain()
+
+    def _transcript_written(self) -> None:
+        self._writer = None
+        self.view.transcript.highlight(self.view.player.position())
+        self._shown(TRANSCRIPT)
+
+    def _suggestions_arrived(self, part: SuggestionsPart) -> None:
+        self.lexicon = part.lexicon or self.lexicon
+        self.moments = {}
+        if part.problem:
+            self.view.show_banner(f"Suggestions are unavailable: {part.problem}")
+        elif part.plan is not None and self.lexicon is not None:
+            try:  # stored here, not by the worker: nothing new (a re-open) writes nothing
+                stored = suggestions.store_suggestions(self.lib.db, self.lexicon, part.plan,
+                                                       actor=self.lib.actor)  # fmt: skip
+            except DomainError as exc:
+                self.view.show_banner(f"Suggestions are unavailable: {exc}")
+            else:
+                found = app.suggested_moments(self.lib, self.lexicon, stored)
+                self.moments = {m.suggestion_id: m for m in found if m.suggestion_id is not None}
+        self.view.suggestions.show_status("")
+        self.view.suggestions.set_moments(list(self.moments.values()))
+        self._shown(SUGGESTIONS)
+        self._show_items()
+
+    def _close(self) -> None:
+        """The window is closing: stop reading and writing; nothing arriving is shown."""
+        self.closed = True
+        self.reader.close()
+        if self._writer is not None:
+            self._writer.cancel()
 
     # --- is the footage still the footage? -------------------------------------------------
     def _footage_problem(self, what: str) -> None:
@@ -155,7 +272,7 @@ class WorkspaceController(QObject):
         worker.signals.finished.connect(
             lambda sha: (
                 None
-                if sha == self.recording.sha256
+                if sha == self.recording.sha256 or self.closed
                 else self._footage_problem(
                     f"{path.name} is not the footage that was imported (its fingerprint differs)."
                 )
@@ -179,6 +296,8 @@ class WorkspaceController(QObject):
         QThreadPool.globalInstance().start(worker)
 
     def _relocate(self, path: Path, sha256: str) -> None:
+        if self.closed:
+            return
         try:
             self.recording = library.relocate_recording(
                 self.lib.db, self.recording.id, str(path.resolve()), sha256, self.lib.actor
@@ -188,7 +307,11 @@ class WorkspaceController(QObject):
             return
         self.load()
 
-    def _writable(self) -> bool:
+    def _writable(self, *parts: str) -> bool:
+        loading = [STILL_LOADING[p] for p in parts or (ANNOTATIONS,) if p in self.pending]
+        if loading:
+            self.view.show_status(f"{loading[0]} still loading; try again in a moment.")
+            return False
         if self.read_only:
             self.view.banner_box.show()
             QApplication.beep()
@@ -205,17 +328,19 @@ class WorkspaceController(QObject):
 
     # --- annotations ----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the recording's annotations afresh and show them."""
-        self.items = review.list_annotations(self.lib.db, self.recording.id)
-        self._show_items()
+        """Read the recording's annotations afresh (in the background) and show them."""
+        self._read({ANNOTATIONS})
 
     def _changed(self, saved: review.Annotation | None, removed: int | None) -> None:
         """An undoable command saved or removed one annotation: update the list in place."""
         gone = {removed, saved.id if saved else None} - {None}
         self.items = [a for a in self.items if a.id not in gone]
+        for annotation_id in gone:
+            self._timeline_items.pop(annotation_id, None)
         if saved is not None:
             keys = [(a.start_ms, a.id) for a in self.items]
             self.items.insert(bisect.bisect(keys, (saved.start_ms, saved.id)), saved)
+            self._timeline_items[saved.id] = timeline_item(saved)
 
     def _show_items(self) -> None:
         if self.selected is not None:
@@ -223,24 +348,14 @@ class WorkspaceController(QObject):
             if all(a.id != self.selected for a in self.items):
                 self.selected = None
         self.view.annotations.set_annotations(self.items, self.selected)
-        items = [
-            TimelineItem(
-                a.id,
-                a.start_ms,
-                a.end_ms,
-                a.principles or (NO_PRINCIPLE,),
-                a.polarity,
-                a.category_label,
-            )  # fmt: skip
-            for a in self.items
-        ]
+        items = list(self._timeline_items.values())
         if self.view.suggestions.show_lane.isChecked():
             # Suggestions go in their own lane with negative ids, apart from annotations.
             items += [
                 TimelineItem(
                     -m.suggestion_id, m.start_ms, m.end_ms, (SUGGESTED,), m.polarity, f"{m.label}?"
                 )  # fmt: skip
-                for m in self.moments
+                for m in self.moments.values()
                 if m.state == "pending" and m.suggestion_id is not None
             ]
         self.view.timeline.set_annotations(items)
@@ -255,15 +370,15 @@ class WorkspaceController(QObject):
     def _item(self, annotation_id: int | None) -> review.Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)
 
-    def _push(self, command: Any, reload: Callable[[], None] | None = None) -> None:
+    def _push(self, command: Any, part: str = ANNOTATIONS) -> None:
         """Run an undoable edit; if the service refuses it, say why and show what is stored."""
-        if not self._writable():
+        if not self._writable(part):
             return
         try:
             self.undo.push(command)
         except DomainError as exc:
             QMessageBox.warning(self.view, "Not saved", str(exc))
-            (reload or self.refresh)()
+            self._read({part})
 
     def annotate(self, category_key: str, start_ms: int | None = None,
                  end_ms: int | None = None) -> None:  # fmt: skip
@@ -327,66 +442,86 @@ class WorkspaceController(QObject):
 
     def _resized(self, annotation_id: int, start_ms: int, end_ms: int) -> None:
         if annotation_id < 0:
-            self.refresh()  # a suggestion's span is the words' span: put it back
+            self._show_items()  # a suggestion's span is the words' span: put it back
             return
         self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
 
-    # --- suggestions from the phrase cues ---------------------------------------------------
-    def load_suggestions(self) -> None:
-        """Match the cues on the current transcript (stored, idempotent) and show them."""
-        self.moments = []
-        if self.transcript is not None:
-            try:
-                if self.lexicon is None:  # parsed once per window, not on every reload
-                    self.lexicon = app.load_cue_lexicon(self.lib)
-                found = app.suggest_for_recording(self.lib, self.recording.id, self.lexicon)
-                self.moments = list(found.moments)
-            except DomainError as exc:
-                self.view.show_banner(f"Suggestions are unavailable: {exc}")
-        self.view.suggestions.set_moments(self.moments)
+    # --- suggestions from the phrase cues (deciding is undoable) ---------------------------
+    def _moment_changed(self, moment: app.SuggestedMoment) -> None:
+        assert moment.suggestion_id is not None
+        self.moments[moment.suggestion_id] = moment
+        shown = [m for m in self.moments.values() if m.state != "rejected"]
+        self.view.suggestions.set_moments(shown)
 
     def accept_suggestion(self, suggestion_id: int) -> None:
-        if not self._writable():
+        moment = self.moments.get(suggestion_id)
+        if moment is None or not self._writable(SUGGESTIONS, ANNOTATIONS):
             return
-        try:
-            _suggestion, annotation = suggestions.accept_suggestion(
-                self.lib.db, suggestion_id, codebook_id=self.lib.codebook_id, actor=self.lib.actor
-            )
-        except DomainError as exc:
-            QMessageBox.warning(self.view, "Not accepted", str(exc))
-        else:
-            self.selected = annotation.id
-        self.load_suggestions()
-        self.refresh()
+        command = AcceptSuggestion(self.ctx, moment, self._moment_changed)
+        self._decide(command, "Not accepted")
+        if command.created is not None:
+            self.select(command.created.id)
 
     def reject_suggestion(self, suggestion_id: int) -> None:
-        if not self._writable():
-            return
+        moment = self.moments.get(suggestion_id)
+        if moment is not None and self._writable(SUGGESTIONS, ANNOTATIONS):
+            self._decide(RejectSuggestion(self.ctx, moment, self._moment_changed), "Not recorded")
+
+    def _decide(self, command: Any, refused: str) -> None:
         try:
-            suggestions.reject_suggestion(self.lib.db, suggestion_id, actor=self.lib.actor)
-        except DomainError as exc:
-            QMessageBox.warning(self.view, "Not recorded", str(exc))
-        self.load_suggestions()
-        self.refresh()
+            self.undo.push(command)
+        except DomainError as exc:  # a colleague decided it meanwhile: show what is stored
+            QMessageBox.warning(self.view, refused, str(exc))
+            self._read({SUGGESTIONS, ANNOTATIONS})
 
     def _show_suggestion_lane(self, shown: bool) -> None:
         self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
         self._show_items()
 
     # --- transcript corrections (undoable, times kept) --------------------------------------
+    def _transcript_changed(self) -> None:
+        self._read({TRANSCRIPT})
+
     def _push_transcript(self, command: Any) -> None:
-        self._push(command, self._show_transcript)
+        self._push(command, TRANSCRIPT)
 
     def correct_word(self, word: Any) -> None:
         text = self.view.ask_correction(word.text.strip())
         if text and text != word.text.strip():
-            self._push_transcript(CorrectWord(self.lib.db, word, text, self._show_transcript))
+            self._push_transcript(CorrectWord(self.lib.db, word, text, self._transcript_changed))
+
+    def split_line(self, word: transcripts.Word) -> None:
+        """Split the transcript line before ``word`` (undoable)."""
+        segments = self.transcript.segments if self.transcript else ()
+        words = next((s.words for s in segments if word in s.words), ())
+        at = words.index(word) if word in words else 0
+        if at == 0:
+            self.view.show_status("That word already begins a line.")
+            return
+        self._push_transcript(SplitSegment(self.lib.db, words[at - 1], word,
+                                           self._transcript_changed))  # fmt: skip
+
+    def join_lines(self, segment_id: int) -> None:
+        """Join the transcript line ``segment_id`` with the line after it (undoable)."""
+        segments = self.transcript.segments if self.transcript else ()
+        index = next((i for i, s in enumerate(segments) if s.id == segment_id), -1)
+        if index < 0 or index + 1 >= len(segments):
+            self.view.show_status("This is the last line: there is none after it to join.")
+            return
+        first, second = segments[index], segments[index + 1]
+        if not first.words or not second.words:
+            self.view.show_status("Only lines with timed words can be joined.")
+            return
+        self._push_transcript(MergeSegments(self.lib.db, first.words[0], second.words[0],
+                                            self._transcript_changed))  # fmt: skip
 
     def find(self, text: str, backwards: bool) -> None:
         found = self.view.transcript.find_text(text, backwards)
         self.view.find_bar.show_status("" if found else "not found")
 
     def replace_all(self, find: str, replace: str) -> None:
+        if not self._writable(TRANSCRIPT):
+            return
         words = self.transcript.words if self.transcript else []
         changes = replacements(words, find, replace)
         if not changes:
@@ -395,10 +530,9 @@ class WorkspaceController(QObject):
         self.undo.beginMacro(f"Replace “{find}” with “{replace}”")
         try:
             for word, text in changes:
-                self.undo.push(CorrectWord(self.lib.db, word, text, self._show_transcript))
+                self.undo.push(CorrectWord(self.lib.db, word, text, self._transcript_changed))
         finally:
             self.undo.endMacro()
-        self._show_transcript()
         self.view.find_bar.show_status(f"{len(changes)} replaced")
 
     # --- playback -------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, s
 
 class WorkspaceWindow(QMainWindow):
     locate_requested = Signal()
+    closing = Signal()  # the window is closing: whatever is still loading should stop
 
     def __init__(self, codebook: Codebook, title: str) -> None:
         super().__init__()
@@ -168,6 +169,13 @@ class WorkspaceWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, "Correct word", prompt, text=current)
         return text.strip() if ok and text.strip() else None
 
+    def show_status(self, text: str) -> None:
+        """A quiet line at the foot of the window (what is loading; why a key did nothing)."""
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
     def show_banner(self, text: str, offer_locate: bool = False) -> None:
         self.banner.setText(text)
         self.locate_button.setVisible(offer_locate)
@@ -195,6 +203,7 @@ class WorkspaceWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
         self.editor.flush()
+        self.closing.emit()
         self.player.pause()
         settings = QSettings()
         settings.setValue("workspace/geometry", self.saveGeometry())

@@ -1,7 +1,5 @@
 """The review workspace driven by keyboard and mouse, offscreen, on real SQLite and Qt."""
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QTextCursor
@@ -9,40 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
 from bwvreview.annotations import review, transcripts
-from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.ui.launch import build_workspace
-
-SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
-
-
-def words(start_ms, *texts):
-    return tuple(NewWord(start_ms + i * 400, start_ms + i * 400 + 350, f" {t}", 0.9)
-                 for i, t in enumerate(texts))  # fmt: skip
-
-
-@pytest.fixture
-def workspace(qtbot, _isolated_data):
-    lib = app.open_library()
-    recording, _ = app.import_media(lib, SPEECH)
-    # The transcript is incidental here: a scripted one keeps the test fast.
-    first = words(500, "Sit", "down", "now.")
-    second = words(5000, "I", "am", "scared.")
-    transcripts.store_transcript(
-        lib.db, recording.id,
-        [NewSegment(500, first[-1].end_ms, "Sit down now.", "wearer", first),
-         NewSegment(5000, second[-1].end_ms, "I am scared.", "other", second)],
-        model="scripted", device="cpu", compute_type="-", language="en",
-        speaker_confidence=0.9, actor="test",
-    )  # fmt: skip
-    window, controller = build_workspace(lib, recording.id)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    yield window, controller
-    window.player.pause()
-    QThreadPool.globalInstance().waitForDone()
-    lib.close()
+from tests.ui.conftest import SPEECH, loaded
 
 
 def seek(qtbot, window, ms):
@@ -190,9 +156,12 @@ def test_w_in_the_transcript_switches_the_speaker_and_undo_restores(qtbot, works
     put_cursor_on(window.transcript, "scared")
     qtbot.keyClick(window.transcript, Qt.Key.Key_W)
     assert current(controller).segments[1].speaker == "wearer"
+    loaded(qtbot, controller)
     assert "Officer (camera): I am scared." in window.transcript.toPlainText()
     controller.undo.undo()
     assert current(controller).segments[1].speaker == "other"
+    loaded(qtbot, controller)
+    assert "Other speaker: I am scared." in window.transcript.toPlainText()
 
 
 def test_correcting_a_word_keeps_its_times(qtbot, workspace, monkeypatch):
@@ -216,6 +185,7 @@ def test_replace_all_keeps_punctuation_and_is_one_undo_step(qtbot, workspace):
     window.find_bar.replace_all_requested.emit("SCARED", "frightened")
     assert current(controller).segments[1].text == "I am frightened."
     assert window.find_bar.status.text() == "1 replaced"
+    loaded(qtbot, controller)
     assert window.transcript.find_text("frightened")
     controller.undo.undo()
     assert current(controller).segments[1].text == "I am scared."
@@ -257,6 +227,7 @@ def test_a_rejected_suggestion_is_not_suggested_again_and_the_lane_can_go(qtbot,
     qtbot.keyClick(window.suggestions.table, Qt.Key.Key_Backspace)
     assert window.suggestions.model.rows == []
     controller.load()  # matching again (e.g. after re-opening) does not bring it back
+    loaded(qtbot, controller)
     assert window.suggestions.model.rows == []
     assert review.list_annotations(controller.lib.db, controller.recording.id) == []
     window.suggestions.show_lane.setChecked(False)
@@ -273,6 +244,7 @@ def moved_footage(qtbot, tmp_path, _isolated_data):
     copy.rename(tmp_path / "moved.mp4")
     window, controller = build_workspace(lib, recording.id)
     qtbot.addWidget(window)
+    loaded(qtbot, controller)
     yield window, controller, tmp_path / "moved.mp4"
     QThreadPool.globalInstance().waitForDone()
     lib.close()
@@ -287,6 +259,7 @@ def test_missing_footage_opens_read_only_and_can_be_located(qtbot, moved_footage
     monkeypatch.setattr(window, "ask_footage_path", lambda: moved)
     window.locate_button.click()
     qtbot.waitUntil(lambda: not controller.read_only, timeout=10_000)
+    loaded(qtbot, controller)
     assert controller.recording.path == str(moved.resolve())
     assert window.banner_box.isHidden()
     controller.annotate("note", 0, 0)

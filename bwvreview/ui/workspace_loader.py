@@ -1,0 +1,180 @@
+"""What a review workspace shows, read and prepared off the GUI thread.
+
+``iter_review`` is the generator a ``GeneratorWorker`` runs (through ``ReviewReader``) when
+a workspace opens and when part of it must be read again. It reads with the services' own
+sessions (one per call; SQLite in WAL mode lets it read while the window writes), lays the
+transcript out, and matches the phrase cues, yielding each part as soon as it is ready so
+the window shows the transcript while the annotations are still being read. It never
+writes: what the cues found comes back as a plan that the GUI thread stores.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from bwvreview import app
+from bwvreview.annotations import review, suggestions, transcripts
+from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.review import Annotation
+from bwvreview.ui.timeline import TimelineItem
+from bwvreview.ui.transcript_view import Paragraph, paragraphs
+from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workspace_window import NO_PRINCIPLE
+
+TRANSCRIPT, ANNOTATIONS, SUGGESTIONS = "transcript", "annotations", "suggestions"
+EVERYTHING = frozenset({TRANSCRIPT, ANNOTATIONS, SUGGESTIONS})
+
+
+def timeline_item(a: Annotation) -> TimelineItem:
+    return TimelineItem(a.id, a.start_ms, a.end_ms, a.principles or (NO_PRINCIPLE,),
+                        a.polarity, a.category_label)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TranscriptPart:
+    kind: ClassVar[str] = TRANSCRIPT
+    transcript: transcripts.Transcript | None
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class AnnotationsPart:
+    kind: ClassVar[str] = ANNOTATIONS
+    items: list[Annotation]  # in time order
+    timeline: dict[int, TimelineItem]  # by annotation id
+
+
+@dataclass(frozen=True)
+class SuggestionsPart:
+    kind: ClassVar[str] = SUGGESTIONS
+    lexicon: app.Lexicon | None
+    plan: suggestions.SuggestionPlan | None  # None without a transcript or a lexicon
+    problem: str = ""  # why there are no suggestions, for the reviewer
+
+
+Part = TranscriptPart | AnnotationsPart | SuggestionsPart
+
+
+def iter_review(
+    lib: app.Library,
+    recording_id: int,
+    parts: Iterable[str] = EVERYTHING,
+    lexicon: app.Lexicon | None = None,
+    cancel: threading.Event | None = None,
+) -> Generator[Part, None, None]:
+    """Yield the recording's transcript, annotations and suggestion plan (those of ``parts``
+    asked for, in that order). The cue lexicon is read here when ``lexicon`` is None."""
+    wanted = set(parts)
+    transcript = None
+    if wanted & {TRANSCRIPT, SUGGESTIONS}:
+        transcript = transcripts.current_transcript(lib.db, recording_id)
+    if TRANSCRIPT in wanted:
+        yield TranscriptPart(transcript, paragraphs(transcript))
+    if ANNOTATIONS in wanted:
+        items = review.list_annotations(lib.db, recording_id)
+        yield AnnotationsPart(items, {a.id: timeline_item(a) for a in items})
+    if SUGGESTIONS in wanted and not (cancel and cancel.is_set()):
+        yield _suggestions(lib, recording_id, transcript, lexicon)
+
+
+def _suggestions(
+    lib: app.Library,
+    recording_id: int,
+    transcript: transcripts.Transcript | None,
+    lexicon: app.Lexicon | None,
+) -> SuggestionsPart:
+    if transcript is None:
+        return SuggestionsPart(lexicon, None)
+    try:
+        lexicon = lexicon or app.load_cue_lexicon(lib)
+        plan = suggestions.plan_suggestions(lib.db, lexicon, recording_id, transcript)
+    except DomainError as exc:
+        return SuggestionsPart(lexicon, None, str(exc))
+    return SuggestionsPart(lexicon, plan)
+
+
+class ReviewReader(QObject):
+    """Reads parts of a recording's review on the thread pool and hands each over on the
+    GUI thread (``arrived``). Asks made in one turn of the event loop make one read; a newer
+    read replaces an unfinished one and takes over what it had still to bring, and anything
+    the older one brings after that is dropped. After ``close`` nothing more arrives.
+
+    ``in_background=False`` reads on the calling thread instead (the benchmark's baseline).
+    """
+
+    arrived = Signal(object)  # a TranscriptPart, AnnotationsPart or SuggestionsPart
+    failed = Signal(object)  # the exception
+
+    def __init__(self, lib: app.Library, recording_id: int,
+                 lexicon: Callable[[], app.Lexicon | None], parent: QObject,
+                 in_background: bool = True) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.lib = lib
+        self.recording_id = recording_id
+        self.lexicon = lexicon
+        self.in_background = in_background
+        self.closed = False
+        self._wanted: set[str] = set()  # asked for since the last read started
+        self._arriving: set[str] = set()  # what the running read has still to bring
+        self._generation = 0
+        self._worker: GeneratorWorker | None = None
+        self._soon = QTimer(self, singleShot=True, interval=0)
+        self._soon.timeout.connect(self._start)
+
+    def read(self, parts: Iterable[str]) -> None:
+        if self.closed:
+            return
+        self._wanted |= set(parts)
+        if self.in_background:
+            self._soon.start()
+        else:
+            self._start()
+
+    def close(self) -> None:
+        self.closed = True
+        self._soon.stop()
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def _start(self) -> None:
+        parts = self._wanted | self._arriving
+        self._wanted, self._arriving = set(), set(parts)
+        self._generation += 1
+        generation, recording_id, lexicon = self._generation, self.recording_id, self.lexicon()
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+        if not self.in_background:
+            for part in iter_review(self.lib, recording_id, parts, lexicon):
+                self._deliver(generation, part)
+            return
+        worker = GeneratorWorker(lambda cancel: iter_review(self.lib, recording_id, parts,
+                                                            lexicon, cancel))  # fmt: skip
+        worker.signals.progressed.connect(lambda part: self._deliver(generation, part))
+        worker.signals.failed.connect(lambda exc: self._fail(generation, exc))
+        self._worker = worker
+        QThreadPool.globalInstance().start(worker)
+
+    def _current(self, generation: int) -> bool:
+        # A window deleted without closing takes this reader with it: drop what comes.
+        return not self.closed and generation == self._generation and shiboken6.isValid(self)
+
+    def _deliver(self, generation: int, part: Part) -> None:
+        if not self._current(generation):
+            return
+        self._arriving.discard(part.kind)
+        if not self._arriving:
+            self._worker = None
+        self.arrived.emit(part)
+
+    def _fail(self, generation: int, exc: BaseException) -> None:
+        if not self._current(generation):
+            return
+        self._arriving, self._worker = set(), None
+        self.failed.emit(exc)

@@ -1,0 +1,53 @@
+"""The review workspace on a real SQLite library with a short spoken recording."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from bwvreview import app
+from bwvreview.annotations import transcripts
+from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.ui.launch import build_workspace
+
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
+
+
+def words(start_ms, *texts):
+    return tuple(NewWord(start_ms + i * 400, start_ms + i * 400 + 350, f" {t}", 0.9)
+                 for i, t in enumerate(texts))  # fmt: skip
+
+
+def scripted_transcript(lib, recording_id, lines=None):
+    """Store a transcript (the transcript is incidental here: a scripted one keeps tests
+    fast): by default "Sit down now." by the wearer at 0.5 s, "I am scared." at 5 s."""
+    lines = lines or [(500, "wearer", "Sit down now."), (5000, "other", "I am scared.")]
+    segments = []
+    for start_ms, speaker, text in lines:
+        said = words(start_ms, *text.split())
+        segments.append(NewSegment(start_ms, said[-1].end_ms, text, speaker, said))
+    return transcripts.store_transcript(lib.db, recording_id, segments, model="scripted",
+                                        device="cpu", compute_type="-", language="en",
+                                        speaker_confidence=0.9, actor="test")  # fmt: skip
+
+
+def loaded(qtbot, controller):
+    """Wait until the transcript, annotations and suggestions read in the background show."""
+    qtbot.waitUntil(lambda: not controller.is_loading(), timeout=10_000)
+
+
+@pytest.fixture
+def workspace(qtbot, _isolated_data):
+    lib = app.open_library()
+    recording, _ = app.import_media(lib, SPEECH)
+    scripted_transcript(lib, recording.id)
+    window, controller = build_workspace(lib, recording.id)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    loaded(qtbot, controller)
+    yield window, controller
+    window.player.pause()
+    QThreadPool.globalInstance().waitForDone()
+    lib.close()
