@@ -90,10 +90,10 @@ def detect_banner(frames: Sequence[np.ndarray]) -> BannerRegion | None:
     """A static text strip at the top or bottom edge of a sample of BGR frames, or None.
 
     Give 8-16 frames spread over the span: the more the picture moves between them, the
-    surer the answer. Returns None when there is no such strip, and also when the whole
-    picture is as static as the strip (a camera on a table), where the two cannot be told
-    apart (unless the text is much denser than the scene): the caller then falls back to a
-    preset.
+    surer the answer. Returns None when there is no such strip, or when the middle of the
+    picture is itself so still and so full of edges that a strip cannot stand out from it
+    (a camera left on a table facing a bookshelf): the caller then falls back to a preset.
+    Only one strip is returned; with one at each edge, the one with denser text.
     """
     if len(frames) < 2:
         return None
