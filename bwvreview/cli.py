@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bwvreview import __version__, app, locations
-from bwvreview.annotations import interchange, suggestions
+from bwvreview.annotations import interchange, review, suggestions
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.timecode import parse_time_ms
+from bwvreview.app import clips
 from bwvreview.media.errors import MediaError
 
 log = logging.getLogger("bwvreview")
 T = TypeVar("T")
 
 EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_NOT_VERIFIED = 4  # export-clip / verify-clip: the clip exists but failed a check
 BAD_INPUT = (MediaError, DomainError)
 
 
@@ -233,6 +236,77 @@ def cmd_cue_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _describe_export(step: Any) -> str:
+    eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
+    return f"export: {step.stage} {step.fraction:4.0%}{eta}"
+
+
+def _span_from_args(lib: app.Library, args: argparse.Namespace) -> tuple[int, int]:
+    if args.annotation is not None:
+        annotation = review.get_annotation(lib.db, args.annotation)
+        start, end = annotation.start_ms, annotation.end_ms
+    else:
+        start, end = None, None
+    if args.start is not None:
+        start = parse_time_ms(args.start)
+    if args.end is not None:
+        end = parse_time_ms(args.end)
+    if start is None or end is None:
+        raise DomainError("give --start and --end (or --annotation ID for its span)")
+    return start, end
+
+
+def cmd_export_clip(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    recording = app.resolve_target(lib, args.target)
+    start, end = _span_from_args(lib, args)
+    options = clips.ExportOptions(
+        faces=args.faces,
+        keep_overlay=args.keep_overlay,
+        bleep=args.bleep,
+        audio_mode="mute" if args.mute else "bleep",
+        voice_disguise=args.voice_disguise,
+        keep_metadata=args.keep_metadata,
+        captions=args.captions,
+        opening_card=args.card,
+        padding_ms=round(args.padding * 1000),
+        annotation_id=args.annotation,
+        report_path=Path(args.report) if args.report else None,
+    )
+    steps = clips.iter_export(lib, recording.id, start, end, Path(args.out), options)
+    outcome = StderrProgress(coarse_when_redirected=True).follow(steps, _describe_export)
+    clips.store_export(lib, outcome)
+    print(f"wrote {outcome.path} and {outcome.report_path}")
+    if outcome.verification is not None:
+        print("\n".join(clips.summary_lines(outcome.verification)))
+        if not outcome.verification.passed:
+            print(
+                "bwvreview: the clip failed verification; it is marked so and is not in the"
+                " clip library",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_VERIFIED
+    return EXIT_OK
+
+
+def cmd_verify_clip(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    steps = clips.iter_verify_file(lib, Path(args.clip))
+    progress = StderrProgress(coarse_when_redirected=True)
+    verification = progress.follow(
+        steps, lambda s: f"verify: {getattr(s, 'stage', 'hashing')} {_fraction(s):4.0%}"
+    )
+    if args.json:
+        _print_json(verification.to_json())
+    else:
+        print("\n".join(clips.summary_lines(verification)))
+    return EXIT_OK if verification.passed else EXIT_NOT_VERIFIED
+
+
+def _fraction(step: Any) -> float:
+    return float(getattr(step, "fraction", step) or 0.0)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     lib = _open(args)
     recording = app.import_demo(lib)
@@ -320,6 +394,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser(
+        "export-clip",
+        help="cut an anonymised learning clip (faces, banner, personal data, metadata removed)",
+    )
+    p.add_argument("target", metavar="TARGET", help="recording id or media path")
+    p.add_argument("--start", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
+    p.add_argument("--end", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
+    p.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
+    p.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur")
+    p.add_argument("--keep-overlay", action="store_true", help="keep the burned-in banner")
+    p.add_argument(
+        "--bleep",
+        choices=("auto", "none"),
+        default="auto",
+        help="auto: bleep every personal-data hit in the span (default)",
+    )
+    p.add_argument("--keep-metadata", action="store_true", help="keep the source's tags")
+    p.add_argument("--captions", action="store_true", help="burn in redacted captions")
+    p.add_argument(
+        "--report", metavar="FILE.json", help="where to write the report (default: beside the clip)"
+    )
+    p.add_argument(
+        "--annotation",
+        type=int,
+        metavar="ID",
+        help="take the span (and the opening card) from this annotation",
+    )
+    p.add_argument(
+        "--padding",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="seconds added before and after the span",
+    )
+    p.add_argument(
+        "--card",
+        action="store_true",
+        help="open with a card: the annotation's category, principle, note",
+    )
+    p.add_argument("--mute", action="store_true", help="silence personal data instead of a bleep")
+    p.add_argument("--voice-disguise", action="store_true", help="shift the pitch of all voices")
+    p.set_defaults(func=cmd_export_clip)
+
+    p = sub.add_parser("verify-clip", help="check any clip for faces, names, tags and sync")
+    p.add_argument("clip", metavar="FILE.mp4")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_verify_clip)
     return parser
 
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 SAMPLE_RATE = 48_000
 BLEEP_HZ = 1_000
-BLEEP_LEVEL = 0.25  # about -12 dBFS: clearly a bleep, not painful in a training room
+# About -20 dBFS: clearly a bleep, near the level of speech, so it neither hurts in a
+# training room nor drowns the quieter words around it (which verification re-transcribes).
+BLEEP_LEVEL = 0.1
 # Filters switch on and off per audio frame; 5 ms frames keep a bleep's edges within 5 ms
 # of the word timings (the safety margin around each word is much wider).
 _FRAME_SAMPLES = 240

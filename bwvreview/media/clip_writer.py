@@ -63,9 +63,11 @@ def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
     cmd += ["-crf", str(s.crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
     if not s.keep_metadata:
         # No tags from the source or the encoder: x264 writes its settings into an SEI
-        # message, and the muxer writes an encoder tag unless told to be bit-exact.
+        # message, FFmpeg names its encoder in a stream tag (which MP4 also stores as the
+        # compressor name), and the muxer writes its own version unless bit-exact.
         cmd += ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
         cmd += ["-flags:v", "+bitexact", "-flags:a", "+bitexact"]
+        cmd += ["-metadata:s:v", "encoder=", "-metadata:s:a", "encoder="]
         cmd += ["-bsf:v", "filter_units=remove_types=6", "-metadata", f"title={s.title}"]
     cmd += ["-f", "mp4", "-y", str(out)]
     return cmd

@@ -1,0 +1,246 @@
+"""Cut a span of a recording into an anonymised MP4: the media half of export-clip.
+
+Frames are decoded on a constant grid (``frames``), masked (faces, banner, manual masks:
+``video_redaction``), captioned (``captions``) and piped to FFmpeg, which takes the sound
+from the source with spans bleeped or muted (``audio_filter``) and writes the file whole or
+not at all (``clip_writer``). Deciding *what* to redact is the caller's job; this module
+only does it, and reports what it did.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bwvreview.media.audio_filter import AudioPlan, audio_filter
+from bwvreview.media.background import iterate_in_background
+from bwvreview.media.captions import (
+    CaptionWord,
+    OpeningCard,
+    build_cues,
+    cue_at,
+    draw_cue,
+    render_card,
+)
+from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
+from bwvreview.media.errors import MediaError
+from bwvreview.media.frames import frame_count, iter_span_frames, output_size
+from bwvreview.media.probe import MediaInfo
+from bwvreview.media.video_redaction import VideoRedactionSettings, VideoRedactor
+
+
+class ExportCancelled(Exception):
+    """The caller's cancel flag was set; no clip was written."""
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    source: MediaInfo
+    start_ms: int
+    end_ms: int
+    out: Path
+    video: VideoRedactionSettings = field(default_factory=VideoRedactionSettings)
+    audio_spans_ms: tuple[tuple[int, int], ...] = ()  # in the recording's time
+    audio_mode: str = "bleep"  # "bleep" | "mute"
+    voice_disguise: bool = False
+    captions: tuple[CaptionWord, ...] | None = None  # in the recording's time, redacted
+    card: OpeningCard | None = None
+    keep_metadata: bool = False
+    title: str = NEUTRAL_TITLE
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    fraction: float
+    elapsed_s: float
+    eta_s: float | None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    frames: int
+    fps: float
+    duration_ms: int  # of the clip, opening card included
+    card_ms: int
+    has_audio: bool
+    audio_spans_ms: tuple[tuple[int, int], ...]  # in the clip's time, as bleeped or muted
+    video: dict[str, Any]  # the redactor's summary: tracks, banner, masks
+    seconds: float
+
+
+def check_span(duration_ms: int, start_ms: int, end_ms: int) -> None:
+    """Refuse a span that is empty, reversed or outside the recording."""
+    if start_ms < 0:
+        raise MediaError(f"the start {start_ms / 1000:.3f} s is before the recording begins")
+    if end_ms <= start_ms:
+        raise MediaError(
+            f"the end {end_ms / 1000:.3f} s is not after the start {start_ms / 1000:.3f} s"
+        )
+    if end_ms > duration_ms:
+        raise MediaError(
+            f"the end {end_ms / 1000:.3f} s is after the recording ends"
+            f" ({duration_ms / 1000:.3f} s)"
+        )
+
+
+def check_destination(out: Path) -> None:
+    """Refuse an output that exists, or a folder that is missing or cannot be written."""
+    if out.exists():
+        raise MediaError(f"{out} already exists; choose another name (nothing is overwritten)")
+    if out.suffix.lower() != ".mp4":
+        raise MediaError(f"{out.name}: a clip is written as MP4; use a name ending in .mp4")
+    if not out.parent.is_dir():
+        raise MediaError(f"the folder {out.parent} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as exc:
+        raise MediaError(f"cannot write in {out.parent}: {exc.strerror or exc}") from exc
+
+
+def iter_export_clip(
+    request: ClipRequest, cancel: threading.Event | None = None
+) -> Generator[ExportProgress, None, ExportResult]:
+    """Write the clip, yielding progress; return what was done. Nothing half-written stays."""
+    info = request.source
+    if not info.has_video or not info.width or not info.height:
+        raise MediaError(f"{info.path.name} has no video to cut a clip from")
+    check_span(info.duration_ms, request.start_ms, request.end_ms)
+    check_destination(request.out)
+    started = time.perf_counter()
+    fps = info.fps or 25.0
+    width, height = output_size(info.width, info.height, info.rotation)
+    span_ms = request.end_ms - request.start_ms
+    total = frame_count(request.start_ms, request.end_ms, fps)
+    card_frames = round(request.card.duration_ms * fps / 1000) if request.card else 0
+    card_ms = round(card_frames * 1000 / fps)
+    clip_spans = _clip_spans(request.audio_spans_ms, request.start_ms, request.end_ms)
+    writer = ClipWriter(
+        _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms),
+        request.out,
+    )
+    redactor = VideoRedactor(request.video, width, height, fps, start_ms=request.start_ms)
+    cues = build_cues(_shifted(request.captions, request.start_ms)) if request.captions else []
+    frames = iterate_in_background(
+        lambda: iter_span_frames(info.path, request.start_ms, request.end_ms, fps, info.rotation),
+        cancel,
+        ExportCancelled,
+    )
+    written = 0
+    try:
+        if request.card is not None:
+            card = render_card(request.card, width, height)
+            for _ in range(card_frames):
+                writer.write(card)
+        for masked in _masked(frames, redactor):
+            if cue := cue_at(cues, round(written * 1000 / fps)):
+                draw_cue(masked, cue)
+            writer.write(masked)
+            written += 1
+            if cancel is not None and cancel.is_set():
+                raise ExportCancelled()
+            if written % 10 == 0 or written == total:
+                yield _progress(written / total, started)
+        path = writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        frames.close()  # type: ignore[attr-defined]
+    return ExportResult(
+        path=path,
+        frames=card_frames + written,
+        fps=fps,
+        duration_ms=card_ms + round(written * 1000 / fps),
+        card_ms=card_ms,
+        has_audio=info.has_audio,
+        audio_spans_ms=clip_spans if info.has_audio else (),
+        video=redactor.summary(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[np.ndarray]:
+    for frame in frames:
+        yield from redactor.push(frame.copy())
+    yield from redactor.flush()
+
+
+def _encode_settings(
+    request: ClipRequest,
+    fps: float,
+    width: int,
+    height: int,
+    clip_spans: tuple[tuple[int, int], ...],
+    card_ms: int,
+    span_ms: int,
+) -> EncodeSettings:
+    has_audio = request.source.has_audio
+    plan = AudioPlan(
+        duration_ms=span_ms,
+        spans_ms=clip_spans,
+        mode=request.audio_mode,
+        voice_disguise=request.voice_disguise,
+        lead_in_ms=card_ms,
+    )
+    return EncodeSettings(
+        width=width,
+        height=height,
+        fps=fps,
+        audio_source=request.source.path if has_audio else None,
+        audio_start_ms=request.start_ms,
+        audio_duration_ms=span_ms,
+        audio_graph=audio_filter(plan) if has_audio else "",
+        keep_metadata=request.keep_metadata,
+        title=request.title,
+    )
+
+
+def _clip_spans(
+    spans_ms: tuple[tuple[int, int], ...], start_ms: int, end_ms: int
+) -> tuple[tuple[int, int], ...]:
+    """Spans in the recording's time, clamped to the clip and moved to the clip's time."""
+    inside = [(max(a, start_ms), min(b, end_ms)) for a, b in spans_ms]
+    return tuple((a - start_ms, b - start_ms) for a, b in inside if b > a)
+
+
+def _shifted(words: tuple[CaptionWord, ...], start_ms: int) -> list[CaptionWord]:
+    return [
+        CaptionWord(w.text, w.start_ms - start_ms, w.end_ms - start_ms, w.redacted)
+        for w in words
+        if w.end_ms > start_ms
+    ]
+
+
+def _progress(fraction: float, started: float) -> ExportProgress:
+    elapsed = time.perf_counter() - started
+    eta = elapsed * (1 - fraction) / fraction if fraction > 0.02 else None
+    return ExportProgress(fraction, elapsed, eta)
+
+
+def preview_frames(
+    info: MediaInfo, at_ms: int, settings: VideoRedactionSettings, window_ms: int = 800
+) -> tuple[np.ndarray, np.ndarray]:
+    """The frame at ``at_ms`` before and after redaction, for the export dialog's preview.
+
+    A short window around the moment goes through a fresh redactor, so tracking and gap
+    filling behave as they will in the export.
+    """
+    fps = info.fps or 25.0
+    start = max(0, min(at_ms - window_ms // 2, info.duration_ms - window_ms))
+    end = min(info.duration_ms, start + window_ms)
+    frames = list(iter_span_frames(info.path, start, end, fps, info.rotation))
+    height, width = frames[0].shape[:2]
+    redactor = VideoRedactor(settings, width, height, fps, start_ms=start)
+    masked = [out for frame in frames for out in redactor.push(frame.copy())]
+    masked += redactor.flush()
+    middle = min(len(frames) - 1, round((at_ms - start) * fps / 1000))
+    return frames[middle], masked[middle]

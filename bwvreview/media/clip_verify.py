@@ -1,0 +1,335 @@
+"""Check a written clip the way a sceptical reviewer would, from the file alone.
+
+Every frame goes through the face detector again; the sound is transcribed again and
+searched for the redacted items and for any personal data; the tags in the file are
+listed; the picture and sound are checked for length and sync; sampled frames are checked
+for a static text strip (a banner left readable). Each check says what it found, and the
+clip passes only if every check passes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from bwvreview.media.banner import detect_banner
+from bwvreview.media.errors import MediaError
+from bwvreview.media.faces import FaceDetector
+from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
+from bwvreview.media.transcribe import TranscriptionResult, transcribe
+
+# Tags a neutral MP4 carries whoever made it: the file type, and the track handlers.
+NEUTRAL_TAGS = {
+    "major_brand",
+    "minor_version",
+    "compatible_brands",
+    "title",
+    "handler_name",
+    "vendor_id",
+    "language",
+}
+NEUTRAL_VALUES = {"handler_name": {"VideoHandler", "SoundHandler"}}
+# Kinds of personal data that identify someone on their own when heard in a clip.
+IDENTIFYING_KINDS = {
+    "phone",
+    "email",
+    "postcode",
+    "vehicle_registration",
+    "date_of_birth",
+    "address",
+    "name",
+}
+ENCODER_MARKERS = (b"x264 - core", b"x265 (build", b"Lavc", b"Lavf")
+SYNC_TOLERANCE_MS = 50
+_BANNER_SAMPLES = 12
+
+
+class VerifyCancelled(Exception):
+    """The caller's cancel flag was set; no verdict was reached."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # "faces", "speech", "metadata", "sync", "banner"
+    passed: bool
+    summary: str  # one line a trainer can read
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Verification:
+    clip: Path
+    checks: tuple[Check, ...]
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clip": self.clip.name,
+            "verdict": self.verdict,
+            "checks": [
+                {
+                    "name": c.name,
+                    "passed": c.passed,
+                    "skipped": c.skipped,
+                    "summary": c.summary,
+                    "findings": c.findings,
+                }
+                for c in self.checks
+            ],
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass(frozen=True)
+class VerifyProgress:
+    stage: str
+    fraction: float
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    redacted_items: tuple[str, ...] = ()  # words that must not be heard (names, numbers…)
+    skip_before_ms: int = 0  # an opening card: no faces or banner to look for there
+    faces_expected: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()  # kept
+    banner_redacted: bool = True
+    model: str | None = None  # Whisper model for the re-transcription
+
+
+def iter_verify_clip(
+    path: Path, options: VerifyOptions | None = None, cancel: threading.Event | None = None
+) -> Generator[VerifyProgress, None, Verification]:
+    """Run every check on ``path``; yield progress; return the verification."""
+    options = options or VerifyOptions()
+    started = time.perf_counter()
+    streams = _streams(path)
+    checks = [_metadata_check(path, streams["tags"]), _sync_check(streams)]
+    faces = yield from _faces_check(path, options, cancel)
+    checks.append(faces)
+    checks.append(_banner_check(path, options))
+    if streams["audio_ms"] is None:
+        checks.append(Check("speech", True, "the clip has no sound: nothing to hear", skipped=True))
+    else:
+        speech = yield from _speech_check(path, options, cancel)
+        checks.append(speech)
+    yield VerifyProgress("done", 1.0)
+    return Verification(path, tuple(checks), time.perf_counter() - started)
+
+
+def _streams(path: Path) -> dict[str, Any]:
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"cannot open {path.name} as a video: {exc}") from exc
+    with container:
+        if not container.streams.video:
+            raise MediaError(f"{path.name} has no video stream")
+        video = container.streams.video[0]
+        audio = container.streams.audio[0] if container.streams.audio else None
+        tags: dict[str, dict[str, str]] = {"format": dict(container.metadata)}
+        for stream in container.streams:
+            tags[f"stream {stream.index} ({stream.type})"] = dict(stream.metadata)
+        return {
+            "tags": tags,
+            "fps": float(video.average_rate or 25),
+            "video_ms": _stream_ms(video),
+            "video_start_ms": _start_ms(video),
+            "audio_ms": _stream_ms(audio) if audio is not None else None,
+            "audio_start_ms": _start_ms(audio) if audio is not None else None,
+        }
+
+
+def _stream_ms(stream: av.stream.Stream) -> int | None:
+    if stream.duration is None or stream.time_base is None:
+        return None
+    return round(float(stream.duration * stream.time_base) * 1000)
+
+
+def _start_ms(stream: av.stream.Stream) -> int:
+    if stream.start_time is None or stream.time_base is None:
+        return 0
+    return round(float(stream.start_time * stream.time_base) * 1000)
+
+
+def _metadata_check(path: Path, tags: dict[str, dict[str, str]]) -> Check:
+    findings = [
+        {"where": where, "tag": key, "value": value}
+        for where, pairs in tags.items()
+        for key, value in pairs.items()
+        if key not in NEUTRAL_TAGS or value not in NEUTRAL_VALUES.get(key, {value})
+    ]
+    head = path.read_bytes()[: 4 * 1024 * 1024]
+    findings += [
+        {"where": "bitstream", "tag": "encoder comment", "value": marker.decode()}
+        for marker in ENCODER_MARKERS
+        if marker in head
+    ]
+    present = sorted({key for pairs in tags.values() for key in pairs})
+    if findings:
+        names = ", ".join(sorted({f["tag"] for f in findings}))
+        summary = f"identifying or unexpected tags present: {names}"
+        return Check("metadata", False, summary, findings)
+    return Check("metadata", True, f"only neutral tags: {', '.join(present) or 'none'}")
+
+
+def _sync_check(streams: dict[str, Any]) -> Check:
+    video_ms, audio_ms = streams["video_ms"], streams["audio_ms"]
+    if audio_ms is None:
+        return Check("sync", True, f"picture only, {(video_ms or 0) / 1000:.2f} s", skipped=True)
+    if video_ms is None:
+        return Check("sync", False, "the picture's length cannot be read")
+    frame_ms = 1000 / streams["fps"]
+    allowed = max(SYNC_TOLERANCE_MS, frame_ms)
+    length_gap = abs(video_ms - audio_ms)
+    start_gap = abs(streams["video_start_ms"] - streams["audio_start_ms"])
+    finding = {
+        "video_ms": video_ms,
+        "audio_ms": audio_ms,
+        "start_gap_ms": start_gap,
+        "length_gap_ms": length_gap,
+    }
+    if length_gap > allowed or start_gap > SYNC_TOLERANCE_MS:
+        summary = (
+            f"picture {video_ms / 1000:.3f} s and sound {audio_ms / 1000:.3f} s differ"
+            f" (starts {start_gap} ms apart)"
+        )
+        return Check("sync", False, summary, [finding])
+    return Check("sync", True, f"picture and sound agree ({video_ms / 1000:.2f} s)", [finding])
+
+
+def _iter_frames(path: Path) -> Iterator[tuple[int, int, np.ndarray]]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for index, frame in enumerate(container.decode(stream)):
+            time_ms = round((frame.time or 0) * 1000)
+            yield index, time_ms, frame.to_ndarray(format="bgr24")
+
+
+def _frame_total(path: Path) -> int:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        if stream.frames:
+            return int(stream.frames)
+        seconds = float(container.duration or 0) / av.time_base
+        return max(1, round(seconds * float(stream.average_rate or 25)))
+
+
+def _faces_check(
+    path: Path, options: VerifyOptions, cancel: threading.Event | None
+) -> Generator[VerifyProgress, None, Check]:
+    detector = FaceDetector()
+    total = _frame_total(path)
+    expected: dict[int, list[tuple[float, float, float, float]]] = {}
+    for index, box in options.faces_expected:
+        expected.setdefault(index, []).append(box)
+    findings: list[dict[str, Any]] = []
+    kept = 0
+    scanned = 0
+    for index, time_ms, frame in _iter_frames(path):
+        _check_cancel(cancel)
+        scanned += 1
+        if time_ms >= options.skip_before_ms:
+            for x0, y0, x1, y1, score in detector.detect(frame):
+                box = (float(x0), float(y0), float(x1), float(y1))
+                if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
+                    kept += 1
+                    continue
+                findings.append(
+                    {
+                        "frame": index,
+                        "time_ms": time_ms,
+                        "box": [round(v) for v in box],
+                        "score": round(float(score), 3),
+                    }
+                )
+        if index % 10 == 0:
+            yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
+    note = f"; {kept} detections of people kept visible by choice" if kept else ""
+    if findings:
+        frames = sorted({f["frame"] for f in findings})
+        summary = f"a face was found in {len(frames)} of {scanned} frames{note}"
+        return Check("faces", False, summary, findings)
+    return Check("faces", True, f"no face found in {scanned} frames{note}")
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Intersection over the smaller box: a detection inside a kept box counts as kept."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / smaller if smaller > 0 else 0.0
+
+
+def _banner_check(path: Path, options: VerifyOptions) -> Check:
+    if not options.banner_redacted:
+        return Check("banner", True, "the banner was kept by choice (--keep-overlay)", skipped=True)
+    frames = [f for _, t, f in _iter_frames(path) if t >= options.skip_before_ms]
+    if len(frames) < 2:
+        return Check("banner", True, "too short to look for a banner", skipped=True)
+    picks = np.linspace(0, len(frames) - 1, min(_BANNER_SAMPLES, len(frames))).round()
+    region = detect_banner([frames[int(i)] for i in picks])
+    if region is not None:
+        summary = f"a static text strip is visible: {region}"
+        return Check("banner", False, summary, [{"region": str(region)}])
+    return Check("banner", True, "no static text strip (banner) visible")
+
+
+def _speech_check(
+    path: Path, options: VerifyOptions, cancel: threading.Event | None
+) -> Generator[VerifyProgress, None, Check]:
+    result: TranscriptionResult | None = None
+    for item in transcribe(path, model=options.model, cancel=cancel):
+        if isinstance(item, TranscriptionResult):
+            result = item
+        else:
+            yield VerifyProgress("speech", 0.6 + 0.38 * item.fraction)
+    assert result is not None
+    words = [TimedWord(w.text, w.start_ms, w.end_ms) for seg in result.segments for w in seg.words]
+    heard = heard_items(words, list(options.redacted_items))
+    detected = [h for h in find_personal_data(words) if h.kind in IDENTIFYING_KINDS]
+    findings = [_hit(h, "a redacted item is audible") for h in heard]
+    findings += [_hit(h, "personal data is audible") for h in detected]
+    if findings:
+        kinds = ", ".join(sorted({f["kind"] for f in findings}))
+        return Check("speech", False, f"personal data can still be heard: {kinds}", findings)
+    spoken = len(words)
+    return Check(
+        "speech",
+        True,
+        f"none of {len(options.redacted_items)} redacted items and no personal data heard"
+        f" in {spoken} transcribed words",
+    )
+
+
+def _hit(hit: Any, why: str) -> dict[str, Any]:
+    return {"why": why, "kind": hit.kind, "start_ms": hit.start_ms, "end_ms": hit.end_ms}
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise VerifyCancelled()
+
+
+def summary_lines(verification: Verification) -> list[str]:
+    """A readable summary, one line per check, for the report's text file and the CLI."""
+    lines = [f"{verification.clip.name}: {verification.verdict.upper()}"]
+    for check in verification.checks:
+        mark = "skipped" if check.skipped else ("ok" if check.passed else "FAIL")
+        lines.append(f"  [{mark:>7}] {check.name}: {check.summary}")
+    return lines

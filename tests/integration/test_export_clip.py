@@ -1,0 +1,288 @@
+"""``bwvreview export-clip`` and ``verify-clip`` on the demo incident, with every real part.
+
+The demo's ground truth (resources/demo/demo_incident.json) says where the face is, where
+the banner is, and when the planted name, address and phone number are spoken, so these
+tests check the clip against facts that do not come from bwvreview itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from bwvreview import app
+from bwvreview.annotations import clips as clip_service
+from bwvreview.annotations.errors import DomainError
+from bwvreview.app import clips
+from bwvreview.bundled import resource_path
+from bwvreview.cli import main
+from bwvreview.media.clip_export import ExportCancelled
+from bwvreview.media.faces import FaceDetector
+
+pytestmark = pytest.mark.slow
+
+FACTS = app.demo_facts()
+SPAN = (27_000, 41_000)  # the name, the address and the phone number are all in here
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("exportdata")
+
+
+@pytest.fixture()
+def lib(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BWVREVIEW_DATA", str(data_dir))
+    library = app.open_library()
+    yield library
+    library.close()
+
+
+@pytest.fixture(scope="module")
+def demo_id(data_dir: Path) -> int:
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    library = app.open_library()
+    try:
+        recording = app.import_demo(library)
+        app.drain(app.iter_transcribe_and_store(library, recording.id))
+        return recording.id
+    finally:
+        library.close()
+
+
+@pytest.fixture(scope="module")
+def exported(demo_id: int, data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The default export of SPAN through the command line, done once for the module."""
+    out = tmp_path_factory.mktemp("clips") / "learning clip é.mp4"
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    code = main(["export-clip", str(demo_id), "--start", "27", "--end", "00:00:41.000",
+                 "--out", str(out)])  # fmt: skip
+    return code, out
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+
+
+def _audio(path: Path) -> tuple[np.ndarray, int]:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        rate = stream.rate
+        chunks = [f.to_ndarray().mean(axis=0) for f in container.decode(stream)]
+    return np.concatenate(chunks), rate
+
+
+def _face_box(t_s: float) -> tuple[int, int, int, int] | None:
+    """The ground-truth face box [x, y, w, h] nearest to ``t_s`` (sampled every 0.5 s)."""
+    track = FACTS["faces"]["track"]
+    nearest = min(track, key=lambda p: abs(p["t"] - t_s))
+    if nearest["box"] is None or abs(nearest["t"] - t_s) > 0.25:
+        return None
+    x, y, w, h = nearest["box"]
+    return max(0, x), max(0, y), w, h
+
+
+def test_default_export_passes_its_own_verification(exported) -> None:
+    code, out = exported
+    assert code == 0
+    assert out.is_file()
+    report = json.loads(out.with_name(f"{out.stem}.report.json").read_text(encoding="utf-8"))
+    assert report["verdict"] == "pass"
+    assert {c["name"]: c["passed"] for c in report["verification"]["checks"]} == {
+        "metadata": True, "sync": True, "faces": True, "banner": True, "speech": True,
+    }  # fmt: skip
+    assert report["opt_outs"]["faces"] is False and report["opt_outs"]["metadata"] is False
+    assert len(report["source"]["sha256"]) == 64 and len(report["clip"]["sha256"]) == 64
+    assert out.with_name(f"{out.stem}.report.txt").read_text(encoding="utf-8").strip()
+
+
+def test_the_report_never_quotes_the_personal_data(exported) -> None:
+    _, out = exported
+    text = out.with_name(f"{out.stem}.report.json").read_text(encoding="utf-8").lower()
+    for planted in FACTS["personal_data"]:
+        for word in planted["text"].lower().split():
+            if len(word) > 3 and not word.isdigit():
+                assert word not in text, word
+
+
+def test_the_clip_is_the_span_in_sync(exported) -> None:
+    _, out = exported
+    frames = _frames(out)
+    assert len(frames) == round((SPAN[1] - SPAN[0]) / 1000 * 25)
+    samples, rate = _audio(out)
+    assert abs(len(samples) / rate - (SPAN[1] - SPAN[0]) / 1000) < 0.05
+
+
+def test_the_face_is_masked_in_every_frame(exported) -> None:
+    _, out = exported
+    detector = FaceDetector()
+    source = _frames(Path(resource_path(*app.DEMO_FOOTAGE)))
+    clip = _frames(out)
+    seen_in_source = 0
+    for k, frame in enumerate(clip):
+        t = SPAN[0] / 1000 + k / 25
+        box = _face_box(t)
+        if box is None:
+            continue
+        seen_in_source += len(detector.detect(source[round(t * 25)])) > 0
+        assert len(detector.detect(frame)) == 0, f"a face is detectable in clip frame {k}"
+        x, y, w, h = box
+        # The masked face has lost its detail: far less texture than in the source.
+        before = source[round(t * 25)][y : y + h, x : x + w].astype(float)
+        after = frame[y : y + h, x : x + w].astype(float)
+        assert np.abs(np.diff(after, axis=1)).mean() < 0.5 * np.abs(np.diff(before, axis=1)).mean()
+    assert seen_in_source > 0.8 * len(clip)  # the detector does see the face in the footage
+
+
+def test_the_banner_is_unreadable(exported) -> None:
+    _, out = exported
+    height = FACTS["banner"]["height_px"]
+    for frame in _frames(out)[::25]:
+        strip = frame[:height].astype(float)
+        assert strip.std() < 4, "the banner strip still has detail"
+
+
+def test_the_planted_personal_data_is_bleeped(exported) -> None:
+    _, out = exported
+    samples, rate = _audio(out)
+    for planted in FACTS["personal_data"]:
+        if not SPAN[0] / 1000 <= planted["start"] < SPAN[1] / 1000:
+            continue
+        middle = (planted["start"] + planted["end"]) / 2 - SPAN[0] / 1000
+        window = samples[int((middle - 0.05) * rate) : int((middle + 0.05) * rate)]
+        spectrum = np.abs(np.fft.rfft(window * np.hanning(len(window))))
+        peak = np.fft.rfftfreq(len(window), 1 / rate)[np.argmax(spectrum)]
+        assert peak == pytest.approx(1000, abs=20), planted["kind"]
+
+
+def test_no_identifying_tags(exported) -> None:
+    _, out = exported
+    with av.open(str(out)) as container:
+        tags = dict(container.metadata)
+        stream_tags = [dict(s.metadata) for s in container.streams]
+    assert tags.get("title") == "bwvreview learning clip"
+    assert not {"creation_time", "encoder", "location", "comment", "artist"} & set(tags)
+    for stream in stream_tags:
+        assert "creation_time" not in stream and "encoder" not in stream
+    assert b"x264 - core" not in out.read_bytes()
+
+
+def test_verify_clip_agrees_and_says_so(exported, capsys) -> None:
+    _, out = exported
+    capsys.readouterr()
+    code = main(["verify-clip", str(out), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert result["verdict"] == "pass"
+    assert {c["name"] for c in result["checks"]} == {
+        "metadata",
+        "sync",
+        "faces",
+        "banner",
+        "speech",
+    }
+
+
+def test_verify_clip_fails_the_raw_footage(capsys) -> None:
+    footage = Path(resource_path(*app.DEMO_FOOTAGE))
+    code = main(["verify-clip", str(footage), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 4
+    failed = {c["name"] for c in result["checks"] if not c["passed"]}
+    assert {"faces", "speech", "banner"} <= failed
+
+
+def test_a_verified_clip_is_in_the_library(exported, lib) -> None:
+    _, out = exported
+    records = [c for c in clip_service.list_clips(lib.db) if Path(c.output_path).name == out.name]
+    assert records and records[-1].verified and records[-1].in_library
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("50", "60", "after the recording ends"),
+        ("20", "10", "not after the start"),
+        ("abc", "10", "not a time"),
+    ],
+)
+def test_bad_spans_exit_3_and_write_nothing(demo_id, data_dir, tmp_path, capsys, start, end,
+                                            message) -> None:  # fmt: skip
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    out = tmp_path / "bad.mp4"
+    code = main(["export-clip", str(demo_id), "--start", start, "--end", end, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_output_is_never_overwritten(demo_id, data_dir, tmp_path, capsys) -> None:
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    out = tmp_path / "taken.mp4"
+    out.write_bytes(b"someone's file")
+    code = main(["export-clip", str(demo_id), "--start", "1", "--end", "2", "--out", str(out)])
+    assert code == 3 and "already exists" in capsys.readouterr().err
+    assert out.read_bytes() == b"someone's file"
+
+
+def test_a_missing_folder_is_bad_input(demo_id, data_dir, tmp_path, capsys) -> None:
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    out = tmp_path / "no such folder" / "c.mp4"
+    code = main(["export-clip", str(demo_id), "--start", "1", "--end", "2", "--out", str(out)])
+    assert code == 3 and "does not exist" in capsys.readouterr().err
+
+
+def test_cancelling_leaves_no_file(demo_id, lib, tmp_path) -> None:
+    out = tmp_path / "cancelled.mp4"
+    cancel = threading.Event()
+    steps = clips.iter_export(lib, demo_id, 0, 20_000, out, clips.ExportOptions(), cancel)
+    with pytest.raises(ExportCancelled):
+        for step in steps:
+            if step.stage == "export" and step.fraction > 0.2:
+                cancel.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_export_leaves_no_clip_under_its_name(demo_id, data_dir, tmp_path) -> None:
+    out = tmp_path / "killed.mp4"
+    env = {**os.environ, "BWVREVIEW_DATA": str(data_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bwvreview", "export-clip", str(demo_id), "--start", "0",
+         "--end", "50", "--out", str(out)],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    for line in proc.stderr:  # wait until frames are being written
+        if "export: export" in line:
+            break
+    proc.kill()
+    proc.wait()
+    assert not out.exists()
+    assert not out.with_name("killed.report.json").exists()
+
+
+def test_a_failed_clip_joins_the_library_only_with_a_recorded_reason(demo_id, lib,
+                                                                     tmp_path) -> None:  # fmt: skip
+    options = clips.ExportOptions(faces="none", keep_overlay=True, bleep="none")
+    outcome, record = clips.export_clip(lib, demo_id, 29_000, 33_000, tmp_path / "raw.mp4",
+                                        options)  # fmt: skip
+    assert outcome.verification is not None and not outcome.verification.passed
+    assert not record.in_library
+    with pytest.raises(DomainError, match="reason"):
+        clip_service.add_to_library(lib.db, record.id, "tester")
+    added = clip_service.add_to_library(lib.db, record.id, "tester", "faces are actors")
+    assert added.in_library
+    report = outcome.report
+    assert (
+        report["opt_outs"]["faces"] and report["opt_outs"]["banner"] and report["opt_outs"]["bleep"]
+    )
