@@ -220,7 +220,9 @@ def iter_export(
         yield ClipProgress("export", base + _STAGES["export"] * step.fraction, step.eta_s)
     written = Path(result.path)
     items = _redacted_items(bleeped, clips.people_and_places(lib.db, recording_id))
-    expect = verify_options(items, result.card_ms, result.video, banner_redacted=banner is not None)
+    expect = verify_options(
+        items, result.card_ms, result.kept_faces, banner_redacted=banner is not None
+    )
     try:
         verification = None
         if options.verify:
@@ -364,21 +366,17 @@ def _verify(
 
 
 def verify_options(
-    items: Sequence[str], card_ms: int, video_summary: dict[str, Any], *, banner_redacted: bool
+    items: Sequence[str],
+    card_ms: int,
+    kept_faces: Sequence[tuple[int, tuple[float, float, float, float]]],
+    *,
+    banner_redacted: bool,
 ) -> VerifyOptions:
     """What the verifier should expect of a clip, from how it was exported."""
-    fps = float(video_summary.get("fps") or 25)
-    card_frames = round(card_ms * fps / 1000)
-    expected = tuple(
-        (card_frames + int(frame), tuple(float(v) for v in box))
-        for track in video_summary.get("tracks", [])
-        if track.get("kept_visible")
-        for frame, box in track.get("boxes", [])
-    )
     return VerifyOptions(
         redacted_items=tuple(items),
         skip_before_ms=card_ms,
-        faces_expected=expected,  # type: ignore[arg-type]
+        faces_expected=tuple(kept_faces),
         banner_redacted=banner_redacted,
     )
 
@@ -439,7 +437,7 @@ def _report(
             "personal_data_kept_audible": len(kept),
         },
         "redaction": {
-            "video": _without_boxes(result.video),
+            "video": result.video,
             "banner": banner.to_dict() if banner is not None else None,
             # Kinds and times only: the words themselves stay in the local database.
             "audio": [
@@ -457,11 +455,6 @@ def _report(
         },
         "verification": verification.to_json() if verification is not None else None,
     }
-
-
-def _without_boxes(summary: dict[str, Any]) -> dict[str, Any]:
-    tracks = [{k: v for k, v in t.items() if k != "boxes"} for t in summary.get("tracks", [])]
-    return {**summary, "tracks": tracks}
 
 
 def _write_report(path: Path, report: dict[str, Any], verification: Verification | None) -> None:

@@ -33,7 +33,11 @@ from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSetting
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, output_size
 from bwvreview.media.probe import MediaInfo
-from bwvreview.media.video_redaction import VideoRedactionSettings, VideoRedactor
+from bwvreview.media.video_redaction import (
+    RedactedFrame,
+    VideoRedactionSettings,
+    VideoRedactor,
+)
 
 
 class ExportCancelled(Exception):
@@ -74,6 +78,8 @@ class ExportResult:
     audio_spans_ms: tuple[tuple[int, int], ...]  # in the clip's time, as bleeped or muted
     video: dict[str, Any]  # the redactor's summary: tracks, banner, masks
     seconds: float
+    # Faces left visible by the reviewer's choice: (clip frame index, (x0, y0, x1, y1)).
+    kept_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
 
 
 def check_span(duration_ms: int, start_ms: int, end_ms: int) -> None:
@@ -135,12 +141,15 @@ def iter_export_clip(
         ExportCancelled,
     )
     written = 0
+    kept: list[tuple[int, tuple[float, float, float, float]]] = []
     try:
         if request.card is not None:
             card = render_card(request.card, width, height)
             for _ in range(card_frames):
                 writer.write(card)
-        for masked in _masked(frames, redactor):
+        for done in _masked(frames, redactor):
+            masked = done.image
+            kept += [(card_frames + written, (b.x0, b.y0, b.x1, b.y1)) for b in done.kept_boxes]
             if cue := cue_at(cues, round(written * 1000 / fps)):
                 draw_cue(masked, cue)
             writer.write(masked)
@@ -165,13 +174,14 @@ def iter_export_clip(
         audio_spans_ms=clip_spans if info.has_audio else (),
         video=redactor.summary(),
         seconds=time.perf_counter() - started,
+        kept_faces=tuple(kept),
     )
 
 
-def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[np.ndarray]:
+def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[RedactedFrame]:
     for frame in frames:
-        yield from redactor.push(frame.copy())
-    yield from redactor.flush()
+        yield from redactor.push_detailed(frame.copy())
+    yield from redactor.flush_detailed()
 
 
 def _encode_settings(

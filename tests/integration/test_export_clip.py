@@ -286,3 +286,19 @@ def test_a_failed_clip_joins_the_library_only_with_a_recorded_reason(demo_id, li
     assert (
         report["opt_outs"]["faces"] and report["opt_outs"]["banner"] and report["opt_outs"]["bleep"]
     )
+
+
+def test_a_person_kept_visible_is_shown_and_verification_knows_why(demo_id, lib, tmp_path,
+                                                                    capsys) -> None:  # fmt: skip
+    out = tmp_path / "consenting.mp4"
+    options = clips.ExportOptions(keep_visible_tracks=frozenset({1}), bleep="none")
+    outcome, record = clips.export_clip(lib, demo_id, 10_000, 13_000, out, options)
+    assert outcome.report["opt_outs"]["people_kept_visible"] == [1]
+    detector = FaceDetector()
+    assert sum(len(detector.detect(f)) > 0 for f in _frames(out)) > 60  # the face is there
+    faces = next(c for c in outcome.verification.checks if c.name == "faces")
+    assert faces.passed and "kept visible by choice" in faces.summary
+    # verify-clip, given only the file, finds the clip's record and expects the same.
+    capsys.readouterr()
+    assert main(["verify-clip", str(out)]) == 0
+    assert "kept visible by choice" in capsys.readouterr().out
