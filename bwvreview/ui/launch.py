@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -26,7 +27,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    return QApplication(argv if argv is not None else sys.argv[:1])
+    qt_app = QApplication(argv if argv is not None else sys.argv[:1])
+    _calm_garbage_collection()
+    return qt_app
+
+
+def _calm_garbage_collection() -> None:
+    """Python's full garbage collection holds the interpreter lock: even one started by a
+    worker thread stalls the window for as long as it runs (100-190 ms with an hour's review
+    open, benchmarks/ui_open.py). What exists by now (modules, classes, Qt's wrappers: some
+    120,000 objects) lives as long as the process, so it is taken out of the collector's
+    sight; and full collections come ten times less often, so reading a review does not
+    set one off. Cycles among the young are still collected as usual."""
+    gc.collect()
+    gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
 
 
 def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryController]:
