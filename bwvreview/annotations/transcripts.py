@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
 from bwvreview.annotations.audit import record_event
@@ -179,15 +179,36 @@ def store_transcript(
         return _to_record(row)
 
 
-def _load(session: Session, transcript_id: int) -> models.Transcript:
-    row = session.scalar(
-        select(models.Transcript)
+def _read(session: Session, transcript_id: int) -> Transcript:
+    """The transcript as a record, read as plain rows: an hour of speech is thousands of
+    words, and mapped objects for each would take several times as long to build (and
+    leave that much more for the garbage collector, which stalls every thread)."""
+    head = session.execute(
+        select(models.Transcript.recording_id, models.Transcript.model, models.Transcript.device,
+               models.Transcript.compute_type, models.Transcript.language,
+               models.Transcript.speaker_confidence)
         .where(models.Transcript.id == transcript_id)
-        .options(selectinload(models.Transcript.segments).selectinload(models.Segment.words))
-    )
-    if row is None:
+    ).one_or_none()  # fmt: skip
+    if head is None:
         raise NotFoundError(f"no transcript with id {transcript_id}")
-    return row
+    S, W = models.Segment, models.Word  # noqa: N806
+    words: dict[int, list[Word]] = {}
+    for segment_id, *fields in session.execute(
+        select(W.segment_id, W.id, W.start_ms, W.end_ms, W.text, W.probability, W.edited)
+        .join(S, S.id == W.segment_id)
+        .where(S.transcript_id == transcript_id)
+        .order_by(W.segment_id, W.start_ms, W.id)
+    ):
+        words.setdefault(segment_id, []).append(Word(*fields))
+    segments = tuple(
+        Segment(id_, start_ms, end_ms, text, speaker, edited, tuple(words.get(id_, ())))
+        for id_, start_ms, end_ms, text, speaker, edited in session.execute(
+            select(S.id, S.start_ms, S.end_ms, S.text, S.speaker, S.edited)
+            .where(S.transcript_id == transcript_id)
+            .order_by(S.start_ms, S.id)
+        )
+    )
+    return Transcript(transcript_id, *head, segments=segments)
 
 
 def current_transcript(db: Database, recording_id: int) -> Transcript | None:
@@ -199,12 +220,12 @@ def current_transcript(db: Database, recording_id: int) -> Transcript | None:
                 models.Transcript.is_current.is_(True),
             )
         )
-        return _to_record(_load(session, transcript_id)) if transcript_id else None
+        return _read(session, transcript_id) if transcript_id else None
 
 
 def get_transcript(db: Database, transcript_id: int) -> Transcript:
     with db.begin() as session:
-        return _to_record(_load(session, transcript_id))
+        return _read(session, transcript_id)
 
 
 def _segment_text(words: Sequence[models.Word]) -> str:
