@@ -41,7 +41,8 @@ class SuggestionTableModel(RecordTableModel):
             return (format_duration(moment.start_ms), first + accepted,
                     f"“{moment.text}”")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{moment.label} · cue {moment.cue_id} · {moment.precision} precision"
+            return (f"{moment.prompt}\n“{moment.text}”\n{moment.label} · cue {moment.cue_id} · "
+                    f"{moment.precision} precision")  # fmt: skip
         return None
 
 
@@ -88,6 +89,11 @@ class SuggestionListWidget(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
+        # Rows two lines high, not sized to their text: measuring every row's text took
+        # ~50 ms for an hour's suggestions; the whole text is in the tooltip.
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -121,7 +127,6 @@ class SuggestionListWidget(QWidget):
         ordered = sorted(moments, key=lambda m: (not m.priority, m.start_ms))
         selected, row = self.current(), self.table.currentIndex().row()
         self.model.set_rows(ordered)
-        self.table.resizeRowsToContents()
         if selected is not None and not self.select(selected.suggestion_id) and ordered:
             self.table.selectRow(min(row, len(ordered) - 1))
 

@@ -101,8 +101,7 @@ class WorkspaceController(QObject):
         }
         self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
         self.pending: set[str] = set()  # parts being read, or written into the view
-        self.reader = ReviewReader(lib, recording.id, lambda: self.lexicon, self,
-                                   self.loads_in_background)  # fmt: skip
+        self.reader = ReviewReader(lib, recording.id, self, self.loads_in_background)
         self.reader.arrived.connect(self._arrived)
         self.reader.failed.connect(self._read_failed)
         self._writer: SlicedJob | None = None  # writing the transcript into the view
@@ -187,7 +186,7 @@ class WorkspaceController(QObject):
             self._writer = None
         self.pending |= parts
         self.view.show_status("Loading… the footage can be played meanwhile.")
-        self.reader.read(parts)
+        self.reader.read(parts, self.lexicon)
 
     def _arrived(self, part: Any) -> None:
         if self.closed:
@@ -196,8 +195,8 @@ class WorkspaceController(QObject):
             self._transcript_arrived(part)
         elif isinstance(part, AnnotationsPart):
             self.items, self._timeline_items = part.items, dict(part.timeline)
-            self._shown(ANNOTATIONS)
             self._show_items()
+            self._shown(ANNOTATIONS)
         elif isinstance(part, SuggestionsPart):
             self._suggestions_arrived(part)
 
@@ -209,6 +208,7 @@ class WorkspaceController(QObject):
 
     def _shown(self, part: str) -> None:
         self.pending.discard(part)
+        self.reader.part_shown()
         if not self.pending:
             self.view.show_status("")
             self.loaded.emit()
@@ -246,8 +246,8 @@ class WorkspaceController(QObject):
                 self.moments = {m.suggestion_id: m for m in found if m.suggestion_id is not None}
         self.view.suggestions.show_status("")
         self.view.suggestions.set_moments(list(self.moments.values()))
+        self._show_lanes()
         self._shown(SUGGESTIONS)
-        self._show_items()
 
     def _close(self) -> None:
         """The window is closing: stop reading and writing; nothing arriving is shown."""
@@ -269,18 +269,20 @@ class WorkspaceController(QObject):
     def _check_fingerprint(self, path: Path) -> None:
         """Hash the file in the background; a different SHA-256 makes the review read-only."""
         worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
-        worker.signals.finished.connect(
-            lambda sha: (
-                None
-                if sha == self.recording.sha256 or self.closed
-                else self._footage_problem(
-                    f"{path.name} is not the footage that was imported (its fingerprint differs)."
-                )
-            )  # fmt: skip
-        )
+        # A method of this QObject, not a lambda holding it: Qt would keep the lambda, and
+        # through it this controller and its window's data, for as long as the worker lives.
+        worker.signals.finished.connect(self._fingerprinted)
         self.view.destroyed.connect(worker.cancel)
         self.fingerprint_worker = worker
         QThreadPool.globalInstance().start(worker)
+
+    def _fingerprinted(self, sha256: str) -> None:
+        self.fingerprint_worker = None
+        if sha256 != self.recording.sha256 and not self.closed:
+            name = Path(self.recording.path).name
+            self._footage_problem(
+                f"{name} is not the footage that was imported (its fingerprint differs)."
+            )
 
     def locate(self) -> None:
         """The reviewer points at the moved file; it is accepted only if it is the same."""
@@ -288,14 +290,17 @@ class WorkspaceController(QObject):
         if path is None:
             return
         worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
-        worker.signals.finished.connect(lambda sha: self._relocate(path, sha))
-        worker.signals.failed.connect(
-            lambda exc: QMessageBox.warning(self.view, "Cannot read the file", str(exc))
-        )
-        self.locate_worker = worker
+        worker.signals.finished.connect(self._relocate)  # methods, not lambdas: as above
+        worker.signals.failed.connect(self._unreadable)
+        self.located, self.locate_worker = path, worker
         QThreadPool.globalInstance().start(worker)
 
-    def _relocate(self, path: Path, sha256: str) -> None:
+    def _unreadable(self, exc: BaseException) -> None:
+        self.locate_worker = None
+        QMessageBox.warning(self.view, "Cannot read the file", str(exc))
+
+    def _relocate(self, sha256: str) -> None:
+        self.locate_worker, path = None, self.located
         if self.closed:
             return
         try:
@@ -319,7 +324,8 @@ class WorkspaceController(QObject):
 
     def _load_waveform(self) -> None:
         """Peaks come from the cache at once, or are computed on the thread pool."""
-        worker = GeneratorWorker(lambda cancel: app.iter_waveform(self.lib, self.recording, cancel))
+        lib, recording = self.lib, self.recording  # not self: see ReviewReader._start
+        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
         worker.signals.finished.connect(self.view.timeline.set_peaks)
         worker.signals.failed.connect(lambda exc: log.warning("no waveform: %s", exc))
         self.view.destroyed.connect(worker.cancel)
@@ -343,11 +349,17 @@ class WorkspaceController(QObject):
             self._timeline_items[saved.id] = timeline_item(saved)
 
     def _show_items(self) -> None:
+        """Show the annotations in the list, on the lanes and in the editor."""
         if self.selected is not None:
             self.selected = self.ctx.ids.current(self.selected)
             if all(a.id != self.selected for a in self.items):
                 self.selected = None
         self.view.annotations.set_annotations(self.items, self.selected)
+        self._show_lanes()
+        self.view.editor.show_annotation(self._item(self.selected))
+
+    def _show_lanes(self) -> None:
+        """The annotations and the pending suggestions on the timeline."""
         items = list(self._timeline_items.values())
         if self.view.suggestions.show_lane.isChecked():
             # Suggestions go in their own lane with negative ids, apart from annotations.
@@ -360,7 +372,6 @@ class WorkspaceController(QObject):
             ]
         self.view.timeline.set_annotations(items)
         self.view.timeline.select(self.selected)
-        self.view.editor.show_annotation(self._item(self.selected))
 
     def _undo_moved(self, _index: int) -> None:
         # The stack also reports while it is torn down with a closed window: nothing to show.
@@ -442,7 +453,7 @@ class WorkspaceController(QObject):
 
     def _resized(self, annotation_id: int, start_ms: int, end_ms: int) -> None:
         if annotation_id < 0:
-            self._show_items()  # a suggestion's span is the words' span: put it back
+            self._show_lanes()  # a suggestion's span is the words' span: put it back
             return
         self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
 
@@ -452,6 +463,7 @@ class WorkspaceController(QObject):
         self.moments[moment.suggestion_id] = moment
         shown = [m for m in self.moments.values() if m.state != "rejected"]
         self.view.suggestions.set_moments(shown)
+        self._show_lanes()
 
     def accept_suggestion(self, suggestion_id: int) -> None:
         moment = self.moments.get(suggestion_id)
@@ -476,7 +488,7 @@ class WorkspaceController(QObject):
 
     def _show_suggestion_lane(self, shown: bool) -> None:
         self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
-        self._show_items()
+        self._show_lanes()
 
     # --- transcript corrections (undoable, times kept) --------------------------------------
     def _transcript_changed(self) -> None:

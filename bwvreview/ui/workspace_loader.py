@@ -11,7 +11,8 @@ writes: what the cues found comes back as a plan that the GUI thread stores.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Generator, Iterable
+import time
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -67,20 +68,43 @@ def iter_review(
     parts: Iterable[str] = EVERYTHING,
     lexicon: app.Lexicon | None = None,
     cancel: threading.Event | None = None,
+    shown: threading.Event | None = None,
 ) -> Generator[Part, None, None]:
     """Yield the recording's transcript, annotations and suggestion plan (those of ``parts``
-    asked for, in that order). The cue lexicon is read here when ``lexicon`` is None."""
+    asked for, in that order). The cue lexicon is read here when ``lexicon`` is None.
+
+    With ``shown``, each part waits until the GUI thread has shown the one before (it sets
+    ``shown``): showing is work for the GUI thread, and it is done in a fraction of the time
+    when this thread is not competing with it for the interpreter."""
     wanted = set(parts)
     transcript = None
     if wanted & {TRANSCRIPT, SUGGESTIONS}:
         transcript = transcripts.current_transcript(lib.db, recording_id)
     if TRANSCRIPT in wanted:
         yield TranscriptPart(transcript, paragraphs(transcript))
+        _wait(shown, cancel)
     if ANNOTATIONS in wanted:
         items = review.list_annotations(lib.db, recording_id)
         yield AnnotationsPart(items, {a.id: timeline_item(a) for a in items})
+        _wait(shown, cancel)
     if SUGGESTIONS in wanted and not (cancel and cancel.is_set()):
         yield _suggestions(lib, recording_id, transcript, lexicon)
+
+
+SHOW_WAIT_S = 0.5  # the longest a read waits for the GUI thread before carrying on
+
+
+def _wait(shown: threading.Event | None, cancel: threading.Event | None) -> None:
+    """Wait (without the GIL) until the GUI thread has shown the part just handed over, for
+    at most ``SHOW_WAIT_S``: the wait only spares the GUI thread competition, so a GUI thread
+    that is busy elsewhere (or blocked waiting for the thread pool) never holds a read up."""
+    if shown is None:
+        return
+    deadline = time.monotonic() + SHOW_WAIT_S
+    while not shown.wait(0.05):
+        if (cancel is not None and cancel.is_set()) or time.monotonic() > deadline:
+            break
+    shown.clear()
 
 
 def _suggestions(
@@ -111,51 +135,64 @@ class ReviewReader(QObject):
     arrived = Signal(object)  # a TranscriptPart, AnnotationsPart or SuggestionsPart
     failed = Signal(object)  # the exception
 
-    def __init__(self, lib: app.Library, recording_id: int,
-                 lexicon: Callable[[], app.Lexicon | None], parent: QObject,
+    def __init__(self, lib: app.Library, recording_id: int, parent: QObject,
                  in_background: bool = True) -> None:  # fmt: skip
         super().__init__(parent)
         self.lib = lib
         self.recording_id = recording_id
-        self.lexicon = lexicon
+        self.lexicon: app.Lexicon | None = None  # the cue lexicon, once one read has it
         self.in_background = in_background
         self.closed = False
         self._wanted: set[str] = set()  # asked for since the last read started
         self._arriving: set[str] = set()  # what the running read has still to bring
         self._generation = 0
         self._worker: GeneratorWorker | None = None
+        self._shown = threading.Event()  # the running read's part has been shown
         self._soon = QTimer(self, singleShot=True, interval=0)
         self._soon.timeout.connect(self._start)
 
-    def read(self, parts: Iterable[str]) -> None:
+    def read(self, parts: Iterable[str], lexicon: app.Lexicon | None = None) -> None:
+        """Read ``parts``; with ``lexicon`` the cues are matched without reading it again."""
         if self.closed:
             return
+        self.lexicon = lexicon or self.lexicon
         self._wanted |= set(parts)
         if self.in_background:
             self._soon.start()
         else:
             self._start()
 
+    def part_shown(self) -> None:
+        """The GUI thread has shown the last part that arrived: the read goes on."""
+        self._shown.set()
+
     def close(self) -> None:
         self.closed = True
         self._soon.stop()
+        self._stop_worker()
+
+    def _stop_worker(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
+            self._shown.set()  # not left waiting for a part that will never be shown
+            self._worker = None
 
     def _start(self) -> None:
         parts = self._wanted | self._arriving
         self._wanted, self._arriving = set(), set(parts)
         self._generation += 1
-        generation, recording_id, lexicon = self._generation, self.recording_id, self.lexicon()
-        if self._worker is not None:
-            self._worker.cancel()
-            self._worker = None
+        generation, lib, recording_id = self._generation, self.lib, self.recording_id
+        lexicon = self.lexicon
+        self._stop_worker()
         if not self.in_background:
-            for part in iter_review(self.lib, recording_id, parts, lexicon):
+            for part in iter_review(lib, recording_id, parts, lexicon):
                 self._deliver(generation, part)
             return
-        worker = GeneratorWorker(lambda cancel: iter_review(self.lib, recording_id, parts,
-                                                            lexicon, cancel))  # fmt: skip
+        # The worker holds only what it reads with: Qt lets go of a finished worker a while
+        # after it ends, and a window closed meanwhile should not be kept alive by it.
+        shown = self._shown = threading.Event()
+        worker = GeneratorWorker(lambda cancel: iter_review(lib, recording_id, parts, lexicon,
+                                                            cancel, shown))  # fmt: skip
         worker.signals.progressed.connect(lambda part: self._deliver(generation, part))
         worker.signals.failed.connect(lambda exc: self._fail(generation, exc))
         self._worker = worker
@@ -168,6 +205,8 @@ class ReviewReader(QObject):
     def _deliver(self, generation: int, part: Part) -> None:
         if not self._current(generation):
             return
+        if isinstance(part, SuggestionsPart):
+            self.lexicon = part.lexicon or self.lexicon
         self._arriving.discard(part.kind)
         if not self._arriving:
             self._worker = None

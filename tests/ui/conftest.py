@@ -49,5 +49,6 @@ def workspace(qtbot, _isolated_data):
     loaded(qtbot, controller)
     yield window, controller
     window.player.pause()
+    window.close()
     QThreadPool.globalInstance().waitForDone()
     lib.close()
