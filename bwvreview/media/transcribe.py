@@ -67,7 +67,7 @@ WHISPER_OPTIONS: dict[str, Any] = {
 # back by faster-whisper's own helper. Short files are one block, identical to one call.
 VAD_BLOCK_S = 300
 DECODE_BLOCK_S = 300
-_DECODE_OPTIONS = {
+DECODE_OPTIONS = {
     k: v for k, v in WHISPER_OPTIONS.items() if k not in ("vad_filter", "vad_parameters")
 }
 
@@ -227,7 +227,7 @@ def transcribe(
         ) -> Iterator[tuple[Any, str]]:
             ctranslate2.set_random_seed(SAMPLING_SEED)
             pieces, info = whisper.transcribe(
-                _gather(samples, block), language=language, vad_filter=False, **_DECODE_OPTIONS
+                _gather(samples, block), language=language, vad_filter=False, **DECODE_OPTIONS
             )
             for piece in restore_speech_timestamps(pieces, block, SAMPLE_RATE):
                 yield piece, info.language

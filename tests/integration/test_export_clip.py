@@ -277,6 +277,8 @@ def test_a_failed_clip_joins_the_library_only_with_a_recorded_reason(demo_id, li
     outcome, record = clips.export_clip(lib, demo_id, 29_000, 33_000, tmp_path / "raw.mp4",
                                         options)  # fmt: skip
     assert outcome.verification is not None and not outcome.verification.passed
+    failed = {c.name for c in outcome.verification.checks if not c.passed}
+    assert failed == {"faces", "banner", "speech"}  # each opt-out is caught by its check
     assert not record.in_library
     with pytest.raises(DomainError, match="reason"):
         clip_service.add_to_library(lib.db, record.id, "tester")
