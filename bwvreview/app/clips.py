@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import threading
@@ -43,7 +44,7 @@ from bwvreview.media.clip_verify import (  # noqa: F401 - summary_lines is for t
     summary_lines,
 )
 from bwvreview.media.errors import MediaError
-from bwvreview.media.frames import iter_span_frames
+from bwvreview.media.frames import frame_count, iter_span_frames
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.masks import ManualMask
 from bwvreview.media.personal_data import (
@@ -53,7 +54,7 @@ from bwvreview.media.personal_data import (
     find_personal_data,
 )
 from bwvreview.media.probe import probe
-from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
 
 REPORT_FORMAT = "bwvreview-clip-report/1"
 _BANNER_SAMPLES = 12
@@ -147,6 +148,54 @@ def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegio
         for t in range(start_ms, end_ms, step)
     ][:_BANNER_SAMPLES]
     return detect_banner(samples)
+
+
+@dataclass(frozen=True)
+class PersonInSpan:
+    """A tracked face, for "keep this person visible": its id, when, and a thumbnail."""
+
+    track_id: int
+    first_ms: int
+    last_ms: int
+    thumbnail: np.ndarray  # BGR crop of the face where the detector was surest
+
+
+def iter_people_in_span(
+    recording: Recording, start_ms: int, end_ms: int, cancel: threading.Event | None = None
+) -> Generator[float, None, list[PersonInSpan]]:
+    """Find the people (face tracks) in a span, with the ids the export will use."""
+    path, fps = Path(recording.path), recording.fps or 25.0
+    total = frame_count(start_ms, end_ms, fps)
+    frames = iter_span_frames(path, start_ms, end_ms, fps, recording.rotation)
+    first = next(frames)
+    height, width = first.shape[:2]
+    scanning = iter_scan_tracks(
+        itertools.chain([first], frames), VideoRedactionSettings(), width, height, fps
+    )
+    while True:
+        try:
+            seen = next(scanning)
+        except StopIteration as done:
+            tracks = done.value
+            break
+        if cancel is not None and cancel.is_set():
+            raise ExportCancelled()
+        if seen % 10 == 0:
+            yield seen / total
+    people = []
+    for track in tracks:
+        at = start_ms + round(track.best_frame * 1000 / fps)
+        image = next(iter_span_frames(path, at, at + 1, fps, recording.rotation))
+        x0, y0, x1, y1 = (int(max(0, v)) for v in track.best_box)
+        people.append(
+            PersonInSpan(
+                track.track_id,
+                start_ms + round(track.first_frame * 1000 / fps),
+                start_ms + round(track.last_frame * 1000 / fps),
+                image[y0:y1, x0:x1].copy(),
+            )
+        )
+    return people
 
 
 def iter_export(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,9 +227,26 @@ def scan_tracks(
     ids it returns are the ids ``keep_visible_tracks`` refers to. Each track carries the
     frame index and box where the detector was surest, for a thumbnail.
     """
+    steps = iter_scan_tracks(frames, settings, width, height, fps)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def iter_scan_tracks(
+    frames: Iterable[np.ndarray],
+    settings: VideoRedactionSettings,
+    width: int,
+    height: int,
+    fps: float,
+) -> Generator[int, None, list[TrackInfo]]:
+    """``scan_tracks`` that yields the number of frames seen so far, for a progress bar."""
     detector = FaceDetector(settings.threshold, settings.detect_width)
     tracker = FaceTracker(tracker_settings(settings, fps), width, height)
-    for frame in frames:
+    for seen, frame in enumerate(frames, start=1):
         tracker.push(detector.detect(frame))
+        yield seen
     tracker.flush()
     return tracker.tracks()

@@ -1,0 +1,144 @@
+"""The export dialog, driven as a person would: real widgets, real footage, real export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+
+from bwvreview import app
+from bwvreview.annotations import clips as clip_service
+from bwvreview.annotations import transcripts
+from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.ui.export_dialog import ExportDialog
+
+pytestmark = pytest.mark.slow
+
+DEMO_WORDS = Path(__file__).resolve().parents[1] / "data" / "demo_words.json"
+
+
+@pytest.fixture
+def demo(qtbot, _isolated_data):
+    """The demo incident with its real Whisper transcript (from the committed fixture)."""
+    lib = app.open_library()
+    recording = app.import_demo(lib)
+    words = json.loads(DEMO_WORDS.read_text(encoding="utf-8"))["words"]
+    said = tuple(NewWord(w["start_ms"], w["end_ms"], w["text"], 0.9) for w in words)
+    text = "".join(w.text for w in said).strip()
+    transcripts.store_transcript(
+        lib.db, recording.id, [NewSegment(said[0].start_ms, said[-1].end_ms, text, "other", said)],
+        model="fixture", device="cpu", compute_type="-", language="en",
+        speaker_confidence=None, actor="test",
+    )  # fmt: skip
+    yield lib, recording
+    QThreadPool.globalInstance().waitForDone(60_000)
+    lib.close()
+
+
+def _dialog(qtbot, lib, recording, out: Path) -> ExportDialog:
+    dialog = ExportDialog(lib, recording.id, 27_000, 41_000)
+    qtbot.addWidget(dialog)
+    dialog.out.setText(str(out))
+    return dialog
+
+
+def test_personal_data_in_the_span_is_listed_and_ticked(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    texts = [dialog.hit_list.item(i).text() for i in range(dialog.hit_list.count())]
+    joined = " ".join(texts)
+    assert "Whitfield" in joined and "Maple" in joined and "phone" in joined
+    assert all(
+        dialog.hit_list.item(i).checkState() == Qt.CheckState.Checked
+        for i in range(dialog.hit_list.count())
+    )
+    dialog.hit_list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.options().kept_audible == frozenset({0})
+    assert dialog.options().faces == "blur" and not dialog.options().keep_overlay
+
+
+def test_the_people_list_feeds_the_personal_data(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    before = dialog.hit_list.count()
+    dialog.people.setPlainText("Ring")  # a word heard in the span, now on the list
+    dialog.save_people()
+    assert clip_service.people_and_places(lib.db, recording.id) == ["Ring"]
+    assert dialog.hit_list.count() == before + 1
+
+
+def test_preview_shows_before_and_after(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.after.pixmap().isNull(), timeout=60_000)
+    before = dialog.before.pixmap().toImage()
+    after = dialog.after.pixmap().toImage()
+    assert before.size() == after.size() and before != after
+
+
+def test_people_can_be_found_and_left_visible(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    dialog.end.setValue(30.0)
+    qtbot.mouseClick(dialog.find_people_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.people_list.count() > 0, timeout=60_000)
+    assert dialog.people_list.item(0).text().startswith("Person 1")
+    dialog.people_list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.options().keep_visible_tracks == frozenset({1})
+
+
+def test_export_runs_with_progress_and_lands_in_the_library(qtbot, demo, tmp_path,
+                                                             monkeypatch) -> None:  # fmt: skip
+    lib, recording = demo
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "bwvreview.ui.export_dialog.QMessageBox.information",
+        lambda _parent, title, text: shown.append(text),
+    )
+    out = tmp_path / "from the window.mp4"
+    dialog = _dialog(qtbot, lib, recording, out)
+    dialog.end.setValue(33.0)
+    progress: list[int] = []
+    dialog.progress.valueChanged.connect(progress.append)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert not dialog.export_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.record is not None, timeout=240_000)
+    assert out.is_file() and dialog.record.verified and dialog.record.in_library
+    assert shown and "PASS" in shown[0]
+    assert progress == sorted(progress) and progress[-1] > 900
+    assert dialog.export_button.isEnabled()
+
+
+def test_cancel_leaves_nothing(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    out = folder / "cancelled.mp4"
+    dialog = _dialog(qtbot, lib, recording, out)
+    dialog.start.setValue(0.0)
+    dialog.end.setValue(50.0)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.progress.value() > 150, timeout=60_000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    assert "no clip was written" in dialog.status.text()
+    assert list(folder.iterdir()) == []
+
+
+def test_bad_input_is_a_readable_message(qtbot, demo, tmp_path, monkeypatch) -> None:
+    lib, recording = demo
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "bwvreview.ui.export_dialog.QMessageBox.warning",
+        lambda _parent, title, text, *rest: warnings.append(text),
+    )
+    taken = tmp_path / "taken.mp4"
+    taken.write_bytes(b"keep me")
+    dialog = _dialog(qtbot, lib, recording, taken)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
+    assert "already exists" in warnings[0]
+    assert taken.read_bytes() == b"keep me"
