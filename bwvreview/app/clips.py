@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bwvreview.annotations import clips, library, review, transcripts
+from bwvreview.annotations import clips, library, redactions, review, transcripts
 from bwvreview.annotations.clips import ClipRecord, NewClip
 from bwvreview.annotations.records import Recording
 from bwvreview.app import Library, drain
@@ -138,15 +138,25 @@ def _span_words(lib: Library, recording_id: int, start_ms: int, end_ms: int) -> 
     ]
 
 
+def drawn_masks(lib: Library, recording_id: int) -> list[ManualMask]:
+    """The masks drawn on this recording: every clip cut from it hides the same things."""
+    return [
+        ManualMask(keyframes=m.keyframes, mode=m.mode, label=m.label)
+        for m in redactions.list_region_masks(lib.db, recording_id)
+    ]
+
+
+def frame_at(recording: Recording, at_ms: int) -> np.ndarray:
+    """The upright frame on screen at ``at_ms`` (for drawing masks on)."""
+    fps = recording.fps or 25.0
+    at = min(max(0, at_ms), max(0, recording.duration_ms - 1))
+    return next(iter_span_frames(Path(recording.path), at, at + 1, fps, recording.rotation))
+
+
 def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegion | None:
     """Look for the burned-in banner in frames sampled across the span."""
-    path = Path(recording.path)
-    fps = recording.fps or 25.0
     step = max(1, (end_ms - start_ms) // _BANNER_SAMPLES)
-    samples = [
-        next(iter_span_frames(path, t, t + 1, fps, recording.rotation))
-        for t in range(start_ms, end_ms, step)
-    ][:_BANNER_SAMPLES]
+    samples = [frame_at(recording, t) for t in range(start_ms, end_ms, step)][:_BANNER_SAMPLES]
     return detect_banner(samples)
 
 
@@ -246,7 +256,7 @@ def iter_export(
         video=VideoRedactionSettings(
             faces=options.faces,
             keep_visible_tracks=options.keep_visible_tracks,
-            manual_masks=options.manual_masks,
+            manual_masks=(*drawn_masks(lib, recording_id), *options.manual_masks),
             banner=banner,
         ),
         audio_spans_ms=tuple(audio_spans(bleeped, duration_ms=recording.duration_ms)),

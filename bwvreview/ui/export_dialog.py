@@ -34,12 +34,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSlider,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import library
+from bwvreview.annotations import library, redactions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import Library
 from bwvreview.app import clips as clip_workflow
@@ -47,6 +49,7 @@ from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.errors import MediaError
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.ui.mask_canvas import MaskCanvas
 from bwvreview.ui.workers import GeneratorWorker
 
 _PREVIEW_W = 320
@@ -147,7 +150,8 @@ class ExportDialog(QDialog):
         form.addRow(self.metadata)
         left.addWidget(choices)
 
-        preview = QGroupBox("Preview")
+        tabs = QTabWidget()
+        preview = QWidget()
         row = QHBoxLayout(preview)
         self.before = QLabel("Before")
         self.after = QLabel("After")
@@ -155,9 +159,11 @@ class ExportDialog(QDialog):
             label.setMinimumSize(_PREVIEW_W, _PREVIEW_W * 9 // 16)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             row.addWidget(label)
+        tabs.addTab(preview, "Preview")
+        tabs.addTab(self._build_masks(start_ms, end_ms), "Masks (plates, documents…)")
         self.preview_button = QPushButton("Show preview")
         self.preview_button.clicked.connect(self.refresh_preview)
-        left.addWidget(preview)
+        left.addWidget(tabs)
         left.addWidget(self.preview_button)
 
         faces = QGroupBox("People seen in the span (ticked = face hidden)")
@@ -216,6 +222,129 @@ class ExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_or_close)
         layout.addWidget(self.buttons)
+
+    def _build_masks(self, start_ms: int, end_ms: int) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        hint = QLabel(
+            "Draw a rectangle over anything that identifies someone. Add keyframes at other"
+            " moments if it moves: the box glides between them. Masks are kept with the"
+            " recording, so every clip hides them."
+        )
+        hint.setWordWrap(True)
+        box.addWidget(hint)
+        row = QHBoxLayout()
+        self.mask_time = QSlider(Qt.Orientation.Horizontal)
+        self.mask_time.setRange(start_ms, max(start_ms + 1, end_ms))
+        self.mask_time.setPageStep(1000)
+        self.mask_time_label = QLabel(_clock(start_ms))
+        self.mask_time.valueChanged.connect(lambda v: self.mask_time_label.setText(_clock(v)))
+        self.mask_time.sliderReleased.connect(self.load_mask_frame)
+        row.addWidget(self.mask_time, 1)
+        row.addWidget(self.mask_time_label)
+        box.addLayout(row)
+        self.canvas = MaskCanvas()
+        box.addWidget(self.canvas, 1)
+        row = QHBoxLayout()
+        self.mask_label = QLineEdit()
+        self.mask_label.setPlaceholderText("what it hides, e.g. number plate")
+        self.mask_mode = QComboBox()
+        for mode in ("box", "blur", "pixelate"):
+            self.mask_mode.addItem(mode)
+        new, add, delete = (QPushButton(t) for t in ("New mask", "Add keyframe", "Delete"))
+        new.clicked.connect(self.new_mask)
+        add.clicked.connect(self.add_keyframe)
+        delete.clicked.connect(self.delete_mask)
+        for widget in (self.mask_label, self.mask_mode, new, add, delete):
+            row.addWidget(widget)
+        box.addLayout(row)
+        self.mask_list = QListWidget()
+        self.mask_list.setMaximumHeight(90)
+        box.addWidget(self.mask_list)
+        self._show_masks()
+        return page
+
+    # --- drawn masks --------------------------------------------------------------------
+    def _masks(self) -> list[redactions.RegionMask]:
+        return redactions.list_region_masks(self.lib.db, self.recording.id)
+
+    def _show_masks(self, select_id: int | None = None) -> None:
+        self.mask_list.clear()
+        for mask in self._masks():
+            keys = len(mask.keyframes)
+            item = QListWidgetItem(
+                f"{mask.label or 'mask'} ({mask.mode}): {keys} keyframe{'s' * (keys != 1)},"
+                f" {_clock(mask.start_ms)} – {_clock(mask.end_ms)}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, mask.id)
+            self.mask_list.addItem(item)
+            if mask.id == select_id:
+                self.mask_list.setCurrentItem(item)
+
+    def load_mask_frame(self) -> None:
+        at = self.mask_time.value()
+        recording = self.recording
+
+        def work(_cancel: threading.Event) -> Generator[Any, None, Any]:
+            yield 0.0
+            return clip_workflow.frame_at(recording, at)
+
+        self._run(work, lambda _step: None, lambda frame: self._show_mask_frame(at, frame))
+
+    def _show_mask_frame(self, at: int, frame: np.ndarray) -> None:
+        shown = []
+        for mask in clip_workflow.drawn_masks(self.lib, self.recording.id):
+            box = mask.box_at(at)
+            if box is not None:
+                shown.append((mask.label or "mask", box))
+        self.canvas.set_frame(frame, shown)
+        self.status.setText("Drag on the frame to draw a rectangle.")
+
+    def _drawn_keyframe(self) -> tuple[int, float, float, float, float] | None:
+        box = self.canvas.drawn_box
+        if box is None:
+            self.status.setText("Draw a rectangle on the frame first.")
+            return None
+        return (self.mask_time.value(), *box)
+
+    def new_mask(self) -> None:
+        keyframe = self._drawn_keyframe()
+        if keyframe is None:
+            return
+        mask = redactions.save_region_mask(
+            self.lib.db, self.recording.id, [keyframe], actor=self.lib.actor,
+            label=self.mask_label.text().strip(), mode=self.mask_mode.currentText(),
+        )  # fmt: skip
+        self._after_mask_change(mask.id)
+
+    def add_keyframe(self) -> None:
+        item = self.mask_list.currentItem()
+        keyframe = self._drawn_keyframe()
+        if item is None or keyframe is None:
+            if item is None:
+                self.status.setText("Choose the mask in the list to add a keyframe to.")
+            return
+        mask = next(m for m in self._masks() if m.id == item.data(Qt.ItemDataRole.UserRole))
+        frames = [k for k in mask.keyframes if k[0] != keyframe[0]] + [keyframe]
+        redactions.save_region_mask(
+            self.lib.db, self.recording.id, frames, actor=self.lib.actor,
+            label=mask.label, mode=mask.mode, mask_id=mask.id,
+        )  # fmt: skip
+        self._after_mask_change(mask.id)
+
+    def delete_mask(self) -> None:
+        item = self.mask_list.currentItem()
+        if item is None:
+            return
+        redactions.delete_region_mask(
+            self.lib.db, int(item.data(Qt.ItemDataRole.UserRole)), actor=self.lib.actor
+        )
+        self._after_mask_change(None)
+
+    def _after_mask_change(self, mask_id: int | None) -> None:
+        self.canvas.drawn_box = None
+        self._show_masks(mask_id)
+        self.load_mask_frame()
 
     def _seconds(self, value: float, maximum: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()

@@ -20,6 +20,7 @@ import pytest
 
 from bwvreview import app
 from bwvreview.annotations import clips as clip_service
+from bwvreview.annotations import redactions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import clips
 from bwvreview.bundled import resource_path
@@ -304,3 +305,19 @@ def test_a_person_kept_visible_is_shown_and_verification_knows_why(demo_id, lib,
     capsys.readouterr()
     assert main(["verify-clip", str(out)]) == 0
     assert "kept visible by choice" in capsys.readouterr().out
+
+
+def test_a_drawn_mask_is_applied_to_every_clip_of_the_recording(demo_id, lib, tmp_path) -> None:
+    mask = redactions.save_region_mask(
+        lib.db, demo_id, [(5_000, 400, 200, 500, 300), (7_000, 500, 200, 600, 300)],
+        actor="tip", label="house number",
+    )  # fmt: skip
+    try:
+        out = tmp_path / "masked.mp4"
+        outcome, _ = clips.export_clip(lib, demo_id, 5_000, 7_000, out, clips.ExportOptions())
+    finally:
+        redactions.delete_region_mask(lib.db, mask.id, actor="tip")
+    frames = _frames(out)
+    assert frames[0][205:295, 405:495].max() < 30  # solid box at the first keyframe
+    assert frames[25][205:295, 455:545].max() < 30  # halfway: moved 50 px to the right
+    assert outcome.report["redaction"]["video"]["manual_masks"] == 1

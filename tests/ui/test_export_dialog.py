@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import QPointF, Qt, QThreadPool
 
 from bwvreview import app
 from bwvreview.annotations import clips as clip_service
 from bwvreview.annotations import transcripts
 from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.app import clips
 from bwvreview.ui.export_dialog import ExportDialog
 
 pytestmark = pytest.mark.slow
@@ -142,3 +143,32 @@ def test_bad_input_is_a_readable_message(qtbot, demo, tmp_path, monkeypatch) -> 
     qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
     assert "already exists" in warnings[0]
     assert taken.read_bytes() == b"keep me"
+
+
+def test_a_mask_is_drawn_keyframed_and_used_by_the_export(qtbot, demo, tmp_path) -> None:
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "masked.mp4")
+    dialog.show()
+    dialog.mask_time.setValue(28_000)
+    dialog.load_mask_frame()
+    qtbot.waitUntil(lambda: dialog.canvas.pixmap is not None, timeout=30_000)
+    canvas = dialog.canvas
+    target = canvas._target()
+    # Drag from 10 % to 30 % of the picture, as a person would with the mouse.
+    start = target.topLeft() + QPointF(target.width() * 0.1, target.height() * 0.5)
+    end = target.topLeft() + QPointF(target.width() * 0.3, target.height() * 0.7)
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start.toPoint())
+    qtbot.mouseMove(canvas, end.toPoint())
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end.toPoint())
+    x0, y0, x1, y1 = canvas.drawn_box
+    assert x0 == pytest.approx(64, abs=3) and y1 == pytest.approx(252, abs=3)
+    dialog.mask_label.setText("house number")
+    dialog.new_mask()
+    dialog.mask_list.setCurrentRow(0)
+    dialog.mask_time.setValue(32_000)
+    canvas.drawn_box = (x0 + 40, y0, x1 + 40, y1)
+    dialog.add_keyframe()
+    (mask,) = clips.drawn_masks(lib, recording.id)
+    assert mask.label == "house number" and [k[0] for k in mask.keyframes] == [28_000, 32_000]
+    assert mask.box_at(30_000)[0] == pytest.approx(x0 + 20)
+    assert "2 keyframes" in dialog.mask_list.item(0).text()
