@@ -217,8 +217,9 @@ def store_suggestions(
         if not current:
             return []
         rejected = _rejected_spans(session, plan.recording_id)
-        existing = {(row.category_key, row.start_ms, row.end_ms)
-                    for row in _current_rows(session, plan.transcript_id)}  # fmt: skip
+        S = models.Suggestion  # noqa: N806
+        spans = select(S.category_key, S.start_ms, S.end_ms)
+        existing = set(session.execute(spans.where(S.transcript_id == plan.transcript_id)))
         added = [
             _new_row(plan.recording_id, plan.transcript_id, cue)
             for cue in plan.new
@@ -240,7 +241,11 @@ def store_suggestions(
                          details={"transcript": plan.transcript_id, "added": len(added),
                                   "removed_stale": stale.rowcount, "lexicon": lexicon.version,
                                   "lexicon_sha256": lexicon.sha256})  # fmt: skip
-        return [_to_record(row) for row in _current_rows(session, plan.transcript_id)]
+        if existing != {(s.category_key, s.start_ms, s.end_ms) for s in plan.stored}:
+            # Someone stored or removed suggestions since the plan was made: read them all.
+            return [_to_record(row) for row in _current_rows(session, plan.transcript_id)]
+        every = list(plan.stored) + [_to_record(row) for row in added]
+        return sorted(every, key=lambda s: (s.start_ms, s.end_ms, s.id))
 
 
 def generate_suggestions(

@@ -151,6 +151,7 @@ class TranscriptView(QTextBrowser):
                     word_fmt.clearForeground()
                 cursor.insertText(text, word_fmt)
             yield
+        yield  # the swap lays out what is in view: a slice of its own
         self._swap(document, placed, shown=True)
 
     def _new_document(self) -> QTextDocument:

@@ -92,6 +92,7 @@ def iter_review(
 
 
 SHOW_WAIT_S = 0.5  # the longest a read waits for the GUI thread before carrying on
+SETTLE_MS = 40  # after a part is in, time for the window to paint it before the read goes on
 
 
 def _wait(shown: threading.Event | None, cancel: threading.Event | None) -> None:
@@ -163,8 +164,10 @@ class ReviewReader(QObject):
             self._start()
 
     def part_shown(self) -> None:
-        """The GUI thread has shown the last part that arrived: the read goes on."""
-        self._shown.set()
+        """The GUI thread has taken in the last part that arrived: the read goes on once the
+        window has had time to paint it (painting too is slower with a reader competing)."""
+        shown = self._shown
+        QTimer.singleShot(SETTLE_MS, shown.set)
 
     def close(self) -> None:
         self.closed = True
