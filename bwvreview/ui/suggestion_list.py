@@ -7,6 +7,7 @@ welfare moments are listed first.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -26,6 +27,11 @@ from PySide6.QtWidgets import (
 from bwvreview.app import SuggestedMoment
 from bwvreview.ui.library_model import format_duration
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.workers import SlicedJob
+
+
+def _order(moment: SuggestedMoment) -> tuple[bool, int]:
+    return not moment.priority, moment.start_ms
 
 
 class SuggestionTableModel(RecordTableModel):
@@ -41,8 +47,7 @@ class SuggestionTableModel(RecordTableModel):
             return (format_duration(moment.start_ms), first + accepted,
                     f"“{moment.text}”")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{moment.prompt}\n“{moment.text}”\n{moment.label} · cue {moment.cue_id} · "
-                    f"{moment.precision} precision")  # fmt: skip
+            return f"{moment.label} · cue {moment.cue_id} · {moment.precision} precision"
         return None
 
 
@@ -89,11 +94,9 @@ class SuggestionListWidget(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        # Rows two lines high, not sized to their text: measuring every row's text took
-        # ~50 ms for an hour's suggestions; the whole text is in the tooltip.
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
+        # Rows are sized to their text a few at a time (measuring an hour's suggestions at
+        # once took ~50 ms), and a decision changes one row, not the whole list.
+        self._sizing: SlicedJob | None = None
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -122,13 +125,41 @@ class SuggestionListWidget(QWidget):
         self.status.setVisible(bool(text))
 
     def set_moments(self, moments: list[SuggestedMoment]) -> None:
-        """Show ``moments``, priority welfare first; the selection stays on the same moment,
-        or (when it has gone, say rejected) on the one that took its place in the list."""
-        ordered = sorted(moments, key=lambda m: (not m.priority, m.start_ms))
-        selected, row = self.current(), self.table.currentIndex().row()
-        self.model.set_rows(ordered)
-        if selected is not None and not self.select(selected.suggestion_id) and ordered:
-            self.table.selectRow(min(row, len(ordered) - 1))
+        """Show ``moments``, priority welfare first (the selection stays on its moment)."""
+        selected = self.current()
+        self.model.set_rows(sorted(moments, key=_order))
+        if selected is not None:
+            self.select(selected.suggestion_id)
+        if self._sizing is not None:
+            self._sizing.cancel()
+        rows = range(self.model.rowCount())
+        self._sizing = SlicedJob((self.table.resizeRowToContents(r) for r in rows), parent=self)
+        self._sizing.start()
+
+    def update_moment(self, moment: SuggestedMoment) -> None:
+        """One moment was decided or taken back: a rejected one leaves the list (the next
+        takes the selection), an accepted one says so, one taken back returns."""
+        rows = self.model.rows
+        row = next((i for i, m in enumerate(rows) if m.suggestion_id == moment.suggestion_id),
+                   None)  # fmt: skip
+        if row is not None and moment.state == "rejected":
+            self.model.beginRemoveRows(QModelIndex(), row, row)
+            del rows[row]
+            self.model.endRemoveRows()
+            if rows:
+                self.table.selectRow(min(row, len(rows) - 1))
+            return
+        if row is not None:
+            rows[row] = moment
+            self.model.dataChanged.emit(self.model.index(row, 0), self.model.index(row, 2))
+        elif moment.state != "rejected":
+            row = bisect.bisect([_order(m) for m in rows], _order(moment))
+            self.model.beginInsertRows(QModelIndex(), row, row)
+            rows.insert(row, moment)
+            self.model.endInsertRows()
+            self.table.selectRow(row)
+        if row is not None:
+            self.table.resizeRowToContents(row)
 
     def current(self) -> SuggestedMoment | None:
         index = self.table.currentIndex()

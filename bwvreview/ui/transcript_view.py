@@ -136,9 +136,10 @@ class TranscriptView(QTextBrowser):
             cursor.insertText(line.who, who)
             if not line.words:
                 cursor.insertText(" " + line.text, plain)
-            for word in line.words:
+            for i, word in enumerate(line.words):
                 text = word.text.strip()
-                cursor.insertText(" ", plain)
+                if i == 0 or word.text.startswith(" "):  # Whisper's ".C." joins "D"
+                    cursor.insertText(" ", plain)
                 placed.append(_Placed(word, line.segment_id, cursor.position(), len(text)))
                 word_fmt.setAnchorHref(f"w:{word.start_ms}")
                 unsure = word.low_confidence

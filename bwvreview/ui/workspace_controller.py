@@ -461,8 +461,7 @@ class WorkspaceController(QObject):
     def _moment_changed(self, moment: app.SuggestedMoment) -> None:
         assert moment.suggestion_id is not None
         self.moments[moment.suggestion_id] = moment
-        shown = [m for m in self.moments.values() if m.state != "rejected"]
-        self.view.suggestions.set_moments(shown)
+        self.view.suggestions.update_moment(moment)
         self._show_lanes()
 
     def accept_suggestion(self, suggestion_id: int) -> None:
