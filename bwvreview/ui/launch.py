@@ -84,9 +84,14 @@ def open_workspace(
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _open_workspaces[recording_id] = window
     window.destroyed.connect(lambda: _open_workspaces.pop(recording_id, None))
-    library_controller.transcript_stored.connect(
-        lambda rid: controller.load() if rid == recording_id else None
-    )
+
+    def reload(rid: int) -> None:
+        if rid == recording_id:
+            controller.load()
+
+    # Let go when the window goes: the library outlives it, and this holds the whole review.
+    library_controller.transcript_stored.connect(reload)
+    window.destroyed.connect(lambda: library_controller.transcript_stored.disconnect(reload))
     window.show()
     return window
 
