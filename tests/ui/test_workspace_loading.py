@@ -1,12 +1,17 @@
 """Opening the workspace reads its review in the background: a calm loading state first,
 the transcript, annotations and suggestions when they arrive, and a safe close meanwhile."""
 
+import gc
+import weakref
+
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QThread, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, QThreadPool
 
 from bwvreview import app
 from bwvreview.annotations import review, suggestions
-from bwvreview.ui.launch import build_workspace
+from bwvreview.ui import launch
+from bwvreview.ui.launch import build_library_window, build_workspace
+from bwvreview.ui.workspace_controller import WorkspaceController
 from tests.ui.conftest import SPEECH, loaded, scripted_transcript
 
 ANNOTATIONS = 40
@@ -90,8 +95,6 @@ def test_closing_while_loading_is_safe_and_writes_nothing(qtbot, reviewed, how):
 
 def test_the_previous_synchronous_path_shows_the_same(qtbot, reviewed, monkeypatch):
     """The benchmark's baseline (everything on the GUI thread) is the same review."""
-    from bwvreview.ui.workspace_controller import WorkspaceController
-
     lib, recording = reviewed
     monkeypatch.setattr(WorkspaceController, "loads_in_background", False)
     window, controller = build_workspace(lib, recording.id)
@@ -100,3 +103,25 @@ def test_the_previous_synchronous_path_shows_the_same(qtbot, reviewed, monkeypat
     assert window.annotations.model.rowCount() == ANNOTATIONS
     assert "Sit down now." in window.transcript.toPlainText()
     assert len(window.suggestions.model.rows) == 1
+
+
+def test_a_closed_workspace_lets_go_of_its_review(qtbot, reviewed):
+    """Nothing long-lived (the library window, the thread pool's workers) keeps a closed
+    workspace, and with it an hour's transcript and annotations, in memory."""
+    lib, recording = reviewed
+    library, library_controller = build_library_window(lib)
+    qtbot.addWidget(library)
+    window = launch.open_workspace(lib, recording.id, library_controller)
+    controller = window.findChild(WorkspaceController)
+    loaded(qtbot, controller)
+    kept = weakref.ref(controller)
+    del controller
+    window.close()  # it deletes itself on close
+    del window
+    QThreadPool.globalInstance().waitForDone()
+    for _ in range(3):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+    assert kept() is None
+    library_controller.transcript_stored.emit(recording.id)  # no workspace left to reload
