@@ -280,7 +280,11 @@ def iter_export(
     written = Path(result.path)
     items = _redacted_items(bleeped, clips.people_and_places(lib.db, recording_id))
     expect = verify_options(
-        items, result.card_ms, result.kept_faces, banner_redacted=banner is not None
+        items,
+        result.card_ms,
+        result.kept_faces,
+        banner_redacted=banner is not None,
+        captions=request.captions is not None,
     )
     try:
         verification = None
@@ -430,6 +434,7 @@ def verify_options(
     kept_faces: Sequence[tuple[int, tuple[float, float, float, float]]],
     *,
     banner_redacted: bool,
+    captions: bool = False,
 ) -> VerifyOptions:
     """What the verifier should expect of a clip, from how it was exported."""
     return VerifyOptions(
@@ -437,6 +442,7 @@ def verify_options(
         skip_before_ms=card_ms,
         faces_expected=tuple(kept_faces),
         banner_redacted=banner_redacted,
+        captions=captions,
     )
 
 
@@ -566,5 +572,6 @@ def _restore(stored: dict[str, Any]) -> VerifyOptions:
             for frame, box in stored.get("faces_expected", ())
         ),
         banner_redacted=bool(stored.get("banner_redacted", True)),
+        captions=bool(stored.get("captions", False)),
         model=stored.get("model"),
     )

@@ -19,6 +19,9 @@ REDACTED = "\u2588\u2588\u2588\u2588"
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _WHITE = (255, 255, 255)
 _BOX = (20, 20, 20)
+# The caption line sits this far down the picture: above the bottom 10 %, where a camera's
+# banner usually is, so a kept banner is not hidden and verification can still see it.
+CAPTION_BASELINE = 0.86
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def draw_cue(frame: np.ndarray, cue: Cue) -> None:
     text_h = cv2.getTextSize("Hg", _FONT, scale, thickness)[0][1]
     total = sum(w for w, _ in sizes) + space * (len(pieces) - 1)
     x = max(4, (width - total) // 2)
-    baseline = height - int(height * 0.06)
+    baseline = int(height * CAPTION_BASELINE)
     pad = max(4, text_h // 2)
     cv2.rectangle(
         frame, (x - pad, baseline - text_h - pad), (x + total + pad, baseline + pad), _BOX, -1
@@ -102,6 +105,16 @@ def draw_cue(frame: np.ndarray, cue: Cue) -> None:
         else:
             cv2.putText(frame, text, (x, baseline), _FONT, scale, _WHITE, thickness, cv2.LINE_AA)
         x += w + space
+
+
+def caption_band(width: int, height: int) -> tuple[int, int]:
+    """The rows (top, bottom) that ``draw_cue`` may paint, for the verifier to look past."""
+    scale = max(0.4, width / 1100)
+    thickness = max(1, round(scale * 2))
+    text_h = cv2.getTextSize("Hg", _FONT, scale, thickness)[0][1]
+    pad = max(4, text_h // 2)
+    baseline = int(height * CAPTION_BASELINE)
+    return max(0, baseline - text_h - pad - 2), min(height, baseline + pad + 2)
 
 
 def _piece_size(text: str, redacted: bool, scale: float, thickness: int) -> tuple[int, int]:
@@ -137,7 +150,13 @@ def render_card(card: OpeningCard, width: int, height: int) -> np.ndarray:
             line_h = cv2.getTextSize(line, _FONT, scale * size, thickness)[0][1]
             y += int(line_h * 1.8)
             cv2.putText(
-                frame, line, (int(width * 0.07), y), _FONT, scale * size, _WHITE, thickness,
+                frame,
+                line,
+                (int(width * 0.07), y),
+                _FONT,
+                scale * size,
+                _WHITE,
+                thickness,
                 cv2.LINE_AA,
             )
         y += int(height * 0.04)

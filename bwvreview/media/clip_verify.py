@@ -22,6 +22,7 @@ import numpy as np
 
 from bwvreview.media.audio import SAMPLE_RATE, decode_audio
 from bwvreview.media.banner import detect_banner
+from bwvreview.media.captions import caption_band
 from bwvreview.media.errors import MediaError
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
@@ -112,6 +113,7 @@ class VerifyOptions:
     skip_before_ms: int = 0  # an opening card: no faces or banner to look for there
     faces_expected: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()  # kept
     banner_redacted: bool = True
+    captions: bool = False  # burned-in captions: their band is not a banner
     model: str | None = None  # Whisper model for the re-transcription
 
 
@@ -285,7 +287,12 @@ def _banner_check(path: Path, options: VerifyOptions) -> Check:
     if len(frames) < 2:
         return Check("banner", True, "too short to look for a banner", skipped=True)
     picks = np.linspace(0, len(frames) - 1, min(_BANNER_SAMPLES, len(frames))).round()
-    region = detect_banner([frames[int(i)] for i in picks])
+    samples = [frames[int(i)].copy() for i in picks]
+    if options.captions:
+        top, bottom = caption_band(samples[0].shape[1], samples[0].shape[0])
+        for sample in samples:
+            sample[top:bottom] = 0
+    region = detect_banner(samples)
     if region is not None:
         kept = " (kept by choice: --keep-overlay)" if not options.banner_redacted else ""
         rows = f"{region.y0:.0%}–{region.y1:.0%} of the height"

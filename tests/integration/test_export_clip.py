@@ -20,7 +20,7 @@ import pytest
 
 from bwvreview import app
 from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import redactions
+from bwvreview.annotations import redactions, review
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import clips
 from bwvreview.bundled import resource_path
@@ -321,3 +321,31 @@ def test_a_drawn_mask_is_applied_to_every_clip_of_the_recording(demo_id, lib, tm
     assert frames[0][205:295, 405:495].max() < 30  # solid box at the first keyframe
     assert frames[25][205:295, 455:545].max() < 30  # halfway: moved 50 px to the right
     assert outcome.report["redaction"]["video"]["manual_masks"] == 1
+
+
+def test_an_annotation_gives_the_span_card_and_captions(demo_id, lib, data_dir, tmp_path,
+                                                         capsys) -> None:  # fmt: skip
+    annotation = review.create_annotation(
+        lib.db, recording_id=demo_id, codebook_id=lib.codebook_id, category_key="missed_choice",
+        start_ms=9_450, end_ms=11_650, actor="tip", note="Two commands, no option offered.",
+        suggested_wording="Would you like to sit down?", severity=2,
+    )  # fmt: skip
+    out = tmp_path / "card.mp4"
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)
+    code = main(["export-clip", str(demo_id), "--annotation", str(annotation.id), "--card",
+                 "--captions", "--padding", "1", "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    report = json.loads(out.with_name("card.report.json").read_text(encoding="utf-8"))
+    assert report["source"]["span_ms"] == [8_450, 12_650]
+    card_ms = report["clip"]["opening_card_ms"]
+    assert card_ms == 6_000
+    frames = _frames(out)
+    assert len(frames) == round((6_000 + 4_200) / 40)
+    card = frames[10]
+    assert card.std(axis=(0, 1)).max() > 5  # the card has text on it
+    assert card[:, :20].std(axis=(0, 1)).max() < 1  # and a plain margin
+    # Captions: bright text on a dark box in the bottom of the picture while speech plays.
+    speech = frames[card_ms // 40 + 10 : card_ms // 40 + 60]
+    assert max((f[280:320] > 200).all(axis=2).sum() for f in speech) > 150
+    samples, rate = _audio(out)
+    assert np.abs(samples[: int(5.5 * rate)]).max() < 1e-3  # silence under the card

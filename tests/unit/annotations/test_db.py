@@ -26,7 +26,7 @@ def test_open_creates_every_table_at_the_newest_revision(db):
     }  # fmt: skip
     assert expected <= tables
     with db.engine.connect() as conn:
-        assert conn.scalar(text("select version_num from alembic_version")) == "0003_clips"
+        assert conn.scalar(text("select version_num from alembic_version")) == "0004_mask_mode"
 
 
 def test_every_connection_has_wal_and_foreign_keys(db):

@@ -1,4 +1,4 @@
-"""clip library flags, the incident's people & places list, the mode of a drawn mask
+"""clip library flags and the incident's people & places list
 
 Revision ID: 0003_clips
 Revises: 0002_suggestions
@@ -28,15 +28,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("people_places", sa.JSON(), nullable=False, server_default="[]")
         )
-    with op.batch_alter_table("redactions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("mode", sa.String(length=16), nullable=False, server_default="box")
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("redactions", schema=None) as batch_op:
-        batch_op.drop_column("mode")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_column("people_places")
     with op.batch_alter_table("clips", schema=None) as batch_op:
