@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
@@ -39,6 +39,7 @@ from bwvreview.ui.annotation_commands import (
     RejectSuggestion,
     UpdateAnnotation,
 )
+from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.timeline import TimelineItem
 from bwvreview.ui.transcript_commands import (
     CorrectWord,
@@ -145,6 +146,7 @@ class WorkspaceController(QObject):
         v.suggestions.reject_requested.connect(self.reject_suggestion)
         v.suggestions.jump_requested.connect(v.player.seek)
         v.suggestions.shown_changed.connect(self._show_suggestion_lane)
+        v.export_action.triggered.connect(self.export_clip)
         v.closing.connect(self._close)
         QApplication.instance().installEventFilter(self)
         v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
@@ -458,6 +460,29 @@ class WorkspaceController(QObject):
         self.update(annotation_id, {"start_ms": start_ms, "end_ms": end_ms})
 
     # --- suggestions from the phrase cues (deciding is undoable) ---------------------------
+    def export_clip(self) -> ExportDialog | None:
+        """Open the export dialog on the selected annotation, or 20 s around the playhead."""
+        if self.read_only:
+            self.view.show_status("The footage is missing or changed: locate it to export.")
+            return None
+        self.view.player.pause()
+        item = self._item(self.selected)
+        duration = self.recording.duration_ms
+        if item is not None:
+            middle = (item.start_ms + item.end_ms) // 2
+            start = min(item.start_ms, max(0, middle - 500))
+            end = max(item.end_ms, min(duration, middle + 500))  # at least a second
+        else:
+            at = self.view.player.position()
+            start, end = max(0, at - 10_000), min(duration, at + 10_000)
+        dialog = ExportDialog(
+            self.lib, self.recording.id, start, end,
+            annotation_id=item.id if item is not None else None, parent=self.view,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _moment_changed(self, moment: app.SuggestedMoment) -> None:
         assert moment.suggestion_id is not None
         self.moments[moment.suggestion_id] = moment

@@ -157,6 +157,11 @@ class WorkspaceWindow(QMainWindow):
                 action.setData(category.key)
                 annotate.addAction(action)
                 actions.append(action)
+        annotate.addSeparator()
+        self.export_action = QAction("Export anonymised clip…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        annotate.addAction(self.export_action)
         return actions
 
     def open_find(self) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
 from bwvreview.annotations import review, transcripts
+from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import SPEECH, loaded
 
@@ -327,3 +328,17 @@ def test_speeds_keep_the_pitch_of_voices(qtbot, workspace):
     window.player.set_speed(0.5)
     assert media.playbackRate() == 0.5
     assert media.pitchCompensation()
+
+
+def test_ctrl_e_opens_the_export_dialog_on_the_selected_annotation(qtbot, workspace):
+    window, controller = workspace
+    loaded(qtbot, controller)
+    controller.annotate("missed_choice", 1000, 2500)
+    controller.select(controller.items[0].id)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=5_000)
+    dialog = window.findChild(ExportDialog)
+    assert dialog.span_ms() == (1000, 2500)
+    assert dialog.annotation_id == controller.items[0].id and dialog.card.isChecked()
+    dialog.reject()
