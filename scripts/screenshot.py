@@ -2,8 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png and OUT_DIR/workspace.png (default: docs/). The workspace gets a
-few annotations of the kind a TIP would make on the demo, so the lanes show something.
+Saves OUT_DIR/library.png, OUT_DIR/workspace.png and OUT_DIR/export.png (default: docs/).
+The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
+show something.
 
 Uses a throwaway data folder, so the user's library is untouched.
 """
@@ -22,6 +23,7 @@ from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from bwvreview import app  # noqa: E402
 from bwvreview.annotations import review  # noqa: E402
+from bwvreview.ui.export_dialog import ExportDialog  # noqa: E402
 from bwvreview.ui.launch import build_library_window, build_workspace, make_application  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,11 +60,27 @@ def main() -> int:
         QThreadPool.globalInstance().waitForDone()
         settle(qt_app)
         workspace.grab().save(str(out / "workspace.png"))
+        grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
         workspace.close()
         window.close()
         lib.close()
     print(out)
     return 0
+
+
+def grab_export_dialog(qt_app, lib: app.Library, recording_id: int, path: Path) -> None:  # noqa: ANN001
+    """The export dialog on the span where the personal details are given."""
+    dialog = ExportDialog(lib, recording_id, 27_000, 41_000)
+    dialog.resize(1180, 760)
+    dialog.out.setText(str(Path.home() / "clips" / "missed-choice-example.mp4"))
+    dialog.show()
+    for start in (dialog.refresh_preview, dialog.find_people):
+        start()
+        while dialog.worker is not None:
+            settle(qt_app, seconds=0.1)
+    settle(qt_app)
+    dialog.grab().save(str(path))
+    dialog.close()
 
 
 def settle(qt_app, seconds: float = 0.6) -> None:  # noqa: ANN001
