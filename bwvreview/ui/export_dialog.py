@@ -45,6 +45,7 @@ from bwvreview.annotations import library, redactions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import Library
 from bwvreview.app import clips as clip_workflow
+from bwvreview.media.banner import PRESETS, preset
 from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.errors import MediaError
 from bwvreview.media.probe import probe
@@ -133,6 +134,12 @@ class ExportDialog(QDialog):
         self.banner = QCheckBox("Cover the camera banner (date, serial, collar number)")
         self.banner.setChecked(True)
         form.addRow(self.banner)
+        self.banner_where = QComboBox()
+        self.banner_where.addItem("Find it automatically", None)
+        for name in PRESETS:
+            self.banner_where.addItem(f"Always the {name.replace('-', ' ')} of the frame", name)
+        self.banner.toggled.connect(self.banner_where.setEnabled)
+        form.addRow("Banner position", self.banner_where)
         self.bleep = QCheckBox("Bleep the personal data ticked below")
         self.bleep.setChecked(True)
         form.addRow(self.bleep)
@@ -382,6 +389,7 @@ class ExportDialog(QDialog):
             faces=self.faces.currentData(),
             keep_visible_tracks=keep_visible,
             keep_overlay=not self.banner.isChecked(),
+            banner_preset=self.banner_where.currentData(),
             bleep="auto" if self.bleep.isChecked() else "none",
             audio_mode="mute" if self.mute.isChecked() else "bleep",
             voice_disguise=self.disguise.isChecked(),
@@ -485,11 +493,16 @@ class ExportDialog(QDialog):
         start, end = self.span_ms()
         middle = (start + end) // 2
         faces, cover_banner = self.faces.currentData(), self.banner.isChecked()
+        where = self.banner_where.currentData()
         recording = self.recording
 
         def work(_cancel: threading.Event) -> Generator[Any, None, Any]:
             yield 0.1
-            banner = clip_workflow.find_banner(recording, start, end) if cover_banner else None
+            banner = None
+            if cover_banner:
+                banner = (
+                    preset(where) if where else clip_workflow.find_banner(recording, start, end)
+                )
             settings = VideoRedactionSettings(faces=faces, banner=banner)
             return preview_frames(probe(Path(recording.path)), middle, settings)
 

@@ -58,6 +58,11 @@ def test_personal_data_in_the_span_is_listed_and_ticked(qtbot, demo, tmp_path) -
     dialog.hit_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.options().kept_audible == frozenset({0})
     assert dialog.options().faces == "blur" and not dialog.options().keep_overlay
+    assert dialog.options().banner_preset is None  # found automatically unless chosen
+    dialog.banner_where.setCurrentIndex(dialog.banner_where.findData("bottom"))
+    assert dialog.options().banner_preset == "bottom"
+    dialog.banner.setChecked(False)
+    assert dialog.options().keep_overlay and not dialog.banner_where.isEnabled()
 
 
 def test_the_people_list_feeds_the_personal_data(qtbot, demo, tmp_path) -> None:
