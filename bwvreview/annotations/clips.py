@@ -21,23 +21,6 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 
 
 @dataclass(frozen=True)
-class ClipRecord:
-    id: int
-    recording_id: int
-    annotation_id: int | None
-    start_ms: int
-    end_ms: int
-    output_path: str
-    sha256: str
-    source_sha256: str
-    options: dict[str, Any]
-    report: dict[str, Any]
-    verified: bool
-    in_library: bool
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
 class NewClip:
     recording_id: int
     annotation_id: int | None
@@ -49,6 +32,13 @@ class NewClip:
     options: dict[str, Any]
     report: dict[str, Any]
     verified: bool
+
+
+@dataclass(frozen=True)
+class ClipRecord(NewClip):
+    id: int
+    in_library: bool
+    created_at: dt.datetime
 
 
 def _to_record(row: models.Clip) -> ClipRecord:

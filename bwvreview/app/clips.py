@@ -17,10 +17,10 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -56,6 +56,7 @@ from bwvreview.media.personal_data import (
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
 
+T = TypeVar("T")
 REPORT_FORMAT = "bwvreview-clip-report/1"
 _BANNER_SAMPLES = 12
 # How much of the overall progress bar each stage fills.
@@ -182,16 +183,9 @@ def iter_people_in_span(
     scanning = iter_scan_tracks(
         itertools.chain([first], frames), VideoRedactionSettings(), width, height, fps
     )
-    while True:
-        try:
-            seen = next(scanning)
-        except StopIteration as done:
-            tracks = done.value
-            break
-        if cancel is not None and cancel.is_set():
-            raise ExportCancelled()
-        if seen % 10 == 0:
-            yield seen / total
+    tracks = yield from _relay(
+        scanning, cancel, lambda seen: seen / total if seen % 10 == 0 else None
+    )
     people = []
     for track in tracks:
         at = start_ms + round(track.best_frame * 1000 / fps)
@@ -269,14 +263,11 @@ def iter_export(
         keep_metadata=options.keep_metadata,
     )
     base = _done("source", "personal data", "banner")
-    export = iter_export_clip(request, cancel)
-    while True:
-        try:
-            step = next(export)
-        except StopIteration as finished:
-            result = finished.value
-            break
-        yield ClipProgress("export", base + _STAGES["export"] * step.fraction, step.eta_s)
+    result = yield from _relay(
+        iter_export_clip(request, cancel),
+        cancel,
+        lambda step: ClipProgress("export", base + _STAGES["export"] * step.fraction, step.eta_s),
+    )
     written = Path(result.path)
     items = _redacted_items(bleeped, clips.people_and_places(lib.db, recording_id))
     expect = verify_options(
@@ -365,21 +356,30 @@ def _confirm_source(
     source: Path, expected: str, cancel: threading.Event | None
 ) -> Generator[ClipProgress, None, None]:
     """The footage must be the file that was imported: the clip's report vouches for it."""
-    hashing = iter_sha256(source)
-    while True:
-        try:
-            fraction = next(hashing)
-        except StopIteration as finished:
-            digest = finished.value
-            break
-        if cancel is not None and cancel.is_set():
-            hashing.close()
-            raise ExportCancelled()
-        yield ClipProgress("source", _STAGES["source"] * fraction)
+    digest = yield from _relay(
+        iter_sha256(source), cancel, lambda f: ClipProgress("source", _STAGES["source"] * f)
+    )
     if digest != expected:
         raise MediaError(
             f"{source.name} has changed since it was imported (SHA-256 differs); nothing exported"
         )
+
+
+def _relay(
+    steps: Generator[Any, None, T], cancel: threading.Event | None, show: Callable[[Any], Any]
+) -> Generator[Any, None, T]:
+    """Pass on a stage's progress as ``show`` maps it (None: nothing to show); return its result."""
+    while True:
+        try:
+            step = next(steps)
+        except StopIteration as finished:
+            return finished.value
+        if cancel is not None and cancel.is_set():
+            steps.close()
+            raise ExportCancelled()
+        shown = show(step)
+        if shown is not None:
+            yield shown
 
 
 def _done(*stages: str) -> float:
@@ -419,13 +419,13 @@ def _verify(
     written: Path, options: VerifyOptions, cancel: threading.Event | None
 ) -> Generator[ClipProgress, None, Verification]:
     base = 1.0 - _STAGES["verify"]
-    checking = iter_verify_clip(written, options, cancel)
-    while True:
-        try:
-            step = next(checking)
-        except StopIteration as finished:
-            return finished.value
-        yield ClipProgress("verify", base + _STAGES["verify"] * step.fraction)
+    return (
+        yield from _relay(
+            iter_verify_clip(written, options, cancel),
+            cancel,
+            lambda step: ClipProgress("verify", base + _STAGES["verify"] * step.fraction),
+        )
+    )
 
 
 def verify_options(

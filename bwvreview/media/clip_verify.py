@@ -23,8 +23,8 @@ import numpy as np
 from bwvreview.media.audio import SAMPLE_RATE, decode_audio
 from bwvreview.media.banner import detect_banner
 from bwvreview.media.captions import caption_band
-from bwvreview.media.errors import MediaError
 from bwvreview.media.faces import FaceDetector
+from bwvreview.media.frames import open_video
 from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
 from bwvreview.media.transcribe import DECODE_OPTIONS, SAMPLING_SEED, load_model
 
@@ -138,14 +138,7 @@ def iter_verify_clip(
 
 
 def _streams(path: Path) -> dict[str, Any]:
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise MediaError(f"cannot open {path.name} as a video: {exc}") from exc
-    with container:
-        if not container.streams.video:
-            raise MediaError(f"{path.name} has no video stream")
-        video = container.streams.video[0]
+    with open_video(path) as (container, video):
         audio = container.streams.audio[0] if container.streams.audio else None
         tags: dict[str, dict[str, str]] = {"format": dict(container.metadata)}
         for stream in container.streams:
@@ -219,9 +212,7 @@ def _sync_check(streams: dict[str, Any]) -> Check:
 
 
 def _iter_frames(path: Path) -> Iterator[tuple[int, int, np.ndarray]]:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+    with open_video(path) as (container, stream):
         for index, frame in enumerate(container.decode(stream)):
             time_ms = round((frame.time or 0) * 1000)
             yield index, time_ms, frame.to_ndarray(format="bgr24")

@@ -9,6 +9,7 @@ The audio is cut at the same millisecond, so the two line up by construction.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,15 +39,7 @@ def iter_span_frames(
     """
     wanted = frame_count(start_ms, end_ms, fps)
     start_s = start_ms / 1000
-    try:
-        container = av.open(str(path))
-    except av.error.FFmpegError as exc:
-        raise MediaError(f"cannot read video from {path.name}: {exc}") from exc
-    with container:
-        if not container.streams.video:
-            raise MediaError(f"{path.name} has no video stream")
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+    with open_video(path) as (container, stream):
         if start_s > 0 and stream.time_base is not None:
             container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
 
@@ -80,6 +73,21 @@ def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
     """Undo a display rotation (degrees counter-clockwise, as FFmpeg's display matrix says)."""
     turns = (round(rotation / 90) % 4) if rotation else 0
     return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
+
+
+@contextlib.contextmanager
+def open_video(path: Path) -> Iterator[tuple[av.container.InputContainer, av.VideoStream]]:
+    """Open ``path`` for its first video stream (decoded on all cores), or say why not."""
+    try:
+        container = av.open(str(path))
+    except av.error.FFmpegError as exc:
+        raise MediaError(f"cannot read video from {path.name}: {exc}") from exc
+    with container:
+        if not container.streams.video:
+            raise MediaError(f"{path.name} has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        yield container, stream
 
 
 def output_size(width: int, height: int, rotation: int) -> tuple[int, int]:
