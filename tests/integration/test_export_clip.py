@@ -27,6 +27,7 @@ from bwvreview.bundled import resource_path
 from bwvreview.cli import main
 from bwvreview.media.clip_export import ExportCancelled
 from bwvreview.media.faces import FaceDetector
+from bwvreview.media.transcribe import TranscriptionResult, transcribe
 
 pytestmark = pytest.mark.slow
 
@@ -349,3 +350,14 @@ def test_an_annotation_gives_the_span_card_and_captions(demo_id, lib, data_dir, 
     assert max((f[280:320] > 200).all(axis=2).sum() for f in speech) > 150
     samples, rate = _audio(out)
     assert np.abs(samples[: int(5.5 * rate)]).max() < 1e-3  # silence under the card
+
+
+def test_a_disguised_voice_is_still_understood(demo_id, lib, tmp_path) -> None:
+    out = tmp_path / "disguised.mp4"
+    options = clips.ExportOptions(voice_disguise=True, bleep="none", faces="none")
+    clips.export_clip(lib, demo_id, 0, 6_500, out, options)
+    (result,) = [x for x in transcribe(out) if isinstance(x, TranscriptionResult)]
+    heard = " ".join(s.text for s in result.segments).lower()
+    assert "police officer" in heard  # "I'm a police officer", said at about 4 s
+    with av.open(str(out)) as container:
+        assert container.streams.audio[0].rate == 48_000
