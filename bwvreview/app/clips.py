@@ -274,6 +274,7 @@ def iter_export(
         items,
         result.card_ms,
         result.kept_faces,
+        result.masked_faces,
         banner_redacted=banner is not None,
         captions=request.captions is not None,
     )
@@ -432,6 +433,7 @@ def verify_options(
     items: Sequence[str],
     card_ms: int,
     kept_faces: Sequence[tuple[int, tuple[float, float, float, float]]],
+    masked_faces: Sequence[tuple[int, tuple[float, float, float, float]]] = (),
     *,
     banner_redacted: bool,
     captions: bool = False,
@@ -441,6 +443,7 @@ def verify_options(
         redacted_items=tuple(items),
         skip_before_ms=card_ms,
         faces_expected=tuple(kept_faces),
+        faces_masked=tuple(masked_faces),
         banner_redacted=banner_redacted,
         captions=captions,
     )
@@ -567,11 +570,15 @@ def _restore(stored: dict[str, Any]) -> VerifyOptions:
     return VerifyOptions(
         redacted_items=tuple(stored.get("redacted_items", ())),
         skip_before_ms=int(stored.get("skip_before_ms", 0)),
-        faces_expected=tuple(
-            (int(frame), tuple(float(v) for v in box))  # type: ignore[misc]
-            for frame, box in stored.get("faces_expected", ())
-        ),
+        faces_expected=_frame_boxes(stored.get("faces_expected", ())),
+        faces_masked=_frame_boxes(stored.get("faces_masked", ())),
         banner_redacted=bool(stored.get("banner_redacted", True)),
         captions=bool(stored.get("captions", False)),
         model=stored.get("model"),
     )
+
+
+def _frame_boxes(
+    stored: Sequence[Any],
+) -> tuple[tuple[int, tuple[float, float, float, float]], ...]:
+    return tuple((int(frame), tuple(float(v) for v in box)) for frame, box in stored)  # type: ignore[misc]

@@ -80,6 +80,8 @@ class ExportResult:
     seconds: float
     # Faces left visible by the reviewer's choice: (clip frame index, (x0, y0, x1, y1)).
     kept_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
+    # Faces masked, the same way: verification looks for faces *outside* these.
+    masked_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
 
 
 def check_span(duration_ms: int, start_ms: int, end_ms: int) -> None:
@@ -142,6 +144,7 @@ def iter_export_clip(
     )
     written = 0
     kept: list[tuple[int, tuple[float, float, float, float]]] = []
+    hidden: list[tuple[int, tuple[float, float, float, float]]] = []
     try:
         if request.card is not None:
             card = render_card(request.card, width, height)
@@ -149,7 +152,9 @@ def iter_export_clip(
                 writer.write(card)
         for done in _masked(frames, redactor):
             masked = done.image
-            kept += [(card_frames + written, (b.x0, b.y0, b.x1, b.y1)) for b in done.kept_boxes]
+            at = card_frames + written
+            kept += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.kept_boxes]
+            hidden += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.face_boxes]
             if cue := cue_at(cues, round(written * 1000 / fps)):
                 draw_cue(masked, cue)
             writer.write(masked)
@@ -175,6 +180,7 @@ def iter_export_clip(
         video=redactor.summary(),
         seconds=time.perf_counter() - started,
         kept_faces=tuple(kept),
+        masked_faces=tuple(hidden),
     )
 
 

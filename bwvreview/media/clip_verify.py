@@ -54,6 +54,7 @@ SYNC_TOLERANCE_MS = 50
 LISTEN_WINDOW_S = 6  # the speech check transcribes windows this long ...
 LISTEN_HOP_S = 4  # ... starting this often, so every word is heard whole at least once
 _BANNER_SAMPLES = 12
+_INSIDE_MASK = 0.6  # this share of a detection inside a mask: the mask, not a face
 
 
 class VerifyCancelled(Exception):
@@ -112,6 +113,9 @@ class VerifyOptions:
     redacted_items: tuple[str, ...] = ()  # words that must not be heard (names, numbers…)
     skip_before_ms: int = 0  # an opening card: no faces or banner to look for there
     faces_expected: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()  # kept
+    # Where faces were masked, per clip frame: a detection inside a mask is not a face
+    # shown (the detector may still find a face-like shape in a masked oval).
+    faces_masked: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
     banner_redacted: bool = True
     captions: bool = False  # burned-in captions: their band is not a banner
     model: str | None = None  # Whisper model for the re-transcription
@@ -232,11 +236,10 @@ def _faces_check(
 ) -> Generator[VerifyProgress, None, Check]:
     detector = FaceDetector()
     total = _frame_total(path)
-    expected: dict[int, list[tuple[float, float, float, float]]] = {}
-    for index, box in options.faces_expected:
-        expected.setdefault(index, []).append(box)
+    expected = _by_frame(options.faces_expected)
+    masks = _by_frame(options.faces_masked)
     findings: list[dict[str, Any]] = []
-    kept = 0
+    kept = inside = 0
     scanned = 0
     for index, time_ms, frame in _iter_frames(path):
         _check_cancel(cancel)
@@ -246,6 +249,9 @@ def _faces_check(
                 box = (float(x0), float(y0), float(x1), float(y1))
                 if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
                     kept += 1
+                    continue
+                if any(_covered_by(box, m) > _INSIDE_MASK for m in masks.get(index, ())):
+                    inside += 1
                     continue
                 findings.append(
                     {
@@ -258,11 +264,30 @@ def _faces_check(
         if index % 10 == 0:
             yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
     note = f"; {kept} detections of people kept visible by choice" if kept else ""
+    if inside:
+        note += f"; {inside} face-like shapes inside masked areas"
     if findings:
         frames = sorted({f["frame"] for f in findings})
         summary = f"a face was found in {len(frames)} of {scanned} frames{note}"
         return Check("faces", False, summary, findings)
     return Check("faces", True, f"no face found in {scanned} frames{note}")
+
+
+def _by_frame(
+    boxes: tuple[tuple[int, tuple[float, float, float, float]], ...],
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    found: dict[int, list[tuple[float, float, float, float]]] = {}
+    for index, box in boxes:
+        found.setdefault(int(index), []).append(tuple(box))  # type: ignore[arg-type]
+    return found
+
+
+def _covered_by(found: tuple[float, ...], mask: tuple[float, ...]) -> float:
+    """The share of a detection's box that lies inside a mask's box."""
+    w = max(0.0, min(found[2], mask[2]) - max(found[0], mask[0]))
+    h = max(0.0, min(found[3], mask[3]) - max(found[1], mask[1]))
+    area = (found[2] - found[0]) * (found[3] - found[1])
+    return w * h / area if area > 0 else 0.0
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
