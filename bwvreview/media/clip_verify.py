@@ -51,8 +51,8 @@ IDENTIFYING_KINDS = {
 }
 ENCODER_MARKERS = (b"x264 - core", b"x265 (build", b"Lavc", b"Lavf")
 SYNC_TOLERANCE_MS = 50
-LISTEN_WINDOW_S = 6  # the speech check transcribes windows this long ...
-LISTEN_HOP_S = 4  # ... starting this often, so every word is heard whole at least once
+LISTEN_WINDOW_S = 10  # the speech check transcribes windows this long ...
+LISTEN_HOP_S = 5  # ... this often: anything said within 5 s (a phone number) is heard whole
 _BANNER_SAMPLES = 12
 _INSIDE_MASK = 0.6  # this share of a detection inside a mask: the mask, not a face
 
@@ -324,7 +324,7 @@ def _speech_check(
     heard: list[Any] = []
     detected: list[Any] = []
     spoken = 0
-    for fraction, words in _listen(path, options.model, cancel):
+    for fraction, words in listen(path, options.model, cancel):
         spoken += len(words)
         heard += heard_items(words, items)
         detected += [h for h in find_personal_data(words) if h.kind in IDENTIFYING_KINDS]
@@ -343,22 +343,29 @@ def _speech_check(
     )
 
 
-def _listen(
-    path: Path, model: str | None, cancel: threading.Event | None
+def listen(
+    path: Path,
+    model: str | None,
+    cancel: threading.Event | None,
+    start_ms: int = 0,
+    end_ms: int | None = None,
 ) -> Iterator[tuple[float, list[TimedWord]]]:
-    """Transcribe the clip in short overlapping windows, yielding (fraction, words).
+    """Transcribe a span in short overlapping windows, yielding (fraction, words).
 
     A clip starts mid-conversation, and the small Whisper model given the whole of it
     often writes the first sentence and stops; a fresh look every few seconds hears what
     is there (tested on the demo: the whole clip gave 3 words, windows gave all of it).
+    Word times are in the file's time.
     """
-    samples = decode_audio(path, cancel=cancel)
+    first = start_ms * SAMPLE_RATE // 1000
+    last = None if end_ms is None else end_ms * SAMPLE_RATE // 1000
+    samples = decode_audio(path, cancel=cancel)[first:last]
     whisper, _, _ = load_model(model, "auto")
     window, hop = LISTEN_WINDOW_S * SAMPLE_RATE, LISTEN_HOP_S * SAMPLE_RATE
     starts = list(range(0, max(1, len(samples) - (window - hop)), hop)) or [0]
     for n, start in enumerate(starts):
         _check_cancel(cancel)
-        offset_ms = start * 1000 // SAMPLE_RATE
+        offset_ms = start_ms + start * 1000 // SAMPLE_RATE
         ctranslate2.set_random_seed(SAMPLING_SEED)  # the same clip always hears the same
         pieces, _ = whisper.transcribe(
             samples[start : start + window], language="en", vad_filter=False, **DECODE_OPTIONS

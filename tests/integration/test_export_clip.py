@@ -361,3 +361,18 @@ def test_a_disguised_voice_is_still_understood(demo_id, lib, tmp_path) -> None:
     assert "police officer" in heard  # "I'm a police officer", said at about 4 s
     with av.open(str(out)) as container:
         assert container.streams.audio[0].rate == 48_000
+
+
+def test_footage_without_a_transcript_is_listened_to_before_export(data_dir, tmp_path,
+                                                                    capsys) -> None:  # fmt: skip
+    """A path given straight to export-clip has no transcript yet: the span is transcribed
+    for the export, so the planted personal data is still bleeped."""
+    os.environ["BWVREVIEW_DATA"] = str(tmp_path / "fresh library")
+    out = tmp_path / "untranscribed.mp4"
+    footage = resource_path(*app.DEMO_FOOTAGE)
+    code = main(["export-clip", str(footage), "--start", "29", "--end", "41", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads(out.with_name("untranscribed.report.json").read_text(encoding="utf-8"))
+    assert {"name", "address", "phone"} <= {a["kind"] for a in report["redaction"]["audio"]}
+    assert any("no transcript" in note for note in report["notes"])
+    os.environ["BWVREVIEW_DATA"] = str(data_dir)

@@ -1,0 +1,126 @@
+"""What a clip must hide, found before it is cut: personal data heard in the span, masks
+drawn on the recording, the camera banner, and the people whose faces appear."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bwvreview.annotations import clips, redactions, transcripts
+from bwvreview.annotations.records import Recording
+from bwvreview.app import Library
+from bwvreview.app.relay import relay
+from bwvreview.media.banner import BannerRegion, detect_banner
+from bwvreview.media.frames import frame_count, iter_span_frames
+from bwvreview.media.masks import ManualMask
+from bwvreview.media.personal_data import PersonalDataHit, TimedWord, find_personal_data
+from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
+
+_BANNER_SAMPLES = 12
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    faces: str = "blur"  # "blur" | "pixelate" | "box" | "none"
+    keep_overlay: bool = False  # keep the burned-in banner readable
+    banner_preset: str | None = None  # None: find the banner automatically
+    bleep: str = "auto"  # "auto": every personal-data hit in the span; "none"
+    audio_mode: str = "bleep"  # "bleep" (1 kHz tone) or "mute"
+    voice_disguise: bool = False
+    keep_metadata: bool = False
+    captions: bool = False
+    opening_card: bool = False
+    padding_ms: int = 0
+    annotation_id: int | None = None
+    keep_visible_tracks: frozenset[int] = frozenset()  # people who consented to be seen
+    kept_audible: frozenset[int] = frozenset()  # hit indexes the reviewer chose not to bleep
+    manual_masks: tuple[ManualMask, ...] = ()
+    report_path: Path | None = None
+    verify: bool = True
+
+
+def personal_data_in_span(
+    lib: Library, recording_id: int, start_ms: int, end_ms: int
+) -> list[PersonalDataHit]:
+    """Personal data heard in the span: the transcript, plus the incident's people & places."""
+    words = span_words(lib, recording_id, start_ms, end_ms)
+    return find_personal_data(words, clips.people_and_places(lib.db, recording_id))
+
+
+def span_words(lib: Library, recording_id: int, start_ms: int, end_ms: int) -> list[TimedWord]:
+    transcript = transcripts.current_transcript(lib.db, recording_id)
+    if transcript is None:
+        return []
+    return [
+        TimedWord(w.text, w.start_ms, w.end_ms)
+        for w in transcript.words
+        if w.end_ms > start_ms and w.start_ms < end_ms
+    ]
+
+
+def drawn_masks(lib: Library, recording_id: int) -> list[ManualMask]:
+    """The masks drawn on this recording: every clip cut from it hides the same things."""
+    return [
+        ManualMask(keyframes=m.keyframes, mode=m.mode, label=m.label)
+        for m in redactions.list_region_masks(lib.db, recording_id)
+    ]
+
+
+def frame_at(recording: Recording, at_ms: int) -> np.ndarray:
+    """The upright frame on screen at ``at_ms`` (for drawing masks on)."""
+    fps = recording.fps or 25.0
+    at = min(max(0, at_ms), max(0, recording.duration_ms - 1))
+    return next(iter_span_frames(Path(recording.path), at, at + 1, fps, recording.rotation))
+
+
+def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegion | None:
+    """Look for the burned-in banner in frames sampled across the span."""
+    step = max(1, (end_ms - start_ms) // _BANNER_SAMPLES)
+    samples = [frame_at(recording, t) for t in range(start_ms, end_ms, step)][:_BANNER_SAMPLES]
+    return detect_banner(samples)
+
+
+@dataclass(frozen=True)
+class PersonInSpan:
+    """A tracked face, for "keep this person visible": its id, when, and a thumbnail."""
+
+    track_id: int
+    first_ms: int
+    last_ms: int
+    thumbnail: np.ndarray  # BGR crop of the face where the detector was surest
+
+
+def iter_people_in_span(
+    recording: Recording, start_ms: int, end_ms: int, cancel: threading.Event | None = None
+) -> Generator[float, None, list[PersonInSpan]]:
+    """Find the people (face tracks) in a span, with the ids the export will use."""
+    path, fps = Path(recording.path), recording.fps or 25.0
+    total = frame_count(start_ms, end_ms, fps)
+    frames = iter_span_frames(path, start_ms, end_ms, fps, recording.rotation)
+    first = next(frames)
+    height, width = first.shape[:2]
+    scanning = iter_scan_tracks(
+        itertools.chain([first], frames), VideoRedactionSettings(), width, height, fps
+    )
+    tracks = yield from relay(
+        scanning, cancel, lambda seen: seen / total if seen % 10 == 0 else None
+    )
+    people = []
+    for track in tracks:
+        at = start_ms + round(track.best_frame * 1000 / fps)
+        image = next(iter_span_frames(path, at, at + 1, fps, recording.rotation))
+        x0, y0, x1, y1 = (int(max(0, v)) for v in track.best_box)
+        people.append(
+            PersonInSpan(
+                track.track_id,
+                start_ms + round(track.first_frame * 1000 / fps),
+                start_ms + round(track.last_frame * 1000 / fps),
+                image[y0:y1, x0:x1].copy(),
+            )
+        )
+    return people
