@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import library, redactions
+from bwvreview.annotations import library, redactions, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import Library
 from bwvreview.app import clips as clip_workflow
@@ -416,7 +416,13 @@ class ExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             self.hit_list.addItem(item)
         if not self.hits:
-            self.hit_list.addItem("No personal data found in the transcript of this span.")
+            transcribed = transcripts.current_transcript(self.lib.db, self.recording.id)
+            self.hit_list.addItem(
+                "No personal data found in the transcript of this span."
+                if transcribed
+                else "No transcript yet: the export will listen to the span and bleep the"
+                " personal data it hears."
+            )
 
     def find_people(self) -> None:
         start, end = self.span_ms()
