@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
@@ -246,6 +246,16 @@ class WorkspaceController(QObject):
             else:
                 found = app.suggested_moments(self.lib, self.lexicon, stored)
                 self.moments = {m.suggestion_id: m for m in found if m.suggestion_id is not None}
+            if part.plan.changes and self.loads_in_background:
+                # Storing took this turn of the event loop; show them in the next, so the
+                # window never waits on both at once (first open after transcription).
+                QTimer.singleShot(0, self, self._show_suggestions)
+                return
+        self._show_suggestions()
+
+    def _show_suggestions(self) -> None:
+        if self.closed:
+            return
         self.view.suggestions.show_status("")
         self.view.suggestions.set_moments(list(self.moments.values()))
         self._show_lanes()
