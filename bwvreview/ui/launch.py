@@ -43,6 +43,10 @@ def _calm_garbage_collection() -> None:
     gc.freeze()
     young, middle, _full = gc.get_threshold()
     gc.set_threshold(young, middle, 100)
+    # A worker reading a review holds the interpreter lock for up to the switch interval
+    # at a time (5 ms by default) each time the window wants it back; 1 ms keeps the
+    # window's turns short while the reader runs.
+    sys.setswitchinterval(0.001)
 
 
 def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryController]:
