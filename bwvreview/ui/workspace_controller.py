@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
 from bwvreview import app
-from bwvreview.annotations import library, review, suggestions, transcripts
+from bwvreview.annotations import library, review, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.records import Recording
 from bwvreview.media.hashing import iter_sha256
@@ -237,20 +237,8 @@ class WorkspaceController(QObject):
         self.moments = {}
         if part.problem:
             self.view.show_banner(f"Suggestions are unavailable: {part.problem}")
-        elif part.plan is not None and self.lexicon is not None:
-            try:  # stored here, not by the worker: nothing new (a re-open) writes nothing
-                stored = suggestions.store_suggestions(self.lib.db, self.lexicon, part.plan,
-                                                       actor=self.lib.actor)  # fmt: skip
-            except DomainError as exc:
-                self.view.show_banner(f"Suggestions are unavailable: {exc}")
-            else:
-                found = app.suggested_moments(self.lib, self.lexicon, stored)
-                self.moments = {m.suggestion_id: m for m in found if m.suggestion_id is not None}
-            if part.plan.changes and self.loads_in_background:
-                # Storing took this turn of the event loop; show them in the next, so the
-                # window never waits on both at once (first open after transcription).
-                QTimer.singleShot(0, self, self._show_suggestions)
-                return
+        elif part.moments is not None:  # stored by the reader, off the GUI thread
+            self.moments = {m.suggestion_id: m for m in part.moments if m.suggestion_id is not None}
         self._show_suggestions()
 
     def _show_suggestions(self) -> None:
