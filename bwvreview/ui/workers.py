@@ -2,8 +2,9 @@
 and one that runs GUI-thread work a slice at a time.
 
 The generator yields progress records and *returns* its result; ``GeneratorWorker`` turns
-those into Qt signals delivered on the GUI thread. Workers never write the database: the
-controller that receives ``finished`` stores the result on the main thread.
+those into Qt signals delivered on the GUI thread. Workers rarely write the database: as a
+rule the controller that receives ``finished`` stores the result on the main thread (the
+review reader's new cue suggestions are the exception, explained in ``workspace_loader``).
 
 Some work must happen on the GUI thread because it builds Qt objects (a long transcript's
 text document). ``SlicedJob`` runs such a generator in slices of a few milliseconds and
