@@ -28,21 +28,17 @@ class RegionMask:
     label: str
     mode: str
     keyframes: tuple[Keyframe, ...]
-
-    @property
-    def start_ms(self) -> int:
-        return self.keyframes[0][0]
-
-    @property
-    def end_ms(self) -> int:
-        return self.keyframes[-1][0]
+    start_ms: int  # the first keyframe's time
+    end_ms: int  # the last keyframe's time
 
 
 def _to_record(row: models.Redaction) -> RegionMask:
     frames = tuple(
         (int(k[0]), float(k[1]), float(k[2]), float(k[3]), float(k[4])) for k in row.keyframes
     )
-    return RegionMask(row.id, row.recording_id, row.label, row.mode, frames)
+    return RegionMask(
+        row.id, row.recording_id, row.label, row.mode, frames, row.start_ms, row.end_ms
+    )
 
 
 def _checked(keyframes: Sequence[Sequence[float]], mode: str) -> list[list[float]]:
