@@ -31,6 +31,7 @@ from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.probe import probe
 from bwvreview.media.transcribe import TranscribeProgress, TranscriptionResult, transcribe
 from bwvreview.media.waveform import Peaks, iter_cached_peaks, peaks_cache_path
+from bwvreview.steps import drain
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +80,6 @@ def open_library(
 
 
 T = TypeVar("T")
-
-
-def drain(steps: Generator[object, None, T]) -> T:
-    """Run a progress generator to the end, ignoring its progress, and return its result."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as finished:
-            return finished.value
 
 
 @dataclass(frozen=True)

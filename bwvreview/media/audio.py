@@ -18,6 +18,7 @@ import av
 import numpy as np
 
 from bwvreview.media.errors import MediaError
+from bwvreview.steps import drain
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +110,7 @@ def decode_audio(
     A convenience wrapper that drains ``iter_decode_audio``; it raises the same errors
     (``MediaError`` for unusable input, ``DecodeCancelled`` when ``cancel`` is set).
     """
-    steps = iter_decode_audio(path, sample_rate=sample_rate, cancel=cancel)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return drain(iter_decode_audio(path, sample_rate=sample_rate, cancel=cancel))
 
 
 def _duration_s(container: av.container.InputContainer, stream: av.AudioStream) -> float:

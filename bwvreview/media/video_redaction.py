@@ -32,6 +32,7 @@ from bwvreview.media.faces import (
     model_info,
 )
 from bwvreview.media.masks import ManualMask, apply_mask
+from bwvreview.steps import drain
 
 log = logging.getLogger(__name__)
 
@@ -227,12 +228,7 @@ def scan_tracks(
     ids it returns are the ids ``keep_visible_tracks`` refers to. Each track carries the
     frame index and box where the detector was surest, for a thumbnail.
     """
-    steps = iter_scan_tracks(frames, settings, width, height, fps)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return drain(iter_scan_tracks(frames, settings, width, height, fps))
 
 
 def iter_scan_tracks(

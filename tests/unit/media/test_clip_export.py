@@ -14,18 +14,14 @@ from bwvreview.media.clip_verify import VerifyOptions, iter_verify_clip
 from bwvreview.media.errors import MediaError
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.steps import drain
 from tests.mediafactory import make_clip, run_ffmpeg
 
 NO_FACES = VideoRedactionSettings(faces="none")
 
 
 def _run(request: ClipRequest, cancel: threading.Event | None = None):
-    steps = iter_export_clip(request, cancel)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
+    return drain(iter_export_clip(request, cancel))
 
 
 def _streams(path: Path) -> dict[str, object]:
@@ -47,13 +43,7 @@ def test_a_clip_without_sound_is_picture_only_and_says_so(tmp_path: Path) -> Non
     )
     assert not result.has_audio and result.audio_spans_ms == ()
     assert _streams(out) == {"size": (160, 120), "codec": "h264", "audio": [], "frames": 25}
-    steps = iter_verify_clip(out, VerifyOptions())
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            verification = done.value
-            break
+    verification = drain(iter_verify_clip(out, VerifyOptions()))
     speech = next(c for c in verification.checks if c.name == "speech")
     assert speech.skipped and "no sound" in speech.summary
 

@@ -12,16 +12,9 @@ from bwvreview.media.clip_export import ClipRequest, iter_export_clip
 from bwvreview.media.clip_verify import Check, VerifyOptions, _faces_check
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.steps import drain
 
 DEMO = resource_path("demo", "demo_incident.mp4")
-
-
-def _drain(steps):
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +22,7 @@ def face_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One second of the demo with its face left visible (20-21 s: the face is large)."""
     out = tmp_path_factory.mktemp("verify") / "face.mp4"
     request = ClipRequest(probe(DEMO), 20_000, 21_000, out, VideoRedactionSettings(faces="none"))
-    _drain(iter_export_clip(request))
+    drain(iter_export_clip(request))
     return out
 
 
@@ -40,7 +33,7 @@ def _truth_box() -> tuple[float, float, float, float]:
 
 
 def _faces(clip: Path, options: VerifyOptions) -> Check:
-    return _drain(_faces_check(clip, options, None))
+    return drain(_faces_check(clip, options, None))
 
 
 def test_a_visible_face_fails(face_clip: Path) -> None:

@@ -1,0 +1,21 @@
+"""Progress generators: long work yields progress and *returns* its result.
+
+``drain`` runs one to the end where nobody watches the progress. It lives outside the
+layered packages so that ``media``, ``app`` and the tests share one copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def drain(steps: Generator[object, None, T]) -> T:
+    """Run a progress generator to the end, ignoring its progress, and return its result."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
