@@ -129,9 +129,18 @@ def iter_verify_clip(
     started = time.perf_counter()
     streams = _streams(path)
     checks = [_metadata_check(path, streams["tags"]), _sync_check(streams)]
-    faces = yield from _faces_check(path, options, cancel)
+    # The banner is looked for in a dozen frames spread over the clip after its card,
+    # kept as the face check decodes every frame (one decode, a dozen frames in memory).
+    total = _frame_total(path)
+    first = min(total, round(options.skip_before_ms * streams["fps"] / 1000))
+    eligible = total - first
+    picks = {
+        first + int(i) for i in np.linspace(0, eligible - 1, min(_BANNER_SAMPLES, eligible)).round()
+    }
+    samples: list[np.ndarray] = []
+    faces = yield from _faces_check(path, options, cancel, picks, samples)
     checks.append(faces)
-    checks.append(_banner_check(path, options))
+    checks.append(_banner_check(samples, options))
     if streams["audio_ms"] is None:
         checks.append(Check("speech", True, "the clip has no sound: nothing to hear", skipped=True))
     else:
@@ -232,8 +241,13 @@ def _frame_total(path: Path) -> int:
 
 
 def _faces_check(
-    path: Path, options: VerifyOptions, cancel: threading.Event | None
+    path: Path,
+    options: VerifyOptions,
+    cancel: threading.Event | None,
+    keep: set[int] | None = None,
+    kept_frames: list[np.ndarray] | None = None,
 ) -> Generator[VerifyProgress, None, Check]:
+    """Detect faces in every frame; the frames numbered in ``keep`` go to ``kept_frames``."""
     detector = FaceDetector()
     total = _frame_total(path)
     expected = _by_frame(options.faces_expected)
@@ -244,6 +258,8 @@ def _faces_check(
     for index, time_ms, frame in _iter_frames(path):
         _check_cancel(cancel)
         scanned += 1
+        if keep is not None and kept_frames is not None and index in keep:
+            kept_frames.append(frame)
         if time_ms >= options.skip_before_ms:
             for x0, y0, x1, y1, score in detector.detect(frame):
                 box = (float(x0), float(y0), float(x1), float(y1))
@@ -298,12 +314,9 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return w * h / smaller if smaller > 0 else 0.0
 
 
-def _banner_check(path: Path, options: VerifyOptions) -> Check:
-    frames = [f for _, t, f in _iter_frames(path) if t >= options.skip_before_ms]
-    if len(frames) < 2:
+def _banner_check(samples: list[np.ndarray], options: VerifyOptions) -> Check:
+    if len(samples) < 2:
         return Check("banner", True, "too short to look for a banner", skipped=True)
-    picks = np.linspace(0, len(frames) - 1, min(_BANNER_SAMPLES, len(frames))).round()
-    samples = [frames[int(i)].copy() for i in picks]
     if options.captions:
         top, bottom = caption_band(samples[0].shape[1], samples[0].shape[0])
         for sample in samples:
