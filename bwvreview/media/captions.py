@@ -86,16 +86,12 @@ def cue_at(cues: Sequence[Cue], time_ms: int, linger_ms: int = 400) -> Cue | Non
 def draw_cue(frame: np.ndarray, cue: Cue) -> None:
     """Draw ``cue`` centred near the bottom of ``frame`` (in place) on a dark box."""
     height, width = frame.shape[:2]
-    scale = max(0.4, width / 1100)
-    thickness = max(1, round(scale * 2))
+    scale, thickness, text_h, pad, baseline = _line_layout(width, height)
     pieces = [(REDACTED if w.redacted else w.text.strip(), w.redacted) for w in cue.words]
     space = cv2.getTextSize(" ", _FONT, scale, thickness)[0][0]
     sizes = [_piece_size(text, redacted, scale, thickness) for text, redacted in pieces]
-    text_h = cv2.getTextSize("Hg", _FONT, scale, thickness)[0][1]
     total = sum(w for w, _ in sizes) + space * (len(pieces) - 1)
     x = max(4, (width - total) // 2)
-    baseline = int(height * CAPTION_BASELINE)
-    pad = max(4, text_h // 2)
     cv2.rectangle(
         frame, (x - pad, baseline - text_h - pad), (x + total + pad, baseline + pad), _BOX, -1
     )
@@ -109,12 +105,16 @@ def draw_cue(frame: np.ndarray, cue: Cue) -> None:
 
 def caption_band(width: int, height: int) -> tuple[int, int]:
     """The rows (top, bottom) that ``draw_cue`` may paint, for the verifier to look past."""
+    _scale, _thickness, text_h, pad, baseline = _line_layout(width, height)
+    return max(0, baseline - text_h - pad - 2), min(height, baseline + pad + 2)
+
+
+def _line_layout(width: int, height: int) -> tuple[float, int, int, int, int]:
+    """Font scale, stroke, text height, box padding and baseline row of the caption line."""
     scale = max(0.4, width / 1100)
     thickness = max(1, round(scale * 2))
     text_h = cv2.getTextSize("Hg", _FONT, scale, thickness)[0][1]
-    pad = max(4, text_h // 2)
-    baseline = int(height * CAPTION_BASELINE)
-    return max(0, baseline - text_h - pad - 2), min(height, baseline + pad + 2)
+    return scale, thickness, text_h, max(4, text_h // 2), int(height * CAPTION_BASELINE)
 
 
 def _piece_size(text: str, redacted: bool, scale: float, thickness: int) -> tuple[int, int]:

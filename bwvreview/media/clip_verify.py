@@ -298,20 +298,26 @@ def _by_frame(
     return found
 
 
+def _area(box: tuple[float, ...]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _intersection(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return w * h
+
+
 def _covered_by(found: tuple[float, ...], mask: tuple[float, ...]) -> float:
     """The share of a detection's box that lies inside a mask's box."""
-    w = max(0.0, min(found[2], mask[2]) - max(found[0], mask[0]))
-    h = max(0.0, min(found[3], mask[3]) - max(found[1], mask[1]))
-    area = (found[2] - found[0]) * (found[3] - found[1])
-    return w * h / area if area > 0 else 0.0
+    area = _area(found)
+    return _intersection(found, mask) / area if area > 0 else 0.0
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     """Intersection over the smaller box: a detection inside a kept box counts as kept."""
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / smaller if smaller > 0 else 0.0
+    smaller = min(_area(a), _area(b))
+    return _intersection(a, b) / smaller if smaller > 0 else 0.0
 
 
 def _banner_check(samples: list[np.ndarray], options: VerifyOptions) -> Check:

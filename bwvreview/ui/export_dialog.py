@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,7 +50,7 @@ from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.errors import MediaError
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
-from bwvreview.ui.mask_canvas import MaskCanvas
+from bwvreview.ui.mask_canvas import MaskCanvas, bgr_pixmap
 from bwvreview.ui.workers import GeneratorWorker
 
 _PREVIEW_W = 320
@@ -62,12 +62,7 @@ def _clock(ms: int) -> str:
 
 
 def _pixmap(frame: np.ndarray, width_px: int = _PREVIEW_W) -> QPixmap:
-    rgb = np.ascontiguousarray(frame[:, :, ::-1])
-    height, width = rgb.shape[:2]
-    image = QImage(rgb.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image).scaledToWidth(
-        width_px, Qt.TransformationMode.SmoothTransformation
-    )
+    return bgr_pixmap(frame).scaledToWidth(width_px, Qt.TransformationMode.SmoothTransformation)
 
 
 class ExportDialog(QDialog):

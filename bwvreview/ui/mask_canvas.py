@@ -10,6 +10,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 Box = tuple[float, float, float, float]
 
 
+def bgr_pixmap(frame: np.ndarray) -> QPixmap:
+    """A pixmap of an OpenCV/PyAV BGR frame (copied: the array may be reused)."""
+    rgb = np.ascontiguousarray(frame[:, :, ::-1])
+    height, width = rgb.shape[:2]
+    image = QImage(rgb.data, width, height, width * 3, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(image.copy())
+
+
 class MaskCanvas(QWidget):
     """Shows one frame scaled to fit; a drag draws a rectangle in the frame's pixels."""
 
@@ -27,11 +35,8 @@ class MaskCanvas(QWidget):
         self._drag_from: QPointF | None = None
 
     def set_frame(self, frame: np.ndarray, masks: list[tuple[str, Box]]) -> None:
-        rgb = np.ascontiguousarray(frame[:, :, ::-1])
-        height, width = rgb.shape[:2]
-        image = QImage(rgb.data, width, height, width * 3, QImage.Format.Format_RGB888)
-        self.pixmap = QPixmap.fromImage(image.copy())
-        self.frame_size = (width, height)
+        self.pixmap = bgr_pixmap(frame)
+        self.frame_size = (frame.shape[1], frame.shape[0])
         self.masks = masks
         self.update()
 
