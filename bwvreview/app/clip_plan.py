@@ -54,6 +54,13 @@ def personal_data_in_span(
 
 def span_words(lib: Library, recording_id: int, start_ms: int, end_ms: int) -> list[TimedWord]:
     transcript = transcripts.current_transcript(lib.db, recording_id)
+    return words_in(transcript, start_ms, end_ms)
+
+
+def words_in(
+    transcript: transcripts.Transcript | None, start_ms: int, end_ms: int
+) -> list[TimedWord]:
+    """The transcript's words heard in ``[start_ms, end_ms)`` (none without a transcript)."""
     if transcript is None:
         return []
     return [

@@ -28,7 +28,7 @@ from bwvreview.app.clip_plan import (  # noqa: F401 - the dialog and the CLI use
     frame_at,
     iter_people_in_span,
     personal_data_in_span,
-    span_words,
+    words_in,
 )
 from bwvreview.app.clip_report import (
     REPORT_FORMAT,  # noqa: F401
@@ -124,17 +124,19 @@ def iter_export(
     yield from _confirm_source(source, recording.sha256, cancel)
     info = probe(source)
     notes: list[str] = []
-    untranscribed = transcripts.current_transcript(lib.db, recording_id) is None
-    if options.bleep != "none" and info.has_audio and untranscribed:
+    # Read once: the transcript's words in the span and the incident's people & places
+    # serve the search for personal data, the captions and what verification listens for.
+    transcript = transcripts.current_transcript(lib.db, recording_id)
+    words = words_in(transcript, start_ms, end_ms)
+    listed = clips.people_and_places(lib.db, recording_id)
+    if options.bleep != "none" and info.has_audio and transcript is None:
         notes.append(
             "the recording has no transcript: personal data was found by transcribing the"
             " span for this export (captions need a transcript)"
         )
-        hits = yield from _listen_for_personal_data(
-            lib, recording_id, source, (start_ms, end_ms), cancel
-        )
+        hits = yield from _listen_for_personal_data(source, (start_ms, end_ms), listed, cancel)
     else:
-        hits = personal_data_in_span(lib, recording_id, start_ms, end_ms)
+        hits = find_personal_data(words, listed)
     bleeped = [h for i, h in enumerate(hits) if i not in options.kept_audible]
     if options.bleep == "none" or not info.has_audio:
         bleeped = []
@@ -165,9 +167,7 @@ def iter_export(
         audio_spans_ms=tuple(audio_spans(bleeped, duration_ms=recording.duration_ms)),
         audio_mode=options.audio_mode,
         voice_disguise=options.voice_disguise,
-        captions=_captions(lib, recording_id, start_ms, end_ms, bleeped)
-        if options.captions and info.has_audio
-        else None,
+        captions=_captions(words, bleeped) if options.captions and info.has_audio else None,
         card=_card(lib, options.annotation_id) if options.opening_card else None,
         keep_metadata=options.keep_metadata,
     )
@@ -178,7 +178,7 @@ def iter_export(
         lambda step: ClipProgress("export", base + _STAGES["export"] * step.fraction, step.eta_s),
     )
     written = Path(result.path)
-    items = _redacted_items(bleeped, clips.people_and_places(lib.db, recording_id))
+    items = _redacted_items(bleeped, listed)
     expect = verify_options(
         items,
         result.card_ms,
@@ -276,14 +276,12 @@ def _confirm_source(
 
 
 def _listen_for_personal_data(
-    lib: Library,
-    recording_id: int,
     source: Path,
     span_ms: tuple[int, int],
+    listed: Sequence[str],
     cancel: threading.Event | None,
 ) -> Generator[ClipProgress, None, list[PersonalDataHit]]:
     """Personal data heard in a span that has no stored transcript, window by window."""
-    listed = clips.people_and_places(lib.db, recording_id)
     hits: list[PersonalDataHit] = []
     for fraction, words in listen(source, None, cancel, *span_ms):
         hits += find_personal_data(words, listed)
@@ -297,10 +295,9 @@ def _done(*stages: str) -> float:
 
 
 def _captions(
-    lib: Library, recording_id: int, start_ms: int, end_ms: int, bleeped: Sequence[PersonalDataHit]
+    words: Sequence[TimedWord], bleeped: Sequence[PersonalDataHit]
 ) -> tuple[CaptionWord, ...]:
     spans = audio_spans(bleeped, margin_ms=0)
-    words = span_words(lib, recording_id, start_ms, end_ms)
 
     def hidden(word: TimedWord) -> bool:
         return any(word.start_ms < b and word.end_ms > a for a, b in spans)
