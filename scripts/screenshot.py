@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
+    out.mkdir(parents=True, exist_ok=True)  # QPixmap.save() fails silently without it
     qt_app = make_application()
     with tempfile.TemporaryDirectory() as data:
         lib = app.open_library(data_dir=data)
