@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic import command
@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bwvreview.annotations.access import LOCAL, Principal
 from bwvreview.annotations.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,23 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 @dataclass(frozen=True)
 class Database:
-    """An open database: the engine and a factory of sessions bound to it."""
+    """An open database: the engine, a factory of sessions bound to it, and who is acting.
+
+    Every service function checks what ``principal`` may do (see ``access.py``); sign-in
+    gives a copy bound to the signed-in user with ``as_user``, sharing the engine.
+    """
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    principal: Principal = field(default=LOCAL)
+
+    def as_user(self, principal: Principal) -> Database:
+        return replace(self, principal=principal)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.url.get_backend_name()
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Session]:

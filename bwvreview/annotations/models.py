@@ -55,6 +55,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     collar_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    team: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -260,6 +262,8 @@ class Reflection(Base):
     text: Mapped[str] = mapped_column(Text)
     consent_to_share: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # when a TIP or admin first read it (the officer sees that their reflection was read)
+    seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     annotation: Mapped[Annotation | None] = relationship(back_populates="reflections")
 
@@ -316,8 +320,10 @@ class TrainingPack(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, onupdate=utcnow)
 
     items: Mapped[list[TrainingPackItem]] = relationship(
         order_by="TrainingPackItem.position", cascade="all, delete-orphan"
@@ -391,3 +397,40 @@ class Suggestion(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """One unit of batch work (transcription or export) in the shared queue.
+
+    Workers claim the oldest queued job with ``SELECT … FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL (an immediate transaction on SQLite) and beat a heartbeat while they run; a
+    running job whose heartbeat is stale belongs to a worker that died and is queued again.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('transcribe', 'export')", name="ck_jobs_kind"),
+        CheckConstraint(
+            "state IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="ck_jobs_state"
+        ),
+        Index("ix_jobs_state_priority", "state", "priority", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE")
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -22,11 +22,11 @@ def test_open_creates_every_table_at_the_newest_revision(db):
         "recordings", "incidents", "incident_officers", "users", "transcripts", "segments",
         "words", "codebook_versions", "codebook_categories", "annotations", "reflections",
         "redactions", "clips", "training_packs", "training_pack_items", "audit_events",
-        "suggestions", "alembic_version",
+        "suggestions", "jobs", "segments_fts", "annotations_fts", "alembic_version",
     }  # fmt: skip
     assert expected <= tables
     with db.engine.connect() as conn:
-        assert conn.scalar(text("select version_num from alembic_version")) == "0004_mask_mode"
+        assert conn.scalar(text("select version_num from alembic_version")) == "0005_team_learning"
 
 
 def test_every_connection_has_wal_and_foreign_keys(db):
