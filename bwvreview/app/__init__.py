@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from bwvreview import locations
 from bwvreview.annotations import library, suggestions, transcripts
+from bwvreview.annotations.backup import backup_if_due
 from bwvreview.annotations.codebook import Codebook, load_codebook, store_codebook
 from bwvreview.annotations.cue_lexicon import Lexicon, load_lexicon
 from bwvreview.annotations.cues import find_cues
@@ -74,6 +75,7 @@ def open_library(
     url = locations.database_url(db_url, data)
     codebook = load_codebook(codebook_path or resource_path("codebook.yaml"))
     db = open_database(url)
+    backup_if_due(db, data / "backups")  # SQLite only, once a day; cheap when not due
     with db.begin() as session:
         codebook_id = store_codebook(session, codebook)
     return Library(db, data, codebook, codebook_id, current_actor())
