@@ -19,8 +19,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bwvreview.annotations.access import LOCAL, Principal
@@ -63,6 +64,30 @@ class Database:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path.as_posix()}"
+
+
+# Any key will do as long as every bwvreview agrees on it: it serialises migrations when
+# several people open the same PostgreSQL database at once.
+MIGRATION_LOCK_KEY = 0x62777672  # "bwvr"
+
+
+def normalise_url(url: str) -> str:
+    """The URL SQLAlchemy should use: ``postgresql://`` and ``postgres://`` mean psycopg 3.
+
+    SQLAlchemy's plain ``postgresql://`` picks psycopg2, which bwvreview does not install.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password replaced by ***, fit for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -129,17 +154,50 @@ def migrate(engine: Engine) -> None:
     command.upgrade(cfg, "head")
 
 
+def _migrate_locked(engine: Engine) -> None:
+    """Migrate; on PostgreSQL under an advisory lock, so two clients never migrate at once."""
+    if engine.url.get_backend_name() != "postgresql":
+        migrate(engine)
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        try:
+            migrate(engine)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            conn.commit()
+
+
 def open_database(url: str) -> Database:
-    """Open (creating if needed) the database at ``url`` and migrate it to the newest schema."""
-    engine = create_engine(url)
-    if engine.url.get_backend_name() == "sqlite":
+    """Open (creating if needed) the database at ``url`` and migrate it to the newest schema.
+
+    ``url`` is a SQLite URL (``sqlite:///path``) or a PostgreSQL one
+    (``postgresql://user:password@host:port/database``; the database must exist). A
+    PostgreSQL database is shared by a team: each bwvreview opens it and migrates it if needed.
+    """
+    url = normalise_url(url)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {safe_url(url)}") from exc
+    options: dict[str, object] = {}
+    if backend == "postgresql":
+        # A team server may restart or drop idle connections: check before handing one out.
+        options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
+    try:
+        engine = create_engine(url, **options)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"cannot open the database {safe_url(url)}: {exc}") from exc
+    if backend == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
         db_file = _sqlite_file(engine)
         if db_file is not None:
             db_file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        migrate(engine)
+        _migrate_locked(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open the database {url}: {exc.__class__.__name__}") from exc
+        raise DatabaseError(
+            f"cannot open the database {safe_url(url)}: {exc.__class__.__name__}"
+        ) from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

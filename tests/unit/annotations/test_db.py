@@ -1,19 +1,12 @@
 import sqlite3
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from bwvreview.annotations import models
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.db import normalise_url, open_database, safe_url, sqlite_url
 from bwvreview.annotations.errors import DatabaseError
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "nested" / "lib.sqlite3"))
-    yield database
-    database.close()
 
 
 def test_open_creates_every_table_at_the_newest_revision(db):
@@ -22,14 +15,25 @@ def test_open_creates_every_table_at_the_newest_revision(db):
         "recordings", "incidents", "incident_officers", "users", "transcripts", "segments",
         "words", "codebook_versions", "codebook_categories", "annotations", "reflections",
         "redactions", "clips", "training_packs", "training_pack_items", "audit_events",
-        "suggestions", "jobs", "segments_fts", "annotations_fts", "alembic_version",
+        "suggestions", "jobs", "alembic_version",
     }  # fmt: skip
     assert expected <= tables
+    if db.dialect == "sqlite":
+        assert {"segments_fts", "annotations_fts"} <= tables
+    else:
+        for table in ("segments", "annotations"):
+            columns = {c["name"]: c for c in inspect(db.engine).get_columns(table)}
+            assert "search" in columns, table
     with db.engine.connect() as conn:
         assert conn.scalar(text("select version_num from alembic_version")) == "0005_team_learning"
 
 
-def test_every_connection_has_wal_and_foreign_keys(db):
+def test_the_dialect_names_the_engine(db, db_url):
+    assert db.dialect == ("sqlite" if db_url.startswith("sqlite") else "postgresql")
+
+
+def test_every_connection_has_wal_and_foreign_keys(sqlite_db):
+    db = sqlite_db
     with db.engine.connect() as conn:
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
@@ -48,12 +52,53 @@ def test_a_span_cannot_end_before_it_starts(db):
         session.add(models.Redaction(recording_id=rec.id, kind="audio", start_ms=500, end_ms=100))
 
 
-def test_a_committed_change_is_visible_to_a_fresh_connection(db, tmp_path):
+def test_a_committed_change_is_visible_to_a_fresh_connection(db, db_url):
     with db.begin() as session:
         session.add(models.Incident(reference="INC-1"))
-    raw = sqlite3.connect(tmp_path / "nested" / "lib.sqlite3")
-    assert raw.execute("select reference from incidents").fetchall() == [("INC-1",)]
-    raw.close()
+    other = create_engine(normalise_url(db_url))
+    with other.connect() as conn:
+        assert conn.execute(text("select reference from incidents")).all() == [("INC-1",)]
+    other.dispose()
+
+
+def test_a_second_handle_sees_the_schema_already_migrated(db, db_url):
+    second = open_database(db_url)
+    try:
+        with second.begin() as session:
+            session.add(models.Incident(reference="INC-2"))
+        with db.begin() as session:
+            assert session.query(models.Incident).one().reference == "INC-2"
+    finally:
+        second.close()
+
+
+def test_postgresql_urls_use_psycopg_3():
+    assert normalise_url("postgresql://tip@db.example/bwv") == (
+        "postgresql+psycopg://tip@db.example/bwv"
+    )
+    assert normalise_url("postgres://tip@host:5433/bwv") == "postgresql+psycopg://tip@host:5433/bwv"
+    assert normalise_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_messages_never_show_the_password():
+    assert "secret" not in safe_url("postgresql://tip:secret@host/bwv")
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password():
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    with pytest.raises(DatabaseError, match="cannot open the database") as caught:
+        open_database("postgresql://tip:secret@127.0.0.1:1/bwv")
+    assert "secret" not in str(caught.value)
+
+
+def test_a_postgresql_url_opens_through_plain_postgresql_scheme(pg_url):
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    again = open_database(plain)
+    try:
+        assert again.engine.url.drivername == "postgresql+psycopg"
+    finally:
+        again.close()
 
 
 def test_reopening_is_idempotent(tmp_path):
