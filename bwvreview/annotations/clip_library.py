@@ -1,0 +1,221 @@
+"""The trainers' clip library: anonymised, verified clips with what they were cut to show.
+
+A trainer sees only clips that are in the library (verified, or overridden into it with a
+recorded reason) and the annotation each was cut for: its category, principles, polarity,
+note and suggested wording, and a summary of the clip's anonymisation report. Never the
+source recording's path, its transcript, or annotations no library clip was cut for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from bwvreview.annotations import models
+from bwvreview.annotations.access import READ_CLIPS, READ_FOOTAGE, annotation_filter, require
+from bwvreview.annotations.db import Database
+from bwvreview.annotations.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class LibraryClip:
+    """One library clip as a trainer may see it (times of the source span in ms)."""
+
+    clip_id: int
+    annotation_id: int | None
+    start_ms: int
+    end_ms: int
+    clip_path: str  # the anonymised clip file, never the footage it was cut from
+    sha256: str
+    verified: bool
+    overridden: bool  # in the library although verification failed (a reason was recorded)
+    verdict: str  # pass | fail | unverified
+    category_key: str
+    category_label: str
+    polarity: str
+    principles: tuple[str, ...]
+    note: str
+    suggested_wording: str
+    report_summary: dict[str, Any]
+    created_at: dt.datetime
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class CaptionSource:
+    """The words heard in a library clip's span and the incident's people & places.
+
+    Only for the app layer's redaction step (``app.training_pack``), which replaces every
+    personal-data hit before a caption is written; never shown as it is.
+    """
+
+    words: tuple[tuple[str, int, int], ...]  # (text, start_ms, end_ms) in source time
+    people_places: tuple[str, ...]
+
+
+def summarise_report(report: dict[str, Any]) -> dict[str, Any]:
+    """What a trainer needs from a clip report: verdict, checks, what was hidden, opt-outs."""
+    verification = report.get("verification") or {}
+    redaction = report.get("redaction") or {}
+    settings = report.get("settings") or {}
+    opt_outs = report.get("opt_outs") or {}
+    return {
+        "verdict": report.get("verdict", "unverified"),
+        "checks": {
+            c.get("name", "?"): bool(c.get("passed")) for c in verification.get("checks", [])
+        },
+        "faces": settings.get("faces", "blur"),
+        "banner": settings.get("banner", "auto"),
+        "bleeped": len(redaction.get("audio") or []),
+        "opt_outs": sorted(k for k, v in opt_outs.items() if v and k != "people_kept_visible"),
+        "duration_ms": (report.get("clip") or {}).get("duration_ms"),
+    }
+
+
+def _to_library_clip(clip: models.Clip, annotation: models.Annotation | None) -> LibraryClip:
+    category = annotation.category if annotation is not None else None
+    report = dict(clip.report or {})
+    return LibraryClip(
+        clip_id=clip.id,
+        annotation_id=annotation.id if annotation is not None else None,
+        start_ms=clip.start_ms,
+        end_ms=clip.end_ms,
+        clip_path=clip.output_path,
+        sha256=clip.sha256,
+        verified=clip.verified,
+        overridden=clip.in_library and not clip.verified,
+        verdict=str(report.get("verdict", "pass" if clip.verified else "unverified")),
+        category_key=category.key if category else "",
+        category_label=category.label if category else "(no annotation)",
+        polarity=category.polarity if category else "observation",
+        principles=tuple(category.principles) if category else (),
+        note=annotation.note if annotation is not None else "",
+        suggested_wording=annotation.suggested_wording if annotation is not None else "",
+        report_summary=summarise_report(report),
+        created_at=clip.created_at,
+    )
+
+
+def _query(db: Database) -> Select[tuple[models.Clip, models.Annotation]]:
+    # An annotation the principal may not read is left out, even on a library clip.
+    visible = select(models.Annotation.id).where(annotation_filter(db.principal))
+    return (
+        select(models.Clip, models.Annotation)
+        .outerjoin(
+            models.Annotation,
+            (models.Annotation.id == models.Clip.annotation_id) & models.Annotation.id.in_(visible),
+        )
+        .outerjoin(
+            models.CodebookCategory, models.CodebookCategory.id == models.Annotation.category_id
+        )
+        .where(models.Clip.in_library.is_(True))
+    )
+
+
+def list_library_clips(
+    db: Database,
+    *,
+    category: str | None = None,
+    principle: str | None = None,
+    polarity: str | None = None,
+    text: str = "",
+) -> list[LibraryClip]:
+    """Library clips, newest first, filtered by category key, principle, polarity and text.
+
+    The text filter matches (case-insensitively) the category's label, the annotation's
+    note and its suggested wording.
+    """
+    require(db.principal, READ_CLIPS)
+    query = _query(db).order_by(models.Clip.created_at.desc(), models.Clip.id.desc())
+    if category:
+        query = query.where(models.CodebookCategory.key == category)
+    if polarity:
+        query = query.where(models.CodebookCategory.polarity == polarity)
+    needle = text.strip()
+    if needle:
+        pattern = f"%{needle}%"
+        query = query.where(
+            or_(
+                models.CodebookCategory.label.ilike(pattern),
+                models.Annotation.note.ilike(pattern),
+                models.Annotation.suggested_wording.ilike(pattern),
+            )
+        )
+    with db.begin() as session:
+        found = [_to_library_clip(clip, ann) for clip, ann in session.execute(query).all()]
+    if principle:  # principles are a JSON list: filtered here, the same on both engines
+        found = [c for c in found if principle in c.principles]
+    return found
+
+
+def _library_row(session: Session, db: Database, clip_id: int) -> tuple[models.Clip, Any]:
+    row = session.execute(_query(db).where(models.Clip.id == clip_id)).first()
+    if row is None:
+        # the same answer for "no such clip" and "not in the library": nothing leaks
+        raise NotFoundError(f"no library clip with id {clip_id}")
+    return row[0], row[1]
+
+
+def get_library_clip(db: Database, clip_id: int) -> LibraryClip:
+    """One library clip (``NotFoundError`` for a clip that is not in the library)."""
+    require(db.principal, READ_CLIPS)
+    with db.begin() as session:
+        clip, annotation = _library_row(session, db, clip_id)
+        return _to_library_clip(clip, annotation)
+
+
+def library_clips_by_id(db: Database, clip_ids: Sequence[int]) -> dict[int, LibraryClip]:
+    """The library clips among ``clip_ids`` (others are left out), in one query."""
+    require(db.principal, READ_CLIPS)
+    with db.begin() as session:
+        rows = session.execute(_query(db).where(models.Clip.id.in_(list(clip_ids)))).all()
+        return {clip.id: _to_library_clip(clip, ann) for clip, ann in rows}
+
+
+def caption_source(db: Database, clip_id: int) -> CaptionSource:
+    """The current transcript's words in a library clip's span, for redacted captions.
+
+    A trainer gets these only for a clip in the library (whose bleeped audio they hear
+    anyway); the caller must replace every personal-data hit before writing anything.
+    """
+    require(db.principal, READ_CLIPS)
+    with db.begin() as session:
+        clip, _annotation = _library_row(session, db, clip_id)
+        recording = session.get(models.Recording, clip.recording_id)
+        listed = (
+            tuple(recording.incident.people_places or [])
+            if recording and recording.incident
+            else ()
+        )
+        transcript_id = session.scalar(
+            select(models.Transcript.id).where(
+                models.Transcript.recording_id == clip.recording_id,
+                models.Transcript.is_current.is_(True),
+            )
+        )
+        if transcript_id is None:
+            return CaptionSource((), listed)
+        words = session.execute(
+            select(models.Word.text, models.Word.start_ms, models.Word.end_ms)
+            .join(models.Segment, models.Segment.id == models.Word.segment_id)
+            .where(
+                models.Segment.transcript_id == transcript_id,
+                models.Word.end_ms > clip.start_ms,
+                models.Word.start_ms < clip.end_ms,
+            )
+            .order_by(models.Word.start_ms, models.Word.id)
+        ).all()
+        return CaptionSource(tuple((t, s, e) for t, s, e in words), listed)
+
+
+def may_read_footage(db: Database) -> bool:
+    """Whether the principal may also see raw footage (a TIP or admin, not a trainer)."""
+    return db.principal.can(READ_FOOTAGE)
