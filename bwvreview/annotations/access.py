@@ -18,10 +18,15 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, exists, false, select, true
+from sqlalchemy.orm import Session
 
-from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.errors import DomainError, NotFoundError
+
+if TYPE_CHECKING:
+    from bwvreview.annotations.models import Recording
 
 ROLES = ("tip", "trainer", "officer", "admin")
 
@@ -133,3 +138,20 @@ def annotation_filter(principal: Principal) -> ColumnElement[bool]:
             )
         )
     return false()
+
+
+def readable_recording(session: Session, principal: Principal, recording_id: int) -> Recording:
+    """The recording row if the principal may read it (an officer: only their incidents')."""
+    from bwvreview.annotations import models
+
+    if not (principal.can(READ_FOOTAGE) or principal.is_officer):
+        raise PermissionDenied(f"{principal.name} may not open raw footage or its transcript")
+    row = session.scalar(
+        select(models.Recording).where(
+            models.Recording.id == recording_id, recording_filter(principal)
+        )
+    )
+    if row is None:
+        # the same words whether it does not exist or belongs to someone else
+        raise NotFoundError(f"no recording with id {recording_id}")
+    return row

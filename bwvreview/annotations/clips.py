@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import EXPORT, READ_CLIPS, READ_FOOTAGE, REVIEW, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -61,6 +62,7 @@ def _to_record(row: models.Clip) -> ClipRecord:
 
 def record_clip(db: Database, new: NewClip, actor: str) -> ClipRecord:
     """Store an exported clip; a verified clip joins the library at once."""
+    require(db.principal, EXPORT)
     with db.begin() as session:
         row = models.Clip(
             recording_id=new.recording_id,
@@ -101,22 +103,37 @@ def _clip(session: Session, clip_id: int) -> models.Clip:
     return row
 
 
+def _visible(db: Database) -> ColumnElement[bool]:
+    """Reviewers see every clip; a trainer only those in the library (anonymised, verified)."""
+    if db.principal.can(READ_FOOTAGE):
+        return true()
+    return models.Clip.in_library.is_(True)
+
+
 def get_clip(db: Database, clip_id: int) -> ClipRecord:
+    require(db.principal, READ_CLIPS)
     with db.begin() as session:
-        return _to_record(_clip(session, clip_id))
+        row = session.scalar(select(models.Clip).where(models.Clip.id == clip_id, _visible(db)))
+        if row is None:
+            raise NotFoundError(f"no clip with id {clip_id}")
+        return _to_record(row)
 
 
 def find_clip_by_sha256(db: Database, sha256: str) -> ClipRecord | None:
+    require(db.principal, READ_CLIPS)
     with db.begin() as session:
         row = session.scalar(
-            select(models.Clip).where(models.Clip.sha256 == sha256).order_by(models.Clip.id.desc())
+            select(models.Clip)
+            .where(models.Clip.sha256 == sha256, _visible(db))
+            .order_by(models.Clip.id.desc())
         )
         return _to_record(row) if row else None
 
 
 def list_clips(db: Database, *, library_only: bool = False) -> list[ClipRecord]:
+    require(db.principal, READ_CLIPS)
     with db.begin() as session:
-        query = select(models.Clip).order_by(models.Clip.id)
+        query = select(models.Clip).where(_visible(db)).order_by(models.Clip.id)
         if library_only:
             query = query.where(models.Clip.in_library.is_(True))
         return [_to_record(row) for row in session.scalars(query)]
@@ -124,6 +141,7 @@ def list_clips(db: Database, *, library_only: bool = False) -> list[ClipRecord]:
 
 def add_to_library(db: Database, clip_id: int, actor: str, override_reason: str = "") -> ClipRecord:
     """Put a clip in the trainers' library; a failed clip needs a stated reason to override."""
+    require(db.principal, EXPORT)
     with db.begin() as session:
         row = _clip(session, clip_id)
         if not row.verified and not override_reason.strip():
@@ -145,6 +163,7 @@ def add_to_library(db: Database, clip_id: int, actor: str, override_reason: str 
 
 def people_and_places(db: Database, recording_id: int) -> list[str]:
     """The reviewer's list for the recording's incident (empty when there is none)."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         recording = session.get(models.Recording, recording_id)
         if recording is None:
@@ -156,6 +175,7 @@ def set_people_and_places(
     db: Database, recording_id: int, items: Sequence[str], actor: str
 ) -> list[str]:
     """Replace the list for the recording's incident (one is made for a loose recording)."""
+    require(db.principal, REVIEW)
     cleaned = list(dict.fromkeys(item.strip() for item in items if item.strip()))
     with db.begin() as session:
         recording = session.get(models.Recording, recording_id)

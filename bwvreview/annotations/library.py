@@ -12,6 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import (
+    REVIEW,
+    readable_recording,
+    recording_filter,
+    require,
+)
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -87,6 +93,7 @@ def add_recording(
     Importing the same bytes again (from any path) returns the existing recording: identity
     is the SHA-256. An incident reference or officer given on a later import is still linked.
     """
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = session.scalar(select(models.Recording).where(models.Recording.sha256 == new.sha256))
         created = row is None
@@ -115,25 +122,28 @@ def add_recording(
 
 
 def get_recording(db: Database, recording_id: int) -> Recording:
-    """The recording with this id, or ``NotFoundError``."""
+    """The recording with this id, or ``NotFoundError`` (also when it is not the reader's)."""
     with db.begin() as session:
-        row = _recording(session, recording_id)
-        return _to_record(row)
+        return _to_record(readable_recording(session, db.principal, recording_id))
 
 
 def find_recording_by_sha256(db: Database, sha256: str) -> Recording | None:
     with db.begin() as session:
-        row = session.scalar(select(models.Recording).where(models.Recording.sha256 == sha256))
+        row = session.scalar(
+            select(models.Recording).where(
+                models.Recording.sha256 == sha256, recording_filter(db.principal)
+            )
+        )
         return _to_record(row) if row else None
 
 
 def list_recordings(db: Database) -> list[Recording]:
-    """Every recording, newest import first."""
+    """Every recording the reader may see (an officer: their own incidents'), newest first."""
     with db.begin() as session:
         rows = session.scalars(
-            select(models.Recording).order_by(
-                models.Recording.imported_at.desc(), models.Recording.id.desc()
-            )
+            select(models.Recording)
+            .where(recording_filter(db.principal))
+            .order_by(models.Recording.imported_at.desc(), models.Recording.id.desc())
         )
         return [_to_record(row) for row in rows]
 
@@ -145,6 +155,7 @@ def set_content_warning(db: Database, recording_id: int, text: str | None, actor
     present; restraint". The change is audited; the warning's words stay out of the log.
     """
     warning = (text or "").strip() or None
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = _recording(session, recording_id)
         row.content_warning = warning
@@ -168,6 +179,7 @@ def relocate_recording(
     A file with other contents is refused: a recording's identity is its fingerprint, so
     annotations never silently move onto different footage.
     """
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = _recording(session, recording_id)
         if sha256 != row.sha256:
@@ -180,3 +192,43 @@ def relocate_recording(
                      object_id=row.id, details={"moved": old != path})  # fmt: skip
         session.flush()
         return _to_record(row)
+
+
+STATUSES = ("new", "transcribed", "in_review", "reviewed", "shared", "archived")
+STATUS_LABELS = {
+    "new": "New",
+    "transcribed": "Transcribed",
+    "in_review": "In review",
+    "reviewed": "Reviewed",
+    "shared": "Shared with officer",
+    "archived": "Archived",
+}
+
+
+def set_status(db: Database, recording_id: int, status: str, actor: str = "") -> Recording:
+    """Move a recording through new → transcribed → in review → reviewed → shared → archived.
+
+    Any step may be taken (a reviewer can reopen a reviewed recording); each is audited
+    with where it came from.
+    """
+    principal = require(db.principal, REVIEW)
+    if status not in STATUSES:
+        raise DomainError(f"status must be one of {', '.join(STATUSES)}")
+    with db.begin() as session:
+        row = _recording(session, recording_id)
+        before = row.status
+        if before != status:
+            row.status = status
+            session.flush()
+            record_event(session, actor=actor or principal.name, action="status-change",
+                         object_type="recording", object_id=row.id,
+                         details={"from": before, "to": status})  # fmt: skip
+        return _to_record(row)
+
+
+def advance_status(db: Database, recording_id: int, status: str, actor: str = "") -> None:
+    """Move forward only: transcribing a reviewed recording again does not reopen it."""
+    with db.begin() as session:
+        current = _recording(session, recording_id).status
+    if STATUSES.index(status) > STATUSES.index(current):
+        set_status(db, recording_id, status, actor)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import REVIEW, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -56,6 +57,7 @@ def _checked(keyframes: Sequence[Sequence[float]], mode: str) -> list[list[float
 
 
 def list_region_masks(db: Database, recording_id: int) -> list[RegionMask]:
+    require(db.principal, REVIEW)
     with db.begin() as session:
         rows = session.scalars(
             select(models.Redaction)
@@ -77,6 +79,7 @@ def save_region_mask(
     mask_id: int | None = None,
 ) -> RegionMask:
     """Create a mask, or replace the keyframes of mask ``mask_id``."""
+    require(db.principal, REVIEW)
     frames = _checked(keyframes, mode)
     with db.begin() as session:
         if mask_id is None:
@@ -99,6 +102,7 @@ def save_region_mask(
 
 
 def delete_region_mask(db: Database, mask_id: int, *, actor: str) -> None:
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = session.get(models.Redaction, mask_id)
         if row is None or row.kind != "region":

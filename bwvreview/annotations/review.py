@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import REVIEW, annotation_filter, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -124,6 +125,7 @@ def create_annotation(
     author_id: int | None = None,
 ) -> Annotation:
     """Add an annotation to a recording and return it."""
+    require(db.principal, REVIEW)
     if source not in SOURCES:
         raise DomainError(f"source must be one of {', '.join(SOURCES)}")
     with db.begin() as session:
@@ -154,9 +156,18 @@ def create_annotation(
         return _to_record(row)
 
 
+def _readable(db: Database) -> Select[tuple[models.Annotation]]:
+    """Annotations the reader may see: all, an officer's shared ones, a trainer's clip ones."""
+    return (
+        select(models.Annotation)
+        .join(models.Recording, models.Recording.id == models.Annotation.recording_id)
+        .where(annotation_filter(db.principal))
+    )
+
+
 def get_annotation(db: Database, annotation_id: int) -> Annotation:
     with db.begin() as session:
-        row = session.get(models.Annotation, annotation_id)
+        row = session.scalar(_readable(db).where(models.Annotation.id == annotation_id))
         if row is None:
             raise NotFoundError(f"no annotation with id {annotation_id}")
         return _to_record(row)
@@ -166,7 +177,7 @@ def list_annotations(db: Database, recording_id: int) -> list[Annotation]:
     """A recording's annotations in time order."""
     with db.begin() as session:
         rows = session.scalars(
-            select(models.Annotation)
+            _readable(db)
             .where(models.Annotation.recording_id == recording_id)
             .order_by(models.Annotation.start_ms, models.Annotation.id)
             # one query for the categories and codebooks, not one per annotation
@@ -184,6 +195,7 @@ def update_annotation(
 ) -> Annotation:
     """Change the given fields (see ``EDITABLE``) if nobody changed the row since
     ``expected_version``; otherwise raise ``ConflictError``."""
+    require(db.principal, REVIEW)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(f"cannot change {', '.join(sorted(unknown))}")
@@ -211,6 +223,7 @@ def update_annotation(
 
 def delete_annotation(db: Database, annotation_id: int, *, actor: str) -> Annotation:
     """Remove an annotation; returns what it was (so it can be restored by undo)."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = session.get(models.Annotation, annotation_id)
         if row is None:

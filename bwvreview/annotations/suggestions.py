@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bwvreview.annotations import models, review
+from bwvreview.annotations.access import REVIEW, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.cue_lexicon import Lexicon
 from bwvreview.annotations.cue_match import SpokenWord, Utterance
@@ -170,6 +171,7 @@ def plan_suggestions(
     Leaves out spans already suggested for a category on this transcript and spans a person
     rejected for a category on this recording.
     """
+    require(db.principal, REVIEW)
     with db.begin() as session:
         if transcript is None:
             found_in: models.Transcript | Transcript = _current_transcript(session, recording_id)
@@ -208,6 +210,7 @@ def store_suggestions(
     for a transcript that is no longer current stores nothing. Spans stored or rejected
     since the plan was made (by a colleague) are not stored twice.
     """
+    require(db.principal, REVIEW)
     if not plan.changes:
         return list(plan.stored)
     with db.begin() as session:
@@ -265,6 +268,7 @@ def generate_suggestions(
     has just been read, to spare reading it again. Returns every suggestion on the current
     transcript, in time order.
     """
+    require(db.principal, REVIEW)
     plan = plan_suggestions(db, lexicon, recording_id, transcript)
     return store_suggestions(db, lexicon, plan, actor=actor)
 
@@ -291,6 +295,7 @@ def list_suggestions(
 ) -> list[Suggestion]:
     """The suggestions on a recording's current transcript in the given states, in time order
     (empty when it has no transcript)."""
+    require(db.principal, REVIEW)
     unknown = set(states) - set(STATES)
     if unknown:
         raise DomainError(f"unknown suggestion state(s): {', '.join(sorted(unknown))}")
@@ -311,6 +316,7 @@ def list_suggestions(
 
 
 def get_suggestion(db: Database, suggestion_id: int) -> Suggestion:
+    require(db.principal, REVIEW)
     with db.begin() as session:
         return _to_record(_pending_or_any(session, suggestion_id, pending=False))
 
@@ -340,6 +346,7 @@ def accept_suggestion(
     audit event); if a colleague decided the suggestion in the meantime, that annotation is
     removed again and ``SuggestionDecidedError`` is raised.
     """
+    require(db.principal, REVIEW)
     pending = get_suggestion(db, suggestion_id)
     if pending.state != "pending":
         raise SuggestionDecidedError(f"suggestion {suggestion_id} was already {pending.state}")
@@ -368,12 +375,14 @@ def accept_suggestion(
 
 def reject_suggestion(db: Database, suggestion_id: int, *, actor: str) -> Suggestion:
     """Reject a pending suggestion; its span is not suggested again for that category."""
+    require(db.principal, REVIEW)
     return _decide(db, suggestion_id, "rejected", actor=actor)
 
 
 def reopen_suggestion(db: Database, suggestion_id: int, *, actor: str) -> Suggestion:
     """Take a decision back (undo): the suggestion is pending again and no longer linked to
     an annotation. Removing an accepted suggestion's annotation is the caller's part."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         row = _pending_or_any(session, suggestion_id, pending=False)
         if row.state == "pending":
@@ -413,6 +422,8 @@ def _decide(db: Database, suggestion_id: int, state: str, *, actor: str,
 def cue_statistics(db: Database, *, recording_id: int | None = None) -> list[CueStats]:
     """Per cue: how many suggestions were made and how many accepted, rejected or pending,
     counted from the suggestion rows (all recordings, or one)."""
+
+    require(db.principal, REVIEW)
 
     def count(state: str) -> Any:
         return func.sum(case((models.Suggestion.state == state, 1), else_=0))

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import REVIEW, readable_recording, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -127,6 +128,7 @@ def store_transcript(
     actor: str,
 ) -> Transcript:
     """Store a finished transcription and make it the recording's current transcript."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         recording = session.get(models.Recording, recording_id)
         if recording is None:
@@ -214,6 +216,7 @@ def _read(session: Session, transcript_id: int) -> Transcript:
 def current_transcript(db: Database, recording_id: int) -> Transcript | None:
     """The recording's current transcript, or None if it has not been transcribed."""
     with db.begin() as session:
+        readable_recording(session, db.principal, recording_id)
         transcript_id = session.scalar(
             select(models.Transcript.id).where(
                 models.Transcript.recording_id == recording_id,
@@ -225,6 +228,10 @@ def current_transcript(db: Database, recording_id: int) -> Transcript | None:
 
 def get_transcript(db: Database, transcript_id: int) -> Transcript:
     with db.begin() as session:
+        row = session.get(models.Transcript, transcript_id)
+        if row is None:
+            raise NotFoundError(f"no transcript with id {transcript_id}")
+        readable_recording(session, db.principal, row.recording_id)
         return _read(session, transcript_id)
 
 
@@ -235,6 +242,7 @@ def _segment_text(words: Sequence[models.Word]) -> str:
 
 def correct_word(db: Database, word_id: int, text: str) -> Word:
     """Replace a word's text (keeping its times) and flag it and its segment as edited."""
+    require(db.principal, REVIEW)
     if not text.strip():
         raise DomainError("a corrected word cannot be empty; merge or delete the segment instead")
     with db.begin() as session:
@@ -253,6 +261,7 @@ def correct_word(db: Database, word_id: int, text: str) -> Word:
 
 def set_speaker(db: Database, segment_id: int, speaker: str) -> None:
     """Set a segment's speaker: ``wearer``, ``other`` or a person's name."""
+    require(db.principal, REVIEW)
     speaker = speaker.strip()
     if not speaker:
         raise DomainError("a speaker needs a name or role")
@@ -266,6 +275,7 @@ def set_speaker(db: Database, segment_id: int, speaker: str) -> None:
 
 def toggle_wearer(db: Database, segment_id: int) -> str:
     """The one-keystroke correction: wearer becomes other, anything else becomes wearer."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         segment = session.get(models.Segment, segment_id)
         if segment is None:
@@ -277,6 +287,7 @@ def toggle_wearer(db: Database, segment_id: int) -> str:
 
 def split_segment(db: Database, segment_id: int, first_word_of_second: int) -> tuple[int, int]:
     """Split a segment before the given word; both halves keep the speaker and word times."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         segment = session.get(models.Segment, segment_id)
         if segment is None:
@@ -305,6 +316,7 @@ def split_segment(db: Database, segment_id: int, first_word_of_second: int) -> t
 
 def merge_segments(db: Database, first_id: int, second_id: int) -> int:
     """Merge two neighbouring segments of one transcript into the first."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         first = session.get(models.Segment, first_id)
         second = session.get(models.Segment, second_id)
@@ -327,6 +339,7 @@ def merge_segments(db: Database, first_id: int, second_id: int) -> int:
 def segment_of_word(db: Database, word_id: int) -> int:
     """The id of the segment a word is in now (splits and merges move words, never change
     their ids, so undo finds its segments through their words)."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         word = session.get(models.Word, word_id)
         if word is None:
@@ -345,6 +358,7 @@ class SegmentState:
 
 
 def segment_state(db: Database, segment_id: int) -> SegmentState:
+    require(db.principal, REVIEW)
     with db.begin() as session:
         segment = session.get(models.Segment, segment_id)
         if segment is None:
@@ -355,6 +369,7 @@ def segment_state(db: Database, segment_id: int) -> SegmentState:
 def restore_segment(db: Database, segment_id: int, state: SegmentState) -> None:
     """Put a segment's times, speaker and edited flag back as they were before a split or
     merge (whose undo moves the words back but derives the times from them)."""
+    require(db.principal, REVIEW)
     with db.begin() as session:
         segment = session.get(models.Segment, segment_id)
         if segment is None:
