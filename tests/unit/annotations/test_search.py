@@ -1,0 +1,280 @@
+"""Search over transcripts and annotations: query syntax, filters, and who sees what."""
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from bwvreview.annotations import models
+from bwvreview.annotations.access import PermissionDenied, Principal
+from bwvreview.annotations.codebook import load_codebook, store_codebook
+from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.search import MARK_CLOSE, MARK_OPEN, search
+from bwvreview.annotations.search_query import QuerySyntaxError, parse_query
+from bwvreview.bundled import resource_path
+
+TIP = Principal(user_id=None, name="Tess", role="tip")
+
+
+@dataclass
+class Lib:
+    db: object
+    ids: dict
+
+    def as_role(self, role, name=None):
+        user_id = self.ids.get(name) if name else None
+        return self.db.as_user(Principal(user_id=user_id, name=name or role, role=role))
+
+
+def _annotate(s, rec, category, start, end, note, status, quote=""):
+    row = models.Annotation(recording_id=rec.id, category=category, start_ms=start, end_ms=end,
+                            note=note, quote=quote, status=status)  # fmt: skip
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _segment(transcript, start_ms, text, speaker="wearer"):
+    return models.Segment(transcript=transcript, start_ms=start_ms, end_ms=start_ms + 3000,
+                          text=text, speaker=speaker)  # fmt: skip
+
+
+@pytest.fixture
+def lib(tmp_path):
+    """Two incidents, each with one officer and one recording.
+
+    Recording 1 (INC-A, officer 4521, 3 Mar 2026, in review): a current transcript and an
+    older one that is no longer current; a shared "calm down" concern, a draft note, and a
+    good-practice annotation that a library clip was cut for.
+    Recording 2 (INC-B, officer 7788, 20 Apr 2026, reviewed): its own transcript and a
+    shared annotation.
+    """
+    db = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+    with db.begin() as s:
+        book = store_codebook(s, load_codebook(resource_path("codebook.yaml")))
+        cat = {c.key: c for c in s.query(models.CodebookCategory).filter_by(codebook_id=book)}
+        ids = {}
+        for name, role, collar in (("Ann", "officer", "4521"), ("Bob", "officer", "7788"),
+                                   ("Tia", "trainer", None)):  # fmt: skip
+            user = models.User(name=name, role=role, collar_number=collar)
+            s.add(user)
+            s.flush()
+            ids[name] = user.id
+        inc_a = models.Incident(reference="INC-A", occurred_on=dt.date(2026, 3, 3))
+        inc_b = models.Incident(reference="INC-B", occurred_on=dt.date(2026, 4, 20))
+        inc_a.officers.append(s.get(models.User, ids["Ann"]))
+        inc_b.officers.append(s.get(models.User, ids["Bob"]))
+        rec_a = models.Recording(id=1, incident=inc_a, path="a.mp4", sha256="a" * 64,
+                                 size_bytes=1, duration_ms=60_000, status="in_review")  # fmt: skip
+        rec_b = models.Recording(id=2, incident=inc_b, path="b.mp4", sha256="b" * 64,
+                                 size_bytes=1, duration_ms=60_000, status="reviewed")  # fmt: skip
+        s.add_all([rec_a, rec_b])
+        s.flush()
+        old = models.Transcript(recording_id=1, model="tiny", state="complete", is_current=False)
+        old.segments = [_segment(old, 1000, "an obsolete walrus line")]
+        cur_a = models.Transcript(recording_id=1, model="tiny", state="complete",
+                                  is_current=True)  # fmt: skip
+        cur_a.segments = [
+            _segment(cur_a, 1000, "Hello, I'm PC Ann from the local team."),
+            _segment(cur_a, 9000, "Calm down right now, I said calm down!"),
+            _segment(cur_a, 20000, "Would you rather sit in the car or on the wall?", "other"),
+            _segment(cur_a, 30000, "The calmest place is (the kitchen): [inaudible]"),
+        ]
+        cur_b = models.Transcript(recording_id=2, model="tiny", state="complete",
+                                  is_current=True)  # fmt: skip
+        cur_b.segments = [_segment(cur_b, 5000, "Calm down, this is your last warning.")]
+        s.add_all([old, cur_a, cur_b])
+        s.flush()
+
+        a_shared = _annotate(s, rec_a, cat["triggering_language"], 9000, 12000,
+                             "Ordered to calm down after a fear disclosure", "shared",
+                             quote="Calm down right now")  # fmt: skip
+        a_draft = _annotate(s, rec_a, cat["missed_choice"], 9500, 11000,
+                            "Draft thought: calm tone but no choice", "draft")  # fmt: skip
+        a_clip = _annotate(s, rec_a, cat["offered_choice"], 20000, 23000,
+                           "A real choice of where to sit", "final")  # fmt: skip
+        b_shared = _annotate(s, rec_b, cat["threat_or_ultimatum"], 5000, 8000,
+                             "Warning used as pressure to calm down", "shared")  # fmt: skip
+        s.add(models.Clip(recording_id=1, annotation_id=a_clip, start_ms=20000, end_ms=23000,
+                          output_path="clip.mp4", sha256="c" * 64, verified=True,
+                          in_library=True))  # fmt: skip
+    ids.update(a_shared=a_shared, a_draft=a_draft, a_clip=a_clip, b_shared=b_shared)
+    yield Lib(db, ids)
+    db.close()
+
+
+def kinds_and_ids(hits):
+    return sorted((h.kind, h.annotation_id or h.start_ms) for h in hits)
+
+
+# --- query syntax ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "fts5"),
+    [
+        ("calm down", '("calm" AND "down")'),
+        ('"calm down" OR quiet', '("calm down") OR ("quiet")'),
+        ("calm* -shout", '("calm"* NOT "shout")'),
+        ('-"shut up" now', '("now" NOT "shut up")'),
+        ('a:b (c) ^d NEAR/2 "x" AND', '("a b" AND "c" AND "d" AND "near 2" AND "x" AND "and")'),
+    ],
+)
+def test_typed_query_becomes_quoted_fts5(typed, fts5):
+    assert parse_query(typed).fts5() == fts5
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ('"calm down', "quotation mark is not closed"),
+        ("OR calm", "OR needs a word on each side"),
+        ("calm OR", "OR needs a word on each side"),
+        ("calm OR OR quiet", "OR needs a word on each side"),
+        ("-calm", "needs a word to look for"),
+        ("ca*", "at least 3 letters"),
+        ("  ", "type a word"),
+        ("!!! ()", "type a word"),
+    ],
+)
+def test_query_that_cannot_mean_anything_is_refused_plainly(lib, typed, message):
+    with pytest.raises(QuerySyntaxError, match=message):
+        search(lib.db, typed)
+
+
+@pytest.mark.parametrize("typed", ['"', "NOT", "AND calm", "calm NEAR(", "*", "col:calm", "'"])
+def test_fts5_syntax_in_the_box_never_reaches_the_engine(lib, typed):
+    # a list or a plain message; anything else (sqlite3.OperationalError) fails the test
+    with contextlib.suppress(QuerySyntaxError):
+        assert isinstance(search(lib.db, typed), list)
+
+
+# --- what is found -----------------------------------------------------------------------
+def test_finds_transcript_lines_and_annotations_with_the_match_marked(lib):
+    hits = search(lib.db, "calm down")
+    said = [h for h in hits if h.kind == "transcript"]
+    assert {(h.recording_id, h.start_ms) for h in said} == {(1, 9000), (2, 5000)}
+    assert f"{MARK_OPEN}Calm{MARK_CLOSE} {MARK_OPEN}down{MARK_CLOSE}" in said[0].snippet
+    coded = {h.annotation_id: h for h in hits if h.kind == "annotation"}
+    assert set(coded) == {lib.ids["a_shared"], lib.ids["b_shared"]}
+    shared = coded[lib.ids["a_shared"]]
+    assert (shared.category_key, shared.polarity, shared.principles) == (
+        "triggering_language",
+        "concern",
+        ("safety", "trust"),
+    )
+    assert (shared.start_ms, shared.end_ms, shared.incident_reference) == (9000, 12000, "INC-A")
+    assert [p for p in shared.parts() if p[1]][:2] == [("calm", True), ("down", True)]
+
+
+def test_hits_come_best_first(lib):
+    hits = search(lib.db, "calm", kinds=("transcript",))
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert hits[0].start_ms == 9000  # "calm" twice in a short line
+
+
+def test_only_the_current_transcript_is_searched(lib):
+    assert search(lib.db, "walrus") == []
+
+
+def test_phrase_prefix_or_and_not(lib):
+    def starts(q):
+        return sorted(
+            (h.recording_id, h.start_ms) for h in search(lib.db, q, kinds=("transcript",))
+        )
+
+    assert starts('"last warning"') == [(2, 5000)]
+    assert starts('"warning last"') == []
+    assert starts("kitch*") == [(1, 30000)]
+    assert starts("calm*") == [(1, 9000), (1, 30000), (2, 5000)]  # "calmest" too
+    assert starts("kitchen OR wall") == [(1, 20000), (1, 30000)]
+    assert starts("calm* -warning") == [(1, 9000), (1, 30000)]
+    assert starts("inaudible kitchen") == [(1, 30000)]  # brackets and colons are just text
+
+
+def test_porter_stemming_finds_other_forms(lib):
+    assert [h.start_ms for h in search(lib.db, "warnings", kinds=("transcript",))] == [5000]
+
+
+def test_limit_and_kinds(lib):
+    assert len(search(lib.db, "calm", limit=1)) == 1
+    assert {h.kind for h in search(lib.db, "calm", kinds=("annotation",))} == {"annotation"}
+    with pytest.raises(DomainError, match="kinds are"):
+        search(lib.db, "calm", kinds=("video",))
+
+
+# --- filters -----------------------------------------------------------------------------
+def test_category_filter_limits_annotations_and_the_lines_they_cover(lib):
+    hits = search(lib.db, "calm", categories=("triggering_language",))
+    assert kinds_and_ids(hits) == [("annotation", lib.ids["a_shared"]), ("transcript", 9000)]
+
+
+def test_principle_and_polarity_filters(lib):
+    choice = search(lib.db, "choice", principles=("choice",))
+    assert {h.annotation_id for h in choice} == {lib.ids["a_draft"], lib.ids["a_clip"]}
+    good = search(lib.db, "choice", polarity="good_practice")
+    assert {h.annotation_id for h in good} == {lib.ids["a_clip"]}
+    # transcript lines under a good-practice annotation only
+    rather = search(lib.db, "rather OR calm", polarity="good_practice", kinds=("transcript",))
+    assert [h.start_ms for h in rather] == [20000]
+
+
+def test_unknown_filter_values_are_refused(lib):
+    with pytest.raises(DomainError, match="no codebook category 'nope'"):
+        search(lib.db, "calm", categories=("nope",))
+    with pytest.raises(DomainError, match="no principle"):
+        search(lib.db, "calm", principles=("speed",))
+    with pytest.raises(DomainError, match="polarity must be"):
+        search(lib.db, "calm", polarity="bad")
+    with pytest.raises(DomainError, match="status must be"):
+        search(lib.db, "calm", statuses=("lost",))
+    with pytest.raises(NotFoundError, match="collar number 9999"):
+        search(lib.db, "calm", officer="9999")
+    with pytest.raises(DomainError, match="ends before it starts"):
+        search(lib.db, "calm", date_from=dt.date(2026, 5, 1), date_to=dt.date(2026, 4, 1))
+
+
+def test_officer_filter_by_collar_number_or_user_id(lib):
+    by_collar = search(lib.db, "calm down", officer="7788")
+    by_id = search(lib.db, "calm down", officer=lib.ids["Bob"])
+    assert {h.recording_id for h in by_collar} == {h.recording_id for h in by_id} == {2}
+
+
+def test_date_and_status_filters(lib):
+    march = search(lib.db, "calm down", date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 3))
+    assert {h.recording_id for h in march} == {1}
+    april = search(lib.db, "calm down", date_from=dt.date(2026, 3, 4))
+    assert {h.recording_id for h in april} == {2}
+    reviewed = search(lib.db, "calm down", statuses=("reviewed",))
+    assert {h.recording_id for h in reviewed} == {2}
+
+
+# --- who sees what -----------------------------------------------------------------------
+def test_officer_sees_own_transcripts_and_only_shared_annotations_there(lib):
+    ann = lib.as_role("officer", "Ann")
+    hits = search(ann, "calm")
+    assert {h.recording_id for h in hits} == {1}
+    assert {h.annotation_id for h in hits if h.kind == "annotation"} == {lib.ids["a_shared"]}
+    assert search(ann, "choice") == []  # a draft and a final note, neither shared
+    assert search(ann, "warning") == []  # Bob's incident
+    assert search(ann, "calm", officer="7788") == []
+
+
+def test_officer_category_filter_cannot_reveal_unshared_annotations(lib):
+    ann = lib.as_role("officer", "Ann")
+    # the line at 9 s is covered by a draft "missed choice": it must not show through it
+    assert search(ann, "calm", categories=("missed_choice",)) == []
+
+
+def test_trainer_gets_only_annotations_a_library_clip_was_cut_for(lib):
+    tia = lib.as_role("trainer", "Tia")
+    assert [(h.kind, h.annotation_id) for h in search(tia, "choice OR calm")] == [
+        ("annotation", lib.ids["a_clip"])
+    ]
+    assert search(tia, "rather", kinds=("transcript",)) == []
+
+
+def test_a_role_without_any_reading_right_is_refused(lib):
+    nobody = lib.db.as_user(Principal(user_id=None, name="Guest", role="guest"))
+    with pytest.raises(PermissionDenied):
+        search(nobody, "calm")
