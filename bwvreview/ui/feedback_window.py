@@ -1,0 +1,392 @@
+"""The officer's feedback window: their own incidents, the moments shared with them, and
+their reflections.
+
+Read-only footage (the player and a timeline with one lane for what went well, one for what
+to reflect on); the shared moments listed good practice first, each moment to reflect on
+with the alternative wording the reviewer suggests; and a reflection box, saved at once,
+with a consent-to-share choice that is off unless the officer ticks it.
+
+``FeedbackWindow`` is the view; ``FeedbackController`` calls the feedback service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview import app
+from bwvreview.annotations import feedback
+from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
+from bwvreview.ui.library_model import STATUS_LABELS
+from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
+from bwvreview.ui.timeline import TimelineItem, TimelineWidget, format_time
+
+LANES = [("good_practice", "What went well"), ("concern", "To reflect on"),
+         ("observation", "Context")]  # fmt: skip
+LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
+KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
+
+
+def moment_text(item: FeedbackItem) -> str:
+    lines = [f"{format_time(item.start_ms)}  {item.category_label}"]
+    if item.note:
+        lines.append(item.note)
+    if item.quote:
+        lines.append(f"{feedback.QUOTE_HEADING}: “{item.quote}”")
+    if item.suggested_wording:
+        lines.append(f"{feedback.ALTERNATIVE_HEADING}: “{item.suggested_wording}”")
+    return "\n".join(lines)
+
+
+def _recording_text(incident: OfficerIncident, r: FeedbackRecording, several: bool) -> str:
+    when = (r.recorded_at.strftime("%d %b %Y %H:%M") if r.recorded_at else
+            incident.occurred_on.strftime("%d %b %Y") if incident.occurred_on else "")  # fmt: skip
+    name = incident.reference + (f" · {Path(r.path).name}" if several else "")
+    shared = (f"{r.shared_count} moment{'s' if r.shared_count != 1 else ''} shared"
+              if r.shared_count else "nothing shared yet")  # fmt: skip
+    status = STATUS_LABELS.get(r.status, r.status)
+    return f"{name}\n{when + ' · ' if when else ''}{shared} · {status}"
+
+
+class FeedbackWindow(QMainWindow):
+    recording_chosen = Signal(int)
+    moment_chosen = Signal(object)  # annotation id or None
+    reflection_requested = Signal(
+        object, str, bool
+    )  # annotation id (None: incident), text, consent
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setWindowTitle(f"bwvreview — feedback for {name}")
+        self.items: list[FeedbackItem] = []
+        self._build()
+        self._restore_layout()
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.incidents = QListWidget()
+        self.incidents.setWordWrap(True)
+        self.incidents.currentItemChanged.connect(self._incident_changed)
+        self.empty = QLabel("No incidents of yours are in this library yet.")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        left = _column(_heading("Your incidents"), self.empty, (self.incidents, 1))
+
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 4px;")
+        self.missing.hide()
+        self.player = PlayerWidget()
+        self.timeline = TimelineWidget()
+        self.timeline.set_lanes(LANES)
+        self.timeline.seek_requested.connect(self.player.seek)
+        self.timeline.annotation_selected.connect(self._timeline_selected)
+        # read-only: a dragged edge springs back, a drawn span is dropped
+        self.timeline.annotation_resized.connect(lambda *_: self._show_timeline())
+        self.player.position_changed.connect(self.timeline.set_playhead)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(_column(self.missing, (self.player, 1)))
+        self.centre.addWidget(self.timeline)
+        self.centre.setStretchFactor(0, 3)
+
+        note = self.learning_note = QLabel(feedback.LEARNING_NOTE)
+        note.setWordWrap(True)
+        self.moments = QListWidget()
+        self.moments.setWordWrap(True)
+        self.moments.setSpacing(2)
+        self.moments.currentItemChanged.connect(self._moment_changed)
+        self.nothing = QLabel(feedback.NOTHING_SHARED)
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        moments = _column(_heading("Feedback"), note, self.nothing, (self.moments, 1))
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(moments)
+        self.right.addWidget(self._reflection_box())
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+
+        self.splitter = QSplitter()
+        for widget, stretch in ((left, 1), (self.centre, 3), (self.right, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.setCentralWidget(self.splitter)
+
+    def _reflection_box(self) -> QWidget:
+        box = QGroupBox("Your reflection")
+        self.on_incident = QRadioButton("On the whole incident")
+        self.on_moment = QRadioButton("On the selected moment")
+        self.on_incident.setChecked(True)
+        self.on_moment.setEnabled(False)
+        self.target = QButtonGroup(box)
+        for button in (self.on_incident, self.on_moment):
+            self.target.addButton(button)
+        self.reflection = QPlainTextEdit()
+        self.reflection.setPlaceholderText(
+            "What do you notice now? What was going on for you, and for them? "
+            "What might you try next time?"
+        )
+        self.consent = QCheckBox(feedback.CONSENT_LABEL)
+        self.consent.setChecked(False)
+        explain = QLabel(feedback.CONSENT_EXPLANATION)
+        explain.setWordWrap(True)
+        small = QFont(explain.font())
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        explain.setFont(small)
+        self.save_button = QPushButton("Save reflection")
+        self.save_button.clicked.connect(self._ask_save)
+        self.saved = QLabel()
+        self.saved.setWordWrap(True)
+        self.past = ReflectionListWidget(officer_text)
+        self.past.moment_requested.connect(self.select_moment)
+        targets = QHBoxLayout()
+        targets.addWidget(self.on_incident)
+        targets.addWidget(self.on_moment)
+        targets.addStretch(1)
+        save = QHBoxLayout()
+        save.addWidget(self.save_button)
+        save.addWidget(self.saved, 1)
+        layout = QVBoxLayout(box)
+        layout.addLayout(targets)
+        layout.addWidget(self.reflection, 2)
+        layout.addWidget(self.consent)
+        layout.addWidget(explain)
+        layout.addLayout(save)
+        layout.addWidget(QLabel("Your reflections on this incident"))
+        layout.addWidget(self.past, 2)
+        return box
+
+    # --- view methods the controller calls ----------------------------------------------
+    def show_incidents(self, incidents: list[OfficerIncident]) -> None:
+        self.incidents.clear()
+        for incident in incidents:
+            several = len(incident.recordings) > 1
+            for recording in incident.recordings:
+                item = QListWidgetItem(_recording_text(incident, recording, several))
+                item.setData(Qt.ItemDataRole.UserRole, recording.id)
+                self.incidents.addItem(item)
+        self.empty.setVisible(not incidents)
+
+    def choose_recording(self, recording_id: int) -> None:
+        for row in range(self.incidents.count()):
+            if self.incidents.item(row).data(Qt.ItemDataRole.UserRole) == recording_id:
+                self.incidents.setCurrentRow(row)
+                return
+
+    def show_feedback(self, recording: FeedbackRecording, items: list[FeedbackItem]) -> None:
+        self.items = items
+        self.moments.clear()
+        heading = None
+        for moment in items:
+            if moment.heading != heading:
+                heading = moment.heading
+                self.moments.addItem(_heading_item(heading, moment.polarity))
+            row = QListWidgetItem(moment_text(moment))
+            row.setData(Qt.ItemDataRole.UserRole, moment.annotation_id)
+            row.setData(KIND, "moment")
+            self.moments.addItem(row)
+        self.nothing.setVisible(not items)
+        self.moments.setVisible(bool(items))
+        self.on_moment.setEnabled(False)
+        self.on_incident.setChecked(True)
+        path = Path(recording.path)
+        self.missing.setText(
+            f"The footage file is not on this computer ({path.name}); the feedback still shows."
+        )
+        self.missing.setVisible(not path.is_file())
+        self.player.load(path, recording.duration_ms, recording.fps)
+        self.timeline.set_duration(recording.duration_ms)
+        self._show_timeline()
+
+    def show_reflections(self, reflections: list[feedback.Reflection]) -> None:
+        self.past.set_reflections(reflections)
+
+    def reflection_saved(self) -> None:
+        self.reflection.clear()
+        self.consent.setChecked(False)
+        self.saved.setText("Saved. Your reviewer will read it.")
+
+    def show_message(self, text: str) -> None:
+        self.saved.setText(text)
+
+    def select_moment(self, annotation_id: int | None) -> None:
+        for row in range(self.moments.count()):
+            item = self.moments.item(row)
+            if item.data(KIND) == "moment" and item.data(Qt.ItemDataRole.UserRole) == annotation_id:
+                self.moments.setCurrentRow(row)
+                return
+        self.moments.setCurrentRow(-1)
+
+    def selected_moment(self) -> FeedbackItem | None:
+        item = self.moments.currentItem()
+        if item is None or item.data(KIND) != "moment":
+            return None
+        chosen = item.data(Qt.ItemDataRole.UserRole)
+        return next((m for m in self.items if m.annotation_id == chosen), None)
+
+    # --- internals ------------------------------------------------------------------------
+    def _show_timeline(self) -> None:
+        self.timeline.set_annotations([
+            TimelineItem(m.annotation_id, m.start_ms, m.end_ms, (m.polarity,), m.polarity,
+                         m.category_label)
+            for m in self.items
+        ])  # fmt: skip
+
+    def _incident_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.recording_chosen.emit(current.data(Qt.ItemDataRole.UserRole))
+
+    def _moment_changed(self, _current: object, _previous: object) -> None:
+        moment = self.selected_moment()
+        self.on_moment.setEnabled(moment is not None)
+        if moment is None:
+            self.on_incident.setChecked(True)
+            self.on_moment.setText("On the selected moment")
+            return
+        self.on_moment.setText(f"On “{moment.category_label}” at {format_time(moment.start_ms)}")
+        self.timeline.select(moment.annotation_id)
+        self.player.seek(max(0, moment.start_ms - LEAD_IN_MS))
+        self.moment_chosen.emit(moment.annotation_id)
+
+    def _timeline_selected(self, annotation_id: int | None) -> None:
+        if annotation_id is not None:
+            self.select_moment(annotation_id)
+
+    def _ask_save(self) -> None:
+        moment = self.selected_moment() if self.on_moment.isChecked() else None
+        target = moment.annotation_id if moment else None
+        self.reflection_requested.emit(
+            target, self.reflection.toPlainText(), self.consent.isChecked()
+        )
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("feedback/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 820)
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self.player.pause()
+        QSettings().setValue("feedback/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    label.setFont(font)
+    return label
+
+
+def _heading_item(text: str, polarity: str) -> QListWidgetItem:
+    item = QListWidgetItem(text)
+    font = QFont(item.font())
+    font.setBold(True)
+    item.setFont(font)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not something to choose
+    item.setData(KIND, "heading")
+    item.setData(Qt.ItemDataRole.UserRole, polarity)
+    return item
+
+
+def _column(*parts: QWidget | tuple[QWidget, int]) -> QWidget:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(4, 4, 4, 4)
+    for part in parts:
+        child, stretch = part if isinstance(part, tuple) else (part, 0)
+        layout.addWidget(child, stretch)
+    return widget
+
+
+class FeedbackController(QObject):
+    """Joins the feedback window to the feedback service, as the signed-in user."""
+
+    def __init__(self, lib: app.Library, view: FeedbackWindow) -> None:
+        super().__init__(view)
+        self.lib = lib
+        self.view = view
+        self.incidents: list[OfficerIncident] = []
+        self.recording: FeedbackRecording | None = None
+        view.recording_chosen.connect(self.open_recording)
+        view.reflection_requested.connect(self.save_reflection)
+
+    def refresh(self, select_id: int | None = None) -> None:
+        self.incidents = feedback.my_incidents(self.lib.db)
+        self.view.show_incidents(self.incidents)
+        first = self.incidents[0].recordings[0].id if self.incidents else None
+        if select_id is not None or first is not None:
+            self.view.choose_recording(select_id if select_id is not None else first)
+
+    def _incident_of(self, recording_id: int) -> OfficerIncident | None:
+        return next((i for i in self.incidents
+                     if any(r.id == recording_id for r in i.recordings)), None)  # fmt: skip
+
+    def open_recording(self, recording_id: int) -> None:
+        incident = self._incident_of(recording_id)
+        if incident is None:
+            return
+        self.recording = next(r for r in incident.recordings if r.id == recording_id)
+        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib.db, recording_id))
+        self._show_reflections()
+
+    def _show_reflections(self) -> None:
+        if self.recording is None:
+            return
+        # a reviewer previewing this window has not "read" anyone's reflection
+        mine = feedback.list_reflections(self.lib.db, recording_id=self.recording.id,
+                                         mark_seen=False)  # fmt: skip
+        if self.lib.db.principal.user_id is not None:
+            mine = [r for r in mine if r.author_id == self.lib.db.principal.user_id]
+        self.view.show_reflections(mine)
+
+    def save_reflection(self, annotation_id: int | None, text: str, consent: bool) -> None:
+        if self.recording is None:
+            return
+        incident = self._incident_of(self.recording.id)
+        try:
+            if annotation_id is None:
+                assert incident is not None
+                feedback.add_reflection(self.lib.db, incident_id=incident.id, text=text,
+                                        consent_to_share=consent)  # fmt: skip
+            else:
+                feedback.add_reflection(self.lib.db, annotation_id=annotation_id, text=text,
+                                        consent_to_share=consent)  # fmt: skip
+        except DomainError as exc:
+            message = str(exc)
+            self.view.show_message(message[:1].upper() + message[1:] + ".")
+            return
+        self.view.reflection_saved()
+        self._show_reflections()
+
+
+def build_feedback_window(
+    lib: app.Library, select_id: int | None = None
+) -> tuple[FeedbackWindow, FeedbackController]:
+    window = FeedbackWindow(lib.db.principal.name)
+    controller = FeedbackController(lib, window)
+    controller.refresh(select_id)
+    return window, controller

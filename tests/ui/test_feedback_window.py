@@ -1,0 +1,140 @@
+"""The officer's feedback window, signed in as a real officer on a real library."""
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+
+from bwvreview import app
+from bwvreview.annotations import feedback, review, users
+from bwvreview.annotations.access import Principal
+from bwvreview.ui.feedback_window import KIND, build_feedback_window
+from tests.ui.conftest import SPEECH
+
+SEAT = "Would you like to sit down while we talk?"
+
+
+def mark(lib, recording_id, key, start_ms, status, **extra):
+    return review.create_annotation(lib.db, recording_id=recording_id,
+                                    codebook_id=lib.codebook_id, category_key=key,
+                                    start_ms=start_ms, end_ms=start_ms + 800, actor="tip",
+                                    status=status, **extra).id  # fmt: skip
+
+
+@pytest.fixture
+def setting(_isolated_data, clip_path):
+    lib = app.open_library()
+    mine, _ = app.import_media(lib, SPEECH, incident="INC-0412", officer="4471")
+    theirs, _ = app.import_media(lib, clip_path, incident="INC-0999", officer="5522")
+    ids = {
+        "concern": mark(lib, mine.id, "missed_choice", 3000, "shared", note="No seat offered",
+                        suggested_wording=SEAT),
+        "good": mark(lib, mine.id, "introduced_self", 500, "shared", note="Clear introduction"),
+        "draft": mark(lib, mine.id, "rushing", 1500, "draft", note="not ready to share"),
+        "theirs": mark(lib, theirs.id, "talking_over", 200, "shared", note="someone else"),
+    }  # fmt: skip
+    officer = users.find_user(lib.db, "4471")
+    principal = users.sign_in(lib.db, officer.id, None)
+    signed_in = replace(lib, db=lib.db.as_user(principal), actor=principal.name)
+    yield lib, signed_in, mine, ids
+    QThreadPool.globalInstance().waitForDone()
+    lib.close()
+
+
+@pytest.fixture
+def window(qtbot, setting):
+    _lib, signed_in, mine, _ids = setting
+    view, controller = build_feedback_window(signed_in)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view, controller
+    view.close()
+
+
+def rows(view):
+    return [(view.moments.item(i).data(KIND), view.moments.item(i).text())
+            for i in range(view.moments.count())]  # fmt: skip
+
+
+def test_the_officer_sees_only_their_incident_and_its_shared_moments_good_practice_first(
+    window, setting
+):
+    view, _controller = window
+    assert view.incidents.count() == 1
+    assert view.incidents.item(0).text().startswith("INC-0412\n")
+    assert "2 moments shared" in view.incidents.item(0).text()
+    shown = rows(view)
+    assert [kind for kind, _ in shown] == ["heading", "moment", "heading", "moment"]
+    assert shown[0][1] == "What went well"
+    assert shown[1][1] == "0:00  Introduced self\nClear introduction"
+    assert shown[2][1] == "Something to reflect on"
+    assert shown[3][1] == ("0:03  Missed choice\nNo seat offered\n"
+                           f"An alternative you could try: “{SEAT}”")  # fmt: skip
+    text = "\n".join(t for _, t in shown)
+    assert "not ready to share" not in text and "someone else" not in text
+    assert "not part of any conduct" in view.learning_note.text()
+
+
+def test_choosing_a_moment_shows_it_from_just_before_and_a_reflection_on_it_is_saved_at_once(
+    qtbot, window, setting
+):
+    view, _controller = window
+    lib, signed_in, _mine, ids = setting
+    view.select_moment(ids["concern"])
+    qtbot.waitUntil(lambda: abs(view.player.position() - 1000) < 50, timeout=5000)
+    assert view.timeline.selected() == ids["concern"]
+    assert not view.consent.isChecked()  # sharing in training is the officer's choice
+    view.on_moment.setChecked(True)
+    qtbot.keyClicks(view.reflection, "I could have offered her a seat first.")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = feedback.list_reflections(signed_in.db)
+    assert (saved.annotation_id, saved.consent_to_share) == (ids["concern"], False)
+    assert saved.text == "I could have offered her a seat first."
+    assert view.reflection.toPlainText() == ""
+    assert view.past.count() == 1
+    assert "on “Missed choice”" in view.past.item(0).text()
+    assert "Not read yet" in view.past.item(0).text()
+
+
+def test_a_reflection_on_the_whole_incident_with_consent_and_the_officer_sees_it_was_read(
+    qtbot, window, setting
+):
+    view, controller = window
+    lib, signed_in, mine, _ids = setting
+    qtbot.keyClicks(view.reflection, "Looking back, I felt rushed from the start.")
+    view.consent.setChecked(True)
+    view.save_button.click()
+    (saved,) = feedback.list_reflections(signed_in.db)
+    assert saved.annotation_id is None and saved.incident_id is not None
+    assert saved.consent_to_share
+    tess = users.create_user(lib.db, "Tess", "tip")
+    tip = lib.db.as_user(Principal(tess.id, "Tess", "tip"))
+    feedback.list_reflections(tip, recording_id=mine.id)  # the TIP reads it
+    controller.open_recording(mine.id)
+    assert "Read by your reviewer on" in view.past.item(0).text()
+    assert "may be used in training (no name)" in view.past.item(0).text()
+
+
+def test_an_empty_reflection_is_not_saved_and_says_why(window, setting):
+    view, _controller = window
+    _lib, signed_in, _mine, _ids = setting
+    view.save_button.click()
+    assert view.saved.text() == "A reflection needs some words."
+    assert feedback.list_reflections(signed_in.db) == []
+
+
+def test_the_timeline_is_read_only(window, setting):
+    view, _controller = window
+    _lib, _signed_in, _mine, ids = setting
+
+    def spans():
+        return {i.id: (i.start_ms, i.end_ms) for i in view.timeline._items.values()}
+
+    before = spans()
+    assert before[ids["concern"]] == (3000, 3800)
+    # what the timeline does when an edge is dragged: shows it moved, then asks
+    moved = replace(view.timeline._items[ids["concern"]], start_ms=0, end_ms=9000)
+    view.timeline.set_annotations([*view.timeline._items.values(), moved])
+    view.timeline.annotation_resized.emit(ids["concern"], 0, 9000)
+    assert spans() == before
