@@ -303,6 +303,75 @@ def cmd_verify_clip(args: argparse.Namespace) -> int:
     return EXIT_OK if verification.passed else EXIT_NOT_VERIFIED
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run queued jobs until stopped (SIGTERM: at once; Ctrl+C: after the running job)."""
+    import datetime as dt
+    import threading
+
+    from bwvreview.app import worker
+
+    lib = _open(args)
+    name = args.name or worker.default_worker_name()
+    stop, drain = threading.Event(), threading.Event()
+
+    def say(text: str) -> None:
+        print(f"{name}: {text}", file=sys.stderr, flush=True)
+
+    worker.handle_signals(stop, drain, say)
+    say("taking jobs from the queue" + (" until it is empty" if args.once else ""))
+    stale = dt.timedelta(seconds=args.stale_after)
+    s = worker.run_worker(lib, name, stop, args.poll, args.once, drain_event=drain,
+                          stale_after=stale, report=say)  # fmt: skip
+    say(f"stopped: {s.done} done, {s.failed} failed, {s.cancelled} cancelled, "
+        f"{s.put_back} put back in the queue")  # fmt: skip
+    return EXIT_OK
+
+
+def _job_line(job: Any) -> str:
+    done = f"{job.progress:4.0%}" if job.state == "running" else job.state
+    return (f"{job.id}\t{job.kind}\t{done}\t{job.recording_name or '-'}\t"
+            f"{job.worker or '-'}\t{job.message}")  # fmt: skip
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    """Queue transcriptions or exports for `bwvreview worker`; list, cancel or retry jobs."""
+    from bwvreview.annotations import jobs
+    from bwvreview.app import worker
+
+    lib = _open(args)
+    if args.queue_command == "list":
+        listed = jobs.list_jobs(lib.db, None if args.all else ("queued", "running", "failed"))
+        if args.json:
+            _print_json({"jobs": [j.to_json() for j in listed]})
+        elif not listed:
+            print("No jobs. Queue some with: bwvreview queue transcribe TARGET")
+        for job in [] if args.json else listed:
+            print(_job_line(job))
+        return EXIT_OK
+    if args.queue_command in ("cancel", "retry"):
+        change = jobs.cancel if args.queue_command == "cancel" else jobs.retry
+        queued = [change(lib.db, job_id, lib.actor) for job_id in args.jobs]
+    elif args.queue_command == "transcribe":
+        queued = [worker.queue_transcription(lib, app.resolve_target(lib, t).id, model=args.model,
+                                             device=args.device, priority=args.priority)
+                  for t in args.targets]  # fmt: skip
+    else:
+        recording = app.resolve_target(lib, args.target)
+        start, end = _span_from_args(lib, args)
+        options = {"faces": args.faces, "keep_overlay": args.keep_overlay, "bleep": args.bleep,
+                   "audio_mode": "mute" if args.mute else "bleep", "captions": args.captions,
+                   "keep_metadata": args.keep_metadata, "voice_disguise": args.voice_disguise,
+                   "opening_card": args.card, "padding_ms": round(args.padding * 1000),
+                   "annotation_id": args.annotation}  # fmt: skip
+        queued = [worker.queue_export(lib, recording.id, start, end, Path(args.out), options,
+                                      priority=args.priority)]  # fmt: skip
+    if getattr(args, "json", False):
+        _print_json({"jobs": [j.to_json() for j in queued]})
+    for job in queued:
+        print(_job_line(job), file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+    return EXIT_OK
+
+
 def _fraction(step: Any) -> float:
     return float(getattr(step, "fraction", step) or 0.0)
 
@@ -442,6 +511,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("clip", metavar="FILE.mp4")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_verify_clip)
+
+    p = sub.add_parser("worker", help="run queued transcriptions and exports (see `queue`)")
+    p.add_argument("--name", metavar="N", help="this worker's name (default: host-pid; unique)")
+    p.add_argument("--once", action="store_true", help="stop when nothing is queued or running")
+    p.add_argument("--poll", type=float, default=2.0, metavar="S", help="seconds between looks")
+    p.add_argument("--stale-after", type=float, default=60.0, metavar="S",
+                   help="queue again a job whose worker has been silent this long")  # fmt: skip
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("queue", help="queue work for `bwvreview worker`; list or cancel jobs")
+    qsub = p.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
+    q = qsub.add_parser("transcribe", help="queue transcriptions (paths are imported first)")
+    q.add_argument("targets", nargs="+", metavar="TARGET", help="recording id or media path")
+    q.add_argument("--model", metavar="NAME|DIR", help="faster-whisper model name or folder")
+    q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    q = qsub.add_parser("export", help="queue an anonymised clip export")
+    q.add_argument("target", metavar="TARGET", help="recording id or media path")
+    q.add_argument("--start", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
+    q.add_argument("--end", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
+    q.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
+    q.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur")
+    q.add_argument("--bleep", choices=("auto", "none"), default="auto")
+    q.add_argument("--annotation", type=int, metavar="ID", help="the span of this annotation")
+    q.add_argument("--padding", type=float, default=0.0, metavar="S")
+    for flag in ("--keep-overlay", "--keep-metadata", "--captions", "--card", "--mute",
+                 "--voice-disguise"):  # fmt: skip
+        q.add_argument(flag, action="store_true", help="as for export-clip")
+    for q in qsub.choices.values():
+        q.add_argument("--priority", type=int, default=0, help="higher runs first")
+        q.add_argument("--json", action="store_true", help="print JSON on stdout")
+    q = qsub.add_parser("list", help="queued, running and failed jobs")
+    q.add_argument("--all", action="store_true", help="also done and cancelled jobs")
+    q.add_argument("--json", action="store_true", help="print JSON on stdout")
+    for action in ("cancel", "retry"):
+        q = qsub.add_parser(action, help=f"{action} jobs (retry: a failed or cancelled one)")
+        q.add_argument("jobs", nargs="+", type=int, metavar="JOB")
+    p.set_defaults(func=cmd_queue)
     return parser
 
 
