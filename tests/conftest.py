@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools  # noqa: E402
+import queue  # noqa: E402
+import threading  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -75,45 +77,112 @@ def _pg_server_or_skip() -> str:
     pytest.skip(f"PostgreSQL tests need {PG_ENV} (python3 scripts/pg_server.py start)")
 
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[tuple[str, str]]:
-    """(server URL, name of a template database migrated to the newest schema), made once."""
-    server = _pg_server_or_skip()
-    from sqlalchemy import text
+class _FreshPgDatabases:
+    """Fresh databases cloned from a migrated template, made one ahead in a background thread.
 
+    ``CREATE DATABASE ... TEMPLATE`` takes about half a second (it copies the catalog), so
+    the next test's database is made while the current test runs.
+    """
+
+    def __init__(self, server: str, template: str) -> None:
+        self.server = server
+        self.template = template
+        self.admin = _pg_admin_engine(server)
+        self.counter = itertools.count(1)
+        self.ready: queue.Queue[str | BaseException] = queue.Queue(maxsize=1)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._fill, name="fresh-pg-databases", daemon=True)
+        self.thread.start()
+
+    def _execute(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def _fill(self) -> None:
+        while not self.stopping.is_set():
+            name = f"bwv_test_{os.getpid()}_{next(self.counter)}"
+            try:
+                self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            except BaseException as exc:  # handed to the test that waits for it
+                self.ready.put(exc)
+                return
+            while True:
+                try:
+                    self.ready.put(name, timeout=0.2)
+                    break
+                except queue.Full:
+                    if self.stopping.is_set():
+                        self.drop(name)
+                        return
+
+    def take(self) -> str:
+        item = self.ready.get(timeout=300)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def url(self, name: str) -> str:
+        return _pg_url_for(self.server, name)
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=60)
+        while not self.ready.empty():
+            item = self.ready.get_nowait()
+            if isinstance(item, str):
+                self.drop(item)
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[_FreshPgDatabases]:
+    """The session's source of fresh PostgreSQL databases (template migrated once)."""
+    server = _pg_server_or_skip()
     from bwvreview.annotations.db import open_database
 
-    name = f"bwv_template_{os.getpid()}"
+    template = f"bwv_template_{os.getpid()}"
     admin = _pg_admin_engine(server)
+    from sqlalchemy import text
+
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    open_database(_pg_url_for(server, name)).close()
-    yield server, name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{template}"'))
     admin.dispose()
-
-
-_pg_counter = itertools.count(1)
+    open_database(_pg_url_for(server, template)).close()
+    databases = _FreshPgDatabases(server, template)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a fresh PostgreSQL database at the newest schema, dropped after the test."""
-    server, template = request.getfixturevalue("pg_template")
-    from sqlalchemy import text
-
-    name = f"bwv_test_{os.getpid()}_{next(_pg_counter)}"
-    admin = _pg_admin_engine(server)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    server = _pg_server_or_skip()  # before the session fixture, so CI fails each test clearly
+    del server
+    databases: _FreshPgDatabases = request.getfixturevalue("pg_databases")
+    name = databases.take()
     try:
-        yield _pg_url_for(server, name)
+        yield databases.url(name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases.drop(name)
+
+
+@pytest.fixture
+def pg_empty_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (no schema), dropped after the test."""
+    databases: _FreshPgDatabases = request.getfixturevalue("pg_databases")
+    name = f"bwv_empty_{os.getpid()}_{next(databases.counter)}"
+    databases._execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield databases.url(name)
+    finally:
+        databases.drop(name)
 
 
 @pytest.fixture(params=ENGINES)

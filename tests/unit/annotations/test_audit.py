@@ -2,13 +2,13 @@ import pytest
 from sqlalchemy import update
 
 from bwvreview.annotations.audit import GENESIS, record_event, verify_chain
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.models import AuditEvent
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def db(db):
+    """The shared two-engine database (tests/conftest.py) with five events recorded."""
+    database = db
     with database.begin() as session:
         for n in range(5):
             record_event(
@@ -19,8 +19,7 @@ def db(tmp_path):
                 object_id=n,
                 details={"n": n},
             )
-    yield database
-    database.close()
+    return database
 
 
 def test_each_event_links_to_the_one_before(db):

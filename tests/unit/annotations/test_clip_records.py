@@ -5,13 +5,13 @@ from sqlalchemy import select
 
 from bwvreview.annotations import clips, models, redactions
 from bwvreview.annotations.audit import verify_chain
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError, NotFoundError
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def db(db):
+    """The shared two-engine database (tests/conftest.py) with recording 1."""
+    database = db
     with database.begin() as session:
         session.add(
             models.Recording(
@@ -25,8 +25,7 @@ def db(tmp_path):
                 has_audio=True,
             )
         )
-    yield database
-    database.close()
+    return database
 
 
 def _events(db, action):

@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from bwvreview.annotations.codebook import load_codebook, parse_codebook, store_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import CodebookError
 from bwvreview.bundled import resource_path
 
@@ -80,8 +79,7 @@ def test_missing_file_is_a_codebook_error(tmp_path):
         load_codebook(tmp_path / "absent.yaml")
 
 
-def test_each_version_is_stored_once_and_edits_make_a_new_version(tmp_path):
-    db = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def test_each_version_is_stored_once_and_edits_make_a_new_version(db, tmp_path):
     first = parse_codebook(MINIMAL, tmp_path / "c.yaml")
     edited = parse_codebook(MINIMAL.replace("label: Calm", "label: Calm presence"), tmp_path / "c")
     with db.begin() as session:

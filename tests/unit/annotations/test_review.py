@@ -2,7 +2,6 @@ import pytest
 
 from bwvreview.annotations import models, review
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError
 from bwvreview.bundled import resource_path
 
@@ -10,15 +9,15 @@ CODEBOOK_ID: dict[str, int] = {}
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def db(db):
+    """The shared two-engine database (tests/conftest.py) with recording 1."""
+    database = db
     with database.begin() as session:
-        session.add(models.Recording(id=1, path="x.mp4", sha256="a" * 64, size_bytes=1,
+        session.add(models.Recording(path="x.mp4", sha256="a" * 64, size_bytes=1,
                                      duration_ms=60_000))  # fmt: skip
         book = store_codebook(session, load_codebook(resource_path("codebook.yaml")))
     CODEBOOK_ID[database.url] = book
-    yield database
-    database.close()
+    return database
 
 
 def make(db, key="missed_choice", start=1000, end=2500, **extra):

@@ -37,14 +37,14 @@ SCRIPT = [
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def db(db):
+    """The shared two-engine database (tests/conftest.py) with recording 1."""
+    database = db
     with database.begin() as session:
-        session.add(models.Recording(id=1, path="x.mp4", sha256="a" * 64, size_bytes=1,
+        session.add(models.Recording(path="x.mp4", sha256="a" * 64, size_bytes=1,
                                      duration_ms=60_000))  # fmt: skip
         CODEBOOK_ID[database.url] = store_codebook(session, CODEBOOK)
-    yield database
-    database.close()
+    return database
 
 
 def transcribe(db, script=SCRIPT):

@@ -1,7 +1,6 @@
 import pytest
 
 from bwvreview.annotations import models, transcripts
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.interchange import timecode, to_json, to_srt, to_txt, to_vtt
 from bwvreview.annotations.transcripts import NewSegment, NewWord
@@ -22,13 +21,13 @@ SEGMENTS = [
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
+def db(db):
+    """The shared two-engine database (tests/conftest.py) with recording 1."""
+    database = db
     with database.begin() as session:
-        session.add(models.Recording(id=1, path="x.mp4", sha256="a" * 64, size_bytes=1,
+        session.add(models.Recording(path="x.mp4", sha256="a" * 64, size_bytes=1,
                                      duration_ms=10_000))  # fmt: skip
-    yield database
-    database.close()
+    return database
 
 
 def store(db, segments=SEGMENTS, model="tiny.en"):
