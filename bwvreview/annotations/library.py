@@ -228,7 +228,16 @@ def set_status(db: Database, recording_id: int, status: str, actor: str = "") ->
 
 def advance_status(db: Database, recording_id: int, status: str, actor: str = "") -> None:
     """Move forward only: transcribing a reviewed recording again does not reopen it."""
+    principal = require(db.principal, REVIEW)
     with db.begin() as session:
-        current = _recording(session, recording_id).status
-    if STATUSES.index(status) > STATUSES.index(current):
-        set_status(db, recording_id, status, actor)
+        note_progress(session, _recording(session, recording_id), status, actor or principal.name)
+
+
+def note_progress(session: Session, row: models.Recording, status: str, actor: str) -> None:
+    """The automatic steps (transcribed, in review), taken in the caller's transaction."""
+    if STATUSES.index(status) <= STATUSES.index(row.status):
+        return
+    before, row.status = row.status, status
+    session.flush()
+    record_event(session, actor=actor, action="status-change", object_type="recording",
+                 object_id=row.id, details={"from": before, "to": status})  # fmt: skip

@@ -20,6 +20,7 @@ from bwvreview.annotations.access import REVIEW, annotation_filter, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.library import note_progress
 
 STATUSES = ("draft", "final", "shared")
 SOURCES = ("human", "cue")
@@ -129,7 +130,8 @@ def create_annotation(
     if source not in SOURCES:
         raise DomainError(f"source must be one of {', '.join(SOURCES)}")
     with db.begin() as session:
-        if session.get(models.Recording, recording_id) is None:
+        recording = session.get(models.Recording, recording_id)
+        if recording is None:
             raise NotFoundError(f"no recording with id {recording_id}")
         category = _category(session, codebook_id, category_key)
         _check(start_ms, end_ms, severity, category.polarity, status)
@@ -150,6 +152,7 @@ def create_annotation(
         )
         session.add(row)
         session.flush()
+        note_progress(session, recording, "in_review", actor)
         details = {"recording": recording_id, "category": category_key, "source": source}
         record_event(session, actor=actor, action="annotate", object_type="annotation",
                      object_id=row.id, details=details)  # fmt: skip

@@ -19,6 +19,7 @@ from bwvreview.annotations.access import REVIEW, readable_recording, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.library import note_progress
 
 LOW_CONFIDENCE = 0.5  # word probability below which the window marks a word for checking
 SPEAKER_ROLES = ("wearer", "other")
@@ -133,6 +134,7 @@ def store_transcript(
         recording = session.get(models.Recording, recording_id)
         if recording is None:
             raise NotFoundError(f"no recording with id {recording_id}")
+        note_progress(session, recording, "transcribed", actor)
         session.execute(
             update(models.Transcript)
             .where(models.Transcript.recording_id == recording_id)
@@ -167,8 +169,6 @@ def store_transcript(
             for s in segments
         ]
         session.add(row)
-        if recording.status == "new":
-            recording.status = "transcribed"
         session.flush()
         record_event(
             session,

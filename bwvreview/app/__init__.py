@@ -26,6 +26,7 @@ from bwvreview.annotations.db import Database, open_database
 from bwvreview.annotations.records import NewRecording, Recording
 from bwvreview.annotations.transcript_json import read_transcript_file
 from bwvreview.annotations.transcripts import NewSegment, NewWord, Transcript
+from bwvreview.app.demo import seed_demo
 from bwvreview.bundled import resource_path
 from bwvreview.media.errors import MediaError
 from bwvreview.media.hashing import iter_sha256
@@ -91,6 +92,18 @@ class ImportProgress:
     fraction: float
 
 
+def _check_storable_name(path: Path) -> None:
+    """Refuse a path whose bytes are not UTF-8 (possible on Linux): it cannot be stored as text."""
+    try:
+        str(path.absolute()).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path.name).decode("utf-8", "replace")
+        raise MediaError(
+            f"{shown}: the file or folder name is not valid UTF-8 text, so the library cannot "
+            "record where it is; rename it and import it again"
+        ) from None
+
+
 def iter_examine(path: Path) -> Generator[ImportProgress, None, NewRecording]:
     """Probe and hash one file (read-only), yielding progress; return what to store.
 
@@ -98,6 +111,7 @@ def iter_examine(path: Path) -> Generator[ImportProgress, None, NewRecording]:
     ``MediaError`` before anything is stored.
     """
     path = Path(path)
+    _check_storable_name(path)
     yield ImportProgress(path, "probing", 0.0)
     info = probe(path)
     if not info.has_audio:
@@ -171,7 +185,8 @@ def import_demo(lib: Library) -> Recording:
         incident=facts.get("incident_reference", "DEMO-0001"),
         officer=str(facts.get("officer", "")).split()[-1] or None,  # "PC 4471" -> "4471"
     )
-    return recording
+    seed_demo(lib, recording.id, facts.get("utterances", []))
+    return library.get_recording(lib.db, recording.id)
 
 
 def resolve_target(lib: Library, target: str) -> Recording:

@@ -57,7 +57,7 @@ def test_demo_no_gui_imports_once_and_prints_the_id(capsys):
     listed = json.loads(capsys.readouterr().out)["recordings"]
     assert len(listed) == 1
     assert listed[0]["incident_reference"] == FACTS["incident_reference"]
-    assert listed[0]["status"] == "transcribed"
+    assert listed[0]["status"] == "shared"  # the worked example is shared with the officer
     assert listed[0]["officers"] == [FACTS["officer"].split()[-1]]
 
 
