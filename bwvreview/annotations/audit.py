@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 0x62777661  # "bwva": the advisory lock that serialises appends on PostgreSQL
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, obj: str, details: Any) -> str:
@@ -42,7 +43,14 @@ def record_event(
     object_id: object,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
+    """Append one event to the chain, in the caller's transaction.
+
+    On PostgreSQL, writers take a transaction-scoped advisory lock first, so two reviewers
+    saving at once cannot both link to the same previous event (a fork in the chain); it is
+    released when their transaction ends. SQLite allows one writer at a time already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     last = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         at=utcnow(),
