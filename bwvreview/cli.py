@@ -372,8 +372,133 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _interchange_format(args: argparse.Namespace) -> str:
+    fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in ("eaf", "csv"):
+        raise DomainError(f"{args.out}: say --format eaf or --format csv")
+    return fmt
+
+
+def cmd_export_annotations(args: argparse.Namespace) -> int:
+    from bwvreview.annotations import annotation_csv, elan
+
+    lib = _open(args)
+    fmt = _interchange_format(args)
+    recording = app.resolve_target(lib, args.target)
+    export = elan.export_eaf if fmt == "eaf" else annotation_csv.export_csv
+    count = export(lib.db, recording.id, Path(args.out), lib.codebook_id)
+    print(f"wrote {args.out}: {count} annotations ({fmt})")
+    return EXIT_OK
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from bwvreview.annotations import elan, elan_import
+
+    lib = _open(args)
+    elan.read_eaf(Path(args.file))  # a bad file is refused before TARGET is imported
+    recording = app.resolve_target(lib, args.target)
+    result = elan_import.import_eaf(lib.db, recording.id, Path(args.file),
+                                    codebook_id=lib.codebook_id, actor=lib.actor,
+                                    author=args.author)  # fmt: skip
+    if args.json:
+        _print_json({"recording": result.recording_id, "author": result.author or None,
+                     "author_id": result.author_id, "created": result.created,
+                     "skipped": result.skipped})  # fmt: skip
+    else:
+        print(f"recording {result.recording_id}: {result.created} annotations imported"
+              f"{' for ' + result.author if result.author else ''}, {result.skipped} already "
+              "there")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from bwvreview.annotations import agreement
+
+    lib = _open(args)
+    recording = app.resolve_target(lib, args.target)
+    a = agreement.find_annotator(lib.db, recording.id, args.between)
+    b = agreement.find_annotator(lib.db, recording.id, args.other)
+    report = agreement.compare(lib.db, recording.id, a, b, lib.codebook_id)
+    if args.json:
+        _print_json(report.to_json())
+        return EXIT_OK
+    c = report.comparison
+    print(f"{a.name} ({a.annotations} annotations) and {b.name} ({b.annotations}) on recording "
+          f"{recording.id}, compared second by second ({c.units} s):\n")  # fmt: skip
+    for p in c.principles:
+        kappa = "  n/a" if p.result.kappa is None else f"{p.result.kappa:5.2f}"
+        print(f"  {p.label:<24} kappa {kappa}  {p.reading}")
+    print(f"\n{len(c.differences)} places where they differ:")
+    for d in c.differences:
+        print(f"  {_clock(d.start_ms)}–{_clock(d.end_ms)}  {a.name}: {report.said(d.a)}  |  "
+              f"{b.name}: {report.said(d.b)}")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from bwvreview.annotations import audit_log
+
+    lib = _open(args)
+    if args.verify:
+        report = audit_log.verify(lib.db)
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(report.summary)
+        return EXIT_OK if report.ok else EXIT_NOT_VERIFIED
+    filters = audit_log.AuditFilter(actor=args.actor, action=args.action)
+    page = audit_log.list_events(lib.db, filters, limit=args.limit)
+    if args.json:
+        _print_json({"total": page.total, "events": [e.to_json() for e in page.entries]})
+        return EXIT_OK
+    for e in page.entries:
+        details = json.dumps(e.details, ensure_ascii=False, sort_keys=True)
+        print(f"{e.id}\t{e.at:%Y-%m-%d %H:%M:%S}Z\t{e.actor}\t{e.action}\t{e.object}\t{details}")
+    return EXIT_OK
+
+
 def _fraction(step: Any) -> float:
     return float(getattr(step, "fraction", step) or 0.0)
+
+
+def cmd_export_pack(args: argparse.Namespace) -> int:
+    """A training pack as an offline folder: clips, captions, index.html, pack.json (+ PDF)."""
+    from bwvreview.app import training_pack
+
+    lib = _open(args)
+    steps = training_pack.iter_export_pack(lib, args.pack_id, Path(args.out), pdf=args.pdf)
+    try:
+        result = StderrProgress(coarse_when_redirected=True).follow(
+            steps, lambda f: f"export-pack: {f:4.0%}"
+        )
+    except training_pack.ClipChanged as exc:
+        print(f"bwvreview: {exc}", file=sys.stderr)
+        return EXIT_NOT_VERIFIED
+    for notice in result.notices:
+        print(f"bwvreview: note: {notice}", file=sys.stderr)
+    if args.json:
+        pdf = str(result.pdf) if result.pdf else None
+        seconds = round(result.seconds, 2)
+        _print_json({"folder": str(result.folder), "clips": result.clips, "pdf": pdf,
+                     "notices": list(result.notices), "seconds": seconds})  # fmt: skip
+    else:
+        extra = ", handout.pdf" if result.pdf else ""
+        print(f"wrote {result.folder} ({result.clips} clips{extra});"
+              f" open {result.folder / 'index.html'} in a browser")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_case_study(args: argparse.Namespace) -> int:
+    """A de-personalised case study of an incident or recording, as Markdown (and PDF)."""
+    from bwvreview.app import case_study
+
+    lib = _open(args)
+    pdf = Path(args.pdf) if args.pdf else None
+    study = case_study.write_case_study(lib, args.target, Path(args.out), pdf)
+    written = f"{args.out} and {pdf}" if pdf else args.out
+    print(f"wrote {written}: {len(study.moments)} moments, {len(study.reflections)} shared"
+          " reflections")  # fmt: skip
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -511,6 +636,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("clip", metavar="FILE.mp4")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_verify_clip)
+
+    p = sub.add_parser("export-pack", help="export a training pack as an offline folder")
+    p.add_argument("pack_id", type=int, metavar="PACK_ID")
+    p.add_argument("--out", metavar="DIR", required=True, help="the folder to create (new)")
+    p.add_argument("--pdf", action="store_true", help="also write the printable handout.pdf")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_export_pack)
+
+    p = sub.add_parser("case-study", help="write a de-personalised case study (Markdown, PDF)")
+    p.add_argument("target", metavar="INCIDENT_OR_RECORDING", help="incident reference or id")
+    p.add_argument("--out", metavar="FILE.md", required=True)
+    p.add_argument("--pdf", metavar="FILE.pdf", help="also write the case study as a PDF")
+    p.set_defaults(func=cmd_case_study)
+
+    p = sub.add_parser("export-annotations", help="write a recording's annotations as ELAN or CSV")
+    p.add_argument("target", metavar="TARGET", help="recording id or media path")
+    p.add_argument("--format", choices=("eaf", "csv"), help="default: from the --out suffix")
+    p.add_argument("--out", metavar="FILE", required=True, help="the .eaf or .csv to write")
+    p.set_defaults(func=cmd_export_annotations)
+
+    p = sub.add_parser("import-annotations", help="add the coded moments of an ELAN .eaf file")
+    p.add_argument("target", metavar="TARGET", help="recording id or media path")
+    p.add_argument("file", metavar="FILE.eaf")
+    p.add_argument("--author", metavar="NAME", help="the TIP who coded them (made if new)")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_import_annotations)
+
+    p = sub.add_parser("agreement", help="Cohen's kappa per principle between two TIPs")
+    p.add_argument("target", metavar="TARGET", help="recording id or media path")
+    p.add_argument("--between", metavar="A", required=True, help="first TIP (name or user id)")
+    p.add_argument("--and", dest="other", metavar="B", required=True, help="second TIP")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser("audit", help="the audit log (admins); --verify checks the hash chain")
+    p.add_argument("--verify", action="store_true", help="check the chain (exit 4 if broken)")
+    p.add_argument("--actor", help="only this actor's events")
+    p.add_argument("--action", help="only this action")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (default 50)")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("worker", help="run queued transcriptions and exports (see `queue`)")
     p.add_argument("--name", metavar="N", help="this worker's name (default: host-pid; unique)")

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -241,6 +242,34 @@ class AgreementReport:
     b: Annotator
     comparison: Comparison
     category_labels: dict[str, str]  # key -> label, for showing what each TIP coded
+
+    def said(self, keys: Sequence[str]) -> str:
+        """What one TIP coded on a span, in words."""
+        return ", ".join(self.category_labels.get(k, k) for k in keys) or "(nothing coded)"
+
+    def to_json(self) -> dict[str, Any]:
+        """The document ``bwvreview agreement --json`` prints (times in seconds)."""
+        c = self.comparison
+        return {
+            "recording": self.recording_id,
+            "a": {"user_id": self.a.user_id, "name": self.a.name},
+            "b": {"user_id": self.b.user_id, "name": self.b.name},
+            "unit_seconds": c.bin_ms / 1000,
+            "units": c.units,
+            "principles": [
+                {"principle": p.key or None, "label": p.label,
+                 "kappa": None if p.result.kappa is None else round(p.result.kappa, 4),
+                 "observed_agreement": round(p.result.observed, 4),
+                 "chance_agreement": round(p.result.expected, 4), "band": p.result.band,
+                 "reading": p.reading, "seconds_a": p.seconds_a, "seconds_b": p.seconds_b}
+                for p in c.principles
+            ],
+            "differences": [
+                {"start": d.start_ms / 1000, "end": d.end_ms / 1000, "a": list(d.a),
+                 "b": list(d.b), "principles": list(d.principles)}
+                for d in c.differences
+            ],
+        }  # fmt: skip
 
 
 def annotators(db: Database, recording_id: int) -> list[Annotator]:
