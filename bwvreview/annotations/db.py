@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -201,3 +201,84 @@ def open_database(url: str) -> Database:
             f"cannot open the database {safe_url(url)}: {exc.__class__.__name__}"
         ) from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def check_integrity(db: Database) -> list[str]:
+    """Look for damage in the database; returns what is wrong (an empty list: nothing found).
+
+    SQLite: ``PRAGMA integrity_check`` (pages, indexes, constraints) and
+    ``PRAGMA foreign_key_check`` (rows pointing at rows that are gone). PostgreSQL: the
+    amcheck extension's ``bt_index_check`` on every B-tree index of the public schema, when
+    the extension can be created (it needs a privileged role), and a search for rows whose
+    foreign keys point at rows that are gone.
+    """
+    try:
+        with db.engine.connect() as conn:
+            if db.dialect == "sqlite":
+                return _sqlite_problems(conn)
+            return _amcheck_problems(conn) + _orphan_problems(conn)
+    except SQLAlchemyError as exc:
+        return [f"cannot check the database: {exc.__class__.__name__}: {exc.orig or exc}"]
+
+
+def _sqlite_problems(conn: Connection) -> list[str]:
+    problems = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+    problems = [p for p in problems if p != "ok"]
+    for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid} points at a missing row of {parent}")
+    return problems
+
+
+def _amcheck_problems(conn: Connection) -> list[str]:
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+    except SQLAlchemyError as exc:
+        log.info("amcheck unavailable, B-tree indexes not checked: %s", exc.__class__.__name__)
+        conn.rollback()
+        return []
+    indexes = conn.execute(
+        text(
+            "SELECT c.oid, c.relname FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am am ON am.oid = c.relam "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND am.amname = 'btree' AND i.indisvalid "
+            "ORDER BY c.relname"
+        )
+    ).all()
+    problems = []
+    for oid, name in indexes:
+        try:
+            with conn.begin_nested():
+                conn.execute(text("SELECT bt_index_check(:oid)"), {"oid": oid})
+        except SQLAlchemyError as exc:
+            problems.append(f"index {name}: {str(exc.orig or exc).splitlines()[0]}")
+    conn.commit()
+    return problems
+
+
+def _orphan_problems(conn: Connection) -> list[str]:
+    """Rows whose foreign key names a row that does not exist (possible only if checks were off)."""
+    quote = conn.dialect.identifier_preparer.quote
+    inspector = inspect(conn)
+    problems = []
+    for table in sorted(inspector.get_table_names()):
+        for fk in inspector.get_foreign_keys(table):
+            child, parent = fk["constrained_columns"], fk["referred_columns"]
+            match = " AND ".join(
+                f"p.{quote(p)} = c.{quote(c)}" for c, p in zip(child, parent, strict=True)
+            )
+            present = " AND ".join(f"c.{quote(c)} IS NOT NULL" for c in child)
+            count = conn.scalar(
+                text(
+                    f"SELECT count(*) FROM {quote(table)} c WHERE {present} AND NOT EXISTS "
+                    f"(SELECT 1 FROM {quote(fk['referred_table'])} p WHERE {match})"
+                )
+            )
+            if count:
+                problems.append(
+                    f"{count} row(s) of {table} point at missing rows of {fk['referred_table']}"
+                )
+    conn.commit()
+    return problems

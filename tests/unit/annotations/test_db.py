@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from bwvreview.annotations import models
 from bwvreview.annotations.db import (
     _alembic_config,
+    check_integrity,
     normalise_url,
     open_database,
     safe_url,
@@ -185,3 +186,105 @@ def test_postgresql_check_constraints_hold(pg_url):
             session.add(models.User(name="x", role="superuser"))
     finally:
         db.close()
+
+
+# --- check_integrity -------------------------------------------------------------------------
+
+RECORDING_SQL = (
+    "insert into recordings (path, sha256, size_bytes, duration_ms, variable_frame_rate, "
+    "rotation, container, audio_channels, has_audio, imported_at, status) values "
+    "('x.mp4', :sha, :size, 1000, false, 0, '', 1, true, '2026-01-01', 'new')"
+)
+
+
+def test_a_sound_database_has_no_integrity_problems(db):
+    with db.begin() as session:
+        session.add(models.Incident(reference="INC-1"))
+    assert check_integrity(db) == []
+
+
+def test_rows_pointing_at_missing_rows_are_found(db):
+    # Foreign keys can only be broken with the checks switched off: SQLite's per-connection
+    # pragma, PostgreSQL's replica mode (which skips the foreign key triggers).
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        else:
+            conn.exec_driver_sql("SET session_replication_role = replica")
+        conn.execute(
+            text(
+                "insert into transcripts (recording_id, model, device, compute_type, language, "
+                "state, is_current, created_at) values "
+                "(999, 'm', 'cpu', 'int8', 'en', 'complete', true, '2026-01-01')"
+            )
+        )
+        conn.commit()
+        if db.dialect == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        else:
+            conn.exec_driver_sql("SET session_replication_role = origin")
+    problems = check_integrity(db)
+    assert len(problems) == 1
+    assert "transcripts" in problems[0] and "recordings" in problems[0]
+
+
+def test_a_damaged_sqlite_file_is_reported(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    db = open_database(sqlite_url(path))
+    with db.begin() as session:
+        session.add_all(
+            [models.Incident(reference=f"INC-{n:05d}", description="x" * 200) for n in range(500)]
+        )
+    with db.engine.connect() as conn:
+        root = conn.scalar(
+            text("select rootpage from sqlite_master where name = 'sqlite_autoindex_incidents_1'")
+        )
+        page_size = conn.scalar(text("PRAGMA page_size"))
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    with open(path, "r+b") as raw:  # scribble over the whole root page of an index
+        raw.seek((root - 1) * page_size)
+        raw.write(b"\x07" * page_size)
+    db = open_database(sqlite_url(path))
+    try:
+        problems = check_integrity(db)
+    finally:
+        db.close()
+    assert problems, "a scribbled-over index page went unnoticed"
+
+
+def test_a_postgresql_index_out_of_order_is_found_by_amcheck(pg_url):
+    # A B-tree ordered by a comparison function that is then reversed: the index pages are
+    # left out of order, which is what amcheck's bt_index_check looks for.
+    db = open_database(pg_url)
+    try:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION bwv_cmp(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE AS "
+                "'SELECT CASE WHEN a < b THEN -1 WHEN a > b THEN 1 ELSE 0 END'"
+            )
+            conn.exec_driver_sql(
+                "CREATE OPERATOR CLASS bwv_int_ops FOR TYPE int USING btree AS "
+                "OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, "
+                "FUNCTION 1 bwv_cmp(int, int)"
+            )
+            conn.exec_driver_sql(
+                "CREATE INDEX ix_bwv_by_size ON recordings (size_bytes bwv_int_ops)"
+            )
+            for n in range(50):
+                conn.execute(text(RECORDING_SQL), {"sha": f"{n:064d}", "size": n})
+        assert check_integrity(db) == []
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE OR REPLACE FUNCTION bwv_cmp(a int, b int) RETURNS int LANGUAGE sql "
+                "IMMUTABLE AS 'SELECT CASE WHEN a < b THEN 1 WHEN a > b THEN -1 ELSE 0 END'"
+            )
+        db.engine.dispose()  # fresh connections, so no cached comparison is used
+        problems = check_integrity(db)
+        with db.engine.connect() as conn:
+            assert conn.scalar(text("select count(*) from pg_extension where extname = 'amcheck'"))
+    finally:
+        db.close()
+    assert problems == [
+        'index ix_bwv_by_size: item order invariant violated for index "ix_bwv_by_size"'
+    ]
