@@ -1,0 +1,213 @@
+"""The audit log for admins: who did what and when, filtered and paged, with the hash chain
+verified on demand (a changed or deleted event is named, and shown)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview.annotations import audit_log
+from bwvreview.annotations.audit_log import AuditEntry, AuditFilter, ChainReport
+from bwvreview.annotations.db import Database
+from bwvreview.annotations.errors import DomainError
+from bwvreview.ui.table_model import Index, RecordTableModel
+
+BROKEN = QColor("#f6c9c4")
+
+
+class AuditTableModel(RecordTableModel):
+    COLUMNS = ("#", "Time (UTC)", "Actor", "Action", "Object", "Details")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken_id: int | None = None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        event: AuditEntry = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            details = json.dumps(event.details, ensure_ascii=False, sort_keys=True)
+            return (str(event.id), f"{event.at:%Y-%m-%d %H:%M:%S}", event.actor, event.action,
+                    event.object, details)[index.column()]  # fmt: skip
+        if role == Qt.ItemDataRole.BackgroundRole and event.id == self.broken_id:
+            return QBrush(BROKEN)
+        return None
+
+
+class AuditViewer(QWidget):
+    """Needs READ_AUDIT: constructing it with another user's database raises PermissionDenied."""
+
+    def __init__(self, db: Database, page_size: int = audit_log.PAGE_SIZE) -> None:
+        super().__init__()
+        self.db = db
+        self.page_size = page_size
+        self.offset = 0
+        self.total = 0
+        self.setWindowTitle("bwvreview — audit log")
+        self.model = AuditTableModel()
+        self._build()
+        self.reload_facets()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.actor = QComboBox()
+        self.action = QComboBox()
+        self.since = QDateEdit(calendarPopup=True, displayFormat="d MMM yyyy")
+        self.until = QDateEdit(calendarPopup=True, displayFormat="d MMM yyyy")
+        for edit in (self.since, self.until):
+            edit.setMinimumDate(QDate(2000, 1, 1))
+            edit.setSpecialValueText("any date")
+            edit.setDate(edit.minimumDate())
+            edit.dateChanged.connect(self._filters_changed)
+        for combo in (self.actor, self.action):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        filters = QHBoxLayout()
+        for label, widget in (("Actor", self.actor), ("Action", self.action),
+                              ("From", self.since), ("to", self.until)):  # fmt: skip
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        self.verify_button = QPushButton("Verify chain")
+        self.verify_button.setToolTip("Check that no event was changed or deleted")
+        self.verify_button.clicked.connect(self.verify)
+        filters.addWidget(self.verify_button)
+
+        self.result = QLabel("The chain has not been checked in this window yet.")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_broken = QPushButton("Show that event")
+        self.show_broken.hide()
+        self.show_broken.clicked.connect(self.show_broken_event)
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.result, 1)
+        result_row.addWidget(self.show_broken)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+        self.newer = QPushButton("◀ Newer")
+        self.older = QPushButton("Older ▶")
+        self.newer.clicked.connect(lambda: self.go_to(self.offset - self.page_size))
+        self.older.clicked.connect(lambda: self.go_to(self.offset + self.page_size))
+        self.position = QLabel()
+        paging = QHBoxLayout()
+        paging.addWidget(self.newer)
+        paging.addWidget(self.position)
+        paging.addWidget(self.older)
+        paging.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addLayout(result_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(paging)
+
+    # --- reading ---------------------------------------------------------------------------
+    def reload_facets(self) -> None:
+        actors, actions = audit_log.facets(self.db)
+        for combo, anyone, values in ((self.actor, "Anyone", actors),
+                                      (self.action, "Any action", actions)):  # fmt: skip
+            combo.blockSignals(True)
+            current = combo.currentData()
+            combo.clear()
+            combo.addItem(anyone, None)
+            for value in values:
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def filters(self) -> AuditFilter:
+        def day(edit: QDateEdit) -> dt.date | None:
+            return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+        return AuditFilter(actor=self.actor.currentData(), action=self.action.currentData(),
+                           since=day(self.since), until=day(self.until))  # fmt: skip
+
+    def _filters_changed(self) -> None:
+        self.go_to(0)
+
+    def refresh(self) -> None:
+        self.go_to(self.offset)
+
+    def go_to(self, offset: int) -> None:
+        page = audit_log.list_events(self.db, self.filters(), offset=max(0, offset),
+                                     limit=self.page_size)  # fmt: skip
+        self.offset, self.total = page.offset, page.total
+        self.model.set_rows(page.entries)
+        last = self.offset + len(page.entries)
+        self.position.setText(f"{self.offset + 1 if page.entries else 0}–{last} of {self.total}")
+        self.newer.setEnabled(self.offset > 0)
+        self.older.setEnabled(last < self.total)
+
+    # --- verifying -------------------------------------------------------------------------
+    def verify(self) -> ChainReport:
+        report = audit_log.verify(self.db)
+        self.model.broken_id = report.broken.id if report.broken else None
+        colour = "#1b5e20" if report.ok else "#b3261e"
+        mark = "✓" if report.ok else "✗"
+        self.result.setText(f'<span style="color:{colour}"><b>{mark}</b> {report.summary}</span>')
+        self.show_broken.setVisible(not report.ok and report.broken is not None)
+        self.reload_facets()
+        self.refresh()
+        if not report.ok and report.broken is not None:
+            self.show_broken_event()
+        return report
+
+    def show_broken_event(self) -> None:
+        """Clear the filters and show the page holding the broken event, selected."""
+        event_id = self.model.broken_id
+        if event_id is None:
+            return
+        for combo in (self.actor, self.action):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for edit in (self.since, self.until):
+            edit.blockSignals(True)
+            edit.setDate(edit.minimumDate())
+            edit.blockSignals(False)
+        index = audit_log.offset_of(self.db, event_id)
+        self.go_to(index - index % self.page_size)
+        for row, event in enumerate(self.model.rows):
+            if event.id == event_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+
+    def selected_event(self) -> AuditEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+
+def open_audit_viewer(db: Database, parent: QWidget | None = None) -> AuditViewer | None:
+    """Show the audit log, or say why not (only admins may read it)."""
+    try:
+        viewer = AuditViewer(db)
+    except DomainError as exc:
+        QMessageBox.warning(parent, "Audit log", str(exc))
+        return None
+    viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    viewer.resize(1100, 680)
+    viewer.show()
+    return viewer

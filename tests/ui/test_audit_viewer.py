@@ -1,0 +1,106 @@
+"""The admin's audit log viewer: filters, pages, and tampering found by "Verify chain"."""
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from sqlalchemy import text
+
+from bwvreview.annotations.access import PermissionDenied, Principal
+from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.ui.audit_viewer import BROKEN, AuditViewer
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(sqlite_url(tmp_path / "audit.sqlite3"))
+    with database.begin() as session:
+        for n in range(1, 8):
+            record_event(
+                session,
+                actor="asha" if n % 2 else "ben",
+                action="annotate" if n < 6 else "export",
+                object_type="annotation",
+                object_id=n,
+                details={"n": n},
+            )
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def viewer(qtbot, db):
+    widget = AuditViewer(db, page_size=3)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def shown_ids(viewer):
+    return [event.id for event in viewer.model.rows]
+
+
+def test_events_newest_first_in_pages(qtbot, viewer):
+    assert shown_ids(viewer) == [7, 6, 5]
+    assert viewer.position.text() == "1–3 of 7"
+    assert not viewer.newer.isEnabled()
+    qtbot.mouseClick(viewer.older, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(viewer.older, Qt.MouseButton.LeftButton)
+    assert shown_ids(viewer) == [1]
+    assert not viewer.older.isEnabled()
+    model = viewer.model
+    assert [model.data(model.index(0, c)) for c in (0, 2, 3, 4, 5)] == [
+        "1",
+        "asha",
+        "annotate",
+        "annotation 1",
+        '{"n": 1}',
+    ]
+
+
+def test_filters_by_actor_action_and_date(viewer):
+    viewer.actor.setCurrentIndex(viewer.actor.findData("ben"))
+    assert shown_ids(viewer) == [6, 4, 2]
+    viewer.action.setCurrentIndex(viewer.action.findData("export"))
+    assert shown_ids(viewer) == [6]
+    viewer.actor.setCurrentIndex(0)
+    viewer.action.setCurrentIndex(0)
+    viewer.since.setDate(QDate.currentDate().addDays(2))
+    assert shown_ids(viewer) == []
+    assert viewer.position.text() == "0–0 of 0"
+
+
+def test_verify_says_ok_on_an_intact_chain(qtbot, viewer):
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    assert "Chain intact: all 7 events checked" in viewer.result.text()
+    assert viewer.show_broken.isHidden()
+
+
+def test_tampering_is_found_and_the_event_shown(qtbot, db, viewer):
+    viewer.actor.setCurrentIndex(viewer.actor.findData("asha"))
+    with db.engine.begin() as conn:  # someone edits the log behind the app's back
+        conn.execute(text("UPDATE audit_events SET details = '{\"n\": 40}' WHERE id = 4"))
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    message = viewer.result.text()
+    assert "Chain broken at event #4: it was changed after it was written" in message
+    assert viewer.actor.currentIndex() == 0  # filters cleared to show the broken event
+    assert viewer.selected_event().id == 4
+    assert viewer.selected_event().details == {"n": 40}
+    row = shown_ids(viewer).index(4)
+    background = viewer.model.data(viewer.model.index(row, 1), Qt.ItemDataRole.BackgroundRole)
+    assert background.color() == BROKEN
+
+
+def test_a_deleted_event_is_named(qtbot, db, viewer):
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_events WHERE id = 3"))
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    assert "event #4: it does not follow on from event #2: event #3 was deleted" in (
+        viewer.result.text()
+    )
+
+
+@pytest.mark.parametrize("role", ["tip", "trainer", "officer"])
+def test_only_admins_may_open_it(db, role):
+    with pytest.raises(PermissionDenied):
+        AuditViewer(db.as_user(Principal(3, "someone", role)))
