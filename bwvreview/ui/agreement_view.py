@@ -217,6 +217,8 @@ def open_agreement(db: Database, recording_id: int, codebook_id: int, title: str
         return None
     view = AgreementView(report, title)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is not None:  # its own window, kept alive (and closed) with the parent
+        view.setParent(parent, view.windowFlags() | Qt.WindowType.Window)
     view.resize(1100, 720)
     view.show()
     return view

@@ -208,6 +208,8 @@ def open_audit_viewer(db: Database, parent: QWidget | None = None) -> AuditViewe
         QMessageBox.warning(parent, "Audit log", str(exc))
         return None
     viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is not None:  # its own window, kept alive (and closed) with the parent
+        viewer.setParent(parent, viewer.windowFlags() | Qt.WindowType.Window)
     viewer.resize(1100, 680)
     viewer.show()
     return viewer

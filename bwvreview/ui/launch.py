@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
 from bwvreview.annotations import library, transcripts
+from bwvreview.annotations.access import READ_AUDIT
 from bwvreview.annotations.errors import DomainError
+from bwvreview.ui.agreement_view import open_agreement
+from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.wellbeing import OpenChoice, ask_before_opening
@@ -54,7 +57,23 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     controller = LibraryController(lib, window, QThreadPool.globalInstance())
     controller.refresh()
     window.recording_activated.connect(lambda rid: open_workspace(lib, rid, controller))
+    window.agreement_requested.connect(lambda rid: compare_tips(lib, rid, controller))
+    window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
+    window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
     return window, controller
+
+
+def compare_tips(lib: app.Library, rid: int, controller: LibraryController) -> None:
+    """Agreement between two TIPs on a recording; a row opens the review at that moment."""
+    view = open_agreement(lib.db, rid, lib.codebook_id, parent=controller.view)
+    if view is not None:
+        view.moment_requested.connect(lambda r, ms: play_moment(lib, controller, r, ms))
+
+
+def play_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:
+    workspace = open_workspace(lib, rid, controller)
+    if workspace is not None:
+        workspace.player.seek(ms)
 
 
 def build_workspace(

@@ -138,6 +138,8 @@ class LibraryWindow(QMainWindow):
     cancel_requested = Signal()
     recording_activated = Signal(int)
     recording_selected = Signal(object)  # int | None
+    agreement_requested = Signal(int)  # recording id: compare two TIPs' coding
+    audit_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -262,6 +264,16 @@ class LibraryWindow(QMainWindow):
         find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
         find.triggered.connect(self.search.setFocus)
         self.addAction(find)
+        tools = self.menuBar().addMenu("&Tools")
+        self.agreement_action = QAction("&Compare two TIPs on the selected recording…", self)
+        self.agreement_action.triggered.connect(
+            lambda: (r := self.selected_recording()) and self.agreement_requested.emit(r.id)
+        )
+        self.agreement_action.setEnabled(False)
+        tools.addAction(self.agreement_action)
+        self.audit_action = QAction("&Audit log…", self)  # shown to admins only (launch)
+        self.audit_action.triggered.connect(self.audit_requested)
+        tools.addAction(self.audit_action)
 
     # --- view methods the controller calls -----------------------------------------------
     def ask_import_paths(self) -> list[Path]:
@@ -351,6 +363,7 @@ class LibraryWindow(QMainWindow):
         self.transcribe_button.setEnabled(can_transcribe)
         self.transcribe_action.setEnabled(can_transcribe)
         self.warning_action.setEnabled(recording is not None)
+        self.agreement_action.setEnabled(recording is not None)
         self.recording_selected.emit(recording.id if recording else None)
 
     def _activated(self, index: QModelIndex) -> None:

@@ -29,6 +29,7 @@ from bwvreview.ui.annotation_list import AnnotationListWidget
 from bwvreview.ui.find_bar import FindBar
 from bwvreview.ui.library_window import MEDIA_FILTER
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.reflections_panel import ReflectionsPanel
 from bwvreview.ui.suggestion_list import SuggestionListWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.transcript_view import TranscriptView
@@ -47,6 +48,7 @@ def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, s
 
 class WorkspaceWindow(QMainWindow):
     locate_requested = Signal()
+    debrief_requested = Signal()  # step through the moments with the officer (F5)
     closing = Signal()  # the window is closing: whatever is still loading should stop
 
     def __init__(self, codebook: Codebook, title: str) -> None:
@@ -81,6 +83,8 @@ class WorkspaceWindow(QMainWindow):
         self.tabs.addTab(self.annotations, "Annotations")
         self.suggestions = SuggestionListWidget()
         self.tabs.addTab(self.suggestions, "Suggestions")
+        self.reflections = ReflectionsPanel()  # what officers wrote back (read when shown)
+        self.tabs.addTab(self.reflections, "Reflections")
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.gentle_bar = GentlePreviewBar()  # above the picture while gentle preview is on
         picture = QWidget()
@@ -130,6 +134,12 @@ class WorkspaceWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
+        menu.addSeparator()
+        self.debrief_action = QAction("Debrief: step through the moments…", self)
+        self.debrief_action.setShortcut(QKeySequence("F5"))
+        self.debrief_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.debrief_action.triggered.connect(self.debrief_requested)
+        menu.addAction(self.debrief_action)
 
     def add_annotate_menu(self, undo: QAction, redo: QAction, delete: QAction) -> list[QAction]:
         """Edit menu with undo/redo/delete, and an Annotate menu naming every hotkey."""

@@ -104,3 +104,26 @@ def test_a_deleted_event_is_named(qtbot, db, viewer):
 def test_only_admins_may_open_it(db, role):
     with pytest.raises(PermissionDenied):
         AuditViewer(db.as_user(Principal(3, "someone", role)))
+
+
+def test_the_library_tools_menu_opens_the_log_for_admins_only(qtbot):
+    import dataclasses
+
+    from bwvreview import app
+    from bwvreview.ui.launch import build_library_window
+
+    lib = app.open_library()
+    try:
+        window, _controller = build_library_window(lib)
+        qtbot.addWidget(window)
+        assert window.audit_action.isVisible()  # the machine owner is an admin
+        assert not window.agreement_action.isEnabled()  # nothing selected yet
+        window.audit_action.trigger()
+        viewers = window.findChildren(AuditViewer)
+        assert len(viewers) == 1 and viewers[0].isWindow()
+        tip = dataclasses.replace(lib, db=lib.db.as_user(Principal(None, "tip", "tip")))
+        tip_window, _ = build_library_window(tip)
+        qtbot.addWidget(tip_window)
+        assert not tip_window.audit_action.isVisible()
+    finally:
+        lib.close()

@@ -1,0 +1,250 @@
+"""Debrief mode: a TIP and an officer sit together and step through an incident's moments.
+
+Each moment plays from a few seconds before it starts (3 s unless changed) and pauses a
+moment after it ends, with its category, note and any alternative wording shown large
+enough to read from across a desk. Keys: Right or N next, Left or P previous, Space play
+or pause, Escape closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview import app
+from bwvreview.annotations import feedback
+from bwvreview.annotations.access import READ_FOOTAGE
+from bwvreview.annotations.feedback import FeedbackItem
+from bwvreview.annotations.records import Recording
+from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.timeline import POLARITY_COLOURS, format_time
+
+LEAD_IN_S = 3  # default: each moment starts this long before the annotation
+LEAD_OUT_MS = 1500  # and pauses this long after it ends, to talk
+LEAD_IN_KEY = "debrief/lead_in_s"
+LoadItems = Callable[[bool], list[FeedbackItem]]  # shared_only -> moments in time order
+
+
+def _font(widget: QWidget, scale: float, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    return font
+
+
+def _label(scale: float, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setFont(_font(label, scale, bold))
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class DebriefWindow(QMainWindow):
+    def __init__(
+        self,
+        title: str,
+        recording: Recording,
+        load_items: LoadItems,
+        *,
+        may_include_all: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)  # a QMainWindow is its own window even with a parent
+        self.setWindowTitle(f"bwvreview — debrief: {title}")
+        self.load_items = load_items
+        self.items: list[FeedbackItem] = []
+        self.index = -1
+        self._stop_at: int | None = None
+        self._build(may_include_all)
+        self._keys()
+        self.player.load(Path(recording.path), recording.duration_ms, recording.fps)
+        self.reload()
+        if not self.items and may_include_all:
+            self.shared_only.setChecked(False)  # nothing shared yet: the reviewer's own notes
+        self._restore_layout()
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self, may_include_all: bool) -> None:
+        self.player = PlayerWidget()
+        self.player.position_changed.connect(self._moved)
+        self.counter = _label(1.2)
+        self.heading = _label(1.6, bold=True)
+        self.category = _label(2.2, bold=True)
+        self.note = _label(1.6)
+        self.quote = _label(1.4)
+        self.alternative = _label(1.6)
+        self.empty = _label(1.3)
+        self.empty.setText(
+            "No moments to step through yet. Moments the reviewer shares with the officer "
+            "appear here"
+            + (
+                "; untick “Shared with the officer only” to include working notes."
+                if may_include_all
+                else "."
+            )  # fmt: skip
+        )
+        self.empty.hide()
+        words = QWidget()
+        column = QVBoxLayout(words)
+        column.setContentsMargins(16, 12, 16, 12)
+        for label in (self.counter, self.heading, self.category, self.note, self.quote,
+                      self.alternative, self.empty):  # fmt: skip
+            column.addWidget(label)
+        column.addStretch(1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.player)
+        self.splitter.addWidget(words)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        self.previous_button = QPushButton("◀  Previous (P)")
+        self.next_button = QPushButton("Next (N)  ▶")
+        self.previous_button.clicked.connect(self.previous)
+        self.next_button.clicked.connect(self.next)
+        self.lead_in = QSpinBox(suffix=" s before", minimum=0, maximum=30)
+        self.lead_in.setValue(int(QSettings().value(LEAD_IN_KEY, LEAD_IN_S)))
+        self.lead_in.setToolTip("How long before each moment to start playing")
+        self.lead_in.valueChanged.connect(lambda s: QSettings().setValue(LEAD_IN_KEY, s))
+        self.shared_only = QCheckBox("Shared with the officer only")
+        self.shared_only.setChecked(True)
+        self.shared_only.setVisible(may_include_all)
+        self.shared_only.toggled.connect(lambda _on: self.reload())
+        for widget in (self.previous_button, self.next_button, self.shared_only):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
+        bar = QHBoxLayout()
+        bar.addWidget(self.previous_button)
+        bar.addWidget(self.next_button)
+        bar.addSpacing(24)
+        bar.addWidget(QLabel("Start"))
+        bar.addWidget(self.lead_in)
+        bar.addStretch(1)
+        bar.addWidget(self.shared_only)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bar)
+        self.setCentralWidget(central)
+
+    def _keys(self) -> None:
+        keys_and_slots = [(("Right", "N"), self.next), (("Left", "P"), self.previous),
+                          (("Space",), self.player.toggle), (("Escape",), self.close)]  # fmt: skip
+        for keys, slot in keys_and_slots:
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # --- stepping ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the moments again (after the shared-only choice changes) and show the first."""
+        self.items = self.load_items(self.shared_only.isChecked())
+        self.index = -1
+        self.empty.setVisible(not self.items)
+        if self.items:
+            self.go(0, play=False)
+        else:
+            self._show(None)
+
+    def next(self) -> None:
+        if self.index + 1 < len(self.items):
+            self.go(self.index + 1)
+
+    def previous(self) -> None:
+        if self.index > 0:
+            self.go(self.index - 1)
+
+    def go(self, index: int, play: bool = True) -> None:
+        """Show moment ``index`` and play it from the lead-in before its start."""
+        self.index = index
+        item = self.items[index]
+        self._show(item)
+        self._stop_at = item.end_ms + LEAD_OUT_MS
+        self.player.seek(self.start_of(item))
+        if play:
+            self.player.play()
+        else:
+            self.player.pause()
+
+    def start_of(self, item: FeedbackItem) -> int:
+        return max(0, item.start_ms - self.lead_in.value() * 1000)
+
+    def current(self) -> FeedbackItem | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    # --- internals ------------------------------------------------------------------------
+    def _show(self, item: FeedbackItem | None) -> None:
+        for label in (self.counter, self.heading, self.category, self.note, self.quote,
+                      self.alternative):  # fmt: skip
+            label.setVisible(item is not None)
+        self.previous_button.setEnabled(item is not None and self.index > 0)
+        self.next_button.setEnabled(item is not None and self.index + 1 < len(self.items))
+        if item is None:
+            return
+        self.counter.setText(
+            f"Moment {self.index + 1} of {len(self.items)} · {format_time(item.start_ms)}"
+            + ("" if item.shared else " · not shared with the officer")
+        )
+        self.heading.setText(item.heading)
+        self.heading.setStyleSheet(f"color: {POLARITY_COLOURS.get(item.polarity, '#6A86AD')};")
+        self.category.setText(item.category_label)
+        self.note.setText(item.note)
+        self.note.setVisible(bool(item.note))
+        self.quote.setText(f"{feedback.QUOTE_HEADING}: “{item.quote}”" if item.quote else "")
+        self.quote.setVisible(bool(item.quote))
+        self.alternative.setText(
+            f"{feedback.ALTERNATIVE_HEADING}:\n“{item.suggested_wording}”"
+            if item.suggested_wording
+            else ""
+        )
+        self.alternative.setVisible(bool(item.suggested_wording))
+
+    def _moved(self, ms: int) -> None:
+        if self._stop_at is not None and ms >= self._stop_at and self.player.is_playing():
+            self._stop_at = None
+            self.player.pause()
+
+    def _restore_layout(self) -> None:
+        geometry = QSettings().value("debrief/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self.player.pause()
+        QSettings().setValue("debrief/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+def open_debrief(
+    lib: app.Library, recording: Recording, parent: QWidget | None = None
+) -> DebriefWindow:
+    """A debrief window on the recording's moments, as the signed-in user may see them
+    (kept alive by ``parent``, the workspace it was opened from, and closed with it)."""
+    title = recording.incident_reference or Path(recording.path).name
+    window = DebriefWindow(
+        title,
+        recording,
+        lambda shared_only: feedback.debrief_items(lib.db, recording.id, shared_only=shared_only),
+        may_include_all=lib.db.principal.can(READ_FOOTAGE),
+        parent=parent,
+    )
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    return window

@@ -1,0 +1,136 @@
+"""Debrief mode from the review workspace (F5), and the TIP's reflections tab, on real Qt."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from bwvreview.annotations import feedback, models, review, users
+from bwvreview.annotations.access import Principal
+from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
+
+
+def mark(controller, key, start_ms, status, **extra):
+    lib = controller.lib
+    return review.create_annotation(lib.db, recording_id=controller.recording.id,
+                                    codebook_id=lib.codebook_id, category_key=key,
+                                    start_ms=start_ms, end_ms=start_ms + 800, actor="tip",
+                                    status=status, **extra).id  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _default_lead_in():
+    QSettings().remove(LEAD_IN_KEY)
+
+
+def active(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def open_with_f5(qtbot, workspace):
+    window, _controller = workspace
+    active(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    (debrief,) = window.findChildren(DebriefWindow)
+    qtbot.waitExposed(debrief)
+    active(qtbot, debrief)
+    return debrief
+
+
+def at(qtbot, debrief, ms):
+    qtbot.waitUntil(lambda: abs(debrief.player.position() - ms) < 50, timeout=5000)
+
+
+def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot, workspace):
+    _window, controller = workspace
+    late = mark(controller, "missed_choice", 6000, "shared", note="No seat offered",
+                suggested_wording="Would you like to sit down?")  # fmt: skip
+    early = mark(controller, "introduced_self", 4000, "shared", note="Clear introduction")
+    mark(controller, "rushing", 5000, "draft")
+    debrief = open_with_f5(qtbot, workspace)
+    assert [i.annotation_id for i in debrief.items] == [early, late]
+    assert debrief.counter.text() == "Moment 1 of 2 · 0:04"
+    assert debrief.heading.text() == "What went well"
+    assert debrief.category.text() == "Introduced self"
+    at(qtbot, debrief, 1000)
+    qtbot.keyClick(debrief, Qt.Key.Key_Right)
+    assert debrief.current().annotation_id == late
+    assert debrief.heading.text() == "Something to reflect on"
+    assert debrief.note.text() == "No seat offered"
+    assert debrief.alternative.text() == (
+        "An alternative you could try:\n“Would you like to sit down?”"
+    )
+    at(qtbot, debrief, 3000)
+    qtbot.keyClick(debrief, Qt.Key.Key_Right)  # already at the last: stays
+    assert debrief.current().annotation_id == late
+    qtbot.keyClick(debrief, Qt.Key.Key_P)
+    assert debrief.current().annotation_id == early
+    qtbot.keyClick(debrief, Qt.Key.Key_N)
+    qtbot.keyClick(debrief, Qt.Key.Key_Left)
+    assert debrief.current().annotation_id == early
+    debrief.close()
+
+
+def test_space_plays_and_a_moment_pauses_shortly_after_it_ends(qtbot, workspace):
+    _window, controller = workspace
+    mark(controller, "gave_time", 1000, "shared")
+    debrief = open_with_f5(qtbot, workspace)
+    assert not debrief.player.is_playing()
+    qtbot.keyClick(debrief, Qt.Key.Key_Space)
+    qtbot.waitUntil(debrief.player.is_playing, timeout=5000)
+    # 0 -> 1.8 s + 1.5 s to talk, then it pauses by itself
+    qtbot.waitUntil(lambda: not debrief.player.is_playing(), timeout=15_000)
+    assert debrief.player.position() >= 1800 + 1500 - 100
+    debrief.close()
+
+
+def test_the_lead_in_is_configurable_and_remembered(qtbot, workspace):
+    _window, controller = workspace
+    mark(controller, "gave_time", 5000, "shared")
+    mark(controller, "offered_choice", 9000, "shared")
+    debrief = open_with_f5(qtbot, workspace)
+    debrief.lead_in.setValue(1)
+    debrief.next()
+    at(qtbot, debrief, 8000)
+    debrief.close()
+    assert int(QSettings().value(LEAD_IN_KEY)) == 1
+    again = open_with_f5(qtbot, workspace)
+    assert again.lead_in.value() == 1
+    again.close()
+
+
+def test_a_reviewer_may_include_working_notes_and_with_nothing_shared_they_show(qtbot, workspace):
+    _window, controller = workspace
+    draft = mark(controller, "rushing", 2000, "draft")
+    debrief = open_with_f5(qtbot, workspace)
+    assert not debrief.shared_only.isChecked()  # nothing shared yet
+    assert [i.annotation_id for i in debrief.items] == [draft]
+    assert debrief.counter.text().endswith("not shared with the officer")
+    debrief.shared_only.setChecked(True)
+    assert debrief.items == [] and debrief.empty.isVisible()
+    debrief.close()
+
+
+def test_the_reflections_tab_shows_what_the_officer_wrote_and_marks_it_read(qtbot, workspace):
+    window, controller = workspace
+    lib = controller.lib
+    shared = mark(controller, "missed_choice", 1000, "shared")
+    officer = users.create_user(lib.db, "Sam Hughes", "officer", collar_number="4471")
+    with lib.db.begin() as s:
+        incident = models.Incident(reference="INC-0412")
+        s.add(incident)
+        s.flush()
+        s.get(models.Recording, controller.recording.id).incident_id = incident.id
+        incident_id = incident.id
+    users.link_officer(lib.db, incident_id, officer.id)
+    sam = lib.db.as_user(Principal(officer.id, officer.name, "officer"))
+    feedback.add_reflection(sam, annotation_id=shared, text="I'd offer a seat next time.",
+                            consent_to_share=True)  # fmt: skip
+    assert feedback.list_reflections(sam)[0].seen_at is None
+    window.tabs.setCurrentWidget(window.reflections)
+    panel = window.reflections
+    assert panel.list.count() == 1
+    text = panel.list.item(0).text()
+    assert text.startswith("Sam Hughes · ") and "on “Missed choice”" in text
+    assert "I'd offer a seat next time." in text
+    assert "agreed to its use in training" in text
+    assert feedback.list_reflections(sam)[0].seen_at is not None
