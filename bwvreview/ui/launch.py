@@ -11,13 +11,16 @@ from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
-from bwvreview.annotations import library, transcripts
+from bwvreview.annotations import feedback, library, transcripts
 from bwvreview.annotations.access import READ_AUDIT
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
+from bwvreview.ui.debrief import open_debrief
+from bwvreview.ui.feedback_window import build_feedback_window
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.wellbeing import OpenChoice, ask_before_opening
 from bwvreview.ui.workspace_controller import WorkspaceController
 from bwvreview.ui.workspace_window import WorkspaceWindow
@@ -60,7 +63,18 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.agreement_requested.connect(lambda rid: compare_tips(lib, rid, controller))
     window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
+    window.status_requested.connect(lambda rid, status: set_status(lib, controller, rid, status))
     return window, controller
+
+
+def set_status(lib: app.Library, controller: LibraryController, rid: int, status: str) -> None:
+    """Change a recording's review status (audited by the service), then show it."""
+    try:
+        library.set_status(lib.db, rid, status, lib.actor)
+    except DomainError as exc:
+        controller.view.show_error("The status was not changed", str(exc))
+        return
+    controller.refresh(select_id=rid)
 
 
 def compare_tips(lib: app.Library, rid: int, controller: LibraryController) -> None:
@@ -84,7 +98,17 @@ def build_workspace(
     window = WorkspaceWindow(lib.codebook, title)
     controller = WorkspaceController(lib, recording, window)
     controller.load()
+    window.reflections.set_loader(
+        lambda: feedback.list_reflections(lib.db, recording_id=recording_id)
+    )
+    window.debrief_requested.connect(lambda: start_debrief(lib, controller))
     return window, controller
+
+
+def start_debrief(lib: app.Library, controller: WorkspaceController) -> None:
+    """Debrief mode (F5) on the workspace's recording, in its own window over it."""
+    controller.view.player.pause()
+    open_debrief(lib, controller.recording, parent=controller.view)
 
 
 def open_workspace(
@@ -134,6 +158,18 @@ def launch(
     except DomainError as exc:
         QMessageBox.critical(None, "bwvreview cannot start", str(exc))
         return 3
+    signed_in = sign_in_library(lib)  # straight through when the library has no users
+    if signed_in is None:
+        lib.close()
+        return 0
+    lib = signed_in
+    if lib.db.principal.is_officer:  # an officer sees their own feedback, not the library
+        feedback_window, _feedback = build_feedback_window(lib, open_recording)
+        feedback_window.show()
+        code = qt_app.exec()
+        QThreadPool.globalInstance().waitForDone()
+        lib.close()
+        return code
     window, controller = build_library_window(lib)
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -135,6 +136,7 @@ class LibraryWindow(QMainWindow):
     import_requested = Signal(list)  # list[Path]
     transcribe_requested = Signal(list)  # list[int] recording ids
     content_warning_requested = Signal(int, object)  # recording id, text or None to clear
+    status_requested = Signal(int, str)  # recording id, review status key
     cancel_requested = Signal()
     recording_activated = Signal(int)
     recording_selected = Signal(object)  # int | None
@@ -254,6 +256,8 @@ class LibraryWindow(QMainWindow):
         self.warning_action.setEnabled(False)
         self.warning_action.triggered.connect(self._ask_content_warning)
         menu.addAction(self.warning_action)
+        self.status_menu = self._status_menu()
+        menu.addMenu(self.status_menu)
         self.wellbeing_action = QAction("&Wellbeing…", self)
         self.wellbeing_action.triggered.connect(lambda: edit_wellbeing_settings(self))
         menu.addAction(self.wellbeing_action)
@@ -274,6 +278,30 @@ class LibraryWindow(QMainWindow):
         self.audit_action = QAction("&Audit log…", self)  # shown to admins only (launch)
         self.audit_action.triggered.connect(self.audit_requested)
         tools.addAction(self.audit_action)
+
+    def _status_menu(self) -> QMenu:
+        """Review status: one checkable choice per step; also the table's context menu."""
+        status_menu = QMenu("Set review &status", self)
+        status_menu.setEnabled(False)
+        self.status_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for key, label in STATUS_LABELS.items():
+            action = QAction(label, self, checkable=True)
+            action.triggered.connect(lambda _on=False, k=key: self._ask_status(k))
+            group.addAction(action)
+            status_menu.addAction(action)
+            self.status_actions[key] = action
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.selected_recording() and status_menu.exec(
+                self.table.viewport().mapToGlobal(pos))
+        )  # fmt: skip
+        return status_menu
+
+    def _ask_status(self, status: str) -> None:
+        recording = self.selected_recording()
+        if recording is not None and recording.status != status:
+            self.status_requested.emit(recording.id, status)
 
     # --- view methods the controller calls -----------------------------------------------
     def ask_import_paths(self) -> list[Path]:
@@ -364,6 +392,9 @@ class LibraryWindow(QMainWindow):
         self.transcribe_action.setEnabled(can_transcribe)
         self.warning_action.setEnabled(recording is not None)
         self.agreement_action.setEnabled(recording is not None)
+        self.status_menu.setEnabled(recording is not None)
+        if recording is not None and recording.status in self.status_actions:
+            self.status_actions[recording.status].setChecked(True)
         self.recording_selected.emit(recording.id if recording else None)
 
     def _activated(self, index: QModelIndex) -> None:
