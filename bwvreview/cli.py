@@ -15,11 +15,12 @@ from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bwvreview import __version__, app, locations
+from bwvreview import __version__, app, cli_users, locations
 from bwvreview.annotations import interchange, review, suggestions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.timecode import parse_time_ms
 from bwvreview.app import clips
+from bwvreview.app.signin import sign_in_from_environment
 from bwvreview.media.errors import MediaError
 
 log = logging.getLogger("bwvreview")
@@ -72,7 +73,8 @@ def _print_json(data: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> app.Library:
-    return app.open_library(db_url=args.db, data_dir=args.data_dir)
+    """Open the library and sign in whoever BWVREVIEW_USER names (see ``app.signin``)."""
+    return sign_in_from_environment(app.open_library(db_url=args.db, data_dir=args.data_dir))
 
 
 def _import_one(lib: app.Library, path: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -457,6 +459,37 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _day(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from bwvreview.annotations import search
+
+    lib = _open(args)
+    hits = search.search(
+        lib.db, args.query, categories=args.category, principles=args.principle,
+        polarity=args.polarity, officer=args.officer, date_from=args.date_from,
+        date_to=args.date_to, statuses=args.status, kinds=args.kind or search.KINDS,
+        limit=args.limit,
+    )  # fmt: skip
+    if args.json:
+        _print_json({"query": args.query, "hits": [h.to_json() for h in hits]})
+        return EXIT_OK
+    if not hits:
+        print("Nothing found.", file=sys.stderr)
+    for h in hits:
+        what = h.category_key if h.kind == "annotation" else h.speaker
+        print(f"{h.recording_id}\t{_clock(h.start_ms)}\t{h.kind}\t{what}\t"
+              f"{h.incident_reference or '-'}\t{h.snippet}")  # fmt: skip
+    return EXIT_OK
+
+
 def _fraction(step: Any) -> float:
     return float(getattr(step, "fraction", step) or 0.0)
 
@@ -510,6 +543,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(recording.id)
         return EXIT_OK
     return _launch(args, open_recording=recording.id)
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    return cli_users.run(_open(args), args)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -677,6 +714,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("search", help="full-text search of transcripts and annotations")
+    p.add_argument(
+        "query", metavar="QUERY", help='words (all must match), "a phrase", prefix*, OR, -leave_out'
+    )
+    p.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="annotations of this codebook category (repeatable)",
+    )
+    p.add_argument(
+        "--principle",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="annotations under this principle (repeatable)",
+    )
+    p.add_argument("--polarity", choices=("concern", "good_practice", "observation"))
+    p.add_argument("--officer", metavar="COLLAR", help="incidents of this officer")
+    p.add_argument("--from", dest="date_from", type=_day, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        help="recording review status (repeatable)",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=("transcript", "annotation"),
+        help="only transcript lines or only annotations",
+    )
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_search)
+
+    cli_users.add_parser(sub)
+    sub.choices["users"].set_defaults(func=cmd_users)
 
     p = sub.add_parser("worker", help="run queued transcriptions and exports (see `queue`)")
     p.add_argument("--name", metavar="N", help="this worker's name (default: host-pid; unique)")

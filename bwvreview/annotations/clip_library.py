@@ -17,7 +17,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
-from bwvreview.annotations.access import READ_CLIPS, READ_FOOTAGE, annotation_filter, require
+from bwvreview.annotations.access import READ_CLIPS, annotation_filter, require
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import NotFoundError
 
@@ -77,6 +77,7 @@ def summarise_report(report: dict[str, Any]) -> dict[str, Any]:
         "bleeped": len(redaction.get("audio") or []),
         "opt_outs": sorted(k for k, v in opt_outs.items() if v and k != "people_kept_visible"),
         "duration_ms": (report.get("clip") or {}).get("duration_ms"),
+        "opening_card_ms": (report.get("clip") or {}).get("opening_card_ms") or 0,
     }
 
 
@@ -214,8 +215,3 @@ def caption_source(db: Database, clip_id: int) -> CaptionSource:
             .order_by(models.Word.start_ms, models.Word.id)
         ).all()
         return CaptionSource(tuple((t, s, e) for t, s, e in words), listed)
-
-
-def may_read_footage(db: Database) -> bool:
-    """Whether the principal may also see raw footage (a TIP or admin, not a trainer)."""
-    return db.principal.can(READ_FOOTAGE)

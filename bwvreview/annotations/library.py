@@ -241,3 +241,15 @@ def note_progress(session: Session, row: models.Recording, status: str, actor: s
     session.flush()
     record_event(session, actor=actor, action="status-change", object_type="recording",
                  object_id=row.id, details={"from": before, "to": status})  # fmt: skip
+
+
+def incident_id(db: Database, reference: str) -> int:
+    """The id of the incident with this reference (reviewers only), or ``NotFoundError``."""
+    require(db.principal, REVIEW)
+    with db.begin() as session:
+        found = session.scalar(
+            select(models.Incident.id).where(models.Incident.reference == reference)
+        )
+        if found is None:
+            raise NotFoundError(f"no incident with reference {reference!r}")
+        return found

@@ -1,0 +1,267 @@
+"""A de-personalised case study of an incident (or one recording), as Markdown and PDF.
+
+It holds what a TIP would teach from: a summary with no identifying data (no reference,
+date, file name, officer or collar number), the timeline of annotations with their notes
+and suggested wording, quotes from the transcript with every personal-data hit replaced by
+a placeholder such as ``[name]`` or ``[address]`` (the same search as clip export, plus the
+incident's people & places list), and officers' reflections only where the officer
+consented to share them. Free text written by people (notes, reflections) is searched too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bwvreview.annotations import clips, feedback, library, review, transcripts
+from bwvreview.annotations.access import CASE_STUDY, require
+from bwvreview.annotations.errors import NotFoundError
+from bwvreview.annotations.interchange import speaker_label
+from bwvreview.annotations.records import Recording
+from bwvreview.app import Library
+from bwvreview.app.handout_pdf import Document, principles_text
+from bwvreview.app.redacted_text import joined, redact_text, redact_words
+from bwvreview.media.personal_data import TimedWord
+
+POLARITY_WORDS = {"concern": "moment to learn from", "good_practice": "good practice",
+                  "observation": "observation"}  # fmt: skip
+NOTICE = (
+    "De-personalised: names, places, contact details and other personal data are replaced"
+    " by placeholders such as [name] and [address]. Officers' reflections appear only where"
+    " the officer agreed to share them."
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    speaker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    start_ms: int
+    end_ms: int
+    category: str
+    principles: tuple[str, ...]
+    polarity: str
+    severity: int | None
+    note: str
+    suggested_wording: str
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    title: str
+    summary: tuple[str, ...]
+    moments: tuple[Moment, ...]
+    reflections: tuple[tuple[str, str], ...]  # (what it is about, the words)
+    markdown: str = field(default="", compare=False)
+
+
+def clock(ms: int) -> str:
+    minutes, rest = divmod(max(0, ms), 60_000)
+    return f"{minutes}:{rest / 1000:04.1f}"
+
+
+def _recordings(lib: Library, target: str) -> list[Recording]:
+    """A recording id, or an incident reference (its recordings in time order)."""
+    if target.isdigit():
+        with contextlib.suppress(NotFoundError):
+            return [library.get_recording(lib.db, int(target))]
+    found = [r for r in library.list_recordings(lib.db) if r.incident_reference == target]
+    if not found:
+        raise NotFoundError(f"no recording or incident {target!r} in the library")
+    return sorted(found, key=lambda r: (r.recorded_at is None, r.recorded_at, r.id))
+
+
+def _spoken(lib: Library, recording: Recording, listed: Sequence[str]) -> list[Quote]:
+    """The recording's transcript, redacted, one quote per segment with its times."""
+    transcript = transcripts.current_transcript(lib.db, recording.id)
+    if transcript is None:
+        return []
+    words = [TimedWord(w.text, w.start_ms, w.end_ms) for w in transcript.words]
+    shown = redact_words(words, listed)
+    segments = transcript.segments
+    per_segment: list[list[TimedWord]] = [[] for _ in segments]
+    at = 0
+    for word in shown:  # a placeholder goes with the segment its first word was in
+        while at + 1 < len(segments) and word.start_ms >= segments[at + 1].start_ms:
+            at += 1
+        per_segment[at].append(word)
+    return [
+        _Timed(s.speaker, joined(ws), ws[0].start_ms, ws[-1].end_ms)
+        for s, ws in zip(segments, per_segment, strict=True)
+        if ws
+    ]
+
+
+@dataclass(frozen=True)
+class _Timed(Quote):
+    start_ms: int = 0
+    end_ms: int = 0
+
+
+def _quotes_in(spoken: Sequence[Quote], start_ms: int, end_ms: int) -> tuple[Quote, ...]:
+    return tuple(
+        Quote(q.speaker, q.text)
+        for q in spoken
+        if isinstance(q, _Timed) and q.end_ms > start_ms and q.start_ms < end_ms
+    )
+
+
+def build_case_study(lib: Library, target: str) -> CaseStudy:
+    """The case study of ``target`` (recording id or incident reference); CASE_STUDY right."""
+    require(lib.db.principal, CASE_STUDY)
+    recordings = _recordings(lib, target)
+    moments: list[Moment] = []
+    reflections: list[tuple[str, str]] = []
+    offset = 0
+    for recording in recordings:
+        listed = clips.people_and_places(lib.db, recording.id)
+        spoken = _spoken(lib, recording, listed)
+        for a in review.list_annotations(lib.db, recording.id):
+            moments.append(
+                Moment(
+                    offset + a.start_ms, offset + a.end_ms, a.category_label, a.principles,
+                    a.polarity, a.severity, redact_text(a.note, listed),
+                    redact_text(a.suggested_wording, listed),
+                    _quotes_in(spoken, a.start_ms, a.end_ms),
+                )
+            )  # fmt: skip
+        for r in feedback.list_reflections(lib.db, recording_id=recording.id, mark_seen=False):
+            if r.consent_to_share:
+                about = f"on “{r.moment_label}”" if r.moment_label else "on the incident"
+                reflections.append((about, redact_text(r.text, listed)))
+        offset += recording.duration_ms
+    study = CaseStudy(
+        title="Case study: a body-worn video encounter",
+        summary=_summary(recordings, moments),
+        moments=tuple(moments),
+        reflections=tuple(dict.fromkeys(reflections)),
+    )
+    return CaseStudy(study.title, study.summary, study.moments, study.reflections,
+                     render_markdown(study))  # fmt: skip
+
+
+def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tuple[str, ...]:
+    total = sum(r.duration_ms for r in recordings)
+    counts = Counter(m.polarity for m in moments)
+    principles = Counter(p for m in moments for p in m.principles)
+    lines = [
+        f"Footage: {len(recordings)} body-worn video recording"
+        f"{'s' if len(recordings) != 1 else ''}, {clock(total)} in all.",
+        f"Moments annotated: {len(moments)} — {counts['good_practice']} good practice,"
+        f" {counts['concern']} to learn from, {counts['observation']} observations.",
+    ]
+    if principles:
+        lines.append(
+            "Principles touched: "
+            + ", ".join(f"{principles_text([p])} ({n})" for p, n in principles.most_common())
+            + "."
+        )
+    lines.append(
+        "Who, where and when are left out on purpose: the focus is what happened to the"
+        " person and how the officer's words helped or did not."
+    )
+    return tuple(lines)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|") or "—"
+
+
+def render_markdown(study: CaseStudy) -> str:
+    out = [f"# {study.title}", "", f"_{NOTICE}_", "", "## The incident", ""]
+    out += [f"- {line}" for line in study.summary]
+    out += ["", "## Timeline", ""]
+    if not study.moments:
+        out.append("No moments have been annotated yet.")
+    else:
+        out += ["| Time | Category | Principle | Polarity | Note | Another way to say it |",
+                "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        for m in study.moments:
+            cells = [f"{clock(m.start_ms)}–{clock(m.end_ms)}", m.category,
+                     principles_text(m.principles), POLARITY_WORDS.get(m.polarity, m.polarity),
+                     m.note, m.suggested_wording]  # fmt: skip
+            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out += ["", "## What was said", ""]
+        for m in study.moments:
+            out += [f"### {clock(m.start_ms)} · {m.category}", ""]
+            for q in m.quotes or (Quote("", "(no transcript for this moment)"),):
+                who = f"**{speaker_label(q.speaker)}:** " if q.speaker else ""
+                out.append(f"> {who}{q.text}")
+                out.append(">")
+            if out[-1] == ">":
+                out.pop()
+            out.append("")
+    out += ["## Reflections", ""]
+    if study.reflections:
+        for about, text in study.reflections:
+            out += [f"- The officer, {about}:", "", "  > " + text.replace("\n", "\n  > "), ""]
+    else:
+        out += ["No reflections shared for this incident.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write_pdf(study: CaseStudy, path: Path) -> Path:
+    doc = Document(study.title)
+    doc.add_page()
+    doc.heading(study.title, 18)
+    doc.para(NOTICE, 9, "I")
+    doc.heading("The incident", 13)
+    doc.bullets(study.summary)
+    doc.heading("Timeline", 13)
+    if not study.moments:
+        doc.para("No moments have been annotated yet.")
+    for m in study.moments:
+        doc.rule()
+        doc.label(f"{clock(m.start_ms)}-{clock(m.end_ms)}   {m.category}")
+        polarity = POLARITY_WORDS.get(m.polarity, m.polarity).capitalize()
+        doc.para(f"{polarity}   |   Principle: {principles_text(m.principles)}", 9, "B")
+        for q in m.quotes:
+            doc.para(f'{speaker_label(q.speaker)}: "{q.text}"', 10, "I")
+        if m.note:
+            doc.para(f"Note: {m.note}")
+        if m.suggested_wording:
+            doc.para(f'Another way to say it: "{m.suggested_wording}"')
+    doc.heading("Reflections", 13)
+    if not study.reflections:
+        doc.para("No reflections shared for this incident.")
+    for about, text in study.reflections:
+        doc.label(f"The officer, {about}:")
+        doc.para(text, 10, "I")
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        doc.output(str(partial))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def write_markdown(study: CaseStudy, path: Path) -> Path:
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        partial.write_text(study.markdown, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def write_case_study(
+    lib: Library, target: str, md_out: Path, pdf_out: Path | None = None
+) -> CaseStudy:
+    """Build the case study and write the Markdown (and the PDF if asked), each atomically."""
+    study = build_case_study(lib, target)
+    write_markdown(study, Path(md_out))
+    if pdf_out is not None:
+        write_pdf(study, Path(pdf_out))
+    return study
