@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -281,3 +282,34 @@ def test_a_role_without_any_reading_right_is_refused(lib):
     nobody = lib.db.as_user(Principal(user_id=None, name="Guest", role="guest"))
     with pytest.raises(PermissionDenied):
         search(nobody, "calm")
+
+
+# --- the command line --------------------------------------------------------------------
+def test_cli_search_json_as_a_signed_in_officer(lib, capsys, monkeypatch):
+    from bwvreview import cli
+
+    monkeypatch.setenv("BWVREVIEW_USER", "4521")  # Ann: her incident, shared notes only
+    assert cli.main(["--db", lib.db.url, "search", "calm", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "calm"
+    assert {(h["kind"], h["recording_id"], h["start"]) for h in out["hits"]} == {
+        ("transcript", 1, 9.0),
+        ("annotation", 1, 9.0),
+    }
+    shared = next(h for h in out["hits"] if h["kind"] == "annotation")
+    assert shared["category"] == "triggering_language" and MARK_OPEN in shared["snippet"]
+
+
+def test_cli_search_text_filters_and_errors(lib, capsys, monkeypatch):
+    from bwvreview import cli
+
+    monkeypatch.setenv("BWVREVIEW_USER", "4521")
+    args = ["--db", lib.db.url, "search"]
+    assert cli.main([*args, "calm", "--kind", "transcript", "--from", "2026-03-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("1\t0:09.0\ttranscript\twearer\tINC-A\t")
+    assert cli.main([*args, '"calm down']) == 3
+    assert "quotation mark is not closed" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*args, "calm", "--from", "March"])
+    assert exited.value.code == 2
