@@ -162,12 +162,15 @@ def ask_sign_in(users: Sequence[UserRecord], sign_in: SignIn) -> Principal | Non
     return dialog.principal if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def needs_sign_in(users: Sequence[UserRecord]) -> bool:
+def needs_sign_in(users: Sequence[UserRecord], dialect: str = "sqlite") -> bool:
     """Whether anyone must choose who they are before a window opens.
 
-    Importing footage "for officer 4471" records that officer as a user with no password
-    (so feedback can reach them later); those alone do not turn a single-user library into a
-    shared one, so the machine's owner still goes straight in, as before there were users."""
+    In team mode (PostgreSQL) everyone signs in once the library has users. On a single-user
+    SQLite library, importing footage "for officer 4471" records that officer as a user with
+    no password (so feedback can reach them later); those alone do not make it a shared
+    library, so the machine's owner still goes straight in, as before there were users."""
+    if dialect != "sqlite":
+        return any(u.active for u in users)
     return any(u.active and (u.role != "officer" or u.has_password) for u in users)
 
 
@@ -189,7 +192,7 @@ def sign_in_library(lib: app.Library) -> app.Library | None:
     """The library bound to whoever signs in: straight through as the machine's owner when
     nobody need sign in; ``None`` when the person cancels."""
     everyone = users_service.list_users(lib.db)
-    if not needs_sign_in(everyone):
+    if not needs_sign_in(everyone, lib.db.dialect):
         return lib
     owner = owner_entry(everyone, lib.db.dialect)
     choices = [u for u in everyone if u.active] + ([owner] if owner else [])

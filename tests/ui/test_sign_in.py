@@ -98,6 +98,7 @@ def test_officers_recorded_by_an_import_alone_do_not_ask_anyone_to_sign_in(lib):
     (officer,) = users.list_users(lib.db)
     assert officer.role == "officer" and not officer.has_password
     assert not needs_sign_in([officer])
+    assert needs_sign_in([officer], "postgresql")  # team mode: everyone signs in
     assert sign_in_library(lib) is lib
 
 
