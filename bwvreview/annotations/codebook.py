@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bwvreview.annotations.errors import CodebookError
 from bwvreview.annotations.models import CodebookCategory, CodebookVersion
-from bwvreview.annotations.yaml_lines import LINE, load_yaml
+from bwvreview.annotations.yaml_lines import LINE, load_yaml, not_utf8
 
 POLARITIES = ("concern", "good_practice", "observation")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -153,7 +153,9 @@ def load_codebook(path: Path) -> Codebook:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise _fail(path, None, "file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _fail(path, None, not_utf8(exc)) from exc
+    except OSError as exc:
         raise _fail(path, None, f"cannot be read ({exc.__class__.__name__})") from exc
     return parse_codebook(text, path)
 

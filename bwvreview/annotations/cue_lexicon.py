@@ -16,7 +16,7 @@ from typing import Any
 from bwvreview.annotations.codebook import Codebook
 from bwvreview.annotations.cue_patterns import Pattern, PatternError, compile_pattern
 from bwvreview.annotations.errors import CueLexiconError
-from bwvreview.annotations.yaml_lines import LINE, load_yaml
+from bwvreview.annotations.yaml_lines import LINE, load_yaml, not_utf8
 
 SPEAKERS = ("officer", "public", "wearer", "any")
 PRECISIONS = ("high", "low")
@@ -359,6 +359,8 @@ def load_lexicon(path: Path, codebook: Codebook) -> Lexicon:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise _Reader(path).fail(None, "file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise _Reader(path).fail(None, not_utf8(exc)) from exc
+    except OSError as exc:
         raise _Reader(path).fail(None, f"cannot be read ({exc.__class__.__name__})") from exc
     return parse_lexicon(text, path, codebook)

@@ -84,13 +84,21 @@ def read_transcript_file(path: Path) -> list[Utterance]:
     """Read a ``transcribe --json`` file as utterances (see ``utterances_from_document``)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is fine
     except FileNotFoundError as exc:
         raise DomainError(f"{path}: file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise DomainError(
+            f"{path}: line {line} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from exc
+    except OSError as exc:
         raise DomainError(f"{path}: cannot be read ({exc.__class__.__name__})") from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DomainError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:  # hostile or broken nesting, thousands of levels deep
+        raise DomainError(f"{path}: not a transcript (nested too deeply to read)") from exc
     return utterances_from_document(data, path.name)

@@ -40,6 +40,13 @@ def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[Lin
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """What to tell a person whose file was saved in another encoding than UTF-8."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    byte = exc.object[exc.start]
+    return f"line {line} is not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+
+
 def load_yaml(text: str, fail: Callable[[int | None, str], Exception]) -> Any:
     """Parse ``text`` safely; a syntax error raises ``fail(line, "not valid YAML (…)")``."""
     try:

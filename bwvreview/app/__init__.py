@@ -198,6 +198,13 @@ def resolve_target(lib: Library, target: str) -> Recording:
     return recording
 
 
+# The whole sound track is decoded into memory (16 kHz float32, about 230 MB an hour, twice
+# that while it is converted) and then searched for speech: 4 hours is about 2 GB at the
+# peak. A 10-hour file took more than 150 s before transcribing a word, so it is refused at
+# once rather than left to run out of memory.
+MAX_TRANSCRIBE_MS = 4 * 3_600_000
+
+
 def iter_transcription(
     lib: Library,
     recording_id: int,
@@ -215,6 +222,13 @@ def iter_transcription(
     path = Path(recording.path)
     if not recording.has_audio:
         raise MediaError(f"{path.name}: this recording has no audio")
+    if recording.duration_ms > MAX_TRANSCRIBE_MS:
+        hours, minutes = divmod(recording.duration_ms // 60_000, 60)
+        raise MediaError(
+            f"{path.name} is {hours} h {minutes:02d} min long; transcription takes up to "
+            f"{MAX_TRANSCRIBE_MS // 3_600_000} hours at a time (the sound is held in memory): "
+            "split the file into shorter parts and import those"
+        )
     if not path.is_file():
         raise MediaError(
             f"{path}: the footage is no longer there (moved or on a disconnected drive)"

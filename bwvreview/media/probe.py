@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 _VFR_PACKETS = 300  # enough packets to see a changing frame interval, cheap to demux
 _VFR_TOLERANCE = 0.10
+# Frame rates outside this range are a broken time base (a zero or garbage timescale), not
+# a camera setting: the player and the export would step through such a file wrongly.
+_MIN_FPS, _MAX_FPS = 0.5, 300.0
+_STILL_IMAGE_CODECS = {"png", "mjpeg", "bmp", "gif", "webp", "tiff", "jpeg2000"}
+_BROKEN_TIMING = "the video's frame timing is broken"
 
 
 @dataclass(frozen=True)
@@ -71,13 +76,23 @@ def _duration_ms(container: av.container.InputContainer) -> int:
 
 
 def _is_variable_rate(container: av.container.InputContainer, stream: av.VideoStream) -> bool:
-    """True when the interval between frames changes by more than 10 % in the first packets."""
+    """True when the interval between frames changes by more than 10 % in the first packets.
+
+    Frames that mostly share one timestamp (a zeroed frame-duration table) cannot be placed
+    in time at all and raise ``MediaError``.
+    """
     stamps = []
+    packets = 0
     for packet in container.demux(stream):
+        if packet.size == 0:  # the demuxer's end-of-stream flush packet
+            continue
+        packets += 1
         if packet.pts is not None:
             stamps.append(packet.pts)
-        if len(stamps) >= _VFR_PACKETS:
+        if packets >= _VFR_PACKETS:
             break
+    if packets >= 10 and len(set(stamps)) < packets / 2:
+        raise MediaError(f"{_BROKEN_TIMING} (frames share one time stamp)")
     stamps.sort()
     deltas = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b > a]
     if len(deltas) < 3:
@@ -136,7 +151,10 @@ def probe(path: Path) -> MediaInfo:
     try:
         container = av.open(str(path), mode="r")
     except (av.FFmpegError, UnicodeDecodeError, OSError) as exc:
-        raise MediaError(f"{name}: not a video file that can be read ({_reason(exc)})") from exc
+        raise MediaError(
+            f"{name}: not a video file that can be read: damaged, cut short, or another kind "
+            f"of file ({_reason(exc)})"
+        ) from exc
     try:
         return _describe(path, size, container)
     except MediaError as exc:
@@ -155,17 +173,23 @@ def _reason(exc: BaseException) -> str:
 def _describe(path: Path, size: int, container: av.container.InputContainer) -> MediaInfo:
     videos = container.streams.video
     audios = container.streams.audio
+    if not videos and not audios:
+        raise MediaError("holds no video or sound (damaged, cut short, or not a video file)")
     if not videos:
         raise MediaError("has no video stream (audio-only files are not body-worn video)")
     video = videos[0]
     audio = audios[0] if audios else None
     duration_ms = _duration_ms(container)
+    if duration_ms <= 0 and not audio and video.codec_context.name in _STILL_IMAGE_CODECS:
+        raise MediaError("is a still picture, not a video")
     if duration_ms <= 0:
         raise MediaError("has no duration (empty or damaged)")
     rate: Fraction | None = video.average_rate or video.guessed_rate
     fps = float(rate) if rate else None
     if fps is not None and fps <= 0:
         fps = None
+    if fps is not None and not _MIN_FPS <= fps <= _MAX_FPS:
+        raise MediaError(f"{_BROKEN_TIMING} ({fps:.3g} frames a second)")
     rotation = _first_frame_rotation(container, video)
     _check_complete(container, size, duration_ms)
     container.seek(0)
