@@ -1,0 +1,70 @@
+"""The admin's people window, on a real library: add, password, deactivate, link."""
+
+import pytest
+
+from bwvreview import app
+from bwvreview.annotations import users
+from bwvreview.annotations.access import Principal
+from bwvreview.ui.users_dialog import NewUserDialog, UsersDialog
+
+
+@pytest.fixture
+def lib(_isolated_data):
+    library = app.open_library()
+    app.import_demo(library)  # the demo's TIP, trainer and officer 4471 on incident DEMO-0001
+    yield library
+    library.close()
+
+
+def row_of(dialog, name):
+    return next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == name)
+
+
+def test_an_admin_adds_a_user_and_sees_them_listed(qtbot, lib):
+    dialog = UsersDialog(lib.db)
+    qtbot.addWidget(dialog)
+    form = NewUserDialog(dialog)
+    form.name.setText("PC Rowan")
+    form.role.setCurrentIndex(form.role.findData("officer"))
+    form.collar.setText("5150")
+    form.password.setText("rowan pass 1")
+    assert dialog.create_from(form)
+    r = row_of(dialog, "PC Rowan")
+    assert [dialog.table.item(r, c).text() for c in range(6)] == [
+        "PC Rowan", "Officer", "5150", "", "set", "yes"]  # fmt: skip
+    assert dialog.message.text() == "Added PC Rowan."
+
+
+def test_a_short_password_is_refused_in_words_and_nothing_changes(qtbot, lib):
+    dialog = UsersDialog(lib.db)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(row_of(dialog, "Demo TIP"))
+    dialog.set_password("short")
+    assert dialog.message.text() == "Not changed: a password needs at least 8 characters"
+    assert not users.find_user(lib.db, "Demo TIP").has_password
+
+
+def test_deactivating_and_linking_an_officer(qtbot, lib):
+    dialog = UsersDialog(lib.db)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(row_of(dialog, "Officer 4471"))
+    assert dialog.link_button.isEnabled()
+    dialog.link_to_incident("NO-SUCH-REF")
+    assert "no incident with reference 'NO-SUCH-REF'" in dialog.message.text()
+    dialog.link_to_incident("DEMO-0001")
+    assert "can now read the shared feedback on DEMO-0001" in dialog.message.text()
+    dialog.toggle_active()
+    assert not users.find_user(lib.db, "4471").active
+    assert dialog.active_button.text() == "Activate"
+
+
+def test_a_tip_cannot_manage_people_even_with_the_window_open(qtbot, lib):
+    tip = users.find_user(lib.db, "Demo TIP")
+    dialog = UsersDialog(lib.db.as_user(Principal(tip.id, tip.name, tip.role)))
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(row_of(dialog, "Officer 4471"))
+    dialog.toggle_active()
+    assert dialog.message.text() == (
+        "Not changed: Demo TIP (trauma informed practitioner) may not manage users"
+    )
+    assert users.find_user(lib.db, "4471").active
