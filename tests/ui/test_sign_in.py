@@ -1,5 +1,7 @@
 """The sign-in screen on a real library: real users, argon2 passwords and real widgets."""
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -15,6 +17,7 @@ from bwvreview.ui.sign_in import (
 )
 
 PASSWORD = "correct horse"
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
 
 
 @pytest.fixture
@@ -94,7 +97,7 @@ def test_a_library_without_users_opens_straight_away_as_the_machine_owner(lib):
 
 
 def test_officers_recorded_by_an_import_alone_do_not_ask_anyone_to_sign_in(lib):
-    app.import_demo(lib)  # records "Officer 4471", with no password
+    app.import_media(lib, SPEECH, officer="4471")  # records "Officer 4471", no password
     (officer,) = users.list_users(lib.db)
     assert officer.role == "officer" and not officer.has_password
     assert not needs_sign_in([officer])
