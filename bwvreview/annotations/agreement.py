@@ -104,7 +104,8 @@ class PrincipleAgreement:
 
     @property
     def reading(self) -> str:
-        return reading(self.label, self.result, self.seconds_a, self.seconds_b)
+        subject = self.label if self.key else "the categories overall"
+        return reading(subject, self.result, self.seconds_a, self.seconds_b)
 
 
 def reading(label: str, result: Kappa, marked_a: int, marked_b: int) -> str:
@@ -118,11 +119,10 @@ def reading(label: str, result: Kappa, marked_a: int, marked_b: int) -> str:
         )
     same = f"{result.observed:.0%} of seconds labelled alike"
     chance = f"chance alone would give {result.expected:.0%}"
-    if result.kappa <= 0:
-        return (
-            f"Poor: {label} coding agrees no more than chance would ({same}; {chance}). "
-            "Worth talking through the definitions together."
-        )
+    if result.kappa <= 0:  # poor below zero, slight at zero: either way, chance level
+        return (f"{landis_koch(result.kappa).capitalize()}: {label} coding agrees no better "
+                f"than chance would ({same}; {chance}). Worth talking through the "
+                "definitions together.")  # fmt: skip
     return f"{landis_koch(result.kappa).capitalize()} agreement on {label}: {same}, {chance}."
 
 

@@ -143,6 +143,7 @@ class AgreementView(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.only_differences)
         lower_layout.addWidget(self.sides_table, 1)
+        self.kappa_table.horizontalHeader().sectionResized.connect(self._fit_kappa_table)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.kappa_table)
         splitter.addWidget(lower)
@@ -150,6 +151,17 @@ class AgreementView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(splitter, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001
+        super().showEvent(event)
+        self._fit_kappa_table()
+
+    def _fit_kappa_table(self) -> None:
+        """Rows as tall as their wrapped reading, and every principle in view."""
+        table = self.kappa_table
+        table.resizeRowsToContents()
+        header_px = table.horizontalHeader().height()
+        table.setMinimumHeight(table.verticalHeader().length() + header_px + 2 * table.frameWidth())
 
     @staticmethod
     def _table(model: RecordTableModel, *, stretch_last: bool) -> QTableView:

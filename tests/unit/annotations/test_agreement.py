@@ -206,3 +206,12 @@ def test_point_annotations_cover_their_second():
 
 def row_kappa(comparison, key):
     return next(p for p in comparison.principles if p.key == key).result.kappa
+
+
+def test_readings_at_and_below_chance_say_so():
+    at_chance = cohen_kappa(["n"] * 10, ["n"] * 8 + ["y"] * 2)
+    assert agreement.reading("Trust", at_chance, 0, 2).startswith(
+        "Slight: Trust coding agrees no better than chance would (80% of seconds labelled alike;"
+    )
+    below = cohen_kappa(["y", "n"] * 5, ["n", "y"] * 5)
+    assert agreement.reading("Trust", below, 5, 5).startswith("Poor: Trust coding agrees no")
