@@ -1,0 +1,207 @@
+"""The trainers' clip library window and the pack editor, on a real library, signed in as a
+trainer: filtering, playing a clip, building a pack, ordering it, notes, prompts, export."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from bwvreview import app
+from bwvreview.annotations import clip_library, clips, models, packs, review
+from bwvreview.annotations.access import Principal
+from bwvreview.ui.clip_library_window import ClipLibraryWindow, open_clip_library
+from bwvreview.ui.pack_editor import PackEditor
+
+TRAINER = Principal(user_id=5, name="Trainer T", role="trainer")
+
+
+@pytest.fixture
+def trainer_lib(_isolated_data, clip_path: Path, tmp_path: Path):
+    """Three library clips (copies of a 2 s test clip) cut for three annotations."""
+    lib = app.open_library()
+    recording, _ = app.import_media(lib, clip_path)
+    with lib.db.begin() as session:
+        session.add(models.User(id=5, name="Trainer T", role="trainer"))
+    made = []
+    for n, (key, note, wording) in enumerate((
+        ("triggering_language", "An order to calm down", "Take your time"),
+        ("offered_choice", "A real choice of where to talk", ""),
+        ("safety_check", "Asked about injuries first", ""),
+    )):  # fmt: skip
+        annotation = review.create_annotation(
+            lib.db, recording_id=recording.id, codebook_id=lib.codebook_id, category_key=key,
+            start_ms=0, end_ms=1500, actor="tip", note=note, suggested_wording=wording,
+        )  # fmt: skip
+        copy = tmp_path / f"clip{n}.mp4"
+        shutil.copyfile(clip_path, copy)
+        sha = hashlib.sha256(copy.read_bytes()).hexdigest()
+        report = {"verdict": "pass", "clip": {"duration_ms": 2000},
+                  "settings": {"faces": "blur", "banner": "auto"},
+                  "redaction": {"audio": [{"kind": "name", "start_ms": 1}]}}  # fmt: skip
+        made.append(clips.record_clip(
+            lib.db, clips.NewClip(recording.id, annotation.id, 0, 2000, str(copy), sha,
+                                  recording.sha256, {}, report, True), "tip",
+        ))  # fmt: skip
+    yield dataclasses.replace(lib, db=lib.db.as_user(TRAINER)), made
+    QThreadPool.globalInstance().waitForDone(60_000)
+    lib.close()
+
+
+@pytest.fixture
+def window(qtbot, trainer_lib):
+    lib, _made = trainer_lib
+    view = ClipLibraryWindow(lib)
+    qtbot.addWidget(view)
+    view.show()
+    yield view
+    view.player.pause()
+
+
+def _labels(view: ClipLibraryWindow) -> list[str]:
+    return [c.category_label for c in view.model.clips]
+
+
+def _choose(combo, data) -> None:  # noqa: ANN001
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_the_trainer_sees_the_library_and_filters_it(window):
+    assert sorted(_labels(window)) == [
+        "Checked safety and wellbeing", "Offered a choice", "Triggering language",
+    ]  # fmt: skip
+    assert window.count.text() == "3 clips"
+    _choose(window.polarity, "concern")
+    assert _labels(window) == ["Triggering language"]
+    _choose(window.polarity, None)
+    _choose(window.principle, "choice")
+    assert _labels(window) == ["Offered a choice"]
+    _choose(window.principle, None)
+    _choose(window.category, "safety_check")
+    assert _labels(window) == ["Checked safety and wellbeing"]
+    _choose(window.category, None)
+    window.text.setText("calm down")
+    assert _labels(window) == ["Triggering language"]
+
+
+def test_selecting_a_clip_shows_its_note_and_verification_and_plays_it(qtbot, window):
+    window.text.setText("calm down")
+    window.select_row(0)
+    details = window.details.text()
+    assert "An order to calm down" in details and "Take your time" in details
+    assert "Verified: faces blurred, banner hidden, 1 personal detail bleeped" in details
+    assert window.model.data(window.model.index(0, 4)) == "Pass"
+    window.play_selected()
+    if window.player.media is None:
+        pytest.skip("Qt Multimedia is not available here")
+    qtbot.waitUntil(lambda: window.player.position() > 200, timeout=10_000)
+    window.player.pause()
+
+
+def test_a_new_pack_gets_the_selected_clip(qtbot, window, trainer_lib, monkeypatch):
+    lib, made = trainer_lib
+    monkeypatch.setattr(window, "ask_pack_title", lambda: "Session one")
+    window.new_pack_button.click()
+    assert window.pack_choice.currentText() == "Session one (0 clips)"
+    window.text.setText("injuries")
+    window.select_row(0)
+    window.add_button.click()
+    (pack,) = packs.list_packs(lib.db)
+    assert [i.clip_id for i in pack.items] == [made[2].id]
+    assert window.pack_choice.currentText() == "Session one (1 clips)"
+
+
+@pytest.fixture
+def editor(qtbot, trainer_lib):
+    lib, made = trainer_lib
+    pack = packs.create_pack(lib.db, "Draft")
+    for clip in made:
+        pack = packs.add_clip(lib.db, pack.id, clip.id)
+    view = PackEditor(lib, pack.id)
+    qtbot.addWidget(view)
+    view.show()
+    yield view, lib, made
+    QThreadPool.globalInstance().waitForDone(60_000)
+
+
+def _order(lib, pack_id) -> list[int]:  # noqa: ANN001
+    return [i.clip_id for i in packs.get_pack(lib.db, pack_id).items]
+
+
+def test_up_down_and_drag_reorder_the_pack(editor):
+    view, lib, made = editor
+    a, b, c = (m.id for m in made)
+    view.items.setCurrentRow(2)
+    view.up.click()
+    assert _order(lib, view.pack_id) == [a, c, b]
+    assert view.items.currentRow() == 1 and view.items.item(1).text().startswith("2. Checked")
+    view.down.click()
+    assert _order(lib, view.pack_id) == [a, b, c]
+    # a drag within the list moves the row in the list's model, and the pack follows
+    model = view.items.model()
+    assert model.moveRow(model.index(-1, -1), 0, model.index(-1, -1), 3)
+    assert _order(lib, view.pack_id) == [b, c, a]
+    view.items.setCurrentRow(0)
+    view.remove.click()
+    assert _order(lib, view.pack_id) == [c, a]
+
+
+def test_title_notes_and_prompts_are_saved(qtbot, editor):
+    view, lib, _made = editor
+    view.title.setText("Choice and control")
+    view.title.editingFinished.emit()
+    view.items.setCurrentRow(1)
+    view.notes.setPlainText("Pause after the question")
+    view.prompts.setPlainText("What choice was offered?\n\nHow did she answer?")
+    qtbot.waitUntil(
+        lambda: packs.get_pack(lib.db, view.pack_id).items[1].prompts != (), timeout=5000
+    )
+    pack = packs.get_pack(lib.db, view.pack_id)
+    assert pack.title == "Choice and control"
+    assert pack.items[1].facilitator_notes == "Pause after the question"
+    assert pack.items[1].prompts == ("What choice was offered?", "How did she answer?")
+    view.items.setCurrentRow(0)  # the editors now show the first item's (empty) notes
+    assert view.notes.toPlainText() == ""
+    view.items.setCurrentRow(1)
+    assert view.prompts.toPlainText() == "What choice was offered?\nHow did she answer?"
+
+
+def test_export_writes_the_pack_folder(qtbot, editor, tmp_path, monkeypatch):
+    view, _lib, _made = editor
+    out = tmp_path / "exported pack"
+    monkeypatch.setattr(view, "ask_export_folder", lambda: out)
+    with qtbot.waitSignal(view.exported, timeout=60_000) as signal:
+        view.export_button.click()
+    assert signal.args[0].folder == out and signal.args[0].clips == 3
+    manifest = json.loads((out / "pack.json").read_text(encoding="utf-8"))
+    assert [c["category_label"] for c in manifest["clips"]] == [
+        "Triggering language", "Offered a choice", "Checked safety and wellbeing",
+    ]  # fmt: skip
+    assert (out / "index.html").is_file() and (out / "handout.pdf").is_file()
+    assert "Exported 3 clips" in view.message.text()
+
+
+def test_open_clip_library_edits_the_chosen_pack(qtbot, trainer_lib):
+    lib, made = trainer_lib
+    pack = packs.create_pack(lib.db, "Wired")
+    packs.add_clip(lib.db, pack.id, made[0].id)
+    view = open_clip_library(lib)
+    qtbot.addWidget(view)
+    view.edit_pack_button.click()
+    (editor,) = view.findChildren(PackEditor)
+    assert editor.title.text() == "Wired" and editor.items.count() == 1
+    editor.close()
+
+
+def test_an_officer_sees_no_clips(qtbot, trainer_lib):
+    lib, _made = trainer_lib
+    officer = dataclasses.replace(lib, db=lib.db.as_user(Principal(9, "O", "officer")))
+    view = ClipLibraryWindow(officer)
+    qtbot.addWidget(view)
+    assert view.model.clips == [] and "may not" in view.count.text()
+    assert clip_library.list_library_clips(lib.db)  # the trainer still does
