@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -145,6 +146,8 @@ def probe(path: Path) -> MediaInfo:
         raise MediaError(f"{path}: file not found")
     if not path.is_file():
         raise MediaError(f"{path}: not a file")
+    if not os.access(path, os.R_OK):
+        raise MediaError(f"{name}: cannot be read (permission denied)")
     size = path.stat().st_size
     if size == 0:
         raise MediaError(f"{name}: the file is empty (0 bytes)")

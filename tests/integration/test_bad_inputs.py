@@ -1,0 +1,370 @@
+"""The bad-input corpus (scripts/make_bad_inputs.py) through the real command line.
+
+Every input either is refused with exit 3, one line on stderr naming the problem, no
+traceback, and every table of the library exactly as it was; or (valid but unusual: rotated,
+variable frame rate, 8 channels, HEVC, a misleading extension or header) it imports with the
+right facts. The corpus is generated once into pytest's cache folder (about 7 s; the 10-hour
+file only when its test runs, about 3 s) and reused while the generator is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bwvreview.app
+from bwvreview.annotations.errors import DomainError
+from bwvreview.cli import build_parser, main
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATOR = ROOT / "scripts" / "make_bad_inputs.py"
+DB_NAME = "bwvreview.sqlite3"
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("make_bad_inputs", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _generator()
+
+
+def _cached(request: pytest.FixtureRequest, what: str, make) -> Path:
+    """Generate into pytest's cache once per version of the generator; rename when whole."""
+    stamp = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:12]
+    base = Path(request.config.cache.mkdir("bad_inputs"))
+    done = base / f"{what}-{stamp}"
+    if not done.is_dir():
+        work = base / f".{what}-{stamp}-{os.getpid()}"
+        shutil.rmtree(work, ignore_errors=True)
+        make(work)
+        try:
+            work.rename(done)
+        except OSError:  # another run finished first
+            shutil.rmtree(work, ignore_errors=True)
+    return done
+
+
+@pytest.fixture(scope="session")
+def corpus(request: pytest.FixtureRequest) -> Path:
+    return _cached(request, "corpus", gen.make_corpus)
+
+
+@pytest.fixture(scope="session")
+def long_file(request: pytest.FixtureRequest) -> Path:
+    return _cached(request, "long", gen.make_long) / gen.LONG_NAME
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory, clip_path: Path) -> Path:
+    """A library that already holds a recording, so "unchanged" means something."""
+    data = tmp_path_factory.mktemp("template") / "data"
+    assert main(["--data-dir", str(data), "import", str(clip_path), "--incident", "INC-1"]) == 0
+    return data
+
+
+@pytest.fixture()
+def data(template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(template, copy)
+    return copy
+
+
+def dump(data: Path) -> list[str]:
+    """Every table's rows (and the schema), in a stable order."""
+    con = sqlite3.connect(data / DB_NAME)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_refused(code: int, out: str, err: str, message: str) -> None:
+    assert code == 3, err
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and err.endswith("\n"), err
+    assert lines[0].startswith("bwvreview: ") and message in lines[0], lines[0]
+
+
+# --- footage: `bwvreview import` ----------------------------------------------------------
+
+REFUSED_MEDIA = [
+    ("zero_bytes.mp4", "the file is empty"),
+    ("truncated_moov_missing.mp4", "not a video file that can be read"),
+    ("truncated_media_missing.mp4", "the end of the file is missing"),
+    ("header_only.mp4", "holds no video or sound"),
+    ("text_named.mp4", "not a video file that can be read"),
+    ("random_bytes.mp4", "not a video file that can be read"),
+    ("png_named.mp4", "is a still picture, not a video"),
+    ("audio_only.m4a", "has no video stream"),
+    ("no_audio.mp4", "has no audio stream"),
+    ("folder_named.mp4", "not a file"),
+    ("dangling_link.mp4", "file not found"),
+    ("link_loop.mp4", "file not found"),
+    ("never_existed.mp4", "file not found"),
+    ("huge_jpeg_dimensions.avi", "the file is damaged"),
+    ("zero_timescale.mp4", "frame timing is broken"),
+    ("zero_frame_durations.mp4", "frame timing is broken (frames share one time stamp)"),
+    pytest.param(
+        "named_pipe.mp4",
+        "not a file",
+        marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSED_MEDIA)
+def test_bad_footage_is_refused_and_the_library_is_unchanged(capsys, corpus, data, name, message):
+    before = dump(data)
+    code, out, err = run(capsys, data, "import", str(corpus / name))
+    assert_refused(code, out, err, message)
+    assert name in err
+    assert dump(data) == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux allows such names")
+def test_a_non_utf8_file_name_is_refused_not_a_fault(capsys, corpus, data):
+    path = os.fsdecode(os.fsencode(corpus) + b"/" + gen.NON_UTF8_NAME)
+    before = dump(data)
+    code, out, err = run(capsys, data, "import", path)
+    assert_refused(code, out, err, "name is not valid UTF-8 text")
+    assert dump(data) == before
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root reads any file; needs POSIX modes"
+)
+def test_an_unreadable_file_is_refused(capsys, clip_path, data, tmp_path):
+    locked = tmp_path / "locked.mp4"
+    shutil.copyfile(clip_path, locked)
+    locked.chmod(0)
+    before = dump(data)
+    code, out, err = run(capsys, data, "import", str(locked))
+    assert_refused(code, out, err, "permission denied")
+    assert dump(data) == before
+
+
+VALID_BUT_UNUSUAL = [
+    # Content decides, not the name: camera systems export footage as .dat, .bin or .txt.
+    ("mp4_named.txt", {"video_codec": "h264", "duration": 4.0}),
+    # Damage inside the media is not looked for at import (that would decode every frame);
+    # the player shows it, and the hash still identifies exactly these bytes.
+    ("corrupt_middle.mp4", {"duration": 4.0}),
+    # The container header claims 65,535 x 65,535; the decoded picture's size is recorded.
+    ("huge_dimensions_header.mp4", {"width": 160, "height": 120}),
+    ("huge_8k.mp4", {"width": 8192, "height": 4320}),
+    ("eight_channels.mp4", {"audio_channels": 8}),
+    ("hevc.mp4", {"video_codec": "hevc", "width": 160}),
+    ("rotated_90.mp4", {"rotation": 90, "width": 160, "height": 120}),
+    ("variable_frame_rate.mp4", {"variable_frame_rate": True}),
+    ("timestamps_start_at_10h.mp4", {"duration": pytest.approx(2.0, abs=0.05)}),
+]
+
+
+@pytest.mark.parametrize(("name", "facts"), VALID_BUT_UNUSUAL)
+def test_unusual_but_valid_footage_imports_with_the_right_facts(capsys, corpus, data, name, facts):
+    code, out, err = run(capsys, data, "import", str(corpus / name), "--json")
+    assert (code, err) == (0, "")
+    recording = json.loads(out)
+    assert recording["created"] is True
+    assert {key: recording[key] for key in facts} == facts
+    assert recording["sha256"] == hashlib.sha256((corpus / name).read_bytes()).hexdigest()
+    _, listed, _ = run(capsys, data, "list", "--json")
+    assert len(json.loads(listed)["recordings"]) == 2
+
+
+def test_a_path_of_1200_characters_imports(capsys, corpus, data):
+    deep = next(p for p in corpus.rglob("*.mp4") if len(str(p)) > 1200)
+    code, out, err = run(capsys, data, "import", str(deep), "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["path"] == str(deep.resolve())
+
+
+def test_eight_channel_sound_is_transcribed(capsys, corpus, data):
+    code, out, err = run(capsys, data, "transcribe", str(corpus / "eight_channels.mp4"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["segments"] == []  # a tone, mixed down from 7.1, holds no words
+
+
+def test_ten_hours_of_silence_imports_but_transcription_is_refused_at_once(long_file, tmp_path):
+    """Through the installed command: the refusal comes before any decoding (it took more
+    than 150 s without it, and gigabytes of memory)."""
+    env = {**os.environ, "BWVREVIEW_DATA": str(tmp_path / "data")}
+    cli = [sys.executable, "-m", "bwvreview"]
+
+    def bwv(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cli, *argv], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)  # fmt: skip
+
+    imported = bwv("import", str(long_file), "--json")
+    assert imported.returncode == 0, imported.stderr
+    recording = json.loads(imported.stdout)
+    assert recording["duration"] == pytest.approx(36_000, abs=2)
+    before = dump(tmp_path / "data")
+    for command in ("transcribe", "suggest"):
+        refused = bwv(command, str(recording["id"]))
+        assert_refused(refused.returncode, refused.stdout, refused.stderr, "is 10 h 00 min long")
+        assert "up to 4 hours" in refused.stderr
+    assert dump(tmp_path / "data") == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux allows such names")
+def test_the_installed_command_refuses_a_non_utf8_name_in_one_line(corpus, tmp_path):
+    env = {**os.environ, "BWVREVIEW_DATA": str(tmp_path / "data")}
+    path = os.fsencode(corpus) + b"/" + gen.NON_UTF8_NAME
+    done = subprocess.run([sys.executable, "-m", "bwvreview", "import", path], env=env,
+                          capture_output=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 3
+    assert done.stderr.count(b"\n") == 1 and b"Traceback" not in done.stderr
+    assert b"not valid UTF-8" in done.stderr
+
+
+# --- transcript files: `bwvreview suggest FILE.json` ---------------------------------------
+
+REFUSED_TRANSCRIPTS = [
+    ("transcript_bad_json.json", "not valid JSON (line 1"),
+    ("transcript_empty.json", "not valid JSON (line 1"),
+    ("transcript_negative_times.json", "segment 1: start is negative (-4.0)"),
+    ("transcript_reversed_times.json", "segment 1 ends before it starts"),
+    ("transcript_nan_times.json", "must be a number of seconds"),
+    ("transcript_not_an_object.json", "not a transcript"),
+    ("transcript_words_not_a_list.json", "'words' must be a list"),
+    ("transcript_deeply_nested.json", "nested too deeply"),
+    ("transcript_latin1.json", "line 8 is not UTF-8 text (byte 0xe9)"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSED_TRANSCRIPTS)
+def test_bad_transcript_files_are_refused(capsys, corpus, data, name, message):
+    before = dump(data)
+    code, out, err = run(capsys, data, "suggest", str(corpus / name), "--json")
+    assert_refused(code, out, err, message)
+    assert dump(data) == before
+
+
+def test_a_transcript_saved_with_a_byte_order_mark_is_read(capsys, corpus, data):
+    before = dump(data)
+    code, out, err = run(capsys, data, "suggest", str(corpus / "transcript_ok_with_bom.json"))
+    assert (code, err) == (0, "")
+    assert "moments to look at" in out or "no phrase cues" in out
+    assert dump(data) == before  # suggestions for a file are never stored
+
+
+# --- data files an admin edits: the codebook and the cue lexicon ---------------------------
+
+
+def _use_instead(monkeypatch: pytest.MonkeyPatch, bundled: str, path: Path) -> None:
+    """As if an admin had edited the installed file (there is no option to point at one)."""
+    original = bwvreview.app.resource_path
+
+    def resource_path(*parts: str) -> Path:
+        return path if parts == (bundled,) else original(*parts)
+
+    monkeypatch.setattr(bwvreview.app, "resource_path", resource_path)
+
+
+REFUSED_CODEBOOKS = [
+    ("codebook_bad_yaml.yaml", "line 33: not valid YAML"),
+    ("codebook_python_tag.yaml", "could not determine a constructor"),
+    ("codebook_empty.yaml", "expected a mapping with version, principles and categories"),
+    ("codebook_duplicate_key.yaml", "category key 'triggering_language' is used twice"),
+    ("codebook_unknown_principle.yaml", "unknown principle(s) obedience"),
+    ("codebook_latin1.yaml", "is not UTF-8 text (byte 0xe9)"),
+    ("codebook_alias_bomb.yaml", "each principle must be a mapping"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSED_CODEBOOKS)
+def test_a_broken_codebook_is_named_with_its_line(capsys, monkeypatch, corpus, data, name, message):
+    _use_instead(monkeypatch, "codebook.yaml", corpus / name)
+    before = dump(data)
+    code, out, err = run(capsys, data, "list")
+    assert_refused(code, out, err, message)
+    assert f"codebook {corpus / name}" in err
+    assert dump(data) == before
+
+
+REFUSED_LEXICONS = [
+    ("cues_bad_yaml.yaml", "not valid YAML"),
+    ("cues_unknown_category.yaml", "'not_in_the_codebook' is not a category key"),
+    ("cues_not_a_mapping.yaml", "the file must be a mapping"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSED_LEXICONS)
+def test_a_broken_cue_lexicon_is_named(capsys, monkeypatch, corpus, data, name, message):
+    _use_instead(monkeypatch, "cues.yaml", corpus / name)
+    before = dump(data)
+    transcript = corpus / "transcript_ok_with_bom.json"
+    code, out, err = run(capsys, data, "suggest", str(transcript))
+    assert_refused(code, out, err, message)
+    assert f"cue lexicon {corpus / name}" in err
+    assert dump(data) == before
+
+
+# --- ELAN annotation files ------------------------------------------------------------------
+
+REFUSED_EAF = [
+    ("annotations_bad_xml.eaf", "not well-formed XML"),
+    ("annotations_entity_bomb.eaf", "refused, it declares a DOCTYPE or entities"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), REFUSED_EAF)
+def test_a_bad_eaf_is_refused_by_the_reader(corpus, name, message):
+    from bwvreview.annotations.elan import read_eaf
+
+    with pytest.raises(DomainError, match=message) as refused:
+        read_eaf(corpus / name)
+    assert "\n" not in str(refused.value)
+
+
+def _eaf_command() -> list[str] | None:
+    """The positional arguments of `bwvreview import-annotations`, if the command exists."""
+    for action in build_parser()._subparsers._group_actions:  # noqa: SLF001
+        command = action.choices.get("import-annotations")
+        if command is not None:
+            return [a.dest for a in command._actions if not a.option_strings]  # noqa: SLF001
+    return None
+
+
+EAF_ARGS = _eaf_command()
+
+
+@pytest.mark.xfail(
+    EAF_ARGS is None,
+    reason="`bwvreview import-annotations` is not on the command line yet (helper F)",
+    strict=True,
+    raises=AssertionError,
+)
+@pytest.mark.parametrize(("name", "message"), REFUSED_EAF)
+def test_a_bad_eaf_is_refused_by_import_annotations(capsys, corpus, data, name, message):
+    assert EAF_ARGS is not None, "no import-annotations command"
+    values = {True: str(corpus / name), False: "1"}  # the template's recording is id 1
+    argv = [values["eaf" in dest or "file" in dest or "path" in dest] for dest in EAF_ARGS]
+    before = dump(data)
+    code, out, err = run(capsys, data, "import-annotations", *argv)
+    assert_refused(code, out, err, message)
+    assert dump(data) == before
