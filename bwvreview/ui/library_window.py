@@ -142,6 +142,7 @@ class LibraryWindow(QMainWindow):
     recording_selected = Signal(object)  # int | None
     agreement_requested = Signal(int)  # recording id: compare two TIPs' coding
     audit_requested = Signal()
+    clip_library_requested = Signal()  # the trainers' clip library and training packs
 
     def __init__(self) -> None:
         super().__init__()
@@ -278,6 +279,9 @@ class LibraryWindow(QMainWindow):
         self.audit_action = QAction("&Audit log…", self)  # shown to admins only (launch)
         self.audit_action.triggered.connect(self.audit_requested)
         tools.addAction(self.audit_action)
+        self.clip_library_action = QAction("Clip &library and training packs…", self)
+        self.clip_library_action.triggered.connect(self.clip_library_requested)
+        tools.addAction(self.clip_library_action)
 
     def _status_menu(self) -> QMenu:
         """Review status: one checkable choice per step; also the table's context menu."""
