@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bwvreview import __version__, app, cli_users, locations
+from bwvreview import __version__, app, cli_admin, locations
 from bwvreview.annotations import interchange, review, suggestions
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.timecode import parse_time_ms
@@ -545,8 +545,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _launch(args, open_recording=recording.id)
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    return cli_users.run(_open(args), args)
+def cmd_admin(args: argparse.Namespace) -> int:
+    return cli_admin.run(_open(args), args)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -754,8 +754,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_search)
 
-    cli_users.add_parser(sub)
-    sub.choices["users"].set_defaults(func=cmd_users)
+    cli_admin.add_parsers(sub)
+    for name in ("users", "codebook"):
+        sub.choices[name].set_defaults(func=cmd_admin)
 
     p = sub.add_parser("worker", help="run queued transcriptions and exports (see `queue`)")
     p.add_argument("--name", metavar="N", help="this worker's name (default: host-pid; unique)")

@@ -17,8 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bwvreview.annotations.access import MANAGE_CODEBOOK, require
+from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import CodebookError
-from bwvreview.annotations.models import CodebookCategory, CodebookVersion
+from bwvreview.annotations.models import CodebookCategory, CodebookVersion, utcnow
 from bwvreview.annotations.yaml_lines import LINE, load_yaml, not_utf8
 
 POLARITIES = ("concern", "good_practice", "observation")
@@ -189,3 +192,37 @@ def store_codebook(session: Session, codebook: Codebook) -> int:
     session.add(row)
     session.flush()
     return row.id
+
+
+def install_codebook(db: Database, path: Path) -> Codebook:
+    """Make the codebook file at ``path`` the one in force for everyone (admins only).
+
+    It is validated first; the YAML is stored with its version so every machine on a shared
+    library reads the same codebook. Annotations made under earlier versions keep their
+    categories: each points at the version it was made with. Audited.
+    """
+    principal = require(db.principal, MANAGE_CODEBOOK)
+    codebook = load_codebook(path)
+    with db.begin() as session:
+        codebook_id = store_codebook(session, codebook)
+        row = session.get(CodebookVersion, codebook_id)
+        row.installed_at = utcnow()
+        row.source_yaml = path.read_text(encoding="utf-8")
+        record_event(session, actor=principal.name, action="codebook-install",
+                     object_type="codebook", object_id=codebook_id,
+                     details={"version": codebook.version, "sha256": codebook.sha256})  # fmt: skip
+    return codebook
+
+
+def installed_codebook(db: Database) -> Codebook | None:
+    """The codebook an admin last installed, or None (then the bundled one is in force)."""
+    with db.begin() as session:
+        row = session.scalar(
+            select(CodebookVersion)
+            .where(CodebookVersion.installed_at.is_not(None))
+            .order_by(CodebookVersion.installed_at.desc(), CodebookVersion.id.desc())
+            .limit(1)
+        )
+        if row is None or row.source_yaml is None:
+            return None
+        return parse_codebook(row.source_yaml, Path(f"installed codebook {row.version}"))

@@ -183,6 +183,10 @@ class CodebookVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     principles: Mapped[list[Any]] = mapped_column(JSON, default=list)
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when an admin installs this version for everyone using the library (team mode
+    # included); the YAML is kept so every machine reads the same codebook.
+    installed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    source_yaml: Mapped[str | None] = mapped_column(Text)
 
     categories: Mapped[list[CodebookCategory]] = relationship(back_populates="codebook")
 

@@ -19,7 +19,12 @@ from typing import TypeVar
 from bwvreview import locations
 from bwvreview.annotations import library, suggestions, transcripts
 from bwvreview.annotations.backup import backup_if_due
-from bwvreview.annotations.codebook import Codebook, load_codebook, store_codebook
+from bwvreview.annotations.codebook import (
+    Codebook,
+    installed_codebook,
+    load_codebook,
+    store_codebook,
+)
 from bwvreview.annotations.cue_lexicon import Lexicon, load_lexicon
 from bwvreview.annotations.cues import find_cues
 from bwvreview.annotations.db import Database, open_database
@@ -74,9 +79,12 @@ def open_library(
     """Open the library: resolve locations, migrate the database, load and record the codebook."""
     data = locations.data_dir(data_dir)
     url = locations.database_url(db_url, data)
-    codebook = load_codebook(codebook_path or resource_path("codebook.yaml"))
+    # The codebook in force: a file given here, else the one an admin installed in the
+    # library, else the bundled one. A bad file is refused before the database is touched.
+    explicit = load_codebook(codebook_path) if codebook_path else None
     db = open_database(url)
     backup_if_due(db, data / "backups")  # SQLite only, once a day; cheap when not due
+    codebook = explicit or installed_codebook(db) or load_codebook(resource_path("codebook.yaml"))
     with db.begin() as session:
         codebook_id = store_codebook(session, codebook)
     return Library(db, data, codebook, codebook_id, current_actor())

@@ -62,6 +62,9 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("reflections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seen_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("codebook_versions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("installed_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("source_yaml", sa.Text(), nullable=True))
     with op.batch_alter_table("training_packs", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("description", sa.Text(), nullable=False, server_default="")
@@ -120,6 +123,9 @@ def downgrade() -> None:
         batch_op.drop_column("description")
     with op.batch_alter_table("reflections", schema=None) as batch_op:
         batch_op.drop_column("seen_at")
+    with op.batch_alter_table("codebook_versions", schema=None) as batch_op:
+        batch_op.drop_column("source_yaml")
+        batch_op.drop_column("installed_at")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("active")
         batch_op.drop_column("team")
