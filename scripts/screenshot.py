@@ -2,7 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png, OUT_DIR/workspace.png and OUT_DIR/export.png (default: docs/).
+Saves OUT_DIR/library.png, workspace.png, export.png, agreement.png and audit.png
+(default: docs/).
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -62,6 +63,8 @@ def main() -> int:
         settle(qt_app)
         workspace.grab().save(str(out / "workspace.png"))
         grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
+        grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
+        grab_audit_log(qt_app, lib, out / "audit.png")
         workspace.close()
         window.close()
         lib.close()
@@ -114,6 +117,60 @@ def annotate_like_a_tip(lib: app.Library, recording_id: int) -> None:
         review.create_annotation(lib.db, recording_id=recording_id, codebook_id=lib.codebook_id,
                                  category_key=key, start_ms=start, end_ms=end, actor="demo",
                                  note=note, status=status)  # fmt: skip
+
+
+def grab_agreement(qt_app, lib: app.Library, recording_id: int, path: Path) -> None:  # noqa: ANN001
+    """Two TIPs' coding of the demo compared: mostly alike, three places to talk about."""
+    from bwvreview.annotations import agreement, models
+    from bwvreview.ui.agreement_view import AgreementView
+
+    with lib.db.begin() as session:
+        tips = [models.User(name=name, role="tip") for name in ("Asha (TIP)", "Ben (TIP)")]
+        session.add_all(tips)
+        session.flush()
+        asha, ben = (tip.id for tip in tips)
+    both = [("introduced_self", 1000, 5900), ("triggering_language", 9450, 10500),
+            ("threat_or_ultimatum", 13860, 16070), ("offered_choice", 21900, 25000),
+            ("explained_action", 40230, 43500), ("closure_next_steps", 49400, 52570)]
+    only_asha = [("missed_choice", 10500, 11650), ("safety_check", 16970, 17540)]
+    only_ben = [("rushing", 10500, 11650), ("signposted_support", 46010, 47710)]
+    for author, marks in ((asha, both + only_asha), (ben, both + only_ben)):
+        for key, start, end in marks:
+            review.create_annotation(lib.db, recording_id=recording_id,
+                                     codebook_id=lib.codebook_id, category_key=key,
+                                     start_ms=start, end_ms=end, actor="demo",
+                                     author_id=author)  # fmt: skip
+    first, second = (agreement.find_annotator(lib.db, recording_id, name)
+                     for name in ("Asha (TIP)", "Ben (TIP)"))  # fmt: skip
+    report = agreement.compare(lib.db, recording_id, first, second, lib.codebook_id)
+    view = AgreementView(report, "INC-0412")
+    view.resize(1280, 760)
+    view.show()
+    view.sides_table.selectRow(2)
+    settle(qt_app)
+    view.grab().save(str(path))
+    view.close()
+
+
+def grab_audit_log(qt_app, lib: app.Library, path: Path) -> None:  # noqa: ANN001
+    """The audit log after someone edited one event behind the app's back."""
+    from sqlalchemy import text
+
+    from bwvreview.ui.audit_viewer import AuditViewer
+
+    with lib.db.engine.begin() as conn:
+        target = conn.execute(
+            text("SELECT id FROM audit_events WHERE action = 'annotate' ORDER BY id LIMIT 1")
+        ).scalar_one()
+        conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE id = :id"),
+                     {"id": target})  # fmt: skip
+    viewer = AuditViewer(lib.db)
+    viewer.resize(1280, 640)
+    viewer.show()
+    viewer.verify()
+    settle(qt_app)
+    viewer.grab().save(str(path))
+    viewer.close()
 
 
 if __name__ == "__main__":
