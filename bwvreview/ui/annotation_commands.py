@@ -53,6 +53,11 @@ class AnnotationContext:
     actor: str
     ids: IdMap
     changed: Callable[[Annotation | None, int | None], None] = lambda _saved, _removed: None
+    # The version of an annotation the reviewer is looking at (None: read the stored one).
+    # A save whose version is no longer stored would overwrite someone else's work: it is
+    # handed to ``conflicted`` (the stored annotation and the fields being saved) instead.
+    shown: Callable[[int], Annotation | None] = lambda _annotation_id: None
+    conflicted: Callable[[Annotation, dict[str, Any]], None] | None = None
 
 
 def _recreate(ctx: AnnotationContext, gone: Annotation) -> Annotation:
@@ -112,9 +117,18 @@ class UpdateAnnotation(QUndoCommand):
         self.after = dict(changes)
 
     def _apply(self, values: dict[str, Any]) -> None:
-        current = review.get_annotation(self.ctx.db, self.ctx.ids.current(self.annotation_id))
-        saved = review.update_annotation(self.ctx.db, current.id, expected_version=current.version,
-                                         actor=self.ctx.actor, **values)  # fmt: skip
+        annotation_id = self.ctx.ids.current(self.annotation_id)
+        seen = self.ctx.shown(annotation_id) or review.get_annotation(self.ctx.db, annotation_id)
+        try:
+            saved = review.update_annotation(self.ctx.db, annotation_id,
+                                             expected_version=seen.version,
+                                             actor=self.ctx.actor, **values)  # fmt: skip
+        except review.ConflictError:
+            if self.ctx.conflicted is None:
+                raise
+            self.setObsolete(True)  # nothing was saved: this step leaves the undo history
+            self.ctx.conflicted(review.get_annotation(self.ctx.db, annotation_id), dict(values))
+            return
         self.ctx.changed(saved, None)
 
     def redo(self) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from bwvreview.ui.annotation_commands import (
     RejectSuggestion,
     UpdateAnnotation,
 )
+from bwvreview.ui.conflict_dialog import APPLY_MINE, ConflictDialog
 from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.timeline import TimelineItem
 from bwvreview.ui.transcript_commands import (
@@ -89,7 +91,9 @@ class WorkspaceController(QObject):
         self.recording = recording
         self.view = view
         self.undo = QUndoStack(self)
-        self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap(), self._changed)
+        self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap(), self._changed,
+                                     shown=self._item, conflicted=self._conflicted)  # fmt: skip
+        self.conflict_dialog: ConflictDialog | None = None  # open while a save conflict waits
         self.items: list[review.Annotation] = []
         self._timeline_items: dict[int, TimelineItem] = {}
         self.selected: int | None = None
@@ -412,9 +416,29 @@ class WorkspaceController(QObject):
 
     def update(self, annotation_id: int, changes: dict[str, Any]) -> None:
         before = self._item(self.ctx.ids.current(annotation_id))
-        if before is None or not changes:
-            return
+        if before is None or not changes or self.conflict_dialog is not None:
+            return  # while a conflict is open, its choice decides what is saved
         self._push(UpdateAnnotation(self.ctx, before, changes, f"Edit {before.category_label}"))
+
+    def _conflicted(self, stored: review.Annotation, changes: dict[str, Any]) -> None:
+        """Someone else saved this annotation since it was shown: nothing was overwritten.
+        Show both versions and let the reviewer keep theirs or apply their change on top."""
+        mine = replace(self._item(stored.id) or stored, **changes)
+        dialog = ConflictDialog(mine, changes, stored, self.view)
+        self.conflict_dialog = dialog
+        dialog.finished.connect(lambda _result: self._conflict_resolved(dialog))
+        dialog.open()
+
+    def _conflict_resolved(self, dialog: ConflictDialog) -> None:
+        self.conflict_dialog = None
+        dialog.deleteLater()
+        if self.closed or not shiboken6.isValid(self.view):
+            return
+        self._changed(dialog.stored, None)  # the stored version is what is shown now
+        if dialog.choice == APPLY_MINE:
+            self._push(UpdateAnnotation(self.ctx, dialog.stored, dialog.changes,
+                                        f"Edit {dialog.stored.category_label}"))  # fmt: skip
+        self._show_items()
 
     def delete(self, annotation_id: int | None) -> None:
         if annotation_id is not None and annotation_id < 0:

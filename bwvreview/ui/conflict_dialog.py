@@ -1,0 +1,131 @@
+"""Two people changed the same annotation: show both versions and let the reviewer choose.
+
+Saving checks the annotation's version; when someone else saved it since this window read it,
+nothing is overwritten. This dialog lays the two side by side, field by field (what this
+reviewer was saving, and what is stored now), marks the fields that differ, and offers
+"Keep theirs" (take the stored version) or "Apply mine on top" (save only the fields this
+reviewer changed, over the stored version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bwvreview.annotations.review import EDITABLE, Annotation
+
+LABELS = {
+    "start_ms": "Start",
+    "end_ms": "End",
+    "note": "Note",
+    "severity": "Severity",
+    "quote": "Quote",
+    "suggested_wording": "Suggested wording",
+    "status": "Status",
+}
+KEEP_THEIRS = "theirs"
+APPLY_MINE = "mine"
+
+
+def shown_value(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if name.endswith("_ms"):
+        minutes, rest = divmod(int(value), 60_000)
+        return f"{minutes}:{rest / 1000:06.3f}"
+    return str(value)
+
+
+class ConflictDialog(QDialog):
+    """Yours and the stored version of one annotation; ``choice`` is KEEP_THEIRS or APPLY_MINE
+    once the dialog is finished (KEEP_THEIRS when it is closed without a choice)."""
+
+    def __init__(
+        self,
+        mine: Annotation,
+        changes: Mapping[str, Any],
+        stored: Annotation,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Someone else changed this annotation")
+        self.mine, self.changes, self.stored = mine, dict(changes), stored
+        self.choice = KEEP_THEIRS
+        intro = QLabel(
+            f"“{stored.category_label}” was saved by someone else while you were editing it "
+            "(stored version {}). Nothing has been overwritten. Fields that differ are in bold; "
+            "fields you changed are marked ✎.".format(stored.version)
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(EDITABLE), 2, self)
+        self.table.setHorizontalHeaderLabels(["Yours", "Stored now"])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.differing: list[str] = []
+        for row, name in enumerate(EDITABLE):
+            self._fill_row(row, name)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        buttons = QDialogButtonBox(self)
+        self.keep_theirs = QPushButton("Keep theirs")
+        self.keep_theirs.setToolTip("Discard your change and show the stored version")
+        self.apply_mine = QPushButton("Apply mine on top")
+        self.apply_mine.setToolTip(
+            "Save the fields you changed ("
+            + ", ".join(LABELS[n].lower() for n in self.changes)
+            + ") over the stored version; the other fields stay as stored"
+        )
+        buttons.addButton(self.keep_theirs, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.apply_mine, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.keep_theirs.clicked.connect(self._keep_theirs)
+        self.apply_mine.clicked.connect(self._apply_mine)
+        self.keep_theirs.setDefault(True)  # Enter never overwrites someone else's work
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def _fill_row(self, row: int, name: str) -> None:
+        mine_value, stored_value = getattr(self.mine, name), getattr(self.stored, name)
+        mark = " ✎" if name in self.changes else ""
+        header = QTableWidgetItem(LABELS[name] + mark)
+        self.table.setVerticalHeaderItem(row, header)
+        cells = [QTableWidgetItem(shown_value(name, v)) for v in (mine_value, stored_value)]
+        if mine_value != stored_value:
+            self.differing.append(name)
+            bold = QFont()
+            bold.setBold(True)
+            for cell in cells:
+                cell.setFont(bold)
+        for column, cell in enumerate(cells):
+            cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, column, cell)
+
+    def cell_text(self, name: str, column: int) -> str:
+        """The text shown for a field: column 0 is yours, 1 the stored version."""
+        item = self.table.item(list(EDITABLE).index(name), column)
+        return item.text() if item is not None else ""
+
+    def _keep_theirs(self) -> None:
+        self.choice = KEEP_THEIRS
+        self.reject()
+
+    def _apply_mine(self) -> None:
+        self.choice = APPLY_MINE
+        self.accept()
