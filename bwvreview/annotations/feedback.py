@@ -64,6 +64,7 @@ _ORDER = {"good_practice": 0, "concern": 1, "observation": 2}
 class FeedbackRecording:
     id: int
     path: str
+    sha256: str
     duration_ms: int
     fps: float | None
     status: str
@@ -161,8 +162,15 @@ def my_incidents(db: Database) -> list[OfficerIncident]:
         for incident in incidents:
             recordings = tuple(
                 FeedbackRecording(
-                    r.id, r.path, r.duration_ms, r.fps, r.status, r.recorded_at, counts.get(r.id, 0)
-                )  # fmt: skip
+                    r.id,
+                    r.path,
+                    r.sha256,
+                    r.duration_ms,
+                    r.fps,
+                    r.status,
+                    r.recorded_at,
+                    counts.get(r.id, 0),
+                )
                 for r in sorted(
                     incident.recordings, key=lambda r: (r.recorded_at or r.imported_at, r.id)
                 )  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,8 +30,10 @@ from bwvreview.annotations import feedback
 from bwvreview.annotations.access import READ_FOOTAGE
 from bwvreview.annotations.feedback import FeedbackItem
 from bwvreview.annotations.records import Recording
+from bwvreview.ui.feedback_window import LANES, quoted
 from bwvreview.ui.player import PlayerWidget
-from bwvreview.ui.timeline import POLARITY_COLOURS, format_time
+from bwvreview.ui.timeline import POLARITY_COLOURS, TimelineItem, TimelineWidget, format_time
+from bwvreview.ui.workers import GeneratorWorker
 
 LEAD_IN_S = 3  # default: each moment starts this long before the annotation
 LEAD_OUT_MS = 1500  # and pauses this long after it ends, to talk
@@ -73,6 +75,7 @@ class DebriefWindow(QMainWindow):
         self._build(may_include_all)
         self._keys()
         self.player.load(Path(recording.path), recording.duration_ms, recording.fps)
+        self.timeline.set_duration(recording.duration_ms)
         self.reload()
         if not self.items and may_include_all:
             self.shared_only.setChecked(False)  # nothing shared yet: the reviewer's own notes
@@ -106,8 +109,19 @@ class DebriefWindow(QMainWindow):
                       self.alternative, self.empty):  # fmt: skip
             column.addWidget(label)
         column.addStretch(1)
+        self.timeline = TimelineWidget()  # read-only: where each moment sits
+        self.timeline.set_lanes(LANES)
+        self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments
+        self.timeline.seek_requested.connect(self.player.seek)
+        self.timeline.annotation_selected.connect(self._timeline_chosen)
+        self.timeline.annotation_resized.connect(lambda *_: self._show_timeline())
+        self.player.position_changed.connect(self.timeline.set_playhead)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self.player)
+        self.left.addWidget(self.timeline)
+        self.left.setStretchFactor(0, 1)
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.player)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(words)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -155,6 +169,7 @@ class DebriefWindow(QMainWindow):
         """Read the moments again (after the shared-only choice changes) and show the first."""
         self.items = self.load_items(self.shared_only.isChecked())
         self.index = -1
+        self._show_timeline()
         self.empty.setVisible(not self.items)
         if self.items:
             self.go(0, play=False)
@@ -174,6 +189,7 @@ class DebriefWindow(QMainWindow):
         self.index = index
         item = self.items[index]
         self._show(item)
+        self.timeline.select(item.annotation_id)
         self._stop_at = item.end_ms + LEAD_OUT_MS
         self.player.seek(self.start_of(item))
         if play:
@@ -188,6 +204,20 @@ class DebriefWindow(QMainWindow):
         return self.items[self.index] if 0 <= self.index < len(self.items) else None
 
     # --- internals ------------------------------------------------------------------------
+    def _show_timeline(self) -> None:
+        self.timeline.set_annotations([
+            TimelineItem(i.annotation_id, i.start_ms, i.end_ms, (i.polarity,), i.polarity,
+                         i.category_label)
+            for i in self.items
+        ])  # fmt: skip
+        current = self.current()
+        self.timeline.select(current.annotation_id if current else None)
+
+    def _timeline_chosen(self, annotation_id: int | None) -> None:
+        chosen = [n for n, i in enumerate(self.items) if i.annotation_id == annotation_id]
+        if chosen and chosen[0] != self.index:
+            self.go(chosen[0])
+
     def _show(self, item: FeedbackItem | None) -> None:
         for label in (self.counter, self.heading, self.category, self.note, self.quote,
                       self.alternative):  # fmt: skip
@@ -205,10 +235,10 @@ class DebriefWindow(QMainWindow):
         self.category.setText(item.category_label)
         self.note.setText(item.note)
         self.note.setVisible(bool(item.note))
-        self.quote.setText(f"{feedback.QUOTE_HEADING}: “{item.quote}”" if item.quote else "")
+        self.quote.setText(f"{feedback.QUOTE_HEADING}: {quoted(item.quote)}" if item.quote else "")
         self.quote.setVisible(bool(item.quote))
         self.alternative.setText(
-            f"{feedback.ALTERNATIVE_HEADING}:\n“{item.suggested_wording}”"
+            f"{feedback.ALTERNATIVE_HEADING}:\n{quoted(item.suggested_wording)}"
             if item.suggested_wording
             else ""
         )
@@ -246,5 +276,10 @@ def open_debrief(
         parent=parent,
     )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
+        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
+        worker.signals.finished.connect(window.timeline.set_peaks)
+        window.destroyed.connect(worker.cancel)
+        QThreadPool.globalInstance().start(worker)
     window.show()
     return window

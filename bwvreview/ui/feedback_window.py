@@ -6,15 +6,16 @@ to reflect on); the shared moments listed good practice first, each moment to re
 with the alternative wording the reviewer suggests; and a reflection box, saved at once,
 with a consent-to-share choice that is off unless the officer ticks it.
 
-``FeedbackWindow`` is the view; ``FeedbackController`` calls the feedback service.
+``FeedbackWindow`` is the view; ``FeedbackController`` (feedback_controller.py) calls the
+feedback service.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -32,14 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview import app
 from bwvreview.annotations import feedback
-from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
 from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
-from bwvreview.ui.timeline import TimelineItem, TimelineWidget, format_time
+from bwvreview.ui.timeline import POLARITY_COLOURS, TimelineItem, TimelineWidget, format_time
 
 LANES = [("good_practice", "What went well"), ("concern", "To reflect on"),
          ("observation", "Context")]  # fmt: skip
@@ -47,14 +46,19 @@ LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
 KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
 
 
+def quoted(text: str) -> str:
+    """Words in curly quotes, once: a reviewer often types the quotes themselves."""
+    return "“" + text.strip().strip('"“”') + "”"
+
+
 def moment_text(item: FeedbackItem) -> str:
     lines = [f"{format_time(item.start_ms)}  {item.category_label}"]
     if item.note:
         lines.append(item.note)
     if item.quote:
-        lines.append(f"{feedback.QUOTE_HEADING}: “{item.quote}”")
+        lines.append(f"{feedback.QUOTE_HEADING}: {quoted(item.quote)}")
     if item.suggested_wording:
-        lines.append(f"{feedback.ALTERNATIVE_HEADING}: “{item.suggested_wording}”")
+        lines.append(f"{feedback.ALTERNATIVE_HEADING}: {quoted(item.suggested_wording)}")
     return "\n".join(lines)
 
 
@@ -129,7 +133,11 @@ class FeedbackWindow(QMainWindow):
         for widget, stretch in ((left, 1), (self.centre, 3), (self.right, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.splitter.setSizes([240, 760, 440])
+        self.centre.setSizes([600, 200])
         self.setCentralWidget(self.splitter)
+        for view in (self.incidents, self.moments):
+            view.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
 
     def _reflection_box(self) -> QWidget:
         box = QGroupBox("Your reflection")
@@ -305,7 +313,9 @@ def _heading_item(text: str, polarity: str) -> QListWidgetItem:
     item = QListWidgetItem(text)
     font = QFont(item.font())
     font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
     item.setFont(font)
+    item.setForeground(QColor(POLARITY_COLOURS.get(polarity, "#6A86AD")))
     item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not something to choose
     item.setData(KIND, "heading")
     item.setData(Qt.ItemDataRole.UserRole, polarity)
@@ -320,73 +330,3 @@ def _column(*parts: QWidget | tuple[QWidget, int]) -> QWidget:
         child, stretch = part if isinstance(part, tuple) else (part, 0)
         layout.addWidget(child, stretch)
     return widget
-
-
-class FeedbackController(QObject):
-    """Joins the feedback window to the feedback service, as the signed-in user."""
-
-    def __init__(self, lib: app.Library, view: FeedbackWindow) -> None:
-        super().__init__(view)
-        self.lib = lib
-        self.view = view
-        self.incidents: list[OfficerIncident] = []
-        self.recording: FeedbackRecording | None = None
-        view.recording_chosen.connect(self.open_recording)
-        view.reflection_requested.connect(self.save_reflection)
-
-    def refresh(self, select_id: int | None = None) -> None:
-        self.incidents = feedback.my_incidents(self.lib.db)
-        self.view.show_incidents(self.incidents)
-        first = self.incidents[0].recordings[0].id if self.incidents else None
-        if select_id is not None or first is not None:
-            self.view.choose_recording(select_id if select_id is not None else first)
-
-    def _incident_of(self, recording_id: int) -> OfficerIncident | None:
-        return next((i for i in self.incidents
-                     if any(r.id == recording_id for r in i.recordings)), None)  # fmt: skip
-
-    def open_recording(self, recording_id: int) -> None:
-        incident = self._incident_of(recording_id)
-        if incident is None:
-            return
-        self.recording = next(r for r in incident.recordings if r.id == recording_id)
-        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib.db, recording_id))
-        self._show_reflections()
-
-    def _show_reflections(self) -> None:
-        if self.recording is None:
-            return
-        # a reviewer previewing this window has not "read" anyone's reflection
-        mine = feedback.list_reflections(self.lib.db, recording_id=self.recording.id,
-                                         mark_seen=False)  # fmt: skip
-        if self.lib.db.principal.user_id is not None:
-            mine = [r for r in mine if r.author_id == self.lib.db.principal.user_id]
-        self.view.show_reflections(mine)
-
-    def save_reflection(self, annotation_id: int | None, text: str, consent: bool) -> None:
-        if self.recording is None:
-            return
-        incident = self._incident_of(self.recording.id)
-        try:
-            if annotation_id is None:
-                assert incident is not None
-                feedback.add_reflection(self.lib.db, incident_id=incident.id, text=text,
-                                        consent_to_share=consent)  # fmt: skip
-            else:
-                feedback.add_reflection(self.lib.db, annotation_id=annotation_id, text=text,
-                                        consent_to_share=consent)  # fmt: skip
-        except DomainError as exc:
-            message = str(exc)
-            self.view.show_message(message[:1].upper() + message[1:] + ".")
-            return
-        self.view.reflection_saved()
-        self._show_reflections()
-
-
-def build_feedback_window(
-    lib: app.Library, select_id: int | None = None
-) -> tuple[FeedbackWindow, FeedbackController]:
-    window = FeedbackWindow(lib.db.principal.name)
-    controller = FeedbackController(lib, window)
-    controller.refresh(select_id)
-    return window, controller

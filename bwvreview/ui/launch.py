@@ -17,7 +17,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.debrief import open_debrief
-from bwvreview.ui.feedback_window import build_feedback_window
+from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.sign_in import sign_in_library

@@ -56,6 +56,7 @@ class SignInDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.list = QListWidget()
+        self.list.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         for user in self.users:
             item = QListWidgetItem(_user_text(user))
             item.setData(Qt.ItemDataRole.UserRole, user.id)
@@ -144,7 +145,8 @@ class SignInDialog(QDialog):
 
 def _user_text(user: UserRecord) -> str:
     role = ROLE_LABELS.get(user.role, user.role)
-    collar = f" ({user.collar_number})" if user.collar_number else ""
+    collar = (f" ({user.collar_number})"
+              if user.collar_number and user.collar_number not in user.name else "")  # fmt: skip
     team = f", {user.team}" if user.team else ""
     return f"{user.name}{collar}\n{role}{team}"
 

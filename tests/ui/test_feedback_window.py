@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt, QThreadPool
 from bwvreview import app
 from bwvreview.annotations import feedback, review, users
 from bwvreview.annotations.access import Principal
-from bwvreview.ui.feedback_window import KIND, build_feedback_window
+from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.feedback_window import KIND
 from tests.ui.conftest import SPEECH
 
 SEAT = "Would you like to sit down while we talk?"

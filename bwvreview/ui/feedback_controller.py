@@ -1,0 +1,106 @@
+"""Joins the officer's feedback window to the feedback service, as the signed-in user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThreadPool
+
+from bwvreview import app
+from bwvreview.annotations import feedback
+from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.feedback import FeedbackRecording, OfficerIncident
+from bwvreview.ui.feedback_window import FeedbackWindow
+from bwvreview.ui.workers import GeneratorWorker
+
+
+class FeedbackController(QObject):
+    """Joins the feedback window to the feedback service, as the signed-in user."""
+
+    def __init__(self, lib: app.Library, view: FeedbackWindow) -> None:
+        super().__init__(view)
+        self.lib = lib
+        self.view = view
+        self.incidents: list[OfficerIncident] = []
+        self.recording: FeedbackRecording | None = None
+        self.waveform_worker: GeneratorWorker | None = None
+        view.recording_chosen.connect(self.open_recording)
+        view.reflection_requested.connect(self.save_reflection)
+
+    def refresh(self, select_id: int | None = None) -> None:
+        self.incidents = feedback.my_incidents(self.lib.db)
+        self.view.show_incidents(self.incidents)
+        first = self.incidents[0].recordings[0].id if self.incidents else None
+        if select_id is not None or first is not None:
+            self.view.choose_recording(select_id if select_id is not None else first)
+
+    def _incident_of(self, recording_id: int) -> OfficerIncident | None:
+        return next((i for i in self.incidents
+                     if any(r.id == recording_id for r in i.recordings)), None)  # fmt: skip
+
+    def open_recording(self, recording_id: int) -> None:
+        incident = self._incident_of(recording_id)
+        if incident is None:
+            return
+        self.recording = next(r for r in incident.recordings if r.id == recording_id)
+        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib.db, recording_id))
+        self._show_reflections()
+        self._load_waveform(self.recording)
+
+    def _load_waveform(self, recording: FeedbackRecording) -> None:
+        """The sound's shape under the moments: from the cache, or computed off the GUI thread."""
+        if self.waveform_worker is not None:  # another recording's: no longer wanted
+            self.waveform_worker.cancel()
+            self.waveform_worker.signals.finished.disconnect(self._peaks_arrived)
+            self.waveform_worker = None
+        self.view.timeline.set_peaks(None)
+        if not Path(recording.path).is_file():
+            return
+        lib = self.lib
+        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
+        worker.signals.finished.connect(self._peaks_arrived)
+        self.view.destroyed.connect(worker.cancel)
+        self.waveform_worker = worker
+        QThreadPool.globalInstance().start(worker)
+
+    def _peaks_arrived(self, peaks: object) -> None:
+        self.waveform_worker = None
+        self.view.timeline.set_peaks(peaks)
+
+    def _show_reflections(self) -> None:
+        if self.recording is None:
+            return
+        # a reviewer previewing this window has not "read" anyone's reflection
+        mine = feedback.list_reflections(self.lib.db, recording_id=self.recording.id,
+                                         mark_seen=False)  # fmt: skip
+        if self.lib.db.principal.user_id is not None:
+            mine = [r for r in mine if r.author_id == self.lib.db.principal.user_id]
+        self.view.show_reflections(mine)
+
+    def save_reflection(self, annotation_id: int | None, text: str, consent: bool) -> None:
+        if self.recording is None:
+            return
+        incident = self._incident_of(self.recording.id)
+        try:
+            if annotation_id is None:
+                assert incident is not None
+                feedback.add_reflection(self.lib.db, incident_id=incident.id, text=text,
+                                        consent_to_share=consent)  # fmt: skip
+            else:
+                feedback.add_reflection(self.lib.db, annotation_id=annotation_id, text=text,
+                                        consent_to_share=consent)  # fmt: skip
+        except DomainError as exc:
+            message = str(exc)
+            self.view.show_message(message[:1].upper() + message[1:] + ".")
+            return
+        self.view.reflection_saved()
+        self._show_reflections()
+
+
+def build_feedback_window(
+    lib: app.Library, select_id: int | None = None
+) -> tuple[FeedbackWindow, FeedbackController]:
+    window = FeedbackWindow(lib.db.principal.name)
+    controller = FeedbackController(lib, window)
+    controller.refresh(select_id)
+    return window, controller

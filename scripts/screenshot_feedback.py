@@ -1,0 +1,112 @@
+"""Render the sign-in screen, the officer's feedback window and debrief mode on the demo.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_feedback.py [OUT_DIR]
+
+Saves OUT_DIR/sign_in.png, OUT_DIR/feedback.png and OUT_DIR/debrief.png (default: docs/).
+``scripts/screenshot.py`` calls ``grab_feedback_views`` too. Uses a throwaway data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bwvreview import app  # noqa: E402
+from bwvreview.annotations import feedback, library, users  # noqa: E402
+from bwvreview.annotations.access import Principal  # noqa: E402
+from bwvreview.ui.debrief import open_debrief  # noqa: E402
+from bwvreview.ui.feedback_controller import build_feedback_window  # noqa: E402
+from bwvreview.ui.launch import make_application  # noqa: E402
+from bwvreview.ui.sign_in import SignInDialog  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settle(qt_app, seconds: float = 0.6) -> None:  # noqa: ANN001
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        qt_app.processEvents()
+        time.sleep(0.02)
+
+
+def show_frame(qt_app, player, ms: int) -> None:  # noqa: ANN001
+    """A paused player shows no frame until one is decoded: play a moment, then pause."""
+    player.seek(ms)
+    player.play()
+    settle(qt_app, seconds=0.8)
+    player.pause()
+    settle(qt_app, seconds=0.3)
+
+
+def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) -> None:  # noqa: ANN001
+    """sign_in.png, feedback.png and debrief.png, with the demo's people and shared review."""
+    everyone = users.list_users(lib.db)
+    dialog = SignInDialog(everyone, lambda uid, pw: users.sign_in(lib.db, uid, pw))
+    tip = next((u for u in everyone if u.role == "tip"), everyone[0])
+    dialog.choose(tip.id)
+    dialog.show()
+    settle(qt_app)
+    dialog.grab().save(str(out / "sign_in.png"))
+    dialog.close()
+
+    officer = next(u for u in everyone if u.role == "officer")
+    principal = users.sign_in(lib.db, officer.id, None)
+    as_officer = replace(lib, db=lib.db.as_user(principal), actor=principal.name)
+    items = feedback.shared_feedback(as_officer.db, recording_id)
+    concern = next(i for i in items if i.polarity == "concern" and i.suggested_wording)
+    feedback.add_reflection(as_officer.db, incident_id=_incident_id(lib, recording_id),
+                            text="Looking back, I went into the room at a pace that suited "
+                            "me, not her.", consent_to_share=True)  # fmt: skip
+    reader = users.sign_in(lib.db, tip.id, None) if not tip.has_password else None
+    if reader is not None and reader.role == "tip":
+        feedback.list_reflections(lib.db.as_user(reader), recording_id=recording_id)
+    window, _controller = build_feedback_window(as_officer, recording_id)
+    window.resize(1440, 860)
+    window.show()
+    window.select_moment(concern.annotation_id)
+    window.on_moment.setChecked(True)
+    window.reflection.setPlainText("I could have asked where she would like to sit.")
+    show_frame(qt_app, window.player, max(0, concern.start_ms - 1000))
+    window.grab().save(str(out / "feedback.png"))
+    window.close()
+
+    recording = library.get_recording(lib.db, recording_id)
+    debrief = open_debrief(lib, recording)
+    debrief.resize(1440, 820)
+    position = next(
+        n for n, i in enumerate(debrief.items) if i.annotation_id == concern.annotation_id
+    )
+    debrief.go(position, play=False)
+    show_frame(qt_app, debrief.player, debrief.start_of(concern) + 2500)
+    debrief.grab().save(str(out / "debrief.png"))
+    debrief.close()
+
+
+def _incident_id(lib: app.Library, recording_id: int) -> int:
+    admin = lib.db.as_user(Principal(None, "screenshot", "admin"))
+    reference = library.get_recording(admin, recording_id).incident_reference
+    incident = next(i for i in feedback.my_incidents(admin) if i.reference == reference)
+    return incident.id
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
+    out.mkdir(parents=True, exist_ok=True)
+    qt_app = make_application()
+    with tempfile.TemporaryDirectory() as data:
+        lib = app.open_library(data_dir=data)
+        recording = app.import_demo(lib)
+        grab_feedback_views(qt_app, lib, recording.id, out)
+        lib.close()
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
