@@ -96,8 +96,8 @@ def test_landis_and_koch_bands(kappa, band):
 
 
 @pytest.fixture
-def coded(tmp_path):
-    coded = open_coded(tmp_path)
+def coded(tmp_path, db_url):
+    coded = open_coded(tmp_path, db_url)  # on SQLite and on PostgreSQL
     yield coded
     coded.db.close()
 

@@ -8,8 +8,8 @@ from tests.unit.annotations.coded_library import annotate, open_coded
 
 
 @pytest.fixture
-def coded(tmp_path):
-    coded = open_coded(tmp_path)
+def coded(tmp_path, db_url):
+    coded = open_coded(tmp_path, db_url)  # on SQLite and on PostgreSQL
     annotate(
         coded,
         "triggering_language",

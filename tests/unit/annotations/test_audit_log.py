@@ -7,13 +7,14 @@ from bwvreview.annotations import audit_log
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.audit_log import AuditFilter
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.db import open_database
 from bwvreview.annotations.models import AuditEvent
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "audit.sqlite3"))
+def db(db_url):
+    """Seven events over seven days, on SQLite and on PostgreSQL."""
+    database = open_database(db_url)
     with database.begin() as session:
         for n in range(1, 8):
             record_event(

@@ -10,8 +10,8 @@ from tests.unit.annotations.coded_library import annotate, open_coded
 
 
 @pytest.fixture
-def coded(tmp_path):
-    coded = open_coded(tmp_path)
+def coded(tmp_path, db_url):
+    coded = open_coded(tmp_path, db_url)  # on SQLite and on PostgreSQL
     annotate(coded, "triggering_language", 500, 2000, coded.tip_a, note="“Calm down”: an order")
     annotate(coded, "offered_choice", 21_900, 25_000, coded.tip_a, note="A real choice.")
     annotate(coded, "disclosure", 5_000, 6_500, coded.tip_a)
