@@ -341,6 +341,17 @@ class LibraryWindow(QMainWindow):
         for widget in (self.progress_label, self.progress, self.cancel_button):
             widget.hide()
 
+    def add_jobs_panel(self, panel: QWidget) -> None:
+        """Show the shared batch queue (``ui/jobs_panel.py``) docked below the library."""
+        from PySide6.QtWidgets import QDockWidget
+
+        self.jobs_dock = QDockWidget("Batch jobs (bwvreview worker)", self)
+        self.jobs_dock.setObjectName("jobs")
+        self.jobs_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)  # fmt: skip
+        self.jobs_dock.setWidget(panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
