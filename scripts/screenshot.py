@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
 Saves OUT_DIR/library.png, workspace.png, export.png, agreement.png and audit.png
-(default: docs/).
+(default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -21,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QThreadPool  # noqa: E402
+from screenshot_feedback import grab_feedback_views  # noqa: E402  (beside this script)
 
 from bwvreview import app  # noqa: E402
 from bwvreview.annotations import review  # noqa: E402
@@ -65,6 +66,8 @@ def main() -> int:
         grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
+        if len(sys.argv) <= 2:  # the demo's people: sign_in.png, feedback.png, debrief.png
+            grab_feedback_views(qt_app, lib, recording.id, out)
         workspace.close()
         window.close()
         lib.close()

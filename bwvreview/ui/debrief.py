@@ -125,6 +125,8 @@ class DebriefWindow(QMainWindow):
         self.splitter.addWidget(words)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([800, 520])  # words big enough to read from across a desk
+        self.left.setSizes([560, 200])
 
         self.previous_button = QPushButton("◀  Previous (P)")
         self.next_button = QPushButton("Next (N)  ▶")
