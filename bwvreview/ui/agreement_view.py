@@ -7,6 +7,7 @@ asks for the moment to be played (``moment_requested(recording_id, ms)``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -207,25 +208,34 @@ class ChooseAnnotatorsDialog(QDialog):
         return self.first.currentData(), self.second.currentData()
 
 
+def ask_annotators(people: list[Annotator], parent: QWidget | None) -> tuple | None:
+    """The chooser as a view method: the two people picked, or None if cancelled."""
+    dialog = ChooseAnnotatorsDialog(people, parent)
+    return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def tell(parent: QWidget | None, text: str) -> None:
+    QMessageBox.information(parent, "Compare two TIPs", text)
+
+
 def open_agreement(db: Database, recording_id: int, codebook_id: int, title: str = "",
-                   parent: QWidget | None = None) -> AgreementView | None:  # fmt: skip
+                   parent: QWidget | None = None, ask: Callable = ask_annotators,
+                   inform: Callable = tell) -> AgreementView | None:  # fmt: skip
     """Ask which two people to compare, then show the view (``None`` if cancelled or there
     is nothing to compare; the reason is shown to the user)."""
     try:
         people = agreement.annotators(db, recording_id)
         if len(people) < 2:
-            QMessageBox.information(parent, "Compare two TIPs",
-                                    "Agreement needs annotations from two people on this "
-                                    "recording. Import a colleague's ELAN file first "
-                                    "(bwvreview import-annotations … --author NAME).")  # fmt: skip
+            inform(parent, "Agreement needs annotations from two people on this recording. "
+                           "Import a colleague's ELAN file first (bwvreview "
+                           "import-annotations … --author NAME).")  # fmt: skip
             return None
-        dialog = ChooseAnnotatorsDialog(people, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        chosen = ask(people, parent)
+        if chosen is None:
             return None
-        a, b = dialog.chosen()
-        report = agreement.compare(db, recording_id, a, b, codebook_id)
+        report = agreement.compare(db, recording_id, *chosen, codebook_id)
     except DomainError as exc:
-        QMessageBox.warning(parent, "Compare two TIPs", str(exc))
+        inform(parent, str(exc))
         return None
     view = AgreementView(report, title)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -102,7 +102,16 @@ def build_workspace(
         lambda: feedback.list_reflections(lib.db, recording_id=recording_id)
     )
     window.debrief_requested.connect(lambda: start_debrief(lib, controller))
+    window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     return window, controller
+
+
+def compare_here(lib: app.Library, controller: WorkspaceController) -> None:
+    """Agreement between two TIPs on the open recording; a row plays that moment here."""
+    view = open_agreement(lib.db, controller.recording.id, lib.codebook_id,
+                          parent=controller.view)  # fmt: skip
+    if view is not None:
+        view.moment_requested.connect(lambda _rid, ms: controller.view.player.seek(ms))
 
 
 def start_debrief(lib: app.Library, controller: WorkspaceController) -> None:

@@ -172,6 +172,8 @@ class WorkspaceWindow(QMainWindow):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         annotate.addAction(self.export_action)
+        self.agreement_action = QAction("Compare two TIPs' coding of this recording…", self)
+        annotate.addAction(self.agreement_action)
         return actions
 
     def open_find(self) -> None:

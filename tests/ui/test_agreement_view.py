@@ -83,3 +83,67 @@ def test_the_chooser_offers_everyone_who_coded(qtbot, report):
     dialog = ChooseAnnotatorsDialog([report.a, report.b])
     qtbot.addWidget(dialog)
     assert [p.name for p in dialog.chosen()] == ["Asha TIP", "Ben TIP"]
+
+
+@pytest.fixture
+def coded(tmp_path):
+    coded = open_coded(tmp_path)
+    yield coded
+    coded.db.close()
+
+
+def test_open_asks_for_two_people_then_shows_the_view(qtbot, coded):
+    from PySide6.QtWidgets import QWidget
+
+    from bwvreview.ui.agreement_view import open_agreement
+
+    annotate(coded, "missed_choice", 10_000, 12_000, coded.tip_a)
+    told = []
+    assert (
+        open_agreement(
+            coded.db,
+            1,
+            coded.codebook_id,
+            inform=lambda _p, t: told.append(t),
+            ask=lambda people, _p: pytest.fail("asked with one person"),
+        )
+        is None
+    )
+    assert told[0].startswith("Agreement needs annotations from two people")
+    annotate(coded, "missed_choice", 10_000, 12_000, coded.tip_b)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    offered = []
+
+    def ask(people, _parent):
+        offered.extend(p.name for p in people)
+        return people[1], people[0]
+
+    view = open_agreement(coded.db, 1, coded.codebook_id, "INC-1", parent, ask=ask)
+    assert offered == ["Asha TIP", "Ben TIP"]
+    assert (view.report.a.name, view.report.b.name) == ("Ben TIP", "Asha TIP")
+    assert view.parent() is parent and view.isWindow() and view.isVisible()
+    assert open_agreement(coded.db, 1, coded.codebook_id, ask=lambda *_: None) is None
+
+
+def test_open_tells_an_officer_why_not(coded):
+    from bwvreview.ui.agreement_view import open_agreement
+
+    told = []
+    assert (
+        open_agreement(
+            coded.db.as_user(coded.officer),
+            1,
+            coded.codebook_id,
+            inform=lambda _p, t: told.append(t),
+        )
+        is None
+    )
+    assert told == ["PC Officer (officer) may not read footage"]
+
+
+def test_the_workspace_annotate_menu_offers_the_comparison(workspace):
+    window, _controller = workspace
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu()]
+    annotate_menu = next(m for m in menus if m.title() == "&Annotate")
+    assert window.agreement_action in annotate_menu.actions()
