@@ -20,6 +20,7 @@ from bwvreview.ui.debrief import open_debrief
 from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.wellbeing import OpenChoice, ask_before_opening
 from bwvreview.ui.workspace_controller import WorkspaceController
@@ -64,7 +65,15 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
     window.status_requested.connect(lambda rid, status: set_status(lib, controller, rid, status))
+    window.search_library_requested.connect(lambda: open_search(lib, controller))
     return window, controller
+
+
+def open_search(lib: app.Library, controller: LibraryController) -> None:
+    """The library's search window; a result opens the review at its moment."""
+    panel, made = open_search_window(lib.db, lib.codebook, controller.view)
+    if made:
+        panel.moment_requested.connect(lambda r, ms: play_moment(lib, controller, r, ms))
 
 
 def set_status(lib: app.Library, controller: LibraryController, rid: int, status: str) -> None:

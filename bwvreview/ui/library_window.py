@@ -143,6 +143,8 @@ class LibraryWindow(QMainWindow):
     agreement_requested = Signal(int)  # recording id: compare two TIPs' coding
     audit_requested = Signal()
     clip_library_requested = Signal()  # the trainers' clip library and training packs
+    search_library_requested = Signal()  # full-text search of transcripts and notes
+    dashboard_requested = Signal()  # the insight dashboard
 
     def __init__(self) -> None:
         super().__init__()
@@ -282,6 +284,13 @@ class LibraryWindow(QMainWindow):
         self.clip_library_action = QAction("Clip &library and training packs…", self)
         self.clip_library_action.triggered.connect(self.clip_library_requested)
         tools.addAction(self.clip_library_action)
+        self.search_library_action = QAction("&Search transcripts and notes…", self)
+        self.search_library_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.search_library_action.triggered.connect(self.search_library_requested)
+        tools.addAction(self.search_library_action)
+        self.dashboard_action = QAction("&Insight dashboard…", self)
+        self.dashboard_action.triggered.connect(self.dashboard_requested)
+        tools.addAction(self.dashboard_action)
 
     def _status_menu(self) -> QMenu:
         """Review status: one checkable choice per step; also the table's context menu."""

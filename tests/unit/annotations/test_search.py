@@ -44,15 +44,20 @@ def _segment(transcript, start_ms, text, speaker="wearer"):
 
 @pytest.fixture
 def lib(db_url):
+    db = open_database(db_url)
+    yield Lib(db, populate(db))
+    db.close()
+
+
+def populate(db):
     """Two incidents, each with one officer and one recording.
 
     Recording 1 (INC-A, officer 4521, 3 Mar 2026, in review): a current transcript and an
     older one that is no longer current; a shared "calm down" concern, a draft note, and a
     good-practice annotation that a library clip was cut for.
     Recording 2 (INC-B, officer 7788, 20 Apr 2026, reviewed): its own transcript and a
-    shared annotation.
+    shared annotation. Returns the ids of the users and annotations by name.
     """
-    db = open_database(db_url)
     with db.begin() as s:
         book = store_codebook(s, load_codebook(resource_path("codebook.yaml")))
         cat = {c.key: c for c in s.query(models.CodebookCategory).filter_by(codebook_id=book)}
@@ -105,8 +110,7 @@ def lib(db_url):
                           output_path="clip.mp4", sha256="c" * 64, verified=True,
                           in_library=True))  # fmt: skip
     ids.update(a_shared=a_shared, a_draft=a_draft, a_clip=a_clip, b_shared=b_shared)
-    yield Lib(db, ids)
-    db.close()
+    return ids
 
 
 def kinds_and_ids(hits):
