@@ -81,8 +81,10 @@ def _recordings(lib: Library, target: str) -> list[Recording]:
     return sorted(found, key=lambda r: (r.recorded_at is None, r.recorded_at, r.id))
 
 
-def _spoken(lib: Library, recording: Recording, listed: Sequence[str]) -> list[Quote]:
-    """The recording's transcript, redacted, one quote per segment with its times."""
+def _spoken(
+    lib: Library, recording: Recording, listed: Sequence[str]
+) -> list[tuple[str, list[TimedWord]]]:
+    """The recording's transcript, redacted as a whole: (speaker, words) per segment."""
     transcript = transcripts.current_transcript(lib.db, recording.id)
     if transcript is None:
         return []
@@ -95,25 +97,19 @@ def _spoken(lib: Library, recording: Recording, listed: Sequence[str]) -> list[Q
         while at + 1 < len(segments) and word.start_ms >= segments[at + 1].start_ms:
             at += 1
         per_segment[at].append(word)
-    return [
-        _Timed(s.speaker, joined(ws), ws[0].start_ms, ws[-1].end_ms)
-        for s, ws in zip(segments, per_segment, strict=True)
-        if ws
-    ]
+    return [(s.speaker, ws) for s, ws in zip(segments, per_segment, strict=True) if ws]
 
 
-@dataclass(frozen=True)
-class _Timed(Quote):
-    start_ms: int = 0
-    end_ms: int = 0
-
-
-def _quotes_in(spoken: Sequence[Quote], start_ms: int, end_ms: int) -> tuple[Quote, ...]:
-    return tuple(
-        Quote(q.speaker, q.text)
-        for q in spoken
-        if isinstance(q, _Timed) and q.end_ms > start_ms and q.start_ms < end_ms
-    )
+def _quotes_in(
+    spoken: Sequence[tuple[str, list[TimedWord]]], start_ms: int, end_ms: int
+) -> tuple[Quote, ...]:
+    """The redacted words heard during the moment, one quote per segment they fall in."""
+    quotes = []
+    for speaker, words in spoken:
+        inside = [w for w in words if w.end_ms > start_ms and w.start_ms < end_ms]
+        if inside:
+            quotes.append(Quote(speaker, joined(inside)))
+    return tuple(quotes)
 
 
 def build_case_study(lib: Library, target: str) -> CaseStudy:
@@ -125,20 +121,26 @@ def build_case_study(lib: Library, target: str) -> CaseStudy:
     offset = 0
     for recording in recordings:
         listed = clips.people_and_places(lib.db, recording.id)
+        redacted: dict[str, str] = {}
+
+        def clean(text: str, listed: Sequence[str] = listed, seen: dict = redacted) -> str:
+            if text not in seen:  # the same note on several moments is searched once
+                seen[text] = redact_text(text, listed)
+            return seen[text]
+
         spoken = _spoken(lib, recording, listed)
         for a in review.list_annotations(lib.db, recording.id):
             moments.append(
                 Moment(
                     offset + a.start_ms, offset + a.end_ms, a.category_label, a.principles,
-                    a.polarity, a.severity, redact_text(a.note, listed),
-                    redact_text(a.suggested_wording, listed),
+                    a.polarity, a.severity, clean(a.note), clean(a.suggested_wording),
                     _quotes_in(spoken, a.start_ms, a.end_ms),
                 )
             )  # fmt: skip
         for r in feedback.list_reflections(lib.db, recording_id=recording.id, mark_seen=False):
             if r.consent_to_share:
                 about = f"on “{r.moment_label}”" if r.moment_label else "on the incident"
-                reflections.append((about, redact_text(r.text, listed)))
+                reflections.append((about, clean(r.text)))
         offset += recording.duration_ms
     study = CaseStudy(
         title="Case study: a body-worn video encounter",
