@@ -134,6 +134,7 @@ class ClipLibraryWindow(QMainWindow):
             self.polarity.addItem(POLARITY_FILTERS[key], key)
         self.text = QLineEdit(placeholderText="Filter by note, wording or category…")
         self.text.setClearButtonEnabled(True)
+        self.text.setMinimumWidth(200)
         for combo in (self.category, self.principle, self.polarity):
             combo.currentIndexChanged.connect(self.refresh)
         self.text.textChanged.connect(self.refresh)

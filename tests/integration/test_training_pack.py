@@ -26,6 +26,8 @@ from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.app import clips as clip_workflow
 from bwvreview.app import training_pack
+from bwvreview.app.handout_pdf import latin1, write_handout
+from bwvreview.app.redacted_text import redact_text
 from bwvreview.app.training_pack import PackRefused
 from bwvreview.cli import main
 
@@ -327,3 +329,35 @@ def test_export_pack_on_the_command_line(demo, tmp_path, capsys, monkeypatch):
     assert main(["export-pack", str(pack_id), "--out", str(out)]) == 3
     assert "already exists" in capsys.readouterr().err
     assert main(["export-pack", "999", "--out", str(tmp_path / "x")]) == 3
+
+
+# --- the pieces, without the demo export -------------------------------------------------
+
+
+def test_webvtt_and_file_names_are_safe():
+    assert (
+        training_pack.slug("Respected identity & culture — ok?") == "respected-identity-culture-ok"
+    )
+    assert training_pack.slug("日本語") == "clip"
+    vtt = training_pack.webvtt([(0, 1500, "a --> b <i>&"), (61_000, 3_601_250, "later")])
+    assert vtt.splitlines()[:4] == ["WEBVTT", "", "1", "00:00:00.000 --> 00:00:01.500"]
+    assert "a → b &lt;i>&amp;" in vtt and "00:01:01.000 --> 01:00:01.250" in vtt
+
+
+def test_free_text_is_redacted_with_placeholders():
+    text = redact_text("Ask Sarah Whitfield at 14 Maple Road.\n  Ring 07700 900123", ["Maple Road"])
+    assert "Sarah" not in text and "Maple" not in text and "900123" not in text
+    assert text.startswith("Ask [name]") and "\n  Ring [phone number]" in text
+
+
+def test_the_handout_takes_any_text(tmp_path):
+    manifest = {
+        "title": "Séance “un” — 日本語 🙂",
+        "description": "Ça va – “quotes”…",
+        "clips": [{"position": 1, "category_label": "Triggering language", "polarity": "concern",
+                   "principles": ["safety", "trust"], "learning_point": "Ωmega → ok",
+                   "suggested_wording": "Take your time", "prompts": ["Why?", "Ελληνικά"]}],
+    }  # fmt: skip
+    path = write_handout(tmp_path / "h.pdf", manifest)
+    assert path.read_bytes().startswith(b"%PDF")
+    assert latin1("“Séance” — 日🙂") == '"Séance" - ??'
