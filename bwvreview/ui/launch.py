@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
 from bwvreview.annotations import feedback, library, transcripts
-from bwvreview.annotations.access import READ_AUDIT
+from bwvreview.annotations.access import DASHBOARD, READ_AUDIT
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
+from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
 from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.library_controller import LibraryController
@@ -66,6 +67,8 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
     window.status_requested.connect(lambda rid, status: set_status(lib, controller, rid, status))
     window.search_library_requested.connect(lambda: open_search(lib, controller))
+    window.dashboard_requested.connect(lambda: open_dashboard(lib.db, lib.codebook, window))
+    window.dashboard_action.setVisible(lib.db.principal.can(DASHBOARD))
     return window, controller
 
 
@@ -107,9 +110,7 @@ def build_workspace(
     window = WorkspaceWindow(lib.codebook, title)
     controller = WorkspaceController(lib, recording, window)
     controller.load()
-    window.reflections.set_loader(
-        lambda: feedback.list_reflections(lib.db, recording_id=recording_id)
-    )
+    wire_reflections(lib, window, controller)
     window.debrief_requested.connect(lambda: start_debrief(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     return window, controller
@@ -121,6 +122,29 @@ def compare_here(lib: app.Library, controller: WorkspaceController) -> None:
                           parent=controller.view)  # fmt: skip
     if view is not None:
         view.moment_requested.connect(lambda _rid, ms: controller.view.player.seek(ms))
+
+
+def wire_reflections(
+    lib: app.Library, window: WorkspaceWindow, controller: WorkspaceController
+) -> None:
+    """The Reflections tab: "(2 new)" in its title until opened; a reflection on a moment
+    takes the review to that moment."""
+    panel, rid = window.reflections, controller.recording.id
+
+    def retitle(unread: int) -> None:
+        title = f"Reflections ({unread} new)" if unread else "Reflections"
+        window.tabs.setTabText(window.tabs.indexOf(panel), title)
+
+    def show_moment(annotation_id: int) -> None:
+        moment = next((a for a in controller.items if a.id == annotation_id), None)
+        if moment is not None:
+            controller.select(annotation_id)
+            window.player.seek(moment.start_ms)
+
+    panel.unread_changed.connect(retitle)
+    panel.moment_requested.connect(show_moment)
+    panel.set_loader(lambda: feedback.list_reflections(lib.db, recording_id=rid),
+                     lambda: feedback.unread_reflections(lib.db, recording_id=rid))  # fmt: skip
 
 
 def start_debrief(lib: app.Library, controller: WorkspaceController) -> None:

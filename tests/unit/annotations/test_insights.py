@@ -21,9 +21,15 @@ OFFICERS = [("Ann Smith", "4521", "North"), ("Bob Jones", "7788", "North"),
 
 @pytest.fixture
 def db(db_url):
+    database = open_database(db_url)
+    populate(database)
+    yield database
+    database.close()
+
+
+def populate(database):
     """North (3 officers) and South (1). Incidents on 3 Mar (North), 10 Mar (North),
     2 Apr (South) and one with no incident date, recorded 20 Apr, imported later."""
-    database = open_database(db_url)
     with database.begin() as s:
         book = store_codebook(s, load_codebook(resource_path("codebook.yaml")))
         cat = {c.key: c for c in s.query(models.CodebookCategory).filter_by(codebook_id=book)}
@@ -57,8 +63,6 @@ def db(db_url):
         mark(2, "explained_action")  # good practice: trust
         mark(3, "safety_check")  # South
         mark(4, "rushing")  # no incident date: the recording's (20 Apr)
-    yield database
-    database.close()
 
 
 def as_role(db, role):
