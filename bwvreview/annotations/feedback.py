@@ -382,6 +382,15 @@ def list_reflections(
         return [_reflection(session, row) for row in rows]
 
 
+def unread_reflections(db: Database, *, recording_id: int) -> int:
+    """How many reflections on the recording (its incident or its moments) no TIP has read
+    yet, for a reviewer's "new" count; reading none of them marks nothing."""
+    principal = require(db.principal, READ_REFLECTIONS)
+    unread = list_reflections(db, recording_id=recording_id, mark_seen=False)
+    return sum(1 for r in unread if r.seen_at is None and r.author_id is not None
+               and r.author_id != principal.user_id)  # fmt: skip
+
+
 def _mark_seen(session: Session, principal: Principal, rows: Iterable[models.Reflection]) -> None:
     now = models.utcnow()
     seen = []

@@ -7,6 +7,7 @@ them marks them seen and the officer is told their reflection was read.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -74,6 +75,8 @@ class ReflectionListWidget(QListWidget):
 class ReflectionsPanel(QWidget):
     """The TIP's tab: what officers wrote about this incident, newest last."""
 
+    unread_changed = Signal(int)  # how many are new to the reviewer (0 once shown)
+
     def __init__(self) -> None:
         super().__init__()
         self._load: Callable[[], list[Reflection]] | None = None
@@ -86,11 +89,18 @@ class ReflectionsPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
 
-    def set_loader(self, load: Callable[[], list[Reflection]]) -> None:
-        """How to read the reflections (called when the tab is shown, and by ``refresh``)."""
+    def set_loader(
+        self, load: Callable[[], list[Reflection]], unread: Callable[[], int] | None = None
+    ) -> None:
+        """How to read the reflections (called when the tab is shown, and by ``refresh``)
+        and, optionally, how to count the new ones without marking them read."""
         self._load = load
         if self.isVisible():
             self.refresh()
+        elif unread is not None:
+            # a user who may not read reflections is told so when the tab is opened
+            with contextlib.suppress(DomainError):
+                self.unread_changed.emit(unread())
 
     def refresh(self) -> None:
         if self._load is None:
@@ -102,6 +112,7 @@ class ReflectionsPanel(QWidget):
             self.list.set_reflections([])
             return
         self.list.set_reflections(reflections)
+        self.unread_changed.emit(0)
         if not reflections:
             self.summary.setText("No reflections on this incident yet.")
         else:

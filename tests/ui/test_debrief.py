@@ -6,6 +6,8 @@ from PySide6.QtCore import QSettings, Qt
 from bwvreview.annotations import feedback, models, review, users
 from bwvreview.annotations.access import Principal
 from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
+from bwvreview.ui.launch import build_workspace
+from tests.ui.conftest import loaded
 
 
 def mark(controller, key, start_ms, status, **extra):
@@ -126,11 +128,24 @@ def test_the_reflections_tab_shows_what_the_officer_wrote_and_marks_it_read(qtbo
     feedback.add_reflection(sam, annotation_id=shared, text="I'd offer a seat next time.",
                             consent_to_share=True)  # fmt: skip
     assert feedback.list_reflections(sam)[0].seen_at is None
+    window.close()
+    window, controller = build_workspace(lib, controller.recording.id)  # opened afresh
+    qtbot.addWidget(window)
+    window.show()
+    loaded(qtbot, controller)
+    tab = window.tabs.indexOf(window.reflections)
+    assert window.tabs.tabText(tab) == "Reflections (1 new)"
+    assert feedback.list_reflections(sam)[0].seen_at is None  # a count is not a reading
     window.tabs.setCurrentWidget(window.reflections)
     panel = window.reflections
     assert panel.list.count() == 1
+    assert window.tabs.tabText(tab) == "Reflections"
     text = panel.list.item(0).text()
     assert text.startswith("Sam Hughes · ") and "on “Missed choice”" in text
     assert "I'd offer a seat next time." in text
     assert "agreed to its use in training" in text
     assert feedback.list_reflections(sam)[0].seen_at is not None
+    panel.list.itemActivated.emit(panel.list.item(0))  # Enter or double-click
+    assert controller.selected == shared
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
+    window.close()

@@ -165,7 +165,12 @@ def test_officers_never_read_each_others_reflections_and_a_tip_reading_marks_the
     assert feedback.list_reflections(able, recording_id=2) == []
     # the officer reading their own does not mark them read
     assert feedback.list_reflections(able)[0].seen_at is None
+    assert feedback.unread_reflections(tip, recording_id=1) == 1
+    assert feedback.unread_reflections(tip, recording_id=2) == 1
+    with pytest.raises(PermissionDenied):
+        feedback.unread_reflections(able, recording_id=1)
     on_one = feedback.list_reflections(tip, recording_id=1)
+    assert feedback.unread_reflections(tip, recording_id=1) == 0
     assert [r.id for r in on_one] == [mine.id]
     assert feedback.list_reflections(able)[0].seen_at is not None
     assert feedback.list_reflections(baker)[0].seen_at is None  # not on recording 1
@@ -208,6 +213,7 @@ TRAINER_CALLS = {
     "add_reflection": lambda lib, db: feedback.add_reflection(db, incident_id=1, text="x"),
     "set_reflection_consent": lambda lib, db: feedback.set_reflection_consent(db, 1, True),
     "list_reflections": lambda lib, db: feedback.list_reflections(db),
+    "unread_reflections": lambda lib, db: feedback.unread_reflections(db, recording_id=1),
 }
 
 
