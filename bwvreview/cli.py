@@ -7,6 +7,7 @@ traceback), 1 an unexpected fault (one line on stderr; the traceback goes to the
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -388,7 +389,7 @@ def cmd_export_annotations(args: argparse.Namespace) -> int:
     fmt = _interchange_format(args)
     recording = app.resolve_target(lib, args.target)
     export = elan.export_eaf if fmt == "eaf" else annotation_csv.export_csv
-    count = export(lib.db, recording.id, Path(args.out), lib.codebook_id)
+    count = export(lib.db, recording.id, Path(args.out), lib.codebook_id, args.author)
     print(f"wrote {args.out}: {count} annotations ({fmt})")
     return EXIT_OK
 
@@ -437,6 +438,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_day(text: str | None) -> Any:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError as exc:
+        raise DomainError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from bwvreview.annotations import audit_log
 
@@ -448,7 +456,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(report.summary)
         return EXIT_OK if report.ok else EXIT_NOT_VERIFIED
-    filters = audit_log.AuditFilter(actor=args.actor, action=args.action)
+    since, until = _audit_day(args.since), _audit_day(args.until)
+    filters = audit_log.AuditFilter(args.actor, args.action, since, until)
     page = audit_log.list_events(lib.db, filters, limit=args.limit)
     if args.json:
         _print_json({"total": page.total, "events": [e.to_json() for e in page.entries]})
@@ -691,6 +700,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", metavar="TARGET", help="recording id or media path")
     p.add_argument("--format", choices=("eaf", "csv"), help="default: from the --out suffix")
     p.add_argument("--out", metavar="FILE", required=True, help="the .eaf or .csv to write")
+    p.add_argument("--author", metavar="NAME", help="only this person's annotations")
     p.set_defaults(func=cmd_export_annotations)
 
     p = sub.add_parser("import-annotations", help="add the coded moments of an ELAN .eaf file")
@@ -711,6 +721,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", action="store_true", help="check the chain (exit 4 if broken)")
     p.add_argument("--actor", help="only this actor's events")
     p.add_argument("--action", help="only this action")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="from this UTC day")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="up to and including this UTC day")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_audit)

@@ -78,8 +78,11 @@ def to_csv(source: ExportSource) -> str:
     return out.getvalue()
 
 
-def export_csv(db: Database, recording_id: int, out_path: Path, codebook_id: int) -> int:
-    """Write the recording's annotations as CSV; return how many rows. Needs READ_FOOTAGE."""
-    source = export_source(db, recording_id, codebook_id)
+def export_csv(
+    db: Database, recording_id: int, out_path: Path, codebook_id: int, author: str | None = None
+) -> int:
+    """Write the recording's annotations (all, or one ``author``'s) as CSV; return how many
+    rows. Needs READ_FOOTAGE."""
+    source = export_source(db, recording_id, codebook_id, author)
     write_atomically(Path(out_path), to_csv(source).encode("utf-8-sig"))
     return len(source.annotations)

@@ -74,8 +74,14 @@ class ExportSource:
 # --- reading what to export ------------------------------------------------------------
 
 
-def export_source(db: Database, recording_id: int, codebook_id: int) -> ExportSource:
-    """Everything an export needs; a TIP's work product, so it needs READ_FOOTAGE."""
+def export_source(
+    db: Database, recording_id: int, codebook_id: int, author: str | None = None
+) -> ExportSource:
+    """Everything an export needs; a TIP's work product, so it needs READ_FOOTAGE.
+
+    With ``author`` (a name, any case) only that person's annotations are taken, so a TIP
+    can send their own coding to a colleague.
+    """
     require(db.principal, READ_FOOTAGE)
     with db.begin() as session:
         recording = session.get(models.Recording, recording_id)
@@ -85,6 +91,14 @@ def export_source(db: Database, recording_id: int, codebook_id: int) -> ExportSo
         principles = tuple((p["key"], p["label"]) for p in (book.principles if book else []))
         path, sha, duration = recording.path, recording.sha256, recording.duration_ms
     annotations = tuple(list_annotations(db, recording_id))
+    authors = author_names(db, {a.author_id for a in annotations if a.author_id})
+    if author is not None:
+        wanted = {uid for uid, name in authors.items() if name.lower() == author.strip().lower()}
+        if not wanted:
+            coded = ", ".join(sorted(authors.values())) or "nobody"
+            raise DomainError(f"{author!r} has no annotations on recording {recording_id} "
+                              f"(coded by: {coded})")  # fmt: skip
+        annotations = tuple(a for a in annotations if a.author_id in wanted)
     transcript = current_transcript(db, recording_id)
     return ExportSource(
         recording_id=recording_id,
@@ -92,7 +106,7 @@ def export_source(db: Database, recording_id: int, codebook_id: int) -> ExportSo
         recording_sha256=sha,
         duration_ms=duration,
         annotations=annotations,
-        authors=author_names(db, {a.author_id for a in annotations if a.author_id}),
+        authors=authors,
         principles=principles,
         segments=transcript.segments if transcript else (),
     )
@@ -202,6 +216,8 @@ def build_eaf(
     root.append(slots.element())
     for tier_id, principle, coded in _principle_tiers(source):
         tier = ET.SubElement(root, "TIER", LINGUISTIC_TYPE_REF="code", TIER_ID=tier_id)
+        if author:
+            tier.set("ANNOTATOR", author)  # ELAN shows who coded the tier
         for a in coded:
             suffix = f"-{principle}" if principle else ""
             _alignable(tier, slots, f"a{a.id}{suffix}", a.start_ms, a.end_ms, coded_value(a))
@@ -257,10 +273,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise DomainError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def export_eaf(db: Database, recording_id: int, out_path: Path, codebook_id: int) -> int:
-    """Write the recording's annotations and transcript as ELAN EAF; return how many
-    annotations went out. Needs READ_FOOTAGE (the file holds every annotation)."""
-    source = export_source(db, recording_id, codebook_id)
+def export_eaf(
+    db: Database, recording_id: int, out_path: Path, codebook_id: int, author: str | None = None
+) -> int:
+    """Write the recording's annotations (all, or one ``author``'s) and transcript as ELAN
+    EAF; return how many annotations went out. Needs READ_FOOTAGE."""
+    source = export_source(db, recording_id, codebook_id, author)
     names = {source.authors.get(a.author_id or 0, "") for a in source.annotations}
     author = names.pop() if len(names) == 1 else ""
     out_path = Path(out_path)

@@ -170,3 +170,29 @@ def test_audit_lists_and_verifies_then_reports_tampering(capsys, coded, _isolate
     report = json.loads(out)
     assert (code, report["ok"], report["broken_event"]["id"]) == (4, False, 2)
     assert "changed after it was written" in report["reason"]
+
+
+def test_a_tip_sends_their_own_coding_and_it_comes_back_as_theirs(capsys, coded, tmp_path):
+    out_file = tmp_path / "asha-only.eaf"
+    code, out, err = run(capsys, "export-annotations", coded, "--out", out_file, "--author", "asha")
+    assert (code, out.strip()) == (0, f"wrote {out_file}: 2 annotations (eaf)"), err
+    root = ET.parse(out_file).getroot()
+    assert root.get("AUTHOR") == "Asha"
+    assert {t.get("ANNOTATOR") for t in root.iter("TIER") if t.get("TIER_ID") == "Choice"} == {
+        "Asha"
+    }
+    # no --author: the file's AUTHOR says whose they are, and Asha has them already
+    code, out, _ = run(capsys, "import-annotations", coded, out_file, "--json")
+    assert (json.loads(out)["author"], json.loads(out)["skipped"]) == ("Asha", 2)
+    code, _, err = run(capsys, "export-annotations", coded, "--out", out_file, "--author", "Zed")
+    assert code == 3 and "'Zed' has no annotations on recording" in err
+
+
+def test_audit_filters_by_day(capsys, coded):
+    code, out, _ = run(capsys, "audit", "--json", "--since", "2999-01-01")
+    assert (code, json.loads(out)["total"]) == (0, 0)
+    code, out, _ = run(capsys, "audit", "--json", "--until", "2999-01-01", "--limit", "1")
+    data = json.loads(out)
+    assert data["total"] > 1 and len(data["events"]) == 1
+    code, _, err = run(capsys, "audit", "--since", "last week")
+    assert code == 3 and "'last week' is not a date" in err
