@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
 from bwvreview.annotations import feedback, library, transcripts
-from bwvreview.annotations.access import DASHBOARD, READ_AUDIT
+from bwvreview.annotations.access import DASHBOARD, READ_AUDIT, READ_FOOTAGE
 from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
@@ -212,6 +212,8 @@ def launch(
         QThreadPool.globalInstance().waitForDone()
         lib.close()
         return code
+    if not lib.db.principal.can(READ_FOOTAGE):
+        open_recording = None  # a trainer works from clips, never the raw footage
     window, controller = build_library_window(lib)
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:
