@@ -91,7 +91,7 @@ def export_source(
         principles = tuple((p["key"], p["label"]) for p in (book.principles if book else []))
         path, sha, duration = recording.path, recording.sha256, recording.duration_ms
     annotations = tuple(list_annotations(db, recording_id))
-    authors = author_names(db, {a.author_id for a in annotations if a.author_id})
+    authors = _author_names(db, {a.author_id for a in annotations if a.author_id})
     if author is not None:
         wanted = {uid for uid, name in authors.items() if name.lower() == author.strip().lower()}
         if not wanted:
@@ -112,7 +112,7 @@ def export_source(
     )
 
 
-def author_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
+def _author_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(user_ids))
     if not ids:
         return {}
