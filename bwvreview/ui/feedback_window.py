@@ -140,7 +140,8 @@ class FeedbackWindow(QMainWindow):
             view.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
 
     def _reflection_box(self) -> QWidget:
-        box = QGroupBox("Your reflection")
+        box = self.reflection_box = QGroupBox("Your reflection")
+        box.setEnabled(False)  # until one of their incidents is open
         self.on_incident = QRadioButton("On the whole incident")
         self.on_moment = QRadioButton("On the selected moment")
         self.on_incident.setChecked(True)
@@ -213,6 +214,7 @@ class FeedbackWindow(QMainWindow):
             row.setData(KIND, "moment")
             self.moments.addItem(row)
         self.nothing.setVisible(not items)
+        self.reflection_box.setEnabled(True)
         self.moments.setVisible(bool(items))
         self.on_moment.setEnabled(False)
         self.on_incident.setChecked(True)

@@ -139,3 +139,27 @@ def test_the_timeline_is_read_only(window, setting):
     view.timeline.set_annotations([*view.timeline._items.values(), moved])
     view.timeline.annotation_resized.emit(ids["concern"], 0, 9000)
     assert spans() == before
+
+
+def test_an_officer_with_nothing_shared_or_no_incidents_is_told_so_kindly(qtbot, setting):
+    lib, _signed_in, _mine, ids = setting
+    theirs = review.get_annotation(lib.db, ids["theirs"])
+    review.update_annotation(lib.db, ids["theirs"], expected_version=theirs.version,
+                             actor="tip", status="final")  # fmt: skip
+    for collar, incidents in (("5522", 1), (None, 0)):
+        if collar:
+            officer = users.find_user(lib.db, collar)
+        else:
+            officer = users.create_user(lib.db, "PC New", "officer", collar_number="7000")
+        principal = users.sign_in(lib.db, officer.id, None)
+        view, _controller = build_feedback_window(replace(lib, db=lib.db.as_user(principal)))
+        qtbot.addWidget(view)
+        view.show()
+        assert view.incidents.count() == incidents
+        assert view.empty.isVisible() == (incidents == 0)
+        assert view.reflection_box.isEnabled() == (incidents == 1)
+        if incidents:
+            assert "nothing shared yet" in view.incidents.item(0).text()
+            assert view.nothing.isVisible() and not view.moments.isVisible()
+            assert view.nothing.text() == feedback.NOTHING_SHARED
+        view.close()
