@@ -64,14 +64,20 @@ def cli(*argv: str) -> list[str]:
     return [sys.executable, "-m", "bwvreview", *argv]
 
 
-def env_for(data: Path) -> dict[str, str]:
-    return {**os.environ, "BWVREVIEW_DATA": str(data)}
+def env_for(data: Path, db_url: str | None = None) -> dict[str, str]:
+    env = {**os.environ, "BWVREVIEW_DATA": str(data)}
+    if db_url:
+        env["BWVREVIEW_DB"] = db_url
+    return env
 
 
 @contextlib.contextmanager
-def started(cmd: list[str], data: Path, **kwargs) -> Iterator[subprocess.Popen]:
+def started(
+    cmd: list[str], data: Path, db_url: str | None = None, **kwargs
+) -> Iterator[subprocess.Popen]:
     """A child in its own process group, killed (with anything it started) on the way out."""
-    proc = subprocess.Popen(cmd, env=env_for(data), start_new_session=True, text=True, **kwargs)
+    env = env_for(data, db_url)
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True, text=True, **kwargs)
     guard = threading.Timer(HANG_GUARD_S, proc.kill)
     guard.start()
     try:
@@ -98,9 +104,9 @@ def wait_for_line(stream, wanted: Callable[[str], bool]) -> str:
     raise AssertionError("the process ended before reaching the point to kill it at")
 
 
-def reopened(data: Path, monkeypatch: pytest.MonkeyPatch) -> app.Library:
+def reopened(data: Path, monkeypatch: pytest.MonkeyPatch, db_url: str | None = None) -> app.Library:
     monkeypatch.setenv("BWVREVIEW_DATA", str(data))
-    return app.open_library()
+    return app.open_library(db_url=db_url)
 
 
 def assert_sound(lib: app.Library) -> None:
@@ -110,9 +116,9 @@ def assert_sound(lib: app.Library) -> None:
     assert chain.ok, chain
 
 
-def import_clip(data: Path, path: Path) -> int:
+def import_clip(data: Path, path: Path, db_url: str | None = None) -> int:
     """Set-up, in this process: the crash is in the child, not here."""
-    lib = app.open_library(data_dir=data)
+    lib = app.open_library(db_url=db_url, data_dir=data)
     try:
         recording, _created = app.import_media(lib, path)
         return recording.id
@@ -131,18 +137,21 @@ def transcript_rows(data: Path) -> list[tuple[str, int]]:
 # (a) -------------------------------------------------------------------------------------
 
 
-def test_a_kill_while_annotating_loses_no_committed_annotation(tmp_path, clip_path, monkeypatch):
+def test_a_kill_while_annotating_loses_no_committed_annotation(
+    tmp_path, clip_path, monkeypatch, db_url
+):
+    """On SQLite (WAL) and on a PostgreSQL server, whose own recovery is what is tested."""
     data = tmp_path / "data"
-    recording = import_clip(data, clip_path)
+    recording = import_clip(data, clip_path, db_url)
     cmd = [sys.executable, "-c", ANNOTATOR, str(recording), "-1"]
     printed: list[int] = []
-    with started(cmd, data, stdout=subprocess.PIPE) as proc:
+    with started(cmd, data, db_url, stdout=subprocess.PIPE) as proc:
         for line in proc.stdout:
             printed.append(int(line))
             if len(printed) >= 60:
                 break
         kill_9(proc)
-    lib = reopened(data, monkeypatch)
+    lib = reopened(data, monkeypatch, db_url)
     try:
         assert_sound(lib)
         with lib.db.begin() as session:
@@ -155,7 +164,7 @@ def test_a_kill_while_annotating_loses_no_committed_annotation(tmp_path, clip_pa
     finally:
         lib.close()
     again = subprocess.run([sys.executable, "-c", ANNOTATOR, str(recording), "3"],
-                           env=env_for(data), capture_output=True, text=True,
+                           env=env_for(data, db_url), capture_output=True, text=True,
                            timeout=120)  # fmt: skip
     assert again.returncode == 0, again.stderr
     assert len(again.stdout.split()) == 3
