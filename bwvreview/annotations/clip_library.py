@@ -17,7 +17,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
-from bwvreview.annotations.access import READ_CLIPS, annotation_filter, require
+from bwvreview.annotations.access import READ_CLIPS, READ_FOOTAGE, annotation_filter, require
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import NotFoundError
 
@@ -184,8 +184,10 @@ def library_clips_by_id(db: Database, clip_ids: Sequence[int]) -> dict[int, Libr
 def caption_source(db: Database, clip_id: int) -> CaptionSource:
     """The current transcript's words in a library clip's span, for redacted captions.
 
-    A trainer gets these only for a clip in the library (whose bleeped audio they hear
-    anyway); the caller must replace every personal-data hit before writing anything.
+    The caller must replace every personal-data hit before writing anything. Someone who
+    may read footage gets the words as heard and the incident's people & places list, for
+    the same search that clip export runs. A trainer never gets the list: the words of its
+    entries are masked here (``LISTED_MASK``), and the caller's search finds the rest.
     """
     require(db.principal, READ_CLIPS)
     with db.begin() as session:
@@ -214,4 +216,49 @@ def caption_source(db: Database, clip_id: int) -> CaptionSource:
             )
             .order_by(models.Word.start_ms, models.Word.id)
         ).all()
-        return CaptionSource(tuple((t, s, e) for t, s, e in words), listed)
+        heard = tuple((t, s, e) for t, s, e in words)
+    if db.principal.can(READ_FOOTAGE):
+        return CaptionSource(heard, listed)
+    return CaptionSource(mask_listed(heard, listed), ())
+
+
+LISTED_MASK = "[name or place]"
+_EDGES = ".,;:!?\"'()[]“”‘’"
+
+
+def _norm(text: str) -> str:
+    word = text.strip().strip(_EDGES).lower().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+def mask_listed(
+    words: Sequence[tuple[str, int, int]], listed: Sequence[str]
+) -> tuple[tuple[str, int, int], ...]:
+    """``words`` with every word of a listed entry heard whole, or of a distinctive part of
+    one (four letters or more, e.g. a surname alone), replaced by ``LISTED_MASK``."""
+    heard = [_norm(t) for t, _s, _e in words]
+    hidden: set[int] = set()
+    for entry in listed:
+        parts = [_norm(p) for p in entry.split() if _norm(p)]
+        if not parts:
+            continue
+        for at in range(len(heard) - len(parts) + 1):
+            if heard[at : at + len(parts)] == parts:
+                hidden.update(range(at, at + len(parts)))
+        distinctive = (
+            {p for p in parts if len(p) >= 4 and not p.isdigit()} if len(parts) > 1 else set()
+        )
+        hidden.update(i for i, w in enumerate(heard) if w in distinctive)
+    masked: list[tuple[str, int, int]] = []
+    for index, (text, start, end) in enumerate(words):
+        if index not in hidden:
+            masked.append((text, start, end))
+            continue
+        tail = text.rstrip()[-1:] if text.rstrip()[-1:] in ".,;:!?" else ""
+        if index - 1 in hidden and masked:  # one mask for a run of listed words
+            first_text, first_start, _ = masked[-1]
+            masked[-1] = (first_text.rstrip(".,;:!?") + tail, first_start, end)
+            continue
+        lead = " " if text[:1].isspace() else ""
+        masked.append((f"{lead}{LISTED_MASK}{tail}", start, end))
+    return tuple(masked)

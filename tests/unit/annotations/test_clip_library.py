@@ -160,8 +160,28 @@ def test_an_officer_is_refused_the_clip_library(lib):
         clip_library.caption_source(db, lib.in_library)
 
 
-def test_caption_source_gives_the_span_words_for_redaction(lib):
-    source = clip_library.caption_source(lib.db.as_user(TRAINER), lib.in_library)
+def test_caption_source_gives_a_reviewer_the_words_and_the_list(lib):
+    source = clip_library.caption_source(lib.db.as_user(TIP), lib.in_library)
     assert [w[0] for w in source.words] == [" I'm", " Sarah", " Whitfield", " ok"]
     assert source.people_places == ("Sarah Whitfield",)
-    assert clip_library.caption_source(lib.db.as_user(TRAINER), lib.good).words == ()
+    assert clip_library.caption_source(lib.db.as_user(TIP), lib.good).words == ()
+
+
+def test_a_trainer_never_gets_the_list_and_its_words_come_masked(lib):
+    source = clip_library.caption_source(lib.db.as_user(TRAINER), lib.in_library)
+    assert source.people_places == ()
+    assert source.words == (
+        (" I'm", 1000, 1400),
+        (" [name or place]", 1500, 2400),
+        (" ok", 2500, 2900),
+    )
+
+
+def test_listed_entries_are_masked_whole_or_by_a_distinctive_part():
+    said = " Sarah's at 14 Maple Road. Ask Whitfield, on the road"
+    words = [(t, i, i + 1) for i, t in enumerate(" " + w for w in said.split())]
+    masked = clip_library.mask_listed(words, ["Sarah", "14 Maple Road", "Sarah Whitfield"])
+    assert "".join(w[0] for w in masked) == (
+        " [name or place] at [name or place]. Ask [name or place], on the [name or place]"
+    )
+    assert masked[2][1:] == (2, 5)  # one mask over "14 Maple Road."
