@@ -40,10 +40,13 @@ HEADINGS = {
 }
 ALTERNATIVE_HEADING = "An alternative you could try"
 QUOTE_HEADING = "What was said"
+# "Reflective practice" is also the name of a formal conduct process (the Reflective Practice
+# Review Process), so the note says plainly that this is not it.
 LEARNING_NOTE = (
-    "This feedback is for your learning and reflective practice. It comes from a Trauma "
-    "Informed Practitioner who watched the footage with you in mind. It is not part of any "
-    "conduct or complaints process, and nothing here scores or ranks you."
+    "This feedback is for your own learning. It comes from a Trauma Informed Practitioner "
+    "who watched the footage with you in mind. It is not part of any conduct or complaints "
+    "process (it is not the Reflective Practice Review Process), and nothing here scores or "
+    "ranks you."
 )
 NOTHING_SHARED = (
     "No feedback has been shared with you on this incident yet. "

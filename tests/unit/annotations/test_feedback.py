@@ -243,4 +243,6 @@ def test_officer_facing_words_are_framed_for_learning():
     assert not [w for w in words if BLAME.search(w)]
     assert "learning" in feedback.LEARNING_NOTE
     assert "not part of any conduct" in feedback.LEARNING_NOTE
+    # the formal conduct process with a similar name is named, so nobody confuses the two
+    assert "not the Reflective Practice Review Process" in feedback.LEARNING_NOTE
     assert "nothing here scores or ranks you" in feedback.LEARNING_NOTE
