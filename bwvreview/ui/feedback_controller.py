@@ -26,6 +26,7 @@ class FeedbackController(QObject):
         self.waveform_worker: GeneratorWorker | None = None
         view.recording_chosen.connect(self.open_recording)
         view.reflection_requested.connect(self.save_reflection)
+        view.consent_change_requested.connect(self.change_consent)
 
     def refresh(self, select_id: int | None = None) -> None:
         self.incidents = feedback.my_incidents(self.lib.db)
@@ -95,6 +96,21 @@ class FeedbackController(QObject):
             return
         self.view.reflection_saved()
         self._show_reflections()
+
+    def change_consent(self, reflection_id: int, consent: bool) -> None:
+        try:
+            feedback.set_reflection_consent(self.lib.db, reflection_id, consent)
+        except DomainError as exc:
+            self.view.show_message(str(exc)[:1].upper() + str(exc)[1:] + ".")
+            return
+        self.view.show_message(
+            "It may now be quoted in training, without your name." if consent
+            else "It will not be used in training."
+        )  # fmt: skip
+        self._show_reflections()
+        self.view.past.setCurrentRow(
+            next(n for n, r in enumerate(self.view.past.reflections) if r.id == reflection_id)
+        )
 
 
 def build_feedback_window(

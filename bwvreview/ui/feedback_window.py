@@ -75,9 +75,9 @@ def _recording_text(incident: OfficerIncident, r: FeedbackRecording, several: bo
 class FeedbackWindow(QMainWindow):
     recording_chosen = Signal(int)
     moment_chosen = Signal(object)  # annotation id or None
-    reflection_requested = Signal(
-        object, str, bool
-    )  # annotation id (None: incident), text, consent
+    # annotation id (None: the whole incident), text, consent to use in training
+    reflection_requested = Signal(object, str, bool)
+    consent_change_requested = Signal(int, bool)  # reflection id, consent
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -167,6 +167,10 @@ class FeedbackWindow(QMainWindow):
         self.saved.setWordWrap(True)
         self.past = ReflectionListWidget(officer_text)
         self.past.moment_requested.connect(self.select_moment)
+        self.past.currentRowChanged.connect(lambda _row: self._offer_consent_change())
+        self.change_consent = QPushButton()
+        self.change_consent.clicked.connect(self._ask_consent_change)
+        self.change_consent.hide()
         targets = QHBoxLayout()
         targets.addWidget(self.on_incident)
         targets.addWidget(self.on_moment)
@@ -182,6 +186,7 @@ class FeedbackWindow(QMainWindow):
         layout.addLayout(save)
         layout.addWidget(QLabel("Your reflections on this incident"))
         layout.addWidget(self.past, 2)
+        layout.addWidget(self.change_consent, 0, Qt.AlignmentFlag.AlignLeft)
         return box
 
     # --- view methods the controller calls ----------------------------------------------
@@ -229,6 +234,26 @@ class FeedbackWindow(QMainWindow):
 
     def show_reflections(self, reflections: list[feedback.Reflection]) -> None:
         self.past.set_reflections(reflections)
+        self._offer_consent_change()
+
+    def selected_reflection(self) -> feedback.Reflection | None:
+        row = self.past.currentRow()
+        return self.past.reflections[row] if 0 <= row < len(self.past.reflections) else None
+
+    def _offer_consent_change(self) -> None:
+        """The officer may change their mind about training use at any time (Choice)."""
+        chosen = self.selected_reflection()
+        self.change_consent.setVisible(chosen is not None)
+        if chosen is not None:
+            self.change_consent.setText(
+                "Keep this reflection out of training" if chosen.consent_to_share
+                else "Allow this reflection in training (no name)"
+            )  # fmt: skip
+
+    def _ask_consent_change(self) -> None:
+        chosen = self.selected_reflection()
+        if chosen is not None:
+            self.consent_change_requested.emit(chosen.id, not chosen.consent_to_share)
 
     def reflection_saved(self) -> None:
         self.reflection.clear()

@@ -163,3 +163,20 @@ def test_an_officer_with_nothing_shared_or_no_incidents_is_told_so_kindly(qtbot,
             assert view.nothing.isVisible() and not view.moments.isVisible()
             assert view.nothing.text() == feedback.NOTHING_SHARED
         view.close()
+
+
+def test_the_officer_can_change_their_mind_about_training_use(qtbot, window, setting):
+    view, _controller = window
+    _lib, signed_in, _mine, _ids = setting
+    qtbot.keyClicks(view.reflection, "Something I would rather keep between us.")
+    view.consent.setChecked(True)
+    view.save_button.click()
+    assert not view.change_consent.isVisible()  # nothing chosen in the list yet
+    view.past.setCurrentRow(0)
+    assert view.change_consent.text() == "Keep this reflection out of training"
+    view.change_consent.click()
+    (kept,) = feedback.list_reflections(signed_in.db)
+    assert not kept.consent_to_share
+    assert view.saved.text() == "It will not be used in training."
+    assert "not for training" in view.past.item(0).text()
+    assert view.change_consent.text() == "Allow this reflection in training (no name)"
