@@ -58,6 +58,7 @@ RECORDING_STATUSES = ("new", "transcribed", "in_review", "reviewed", "shared", "
 POLARITIES = ("concern", "good_practice", "observation")
 MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word in a snippet
 MAX_LIMIT = 500
+RANKED_MAX = 2000  # SQLite: more matching rows than this are listed newest first, unranked
 
 S, A, T, R = models.Segment, models.Annotation, models.Transcript, models.Recording
 INC = models.Incident
@@ -167,7 +168,7 @@ def search(
             hits += _transcript_hits(session, engine, filters, principal, limit)
         if "annotation" in kinds:
             hits += _annotation_hits(session, engine, filters, principal, limit)
-    hits.sort(key=lambda h: (-h.rank, h.recording_id, h.start_ms))
+    hits.sort(key=lambda h: -h.rank)  # stable: equal ranks keep the engine's order
     return hits[:limit]
 
 
@@ -241,6 +242,16 @@ def _recording_conditions(filters: _Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _trainer_shortcut(principal: Principal) -> list[ColumnElement[bool]]:
+    """For a trainer, the same rows ``annotation_filter`` allows, as a list SQLite builds
+    once (clips.annotation_id has no index: the filter's EXISTS would scan clips per row).
+    Put before ``annotation_filter``, which still decides."""
+    if principal.can(READ_FOOTAGE) or principal.is_officer or not principal.can(READ_CLIPS):
+        return []
+    in_library = select(models.Clip.annotation_id).where(models.Clip.in_library.is_(True))
+    return [A.id.in_(in_library)]
+
+
 def _coded_as(filters: _Filters) -> list[ColumnElement[bool]]:
     return [] if filters.category_ids is None else [A.category_id.in_(filters.category_ids)]
 
@@ -257,11 +268,18 @@ class _Sqlite:
     def match(self, name: str) -> ColumnElement[bool]:
         return literal_column(name).op("MATCH")(literal(self.text))
 
-    def rank(self, name: str) -> ColumnElement[float]:
-        return -self.tables[name].c.rank
+    def ranking(self, session: Session, name: str) -> tuple[ColumnElement, list[ColumnElement]]:
+        """(score, order): bm25, best first; or, when more than ``RANKED_MAX`` rows match,
+        no score and the newest rows first, which FTS5 gives without reading them all.
 
-    def best_first(self, name: str) -> ColumnElement[float]:
-        return self.tables[name].c.rank
+        bm25 reads every matching row's statistics (about 6 µs a row): a word said in
+        most lines ("you") would take over a second to rank, and ranking it means little.
+        """
+        fts = self.tables[name]
+        matching = session.scalar(select(func.count()).select_from(fts).where(self.match(name)))
+        if matching > RANKED_MAX:  # one order key, so FTS5 gives the rows in it, no sort
+            return literal(0.0), [fts.c.rowid.desc()]
+        return -fts.c.rank, [fts.c.rank, fts.c.rowid]
 
     def snippets(self, session: Session, name: str, _source: str, ids: list[int]) -> dict:
         fts = self.tables[name]
@@ -287,11 +305,9 @@ class _Postgres:
     def match(self, table: str) -> ColumnElement[bool]:
         return literal_column(f"{table}.search").op("@@")(self.tsquery)
 
-    def rank(self, table: str) -> ColumnElement[float]:
-        return func.ts_rank(literal_column(f"{table}.search"), self.tsquery)
-
-    def best_first(self, table: str) -> ColumnElement[float]:
-        return literal_column("score").desc()
+    def ranking(self, _session: Session, table: str) -> tuple[ColumnElement, list[ColumnElement]]:
+        score = func.ts_rank(literal_column(f"{table}.search"), self.tsquery)
+        return score, [literal_column("score").desc(), literal_column(f"{table}.id")]
 
     def snippets(self, session: Session, table: str, source: str, ids: list[int]) -> dict:
         model = S if table == "segments" else A
@@ -343,16 +359,23 @@ def _transcript_hits(
     source, joined = engine.from_(table, S)
     conditions = [engine.match(table), recording_filter(principal), *_recording_conditions(filters)]
     if filters.category_ids is not None:
+        # Bounded on both sides so the (recording, start) index reads only the annotations
+        # that can overlap the line: none is longer than the longest of these categories.
+        longest = (select(func.max(A.end_ms - A.start_ms)).where(*_coded_as(filters))
+                   .scalar_subquery())  # fmt: skip
         conditions.append(
             exists(
                 select(A.id).where(
                     A.recording_id == T.recording_id, A.start_ms < S.end_ms,
-                    A.end_ms > S.start_ms, *_coded_as(filters), annotation_filter(principal),
+                    A.start_ms >= S.start_ms - longest, A.end_ms > S.start_ms,
+                    *_coded_as(filters), *_trainer_shortcut(principal),
+                    annotation_filter(principal),
                 )
             )
         )  # fmt: skip
+    score, order = engine.ranking(session, table)
     statement = select(S.id, S.start_ms, S.end_ms, S.speaker, T.recording_id, INC.reference,
-                       engine.rank(table).label("score")).select_from(source)  # fmt: skip
+                       score.label("score")).select_from(source)  # fmt: skip
     if isinstance(engine, _Sqlite):
         statement = statement.join(S, joined)
     statement = (
@@ -360,7 +383,7 @@ def _transcript_hits(
         .join(R, R.id == T.recording_id)
         .outerjoin(INC, INC.id == R.incident_id)
         .where(*conditions)
-        .order_by(engine.best_first(table), S.id)
+        .order_by(*order)
         .limit(limit)
     )
     rows = session.execute(statement).all()
@@ -387,18 +410,19 @@ def _annotation_hits(
     table = "annotations_fts" if isinstance(engine, _Sqlite) else "annotations"
     source, joined = engine.from_(table, A)
     category = models.CodebookCategory
+    score, order = engine.ranking(session, table)
     statement = select(A.id, A.recording_id, A.start_ms, A.end_ms, INC.reference, category.key,
                        category.label, category.principles, category.polarity,
-                       engine.rank(table).label("score")).select_from(source)  # fmt: skip
+                       score.label("score")).select_from(source)  # fmt: skip
     if isinstance(engine, _Sqlite):
         statement = statement.join(A, joined)
     statement = (
         statement.join(category, category.id == A.category_id)
         .join(R, R.id == A.recording_id)
         .outerjoin(INC, INC.id == R.incident_id)
-        .where(engine.match(table), annotation_filter(principal), *_coded_as(filters),
-               *_recording_conditions(filters))
-        .order_by(engine.best_first(table), A.id)
+        .where(engine.match(table), *_trainer_shortcut(principal), annotation_filter(principal),
+               *_coded_as(filters), *_recording_conditions(filters))
+        .order_by(*order)
         .limit(limit)
     )  # fmt: skip
     rows = session.execute(statement).all()
