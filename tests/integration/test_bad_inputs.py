@@ -46,7 +46,11 @@ gen = _generator()
 def _cached(request: pytest.FixtureRequest, what: str, make) -> Path:
     """Generate into pytest's cache once per version of the generator; rename when whole."""
     stamp = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:12]
-    base = Path(request.config.cache.mkdir("bad_inputs"))
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    if cache is not None:
+        base = Path(cache.mkdir("bad_inputs"))
+    else:
+        base = request.getfixturevalue("tmp_path_factory").mktemp("bad_inputs")
     done = base / f"{what}-{stamp}"
     if not done.is_dir():
         work = base / f".{what}-{stamp}-{os.getpid()}"

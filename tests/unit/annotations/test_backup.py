@@ -174,3 +174,19 @@ def test_opening_the_library_makes_todays_backup_once(_isolated_data):
     again = app.open_library()
     again.close()
     assert [p.stat().st_mtime_ns for p in list_backups(_isolated_data / "backups")] == [first]
+
+
+def test_a_backup_opens_as_a_library(_isolated_data, clip_path):
+    """Restoring is copying the file back; the copy is a complete, current library."""
+    lib = app.open_library()
+    try:
+        recording, _ = app.import_media(lib, clip_path)
+        made = backup_if_due(lib.db, _isolated_data / "restore-test", today=DAY)
+    finally:
+        lib.close()
+    restored = app.open_library(db_url=f"sqlite:///{made.as_posix()}")
+    try:
+        listed = app.library.list_recordings(restored.db)
+        assert [(r.id, r.sha256) for r in listed] == [(recording.id, recording.sha256)]
+    finally:
+        restored.close()
