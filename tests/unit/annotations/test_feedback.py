@@ -246,3 +246,44 @@ def test_officer_facing_words_are_framed_for_learning():
     # the formal conduct process with a similar name is named, so nobody confuses the two
     assert "not the Reflective Practice Review Process" in feedback.LEARNING_NOTE
     assert "nothing here scores or ranks you" in feedback.LEARNING_NOTE
+
+
+def _refused(call):
+    try:
+        result = call()
+    except (NotFoundError, PermissionDenied):
+        return True
+    return result
+
+
+# Each reaches for PC Baker's incident (recording 2) or reflection as PC Able; the answer must
+# be a refusal or nothing of Baker's.
+OFFICER_CALLS = {
+    "my_incidents": lambda lib, db, theirs: [i.reference for i in feedback.my_incidents(db)],
+    "shared_feedback": lambda lib, db, theirs: feedback.shared_feedback(db, 2),
+    "debrief_items": lambda lib, db, theirs: feedback.debrief_items(db, 2),
+    "add_reflection": lambda lib, db, theirs: feedback.add_reflection(
+        db, incident_id=lib.incident_b, text="x"
+    ),
+    "set_reflection_consent": lambda lib, db, theirs: feedback.set_reflection_consent(
+        db, theirs, True
+    ),
+    "list_reflections": lambda lib, db, theirs: [
+        r.id for r in feedback.list_reflections(db) if r.id == theirs
+    ],
+    "unread_reflections": lambda lib, db, theirs: feedback.unread_reflections(db, recording_id=2),
+}
+EXPECTED = {"my_incidents": ["INC-A"], "list_reflections": []}
+
+
+def test_every_feedback_function_is_covered_by_the_officer_test():
+    assert _public_functions() == set(OFFICER_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(OFFICER_CALLS))
+def test_no_feedback_function_gives_an_officer_another_officers_incident(lib, name):
+    theirs = feedback.add_reflection(lib.as_("PC Baker"), annotation_id=lib.other, text="mine")
+    outcome = _refused(lambda: OFFICER_CALLS[name](lib, lib.as_("PC Able"), theirs.id))
+    assert outcome == EXPECTED.get(name, True)
+    (still,) = feedback.list_reflections(lib.as_("PC Baker"))
+    assert (still.consent_to_share, still.seen_at) == (False, None)
