@@ -76,7 +76,14 @@ def open_search(lib: app.Library, controller: LibraryController) -> None:
     """The library's search window; a result opens the review at its moment."""
     panel, made = open_search_window(lib.db, lib.codebook, controller.view)
     if made:
-        panel.moment_requested.connect(lambda r, ms: play_moment(lib, controller, r, ms))
+        panel.moment_requested.connect(lambda r, ms: open_found_moment(lib, controller, r, ms))
+
+
+def open_found_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:
+    try:
+        play_moment(lib, controller, rid, ms)
+    except DomainError as exc:  # a trainer finds a clip's annotation but may not open footage
+        controller.view.show_error("This moment cannot be opened here", str(exc))
 
 
 def set_status(lib: app.Library, controller: LibraryController, rid: int, status: str) -> None:
