@@ -93,3 +93,22 @@ def test_the_whole_workflow_leaves_the_original_untouched(capsys, tmp_path, _iso
 
     assert fingerprint(original) == before
     assert folder_listing(evidence) == listing == [original.name]
+
+
+@pytest.mark.parametrize("aimed_at", ["--out", "--report"])
+def test_an_export_aimed_at_the_original_is_refused(capsys, tmp_path, _isolated_data, aimed_at):
+    original = tmp_path / "evidence" / "BWV.mp4"
+    original.parent.mkdir()
+    shutil.copyfile(SPEECH, original)
+    code, out = run(capsys, "import", str(original), "--json")
+    assert code == 0
+    before, listing = fingerprint(original), folder_listing(original.parent)
+    elsewhere = str(tmp_path / ("clip.mp4" if aimed_at == "--report" else "report.json"))
+    paths = {"--out": str(original), "--report": str(original)}
+    paths["--report" if aimed_at == "--out" else "--out"] = elsewhere
+    code = main(["export-clip", str(json.loads(out)["id"]), "--start", "1", "--end", "3",
+                 "--out", paths["--out"], "--report", paths["--report"]])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 3 and "already exists" in err and err.count("\n") == 1
+    assert fingerprint(original) == before
+    assert folder_listing(original.parent) == listing
