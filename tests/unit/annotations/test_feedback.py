@@ -9,7 +9,6 @@ from sqlalchemy import select
 from bwvreview.annotations import feedback, models, review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.bundled import resource_path
 
@@ -61,10 +60,8 @@ class Library:
 
 
 @pytest.fixture
-def lib(tmp_path):
-    database = open_database(sqlite_url(tmp_path / "lib.sqlite3"))
-    yield Library(database)
-    database.close()
+def lib(db):  # on SQLite and on PostgreSQL (see tests/conftest.py)
+    return Library(db)
 
 
 def test_an_officer_sees_only_their_own_incidents(lib):
