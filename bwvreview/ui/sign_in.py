@@ -8,7 +8,6 @@ users it is given and calls ``sign_in`` (the users service) when the person pres
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont
@@ -27,6 +26,7 @@ from bwvreview.annotations import users as users_service
 from bwvreview.annotations.access import LOCAL, ROLE_LABELS, Principal
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.users import UserRecord
+from bwvreview.app.signin import signed_in
 
 LAST_USER_KEY = "sign_in/last_user"
 
@@ -207,4 +207,4 @@ def sign_in_library(lib: app.Library) -> app.Library | None:
     principal = ask_sign_in(choices, sign_in)
     if principal is None:
         return None
-    return replace(lib, db=lib.db.as_user(principal), actor=principal.name)
+    return signed_in(lib, principal)
