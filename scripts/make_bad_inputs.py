@@ -96,14 +96,45 @@ def _boxes(data: bytes | bytearray, start: int, end: int) -> Iterator[tuple[byte
         pos += size
 
 
-def _video_trak(data: bytearray) -> tuple[int, int]:
-    """The span of the first track whose handler is 'vide'."""
+def _trak(data: bytearray, handler: bytes) -> tuple[int, int]:
+    """The span of the first track whose handler is ``handler`` (b"vide", b"soun")."""
     for kind, start, end in _boxes(data, 0, len(data)):
         if kind == b"trak":
             handlers = [s for k, s, _e in _boxes(data, start, end) if k == b"hdlr"]
-            if handlers and data[handlers[0] + 8 : handlers[0] + 12] == b"vide":
+            if handlers and data[handlers[0] + 8 : handlers[0] + 12] == handler:
                 return start, end
-    raise ValueError("no video track")
+    raise ValueError(f"no {handler!r} track")
+
+
+def _video_trak(data: bytearray) -> tuple[int, int]:
+    return _trak(data, b"vide")
+
+
+def _u32s(data: bytearray, at: int, count: int, stride: int = 4) -> list[int]:
+    return [
+        struct.unpack(">I", data[at + n * stride : at + n * stride + 4])[0] for n in range(count)
+    ]
+
+
+def garble_sound(source: Path, out: Path) -> Path:
+    """Every sound sample overwritten with random bytes; the container and picture intact."""
+    data = bytearray(source.read_bytes())
+    trak = _trak(data, b"soun")
+    stsz, stco, stsc = (_payload(data, box, trak) for box in (b"stsz", b"stco", b"stsc"))
+    fixed, count = struct.unpack(">II", data[stsz + 4 : stsz + 12])
+    sizes = _u32s(data, stsz + 12, count) if fixed == 0 else [fixed] * count
+    offsets = _u32s(data, stco + 8, _u32s(data, stco + 4, 1)[0])
+    runs = [_u32s(data, stsc + 8 + 12 * n, 2) for n in range(_u32s(data, stsc + 4, 1)[0])]
+    rng, sample = random.Random(3), 0
+    for chunk, offset in enumerate(offsets, start=1):
+        per_chunk = [n for first, n in runs if first <= chunk][-1]
+        for _ in range(per_chunk):
+            if sample < count:
+                data[offset : offset + sizes[sample]] = rng.randbytes(sizes[sample])
+                offset += sizes[sample]
+                sample += 1
+    out.write_bytes(bytes(data))
+    return out
 
 
 def _payload(data: bytearray, kind: bytes, span: tuple[int, int]) -> int:
@@ -259,6 +290,7 @@ def _media(folder: Path, scratch: Path) -> None:
         str(folder / "huge_8k.mp4"),
     )
     patch_mp4(whole, folder / "huge_dimensions_header.mp4", _huge_dimensions)
+    garble_sound(whole, folder / "garbage_sound.mp4")
     mjpeg = scratch / "mjpeg.avi"
     ffmpeg(
         *_video_in(1, size="64x48", rate=5),
