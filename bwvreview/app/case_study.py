@@ -24,7 +24,7 @@ from bwvreview.annotations.errors import NotFoundError
 from bwvreview.annotations.interchange import speaker_label
 from bwvreview.annotations.records import Recording
 from bwvreview.app import Library
-from bwvreview.app.handout_pdf import Document, principles_text
+from bwvreview.app.handout_pdf import Document, principles_text, quoted
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.media.personal_data import TimedWord
 
@@ -228,11 +228,11 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
         polarity = POLARITY_WORDS.get(m.polarity, m.polarity).capitalize()
         doc.para(f"{polarity}   |   Principle: {principles_text(m.principles)}", 9, "B")
         for q in m.quotes:
-            doc.para(f'{speaker_label(q.speaker)}: "{q.text}"', 10, "I")
+            doc.para(f"{speaker_label(q.speaker)}: {quoted(q.text)}", 10, "I")
         if m.note:
             doc.para(f"Note: {m.note}")
         if m.suggested_wording:
-            doc.para(f'Another way to say it: "{m.suggested_wording}"')
+            doc.para(f"Another way to say it: {quoted(m.suggested_wording)}")
     doc.heading("Reflections", 13)
     if not study.reflections:
         doc.para("No reflections shared for this incident.")

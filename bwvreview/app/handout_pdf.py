@@ -74,7 +74,7 @@ class Document(FPDF):
             return
         self.set_font(FONT, style, size)
         self.set_text_color(*INK)
-        self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1)
 
     def bullets(self, items: Sequence[str], numbered: bool = False) -> None:
@@ -83,7 +83,7 @@ class Document(FPDF):
         for n, item in enumerate(items, start=1):
             mark = f"{n}." if numbered else "-"
             self.cell(7, 5, mark)
-            self.multi_cell(0, 5, latin1(item), new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, 5, latin1(item), new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1)
 
     def note_lines(self, count: int = 5) -> None:
@@ -100,6 +100,14 @@ class Document(FPDF):
         self.set_draw_color(*ACCENT)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(3)
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, unless it already has them."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in "\"“'‘" and text[-1] in "\"”'’":
+        return text
+    return f"“{text}”"
 
 
 def principles_text(principles: Sequence[str]) -> str:
@@ -132,7 +140,7 @@ def write_handout(path: Path, manifest: dict[str, Any]) -> Path:
             doc.para(clip["learning_point"])
         if clip.get("suggested_wording"):
             doc.label("Another way to say it")
-            doc.para(f'"{clip["suggested_wording"]}"', 10, "I")
+            doc.para(quoted(clip["suggested_wording"]), 10, "I")
         if clip.get("prompts"):
             doc.label("To discuss")
             doc.bullets(clip["prompts"], numbered=True)
