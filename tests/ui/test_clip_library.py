@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QThreadPool
 from bwvreview import app
 from bwvreview.annotations import clip_library, clips, models, packs, review
 from bwvreview.annotations.access import Principal
+from bwvreview.app import training_pack
 from bwvreview.ui.clip_library_window import ClipLibraryWindow, open_clip_library
 from bwvreview.ui.pack_editor import PackEditor
 
@@ -205,3 +207,16 @@ def test_an_officer_sees_no_clips(qtbot, trainer_lib):
     qtbot.addWidget(view)
     assert view.model.clips == [] and "may not" in view.count.text()
     assert clip_library.list_library_clips(lib.db)  # the trainer still does
+
+
+def test_a_cancelled_export_leaves_nothing_behind(trainer_lib, tmp_path):
+    lib, made = trainer_lib
+    pack = packs.create_pack(lib.db, "Cancel me")
+    packs.add_clip(lib.db, pack.id, made[0].id)
+    cancel = threading.Event()
+    cancel.set()
+    (tmp_path / "out").mkdir()
+    with pytest.raises(training_pack.PackCancelled):
+        app.drain(training_pack.iter_export_pack(lib, pack.id, tmp_path / "out" / "p",
+                                                 cancel=cancel))  # fmt: skip
+    assert list((tmp_path / "out").iterdir()) == []
