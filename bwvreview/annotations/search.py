@@ -366,7 +366,7 @@ def _transcript_hits(
         conditions.append(
             exists(
                 select(A.id).where(
-                    A.recording_id == T.recording_id, A.start_ms < S.end_ms,
+                    A.recording_id == R.id, A.start_ms < S.end_ms,
                     A.start_ms >= S.start_ms - longest, A.end_ms > S.start_ms,
                     *_coded_as(filters), *_trainer_shortcut(principal),
                     annotation_filter(principal),
