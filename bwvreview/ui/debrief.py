@@ -64,11 +64,13 @@ class DebriefWindow(QMainWindow):
         load_items: LoadItems,
         *,
         may_include_all: bool,
+        principle_labels: dict[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)  # a QMainWindow is its own window even with a parent
         self.setWindowTitle(f"bwvreview — debrief: {title}")
         self.load_items = load_items
+        self.principle_labels = principle_labels or {}
         self.items: list[FeedbackItem] = []
         self.index = -1
         self._stop_at: int | None = None
@@ -88,6 +90,7 @@ class DebriefWindow(QMainWindow):
         self.counter = _label(1.2)
         self.heading = _label(1.6, bold=True)
         self.category = _label(2.2, bold=True)
+        self.principles = _label(1.1)
         self.note = _label(1.6)
         self.quote = _label(1.4)
         self.alternative = _label(1.6)
@@ -105,8 +108,8 @@ class DebriefWindow(QMainWindow):
         words = QWidget()
         column = QVBoxLayout(words)
         column.setContentsMargins(16, 12, 16, 12)
-        for label in (self.counter, self.heading, self.category, self.note, self.quote,
-                      self.alternative, self.empty):  # fmt: skip
+        for label in (self.counter, self.heading, self.category, self.principles, self.note,
+                      self.quote, self.alternative, self.empty):  # fmt: skip
             column.addWidget(label)
         column.addStretch(1)
         self.timeline = TimelineWidget()  # read-only: where each moment sits
@@ -221,8 +224,8 @@ class DebriefWindow(QMainWindow):
             self.go(chosen[0])
 
     def _show(self, item: FeedbackItem | None) -> None:
-        for label in (self.counter, self.heading, self.category, self.note, self.quote,
-                      self.alternative):  # fmt: skip
+        for label in (self.counter, self.heading, self.category, self.principles, self.note,
+                      self.quote, self.alternative):  # fmt: skip
             label.setVisible(item is not None)
         self.previous_button.setEnabled(item is not None and self.index > 0)
         self.next_button.setEnabled(item is not None and self.index + 1 < len(self.items))
@@ -235,6 +238,9 @@ class DebriefWindow(QMainWindow):
         self.heading.setText(item.heading)
         self.heading.setStyleSheet(f"color: {POLARITY_COLOURS.get(item.polarity, '#6A86AD')};")
         self.category.setText(item.category_label)
+        names = [self.principle_labels.get(key, key) for key in item.principles]
+        self.principles.setText(" · ".join(names))
+        self.principles.setVisible(bool(names))
         self.note.setText(item.note)
         self.note.setVisible(bool(item.note))
         self.quote.setText(f"{feedback.QUOTE_HEADING}: {quoted(item.quote)}" if item.quote else "")
@@ -275,6 +281,7 @@ def open_debrief(
         recording,
         lambda shared_only: feedback.debrief_items(lib.db, recording.id, shared_only=shared_only),
         may_include_all=lib.db.principal.can(READ_FOOTAGE),
+        principle_labels={p.key: p.label for p in lib.codebook.principles},
         parent=parent,
     )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

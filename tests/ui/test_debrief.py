@@ -57,6 +57,7 @@ def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot
     qtbot.keyClick(debrief, Qt.Key.Key_Right)
     assert debrief.current().annotation_id == late
     assert debrief.heading.text() == "Something to reflect on"
+    assert debrief.principles.text() == "Choice"
     assert debrief.note.text() == "No seat offered"
     assert debrief.alternative.text() == (
         "An alternative you could try:\n“Would you like to sit down?”"
