@@ -71,12 +71,11 @@ class FeedbackController(QObject):
     def _show_reflections(self) -> None:
         if self.recording is None:
             return
-        # a reviewer previewing this window has not "read" anyone's reflection
-        mine = feedback.list_reflections(self.lib.db, recording_id=self.recording.id,
-                                         mark_seen=False)  # fmt: skip
-        if self.lib.db.principal.user_id is not None:
-            mine = [r for r in mine if r.author_id == self.lib.db.principal.user_id]
-        self.view.show_reflections(mine)
+        # An officer gets only their own (the service sees to that); a reviewer previewing
+        # this window sees the officers' too, but has not "read" them: nothing is marked seen.
+        shown = feedback.list_reflections(self.lib.db, recording_id=self.recording.id,
+                                          mark_seen=False)  # fmt: skip
+        self.view.show_reflections(shown)
 
     def save_reflection(self, annotation_id: int | None, text: str, consent: bool) -> None:
         if self.recording is None:

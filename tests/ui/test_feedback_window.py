@@ -180,3 +180,15 @@ def test_the_officer_can_change_their_mind_about_training_use(qtbot, window, set
     assert view.saved.text() == "It will not be used in training."
     assert "not for training" in view.past.item(0).text()
     assert view.change_consent.text() == "Allow this reflection in training (no name)"
+
+
+def test_a_reviewer_previewing_the_window_does_not_mark_reflections_read(qtbot, setting):
+    lib, signed_in, mine, ids = setting
+    feedback.add_reflection(signed_in.db, annotation_id=ids["concern"], text="A seat, next time.")
+    view, _controller = build_feedback_window(lib, mine.id)  # the machine's owner: a reviewer
+    qtbot.addWidget(view)
+    view.show()
+    assert view.incidents.count() == 2  # a reviewer sees every incident, as its officer would
+    assert view.past.count() == 1
+    assert feedback.list_reflections(signed_in.db)[0].seen_at is None
+    view.close()
