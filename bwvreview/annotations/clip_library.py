@@ -78,6 +78,7 @@ def summarise_report(report: dict[str, Any]) -> dict[str, Any]:
         "opt_outs": sorted(k for k, v in opt_outs.items() if v and k != "people_kept_visible"),
         "duration_ms": (report.get("clip") or {}).get("duration_ms"),
         "opening_card_ms": (report.get("clip") or {}).get("opening_card_ms") or 0,
+        "captions_burned_in": bool(settings.get("captions")),
     }
 
 

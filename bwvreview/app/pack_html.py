@@ -57,6 +57,7 @@ def render_index(manifest: dict[str, Any]) -> str:
                     "facilitator_notes",
                     "prompts",
                     "overridden",
+                    "captions_burned_in",
                 )
             }  # fmt: skip
             for c in manifest["clips"]

@@ -163,6 +163,8 @@ def _entry(
         "prompts": [redact_text(p, listed) for p in item.prompts],
         "verdict": clip.verdict,
         "overridden": clip.overridden,
+        # the picture already carries captions: the page offers its own but does not show them
+        "captions_burned_in": bool(clip.report_summary.get("captions_burned_in")),
         "anonymisation": clip.report_summary,
     }
     return entry, webvtt(cues)

@@ -39,8 +39,11 @@
     video.src = clip.file;
     var track = trackEl = document.createElement('track');
     track.kind = 'captions'; track.label = 'Captions'; track.srclang = 'en';
-    track.src = clip.captions; track['default'] = true;
-    track.addEventListener('error', function(){captionsFallback(clip); report();});
+    track.src = clip.captions; track['default'] = !clip.captions_burned_in;
+    track.addEventListener('error', function(){
+      if (!clip.captions_burned_in) captionsFallback(clip);
+      report();
+    });
     track.addEventListener('load', report);
     video.appendChild(track);
     video.load();

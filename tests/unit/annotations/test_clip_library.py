@@ -185,3 +185,18 @@ def test_listed_entries_are_masked_whole_or_by_a_distinctive_part():
         " [name or place] at [name or place]. Ask [name or place], on the [name or place]"
     )
     assert masked[2][1:] == (2, 5)  # one mask over "14 Maple Road."
+
+
+def test_the_report_summary_says_what_a_trainer_needs():
+    summary = clip_library.summarise_report({
+        "verdict": "pass", "settings": {"faces": "pixelate", "captions": True},
+        "opt_outs": {"metadata": True, "faces": False, "people_kept_visible": [3]},
+        "clip": {"duration_ms": 4000, "opening_card_ms": 2500},
+        "verification": {"checks": [{"name": "faces", "passed": True}]},
+        "source": {"file": "raw.mp4"},
+    })  # fmt: skip
+    assert summary == {
+        "verdict": "pass", "checks": {"faces": True}, "faces": "pixelate", "banner": "auto",
+        "bleeped": 0, "opt_outs": ["metadata"], "duration_ms": 4000, "opening_card_ms": 2500,
+        "captions_burned_in": True,
+    }  # fmt: skip
