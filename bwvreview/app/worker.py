@@ -226,6 +226,11 @@ def _export(lib: Library, job: JobRecord, heart: Heartbeat) -> _Finished:
     assert job.recording_id is not None
     options = _export_options(p.get("options", {}))
     out = Path(p["out"])
+    if job.attempts > 1:  # an earlier attempt's worker died: see what it left
+        recorded = _recorded_clip(lib, out)
+        if recorded is not None:
+            return _Finished(lambda: recorded)
+        _set_aside(job, [out, options.report_path or clips.report_path_for(out)])
     steps = clips.iter_export(lib, job.recording_id, int(p["start_ms"]), int(p["end_ms"]), out,
                               options, cancel=heart.cancel)  # fmt: skip
     outcome = _follow(steps, heart, lambda s: (s.fraction * 0.98, f"{s.stage} {s.fraction:.0%}"))
@@ -241,6 +246,27 @@ def _export(lib: Library, job: JobRecord, heart: Heartbeat) -> _Finished:
             written.unlink(missing_ok=True)
 
     return _Finished(store, discard)
+
+
+def _recorded_clip(lib: Library, out: Path) -> dict[str, Any] | None:
+    """The result of an earlier attempt that recorded its clip but died before finishing."""
+    for clip in clips.clips.list_clips(lib.db):
+        if Path(clip.output_path) == out.resolve():
+            return {"clip": clip.id, "path": clip.output_path, "verified": clip.verified,
+                    "report": clip.options.get("report_path", "")}  # fmt: skip
+    return None
+
+
+def _set_aside(job: JobRecord, paths: list[Path]) -> None:
+    """An earlier attempt killed while verifying leaves its clip under the final name, with
+    no record: move it (and any report) aside, never delete it, so this attempt can write."""
+    for path in paths:
+        for found in (path, path.with_suffix(".txt")):
+            if found.exists():
+                aside = found.with_name(f"{found.stem}.unfinished-job{job.id}-{job.attempts - 1}"
+                                        f"{found.suffix}")  # fmt: skip
+                found.rename(aside)
+                log.warning("job %s: an earlier attempt's %s moved to %s", job.id, found, aside)
 
 
 RUNNERS = {"transcribe": _transcribe, "export": _export}

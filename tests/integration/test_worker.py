@@ -1,5 +1,6 @@
 """Batch workers on both engines: real worker processes, the real tiny.en model, real kills."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -214,3 +215,35 @@ def test_the_queue_command_lists_and_cancels(lib, capsys):
     assert "already cancelled" in capsys.readouterr().err
     assert main(["--db", url, "queue", "export", str(job_id + 99), "--start", "1", "--end",
                  "2", "--out", os.devnull + ".mp4"]) == 3  # fmt: skip
+
+
+def test_an_export_retried_after_a_crash_sets_aside_what_the_dead_attempt_left(lib, tmp_path):
+    recording, _ = app.import_media(lib, SPEECH)
+    out = tmp_path / "retried.mp4"
+    job = worker.queue_export(lib, recording.id, 1000, 3000, out)
+    jobs.claim_next(lib.db, "dead")
+    out.write_bytes(b"half a clip")  # killed while verifying: the clip under its final name
+    with lib.db.begin() as session:
+        session.get(models.Job, job.id).heartbeat_at = models.utcnow() - dt.timedelta(hours=1)
+    thread, _stop, outcome = run_in_thread(lib)
+    thread.join(timeout=600)
+    done = jobs.get_job(lib.db, job.id)
+    assert (done.state, done.attempts, done.result["verified"]) == ("done", 2, True)
+    assert out.read_bytes() != b"half a clip"
+    aside = tmp_path / f"retried.unfinished-job{job.id}-1.mp4"
+    assert aside.read_bytes() == b"half a clip"  # moved, never deleted
+
+
+def test_an_export_recorded_by_a_worker_that_died_before_finishing_is_not_redone(lib, tmp_path):
+    recording, _ = app.import_media(lib, SPEECH)
+    out = tmp_path / "recorded.mp4"
+    job = worker.queue_export(lib, recording.id, 1000, 3000, out)
+    jobs.claim_next(lib.db, "dead")
+    _outcome, clip = app.clips.export_clip(lib, recording.id, 1000, 3000, out)  # then killed
+    with lib.db.begin() as session:
+        session.get(models.Job, job.id).heartbeat_at = models.utcnow() - dt.timedelta(hours=1)
+    thread, _stop, outcome = run_in_thread(lib)
+    thread.join(timeout=600)
+    done = jobs.get_job(lib.db, job.id)
+    assert (done.state, done.result["clip"]) == ("done", clip.id)
+    assert len(app.clips.clips.list_clips(lib.db)) == 1
