@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
 from bwvreview.annotations import feedback
@@ -32,7 +33,9 @@ class FeedbackController(QObject):
         self.incidents = feedback.my_incidents(self.lib.db)
         self.view.show_incidents(self.incidents)
         first = self.incidents[0].recordings[0].id if self.incidents else None
-        if select_id is not None or first is not None:
+        if select_id is not None and self._incident_of(select_id) is None:
+            self.view.show_not_in_an_incident()
+        elif select_id is not None or first is not None:
             self.view.choose_recording(select_id if select_id is not None else first)
 
     def _incident_of(self, recording_id: int) -> OfficerIncident | None:
@@ -113,9 +116,14 @@ class FeedbackController(QObject):
 
 
 def build_feedback_window(
-    lib: app.Library, select_id: int | None = None
+    lib: app.Library,
+    select_id: int | None = None,
+    *,
+    preview: bool = False,
+    parent: QWidget | None = None,
 ) -> tuple[FeedbackWindow, FeedbackController]:
-    window = FeedbackWindow(lib.db.principal.name)
+    """The officer's window; with ``preview``, a reviewer's read-only look at the same view."""
+    window = FeedbackWindow(lib.db.principal.name, preview=preview, parent=parent)
     controller = FeedbackController(lib, window)
     controller.refresh(select_id)
     return window, controller

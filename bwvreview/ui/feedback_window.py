@@ -79,9 +79,11 @@ class FeedbackWindow(QMainWindow):
     reflection_requested = Signal(object, str, bool)
     consent_change_requested = Signal(int, bool)  # reflection id, consent
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.setWindowTitle(f"bwvreview — feedback for {name}")
+    def __init__(self, name: str, *, preview: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)  # a QMainWindow is its own window even with a parent
+        self.preview = preview  # a reviewer checking what the officer will see
+        title = "what the officer sees (preview)" if preview else f"feedback for {name}"
+        self.setWindowTitle(f"bwvreview — {title}")
         self.items: list[FeedbackItem] = []
         self._build()
         self._restore_layout()
@@ -218,8 +220,9 @@ class FeedbackWindow(QMainWindow):
             row.setData(Qt.ItemDataRole.UserRole, moment.annotation_id)
             row.setData(KIND, "moment")
             self.moments.addItem(row)
+        self.nothing.setText(feedback.NOTHING_SHARED)
         self.nothing.setVisible(not items)
-        self.reflection_box.setEnabled(True)
+        self.reflection_box.setEnabled(not self.preview)
         self.moments.setVisible(bool(items))
         self.on_moment.setEnabled(False)
         self.on_incident.setChecked(True)
@@ -231,6 +234,16 @@ class FeedbackWindow(QMainWindow):
         self.player.load(path, recording.duration_ms, recording.fps)
         self.timeline.set_duration(recording.duration_ms)
         self._show_timeline()
+
+    def show_not_in_an_incident(self) -> None:
+        """The recording asked for belongs to no incident, so no officer can be shown it."""
+        self.incidents.setCurrentRow(-1)
+        self.nothing.setText(
+            "This recording is not part of an incident yet, so no officer sees it. "
+            "Import it with an incident reference and the officer's collar number."
+        )
+        self.nothing.show()
+        self.moments.hide()
 
     def show_reflections(self, reflections: list[feedback.Reflection]) -> None:
         self.past.set_reflections(reflections)

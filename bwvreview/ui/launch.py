@@ -119,6 +119,7 @@ def build_workspace(
     controller.load()
     wire_reflections(lib, window, controller)
     window.debrief_requested.connect(lambda: start_debrief(lib, controller))
+    window.preview_requested.connect(lambda: preview_feedback(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     return window, controller
 
@@ -152,6 +153,14 @@ def wire_reflections(
     panel.moment_requested.connect(show_moment)
     panel.set_loader(lambda: feedback.list_reflections(lib.db, recording_id=rid),
                      lambda: feedback.unread_reflections(lib.db, recording_id=rid))  # fmt: skip
+
+
+def preview_feedback(lib: app.Library, controller: WorkspaceController) -> None:
+    """The officer's feedback view of this recording, read-only, for the reviewer to check."""
+    view, _ = build_feedback_window(lib, controller.recording.id, preview=True,
+                                    parent=controller.view)  # fmt: skip
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.show()
 
 
 def start_debrief(lib: app.Library, controller: WorkspaceController) -> None:

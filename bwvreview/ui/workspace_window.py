@@ -49,6 +49,7 @@ def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, s
 class WorkspaceWindow(QMainWindow):
     locate_requested = Signal()
     debrief_requested = Signal()  # step through the moments with the officer (F5)
+    preview_requested = Signal()  # the officer's feedback view, as they will see it
     closing = Signal()  # the window is closing: whatever is still loading should stop
 
     def __init__(self, codebook: Codebook, title: str) -> None:
@@ -140,6 +141,9 @@ class WorkspaceWindow(QMainWindow):
         self.debrief_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.debrief_action.triggered.connect(self.debrief_requested)
         menu.addAction(self.debrief_action)
+        self.preview_action = QAction("Preview what the officer sees…", self)
+        self.preview_action.triggered.connect(self.preview_requested)
+        menu.addAction(self.preview_action)
 
     def add_annotate_menu(self, undo: QAction, redo: QAction, delete: QAction) -> list[QAction]:
         """Edit menu with undo/redo/delete, and an Annotate menu naming every hotkey."""

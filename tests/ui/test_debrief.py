@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from bwvreview.annotations import feedback, models, review, users
 from bwvreview.annotations.access import Principal
 from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
+from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import loaded
 
@@ -150,3 +151,28 @@ def test_the_reflections_tab_shows_what_the_officer_wrote_and_marks_it_read(qtbo
     assert controller.selected == shared
     qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
     window.close()
+
+
+def test_the_reviewer_previews_exactly_what_the_officer_will_see(qtbot, workspace):
+    window, controller = workspace
+    mark(controller, "missed_choice", 6000, "shared", note="No seat offered")
+    mark(controller, "rushing", 5000, "draft", note="working note")
+    window.preview_action.trigger()
+    (preview,) = window.findChildren(FeedbackWindow)
+    qtbot.waitExposed(preview)
+    assert preview.windowTitle() == "bwvreview — what the officer sees (preview)"
+    assert preview.nothing.text().startswith("This recording is not part of an incident yet")
+    preview.close()
+    qtbot.waitUntil(lambda: not window.findChildren(FeedbackWindow))  # deleted on close
+    with controller.lib.db.begin() as s:
+        incident = models.Incident(reference="INC-0412")
+        s.add(incident)
+        s.flush()
+        s.get(models.Recording, controller.recording.id).incident_id = incident.id
+    window.preview_action.trigger()
+    (preview,) = window.findChildren(FeedbackWindow)
+    qtbot.waitExposed(preview)
+    shown = [preview.moments.item(i).text() for i in range(preview.moments.count())]
+    assert shown == ["Something to reflect on", "0:06  Missed choice\nNo seat offered"]
+    assert not preview.reflection_box.isEnabled()  # reflections are the officer's to write
+    preview.close()
