@@ -2,8 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png, workspace.png, export.png, agreement.png and audit.png
-(default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
+Saves OUT_DIR/library.png, workspace.png, export.png, agreement.png, audit.png, search.png
+and dashboard.png (default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QThreadPool  # noqa: E402
 from screenshot_feedback import grab_feedback_views  # noqa: E402  (beside this script)
+from screenshot_search import grab_search_views  # noqa: E402  (beside this script)
 
 from bwvreview import app  # noqa: E402
 from bwvreview.annotations import review  # noqa: E402
@@ -66,6 +67,7 @@ def main() -> int:
         grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
+        grab_search_views(qt_app, lib, out, settle)  # search.png, dashboard.png
         if len(sys.argv) <= 2:  # the demo's people: sign_in.png, feedback.png, debrief.png
             grab_feedback_views(qt_app, lib, recording.id, out)
         workspace.close()

@@ -99,11 +99,14 @@ class DashboardWidget(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.chart_view.setMinimumWidth(640)
+        self.categories.setMinimumWidth(340)
         split = QSplitter()
         split.addWidget(self.chart_view)
         split.addWidget(self.categories)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([860, 380])
 
         layout = QVBoxLayout(self)
         layout.addLayout(pickers)
@@ -170,6 +173,7 @@ class DashboardWidget(QWidget):
         x_axis.append([period_label(p, result.period) for p in result.periods])
         y_axis = QValueAxis()
         y_axis.setRange(-max(low, 1), max(high, 1))
+        y_axis.applyNiceNumbers()
         y_axis.setLabelFormat("%d")
         y_axis.setTitleText("to learn from ↓   ·   good practice ↑")
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -184,7 +188,9 @@ class DashboardWidget(QWidget):
             totals.setdefault(count.key, {}).setdefault(count.polarity, 0)
             totals[count.key][count.polarity] += count.count
         labels = {c.key: c.label for c in self.codebook.categories}
-        ordered = sorted(totals.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        # good practice first (what went well is named first), then what to learn from
+        ordered = sorted(totals.items(), key=lambda kv: ("good_practice" not in kv[1],
+                                                          -sum(kv[1].values()), kv[0]))  # fmt: skip
         self.categories.setRowCount(len(ordered))
         for row, (key, by_polarity) in enumerate(ordered):
             cells = (labels.get(key, key), by_polarity.get("good_practice", 0),

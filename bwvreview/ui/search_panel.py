@@ -109,7 +109,8 @@ class SnippetDelegate(QStyledItemDelegate):
         document.setDefaultStyleSheet(f"body {{ color: {colour.color().name()}; }}")
         document.setHtml(f"<body>{text}</body>")
         painter.save()
-        painter.translate(option.rect.topLeft())
+        top = max(0.0, (option.rect.height() - document.size().height()) / 2)
+        painter.translate(option.rect.left(), option.rect.top() + top)
         document.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height()))
         painter.restore()
 
@@ -177,7 +178,8 @@ class SearchPanel(QWidget):
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
         kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation")]
         self.kind = self._combo("Said and noted", kinds)
-        self.officer = QLineEdit(placeholderText="Officer's collar number")
+        self.officer = QLineEdit(placeholderText="Collar number")
+        self.officer.setToolTip("Only incidents of the officer with this collar number")
         self.officer.textChanged.connect(self._changed)
         self.date_from = self._date_edit("On or after")
         self.date_to = self._date_edit("On or before")
