@@ -29,14 +29,10 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     and_,
-    column,
     exists,
     func,
-    literal,
-    literal_column,
     or_,
     select,
-    table,
 )
 from sqlalchemy.orm import Session
 
@@ -51,17 +47,22 @@ from bwvreview.annotations.access import (
 )
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.search_query import Query, Term, parse_query
+from bwvreview.annotations.search_engines import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    PostgresEngine,
+    SqliteEngine,
+)
+from bwvreview.annotations.search_query import parse_query
 
 KINDS = ("transcript", "annotation")
 RECORDING_STATUSES = ("new", "transcribed", "in_review", "reviewed", "shared", "archived")
 POLARITIES = ("concern", "good_practice", "observation")
-MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word in a snippet
 MAX_LIMIT = 500
-RANKED_MAX = 2000  # SQLite: more matching rows than this are listed newest first, unranked
 
 S, A, T, R = models.Segment, models.Annotation, models.Transcript, models.Recording
 INC = models.Incident
+Engine = SqliteEngine | PostgresEngine
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def search(
             date_to=date_to,
             statuses=statuses,
         )
-        engine = _Postgres(parsed) if db.dialect == "postgresql" else _Sqlite(parsed)
+        engine = PostgresEngine(parsed) if db.dialect == "postgresql" else SqliteEngine(parsed)
         hits: list[SearchHit] = []
         # a trainer reads clips and their annotations, never a transcript
         if "transcript" in kinds and (principal.can(READ_FOOTAGE) or principal.is_officer):
@@ -256,106 +257,11 @@ def _coded_as(filters: _Filters) -> list[ColumnElement[bool]]:
     return [] if filters.category_ids is None else [A.category_id.in_(filters.category_ids)]
 
 
-# --- the two engines ---------------------------------------------------------------------
-class _Sqlite:
-    """FTS5: ``MATCH`` on the quoted query, ``bm25`` (lower is better) as the rank."""
-
-    def __init__(self, query: Query) -> None:
-        self.text = query.fts5()
-        self.tables = {name: table(name, column("rowid"), column("rank"))
-                       for name in ("segments_fts", "annotations_fts")}  # fmt: skip
-
-    def match(self, name: str) -> ColumnElement[bool]:
-        return literal_column(name).op("MATCH")(literal(self.text))
-
-    def ranking(self, session: Session, name: str) -> tuple[ColumnElement, list[ColumnElement]]:
-        """(score, order): bm25, best first; or, when more than ``RANKED_MAX`` rows match,
-        no score and the newest rows first, which FTS5 gives without reading them all.
-
-        bm25 reads every matching row's statistics (about 6 µs a row): a word said in
-        most lines ("you") would take over a second to rank, and ranking it means little.
-        """
-        fts = self.tables[name]
-        matching = session.scalar(select(func.count()).select_from(fts).where(self.match(name)))
-        if matching > RANKED_MAX:  # one order key, so FTS5 gives the rows in it, no sort
-            return literal(0.0), [fts.c.rowid.desc()]
-        return -fts.c.rank, [fts.c.rank, fts.c.rowid]
-
-    def snippets(self, session: Session, name: str, _source: str, ids: list[int]) -> dict:
-        fts = self.tables[name]
-        which = -1 if name == "annotations_fts" else 0  # -1: the best of note and quote
-        rows = session.execute(
-            select(fts.c.rowid,
-                   func.snippet(literal_column(name), which, MARK_OPEN, MARK_CLOSE, "…", 16))
-            .where(self.match(name), fts.c.rowid.in_(ids))
-        )  # fmt: skip
-        return dict(rows.all())
-
-    def from_(self, name: str, source: type) -> tuple[object, ColumnElement[bool]]:
-        fts = self.tables[name]
-        return fts, fts.c.rowid == source.id
-
-
-class _Postgres:
-    """The generated ``search`` tsvector, matched with ``@@`` and ranked with ``ts_rank``."""
-
-    def __init__(self, query: Query) -> None:
-        self.tsquery = _tsquery(query)
-
-    def match(self, table: str) -> ColumnElement[bool]:
-        return literal_column(f"{table}.search").op("@@")(self.tsquery)
-
-    def ranking(self, _session: Session, table: str) -> tuple[ColumnElement, list[ColumnElement]]:
-        score = func.ts_rank(literal_column(f"{table}.search"), self.tsquery)
-        return score, [literal_column("score").desc(), literal_column(f"{table}.id")]
-
-    def snippets(self, session: Session, table: str, source: str, ids: list[int]) -> dict:
-        model = S if table == "segments" else A
-        options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=24, MinWords=10"
-        rows = session.execute(
-            select(model.id, func.ts_headline(literal_column("'english'::regconfig"),
-                                              literal_column(source), self.tsquery, options))
-            .where(model.id.in_(ids))
-        )  # fmt: skip
-        return dict(rows.all())
-
-    def from_(self, table: str, source: type) -> tuple[object, ColumnElement[bool]]:
-        return source, literal(True)
-
-
-def _ts_term(term: Term) -> ColumnElement:
-    english = literal_column("'english'::regconfig")
-    if not term.prefix:
-        return func.websearch_to_tsquery(english, literal('"' + term.words() + '"'))
-    last = func.to_tsquery(english, literal(term.tokens[-1] + ":*"))
-    if len(term.tokens) == 1:
-        return last
-    head = func.websearch_to_tsquery(english, literal('"' + " ".join(term.tokens[:-1]) + '"'))
-    return func.tsquery_phrase(head, last)
-
-
-def _tsquery(query: Query) -> ColumnElement:
-    alternatives = []
-    for group in query.groups:
-        combined = None
-        for term in group:
-            part = _ts_term(term)
-            if term.negated:
-                part = func.tsquery_not(part)
-            combined = part if combined is None else func.tsquery_and(combined, part)
-        alternatives.append(combined)
-    result = alternatives[0]
-    for other in alternatives[1:]:
-        result = func.tsquery_or(result, other)
-    return result
-
-
 # --- the two kinds of hit ----------------------------------------------------------------
 def _transcript_hits(
-    session: Session, engine: _Sqlite | _Postgres, filters: _Filters, principal: Principal,
-    limit: int,
-) -> list[SearchHit]:  # fmt: skip
-    table = "segments_fts" if isinstance(engine, _Sqlite) else "segments"
+    session: Session, engine: Engine, filters: _Filters, principal: Principal, limit: int
+) -> list[SearchHit]:
+    table = "segments_fts" if isinstance(engine, SqliteEngine) else "segments"
     source, joined = engine.from_(table, S)
     conditions = [engine.match(table), recording_filter(principal), *_recording_conditions(filters)]
     if filters.category_ids is not None:
@@ -376,7 +282,7 @@ def _transcript_hits(
     score, order = engine.ranking(session, table)
     statement = select(S.id, S.start_ms, S.end_ms, S.speaker, T.recording_id, INC.reference,
                        score.label("score")).select_from(source)  # fmt: skip
-    if isinstance(engine, _Sqlite):
+    if isinstance(engine, SqliteEngine):
         statement = statement.join(S, joined)
     statement = (
         statement.join(T, and_(T.id == S.transcript_id, T.is_current.is_(True)))
@@ -404,17 +310,16 @@ def _transcript_hits(
 
 
 def _annotation_hits(
-    session: Session, engine: _Sqlite | _Postgres, filters: _Filters, principal: Principal,
-    limit: int,
-) -> list[SearchHit]:  # fmt: skip
-    table = "annotations_fts" if isinstance(engine, _Sqlite) else "annotations"
+    session: Session, engine: Engine, filters: _Filters, principal: Principal, limit: int
+) -> list[SearchHit]:
+    table = "annotations_fts" if isinstance(engine, SqliteEngine) else "annotations"
     source, joined = engine.from_(table, A)
     category = models.CodebookCategory
     score, order = engine.ranking(session, table)
     statement = select(A.id, A.recording_id, A.start_ms, A.end_ms, INC.reference, category.key,
                        category.label, category.principles, category.polarity,
                        score.label("score")).select_from(source)  # fmt: skip
-    if isinstance(engine, _Sqlite):
+    if isinstance(engine, SqliteEngine):
         statement = statement.join(A, joined)
     statement = (
         statement.join(category, category.id == A.category_id)
