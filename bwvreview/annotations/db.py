@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bwvreview.annotations.access import LOCAL, Principal
+from bwvreview.annotations.access import LOCAL, READ_AUDIT, Principal, require
 from bwvreview.annotations.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -210,8 +210,10 @@ def check_integrity(db: Database) -> list[str]:
     ``PRAGMA foreign_key_check`` (rows pointing at rows that are gone). PostgreSQL: the
     amcheck extension's ``bt_index_check`` on every B-tree index of the public schema, when
     the extension can be created (it needs a privileged role), and a search for rows whose
-    foreign keys point at rows that are gone.
+    foreign keys point at rows that are gone. Checking is an administrator's task
+    (``READ_AUDIT``).
     """
+    require(db.principal, READ_AUDIT)
     try:
         with db.engine.connect() as conn:
             if db.dialect == "sqlite":

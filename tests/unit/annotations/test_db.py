@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from bwvreview.annotations import models
+from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.db import (
     _alembic_config,
     check_integrity,
@@ -201,6 +202,12 @@ def test_a_sound_database_has_no_integrity_problems(db):
     with db.begin() as session:
         session.add(models.Incident(reference="INC-1"))
     assert check_integrity(db) == []
+
+
+@pytest.mark.parametrize("role", ["tip", "trainer", "officer"])
+def test_only_an_administrator_checks_integrity(sqlite_db, role):
+    with pytest.raises(PermissionDenied):
+        check_integrity(sqlite_db.as_user(Principal(user_id=1, name="x", role=role)))
 
 
 def test_rows_pointing_at_missing_rows_are_found(db):
