@@ -168,6 +168,15 @@ def _migrate_locked(engine: Engine) -> None:
             conn.commit()
 
 
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own first line (e.g. "Connection refused", "database "x" does not exist")."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig or "").strip().splitlines()
+    detail = lines[0].rsplit("failed: ", 1)[-1] if lines else ""
+    detail = detail.removeprefix("FATAL:").strip()
+    return f"{exc.__class__.__name__}: {detail[:200]}" if detail else exc.__class__.__name__
+
+
 def open_database(url: str) -> Database:
     """Open (creating if needed) the database at ``url`` and migrate it to the newest schema.
 
@@ -180,6 +189,8 @@ def open_database(url: str) -> Database:
         backend = make_url(url).get_backend_name()
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {safe_url(url)}") from exc
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"bwvreview works with SQLite or PostgreSQL, not {backend}")
     options: dict[str, object] = {}
     if backend == "postgresql":
         # A team server may restart or drop idle connections: check before handing one out.
@@ -197,9 +208,7 @@ def open_database(url: str) -> Database:
         _migrate_locked(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseError(
-            f"cannot open the database {safe_url(url)}: {exc.__class__.__name__}"
-        ) from exc
+        raise DatabaseError(f"cannot open the database {safe_url(url)}: {_reason(exc)}") from exc
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 

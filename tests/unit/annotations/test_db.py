@@ -102,6 +102,17 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password():
     assert "secret" not in str(caught.value)
 
 
+def test_other_database_engines_are_refused_plainly():
+    with pytest.raises(DatabaseError, match="SQLite or PostgreSQL, not mysql"):
+        open_database("mysql://tip@host/bwv")
+
+
+def test_a_missing_postgresql_database_is_named(pg_url):
+    missing = pg_url.rsplit("/", 1)[0] + "/no_such_bwv_db"
+    with pytest.raises(DatabaseError, match='database "no_such_bwv_db" does not exist'):
+        open_database(missing)
+
+
 def test_a_postgresql_url_opens_through_plain_postgresql_scheme(pg_url):
     plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
     again = open_database(plain)
