@@ -58,7 +58,7 @@ def iter_audio_blocks(
         duration_s = _duration_s(container, stream)
         resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
         try:
-            for group, reached_s in _grouped(container, stream):
+            for group, reached_s in _grouped(container, stream, path.name):
                 if cancel is not None and cancel.is_set():
                     raise DecodeCancelled(path.name)
                 fraction = min(reached_s / duration_s, 1.0) if duration_s > 0 else 0.0
@@ -122,12 +122,13 @@ def _duration_s(container: av.container.InputContainer, stream: av.AudioStream) 
 
 
 def _grouped(
-    container: av.container.InputContainer, stream: av.AudioStream
+    container: av.container.InputContainer, stream: av.AudioStream, name: str
 ) -> Iterator[tuple[av.AudioFrame, float]]:
     """Yield (frames merged to about 500k samples, stream time reached in seconds)."""
     fifo = av.AudioFifo()
     reached_s = 0.0
-    for frame in _valid_frames(container.decode(stream)):
+    tally = _Tally()
+    for frame in _valid_frames(container.demux(stream), tally):
         if frame.time is not None:
             reached_s = frame.time + frame.samples / max(frame.sample_rate, 1)
         frame.pts = None  # the fifo checks timestamps; gaps in them are not our problem
@@ -136,16 +137,41 @@ def _grouped(
             yield fifo.read(), reached_s
     if fifo.samples > 0:
         yield fifo.read(), reached_s
+    tally.check(name)
 
 
-def _valid_frames(frames: Iterator[av.AudioFrame]) -> Iterator[av.AudioFrame]:
-    """Skip frames the decoder rejects as invalid, as faster-whisper does."""
-    iterator = iter(frames)
-    while True:
+class _Tally:
+    """How many sound frames decoded and how many the decoder rejected."""
+
+    def __init__(self) -> None:
+        self.good = 0
+        self.bad = 0
+
+    def check(self, name: str) -> None:
+        """A track that is mostly undecodable is damaged, not silent: say so.
+
+        A few bad frames (a glitch) are skipped, as faster-whisper does; but if most are
+        rejected, transcribing what is left would show a reviewer "nobody spoke".
+        """
+        if self.bad >= _DAMAGED_MIN_BAD and self.bad > self.good:
+            raise MediaError(
+                f"{name}: the sound track is damaged: {self.bad} of {self.bad + self.good} pieces "
+                "of it cannot be decoded, so what was said cannot be heard"
+            )
+
+
+_DAMAGED_MIN_BAD = 5
+
+
+def _valid_frames(packets: Iterator[av.Packet], tally: _Tally) -> Iterator[av.AudioFrame]:
+    """Decode packet by packet, skipping those the decoder rejects (as faster-whisper does)
+    and counting both: a rejected packet must not end the decoding of everything after it."""
+    for packet in packets:
         try:
-            yield next(iterator)
-        except StopIteration:
-            return
-        except av.error.InvalidDataError:
-            log.debug("skipped an invalid audio frame")
+            frames = packet.decode()
+        except av.FFmpegError:
+            tally.bad += 1
+            log.debug("skipped an invalid audio packet")
             continue
+        tally.good += 1
+        yield from frames

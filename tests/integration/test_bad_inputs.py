@@ -212,17 +212,12 @@ def test_eight_channel_sound_is_transcribed(capsys, corpus, data):
     assert json.loads(out)["segments"] == []  # a tone, mixed down from 7.1, holds no words
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="media/audio.py skips sound frames the decoder rejects, silently: a sound track "
-    "of random bytes transcribes as 0 words with exit 0, as if nobody spoke (lead to decide)",
-)
 def test_a_sound_track_that_cannot_be_decoded_is_named_not_called_silence(capsys, corpus, data):
     code, out, err = run(capsys, data, "import", str(corpus / "garbage_sound.mp4"))
     assert code == 0  # the picture and the container are whole: it is evidence all the same
     code, out, err = run(capsys, data, "transcribe", str(corpus / "garbage_sound.mp4"))
-    assert code == 3 and "sound" in err
+    assert code == 3 and "the sound track is damaged" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_ten_hours_of_silence_imports_but_transcription_is_refused_at_once(long_file, tmp_path):

@@ -85,3 +85,34 @@ def test_cancel_stops_decoding(clip_path: Path) -> None:
     cancel.set()
     with pytest.raises(DecodeCancelled):
         decode_audio(clip_path, cancel=cancel)
+
+
+def _aac_with_scribbled_packets(path: Path, every: int) -> tuple[Path, int]:
+    """A 4 s AAC tone whose every ``every``-th packet is overwritten with noise."""
+    import av
+
+    make_clip(path, seconds=4.0)
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        spots = [(p.pos, p.size) for p in container.demux(stream) if p.size and p.pos]
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(7)
+    hit = spots[5::every]
+    for pos, size in hit:
+        data[pos : pos + size] = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
+    path.write_bytes(bytes(data))
+    return path, len(hit)
+
+
+def test_a_damaged_packet_is_skipped_and_decoding_goes_on(media_dir: Path) -> None:
+    """One bad packet must not silently end the sound there (as a stopped decoder would)."""
+    path, _ = _aac_with_scribbled_packets(media_dir / "glitch.mp4", every=40)
+    samples = decode_audio(path)
+    assert len(samples) > 0.9 * 4.0 * 16_000
+
+
+def test_a_mostly_undecodable_sound_track_is_called_damaged_not_silent(media_dir: Path) -> None:
+    path, hit = _aac_with_scribbled_packets(media_dir / "noise.mp4", every=1)
+    assert hit > 100
+    with pytest.raises(MediaError, match=r"noise\.mp4: the sound track is damaged"):
+        decode_audio(path)
