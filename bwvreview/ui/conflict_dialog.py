@@ -9,6 +9,7 @@ reviewer changed, over the stored version).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -38,6 +40,11 @@ LABELS = {
 }
 KEEP_THEIRS = "theirs"
 APPLY_MINE = "mine"
+
+
+def local_time(utc: dt.datetime) -> dt.datetime:
+    """Times are stored in UTC without a zone; people read them in their own."""
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone()
 
 
 def shown_value(name: str, value: Any) -> str:
@@ -65,20 +72,25 @@ class ConflictDialog(QDialog):
         self.mine, self.changes, self.stored = mine, dict(changes), stored
         self.choice = KEEP_THEIRS
         intro = QLabel(
-            f"“{stored.category_label}” was saved by someone else while you were editing it "
-            "(stored version {}). Nothing has been overwritten. Fields that differ are in bold; "
-            "fields you changed are marked ✎.".format(stored.version)
+            f"“{stored.category_label}” was saved by someone else at "
+            f"{local_time(stored.updated_at):%H:%M} while you were editing it. Nothing has been "
+            "overwritten. Fields that differ are in bold; the ones you changed are marked ✎."
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(EDITABLE), 2, self)
         self.table.setHorizontalHeaderLabels(["Yours", "Stored now"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setWordWrap(True)
         self.differing: list[str] = []
         for row, name in enumerate(EDITABLE):
             self._fill_row(row, name)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # long notes wrap to the columns' width, whatever the dialog's size
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda *_: self.table.resizeRowsToContents()
+        )
 
         buttons = QDialogButtonBox(self)
         self.keep_theirs = QPushButton("Keep theirs")
@@ -99,7 +111,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(640, 360)
+        self.resize(720, 380)
 
     def _fill_row(self, row: int, name: str) -> None:
         mine_value, stored_value = getattr(self.mine, name), getattr(self.stored, name)
