@@ -104,3 +104,22 @@ def test_a_third_save_during_the_choice_is_caught_too(qtbot, team_workspace):
     assert stored(controller, shown.id) == again
     qtbot.mouseClick(second.apply_mine, LEFT)
     assert stored(controller, shown.id).note == "my note"
+
+
+def test_undoing_over_someone_elses_save_asks_too(qtbot, team_workspace):
+    window, controller, other = team_workspace
+    controller.annotate("missed_choice", 1000, 2000)
+    (made,) = controller.items
+    controller.update(made.id, {"note": "my note"})
+    (mine,) = controller.items
+    review.update_annotation(other, made.id, expected_version=mine.version, actor="tip2",
+                             note="their note")  # fmt: skip
+    controller.undo.undo()  # would put back the empty note over their note
+    qtbot.waitUntil(lambda: controller.conflict_dialog is not None)
+    dialog = controller.conflict_dialog
+    assert dialog.changes == {"note": ""}
+    assert stored(controller, made.id).note == "their note"
+    qtbot.mouseClick(dialog.keep_theirs, LEFT)
+    assert stored(controller, made.id).note == "their note"
+    assert window.editor.note.toPlainText() == "their note"
+    assert controller.undo.undoText() == "Add Missed choice"  # the refused undo step is gone
