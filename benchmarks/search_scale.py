@@ -424,21 +424,25 @@ def principal(role: str) -> Principal:
     return Principal(user_id=None, name="TIP", role="tip")
 
 
-def measure(db: Database, run: Callable, chosen: list[Case], repeats: int) -> dict[str, dict]:
-    """Per query kind: latencies (ms) of every run after each query's warm-up, and hits."""
-    results: dict[str, dict] = {}
+def measure(columns: list[tuple[str, Database, Callable]], chosen: list[Case],
+            repeats: int) -> list[tuple[str, dict]]:  # fmt: skip
+    """Per column and query kind: latencies (ms) of every run after each query's warm-up,
+    and hits. Each query runs on every column in turn (interleaved), so a busy moment on the
+    machine falls on all columns alike rather than on whichever was being measured."""
+    results: list[dict[str, dict]] = [{} for _ in columns]
     for case in chosen:
-        bound = db.as_user(principal(case.role))
-        hits = len(run(bound, case.query, **case.options))
-        times = []
+        for (_name, db, run), result in zip(columns, results, strict=True):
+            bound = db.as_user(principal(case.role))
+            hits = len(run(bound, case.query, **case.options))
+            entry = result.setdefault(case.kind, {"ms": [], "hits": []})
+            entry["hits"].append(hits)
         for _ in range(repeats):
-            start = time.perf_counter()
-            run(bound, case.query, **case.options)
-            times.append((time.perf_counter() - start) * 1000)
-        entry = results.setdefault(case.kind, {"ms": [], "hits": []})
-        entry["ms"] += times
-        entry["hits"].append(hits)
-    return results
+            for (_name, db, run), result in zip(columns, results, strict=True):
+                bound = db.as_user(principal(case.role))
+                start = time.perf_counter()
+                run(bound, case.query, **case.options)
+                result[case.kind]["ms"].append((time.perf_counter() - start) * 1000)
+    return [(name, result) for (name, _db, _run), result in zip(columns, results, strict=True)]
 
 
 def p95(values: list[float]) -> float:
@@ -499,14 +503,16 @@ def main(argv: list[str] | None = None) -> int:
     columns = []
     for name, database in engines:
         index = "FTS5" if name == "SQLite" else "tsvector"
-        columns.append((f"{name} {index}", measure(database, search, chosen, args.repeats)))
+        columns.append((f"{name} {index}", database, search))
         if not args.no_baseline:
             like = "LIKE" if name == "SQLite" else "ILIKE"
-            columns.append((f"{name} {like} (baseline)",
-                            measure(database, like_search, chosen, args.repeats)))  # fmt: skip
+            columns.append((f"{name} {like} (baseline)", database, like_search))
+    started = time.perf_counter()
+    measured = measure(columns, chosen, args.repeats)
     print()
-    print("latency in ms over", args.queries, "queries per kind x", args.repeats, "runs; limit 50")
-    print_table(columns, kinds)
+    print(f"latency in ms over {args.queries} queries per kind x {args.repeats} runs, limit 50, "
+          f"runs interleaved across columns ({time.perf_counter() - started:.0f} s)")  # fmt: skip
+    print_table(measured, kinds)
     for _name, database in engines:
         database.close()
     return 0

@@ -26,14 +26,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    exists,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Row, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations import models
@@ -51,6 +44,7 @@ from bwvreview.annotations.search_engines import (
     MARK_CLOSE,
     MARK_OPEN,
     PostgresEngine,
+    Ranking,
     SqliteEngine,
 )
 from bwvreview.annotations.search_query import parse_query
@@ -257,6 +251,17 @@ def _coded_as(filters: _Filters) -> list[ColumnElement[bool]]:
     return [] if filters.category_ids is None else [A.category_id.in_(filters.category_ids)]
 
 
+def _inline(ranking: Ranking) -> list[ColumnElement[str]]:
+    return [] if ranking.snippet is None else [ranking.snippet.label("snippet")]
+
+
+def _snippets(session: Session, engine: Engine, ranking: Ranking, table: str, source: str,
+              rows: Sequence[Row]) -> dict[int, str]:  # fmt: skip
+    if ranking.snippet is not None:
+        return {r.id: r.snippet for r in rows}
+    return engine.snippets(session, table, source, [r.id for r in rows])
+
+
 # --- the two kinds of hit ----------------------------------------------------------------
 def _transcript_hits(
     session: Session, engine: Engine, filters: _Filters, principal: Principal, limit: int
@@ -279,9 +284,10 @@ def _transcript_hits(
                 )
             )
         )  # fmt: skip
-    score, order = engine.ranking(session, table)
+    ranking = engine.ranking(session, table)
+    score = ranking.score.label("score")
     statement = select(S.id, S.start_ms, S.end_ms, S.speaker, T.recording_id, INC.reference,
-                       score.label("score")).select_from(source)  # fmt: skip
+                       score, *_inline(ranking)).select_from(source)  # fmt: skip
     if isinstance(engine, SqliteEngine):
         statement = statement.join(S, joined)
     statement = (
@@ -289,11 +295,11 @@ def _transcript_hits(
         .join(R, R.id == T.recording_id)
         .outerjoin(INC, INC.id == R.incident_id)
         .where(*conditions)
-        .order_by(*order)
+        .order_by(*ranking.order)
         .limit(limit)
     )
     rows = session.execute(statement).all()
-    snippets = engine.snippets(session, table, "segments.text", [r.id for r in rows])
+    snippets = _snippets(session, engine, ranking, table, "segments.text", rows)
     return [
         SearchHit(
             "transcript",
@@ -315,10 +321,11 @@ def _annotation_hits(
     table = "annotations_fts" if isinstance(engine, SqliteEngine) else "annotations"
     source, joined = engine.from_(table, A)
     category = models.CodebookCategory
-    score, order = engine.ranking(session, table)
+    ranking = engine.ranking(session, table)
+    score = ranking.score.label("score")
     statement = select(A.id, A.recording_id, A.start_ms, A.end_ms, INC.reference, category.key,
-                       category.label, category.principles, category.polarity,
-                       score.label("score")).select_from(source)  # fmt: skip
+                       category.label, category.principles, category.polarity, score,
+                       *_inline(ranking)).select_from(source)  # fmt: skip
     if isinstance(engine, SqliteEngine):
         statement = statement.join(A, joined)
     statement = (
@@ -327,12 +334,12 @@ def _annotation_hits(
         .outerjoin(INC, INC.id == R.incident_id)
         .where(engine.match(table), *_trainer_shortcut(principal), annotation_filter(principal),
                *_coded_as(filters), *_recording_conditions(filters))
-        .order_by(*order)
+        .order_by(*ranking.order)
         .limit(limit)
     )  # fmt: skip
     rows = session.execute(statement).all()
     source_text = "coalesce(annotations.note, '') || ' … ' || coalesce(annotations.quote, '')"
-    snippets = engine.snippets(session, table, source_text, [r.id for r in rows])
+    snippets = _snippets(session, engine, ranking, table, source_text, rows)
     return [
         SearchHit(
             "annotation",

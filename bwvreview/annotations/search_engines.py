@@ -3,6 +3,8 @@ PostgreSQL's generated ``search`` tsvector columns (neither is in the ORM models
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, column, func, literal, literal_column, select, table
 from sqlalchemy.orm import Session
 
@@ -11,6 +13,16 @@ from bwvreview.annotations.search_query import Query, Term
 
 MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word in a snippet
 RANKED_MAX = 2000  # SQLite: more matching rows than this are listed newest first, unranked
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How rows are ordered, the score each gets, and a snippet made in the same query
+    (``None``: asked for afterwards with ``snippets``)."""
+
+    score: ColumnElement[float]
+    order: list[ColumnElement]
+    snippet: ColumnElement[str] | None = None
 
 
 class SqliteEngine:
@@ -24,27 +36,33 @@ class SqliteEngine:
     def match(self, name: str) -> ColumnElement[bool]:
         return literal_column(name).op("MATCH")(literal(self.text))
 
-    def ranking(self, session: Session, name: str) -> tuple[ColumnElement, list[ColumnElement]]:
-        """(score, order): bm25, best first; or, when more than ``RANKED_MAX`` rows match,
-        no score and the newest rows first, which FTS5 gives without reading them all.
+    def ranking(self, session: Session, name: str) -> Ranking:
+        """bm25, best first; or, when more than ``RANKED_MAX`` rows match, no score and the
+        newest rows first, which FTS5 gives in order without reading them all.
 
         bm25 reads every matching row's statistics (about 6 µs a row): a word said in
         most lines ("you") would take over a second to rank, and ranking it means little.
+        Unranked rows are not sorted, so their snippets are made in the same query for the
+        rows returned only (a second query with ``rowid IN`` would expand a prefix* again
+        for each id).
         """
         fts = self.tables[name]
-        matching = session.scalar(select(func.count()).select_from(fts).where(self.match(name)))
-        if matching > RANKED_MAX:  # one order key, so FTS5 gives the rows in it, no sort
-            return literal(0.0), [fts.c.rowid.desc()]
-        return -fts.c.rank, [fts.c.rank, fts.c.rowid]
+        beyond = session.scalar(
+            select(fts.c.rowid).where(self.match(name)).limit(1).offset(RANKED_MAX)
+        )
+        if beyond is not None:  # one order key, so FTS5 gives the rows in it, no sort
+            return Ranking(literal(0.0), [fts.c.rowid.desc()], self._snippet(name))
+        return Ranking(-fts.c.rank, [fts.c.rank, fts.c.rowid])
+
+    def _snippet(self, name: str) -> ColumnElement[str]:
+        which = -1 if name == "annotations_fts" else 0  # -1: the best of note and quote
+        return func.snippet(literal_column(name), which, MARK_OPEN, MARK_CLOSE, "…", 16)
 
     def snippets(self, session: Session, name: str, _source: str, ids: list[int]) -> dict:
         fts = self.tables[name]
-        which = -1 if name == "annotations_fts" else 0  # -1: the best of note and quote
         rows = session.execute(
-            select(fts.c.rowid,
-                   func.snippet(literal_column(name), which, MARK_OPEN, MARK_CLOSE, "…", 16))
-            .where(self.match(name), fts.c.rowid.in_(ids))
-        )  # fmt: skip
+            select(fts.c.rowid, self._snippet(name)).where(self.match(name), fts.c.rowid.in_(ids))
+        )
         return dict(rows.all())
 
     def from_(self, name: str, source: type) -> tuple[object, ColumnElement[bool]]:
@@ -61,9 +79,9 @@ class PostgresEngine:
     def match(self, table: str) -> ColumnElement[bool]:
         return literal_column(f"{table}.search").op("@@")(self.tsquery)
 
-    def ranking(self, _session: Session, table: str) -> tuple[ColumnElement, list[ColumnElement]]:
+    def ranking(self, _session: Session, table: str) -> Ranking:
         score = func.ts_rank(literal_column(f"{table}.search"), self.tsquery)
-        return score, [literal_column("score").desc(), literal_column(f"{table}.id")]
+        return Ranking(score, [literal_column("score").desc(), literal_column(f"{table}.id")])
 
     def snippets(self, session: Session, table: str, source: str, ids: list[int]) -> dict:
         model = models.Segment if table == "segments" else models.Annotation
