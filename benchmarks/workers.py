@@ -7,8 +7,9 @@ recording) of the committed 15 s two-voice speech clip. Each run starts from a f
 database with the same N jobs queued, starts real ``bwvreview worker --once`` processes and
 times from their start until the last one exits (model loading included: that is what a
 worker run costs), then checks every job is done exactly once. Setups alternate over
-``--rounds`` rounds and the best round of each is shown (the machine may be shared); CPU
-seconds per job (all worker processes, user + system) show the cost whatever the load.
+``--rounds`` rounds; the best and the median round of each are shown (the machine may be
+shared, and a busy neighbour makes any one round meaningless); CPU seconds per job (all
+worker processes, user + system, median) show the cost whatever the load.
 
 Baseline: one worker with every core (CTranslate2 uses one thread per usable core, so 2 on
 this machine). Compared: two workers each pinned to its own core (so 1 thread each: the
@@ -23,6 +24,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,7 +146,7 @@ class Scratch:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=8, help="transcriptions in the queue")
-    parser.add_argument("--rounds", type=int, default=2, help="runs of each setup (best kept)")
+    parser.add_argument("--rounds", type=int, default=4, help="runs of each setup")
     parser.add_argument("--pg", metavar="URL", default=os.environ.get("BWVREVIEW_TEST_PG"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bwv-workers-"))
@@ -153,8 +155,8 @@ def main() -> None:
         print(f"{args.jobs} transcription jobs, each {SPEECH.name} (15.3 s of speech), "
               f"tiny.en int8 on the CPU; {os.cpu_count()} cores, load average "
               f"{os.getloadavg()[0]:.1f} at the start\n")  # fmt: skip
-        print(f"{'engine':<11}{'setup':<34}{'jobs':>5}{'wall s':>8}{'jobs/min':>9}"
-              f"{'vs 1 worker':>12}{'CPU s/job':>10}")  # fmt: skip
+        print(f"{'engine':<11}{'setup':<34}{'jobs':>5}{'wall s best/median':>20}"
+              f"{'jobs/min':>9}{'vs 1 worker best/median':>25}{'CPU s/job':>10}")  # fmt: skip
         for engine in ["sqlite"] + (["postgresql"] if args.pg else []):
             scratch = Scratch(engine, folder, args.pg)
             runs: dict[str, list[tuple[float, float, int]]] = {}
@@ -167,13 +169,15 @@ def main() -> None:
             finally:
                 if engine == "postgresql":
                     scratch.drop()
-            baseline = None
+            base: tuple[float, float] | None = None
             for label, results in runs.items():
-                wall, cpu, done = min(results)  # the least disturbed round
-                rate = done / wall * 60
-                baseline = baseline or rate
-                print(f"{engine:<11}{label:<34}{done:>5}{wall:>8.1f}{rate:>9.1f}"
-                      f"{rate / baseline:>11.2f}x{cpu / done:>10.2f}", flush=True)  # fmt: skip
+                best = min(r[0] for r in results)  # the least disturbed round
+                median = statistics.median(r[0] for r in results)
+                cpu = statistics.median(r[1] / r[2] for r in results)
+                base = base or (best, median)
+                print(f"{engine:<11}{label:<34}{args.jobs:>5}{best:>11.1f}{median:>9.1f}"
+                      f"{args.jobs / best * 60:>9.1f}{base[0] / best:>15.2f}x"
+                      f"{base[1] / median:>9.2f}x{cpu:>10.2f}", flush=True)  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
