@@ -1,5 +1,4 @@
 import datetime as dt
-import sqlite3
 
 import pytest
 from alembic import command
@@ -129,15 +128,12 @@ def test_reopening_is_idempotent(tmp_path):
     assert not list(tmp_path.glob("*.bak"))  # nothing to migrate, so no backup
 
 
-def test_a_database_from_a_newer_version_is_refused(tmp_path):
-    url = sqlite_url(tmp_path / "lib.sqlite3")
-    open_database(url).close()
-    raw = sqlite3.connect(tmp_path / "lib.sqlite3")
-    raw.execute("update alembic_version set version_num = '9999_future'")
-    raw.commit()
-    raw.close()
+def test_a_database_from_a_newer_version_is_refused(db, db_url):
+    with db.engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '9999_future'"))
+    db.close()
     with pytest.raises(DatabaseError, match="newer bwvreview"):
-        open_database(url)
+        open_database(db_url)
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
