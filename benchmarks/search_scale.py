@@ -3,15 +3,15 @@
     .venv/bin/python benchmarks/search_scale.py [--pg URL] [--repeats N] [--queries N]
         [--words N] [--annotations N] [--cache DIR] [--rebuild]
 
-The library is generated once and cached (keyed by ``VERSION`` and the sizes): English-like
-text drawn from a vocabulary of 30,000 words with a Zipf distribution (the most common word
-"the" is 1 word in 14), cut into lines of 6-14 words three seconds apart, spread over 200
-recordings in 120 incidents with 40 officers in 5 teams; 100,000 annotations across the
-codebook's categories with notes drawn from the same vocabulary and, for most, a quote
-taken from the line they mark; 2% of them have a clip in the trainers' library. Rows are
-bulk-inserted (``executemany`` on SQLite, ``COPY`` on PostgreSQL); the FTS5 triggers and
-the generated tsvector columns index them as they go. The words table (word timings) is
-left empty: search reads the lines' text only.
+The library is generated once and cached (keyed by ``VERSION``, the migrations and the
+sizes): English-like text drawn from a vocabulary of 30,000 words with a Zipf distribution
+(the most common word "the" is 1 word in 14), cut into lines of 6-14 words three seconds
+apart, spread over 200 recordings in 120 incidents with 40 officers in 5 teams; 100,000
+annotations across the codebook's categories with notes drawn from the same vocabulary and,
+for most, a quote taken from the line they mark; 2% of them have a clip in the trainers'
+library. Rows are bulk-inserted (``executemany`` on SQLite, ``COPY`` on PostgreSQL); the
+FTS5 triggers and the generated tsvector columns index them as they go. The words table
+(word timings) is left empty: search reads the lines' text only.
 
 Each query kind (rare word, mid-frequency word, common word, two-word phrase, prefix, a
 word with category, date and status filters, as an officer, as a trainer) is run as
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import random
 import statistics
@@ -48,7 +49,13 @@ sys.path.insert(0, str(ROOT))
 from bwvreview.annotations import models  # noqa: E402
 from bwvreview.annotations.access import Principal, annotation_filter, recording_filter  # noqa: E402
 from bwvreview.annotations.codebook import load_codebook, store_codebook  # noqa: E402
-from bwvreview.annotations.db import Database, normalise_url, open_database, sqlite_url  # noqa: E402
+from bwvreview.annotations.db import (  # noqa: E402
+    MIGRATIONS_DIR,
+    Database,
+    normalise_url,
+    open_database,
+    sqlite_url,
+)
 from bwvreview.annotations.search import search  # noqa: E402
 from bwvreview.annotations.search_query import parse_query  # noqa: E402
 from bwvreview.bundled import resource_path  # noqa: E402
@@ -102,7 +109,10 @@ class Sizes:
 
     @property
     def key(self) -> str:
-        return f"v{VERSION}-{self.words}w-{self.annotations}a"
+        """The cache key: this generator's version, the schema's migrations and the sizes."""
+        migrations = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
+        schema = hashlib.sha256(b"".join(p.read_bytes() for p in migrations)).hexdigest()[:8]
+        return f"v{VERSION}-{schema}-{self.words}w-{self.annotations}a"
 
 
 # --- generation --------------------------------------------------------------------------
