@@ -1,4 +1,6 @@
 import datetime as dt
+import threading
+import time
 
 import pytest
 from alembic import command
@@ -8,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from bwvreview.annotations import models
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.db import (
+    MIGRATION_LOCK_KEY,
     _alembic_config,
     check_integrity,
     normalise_url,
@@ -302,3 +305,40 @@ def test_a_postgresql_index_out_of_order_is_found_by_amcheck(pg_url):
     assert problems == [
         'index ix_bwv_by_size: item order invariant violated for index "ix_bwv_by_size"'
     ]
+
+
+def _waiting_for_the_migration_lock(engine) -> bool:
+    with engine.connect() as conn:  # a new transaction each time: activity is read afresh
+        return bool(conn.scalar(text(
+            "select count(*) from pg_stat_activity where wait_event = 'advisory'"
+        )))  # fmt: skip
+
+
+def test_postgresql_clients_opening_at_once_migrate_one_at_a_time(pg_empty_url):
+    # Another bwvreview holds the migration lock (it is migrating): this one waits for it,
+    # then finds the schema done rather than creating the tables a second time.
+    holder = create_engine(normalise_url(pg_empty_url))
+    opened: list[object] = []
+    with holder.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        conn.commit()
+        command.upgrade(_alembic_config(holder), "head")  # "the other client" migrates
+        waiter = threading.Thread(target=lambda: opened.append(open_database(pg_empty_url)))
+        waiter.start()
+        deadline = time.monotonic() + 30
+        while not _waiting_for_the_migration_lock(holder):
+            assert waiter.is_alive() and time.monotonic() < deadline, "it did not wait"
+            time.sleep(0.05)
+        assert not opened
+        conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        conn.commit()
+    waiter.join(timeout=60)
+    holder.dispose()
+    (db,) = opened
+    try:
+        with db.engine.connect() as conn:
+            assert conn.scalar(text("select version_num from alembic_version")) == (
+                "0005_team_learning"
+            )
+    finally:
+        db.close()
