@@ -94,7 +94,7 @@ class _FreshPgDatabases:
         self.thread = threading.Thread(target=self._fill, name="fresh-pg-databases", daemon=True)
         self.thread.start()
 
-    def _execute(self, sql: str) -> None:
+    def execute(self, sql: str) -> None:
         from sqlalchemy import text
 
         with self.admin.connect() as conn:
@@ -104,7 +104,7 @@ class _FreshPgDatabases:
         while not self.stopping.is_set():
             name = f"bwv_test_{os.getpid()}_{next(self.counter)}"
             try:
-                self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+                self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             except BaseException as exc:  # handed to the test that waits for it
                 self.ready.put(exc)
                 return
@@ -127,7 +127,7 @@ class _FreshPgDatabases:
         return _pg_url_for(self.server, name)
 
     def drop(self, name: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
         self.stopping.set()
@@ -163,8 +163,7 @@ def pg_databases() -> Iterator[_FreshPgDatabases]:
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a fresh PostgreSQL database at the newest schema, dropped after the test."""
-    server = _pg_server_or_skip()  # before the session fixture, so CI fails each test clearly
-    del server
+    _pg_server_or_skip()  # before the session fixture, so each test says why it skips or fails
     databases: _FreshPgDatabases = request.getfixturevalue("pg_databases")
     name = databases.take()
     try:
@@ -176,9 +175,10 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def pg_empty_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database (no schema), dropped after the test."""
+    _pg_server_or_skip()
     databases: _FreshPgDatabases = request.getfixturevalue("pg_databases")
     name = f"bwv_empty_{os.getpid()}_{next(databases.counter)}"
-    databases._execute(f'CREATE DATABASE "{name}"')
+    databases.execute(f'CREATE DATABASE "{name}"')
     try:
         yield databases.url(name)
     finally:
