@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from bwvreview.annotations import review, suggestions
+from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.review import Annotation
 from bwvreview.app import SuggestedMoment
 
@@ -118,11 +119,19 @@ class UpdateAnnotation(QUndoCommand):
 
     def _apply(self, values: dict[str, Any]) -> None:
         annotation_id = self.ctx.ids.current(self.annotation_id)
-        seen = self.ctx.shown(annotation_id) or review.get_annotation(self.ctx.db, annotation_id)
         try:
+            seen = self.ctx.shown(annotation_id)
+            if seen is None:
+                seen = review.get_annotation(self.ctx.db, annotation_id)
             saved = review.update_annotation(self.ctx.db, annotation_id,
                                              expected_version=seen.version,
                                              actor=self.ctx.actor, **values)  # fmt: skip
+        except NotFoundError as exc:
+            self.setObsolete(True)  # nothing to save to: this step leaves the undo history
+            raise DomainError(
+                "This annotation was deleted (by someone else, or on another computer), "
+                "so your change was not saved."
+            ) from exc
         except review.ConflictError:
             if self.ctx.conflicted is None:
                 raise

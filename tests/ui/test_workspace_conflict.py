@@ -123,3 +123,17 @@ def test_undoing_over_someone_elses_save_asks_too(qtbot, team_workspace):
     assert stored(controller, made.id).note == "their note"
     assert window.editor.note.toPlainText() == "their note"
     assert controller.undo.undoText() == "Add Missed choice"  # the refused undo step is gone
+
+
+def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace, monkeypatch):
+    window, controller, other = team_workspace
+    told = []
+    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
+                        lambda _parent, _title, text: told.append(text))  # fmt: skip
+    controller.annotate("missed_choice", 1000, 2000)
+    (made,) = controller.items
+    review.delete_annotation(other, made.id, actor="tip2")
+    controller.update(made.id, {"note": "my note"})
+    assert told and "deleted" in told[0] and "not saved" in told[0]
+    qtbot.waitUntil(lambda: controller.items == [])  # the list is read afresh
+    assert controller.undo.undoText() == "Add Missed choice"  # the refused edit is not undoable
