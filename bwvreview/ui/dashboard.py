@@ -127,7 +127,7 @@ class DashboardWidget(QWidget):
             self._draw(None)
             return
         good, concerns = self.result.total("good_practice"), self.result.total("concern")
-        where = self.team.currentText() if self.team.currentData() else "all teams"
+        where = self.team.currentText() if self.team.currentData() else "All teams"
         self.summary.setText(
             f"{where}, {first:%d %b %Y} to {last:%d %b %Y}: {good} moments of good practice "
             f"and {concerns} to learn from, in final and shared annotations. Each moment counts "
