@@ -221,6 +221,9 @@ class Annotation(Base):
         CheckConstraint("source IN ('human', 'cue')", name="ck_annotations_source"),
         CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="ck_annotations_sev"),
         Index("ix_annotations_recording_start", "recording_id", "start_ms"),
+        Index(
+            "ix_annotations_category_span", "category_id", "recording_id", "start_ms", "end_ms"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

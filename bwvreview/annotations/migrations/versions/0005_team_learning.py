@@ -100,6 +100,12 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_jobs_state_priority", "jobs", ["state", "priority", "id"])
+    # search filtered by category: transcript lines inside annotations of that category
+    op.create_index(
+        "ix_annotations_category_span",
+        "annotations",
+        ["category_id", "recording_id", "start_ms", "end_ms"],
+    )
 
     statements = SQLITE_FTS if op.get_bind().dialect.name == "sqlite" else POSTGRES_FTS
     for statement in statements:
@@ -116,6 +122,7 @@ def downgrade() -> None:
     else:
         op.execute("ALTER TABLE segments DROP COLUMN search")
         op.execute("ALTER TABLE annotations DROP COLUMN search")
+    op.drop_index("ix_annotations_category_span", table_name="annotations")
     op.drop_index("ix_jobs_state_priority", table_name="jobs")
     op.drop_table("jobs")
     with op.batch_alter_table("training_packs", schema=None) as batch_op:
