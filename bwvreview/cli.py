@@ -551,7 +551,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _transcribe(lib, recording, None, "auto")
         print(recording.id)
         return EXIT_OK
-    return _launch(args, open_recording=recording.id)
+    return _launch(args, open_recording=recording.id, as_demo_tip=True)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
@@ -562,10 +562,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return _launch(args)
 
 
-def _launch(args: argparse.Namespace, open_recording: int | None = None) -> int:
+def _launch(
+    args: argparse.Namespace, open_recording: int | None = None, as_demo_tip: bool = False
+) -> int:
     from bwvreview.ui.launch import launch  # Qt is imported only when a window is wanted
 
-    return launch(db_url=args.db, data_dir=args.data_dir, open_recording=open_recording)
+    return launch(db_url=args.db, data_dir=args.data_dir, open_recording=open_recording,
+                  as_demo_tip=as_demo_tip)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
 from bwvreview.annotations import feedback, library, transcripts
-from bwvreview.annotations.access import DASHBOARD, READ_AUDIT, READ_FOOTAGE
+from bwvreview.annotations.access import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
 from bwvreview.annotations.errors import DomainError
+from bwvreview.app import demo, signin
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
+from bwvreview.ui.clip_library_window import open_clip_library
 from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
 from bwvreview.ui.feedback_controller import build_feedback_window
@@ -23,6 +25,7 @@ from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
+from bwvreview.ui.users_dialog import open_users_dialog
 from bwvreview.ui.wellbeing import OpenChoice, ask_before_opening
 from bwvreview.ui.workspace_controller import WorkspaceController
 from bwvreview.ui.workspace_window import WorkspaceWindow
@@ -69,6 +72,9 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.search_library_requested.connect(lambda: open_search(lib, controller))
     window.dashboard_requested.connect(lambda: open_dashboard(lib.db, lib.codebook, window))
     window.dashboard_action.setVisible(lib.db.principal.can(DASHBOARD))
+    window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
+    window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
+    window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
     return window, controller
 
 
@@ -208,15 +214,20 @@ def launch(
     db_url: str | None = None,
     data_dir: str | os.PathLike[str] | None = None,
     open_recording: int | None = None,
+    as_demo_tip: bool = False,
 ) -> int:
-    """Open the app window and run the event loop; returns the exit code."""
+    """Open the app window and run the event loop; returns the exit code.
+
+    ``as_demo_tip`` (``bwvreview demo``) opens as the demo's TIP without asking who is there.
+    """
     qt_app = make_application()
     try:
         lib = app.open_library(db_url=db_url, data_dir=data_dir)
     except DomainError as exc:
         QMessageBox.critical(None, "bwvreview cannot start", str(exc))
         return 3
-    signed_in = sign_in_library(lib)  # straight through when the library has no users
+    # straight through when the library has no users (or for the demo, as its TIP)
+    signed_in = signin.signed_in(lib, demo.demo_tip(lib)) if as_demo_tip else sign_in_library(lib)
     if signed_in is None:
         lib.close()
         return 0
@@ -228,8 +239,13 @@ def launch(
         QThreadPool.globalInstance().waitForDone()
         lib.close()
         return code
-    if not lib.db.principal.can(READ_FOOTAGE):
-        open_recording = None  # a trainer works from clips, never the raw footage
+    if not lib.db.principal.can(READ_FOOTAGE):  # a trainer works from clips, never footage
+        clip_window = open_clip_library(lib)
+        clip_window.setWindowTitle("bwvreview — clip library and training packs")
+        code = qt_app.exec()
+        QThreadPool.globalInstance().waitForDone()
+        lib.close()
+        return code
     window, controller = build_library_window(lib)
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:

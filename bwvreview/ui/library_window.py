@@ -145,6 +145,7 @@ class LibraryWindow(QMainWindow):
     clip_library_requested = Signal()  # the trainers' clip library and training packs
     search_library_requested = Signal()  # full-text search of transcripts and notes
     dashboard_requested = Signal()  # the insight dashboard
+    people_requested = Signal()  # the admin's people window
 
     def __init__(self) -> None:
         super().__init__()
@@ -291,6 +292,9 @@ class LibraryWindow(QMainWindow):
         self.dashboard_action = QAction("&Insight dashboard…", self)
         self.dashboard_action.triggered.connect(self.dashboard_requested)
         tools.addAction(self.dashboard_action)
+        self.people_action = QAction("&People…", self)  # shown to admins only (launch)
+        self.people_action.triggered.connect(self.people_requested)
+        tools.addAction(self.people_action)
 
     def _status_menu(self) -> QMenu:
         """Review status: one checkable choice per step; also the table's context menu."""
