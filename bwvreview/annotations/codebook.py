@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations.access import MANAGE_CODEBOOK, require
@@ -58,6 +58,9 @@ class Codebook:
             if category.key == key:
                 return category
         raise CodebookError(f"no codebook category with key {key!r}")
+
+
+CODEBOOK_LOCK = 0x62777663  # "bwvc": serialises recording a codebook on PostgreSQL
 
 
 def _fail(path: Path, line: int | None, message: str) -> CodebookError:
@@ -164,7 +167,13 @@ def load_codebook(path: Path) -> Codebook:
 
 
 def store_codebook(session: Session, codebook: Codebook) -> int:
-    """Record this codebook (once per version and content) and return its database id."""
+    """Record this codebook (once per version and content) and return its database id.
+
+    On PostgreSQL two people opening a new team library at once would both find no row and
+    both insert it: a transaction-scoped advisory lock makes the second wait and find it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CODEBOOK_LOCK})
     existing = session.scalar(
         select(CodebookVersion).where(
             CodebookVersion.version == codebook.version,
