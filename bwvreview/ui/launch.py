@@ -21,6 +21,7 @@ from bwvreview.ui.clip_library_window import open_clip_library
 from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
 from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.search_panel import open_search_window
@@ -75,6 +76,7 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
+    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     return window, controller
 
 
