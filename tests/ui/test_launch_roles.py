@@ -1,50 +1,75 @@
-"""`launch` opens the right window for who signs in: the whole event loop, for real."""
+"""`launch` opens the right window for who signs in: the whole app, event loop and all.
+
+Each run is its own process (as a person starting bwvreview would have): `launch` owns the
+QApplication's lifetime, its thread pool and its windows, which must not leak into the
+other tests' process.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
-from bwvreview.annotations import library
+
+DRIVER = r"""
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from bwvreview.annotations import users
+from bwvreview.app.signin import signed_in
 from bwvreview.ui import launch as launch_module
+
+who, recording = sys.argv[1], int(sys.argv[2])
+seen = []
+
+if who != "demo":
+    def choose(lib):
+        user = users.find_user(lib.db, who)
+        return signed_in(lib, users.sign_in(lib.db, user.id, None))
+    launch_module.sign_in_library = choose
+else:
+    launch_module.sign_in_library = lambda lib: sys.exit("the demo asked who is there")
+launch_module.LibraryController.transcribe = lambda self, ids: None  # tested elsewhere
+
+def look_and_quit():
+    seen.extend(type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible())
+    QApplication.closeAllWindows()
+    QApplication.instance().quit()
+
+launch_module.make_application()  # the timer needs the application's event loop
+QTimer.singleShot(1500, look_and_quit)
+code = launch_module.launch(open_recording=recording, as_demo_tip=who == "demo")
+print(json.dumps({"code": code, "windows": sorted(set(seen))}))
+"""
 
 
 @pytest.fixture
-def demo_library(_isolated_data):
+def demo_recording(_isolated_data):
     lib = app.open_library()
     recording = app.import_demo(lib)
     lib.close()
     return recording.id
 
 
-def run_launch(qtbot, monkeypatch, **kwargs):
-    """Run ``launch`` until its windows are shown; return their class names and titles."""
-    seen: list[tuple[str, str]] = []
-
-    def look_and_quit() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible():
-                seen.append((type(widget).__name__, widget.windowTitle()))
-        for widget in QApplication.topLevelWidgets():
-            widget.close()
-        QApplication.instance().quit()
-
-    QTimer.singleShot(1500, look_and_quit)
-    assert launch_module.launch(**kwargs) == 0
-    return seen
+def run_app(who: str, recording: int) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, who, str(recording)],
+        capture_output=True, text=True, env=env, timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_demo_opens_as_its_tip_on_the_library_and_the_workspace(
-    qtbot, monkeypatch, demo_library
-):
-    # the demo is transcribed already or not: opening must not ask who is there
-    monkeypatch.setattr(launch_module, "sign_in_library", lambda lib: pytest.fail("asked"))
-    monkeypatch.setattr(
-        launch_module.LibraryController, "transcribe", lambda self, ids: None
-    )  # transcription is tested elsewhere; here only which windows open
-    seen = run_launch(qtbot, monkeypatch, open_recording=demo_library, as_demo_tip=True)
-    kinds = {kind for kind, _title in seen}
-    assert {"LibraryWindow", "WorkspaceWindow"} <= kinds
+def test_the_demo_opens_as_its_tip_on_the_library_and_the_workspace(demo_recording):
+    result = run_app("demo", demo_recording)
+    assert result["code"] == 0
+    assert {"LibraryWindow", "WorkspaceWindow"} <= set(result["windows"])
 
 
 @pytest.mark.parametrize(
@@ -52,20 +77,8 @@ def test_the_demo_opens_as_its_tip_on_the_library_and_the_workspace(
     [("Officer 4471", "FeedbackWindow"), ("Demo Trainer", "ClipLibraryWindow")],
 )
 def test_an_officer_and_a_trainer_get_their_own_window_not_the_library(
-    qtbot, monkeypatch, demo_library, name, window
+    demo_recording, name, window
 ):
-    from bwvreview.annotations import users
-    from bwvreview.app.signin import signed_in
-
-    def choose(lib):
-        user = users.find_user(lib.db, name)
-        return signed_in(lib, users.sign_in(lib.db, user.id, None))
-
-    monkeypatch.setattr(launch_module, "sign_in_library", choose)
-    seen = run_launch(qtbot, monkeypatch, open_recording=demo_library)
-    kinds = {kind for kind, _title in seen}
-    assert window in kinds
-    assert "LibraryWindow" not in kinds and "WorkspaceWindow" not in kinds
-    lib = app.open_library()
-    assert library.get_recording(lib.db, demo_library).status == "shared"  # nothing changed
-    lib.close()
+    result = run_app(name, demo_recording)
+    assert window in result["windows"]
+    assert not {"LibraryWindow", "WorkspaceWindow"} & set(result["windows"])
