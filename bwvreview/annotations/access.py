@@ -83,7 +83,8 @@ class Principal:
         return self.role == "officer"
 
 
-def _os_account() -> str:
+def os_account() -> str:
+    """Who the machine says is using it (``BWVREVIEW_USER`` overrides), for the audit log."""
     configured = os.environ.get("BWVREVIEW_USER")
     if configured:
         return configured
@@ -95,7 +96,7 @@ def _os_account() -> str:
 
 # On a single-user machine nobody need sign in: the machine's owner acts with every right,
 # as they could open the SQLite file anyway. Team mode always signs a stored user in.
-LOCAL = Principal(user_id=None, name=_os_account(), role="admin")
+LOCAL = Principal(user_id=None, name=os_account(), role="admin")
 
 
 def require(principal: Principal, permission: str) -> Principal:

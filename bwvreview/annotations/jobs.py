@@ -519,24 +519,11 @@ def requeue_stale(
             )
             .returning(Job.id)
         ).all()
-        for job_id in again:
-            record_event(
-                session,
-                actor=actor or db.principal.name,
-                action="requeue job",
-                object_type="job",
-                object_id=job_id,
-                details={"reason": "stale"},
-            )
-        for job_id in given_up:
-            record_event(
-                session,
-                actor=actor or db.principal.name,
-                action="fail job",
-                object_type="job",
-                object_id=job_id,
-                details={"reason": "stale"},
-            )
+        for action, ids in (("requeue job", again), ("fail job", given_up)):
+            for job_id in ids:
+                record_event(session, actor=actor or db.principal.name, action=action,
+                             object_type="job", object_id=job_id,
+                             details={"reason": "stale"})  # fmt: skip
         return RequeueOutcome(tuple(sorted(again)), tuple(sorted(given_up)))
 
 

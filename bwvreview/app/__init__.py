@@ -6,7 +6,6 @@ where the data lives, opens and migrates the database, and loads the codebook.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -18,6 +17,7 @@ from typing import TypeVar
 
 from bwvreview import locations
 from bwvreview.annotations import library, suggestions, transcripts
+from bwvreview.annotations.access import os_account
 from bwvreview.annotations.backup import backup_if_due
 from bwvreview.annotations.codebook import (
     Codebook,
@@ -61,14 +61,8 @@ class Library:
 
 
 def current_actor() -> str:
-    """Who is acting, for the audit log (until sign-in exists: the OS account)."""
-    configured = os.environ.get("BWVREVIEW_USER")
-    if configured:
-        return configured
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    """Who is acting, for the audit log, until someone signs in: the OS account."""
+    return os_account()
 
 
 def open_library(

@@ -7,17 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from bwvreview.annotations.library import STATUS_LABELS
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.table_model import Index, RecordTableModel
-
-STATUS_LABELS = {
-    "new": "New",
-    "transcribed": "Transcribed",
-    "in_review": "In review",
-    "reviewed": "Reviewed",
-    "shared": "Shared with officer",
-    "archived": "Archived",
-}
 
 
 def format_duration(ms: int) -> str:
