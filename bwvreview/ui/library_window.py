@@ -273,7 +273,7 @@ class LibraryWindow(QMainWindow):
         find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
         find.triggered.connect(self.search.setFocus)
         self.addAction(find)
-        tools = self.menuBar().addMenu("&Tools")
+        tools = self.tools_menu = self.menuBar().addMenu("&Tools")
         self.agreement_action = QAction("&Compare two TIPs on the selected recording…", self)
         self.agreement_action.triggered.connect(
             lambda: (r := self.selected_recording()) and self.agreement_requested.emit(r.id)
@@ -365,6 +365,11 @@ class LibraryWindow(QMainWindow):
                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)  # fmt: skip
         self.jobs_dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        # the library is what a TIP came for: the queue starts as a strip below it
+        self.resizeDocks([self.jobs_dock], [170], Qt.Orientation.Vertical)
+        self.view_menu_jobs = self.jobs_dock.toggleViewAction()
+        self.view_menu_jobs.setText("Batch &jobs")
+        self.tools_menu.addAction(self.view_menu_jobs)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
