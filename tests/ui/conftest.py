@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
 from bwvreview.annotations import transcripts
@@ -52,3 +53,13 @@ def workspace(qtbot, _isolated_data):
     window.close()
     QThreadPool.globalInstance().waitForDone()
     lib.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open(qapp):
+    """Close any top-level window a test left open: under the offscreen platform a stray
+    window stacked over a later test's widget takes that test's mouse events."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
