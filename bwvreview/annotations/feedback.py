@@ -25,7 +25,7 @@ from bwvreview.annotations.access import (
     PermissionDenied,
     Principal,
     annotation_filter,
-    recording_filter,
+    readable_recording,
     require,
 )
 from bwvreview.annotations.audit import record_event
@@ -198,16 +198,6 @@ def _shared_counts(
     return {recording_id: count for recording_id, count in rows}
 
 
-def _readable_recording(session: Session, principal: Principal, recording_id: int) -> None:
-    found = session.scalar(
-        select(models.Recording.id).where(
-            models.Recording.id == recording_id, recording_filter(principal)
-        )
-    )
-    if found is None:  # the same answer whether it does not exist or is not theirs
-        raise NotFoundError(f"no recording with id {recording_id} that you may open")
-
-
 def _to_item(row: models.Annotation) -> FeedbackItem:
     category = row.category
     return FeedbackItem(
@@ -245,7 +235,7 @@ def shared_feedback(db: Database, recording_id: int) -> list[FeedbackItem]:
     principal = db.principal
     _require_feedback_reader(principal)
     with db.begin() as session:
-        _readable_recording(session, principal, recording_id)
+        readable_recording(session, principal, recording_id)
         rows = _annotations(session, recording_id, _shared(principal))
         items = [_to_item(row) for row in rows]
     return sorted(items, key=lambda i: (_ORDER.get(i.polarity, 3), i.start_ms, i.annotation_id))
@@ -264,7 +254,7 @@ def debrief_items(
     if not shared_only:
         require(principal, READ_FOOTAGE)
     with db.begin() as session:
-        _readable_recording(session, principal, recording_id)
+        readable_recording(session, principal, recording_id)
         return [_to_item(row) for row in _annotations(session, recording_id, where)]
 
 

@@ -226,13 +226,6 @@ def set_status(db: Database, recording_id: int, status: str, actor: str = "") ->
         return _to_record(row)
 
 
-def advance_status(db: Database, recording_id: int, status: str, actor: str = "") -> None:
-    """Move forward only: transcribing a reviewed recording again does not reopen it."""
-    principal = require(db.principal, REVIEW)
-    with db.begin() as session:
-        note_progress(session, _recording(session, recording_id), status, actor or principal.name)
-
-
 def note_progress(session: Session, row: models.Recording, status: str, actor: str) -> None:
     """The automatic steps (transcribed, in review), taken in the caller's transaction."""
     if STATUSES.index(status) <= STATUSES.index(row.status):

@@ -237,7 +237,6 @@ OFFICER_CALLS: dict[str, Call] = {
         db, w.rec_a, "p", "1" * 64, actor="o"
     ),
     "library.set_status": lambda db, w: library.set_status(db, w.rec_a, "archived"),
-    "library.advance_status": lambda db, w: library.advance_status(db, w.rec_a, "archived"),
     "review.create_annotation": lambda db, w: review.create_annotation(
         db,
         recording_id=w.rec_a,
@@ -464,7 +463,7 @@ def test_an_officer_is_kept_out_of(world, name):
 
 WRITE_PREFIXES = ("add_", "set_", "create_", "update_", "delete_", "relocate_", "store_",
                   "save_", "record_", "accept_", "reject_", "reopen_", "correct_", "split_",
-                  "merge_", "restore_", "toggle_", "link_", "generate_", "advance_")  # fmt: skip
+                  "merge_", "restore_", "toggle_", "link_", "generate_")  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,10 @@ def test_automatic_steps_never_move_a_recording_back(db):
     library.set_status(db, 1, "reviewed", actor="tip")
     review.create_annotation(db, recording_id=1, codebook_id=1, category_key="missed_choice",
                              start_ms=0, end_ms=400, actor="tip")  # fmt: skip
-    library.advance_status(db, 1, "transcribed")
+    words = (NewWord(0, 400, " hello", 0.9),)
+    transcripts.store_transcript(db, 1, [NewSegment(0, 400, "hello", "officer", words)],
+                                 model="m", device="cpu", compute_type="", language="en",
+                                 speaker_confidence=None, actor="tip")  # fmt: skip
     assert library.get_recording(db, 1).status == "reviewed"
 
 
