@@ -32,7 +32,12 @@ class WorkerSignals(QObject):
 
 
 class GeneratorWorker(QRunnable):
-    """Run ``factory(cancel_event)``'s generator to the end, off the GUI thread."""
+    """Run ``factory(cancel_event)``'s generator to the end, off the GUI thread.
+
+    Qt deletes a finished worker on the pool thread, so what the factory alone holds is
+    freed there: it must never be the last holder of an object a Qt signal is connected to
+    (PySide undoes such a connection when the object dies, and from a pool thread that
+    races the GUI thread)."""
 
     def __init__(self, factory: Callable[[threading.Event], Generator[Any, None, Any]]) -> None:
         super().__init__()

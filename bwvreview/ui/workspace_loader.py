@@ -161,6 +161,13 @@ class ReviewReader(QObject):
         self._shown = threading.Event()  # the running read's part has been shown
         self._soon = QTimer(self, singleShot=True, interval=0)
         self._soon.timeout.connect(self._start)
+        # Pacing goes through a timer of the reader's own, never a connection to the Event
+        # itself: PySide ties such a connection to the Event by a weak reference, and the
+        # Event dies with the finished worker on a pool thread, where undoing the connection
+        # raced the GUI thread (a crash, one run in ten of the workspace tests).
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
+        self._settling: threading.Event | None = None
 
     def read(self, parts: Iterable[str], lexicon: app.Lexicon | None = None) -> None:
         """Read ``parts``; with ``lexicon`` the cues are matched without reading it again."""
@@ -176,12 +183,18 @@ class ReviewReader(QObject):
     def part_shown(self) -> None:
         """The GUI thread has taken in the last part that arrived: the read goes on once the
         window has had time to paint it (painting too is slower with a reader competing)."""
-        shown = self._shown
-        QTimer.singleShot(SETTLE_MS, shown.set)
+        self._settling = self._shown
+        self._settle.start()
+
+    def _settled(self) -> None:
+        if self._settling is not None:
+            self._settling.set()
+            self._settling = None
 
     def close(self) -> None:
         self.closed = True
         self._soon.stop()
+        self._settle.stop()
         self._stop_worker()
 
     def _stop_worker(self) -> None:

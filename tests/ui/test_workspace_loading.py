@@ -2,6 +2,7 @@
 the transcript, annotations and suggestions when they arrive, and a safe close meanwhile."""
 
 import gc
+import threading
 import weakref
 
 import pytest
@@ -131,3 +132,26 @@ def test_a_closed_workspace_lets_go_of_its_review(qtbot, reviewed):
         gc.collect()
     assert kept() is None
     library_controller.transcript_stored.emit(recording.id)  # no workspace left to reload
+
+
+def test_the_events_a_read_waits_on_carry_no_qt_connection(qtbot, reviewed, monkeypatch):
+    """A read's pacing Event dies with its finished worker on a pool thread. A Qt connection
+    made straight to ``event.set`` is undone from there by PySide (through a weak reference
+    to the Event), racing the GUI thread: the workspace tests crashed one run in ten."""
+    made = []
+    real_event = threading.Event
+
+    def recorded_event():
+        made.append(real_event())
+        return made[-1]
+
+    monkeypatch.setattr("bwvreview.ui.workspace_loader.threading.Event", recorded_event)
+    lib, recording = reviewed
+    window, controller = build_workspace(lib, recording.id)
+    qtbot.addWidget(window)
+    loaded(qtbot, controller)
+    controller.reader.read({"transcript", "annotations"})  # a second read, paced the same way
+    loaded(qtbot, controller)
+    assert len(made) >= 2
+    assert all(weakref.getweakrefcount(event) == 0 for event in made)
+    window.close()
