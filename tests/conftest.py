@@ -6,6 +6,17 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+# Qt keeps window layouts and the export folder in the user's settings. The tests (and the
+# app processes they start) keep theirs in a folder of their own: a developer's settings
+# are never touched, and no test sees what another left there.
+_SETTINGS_HOME = tempfile.mkdtemp(prefix="bwvreview-test-settings-")
+os.environ["XDG_CONFIG_HOME"] = _SETTINGS_HOME
+atexit.register(shutil.rmtree, _SETTINGS_HOME, ignore_errors=True)
+
 import itertools  # noqa: E402
 import queue  # noqa: E402
 import threading  # noqa: E402

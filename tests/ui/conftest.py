@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
@@ -53,6 +53,14 @@ def workspace(qtbot, _isolated_data):
     window.close()
     QThreadPool.globalInstance().waitForDone()
     lib.close()
+
+
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path):
+    """Each test starts from the default settings (window layouts, folders, reminders), in
+    a folder of its own: what one test saves never shapes the next one's window."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture(autouse=True)

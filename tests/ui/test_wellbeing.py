@@ -5,7 +5,7 @@ Modal dialogs never block: their ``exec`` is replaced by one that presses a butt
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThreadPool
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from sqlalchemy import select
@@ -32,17 +32,9 @@ WARNING = "child present; restraint; self-harm talk"
 
 
 @pytest.fixture(autouse=True)
-def own_settings(tmp_path):
-    """Wellbeing settings in a throwaway folder, starting from the defaults."""
-    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+def own_settings(own_settings):
+    """Wellbeing settings start from the defaults (the settings folder is the test's own)."""
     QSettings().remove("wellbeing")
-    yield
-    QSettings().remove("wellbeing")
-    home = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, home)
 
 
 @pytest.fixture
