@@ -224,15 +224,29 @@ def update_annotation(
         raise ConflictError(f"annotation {annotation_id} was changed by someone else") from exc
 
 
-def delete_annotation(db: Database, annotation_id: int, *, actor: str) -> Annotation:
-    """Remove an annotation; returns what it was (so it can be restored by undo)."""
+def delete_annotation(
+    db: Database, annotation_id: int, *, actor: str, expected_version: int | None = None
+) -> Annotation:
+    """Remove an annotation; returns what it was (so it can be restored by undo). With
+    ``expected_version`` (the version the reviewer is looking at), an annotation someone
+    else changed since is left alone and ``ConflictError`` raised: they may have reworded
+    it for a reason the reviewer has not seen."""
     require(db.principal, REVIEW)
-    with db.begin() as session:
-        row = session.get(models.Annotation, annotation_id)
-        if row is None:
-            raise NotFoundError(f"no annotation with id {annotation_id}")
-        gone = _to_record(row)
-        session.delete(row)
-        record_event(session, actor=actor, action="annotation-delete", object_type="annotation",
-                     object_id=annotation_id, details={"recording": gone.recording_id})  # fmt: skip
-        return gone
+    try:
+        with db.begin() as session:
+            row = session.get(models.Annotation, annotation_id)
+            if row is None:
+                raise NotFoundError(f"no annotation with id {annotation_id}")
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    f"annotation {annotation_id} was changed by someone else "
+                    f"(version {row.version}, you saw {expected_version})"
+                )
+            gone = _to_record(row)
+            session.delete(row)
+            record_event(session, actor=actor, action="annotation-delete",
+                         object_type="annotation", object_id=annotation_id,
+                         details={"recording": gone.recording_id})  # fmt: skip
+            return gone
+    except StaleDataError as exc:
+        raise ConflictError(f"annotation {annotation_id} was changed by someone else") from exc

@@ -154,9 +154,19 @@ class DeleteAnnotation(QUndoCommand):
         self.annotation = annotation
 
     def redo(self) -> None:
-        self.annotation = review.delete_annotation(
-            self.ctx.db, self.ctx.ids.current(self.annotation.id), actor=self.ctx.actor
-        )
+        annotation_id = self.ctx.ids.current(self.annotation.id)
+        seen = self.ctx.shown(annotation_id) or self.annotation
+        try:
+            self.annotation = review.delete_annotation(self.ctx.db, annotation_id,
+                                                       expected_version=seen.version,
+                                                       actor=self.ctx.actor)  # fmt: skip
+        except review.ConflictError as exc:
+            self.setObsolete(True)  # nothing was deleted: this step leaves the undo history
+            self.ctx.changed(review.get_annotation(self.ctx.db, annotation_id), None)
+            raise DomainError(
+                "Someone else changed this annotation since you opened it, so it was not "
+                "deleted. Their version is shown now: delete it again if it should still go."
+            ) from exc
         self.ctx.changed(None, self.annotation.id)
 
     def undo(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -66,6 +67,14 @@ from bwvreview.ui.workspace_loader import (
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
 log = logging.getLogger(__name__)
+# PySide re-raises an exception from a command's redo() with this in front of its message.
+_OVERRIDE_PREFIX = re.compile(r"^Error calling Python override of [\w:]+\(\): ")
+
+
+def refusal(exc: Exception) -> str:
+    """The service's reason for refusing an edit, as the reviewer should read it."""
+    return _OVERRIDE_PREFIX.sub("", str(exc))
+
 
 HOLD_FOR_INTERVAL_MS = 400
 STILL_LOADING = {TRANSCRIPT: "The transcript is", ANNOTATIONS: "The annotations are",
@@ -387,13 +396,15 @@ class WorkspaceController(QObject):
 
     def _push(self, command: Any, part: str = ANNOTATIONS) -> None:
         """Run an undoable edit; if the service refuses it, say why and show what is stored."""
-        if not self._writable(part):
-            return
+        if self._writable(part):
+            self._run(command, "Not saved", {part})
+
+    def _run(self, command: Any, refused: str, parts: set[str]) -> None:
         try:
             self.undo.push(command)
-        except DomainError as exc:
-            QMessageBox.warning(self.view, "Not saved", str(exc))
-            self._read({part})
+        except DomainError as exc:  # e.g. a colleague changed it meanwhile
+            QMessageBox.warning(self.view, refused, refusal(exc))
+            self._read(parts)
 
     def annotate(self, category_key: str, start_ms: int | None = None,
                  end_ms: int | None = None) -> None:  # fmt: skip
@@ -526,11 +537,7 @@ class WorkspaceController(QObject):
             self._decide(RejectSuggestion(self.ctx, moment, self._moment_changed), "Not recorded")
 
     def _decide(self, command: Any, refused: str) -> None:
-        try:
-            self.undo.push(command)
-        except DomainError as exc:  # a colleague decided it meanwhile: show what is stored
-            QMessageBox.warning(self.view, refused, str(exc))
-            self._read({SUGGESTIONS, ANNOTATIONS})
+        self._run(command, refused, {SUGGESTIONS, ANNOTATIONS})
 
     def _show_suggestion_lane(self, shown: bool) -> None:
         self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))

@@ -134,6 +134,31 @@ def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace
     (made,) = controller.items
     review.delete_annotation(other, made.id, actor="tip2")
     controller.update(made.id, {"note": "my note"})
-    assert told and "deleted" in told[0] and "not saved" in told[0]
+    assert told == ["This annotation was deleted (by someone else, or on another computer), "
+                    "so your change was not saved."]  # fmt: skip
     qtbot.waitUntil(lambda: controller.items == [])  # the list is read afresh
     assert controller.undo.undoText() == "Add Missed choice"  # the refused edit is not undoable
+
+
+def test_deleting_an_annotation_someone_else_changed_keeps_it_and_says_so(qtbot, team_workspace,
+                                                                         monkeypatch):  # fmt: skip
+    window, controller, other = team_workspace
+    told = []
+    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
+                        lambda _parent, _title, text: told.append(text))  # fmt: skip
+    controller.annotate("missed_choice", 1000, 2000)
+    (shown,) = controller.items
+    theirs = review.update_annotation(other, shown.id, expected_version=shown.version,
+                                      actor="tip2", note="keep: the officer asked")  # fmt: skip
+    controller.delete(shown.id)
+    assert told == [
+        "Someone else changed this annotation since you opened it, so it was not deleted. "
+        "Their version is shown now: delete it again if it should still go."
+    ]
+    assert stored(controller, shown.id) == theirs
+    loaded(qtbot, controller)  # the list is read afresh
+    assert controller.items == [theirs]  # their version is what shows
+    assert controller.undo.undoText() == "Add Missed choice"  # the refused delete is not undoable
+    controller.delete(shown.id)  # deleting what is now shown goes through
+    assert review.list_annotations(other, shown.recording_id) == []
+    assert controller.items == []

@@ -69,3 +69,14 @@ def test_delete_returns_what_was_removed(db):
     gone = review.delete_annotation(db, made.id, actor="tip")
     assert gone.id == made.id
     assert review.list_annotations(db, 1) == []
+
+
+def test_a_delete_of_a_version_someone_since_changed_is_a_conflict(db):
+    made = make(db)
+    theirs = review.update_annotation(db, made.id, expected_version=made.version, actor="tip2",
+                                      note="their note")  # fmt: skip
+    with pytest.raises(review.ConflictError, match="changed by someone else"):
+        review.delete_annotation(db, made.id, expected_version=made.version, actor="tip")
+    assert review.get_annotation(db, made.id) == theirs  # nothing removed
+    gone = review.delete_annotation(db, made.id, expected_version=theirs.version, actor="tip")
+    assert gone == theirs and review.list_annotations(db, 1) == []
