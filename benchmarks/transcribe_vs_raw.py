@@ -28,6 +28,7 @@ round) and the median is reported. If MEDIA has a ``.json`` sidecar with ``utter
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
@@ -52,6 +53,9 @@ VARIANTS = ("raw", "bwvreview", "raw beam1", "batched b1", "batched b4", "batche
 
 
 def _child(variant: str, media: Path, model_name: str | None) -> dict:
+    # Every variant runs on the CTranslate2 runtime the app chooses, which it sets before
+    # CTranslate2 is first imported (see bwvreview/media/__init__.py).
+    importlib.import_module("bwvreview.media")
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
     from bwvreview.media.audio import decode_audio

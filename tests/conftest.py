@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 
+import bwvreview.media  # noqa: E402, F401  (chooses Whisper's runtime before a test imports it)
 from tests.mediafactory import make_clip  # noqa: E402
 
 if TYPE_CHECKING:
