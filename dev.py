@@ -69,7 +69,13 @@ def test(extra: list[str]) -> int:
     for check in checks:
         if run(*check, env=env) != 0:
             return 1
-    code = run(venv_bin("python"), "-m", "pytest", *extra, env=env)
+    # Two pytest workers, each taking whole files (module fixtures such as an exported demo
+    # clip are made once): the suite waits on subprocesses, ffmpeg and Qt's event loop
+    # often enough that two share two cores well (8 min against 12 on the CI machine).
+    # A -n given here wins (`-n 0` for one process, as --pdb needs); so does -p no:xdist.
+    chosen = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in extra)
+    parallel = [] if chosen else ["-n", "2", "--dist", "loadfile"]
+    code = run(venv_bin("python"), "-m", "pytest", *parallel, *extra, env=env)
     if code == 5:
         print("pytest collected no tests: that is a failure.", file=sys.stderr)
         return 1
