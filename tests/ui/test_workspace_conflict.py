@@ -36,6 +36,15 @@ def team_workspace(qtbot, db_url):
     lib.close()
 
 
+@pytest.fixture
+def told(monkeypatch):
+    """What the workspace's warning dialogs said (instead of showing them)."""
+    said = []
+    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
+                        lambda _parent, _title, text: said.append(text))  # fmt: skip
+    return said
+
+
 def stored(controller, annotation_id):
     return review.get_annotation(controller.lib.db, annotation_id)
 
@@ -125,11 +134,8 @@ def test_undoing_over_someone_elses_save_asks_too(qtbot, team_workspace):
     assert controller.undo.undoText() == "Add Missed choice"  # the refused undo step is gone
 
 
-def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace, monkeypatch):
+def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace, told):
     window, controller, other = team_workspace
-    told = []
-    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
-                        lambda _parent, _title, text: told.append(text))  # fmt: skip
     controller.annotate("missed_choice", 1000, 2000)
     (made,) = controller.items
     review.delete_annotation(other, made.id, actor="tip2")
@@ -141,11 +147,8 @@ def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace
 
 
 def test_deleting_an_annotation_someone_else_changed_keeps_it_and_says_so(qtbot, team_workspace,
-                                                                         monkeypatch):  # fmt: skip
+                                                                         told):  # fmt: skip
     window, controller, other = team_workspace
-    told = []
-    monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
-                        lambda _parent, _title, text: told.append(text))  # fmt: skip
     controller.annotate("missed_choice", 1000, 2000)
     (shown,) = controller.items
     theirs = review.update_annotation(other, shown.id, expected_version=shown.version,
