@@ -4,8 +4,9 @@ Each engine searches with its own index: SQLite's FTS5 tables (``segments_fts``,
 ``annotations_fts``, kept in step by triggers) or PostgreSQL's generated ``search``
 tsvector columns with their GIN indexes. The query is parsed first (``search_query``), so
 what a person types never reaches the engine as syntax. Both stem English words ("warnings"
-finds "warning"); PostgreSQL's English configuration also drops stop words ("down", "now"),
-which SQLite's porter tokenizer keeps.
+finds "warning") and keep every word: PostgreSQL's own English configuration would drop
+"down", "you" and "now", so it uses ``bwvreview_english`` (migration 0006), which keeps them
+as SQLite's porter tokenizer does.
 
 Filters:
 

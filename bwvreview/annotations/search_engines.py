@@ -70,6 +70,10 @@ class SqliteEngine:
         return fts, fts.c.rowid == source.id
 
 
+# English stemming that keeps every word (migration 0006), as SQLite's porter tokenizer does.
+CONFIG = literal_column("'bwvreview_english'::regconfig")
+
+
 class PostgresEngine:
     """The generated ``search`` tsvector, matched with ``@@`` and ranked with ``ts_rank``."""
 
@@ -87,8 +91,8 @@ class PostgresEngine:
         model = models.Segment if table == "segments" else models.Annotation
         options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=24, MinWords=10"
         rows = session.execute(
-            select(model.id, func.ts_headline(literal_column("'english'::regconfig"),
-                                              literal_column(source), self.tsquery, options))
+            select(model.id, func.ts_headline(CONFIG, literal_column(source), self.tsquery,
+                                              options))
             .where(model.id.in_(ids))
         )  # fmt: skip
         return dict(rows.all())
@@ -98,7 +102,7 @@ class PostgresEngine:
 
 
 def ts_term(term: Term) -> ColumnElement:
-    english = literal_column("'english'::regconfig")
+    english = CONFIG
     if not term.prefix:
         return func.websearch_to_tsquery(english, literal('"' + term.words() + '"'))
     last = func.to_tsquery(english, literal(term.tokens[-1] + ":*"))

@@ -200,6 +200,20 @@ def test_phrase_prefix_or_and_not(lib):
     assert starts("inaudible kitchen") == [(1, 30000)]  # brackets and colons are just text
 
 
+def test_every_word_counts_on_both_engines(lib):
+    """Small words are what people say at incidents ("sit down", "you", "not now"): they are
+    searched for, and a phrase is matched word for word, on PostgreSQL as on SQLite."""
+
+    def starts(q):
+        return [h.start_ms for h in search(lib.db, q, kinds=("transcript",))]
+
+    assert starts("you") == [20000]
+    assert starts('"right now"') == [9000]
+    assert starts('"sit in the car"') == [20000]
+    assert starts('"sit on the car"') == []
+    assert starts("now") == [9000]
+
+
 def test_porter_stemming_finds_other_forms(lib):
     assert [h.start_ms for h in search(lib.db, "warnings", kinds=("transcript",))] == [5000]
 
