@@ -12,7 +12,7 @@ from bwvreview.annotations import models
 from bwvreview.annotations.search_query import Query, Term
 
 MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word in a snippet
-RANKED_MAX = 2000  # SQLite: more matching rows than this are listed newest first, unranked
+RANKED_MAX = 2000  # more matching rows than this are listed newest first, unranked
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class SqliteEngine:
 
 # English stemming that keeps every word (migration 0006), as SQLite's porter tokenizer does.
 CONFIG = literal_column("'bwvreview_english'::regconfig")
+_MODELS: dict[str, type] = {"segments": models.Segment, "annotations": models.Annotation}
 
 
 class PostgresEngine:
@@ -83,12 +84,21 @@ class PostgresEngine:
     def match(self, table: str) -> ColumnElement[bool]:
         return literal_column(f"{table}.search").op("@@")(self.tsquery)
 
-    def ranking(self, _session: Session, table: str) -> Ranking:
+    def ranking(self, session: Session, table: str) -> Ranking:
+        """ts_rank, best first; or, as on SQLite, the newest rows first, unranked, when more
+        than ``RANKED_MAX`` rows match: ranking a word said in most lines ("you") read every
+        one of them (120 ms median, 220 ms at p95 on the 2-million-word benchmark)."""
+        model = _MODELS[table]
+        beyond = session.scalar(
+            select(model.id).where(self.match(table)).limit(1).offset(RANKED_MAX)
+        )
+        if beyond is not None:
+            return Ranking(literal(0.0), [model.id.desc()])
         score = func.ts_rank(literal_column(f"{table}.search"), self.tsquery)
         return Ranking(score, [literal_column("score").desc(), literal_column(f"{table}.id")])
 
     def snippets(self, session: Session, table: str, source: str, ids: list[int]) -> dict:
-        model = models.Segment if table == "segments" else models.Annotation
+        model = _MODELS[table]
         options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=24, MinWords=10"
         rows = session.execute(
             select(model.id, func.ts_headline(CONFIG, literal_column(source), self.tsquery,
