@@ -9,6 +9,8 @@ silently overwriting a colleague's edit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -202,24 +204,34 @@ def update_annotation(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(f"cannot change {', '.join(sorted(unknown))}")
+    with _versioned(db, annotation_id, expected_version) as (session, row):
+        for name, value in changes.items():
+            setattr(row, name, value)
+        _check(row.start_ms, row.end_ms, row.severity, row.category.polarity, row.status)
+        session.flush()
+        record_event(session, actor=actor, action="annotation-change", object_type="annotation",
+                     object_id=row.id, details={"fields": sorted(changes)})  # fmt: skip
+        return _to_record(row)
+
+
+@contextmanager
+def _versioned(
+    db: Database, annotation_id: int, expected_version: int | None
+) -> Iterator[tuple[Session, models.Annotation]]:
+    """The annotation's row in a transaction, if it is still at ``expected_version`` (the
+    version the reviewer is looking at; ``None``: any). A row changed since, before or
+    while the transaction writes, is a ``ConflictError``; a missing one ``NotFoundError``."""
     try:
         with db.begin() as session:
             row = session.get(models.Annotation, annotation_id)
             if row is None:
                 raise NotFoundError(f"no annotation with id {annotation_id}")
-            if row.version != expected_version:
+            if expected_version is not None and row.version != expected_version:
                 raise ConflictError(
                     f"annotation {annotation_id} was changed by someone else "
-                    f"(version {row.version}, you edited {expected_version})"
+                    f"(version {row.version}, you saw {expected_version})"
                 )
-            for name, value in changes.items():
-                setattr(row, name, value)
-            _check(row.start_ms, row.end_ms, row.severity, row.category.polarity, row.status)
-            session.flush()
-            record_event(session, actor=actor, action="annotation-change",
-                         object_type="annotation", object_id=row.id,
-                         details={"fields": sorted(changes)})  # fmt: skip
-            return _to_record(row)
+            yield session, row
     except StaleDataError as exc:
         raise ConflictError(f"annotation {annotation_id} was changed by someone else") from exc
 
@@ -232,21 +244,9 @@ def delete_annotation(
     else changed since is left alone and ``ConflictError`` raised: they may have reworded
     it for a reason the reviewer has not seen."""
     require(db.principal, REVIEW)
-    try:
-        with db.begin() as session:
-            row = session.get(models.Annotation, annotation_id)
-            if row is None:
-                raise NotFoundError(f"no annotation with id {annotation_id}")
-            if expected_version is not None and row.version != expected_version:
-                raise ConflictError(
-                    f"annotation {annotation_id} was changed by someone else "
-                    f"(version {row.version}, you saw {expected_version})"
-                )
-            gone = _to_record(row)
-            session.delete(row)
-            record_event(session, actor=actor, action="annotation-delete",
-                         object_type="annotation", object_id=annotation_id,
-                         details={"recording": gone.recording_id})  # fmt: skip
-            return gone
-    except StaleDataError as exc:
-        raise ConflictError(f"annotation {annotation_id} was changed by someone else") from exc
+    with _versioned(db, annotation_id, expected_version) as (session, row):
+        gone = _to_record(row)
+        session.delete(row)
+        record_event(session, actor=actor, action="annotation-delete", object_type="annotation",
+                     object_id=annotation_id, details={"recording": gone.recording_id})  # fmt: skip
+        return gone

@@ -112,13 +112,12 @@ class PostgresEngine:
 
 
 def ts_term(term: Term) -> ColumnElement:
-    english = CONFIG
     if not term.prefix:
-        return func.websearch_to_tsquery(english, literal('"' + term.words() + '"'))
-    last = func.to_tsquery(english, literal(term.tokens[-1] + ":*"))
+        return func.websearch_to_tsquery(CONFIG, literal('"' + term.words() + '"'))
+    last = func.to_tsquery(CONFIG, literal(term.tokens[-1] + ":*"))
     if len(term.tokens) == 1:
         return last
-    head = func.websearch_to_tsquery(english, literal('"' + " ".join(term.tokens[:-1]) + '"'))
+    head = func.websearch_to_tsquery(CONFIG, literal('"' + " ".join(term.tokens[:-1]) + '"'))
     return func.tsquery_phrase(head, last)
 
 
