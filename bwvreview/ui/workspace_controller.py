@@ -394,10 +394,11 @@ class WorkspaceController(QObject):
     def _item(self, annotation_id: int | None) -> review.Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)
 
-    def _push(self, command: Any, part: str = ANNOTATIONS) -> None:
-        """Run an undoable edit; if the service refuses it, say why and show what is stored."""
+    def _push(self, command: Any, part: str = ANNOTATIONS, refused: str = "Not saved") -> None:
+        """Run an undoable edit; if the service refuses it, say why (under ``refused``) and
+        show what is stored."""
         if self._writable(part):
-            self._run(command, "Not saved", {part})
+            self._run(command, refused, {part})
 
     def _run(self, command: Any, refused: str, parts: set[str]) -> None:
         try:
@@ -458,7 +459,7 @@ class WorkspaceController(QObject):
         item = self._item(annotation_id)
         if item is not None:
             self.selected = None
-            self._push(DeleteAnnotation(self.ctx, item))
+            self._push(DeleteAnnotation(self.ctx, item), refused="Not deleted")
 
     def select(self, annotation_id: int | None) -> None:
         if annotation_id is not None and annotation_id < 0:  # a suggestion on the timeline

@@ -38,11 +38,22 @@ def team_workspace(qtbot, db_url):
 
 @pytest.fixture
 def told(monkeypatch):
-    """What the workspace's warning dialogs said (instead of showing them)."""
-    said = []
+    """What the workspace's warning dialogs said (instead of showing them); their titles
+    are in ``told.titles``."""
+    said = Told()
     monkeypatch.setattr("bwvreview.ui.workspace_controller.QMessageBox.warning",
-                        lambda _parent, _title, text: said.append(text))  # fmt: skip
+                        lambda _parent, title, text: said.say(title, text))  # fmt: skip
     return said
+
+
+class Told(list):
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: list[str] = []
+
+    def say(self, title: str, text: str) -> None:
+        self.titles.append(title)
+        self.append(text)
 
 
 def stored(controller, annotation_id):
@@ -142,6 +153,7 @@ def test_saving_an_annotation_someone_else_deleted_says_so(qtbot, team_workspace
     controller.update(made.id, {"note": "my note"})
     assert told == ["This annotation was deleted (by someone else, or on another computer), "
                     "so your change was not saved."]  # fmt: skip
+    assert told.titles == ["Not saved"]
     qtbot.waitUntil(lambda: controller.items == [])  # the list is read afresh
     assert controller.undo.undoText() == "Add Missed choice"  # the refused edit is not undoable
 
@@ -158,6 +170,7 @@ def test_deleting_an_annotation_someone_else_changed_keeps_it_and_says_so(qtbot,
         "Someone else changed this annotation since you opened it, so it was not deleted. "
         "Their version is shown now: delete it again if it should still go."
     ]
+    assert told.titles == ["Not deleted"]
     assert stored(controller, shown.id) == theirs
     loaded(qtbot, controller)  # the list is read afresh
     assert controller.items == [theirs]  # their version is what shows
