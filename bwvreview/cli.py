@@ -840,6 +840,24 @@ def _setup_logging(args: argparse.Namespace) -> Path | None:
     return logs / "bwvreview.log"
 
 
+def _interrupted() -> int:
+    print("bwvreview: interrupted; unfinished work was not stored", file=sys.stderr)
+    return 130
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Ctrl+C that a library turned into an error of its own: pressed while onnxruntime was
+    being imported, it surfaces as faster-whisper's RuntimeError about onnxruntime."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -851,13 +869,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bwvreview: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("bwvreview: interrupted; unfinished work was not stored", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person at a prompt
+        if _caused_by_interrupt(exc):
+            return _interrupted()
         log.exception("unexpected fault")
         where = f" (details in {log_path})" if log_path else ""
         print(f"bwvreview: unexpected fault: {exc.__class__.__name__}{where}", file=sys.stderr)

@@ -187,3 +187,25 @@ def test_an_unexpected_fault_is_one_line_and_the_traceback_goes_to_the_log(
     assert "unexpected fault: RuntimeError" in err
     log_text = (_isolated_data / "logs" / "bwvreview.log").read_text()
     assert "Traceback" in log_text and "disk on fire" in log_text
+
+
+def test_ctrl_c_that_a_library_wrapped_in_its_own_error_is_still_an_interrupt(
+    capsys, monkeypatch, _isolated_data
+):
+    """Ctrl+C while onnxruntime was being imported came back as faster-whisper's
+    RuntimeError ("requires the onnxruntime package"), from an ImportError, from the
+    KeyboardInterrupt: it is an interruption, not a fault."""
+
+    def interrupted(_db):
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise ImportError("initialization failed") from exc
+        except ImportError as exc:
+            raise RuntimeError("Applying the VAD filter requires the onnxruntime package") from exc
+
+    monkeypatch.setattr("bwvreview.annotations.library.list_recordings", interrupted)
+    code, out, err = run_cli(capsys, "list")
+    assert (code, out) == (130, "")
+    assert err.strip() == "bwvreview: interrupted; unfinished work was not stored"
