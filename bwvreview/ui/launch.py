@@ -15,6 +15,7 @@ from bwvreview.annotations import feedback, library, transcripts
 from bwvreview.annotations.access import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import demo, signin
+from bwvreview.ui.about import add_help_menu
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.clip_library_window import open_clip_library
@@ -77,6 +78,7 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
     window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
+    add_help_menu(window, lib.data_dir, lib.db.url)
     return window, controller
 
 
@@ -129,6 +131,7 @@ def build_workspace(
     window.debrief_requested.connect(lambda: start_debrief(lib, controller))
     window.preview_requested.connect(lambda: preview_feedback(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
+    add_help_menu(window, lib.data_dir, lib.db.url)
     return window, controller
 
 
