@@ -55,6 +55,7 @@ from bwvreview.media.clip_verify import (  # noqa: F401 - summary_lines is for t
     summary_lines,
 )
 from bwvreview.media.errors import MediaError
+from bwvreview.media.ffmpeg import ffmpeg_info
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.personal_data import (
     PersonalDataHit,
@@ -258,6 +259,7 @@ def _check_inputs(
         )
     check_span(recording.duration_ms, start_ms, end_ms)
     check_destination(out)
+    ffmpeg_info()  # a BWVREVIEW_FFMPEG that cannot make a clean clip is refused before any work
     if report_path.exists():
         raise MediaError(f"{report_path} already exists; choose another name")
 

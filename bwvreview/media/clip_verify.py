@@ -23,6 +23,7 @@ import numpy as np
 from bwvreview.media.audio import SAMPLE_RATE, decode_audio
 from bwvreview.media.banner import detect_banner
 from bwvreview.media.captions import caption_band
+from bwvreview.media.clip_writer import NEUTRAL_ENCODER
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.frames import open_video
 from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
@@ -37,8 +38,12 @@ NEUTRAL_TAGS = {
     "handler_name",
     "vendor_id",
     "language",
+    "encoder",
 }
-NEUTRAL_VALUES = {"handler_name": {"VideoHandler", "SoundHandler"}}
+NEUTRAL_VALUES = {
+    "handler_name": {"VideoHandler", "SoundHandler"},
+    "encoder": {NEUTRAL_ENCODER},  # what clip_writer names the picture's encoder
+}
 # Kinds of personal data that identify someone on their own when heard in a clip.
 IDENTIFYING_KINDS = {
     "phone",

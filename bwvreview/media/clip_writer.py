@@ -23,6 +23,7 @@ from bwvreview.media.errors import MediaError
 from bwvreview.media.ffmpeg import ffmpeg_exe
 
 NEUTRAL_TITLE = "bwvreview learning clip"
+NEUTRAL_ENCODER = "bwvreview"
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,10 @@ def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
         # compressor name), and the muxer writes its own version unless bit-exact.
         cmd += ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
         cmd += ["-flags:v", "+bitexact", "-flags:a", "+bitexact"]
-        cmd += ["-metadata:s:v", "encoder=", "-metadata:s:a", "encoder="]
+        # FFmpeg names the encoder unless a name is given, and before 6.0 its MP4 muxer
+        # copied that name into the video's compressor-name field ("Lavc libx264"), so the
+        # picture is given a neutral one; the sound's is simply dropped.
+        cmd += ["-metadata:s:v", f"encoder={NEUTRAL_ENCODER}", "-metadata:s:a", "encoder="]
         cmd += ["-bsf:v", "filter_units=remove_types=6", "-metadata", f"title={s.title}"]
     cmd += ["-f", "mp4", "-y", str(out)]
     return cmd
