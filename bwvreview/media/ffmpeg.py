@@ -121,7 +121,8 @@ def ffmpeg_info() -> FfmpegInfo:
     import imageio_ffmpeg
 
     exe = bundled_exe()
-    return FfmpegInfo(exe, _version_of(exe), f"bundled (imageio-ffmpeg {imageio_ffmpeg.__version__})")
+    source = f"bundled (imageio-ffmpeg {imageio_ffmpeg.__version__})"
+    return FfmpegInfo(exe, _version_of(exe), source)
 
 
 def ffmpeg_exe() -> Path:
