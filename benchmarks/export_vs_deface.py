@@ -15,7 +15,10 @@ bwvreview's rows are split into the export itself and the verification that foll
 (from the timings in the clip's report), because deface does not verify. "Faces seen" runs
 bwvreview's face detector on every frame of each output where the demo's ground truth
 has a face: the number of frames in which a face can still be detected (0 is the goal).
-Needs the bench extra (deface's own dependencies): ``pip install -e .[bench]``.
+Needs the bench extra (deface's own dependencies) and deface itself, which is a baseline
+only, not a dependency of bwvreview: ``pip install -e .[bench]`` then
+``pip install --no-deps deface==1.5.0`` (without --no-deps it would bring the GUI build of
+OpenCV, whose Qt plugins clash with PySide6's).
 """
 
 from __future__ import annotations

