@@ -1,7 +1,6 @@
 """The command line: argument parsing and printing only; the work is in ``bwvreview.app``.
 
-Exit codes: 0 success, 2 usage error (argparse), 3 bad input (one line on stderr, no
-traceback), 1 an unexpected fault (one line on stderr; the traceback goes to the log file).
+Exit codes: see ``EXIT_CODES`` (shown by ``bwvreview --help``).
 """
 
 from __future__ import annotations
@@ -29,6 +28,16 @@ T = TypeVar("T")
 
 EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 EXIT_NOT_VERIFIED = 4  # export-clip / verify-clip: the clip exists but failed a check
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
+EXIT_CODES = """exit codes:
+  0    success
+  1    an unexpected fault (one line here; the details go to the log file)
+  2    usage error (an unknown command or option, a missing argument)
+  3    bad input: unreadable media, an unknown id, a bad file or database;
+       doctor: a problem that stops bwvreview doing its job
+  4    a check failed: the clip failed verification (export-clip, verify-clip), the
+       audit chain is broken (audit --verify), or a pack's clip changed (export-pack)
+  130  interrupted (Ctrl+C); unfinished work was not stored"""
 BAD_INPUT = (MediaError, DomainError)
 
 
@@ -73,9 +82,14 @@ def _print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _open(args: argparse.Namespace) -> app.Library:
+def _open(args: argparse.Namespace, *, demo_tip: bool = False) -> app.Library:
     """Open the library and sign in whoever BWVREVIEW_USER names (see ``app.signin``)."""
-    return sign_in_from_environment(app.open_library(db_url=args.db, data_dir=args.data_dir))
+    lib = app.open_library(db_url=args.db, data_dir=args.data_dir)
+    try:
+        return sign_in_from_environment(lib, demo_tip=demo_tip)
+    except DomainError:
+        lib.close()  # refused before anything was done
+        raise
 
 
 def _import_one(lib: app.Library, path: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -279,7 +293,9 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
     steps = clips.iter_export(lib, recording.id, start, end, Path(args.out), options)
     outcome = StderrProgress(coarse_when_redirected=True).follow(steps, _describe_export)
     clips.store_export(lib, outcome)
-    print(f"wrote {outcome.path} and {outcome.report_path}")
+    text_report = outcome.report_path.with_suffix(".txt")  # written beside it (write_report)
+    print(f"wrote {outcome.path}, its report {outcome.report_path} and a readable copy "
+          f"{text_report}")  # fmt: skip
     if outcome.verification is not None:
         print("\n".join(clips.summary_lines(outcome.verification)))
         if not outcome.verification.passed:
@@ -544,7 +560,7 @@ def cmd_case_study(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    lib = _open(args)
+    lib = _open(args, demo_tip=True)
     recording = app.import_demo(lib)
     if args.no_gui:
         if app.transcripts.current_transcript(lib.db, recording.id) is None:
@@ -552,6 +568,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(recording.id)
         return EXIT_OK
     return _launch(args, open_recording=recording.id, as_demo_tip=True)
+
+
+def _qt_section() -> Any:
+    """Qt's part of the report (the only Qt doctor needs, so imported only here)."""
+    from bwvreview.app.doctor import PROBLEM, Item, Section
+
+    try:
+        from bwvreview.ui.about import about_qt
+    except ImportError as exc:  # a broken PySide6: the window cannot open
+        return Section("Qt", [Item("Qt", f"cannot be loaded ({exc})", PROBLEM)])
+    return about_qt()
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """What bwvreview runs and finds, for whoever supports you; nothing is changed."""
+    from bwvreview.app import doctor
+
+    sections = [*doctor.gather(args.data_dir, args.db), _qt_section()]
+    if args.json:
+        _print_json(doctor.to_json(sections))
+    else:
+        print(doctor.to_text(sections))
+    return doctor.exit_code(sections)
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
@@ -571,10 +610,18 @@ def _launch(
                   as_demo_tip=as_demo_tip)  # fmt: skip
 
 
+DEVICE_HELP = ("where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, "
+               "else the CPU (default: auto)")  # fmt: skip
+FACES_HELP = ("how faces are hidden: blur (default), pixelate, box (a solid box) or none "
+              "(left visible: only for footage in which no one could be recognised)")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bwvreview",
         description="Trauma-informed review of body-worn video, entirely on this machine.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"bwvreview {__version__}")
     parser.add_argument(
@@ -593,8 +640,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the app (the default)")
     p.set_defaults(func=cmd_gui)
 
-    p = sub.add_parser("demo", help="import the bundled demo incident and open it")
-    p.add_argument("--no-gui", action="store_true", help="import only and print the recording id")
+    p = sub.add_parser(
+        "demo",
+        help="import the bundled demo incident and open it",
+        description="Import the bundled demo footage (once), add the demo people and an example "
+        "review by a demo TIP, and open it in the review workspace as that TIP.",
+    )
+    p.add_argument(
+        "--no-gui",
+        action="store_true",
+        help="no window: import and seed the demo, transcribe it if it has no transcript yet "
+        "(a few seconds with the bundled model), then print its recording id",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("import", help="import footage (never modified; identified by SHA-256)")
@@ -612,7 +669,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="faster-whisper model name or folder "
         "(default: BWVREVIEW_MODEL or the bundled tiny.en)",
     )
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help=DEVICE_HELP)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the transcript as JSON")
     out.add_argument(
@@ -646,7 +703,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
     p.add_argument("--end", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
     p.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
-    p.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur")
+    p.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur",
+                   help=FACES_HELP)  # fmt: skip
     p.add_argument("--keep-overlay", action="store_true", help="keep the burned-in banner")
     p.add_argument(
         "--bleep",
@@ -657,7 +715,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-metadata", action="store_true", help="keep the source's tags")
     p.add_argument("--captions", action="store_true", help="burn in redacted captions")
     p.add_argument(
-        "--report", metavar="FILE.json", help="where to write the report (default: beside the clip)"
+        "--report",
+        metavar="FILE.json",
+        help="where to write the anonymisation report (default: beside the clip); a readable "
+        "copy FILE.txt is written beside it",
     )
     p.add_argument(
         "--annotation",
@@ -681,7 +742,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--voice-disguise", action="store_true", help="shift the pitch of all voices")
     p.set_defaults(func=cmd_export_clip)
 
-    p = sub.add_parser("verify-clip", help="check any clip for faces, names, tags and sync")
+    p = sub.add_parser(
+        "verify-clip",
+        help="check any clip for faces, names, tags and sync",
+        description="Check a clip from the file alone, as a sceptical reviewer would: every "
+        "frame through the face detector again, the sound transcribed again and searched for "
+        "the redacted items and any personal data, the file's tags listed, picture and sound "
+        "checked for length and sync, sampled frames checked for a readable banner. A clip "
+        "exported here (found by its SHA-256) is checked with the options it was made with. "
+        "Exit 0 if it passes, 4 if it fails a check.",
+    )
     p.add_argument("clip", metavar="FILE.mp4")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(func=cmd_verify_clip)
@@ -786,14 +856,15 @@ def build_parser() -> argparse.ArgumentParser:
     q = qsub.add_parser("transcribe", help="queue transcriptions (paths are imported first)")
     q.add_argument("targets", nargs="+", metavar="TARGET", help="recording id or media path")
     q.add_argument("--model", metavar="NAME|DIR", help="faster-whisper model name or folder")
-    q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    q.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help=DEVICE_HELP)
     q = qsub.add_parser("export", help="queue an anonymised clip export")
     q.add_argument("target", metavar="TARGET", help="recording id or media path")
     q.add_argument("--start", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
     q.add_argument("--end", metavar="T", help="seconds (12.5) or HH:MM:SS(.mmm)")
     q.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
-    q.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur")
-    q.add_argument("--bleep", choices=("auto", "none"), default="auto")
+    q.add_argument("--faces", choices=("blur", "pixelate", "box", "none"), default="blur",
+                   help=FACES_HELP)  # fmt: skip
+    q.add_argument("--bleep", choices=("auto", "none"), default="auto", help="as for export-clip")
     q.add_argument("--annotation", type=int, metavar="ID", help="the span of this annotation")
     q.add_argument("--padding", type=float, default=0.0, metavar="S")
     for flag in ("--keep-overlay", "--keep-metadata", "--captions", "--card", "--mute",
@@ -809,7 +880,31 @@ def build_parser() -> argparse.ArgumentParser:
         q = qsub.add_parser(action, help=f"{action} jobs (retry: a failed or cancelled one)")
         q.add_argument("jobs", nargs="+", type=int, metavar="JOB")
     p.set_defaults(func=cmd_queue)
+
+    p = sub.add_parser(
+        "doctor",
+        help="what bwvreview runs and finds here, for whoever supports you",
+        description="Report versions, the ffmpeg, models and devices each stage uses, the "
+        "library's location and schema, and Qt's playback and sound devices. Nothing is "
+        "changed. Lines beginning PROBLEM: stop bwvreview working (exit 3); WARNING: lines "
+        "make something work less well.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(func=cmd_doctor)
+    _describe_every_command(parser)
     return parser
+
+
+def _describe_every_command(parser: argparse.ArgumentParser) -> None:
+    """A command's --help opens with its one-line summary unless it has a description."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            summaries = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, command in action.choices.items():
+                if command.description is None and summaries.get(name):
+                    summary = summaries[name]
+                    command.description = summary[0].upper() + summary[1:] + "."
+                _describe_every_command(command)
 
 
 _installed_handlers: list[logging.Handler] = []
@@ -842,7 +937,7 @@ def _setup_logging(args: argparse.Namespace) -> Path | None:
 
 def _interrupted() -> int:
     print("bwvreview: interrupted; unfinished work was not stored", file=sys.stderr)
-    return 130
+    return EXIT_INTERRUPTED
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:
