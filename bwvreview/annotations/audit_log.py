@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true
 
 from bwvreview.annotations.access import READ_AUDIT, require
-from bwvreview.annotations.audit import GENESIS, verify_chain
+from bwvreview.annotations.audit import ChainCheck, verify_chain
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.models import AuditEvent
 
@@ -70,17 +70,33 @@ class ChainReport:
     events: int  # events checked (up to and including the broken one)
     broken: AuditEntry | None = None
     reason: str = ""
+    first_bad_seq: int | None = None
+    head_seq: int | None = None  # the last event checked, when the log is intact
+    head_hash: str = ""
+    behind: int = 0  # events newer than this machine's checkpoint (written elsewhere)
 
     @property
     def summary(self) -> str:
+        """One line: intact (with the head to write down), or the first thing found wrong."""
         if self.ok:
-            return f"Chain intact: all {self.events} events checked, none changed or removed."
-        return f"Chain broken at event #{self.broken.id if self.broken else '?'}: {self.reason}"
+            if not self.events:
+                return "Chain intact: no events recorded yet."
+            text = (f"Chain intact: all {self.events} events checked, none changed or removed "
+                    f"(head: seq {self.head_seq}, hash {self.head_hash[:16]}).")  # fmt: skip
+            if self.behind:
+                text += (f" The newest {self.behind} were recorded after this machine's "
+                         "checkpoint: their removal would not be detected here.")  # fmt: skip
+            return text
+        if self.broken is not None:
+            return f"Chain broken at event #{self.broken.id}: {self.reason}"
+        return f"Audit log not verified: {self.reason}"
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "events_checked": self.events, "summary": self.summary,
                 "broken_event": self.broken.to_json() if self.broken else None,
-                "reason": self.reason}  # fmt: skip
+                "reason": self.reason, "first_bad_seq": self.first_bad_seq,
+                "head": {"seq": self.head_seq, "hash": self.head_hash} if self.ok else None,
+                "behind_checkpoint": self.behind}  # fmt: skip
 
 
 def _entry(row: AuditEvent) -> AuditEntry:
@@ -135,40 +151,56 @@ def facets(db: Database) -> tuple[list[str], list[str]]:
 
 
 def verify(db: Database) -> ChainReport:
-    """Check every event's hash and link; say which event broke the chain and why.
+    """Check every event's seq, link and keyed hash, and the log against its signed checkpoint.
 
-    A changed event no longer matches its own hash. A deleted event leaves the next one
-    pointing at a hash that is not its predecessor's (and a gap in the ids). Removing the
-    newest events leaves no trace in the chain itself; compare the count with a copy.
+    Says which event broke the chain and why, or which seqs are missing at the end. See
+    ``audit.py`` for what this does and does not prove.
     """
     require(db.principal, READ_AUDIT)
     with db.begin() as session:
         check = verify_chain(session)
-        if check.ok or check.first_bad_id is None:
-            return ChainReport(check.ok, check.events, reason=check.reason)
+        if check.ok:
+            seq, digest = check.head or (None, "")
+            return ChainReport(True, check.events, head_seq=seq, head_hash=digest,
+                               behind=check.behind)  # fmt: skip
+        if check.first_bad_id is None:
+            reason = check.reason
+            if check.kind == "truncated" and check.missing:
+                first, last = check.missing
+                reason += f" (seq {first} to {last}): the signed checkpoint records {last} events"
+            return ChainReport(False, check.events, reason=reason,
+                               first_bad_seq=check.first_bad_seq)  # fmt: skip
         bad = session.get(AuditEvent, check.first_bad_id)
         before = session.scalar(
-            select(AuditEvent).where(AuditEvent.id < check.first_bad_id)
-            .order_by(AuditEvent.id.desc()).limit(1)
+            select(AuditEvent).where(AuditEvent.seq < bad.seq)
+            .order_by(AuditEvent.seq.desc()).limit(1)
         )  # fmt: skip
-        entry = _entry(bad)
-        reason = _explain(check.reason, entry, before.id if before else None, bad.prev_hash)
-        return ChainReport(False, check.events, entry, reason)
+        reason = _explain(check, _entry(bad), before.id if before else None)
+        return ChainReport(False, check.events, _entry(bad), reason, check.first_bad_seq)
 
 
-def _explain(reason: str, bad: AuditEntry, before_id: int | None, prev_hash: str) -> str:
-    if reason == "event content changed":
-        return ("it was changed after it was written: its time, actor, action, object or "
-                "details no longer match its hash.")  # fmt: skip
+def _explain(check: ChainCheck, bad: AuditEntry, before_id: int | None) -> str:
+    seq = check.first_bad_seq
+    if check.kind == "changed":
+        if check.reason == "differs from the signed checkpoint":
+            return (f"seq {seq} is not the event the signed checkpoint recorded: the log was "
+                    "rewritten by someone holding the key, or forked.")  # fmt: skip
+        return (f"it was changed after it was written (seq {seq}): its time, actor, action, "
+                "object, details or links no longer match its hash.")  # fmt: skip
+    if check.kind == "missing" and check.missing:
+        first, last = check.missing
+        if before_id is None:
+            return (f"it is the first event left but does not start the chain: earlier events "
+                    f"were deleted (seq {first} to {last} missing).")  # fmt: skip
+        if first == last:
+            return (f"it does not follow on from event #{before_id}: event #{first} was deleted "
+                    f"(seq {first} is missing).")  # fmt: skip
+        return (f"it does not follow on from event #{before_id}: events #{first} to #{last} were "
+                f"deleted (seq {first} to {last} are missing).")  # fmt: skip
+    if check.reason == "the keyed cut-over event is missing":
+        return (f"seq {seq} should record where the keyed chain begins, and does not: the log "
+                "was altered around the cut-over.")  # fmt: skip
     if before_id is None:
-        if prev_hash != GENESIS:
-            return "it is the first event left but does not start the chain: earlier events " \
-                   "were deleted."  # fmt: skip
-        return reason
-    if bad.id - before_id == 2:
-        return f"it does not follow on from event #{before_id}: event #{before_id + 1} was deleted."
-    if bad.id - before_id > 2:
-        return (f"it does not follow on from event #{before_id}: events #{before_id + 1} to "
-                f"#{bad.id - 1} were deleted.")  # fmt: skip
-    return (f"it does not follow on from event #{before_id}: #{before_id} was rewritten "
-            "(its hash changed) or this event's link was altered.")  # fmt: skip
+        return f"seq {seq} does not start the chain: its link was altered."
+    return (f"it does not follow on from event #{before_id} (seq {seq}): #{before_id} was "
+            "rewritten (its hash changed) or this event's link was altered.")  # fmt: skip
