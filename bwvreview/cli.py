@@ -604,10 +604,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def _launch(
     args: argparse.Namespace, open_recording: int | None = None, as_demo_tip: bool = False
 ) -> int:
-    from bwvreview.ui.launch import launch  # Qt is imported only when a window is wanted
+    # Qt is imported only when a window is wanted, and its chatter goes to the log file from
+    # before Qt Multimedia loads (it speaks while loading).
+    from bwvreview.ui.native_output import quiet_terminal
 
-    return launch(db_url=args.db, data_dir=args.data_dir, open_recording=open_recording,
-                  as_demo_tip=as_demo_tip)  # fmt: skip
+    with quiet_terminal():
+        from bwvreview.ui.launch import launch
+
+        return launch(db_url=args.db, data_dir=args.data_dir, open_recording=open_recording,
+                      as_demo_tip=as_demo_tip)  # fmt: skip
 
 
 DEVICE_HELP = ("where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, "

@@ -25,6 +25,7 @@ from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.native_output import quiet_terminal
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -224,7 +225,18 @@ def launch(
     """Open the app window and run the event loop; returns the exit code.
 
     ``as_demo_tip`` (``bwvreview demo``) opens as the demo's TIP without asking who is there.
+    Qt's and its libraries' messages go to the log file meanwhile (``native_output``).
     """
+    with quiet_terminal():
+        return _run_app(db_url, data_dir, open_recording, as_demo_tip)
+
+
+def _run_app(
+    db_url: str | None,
+    data_dir: str | os.PathLike[str] | None,
+    open_recording: int | None,
+    as_demo_tip: bool,
+) -> int:
     qt_app = make_application()
     try:
         lib = app.open_library(db_url=db_url, data_dir=data_dir)
