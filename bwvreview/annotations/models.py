@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 
 def utcnow() -> dt.datetime:
@@ -44,20 +44,33 @@ incident_officers = Table(
 )
 
 
+def user_name_key(name: str) -> str:
+    """A name as sign-in compares it: case folded, runs of white space made one space."""
+    return " ".join(name.split()).casefold()
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('tip', 'trainer', 'officer', 'admin')", name="ck_users_role"),
+        Index("ux_users_name_key", "name_key", unique=True),  # migration 0007
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Two people may not share a name in any case or spacing: sign-in by name finds one.
+    name_key: Mapped[str] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(16))
     collar_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     team: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @validates("name")
+    def _keep_name_key(self, _attribute: str, value: str) -> str:
+        self.name_key = user_name_key(value)
+        return value
 
 
 class Incident(Base):

@@ -3,23 +3,37 @@
 Passwords are hashed with argon2 (argon2-cffi's defaults). On a single-user SQLite library a
 user may have no password and signs in by choosing their name; in team mode (PostgreSQL)
 every user needs one. Managing users needs the admin's MANAGE_USERS permission.
+
+Sign-in by name or collar number must find exactly one person, so: names are unique once
+case-folded and with runs of white space made one (``models.user_name_key``, a unique index
+on both engines); a name is 1-80 characters, not all digits and not anyone's collar number;
+a collar number is 1-12 letters and digits with at least one digit, unique in any case, and
+every officer has one.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bwvreview.annotations import access, models
 from bwvreview.annotations.access import MANAGE_USERS, ROLES, Principal, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.models import user_name_key
 
 _hasher = PasswordHasher()
+
+NAME_MAX = 80
+COLLAR_MAX = 12
+_COLLAR = re.compile(rf"[A-Za-z0-9]{{1,{COLLAR_MAX}}}")
 
 
 class SignInError(DomainError):
@@ -62,6 +76,52 @@ def _check_password(db: Database, password: str | None) -> None:
         raise DomainError("in team mode every user needs a password")
 
 
+def clean_name(name: str) -> str:
+    """A name as stored: runs of white space made one space; refused if it cannot sign in."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("a user needs a name")
+    if len(name) > NAME_MAX:
+        raise DomainError(f"a name has at most {NAME_MAX} characters (this one has {len(name)})")
+    if name.isdigit():
+        raise DomainError(f"a name may not be only digits ({name!r} looks like a collar number)")
+    return name
+
+
+def clean_collar(collar_number: str | None, role: str) -> str | None:
+    """A collar number as stored; officers must have one (it is how they sign in)."""
+    collar = (collar_number or "").strip() or None
+    if collar is None:
+        if role == "officer":
+            raise DomainError("an officer needs a collar number")
+        return None
+    if not _COLLAR.fullmatch(collar) or not any(c.isdigit() for c in collar):
+        raise DomainError(
+            f"a collar number is 1-{COLLAR_MAX} letters and digits, with at least one digit"
+        )
+    return collar
+
+
+def _check_free(session: Session, name: str, collar: str | None) -> None:
+    """Refuse a name or collar number that would make sign-in find two people."""
+    key = user_name_key(name)
+    if session.scalar(select(models.User.id).where(models.User.name_key == key)):
+        raise DomainError(
+            f"there is already a user called {name!r} (names ignore case and spacing)"
+        )
+    if session.scalar(select(models.User.id).where(func.lower(models.User.collar_number) == key)):
+        raise DomainError(f"{name!r} is someone's collar number; choose another name")
+    if collar is None:
+        return
+    folded = collar.casefold()
+    if session.scalar(
+        select(models.User.id).where(func.lower(models.User.collar_number) == folded)
+    ):
+        raise DomainError(f"collar number {collar} is already taken")
+    if session.scalar(select(models.User.id).where(models.User.name_key == folded)):
+        raise DomainError(f"collar number {collar} is someone's name")
+
+
 def create_user(
     db: Database,
     name: str,
@@ -71,45 +131,79 @@ def create_user(
     password: str | None = None,
     team: str | None = None,
 ) -> UserRecord:
-    """Add a user (admin only)."""
+    """Add a user (admin only); a name or collar number that would clash is refused."""
     principal = require(db.principal, MANAGE_USERS)
-    name = name.strip()
-    if not name:
-        raise DomainError("a user needs a name")
+    name = clean_name(name)
     if role not in ROLES:
         raise DomainError(f"role must be one of {', '.join(ROLES)}")
+    collar = clean_collar(collar_number, role)
+    if team and len(team.strip()) > 100:
+        raise DomainError("a team name has at most 100 characters")
     _check_password(db, password)
-    with db.begin() as session:
-        if collar_number and session.scalar(
-            select(models.User.id).where(models.User.collar_number == collar_number)
-        ):
-            raise DomainError(f"collar number {collar_number} is already taken")
-        row = models.User(
-            name=name,
-            role=role,
-            collar_number=collar_number or None,
-            password_hash=_hasher.hash(password) if password else None,
-            team=team or None,
-        )
-        session.add(row)
-        session.flush()
-        record_event(session, actor=principal.name, action="user-create", object_type="user",
-                     object_id=row.id, details={"role": role})  # fmt: skip
-        return _to_record(row)
+    try:
+        with db.begin() as session:
+            _check_free(session, name, collar)
+            row = models.User(
+                name=name,
+                role=role,
+                collar_number=collar,
+                password_hash=_hasher.hash(password) if password else None,
+                team=team.strip() or None if team else None,
+            )
+            session.add(row)
+            session.flush()
+            record_event(session, actor=principal.name, action="user-create",
+                         object_type="user", object_id=row.id, details={"role": role})  # fmt: skip
+            return _to_record(row)
+    except IntegrityError as exc:  # someone else added the same name a moment ago
+        raise DomainError(
+            f"there is already a user called {name!r} or with that collar number"
+        ) from exc
 
 
 def list_users(db: Database, *, include_inactive: bool = False) -> list[UserRecord]:
-    """Everyone who can sign in (names and roles only: the sign-in screen shows these)."""
+    """The people the signed-in user may see: an admin everyone, anyone else only themself.
+
+    A TIP links officers by collar number and needs no list of colleagues; a trainer or an
+    officer has no business with anyone's role or collar number."""
     with db.begin() as session:
         query = select(models.User).order_by(models.User.name, models.User.id)
+        if not db.principal.can(MANAGE_USERS):
+            query = query.where(models.User.id == db.principal.user_id)
         if not include_inactive:
             query = query.where(models.User.active.is_(True))
         return [_to_record(row) for row in session.scalars(query)]
 
 
+def sign_in_choices(db: Database) -> list[UserRecord]:
+    """Who the sign-in screen offers (active users), read before anyone has signed in."""
+    with db.begin() as session:
+        query = select(models.User).where(models.User.active.is_(True))
+        return [_to_record(row) for row in session.scalars(query.order_by(models.User.name))]
+
+
 def has_users(db: Database) -> bool:
     with db.begin() as session:
         return session.scalar(select(models.User.id).limit(1)) is not None
+
+
+def needs_sign_in(people: list[UserRecord], dialect: str) -> bool:
+    """Whether a user must sign in, or the machine's owner may act.
+
+    In team mode (PostgreSQL) everyone signs in once the library has an active user. On a
+    single-user SQLite library, importing footage "for officer 4471" records that officer
+    with no password (so feedback can reach them later); those records alone do not make it
+    a shared library, so the owner still acts, as before there were users. Anyone else
+    (a TIP, trainer or admin, or an officer given a password) means everyone signs in."""
+    active = [u for u in people if u.active]
+    if dialect != "sqlite":
+        return bool(active)
+    return any(u.role != "officer" or u.has_password for u in active)
+
+
+def sign_in_required(db: Database) -> bool:
+    """``needs_sign_in`` for this library."""
+    return needs_sign_in(sign_in_choices(db), db.dialect)
 
 
 def sign_in(db: Database, user_id: int, password: str | None) -> Principal:
@@ -136,14 +230,34 @@ def _password_matches(stored: str | None, given: str | None, *, team: bool) -> b
 
 
 def find_user(db: Database, key: str) -> UserRecord:
-    """A user by collar number or exact name (for the command line's BWVREVIEW_USER)."""
+    """The one user whose collar number or name (any case or spacing) is ``key``.
+
+    Names and collar numbers cannot clash (``create_user`` refuses it), but a library made
+    before that rule may still hold a clash an admin has not mended: then nobody is chosen."""
+    folded = user_name_key(key or "")
+    if not folded:
+        raise NotFoundError("no user given")
     with db.begin() as session:
-        row = session.scalar(select(models.User).where(models.User.collar_number == key))
-        if row is None:
-            row = session.scalar(select(models.User).where(models.User.name == key).limit(1))
-        if row is None:
-            raise NotFoundError(f"no user called {key!r}")
-        return _to_record(row)
+        rows = list(
+            session.scalars(
+                select(models.User)
+                .where(
+                    or_(
+                        models.User.name_key == folded,
+                        func.lower(models.User.collar_number) == folded,
+                    )
+                )  # fmt: skip
+                .limit(2)
+            )
+        )
+        if not rows:
+            raise NotFoundError(f"no user called {key[:NAME_MAX]!r}")
+        if len(rows) > 1:
+            raise DomainError(
+                f"{key[:NAME_MAX]!r} names more than one user; use a collar number, "
+                "or ask an admin to rename one"
+            )
+        return _to_record(rows[0])
 
 
 def set_password(db: Database, user_id: int, password: str | None) -> None:
@@ -161,14 +275,24 @@ def set_password(db: Database, user_id: int, password: str | None) -> None:
 
 
 def set_active(db: Database, user_id: int, active: bool) -> None:
+    """Activate or deactivate a user; the last active admin stays (else nobody manages users)."""
     principal = require(db.principal, MANAGE_USERS)
     with db.begin() as session:
         row = session.get(models.User, user_id)
         if row is None:
             raise NotFoundError(f"no user with id {user_id}")
+        if not active and row.role == "admin" and row.active and _active_admins(session) == 1:
+            raise DomainError(f"{row.name} is the last active admin; add another admin first")
         row.active = active
         record_event(session, actor=principal.name, action="user-activate" if active
                      else "user-deactivate", object_type="user", object_id=user_id)  # fmt: skip
+
+
+def _active_admins(session: Session) -> int:
+    query = select(func.count(models.User.id)).where(
+        models.User.role == "admin", models.User.active.is_(True)
+    )
+    return session.scalar(query) or 0
 
 
 def link_officer(db: Database, incident_id: int, user_id: int, *, linked: bool = True) -> None:

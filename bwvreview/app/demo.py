@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DEMO_TIP = "Demo TIP"
 DEMO_TRAINER = "Demo Trainer"
+DEMO_PEOPLE = (DEMO_TIP, DEMO_TRAINER)  # who the demo adds that signs in (and its officer)
 
 # What the demo TIP wrote for each code in the script: (note, suggested alternative wording).
 NOTES: dict[str, tuple[str, str]] = {
@@ -86,6 +87,7 @@ def seed_demo(lib: Library, recording_id: int, utterances: list[dict]) -> None:
 
 
 def demo_tip(lib: Library) -> Principal:
-    """Who the demo opens as: the demo TIP, with nothing to sign in to."""
+    """Who the demo opens as: the demo TIP, signed in like anyone else (audited; refused if an
+    admin has deactivated them or given them a password)."""
     tip = users.find_user(lib.db, DEMO_TIP)
-    return Principal(user_id=tip.id, name=tip.name, role=tip.role)
+    return users.sign_in(lib.db, tip.id, None)

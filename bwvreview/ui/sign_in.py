@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview import app
 from bwvreview.annotations import users as users_service
-from bwvreview.annotations.access import LOCAL, ROLE_LABELS, Principal
+from bwvreview.annotations.access import ROLE_LABELS, Principal
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.users import UserRecord
 from bwvreview.app.signin import signed_in
@@ -165,46 +165,23 @@ def ask_sign_in(users: Sequence[UserRecord], sign_in: SignIn) -> Principal | Non
 
 
 def needs_sign_in(users: Sequence[UserRecord], dialect: str = "sqlite") -> bool:
-    """Whether anyone must choose who they are before a window opens.
-
-    In team mode (PostgreSQL) everyone signs in once the library has users. On a single-user
-    SQLite library, importing footage "for officer 4471" records that officer as a user with
-    no password (so feedback can reach them later); those alone do not make it a shared
-    library, so the machine's owner still goes straight in, as before there were users."""
-    if dialect != "sqlite":
-        return any(u.active for u in users)
-    return any(u.active and (u.role != "officer" or u.has_password) for u in users)
-
-
-def owner_entry(users: Sequence[UserRecord], dialect: str) -> UserRecord | None:
-    """On a single-user SQLite library with no active reviewer or admin, the machine's owner
-    is offered too (they could open the file anyway), so setting up users never locks them
-    out. Team mode (PostgreSQL) always signs a stored user in."""
-    if dialect != "sqlite" or any(u.active and u.role in ("admin", "tip") for u in users):
-        return None
-    return UserRecord(id=OWNER_ID, name=LOCAL.name, role=LOCAL.role, collar_number=None,
-                      team="this computer's own account", has_password=False,
-                      active=True)  # fmt: skip
-
-
-OWNER_ID = 0  # never a stored user's id (they start at 1)
+    """Whether anyone must choose who they are before a window opens (the rule is the
+    command line's too: ``users.needs_sign_in``)."""
+    return users_service.needs_sign_in(list(users), dialect)
 
 
 def sign_in_library(lib: app.Library) -> app.Library | None:
-    """The library bound to whoever signs in: straight through as the machine's owner when
-    nobody need sign in; ``None`` when the person cancels."""
-    everyone = users_service.list_users(lib.db)
+    """The library bound to whoever signs in: straight through as the machine's owner only
+    while nobody signs in (first run); ``None`` when the person cancels. Once people sign
+    in there is no back door: the machine's owner is not offered, whatever the roles."""
+    everyone = users_service.sign_in_choices(lib.db)
     if not needs_sign_in(everyone, lib.db.dialect):
         return lib
-    owner = owner_entry(everyone, lib.db.dialect)
-    choices = [u for u in everyone if u.active] + ([owner] if owner else [])
 
     def sign_in(user_id: int, password: str | None) -> Principal:
-        if owner is not None and user_id == OWNER_ID:
-            return LOCAL
         return users_service.sign_in(lib.db, user_id, password)
 
-    principal = ask_sign_in(choices, sign_in)
+    principal = ask_sign_in(everyone, sign_in)
     if principal is None:
         return None
     return signed_in(lib, principal)
