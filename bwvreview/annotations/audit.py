@@ -268,7 +268,8 @@ def _walk(session: Session, key: bytes, seal: AuditSeal, head: Head) -> ChainChe
     last = expected - 1
     if last < head.seq:
         missing_n = head.seq - last
-        return ChainCheck(False, count, None, f"{missing_n} events missing at the end", last + 1,
+        events = "event" if missing_n == 1 else "events"
+        return ChainCheck(False, count, None, f"{missing_n} {events} missing at the end", last + 1,
                           "truncated", (last + 1, head.seq), (last, prev))  # fmt: skip
     return ChainCheck(True, count, head=(last, prev), behind=last - head.seq)
 

@@ -235,10 +235,10 @@ def store_for(engine: Engine) -> SealStore:
     ident = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{url.host}-{url.port or 5432}-{url.database}")
     if explicit:
         key_path = Path(explicit)
-    else:
-        from bwvreview.locations import data_dir  # the per-user data folder (platformdirs)
+    else:  # the user's own settings folder: one key per team library, whatever the data folder
+        from platformdirs import user_config_dir
 
-        key_path = data_dir() / "audit" / f"{ident}.key"
+        key_path = Path(user_config_dir("bwvreview", appauthor=False)) / "audit" / f"{ident}.key"
     head_path = key_path.with_name(key_path.name + ".head")
     return FileStore(key_path, head_path, ident if use_keyring else None)
 
