@@ -796,7 +796,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser("audit", help="the audit log (admins); --verify checks the hash chain")
-    p.add_argument("--verify", action="store_true", help="check the chain (exit 4 if broken)")
+    p.add_argument(
+        "--verify", action="store_true", help="check the keyed chain and its signed checkpoint "
+        "(exit 4 if not intact)"
+    )  # fmt: skip
     p.add_argument("--actor", help="only this actor's events")
     p.add_argument("--action", help="only this action")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="from this UTC day")
