@@ -62,7 +62,7 @@ def test_team_mode_needs_a_signed_in_user_once_it_has_users(capsys, monkeypatch,
         pytest.skip("a single-user SQLite library needs no sign-in")
     monkeypatch.delenv("BWVREVIEW_USER", raising=False)
     code, _, err = run(capsys, db_url, "list")
-    assert code == 3 and "team mode: sign in" in err
+    assert code == 3 and "this library has users: set BWVREVIEW_USER" in err
     monkeypatch.setenv("BWVREVIEW_USER", "Root Admin")
     code, _, err = run(capsys, db_url, "users", "add", "No Pass", "--role", "tip")
     assert code == 3 and "every user needs a password" in err

@@ -7,14 +7,8 @@ from PySide6.QtCore import QSettings, Qt
 
 from bwvreview import app
 from bwvreview.annotations import users
-from bwvreview.ui.sign_in import (
-    LAST_USER_KEY,
-    OWNER_ID,
-    SignInDialog,
-    needs_sign_in,
-    owner_entry,
-    sign_in_library,
-)
+from bwvreview.ui import sign_in as sign_in_module
+from bwvreview.ui.sign_in import LAST_USER_KEY, SignInDialog, needs_sign_in, sign_in_library
 
 PASSWORD = "correct horse"
 SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
@@ -108,7 +102,22 @@ def test_officers_recorded_by_an_import_alone_do_not_ask_anyone_to_sign_in(lib):
 def test_a_reviewer_or_a_password_means_people_sign_in(lib, people):
     everyone = users.list_users(lib.db)
     assert needs_sign_in(everyone)
-    assert owner_entry(everyone, "sqlite") is None  # a TIP exists: no back door
-    officer = next(u for u in everyone if u.role == "officer")
-    assert owner_entry([officer], "sqlite").id == OWNER_ID
-    assert owner_entry([officer], "postgresql") is None
+
+
+@pytest.mark.parametrize("role", ["trainer", "officer-with-password"])
+def test_once_people_sign_in_the_machine_owner_is_not_offered(lib, monkeypatch, role):
+    """No back door: even with no admin or TIP in the library (a trainer alone, or an officer
+    given a password), the dialog offers only the stored users, and cancelling opens nothing."""
+    if role == "trainer":
+        users.create_user(lib.db, "Tom Trainer", "trainer")
+    else:
+        users.create_user(lib.db, "PC Lee", "officer", collar_number="3001", password=PASSWORD)
+    offered = []
+
+    def ask(choices, _sign_in):
+        offered.extend(choices)
+        return None  # the person cancels
+
+    monkeypatch.setattr(sign_in_module, "ask_sign_in", ask)
+    assert sign_in_library(lib) is None
+    assert [u.role for u in offered] == [role.split("-")[0]]

@@ -62,9 +62,13 @@ def test_a_tip_cannot_manage_people_even_with_the_window_open(qtbot, lib):
     tip = users.find_user(lib.db, "Demo TIP")
     dialog = UsersDialog(lib.db.as_user(Principal(tip.id, tip.name, tip.role)))
     qtbot.addWidget(dialog)
-    dialog.table.selectRow(row_of(dialog, "Officer 4471"))
+    # a TIP sees only their own account (admins see everyone) and cannot change even that
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == [
+        "Demo TIP"
+    ]
+    dialog.table.selectRow(row_of(dialog, "Demo TIP"))
     dialog.toggle_active()
     assert dialog.message.text() == (
         "Not changed: Demo TIP (trauma informed practitioner) may not manage users"
     )
-    assert users.find_user(lib.db, "4471").active
+    assert users.find_user(lib.db, "Demo TIP").active

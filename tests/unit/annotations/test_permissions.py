@@ -395,7 +395,9 @@ OFFICER_CALLS: dict[str, Call] = {
 
 # Functions open to everyone by design, with the reason.
 OPEN_BY_DESIGN = {
-    "users.list_users": "the sign-in screen lists who can sign in (names and roles only)",
+    "users.list_users": "filters by itself: an admin sees everyone, anyone else only themself",
+    "users.sign_in_choices": "the sign-in screen lists who can sign in, before anyone has",
+    "users.sign_in_required": "decides whether anyone must sign in, before anyone has",
     "users.has_users": "decides whether to show the sign-in screen",
     "users.sign_in": "checks the password itself",
     "users.find_user": "the command line's sign-in looks the user up before the password",
