@@ -63,9 +63,7 @@ def test_a_tip_cannot_manage_people_even_with_the_window_open(qtbot, lib):
     dialog = UsersDialog(lib.db.as_user(Principal(tip.id, tip.name, tip.role)))
     qtbot.addWidget(dialog)
     # a TIP sees only their own account (admins see everyone) and cannot change even that
-    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == [
-        "Demo TIP"
-    ]
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Demo TIP"]
     dialog.table.selectRow(row_of(dialog, "Demo TIP"))
     dialog.toggle_active()
     assert dialog.message.text() == (
