@@ -10,6 +10,8 @@ from bwvreview import app
 from bwvreview.annotations import transcripts
 from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.ui.launch import build_workspace
+from tests.dialogs import dialogs, pytest_runtest_makereport  # noqa: F401  (autouse guard)
+from tests.waits import UI_WAIT_MS
 
 SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
 
@@ -34,7 +36,7 @@ def scripted_transcript(lib, recording_id, lines=None):
 
 def loaded(qtbot, controller):
     """Wait until the transcript, annotations and suggestions read in the background show."""
-    qtbot.waitUntil(lambda: not controller.is_loading(), timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.is_loading(), timeout=UI_WAIT_MS)
 
 
 @pytest.fixture

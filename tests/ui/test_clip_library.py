@@ -19,6 +19,7 @@ from bwvreview.annotations.access import Principal
 from bwvreview.app import training_pack
 from bwvreview.ui.clip_library_window import ClipLibraryWindow, open_clip_library
 from bwvreview.ui.pack_editor import PackEditor
+from tests.waits import UI_WAIT_MS
 
 TRAINER = Principal(user_id=5, name="Trainer T", role="trainer")
 
@@ -101,7 +102,7 @@ def test_selecting_a_clip_shows_its_note_and_verification_and_plays_it(qtbot, wi
     window.play_selected()
     if window.player.media is None:
         pytest.skip("Qt Multimedia is not available here")
-    qtbot.waitUntil(lambda: window.player.position() > 200, timeout=10_000)
+    qtbot.waitUntil(lambda: window.player.position() > 200, timeout=UI_WAIT_MS)
     window.player.pause()
 
 
@@ -161,7 +162,7 @@ def test_title_notes_and_prompts_are_saved(qtbot, editor):
     view.notes.setPlainText("Pause after the question")
     view.prompts.setPlainText("What choice was offered?\n\nHow did she answer?")
     qtbot.waitUntil(
-        lambda: packs.get_pack(lib.db, view.pack_id).items[1].prompts != (), timeout=5000
+        lambda: packs.get_pack(lib.db, view.pack_id).items[1].prompts != (), timeout=UI_WAIT_MS
     )
     pack = packs.get_pack(lib.db, view.pack_id)
     assert pack.title == "Choice and control"
@@ -177,7 +178,7 @@ def test_export_writes_the_pack_folder(qtbot, editor, tmp_path, monkeypatch):
     view, _lib, _made = editor
     out = tmp_path / "exported pack"
     monkeypatch.setattr(view, "ask_export_folder", lambda: out)
-    with qtbot.waitSignal(view.exported, timeout=60_000) as signal:
+    with qtbot.waitSignal(view.exported, timeout=UI_WAIT_MS) as signal:
         view.export_button.click()
     assert signal.args[0].folder == out and signal.args[0].clips == 3
     manifest = json.loads((out / "pack.json").read_text(encoding="utf-8"))

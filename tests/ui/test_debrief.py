@@ -9,6 +9,7 @@ from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
 from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import loaded
+from tests.waits import UI_WAIT_MS
 
 
 def mark(controller, key, start_ms, status, **extra):
@@ -26,7 +27,7 @@ def _default_lead_in():
 
 def active(qtbot, window):
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=UI_WAIT_MS)
 
 
 def open_with_f5(qtbot, workspace):
@@ -40,7 +41,7 @@ def open_with_f5(qtbot, workspace):
 
 
 def at(qtbot, debrief, ms):
-    qtbot.waitUntil(lambda: abs(debrief.player.position() - ms) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(debrief.player.position() - ms) < 50, timeout=UI_WAIT_MS)
 
 
 def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot, workspace):
@@ -80,9 +81,9 @@ def test_space_plays_and_a_moment_pauses_shortly_after_it_ends(qtbot, workspace)
     debrief = open_with_f5(qtbot, workspace)
     assert not debrief.player.is_playing()
     qtbot.keyClick(debrief, Qt.Key.Key_Space)
-    qtbot.waitUntil(debrief.player.is_playing, timeout=5000)
+    qtbot.waitUntil(debrief.player.is_playing, timeout=UI_WAIT_MS)
     # 0 -> 1.8 s + 1.5 s to talk, then it pauses by itself
-    qtbot.waitUntil(lambda: not debrief.player.is_playing(), timeout=15_000)
+    qtbot.waitUntil(lambda: not debrief.player.is_playing(), timeout=UI_WAIT_MS)
     assert debrief.player.position() >= 1800 + 1500 - 100
     debrief.close()
 
@@ -149,7 +150,7 @@ def test_the_reflections_tab_shows_what_the_officer_wrote_and_marks_it_read(qtbo
     assert feedback.list_reflections(sam)[0].seen_at is not None
     panel.list.itemActivated.emit(panel.list.item(0))  # Enter or double-click
     assert controller.selected == shared
-    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=UI_WAIT_MS)
     window.close()
 
 

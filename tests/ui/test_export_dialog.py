@@ -14,6 +14,7 @@ from bwvreview.annotations import transcripts
 from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.app import clips
 from bwvreview.ui.export_dialog import ExportDialog
+from tests.waits import UI_WAIT_MS
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +80,7 @@ def test_preview_shows_before_and_after(qtbot, demo, tmp_path) -> None:
     lib, recording = demo
     dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.after.pixmap().isNull(), timeout=60_000)
+    qtbot.waitUntil(lambda: not dialog.after.pixmap().isNull(), timeout=UI_WAIT_MS)
     before = dialog.before.pixmap().toImage()
     after = dialog.after.pixmap().toImage()
     assert before.size() == after.size() and before != after
@@ -90,7 +91,7 @@ def test_people_can_be_found_and_left_visible(qtbot, demo, tmp_path) -> None:
     dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
     dialog.end.setValue(30.0)
     qtbot.mouseClick(dialog.find_people_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.people_list.count() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.people_list.count() > 0, timeout=UI_WAIT_MS)
     assert dialog.people_list.item(0).text().startswith("Person 1")
     dialog.people_list.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.options().keep_visible_tracks == frozenset({1})
@@ -127,9 +128,9 @@ def test_cancel_leaves_nothing(qtbot, demo, tmp_path) -> None:
     dialog.start.setValue(0.0)
     dialog.end.setValue(50.0)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.progress.value() > 150, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.progress.value() > 150, timeout=UI_WAIT_MS)
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.worker is None, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=UI_WAIT_MS)
     assert "no clip was written" in dialog.status.text()
     assert list(folder.iterdir()) == []
 
@@ -145,7 +146,7 @@ def test_bad_input_is_a_readable_message(qtbot, demo, tmp_path, monkeypatch) -> 
     taken.write_bytes(b"keep me")
     dialog = _dialog(qtbot, lib, recording, taken)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(warnings), timeout=30_000)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=UI_WAIT_MS)
     assert "already exists" in warnings[0]
     assert taken.read_bytes() == b"keep me"
 
@@ -156,7 +157,7 @@ def test_a_mask_is_drawn_keyframed_and_used_by_the_export(qtbot, demo, tmp_path)
     dialog.show()
     dialog.mask_time.setValue(28_000)
     dialog.load_mask_frame()
-    qtbot.waitUntil(lambda: dialog.canvas.pixmap is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.canvas.pixmap is not None, timeout=UI_WAIT_MS)
     canvas = dialog.canvas
     target = canvas._target()
     # Drag from 10 % to 30 % of the picture, as a person would with the mouse.

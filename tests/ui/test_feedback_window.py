@@ -11,6 +11,7 @@ from bwvreview.annotations.access import Principal
 from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.feedback_window import KIND
 from tests.ui.conftest import SPEECH
+from tests.waits import UI_WAIT_MS
 
 SEAT = "Would you like to sit down while we talk?"
 
@@ -83,7 +84,7 @@ def test_choosing_a_moment_shows_it_from_just_before_and_a_reflection_on_it_is_s
     view, _controller = window
     lib, signed_in, _mine, ids = setting
     view.select_moment(ids["concern"])
-    qtbot.waitUntil(lambda: abs(view.player.position() - 1000) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(view.player.position() - 1000) < 50, timeout=UI_WAIT_MS)
     assert view.timeline.selected() == ids["concern"]
     assert not view.consent.isChecked()  # sharing in training is the officer's choice
     view.on_moment.setChecked(True)

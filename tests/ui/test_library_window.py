@@ -9,6 +9,7 @@ from bwvreview import app
 from bwvreview.annotations import transcripts
 from bwvreview.ui.launch import build_library_window
 from tests.mediafactory import make_clip
+from tests.waits import UI_WAIT_MS
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_empty_library_explains_how_to_start(window):
 def test_importing_shows_the_recording_and_its_facts(qtbot, window, clip_path):
     win, controller = window
     controller.import_files([clip_path])
-    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.busy, timeout=UI_WAIT_MS)
     assert win.model.rowCount() == 1
     assert win.table.isVisible()
     assert (
@@ -55,7 +56,7 @@ def test_a_bad_file_gets_a_readable_dialog_and_the_good_ones_still_import(
     bad = tmp_path / "notes.mp4"
     bad.write_text("not a video")
     controller.import_files([bad, clip_path])
-    qtbot.waitUntil(lambda: not controller.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.busy, timeout=UI_WAIT_MS)
     assert win.model.rowCount() == 1
     assert shown and "notes.mp4: not a video file" in shown[0][1]
 
@@ -87,7 +88,7 @@ def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speake
     assert win.transcribe_button.isEnabled()
     qtbot.mouseClick(win.transcribe_button, Qt.MouseButton.LeftButton)
     assert win.progress.isVisible()
-    qtbot.waitUntil(lambda: not controller.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: not controller.busy, timeout=UI_WAIT_MS)
     assert not win.progress.isVisible()
     panel = win.transcript
     assert panel.model.rowCount() >= 3

@@ -12,6 +12,7 @@ from bwvreview.bundled import resource_path
 from bwvreview.ui.search_panel import SearchPanel
 from tests.ui.conftest import SPEECH, scripted_transcript
 from tests.unit.annotations.test_search import populate
+from tests.waits import UI_WAIT_MS
 
 CODEBOOK = load_codebook(resource_path("codebook.yaml"))
 
@@ -33,7 +34,7 @@ def make_panel(qtbot, db):
 
 
 def type_and_wait(qtbot, panel, text):
-    with qtbot.waitSignal(panel.searched, timeout=10_000) as shown:
+    with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS) as shown:
         panel.query.clear()
         qtbot.keyClicks(panel.query, text)
     return shown.args[0]
@@ -66,11 +67,11 @@ def test_filters_narrow_the_results(qtbot, library):
     panel = make_panel(qtbot, db)
     type_and_wait(qtbot, panel, "calm")
     assert len(rows(panel)) == 5  # two lines, three notes
-    with qtbot.waitSignal(panel.searched, timeout=10_000):
+    with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(panel.category.findData("triggering_language"))
     assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
                                                  "To learn from: Triggering language"]  # fmt: skip
-    with qtbot.waitSignal(panel.searched, timeout=10_000):
+    with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(0)
         panel.officer.setText("7788")
     assert {r[0] for r in rows(panel)} == {"INC-B"}
@@ -79,7 +80,7 @@ def test_filters_narrow_the_results(qtbot, library):
 def test_bad_syntax_is_explained_in_the_panel(qtbot, library):
     db, _ids = library
     panel = make_panel(qtbot, db)
-    with qtbot.waitSignal(panel.search_failed, timeout=10_000) as failed:
+    with qtbot.waitSignal(panel.search_failed, timeout=UI_WAIT_MS) as failed:
         qtbot.keyClicks(panel.query, '"calm down')
     assert "quotation mark is not closed" in failed.args[0]
     assert panel.message.text() == failed.args[0]
@@ -92,7 +93,7 @@ def test_only_the_newest_search_is_shown(qtbot, library):
     panel.query.setText("calm")
     panel.run_search()
     panel.query.setText("rather")
-    with qtbot.waitSignal(panel.searched, timeout=10_000):
+    with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.run_search()
     QThreadPool.globalInstance().waitForDone()
     qtbot.wait(50)  # let a late "calm" result be delivered, if it were to be shown
@@ -156,7 +157,7 @@ def test_library_window_opens_search_and_a_result_opens_the_review_there(qtbot):
     qtbot.keyClick(panel.results, Qt.Key.Key_Return)
     workspace = launch._open_workspaces.get(recording.id)
     assert workspace is not None
-    qtbot.waitUntil(lambda: abs(workspace.player.position() - 5000) < 50, timeout=10_000)
+    qtbot.waitUntil(lambda: abs(workspace.player.position() - 5000) < 50, timeout=UI_WAIT_MS)
     workspace.player.pause()
     workspace.close()
     window.close()

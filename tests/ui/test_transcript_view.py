@@ -5,6 +5,7 @@ from PySide6.QtGui import QTextCursor
 from bwvreview.annotations.transcripts import Segment, Transcript, Word
 from bwvreview.ui.transcript_view import TranscriptView, paragraphs
 from bwvreview.ui.workers import SlicedJob
+from tests.waits import UI_WAIT_MS
 
 
 def transcript():
@@ -54,6 +55,6 @@ def test_written_a_line_per_step_and_swapped_in_whole(qtbot):
     next(steps)
     assert view.toPlainText() == "Loading transcript…"  # nothing half-written is shown
     job = SlicedJob(steps)
-    with qtbot.waitSignal(job.finished, timeout=5000):
+    with qtbot.waitSignal(job.finished, timeout=UI_WAIT_MS):
         job.start()
     assert view.toPlainText().startswith("0:01 Officer (camera): My name's D.C. Hughes.")

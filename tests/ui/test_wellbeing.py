@@ -27,6 +27,7 @@ from bwvreview.ui.wellbeing import (
     save_settings,
 )
 from bwvreview.ui.workspace_window import WorkspaceWindow
+from tests.waits import UI_WAIT_MS
 
 WARNING = "child present; restraint; self-harm talk"
 
@@ -195,7 +196,7 @@ def workspace(qtbot, lib, recording, clock):
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=UI_WAIT_MS)
     yield window, controller
     window.player.pause()
 
@@ -225,9 +226,9 @@ def test_the_break_reminder_comes_after_the_set_time_and_a_break_pauses(qtbot, w
         "You've been reviewing for 1 minute. A short break helps — step away, have some water."
     )
     window.player.play()
-    qtbot.waitUntil(window.player.is_playing, timeout=5000)
+    qtbot.waitUntil(window.player.is_playing, timeout=UI_WAIT_MS)
     qtbot.mouseClick(notice.break_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.player.is_playing(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.player.is_playing(), timeout=UI_WAIT_MS)
     assert clock.reviewed_ms == 0 and not clock.notice_open and wellbeing.notice is None
 
 
@@ -253,7 +254,7 @@ def test_time_counts_only_while_the_workspace_is_active(qtbot, workspace, clock)
     qtbot.addWidget(other)
     other.show()
     other.activateWindow()
-    qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=UI_WAIT_MS)
     controller.wellbeing.reminder.tick(60 * MINUTE_MS)
     assert clock.reviewed_ms == 0 and controller.wellbeing.notice is None
 
@@ -269,7 +270,7 @@ def test_the_reminder_timer_counts_active_time(qtbot, workspace):
     window, _ = workspace
     own_clock = ReviewClock()
     BreakReminder(window, lambda: 45, own_clock, tick_ms=10)
-    qtbot.waitUntil(lambda: own_clock.reviewed_ms > 0, timeout=2000)
+    qtbot.waitUntil(lambda: own_clock.reviewed_ms > 0, timeout=UI_WAIT_MS)
 
 
 # --- settings ------------------------------------------------------------------------------

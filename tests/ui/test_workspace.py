@@ -10,16 +10,17 @@ from bwvreview.annotations import review, transcripts
 from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import SPEECH, loaded
+from tests.waits import UI_WAIT_MS
 
 
 def seek(qtbot, window, ms):
     window.player.seek(ms)
-    qtbot.waitUntil(lambda: abs(window.player.position() - ms) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(window.player.position() - ms) < 50, timeout=UI_WAIT_MS)
 
 
 def focus_timeline(qtbot, window):
     window.timeline.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.timeline, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.timeline, timeout=UI_WAIT_MS)
 
 
 def test_a_tapped_hotkey_marks_a_point_at_the_playhead(qtbot, workspace):
@@ -86,7 +87,7 @@ def test_selected_words_are_quoted_and_anchor_the_annotation(qtbot, workspace):
 def test_clicking_a_word_seeks_the_player(qtbot, workspace):
     window, _ = workspace
     window.transcript.anchorClicked.emit(QUrl("w:5400"))
-    qtbot.waitUntil(lambda: abs(window.player.position() - 5400) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(window.player.position() - 5400) < 50, timeout=UI_WAIT_MS)
 
 
 def test_typing_a_note_never_creates_annotations(qtbot, workspace):
@@ -125,16 +126,16 @@ def test_player_keys_step_and_jump(qtbot, workspace):
     focus_timeline(qtbot, window)
     seek(qtbot, window, 6000)
     qtbot.keyClick(window.timeline, Qt.Key.Key_Left)
-    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 80, timeout=5000)
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 80, timeout=UI_WAIT_MS)
     qtbot.keyClick(window.timeline, Qt.Key.Key_End)
-    qtbot.waitUntil(lambda: window.player.position() > 14_000, timeout=5000)
+    qtbot.waitUntil(lambda: window.player.position() > 14_000, timeout=UI_WAIT_MS)
     qtbot.keyClick(window.timeline, Qt.Key.Key_Home)
-    qtbot.waitUntil(lambda: window.player.position() < 80, timeout=5000)
+    qtbot.waitUntil(lambda: window.player.position() < 80, timeout=UI_WAIT_MS)
 
 
 def test_the_waveform_is_computed_once_then_read_from_the_cache(qtbot, workspace):
     window, controller = workspace
-    qtbot.waitUntil(lambda: window.timeline._peaks is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.timeline._peaks is not None, timeout=UI_WAIT_MS)
     cached = list((controller.lib.data_dir / "cache" / "peaks").glob("*"))
     assert len(cached) == 1
     steps = app.iter_waveform(controller.lib, controller.recording)
@@ -204,7 +205,7 @@ def test_without_qtmultimedia_the_player_says_so_and_keeps_a_clock(qtbot, monkey
     widget.seek(3000)
     assert widget.position() == 3000
     widget.play()
-    qtbot.waitUntil(lambda: widget.position() > 3100, timeout=3000)
+    qtbot.waitUntil(lambda: widget.position() > 3100, timeout=UI_WAIT_MS)
     widget.pause()
     assert not widget.is_playing()
 
@@ -259,7 +260,7 @@ def test_missing_footage_opens_read_only_and_can_be_located(qtbot, moved_footage
     assert review.list_annotations(controller.lib.db, controller.recording.id) == []
     monkeypatch.setattr(window, "ask_footage_path", lambda: moved)
     window.locate_button.click()
-    qtbot.waitUntil(lambda: not controller.read_only, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.read_only, timeout=UI_WAIT_MS)
     loaded(qtbot, controller)
     assert controller.recording.path == str(moved.resolve())
     assert window.banner_box.isHidden()
@@ -275,7 +276,7 @@ def test_a_different_file_is_not_accepted_as_the_footage(qtbot, moved_footage, m
                         lambda _parent, title, text: refused.append(text))  # fmt: skip
     monkeypatch.setattr(window, "ask_footage_path", lambda: clip_path)
     window.locate_button.click()
-    qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(refused), timeout=UI_WAIT_MS)
     assert "not the same footage" in refused[0]
     assert controller.read_only
 
@@ -290,7 +291,7 @@ def test_footage_changed_in_place_is_caught_by_its_fingerprint(qtbot, tmp_path, 
     copy.write_bytes(bytes(data))
     window, controller = build_workspace(lib, recording.id)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: controller.read_only, timeout=10_000)
+    qtbot.waitUntil(lambda: controller.read_only, timeout=UI_WAIT_MS)
     assert "fingerprint differs" in window.banner.text()
     QThreadPool.globalInstance().waitForDone()
     lib.close()
@@ -317,7 +318,7 @@ def test_the_annotation_list_filters_sorts_and_counts_good_practice_first(qtbot,
         "Offered a choice", "Missed choice", "Checked safety and wellbeing"
     ]  # fmt: skip
     panel.table.doubleClicked.emit(panel.model.index(1, 0))
-    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=5000)
+    qtbot.waitUntil(lambda: abs(window.player.position() - 1000) < 50, timeout=UI_WAIT_MS)
 
 
 def test_speeds_keep_the_pitch_of_voices(qtbot, workspace):
@@ -337,7 +338,7 @@ def test_ctrl_e_opens_the_export_dialog_on_the_selected_annotation(qtbot, worksp
     controller.select(controller.items[0].id)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=UI_WAIT_MS)
     dialog = window.findChild(ExportDialog)
     assert dialog.span_ms() == (1000, 2500)
     assert dialog.annotation_id == controller.items[0].id and dialog.card.isChecked()

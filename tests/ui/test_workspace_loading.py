@@ -14,6 +14,7 @@ from bwvreview.ui import launch
 from bwvreview.ui.launch import build_library_window, build_workspace
 from bwvreview.ui.workspace_controller import WorkspaceController
 from tests.ui.conftest import SPEECH, loaded, scripted_transcript
+from tests.waits import UI_WAIT_MS
 
 ANNOTATIONS = 40
 
@@ -51,7 +52,7 @@ def test_the_window_shows_its_loading_state_then_the_review(qtbot, reviewed):
     controller.reader.arrived.connect(
         lambda part: arrived.append((part.kind, QThread.currentThread() is window.thread()))
     )
-    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+    with qtbot.waitSignal(controller.loaded, timeout=UI_WAIT_MS):
         pass
     assert arrived == [("transcript", True), ("annotations", True), ("suggestions", True)]
     assert window.annotations.model.rowCount() == ANNOTATIONS
@@ -82,12 +83,12 @@ def test_closing_while_loading_is_safe_and_writes_nothing(qtbot, reviewed, how):
     window, controller = build_workspace(lib, recording.id)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.show()
-    qtbot.waitUntil(lambda: controller.transcript is not None, timeout=10_000)  # part-way
+    qtbot.waitUntil(lambda: controller.transcript is not None, timeout=UI_WAIT_MS)  # part-way
     gone = []
     window.destroyed.connect(lambda: gone.append(True))
     window.close() if how == "closed" else window.deleteLater()
     QThreadPool.globalInstance().waitForDone()
-    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+    qtbot.waitUntil(lambda: bool(gone), timeout=UI_WAIT_MS)
     for _ in range(3):  # deliver whatever the reader sent after the window went
         QCoreApplication.processEvents()
     stored = suggestions.list_suggestions(lib.db, recording.id)
