@@ -33,6 +33,58 @@ if TYPE_CHECKING:
     from bwvreview.annotations.db import Database
 
 
+# --- A test that takes its worker down fails alone -------------------------------------------
+# pytest-timeout's thread method (pyproject) ends a stuck test by dumping every thread's stack
+# and exiting its process: the only way out of a Qt modal loop or a C++ wait, where no Python
+# runs. xdist then replaces the worker, but under --dist loadfile (3.8) it puts the crashed
+# test back in the queue with the rest of its file, so the replacement runs it again and dies
+# too, until --max-worker-restart is spent and the file's other tests never run
+# (pytest-dev/pytest-xdist#1371); it also re-queues the dead worker's finished files as empty
+# work, which can leave the run waiting forever (#1378). This scheduler marks the crashed
+# test done and re-queues only unfinished work: the stuck test fails once, the run goes on.
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class CrashOnceLoadFileScheduling(LoadFileScheduling):
+        def remove_node(self, node):  # noqa: ANN001, ANN202
+            workload = self.assigned_work.pop(node)
+            pending = [
+                (scope, nodeid)
+                for scope, unit in workload.items()
+                for nodeid, done in unit.items()
+                if not done
+            ]
+            if not pending:
+                return None
+            scope, crashitem = pending[0]  # a worker runs its work in order
+            workload[scope][crashitem] = True
+            for scope, unit in workload.items():
+                if not all(unit.values()):
+                    self.workqueue[scope] = unit
+            for other in self.assigned_work:
+                self._reschedule(other)
+            return crashitem
+
+    return CrashOnceLoadFileScheduling(config, log)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched) -> None:  # noqa: ANN001
+    """Say why a worker may have ended: the stacks pytest-timeout prints stay in the
+    worker's output, which xdist does not show."""
+    timeout = sched.config.getini("timeout")
+    report.longrepr = (
+        f"{report.longrepr}: it outlived the {timeout} s per-test timeout (pyproject.toml;"
+        " pytest-timeout's thread method ends the worker) or crashed. Run it alone with"
+        " -n 0 to see every thread's stack."
+    )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point bwvreview at a fresh data folder so no test touches the user's library."""
