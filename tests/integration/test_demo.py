@@ -1,5 +1,6 @@
 """The bundled demo incident: what it contains, and that the real pipeline reads it right."""
 
+import difflib
 import json
 
 import av
@@ -9,9 +10,14 @@ import pytest
 from bwvreview import app
 from bwvreview.bundled import resource_path
 from bwvreview.cli import main
+from tests.speech_checks import DEMO_MAX_WER, DEMO_SCRIPT, assert_close_to_script, normalise
 
 DEMO = resource_path("demo", "demo_incident.mp4")
 FACTS = app.demo_facts()
+
+
+def sounds_like(heard: str, word: str) -> bool:
+    return any(difflib.SequenceMatcher(None, h, word).ratio() >= 0.75 for h in normalise(heard))
 
 
 def test_demo_footage_is_small_bwv_like_video_with_sound():
@@ -66,14 +72,13 @@ def test_transcribing_the_demo_finds_the_script_and_times_the_planted_name(capsy
     assert main(["transcribe", str(DEMO), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     words = [w for s in data["segments"] for w in s["words"]]
-    heard = " ".join(w["word"].lower().strip(".,?!") for w in words)
-    for phrase in ("calm down", "sit down", "are you hurt", "take your time",
-                   "does that make sense"):  # fmt: skip
-        assert phrase in heard
+    assert_close_to_script(DEMO_SCRIPT, [s["text"] for s in data["segments"]], DEMO_MAX_WER)
     name = next(p for p in FACTS["personal_data"] if p["kind"] == "name")
     first_name = name["text"].split()[0].lower()
-    spoken = [w for w in words if w["word"].lower().strip(".,?!") == first_name]
-    assert spoken, f"{first_name!r} not heard in: {heard}"
+    # the word heard nearest the planted name that sounds like it ("Sarah", "Sara", ...)
+    nearby = [w for w in words if abs(w["start"] - name["start"]) <= 1.0]
+    spoken = [w for w in nearby if sounds_like(w["word"], first_name)]
+    assert spoken, f"{first_name!r} not heard near {name['start']} s: {nearby}"
     assert abs(spoken[0]["start"] - name["start"]) <= 0.3
     by_speaker = {s["speaker"] for s in data["segments"]}
     assert by_speaker == {"wearer", "other"}

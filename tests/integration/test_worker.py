@@ -18,6 +18,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.app import worker
 from bwvreview.media.errors import MediaError
 from tests.mediafactory import run_ffmpeg
+from tests.speech_checks import SPEECH_MAX_WER, SPEECH_SCRIPT, assert_close_to_script
 
 SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +97,8 @@ def test_two_worker_processes_do_each_job_exactly_once(lib, speech_copies):
         assert transcript_count(lib, job.recording_id) == 1
         current = transcripts.current_transcript(lib.db, job.recording_id)
         assert done.result["transcript"] == current.id
-        assert {"hello", "officer"} <= {w.text.strip(" .,?!").lower() for w in current.words}
+        said = [s.text for s in current.segments]
+        assert_close_to_script(SPEECH_SCRIPT, said, SPEECH_MAX_WER)
 
 
 def test_a_job_of_a_killed_worker_is_completed_by_another(lib, long_speech):

@@ -28,7 +28,15 @@ from bwvreview.media.transcribe import (
     resolve_model,
     transcribe,
 )
+from tests.data.make_speech import TURNS
 from tests.mediafactory import make_clip, run_ffmpeg
+from tests.speech_checks import (
+    SPEECH_MAX_WER,
+    SPEECH_SCRIPT,
+    SPEECH_STABLE_WORDS,
+    assert_close_to_script,
+    heard_words,
+)
 
 SPEECH_PATH = Path(__file__).parents[2] / "data" / "speech_two_voices.mp4"
 
@@ -97,8 +105,8 @@ def test_model_is_loaded_once_per_device() -> None:
 @pytest.mark.slow
 def test_known_words_are_recognised(speech_run) -> None:
     _, result = speech_run
-    words = set(_words(result))
-    assert {"officer", "smith", "happened", "station", "thank", "hurt", "okay"} <= words
+    assert_close_to_script(SPEECH_SCRIPT, [s.text for s in result.segments], SPEECH_MAX_WER)
+    assert set(_words(result)) >= SPEECH_STABLE_WORDS
     assert result.language == "en"
     assert result.model == DEFAULT_MODEL
     assert result.duration_ms == pytest.approx(15_600, abs=300)
@@ -133,14 +141,17 @@ def test_progress_is_monotonic_and_ends_at_one(speech_run) -> None:
 
 @pytest.mark.slow
 def test_louder_voice_is_labelled_wearer(speech_run) -> None:
+    """Each segment is matched to the scripted turn it shares most words with (how
+    segments split differs between CPUs) and must carry that turn's voice."""
     _, result = speech_run
-    roles = {
-        word: segment.speaker
-        for segment in result.segments
-        for word in ("officer", "station", "hurt", "okay")
-        if word in segment.text.lower()
-    }
-    assert roles == {"officer": "wearer", "station": "other", "hurt": "wearer", "okay": "other"}
+    labelled = []
+    for segment in result.segments:
+        words = heard_words([segment.text])
+        shared, role = max((len(words & heard_words([text])), role) for role, _, _, text in TURNS)
+        if shared >= 2:
+            labelled.append((segment.text, segment.speaker, role))
+    assert {role for _, _, role in labelled} == {"wearer", "other"}, labelled
+    assert all(speaker == role for _, speaker, role in labelled), labelled
     assert result.speaker_confidence > 0.6
 
 
