@@ -309,11 +309,24 @@ class Redaction(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+CLIP_RELEASE_STATES = ("held", "awaiting", "approved", "not_approved")
+
+
 class Clip(Base):
     __tablename__ = "clips"
     __table_args__ = (
         CheckConstraint("end_ms >= start_ms", name="ck_clips_span"),
         Index("ix_clips_sha256", "sha256"),
+        # migration 0009: release needs a second person (see annotations/clips.py)
+        CheckConstraint(
+            "release_state IN ('held', 'awaiting', 'approved', 'not_approved')",
+            name="ck_clips_release_state",
+        ),
+        CheckConstraint(
+            "(in_library AND release_state = 'approved')"
+            " OR (NOT in_library AND release_state <> 'approved')",
+            name="ck_clips_in_library_is_approved",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -329,10 +342,22 @@ class Clip(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     source_sha256: Mapped[str] = mapped_column(String(64), default="")
-    # Only verified clips join the trainers' library, unless an override is recorded.
+    # Released to trainers: true exactly when a second person approved it (release_state).
     in_library: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # held (failed verification) → awaiting (a second person) → approved | not_approved
+    release_state: Mapped[str] = mapped_column(String(16), default="held")
+    exported_by: Mapped[str] = mapped_column(String(200), default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    override_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    override_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class TrainingPack(Base):

@@ -20,7 +20,7 @@ from bwvreview.annotations.db import (
 )
 from bwvreview.annotations.errors import DatabaseError
 
-HEAD = "0008_audit_seq_and_seal"  # the newest migration: a new library is brought up to it
+HEAD = "0009_clip_release"  # the newest migration: a new library is brought up to it
 
 
 def test_open_creates_every_table_at_the_newest_revision(db):
