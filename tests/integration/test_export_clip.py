@@ -30,6 +30,7 @@ from bwvreview.media.clip_writer import NEUTRAL_ENCODER
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.transcribe import TranscriptionResult, transcribe
 from tests.mediafactory import run_ffmpeg
+from tests.speech_checks import assert_close_to_script
 
 pytestmark = pytest.mark.slow
 
@@ -365,8 +366,11 @@ def test_a_disguised_voice_is_still_understood(demo_id, lib, tmp_path) -> None:
     options = clips.ExportOptions(voice_disguise=True, bleep="none", faces="none")
     clips.export_clip(lib, demo_id, 0, 6_500, out, options)
     (result,) = [x for x in transcribe(out) if isinstance(x, TranscriptionResult)]
-    heard = " ".join(s.text for s in result.segments).lower()
-    assert "police officer" in heard  # "I'm a police officer", said at about 4 s
+    # The first utterance, 1-6 s: "My name is PC Hughes. I'm a police officer. I'm here
+    # because ...", heard through the disguise with a WER of 0.20 (AVX-512; "DCQ" for the
+    # name); the bound leaves room for other CPUs and fails a voice made unintelligible.
+    said = app.demo_facts()["utterances"][0]["text"]
+    assert_close_to_script(said, [s.text for s in result.segments], max_wer=0.4)
     with av.open(str(out)) as container:
         assert container.streams.audio[0].rate == 48_000
 
