@@ -40,20 +40,25 @@ def iterate_in_background(
     items: queue.Queue[object] = queue.Queue(maxsize=8)
     stop = threading.Event()
 
+    def offer(item: object) -> bool:
+        """Hand one item over, or give up once the consumer has left (never block on a
+        full queue nobody reads: this thread is not a daemon, so the process would hang)."""
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=POLL_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def run() -> None:
         try:
             for item in produce():
-                while not stop.is_set():
-                    try:
-                        items.put(item, timeout=POLL_S)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(item):
                     return
-            items.put(_END)
+            offer(_END)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            items.put(_Failure(exc))
+            offer(_Failure(exc))
 
     worker = threading.Thread(target=run, name="bwvreview-producer", daemon=False)
     worker.start()
