@@ -32,7 +32,8 @@ from bwvreview.annotations.feedback import FeedbackItem
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.feedback_window import LANES, quoted
 from bwvreview.ui.player import PlayerWidget
-from bwvreview.ui.timeline import POLARITY_COLOURS, TimelineItem, TimelineWidget, format_time
+from bwvreview.ui.timeline import TimelineWidget
+from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem, format_time
 from bwvreview.ui.workers import GeneratorWorker
 
 LEAD_IN_S = 3  # default: each moment starts this long before the annotation

@@ -38,7 +38,8 @@ from bwvreview.annotations.feedback import FeedbackItem, FeedbackRecording, Offi
 from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
-from bwvreview.ui.timeline import POLARITY_COLOURS, TimelineItem, TimelineWidget, format_time
+from bwvreview.ui.timeline import TimelineWidget
+from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem, format_time
 
 LANES = [("good_practice", "What went well"), ("concern", "To reflect on"),
          ("observation", "Context")]  # fmt: skip

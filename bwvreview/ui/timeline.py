@@ -12,26 +12,16 @@ controller changes the data and calls ``set_annotations`` again.
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
     QHelpEvent,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
-    QPen,
-    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -39,198 +29,33 @@ from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from bwvreview.annotations.interchange import speaker_label
 from bwvreview.media.waveform import Peaks
-
-GUTTER_PX = 136  # lane labels
-RIGHT_PX = 8
-RULER_PX = 24
-WAVE_PX = 56
-WAVE_GROW_PX = 64  # extra height the waveform takes when the widget is given more
-TRANSCRIPT_PX = 26
-LANE_PX = 24
-EDGE_PX = 5  # hit zone either side of an annotation's edge
-DRAG_PX = 4  # movement before a press becomes a drag
-DIAMOND_PX = 6  # half-width of a point annotation
-NARROW_PX = 12  # bars too narrow for a label are merged into runs (zoomed out)
-MIN_SPAN_MS = 2000
-EMPTY_SPAN_MS = 60_000  # the view before a duration is known
-WHEEL_ZOOM = 0.8  # view span factor per wheel notch
-WHEEL_SCROLL = 0.15  # share of the view scrolled per wheel notch
-LABEL_SPACING_PX = 84
-BASE, WINDOW, TEXT = QPalette.ColorRole.Base, QPalette.ColorRole.Window, QPalette.ColorRole.Text
-WINDOWTEXT, HIGHLIGHT = QPalette.ColorRole.WindowText, QPalette.ColorRole.Highlight
-LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-# Okabe-Ito hues (safe for colour-blind readers), mid-tones that hold on light and dark bases.
-POLARITY_COLOURS = {"concern": "#D55E00", "good_practice": "#009E73", "observation": "#6A86AD"}
-POLARITY_LABELS = {"concern": "Concern", "good_practice": "Good practice",
-                   "observation": "Observation"}  # fmt: skip
-SPEAKER_COLOURS = {"wearer": "#7E6BB5", "other": "#A08A63"}
-NAMED_SPEAKER_COLOURS = ("#B5679B", "#5F9EA0", "#9A9A4A", "#8C7B6B")
-TICK_STEPS_MS = ((100, 20), (200, 50), (500, 100), (1000, 200), (2000, 500), (5000, 1000),
-                 (10_000, 2000), (15_000, 5000), (30_000, 5000), (60_000, 10_000),
-                 (120_000, 30_000), (300_000, 60_000), (600_000, 120_000),
-                 (900_000, 300_000), (1_800_000, 300_000), (3_600_000, 600_000))  # fmt: skip
+from bwvreview.ui.timeline_paint import TimelinePainting
+from bwvreview.ui.timeline_style import (
+    DIAMOND_PX,
+    DRAG_PX,
+    EDGE_PX,
+    EMPTY_SPAN_MS,
+    GUTTER_PX,
+    LANE_PX,
+    MIN_SPAN_MS,
+    POLARITY_LABELS,
+    RIGHT_PX,
+    RULER_PX,
+    TRANSCRIPT_PX,
+    WAVE_GROW_PX,
+    WAVE_PX,
+    WHEEL_SCROLL,
+    WHEEL_ZOOM,
+    Drag,
+    Row,
+    SpanIndex,
+    TimelineItem,
+    TimelineStyle,
+    format_time,
+)
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    id: int
-    start_ms: int
-    end_ms: int
-    lanes: tuple[str, ...]  # lane keys; an item in no known lane goes in the last lane
-    polarity: str
-    label: str
-
-
-def format_time(ms: int, *, tenths: bool = False, hours: bool = False) -> str:
-    """``m:ss`` / ``h:mm:ss``, with tenths of a second when ``tenths``."""
-    seconds, rest = divmod(max(0, int(ms)), 1000)
-    h, seconds = divmod(seconds, 3600)
-    m, s = divmod(seconds, 60)
-    sec = f"{s:02d}.{rest // 100}" if tenths else f"{s:02d}"
-    return f"{h}:{m:02d}:{sec}" if hours or h else f"{m}:{sec}"
-
-
-def _mix(a: QColor, b: QColor | str, share_b: float) -> QColor:
-    b = QColor(b)
-    keep = 1.0 - share_b
-    return QColor.fromRgbF(a.redF() * keep + b.redF() * share_b,
-                           a.greenF() * keep + b.greenF() * share_b,
-                           a.blueF() * keep + b.blueF() * share_b)  # fmt: skip
-
-
-def speaker_colour(speaker: str) -> str:
-    if speaker in SPEAKER_COLOURS:
-        return SPEAKER_COLOURS[speaker]
-    return NAMED_SPEAKER_COLOURS[zlib.crc32(speaker.encode()) % len(NAMED_SPEAKER_COLOURS)]
-
-
-class _SpanIndex:
-    """Spans sorted by start beside a running maximum of their ends, so the spans that can
-    show in a time window are one contiguous slice found by binary search (``window``)."""
-
-    def __init__(self, spans: list[tuple[int, int, str, int, Any]]) -> None:
-        spans.sort(key=lambda span: (span[0], -span[1]))  # (start, end, kind, id, payload)
-        self.payloads = [span[4] for span in spans]
-        self.kinds = sorted({span[2] for span in spans})  # polarity or speaker
-        code = {kind: i for i, kind in enumerate(self.kinds)}
-        self.starts = np.array([span[0] for span in spans], dtype=np.float64)
-        self.ends = np.array([span[1] for span in spans], dtype=np.float64)
-        self.codes = np.array([code[span[2]] for span in spans], dtype=np.int32)
-        self.ids = np.array([span[3] for span in spans], dtype=np.int64)
-        self.max_ends = np.maximum.accumulate(self.ends) if spans else self.ends
-
-    def window(self, start_ms: float, end_ms: float) -> slice:
-        lo = int(np.searchsorted(self.max_ends, start_ms))  # every span before lo ends earlier
-        hi = int(np.searchsorted(self.starts, end_ms, side="right"))
-        return slice(lo, max(lo, hi))
-
-    def overlapping(self, start_ms: float, end_ms: float) -> list[Any]:
-        part = self.window(start_ms, end_ms)
-        ends = self.ends[part].tolist()
-        return [self.payloads[part.start + i] for i, end in enumerate(ends) if end >= start_ms]
-
-
-def _merge_runs(xa: np.ndarray, xb: np.ndarray) -> Iterable[tuple[float, float]]:
-    """Pixel spans sorted by start, merged where they touch: one rectangle per run."""
-    if xa.size == 0:
-        return ()
-    reach = np.maximum.accumulate(xb)
-    first = np.flatnonzero(np.concatenate(([True], xa[1:] > reach[:-1] + 1)))
-    return zip(xa[first].tolist(), np.maximum.reduceat(xb, first).tolist(), strict=True)
-
-
-class _Row(NamedTuple):
-    kind: str  # ruler | waveform | transcript | lane
-    key: str
-    label: str
-    top: int
-    height: int
-
-
-@dataclass
-class _Drag:
-    kind: str  # seek | draw | resize
-    press_x: float
-    lane: str = ""
-    anchor_ms: int = 0  # the fixed end of a span being drawn or resized
-    moving_ms: int = 0
-    item: TimelineItem | None = None
-    moved: bool = False
-
-    def span(self) -> tuple[int, int]:
-        return min(self.anchor_ms, self.moving_ms), max(self.anchor_ms, self.moving_ms)
-
-
-class _Style:
-    """Colours, pens, font and point sprites for one paint, derived from the palette."""
-
-    def __init__(self, palette: QPalette, font: QFont) -> None:
-        self.font, self.metrics = font, QFontMetrics(font)
-        self.base, self.text = palette.color(BASE), palette.color(TEXT)
-        self.highlight = palette.color(HIGHLIGHT)
-        self.selected_pen = QPen(self.highlight, 2)
-        self.tones: dict[str, tuple[QColor, QColor, QColor, QImage, QImage]] = {}
-        for polarity, hex_colour in POLARITY_COLOURS.items():
-            solid = QColor(hex_colour)
-            self.tones[polarity] = (solid, _mix(self.base, solid, 0.28),
-                                    _mix(self.base, solid, 0.5), self._diamond(solid, False),
-                                    self._diamond(solid, True))  # fmt: skip
-
-    def _diamond(self, colour: QColor, selected: bool) -> QImage:
-        r = DIAMOND_PX + (1 if selected else 0)
-        image = QImage(2 * r + 3, 2 * r + 3, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        c = r + 1.5
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(self.selected_pen if selected else QPen(self.base, 1))
-        painter.setBrush(colour)
-        painter.drawPolygon(QPolygonF([QPointF(c, c - r), QPointF(c + r, c),
-                                       QPointF(c, c + r), QPointF(c - r, c)]))  # fmt: skip
-        painter.end()
-        return image
-
-    def tone(self, polarity: str) -> tuple[QColor, QColor, QColor, QImage, QImage]:
-        return self.tones.get(polarity, self.tones["observation"])
-
-    def run(self, p: QPainter, row: _Row, polarity: str, x0: float, x1: float) -> None:
-        """Annotations too narrow to tell apart at this zoom, merged into one bar."""
-        solid, fill = self.tone(polarity)[:2]
-        left, width = round(x0), max(round(x1) - round(x0), 2)
-        p.fillRect(QRect(left, row.top + 4, width, row.height - 8), solid)
-        if width > 2:
-            p.fillRect(QRect(left + 1, row.top + 5, width - 2, row.height - 10), fill)
-
-    def item(
-        self, p: QPainter, row: _Row, item: TimelineItem, xa: float, xb: float,
-        *, selected: bool = False,
-    ) -> None:  # fmt: skip
-        solid, fill, strong, point, point_selected = self.tone(item.polarity)
-        if item.start_ms == item.end_ms:
-            sprite = point_selected if selected else point
-            half = sprite.width() / 2
-            p.drawImage(QPointF(xa - half, row.top + row.height / 2 - half), sprite)
-            return
-        rect = QRectF(xa + 0.5, row.top + 3.5, max(xb - xa - 1, 2), row.height - 7)
-        p.setPen(self.selected_pen if selected else solid)
-        p.setBrush(strong if selected else fill)
-        p.drawRoundedRect(rect, 3, 3)
-        self.label(p, rect, item.label, 6)
-
-    def label(self, p: QPainter, rect: QRectF, text: str, indent: float) -> None:
-        """Elided text from the bar's left end, or from the plot's left edge when the bar
-        starts before it, so a long bar's label stays readable when scrolled."""
-        left = max(rect.left(), GUTTER_PX) + indent
-        width = rect.right() - 4 - left
-        if width < 16:
-            return
-        shown = self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
-        p.setPen(self.text)
-        p.drawText(QRectF(left, rect.top(), width, rect.height()), LEFT_MIDDLE, shown)
-
-
-class TimelineWidget(QWidget):
+class TimelineWidget(TimelinePainting, QWidget):
     seek_requested = Signal(int)  # ms
     annotation_drawn = Signal(str, int, int)  # lane key, start_ms, end_ms
     annotation_resized = Signal(int, int, int)  # annotation id, start_ms, end_ms
@@ -248,16 +73,16 @@ class TimelineWidget(QWidget):
         self._following = True
         self._peaks: Peaks | None = None
         self._gain = 1.0
-        self._segments = _SpanIndex([])
+        self._segments = SpanIndex([])
         self._lanes: list[tuple[str, str]] = []
         self._items: dict[int, TimelineItem] = {}
-        self._lane_index: dict[str, _SpanIndex] = {}
+        self._lane_index: dict[str, SpanIndex] = {}
         self._lane_keys: set[str] = set()
         self._lane_order: list[str] = []
         self._selected: int | None = None
-        self._drag: _Drag | None = None
-        self._style: _Style | None = None  # rebuilt when the palette or font changes
-        self._rows: list[_Row] = []
+        self._drag: Drag | None = None
+        self._style: TimelineStyle | None = None  # rebuilt when the palette or font changes
+        self._rows: list[Row] = []
         self._content_h = 0
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self.scrollbar.valueChanged.connect(self._scrolled_by_user)
@@ -284,7 +109,7 @@ class TimelineWidget(QWidget):
 
     def set_segments(self, segments: Sequence[tuple[int, int, str, str]]) -> None:
         spans = [(s[0], s[1], s[2], i, tuple(s)) for i, s in enumerate(segments)]
-        self._segments = _SpanIndex(spans)
+        self._segments = SpanIndex(spans)
         self.update()
 
     def set_lanes(self, lanes: Sequence[tuple[str, str]]) -> None:
@@ -379,12 +204,12 @@ class TimelineWidget(QWidget):
         minimum = RULER_PX + WAVE_PX + TRANSCRIPT_PX + lanes_h + bar_h
         self.setMinimumHeight(minimum)
         wave_h = WAVE_PX + max(0, min(WAVE_GROW_PX, self.height() - minimum))
-        rows = [_Row("ruler", "", "", 0, RULER_PX),
-                _Row("waveform", "", "Sound", RULER_PX, wave_h),
-                _Row("transcript", "", "Transcript", RULER_PX + wave_h, TRANSCRIPT_PX)]  # fmt: skip
+        rows = [Row("ruler", "", "", 0, RULER_PX),
+                Row("waveform", "", "Sound", RULER_PX, wave_h),
+                Row("transcript", "", "Transcript", RULER_PX + wave_h, TRANSCRIPT_PX)]  # fmt: skip
         top = RULER_PX + wave_h + TRANSCRIPT_PX
         for key, label in self._lanes:
-            rows.append(_Row("lane", key, label, top, LANE_PX))
+            rows.append(Row("lane", key, label, top, LANE_PX))
             top += LANE_PX
         self._rows, self._content_h = rows, top
         self.scrollbar.setGeometry(GUTTER_PX, self.height() - bar_h,
@@ -403,7 +228,7 @@ class TimelineWidget(QWidget):
         for item in self._items.values():
             for key in self._lanes_of(item):
                 spans[key].append((item.start_ms, item.end_ms, item.polarity, item.id, item))
-        self._lane_index = {key: _SpanIndex(found) for key, found in spans.items()}
+        self._lane_index = {key: SpanIndex(found) for key, found in spans.items()}
 
     def _apply_view(self, start_ms: float, span_ms: float, *, force: bool = False) -> bool:
         """Show ``span_ms`` from ``start_ms``, kept inside the recording; True if it moved."""
@@ -449,7 +274,7 @@ class TimelineWidget(QWidget):
         if GUTTER_PX - 8 <= x <= self.width() + 8:
             self.update(QRect(int(x) - 7, 0, 15, self._content_h))
 
-    def _row_at(self, y: float) -> _Row | None:
+    def _row_at(self, y: float) -> Row | None:
         for row in self._rows:
             if row.top <= y < row.top + row.height:
                 return row
@@ -479,7 +304,7 @@ class TimelineWidget(QWidget):
             self._paint_ruler(painter, t0, t1)
             self._paint_waveform(painter, plot)
             if self._style is None:
-                self._style = _Style(self.palette(), self._small_font())
+                self._style = TimelineStyle(self.palette(), self._small_font())
             style = self._style
             painter.setFont(style.font)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -493,184 +318,6 @@ class TimelineWidget(QWidget):
             self._paint_gutter(painter)
         painter.end()
 
-    def _colour(self, role: QPalette.ColorRole) -> QColor:
-        return self.palette().color(role)
-
-    def _small_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
-        return font
-
-    def _paint_backgrounds(self, p: QPainter, dirty: QRect) -> None:
-        base, window = self._colour(BASE), self._colour(WINDOW)
-        alternate = _mix(base, self._colour(TEXT), 0.035)
-        line = _mix(base, self._colour(TEXT), 0.13)
-        p.fillRect(dirty, window)
-        lanes = 0
-        for row in self._rows:
-            band = QRect(0, row.top, self.width(), row.height)
-            if row.kind == "lane":
-                lanes += 1
-            if not band.intersects(dirty):
-                continue
-            fill = base if row.kind != "lane" or lanes % 2 else alternate
-            p.fillRect(band & dirty, window if row.kind == "ruler" else fill)
-            p.fillRect(QRect(dirty.left(), band.bottom(), dirty.width(), 1), line)
-        p.fillRect(QRect(0, 0, GUTTER_PX, self._content_h) & dirty, window)
-        # one-pixel lines as fillRect: drawLine is ~100x slower under a widget's clip region
-        p.fillRect(QRect(GUTTER_PX - 1, 0, 1, self._content_h), line)
-
-    def _tick_steps(self) -> tuple[int, int]:
-        px_per_ms = self._plot_width() / max(self._view[1] - self._view[0], 1)
-        for major, minor in TICK_STEPS_MS:
-            if major * px_per_ms >= LABEL_SPACING_PX:
-                return major, minor
-        return TICK_STEPS_MS[-1]
-
-    def _paint_ruler(self, p: QPainter, t0: float, t1: float) -> None:
-        major, minor = self._tick_steps()
-        text = self._colour(WINDOWTEXT)
-        first = int(max(0, t0 - major) // minor * minor)  # a label starts left of its tick
-        last = min(int(t1), self._limit_ms())
-        ticks, grid, labels = [], [], []
-        for t in range(first, last + 1, minor):
-            x = round(self.x_for_ms(t)) + 0.5
-            is_major = t % major == 0
-            ticks.append((x, RULER_PX - (8 if is_major else 4)))
-            if is_major:
-                grid.append(x)
-                labels.append((x, t))
-        p.setPen(QPen(_mix(self._colour(WINDOW), text, 0.45), 1))
-        p.drawLines([QLineF(x, top, x, RULER_PX - 1) for x, top in ticks])
-        grid_colour = _mix(self._colour(BASE), text, 0.07)
-        for x in grid:
-            p.fillRect(QRect(int(x), RULER_PX, 1, self._content_h - RULER_PX), grid_colour)
-        p.setFont(self._small_font())
-        p.setPen(_mix(self._colour(WINDOW), text, 0.75))
-        hours = self._limit_ms() >= 3_600_000
-        for x, t in labels:
-            label = format_time(t, tenths=major < 1000, hours=hours)
-            p.drawText(QRectF(x + 4, 2, LABEL_SPACING_PX, RULER_PX - 9),
-                       LEFT_MIDDLE, label)  # fmt: skip
-
-    def _paint_waveform(self, p: QPainter, plot: QRect) -> None:
-        row = self._rows[1]
-        mid = row.top + row.height / 2
-        base = self._colour(BASE)
-        colour = _mix(base, "#5B7290", 0.8)
-        p.fillRect(QRect(plot.left(), int(mid), plot.width(), 1), _mix(base, colour, 0.5))
-        if self._peaks is None:
-            return
-        x0, x1 = plot.left(), min(plot.right() + 1, GUTTER_PX + self._plot_width())
-        if x1 <= x0:
-            return
-        mins, maxs = self._peaks.slice(self.ms_at(x0), self.ms_at(x1), x1 - x0)
-        half = (row.height - 6) / 2
-        height = row.height - 2
-        centre = height / 2
-        top = np.floor(centre - np.clip(maxs * self._gain, -1, 1) * half)
-        bottom = np.ceil(centre - np.clip(mins * self._gain, -1, 1) * half)
-        rows = np.arange(height, dtype=np.float32)[:, None]
-        mask = (rows >= top[None, :]) & (rows <= np.maximum(bottom, top)[None, :])
-        pixels = np.where(mask, np.uint32(colour.rgba()), np.uint32(0)).astype(np.uint32)
-        image = QImage(pixels.data, x1 - x0, height, (x1 - x0) * 4,
-                       QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
-        p.drawImage(x0, row.top + 1, image)
-
-    def _visible(self, index: _SpanIndex, t0: float, t1: float) -> tuple[slice, Any, Any, Any]:
-        """The slice of ``index`` to paint, the x of its starts and ends, and which to keep."""
-        part = index.window(t0, t1) if self.culls else slice(0, len(index.payloads))
-        start, end = self._view
-        scale = self._plot_width() / max(end - start, 1)
-        xa = GUTTER_PX + (index.starts[part] - start) * scale
-        xb = GUTTER_PX + (index.ends[part] - start) * scale
-        keep = index.ends[part] >= t0 if self.culls else np.ones(xa.size, dtype=bool)
-        return part, xa, xb, keep
-
-    def _paint_segments(self, p: QPainter, style: _Style, t0: float, t1: float) -> None:
-        row, index = self._rows[2], self._segments
-        part, xa, xb, keep = self._visible(index, t0, t1)
-        top, height = row.top + 3, row.height - 6
-        narrow = keep & (xb - xa < NARROW_PX)
-        codes = index.codes[part]
-        hues = [QColor(speaker_colour(speaker)) for speaker in index.kinds]
-        fills = [_mix(style.base, hue, 0.22) for hue in hues]
-        for code, fill in enumerate(fills):
-            chosen = narrow & (codes == code)
-            for x0, x1 in _merge_runs(xa[chosen], xb[chosen]):
-                p.fillRect(QRectF(x0, top, max(x1 - x0 - 1, 1), height), fill)
-        for i in np.flatnonzero(keep & ~narrow).tolist():
-            x0, x1, code = float(xa[i]), float(xb[i]), int(codes[i])
-            rect = QRectF(x0, top, max(x1 - x0 - 1, 1), height)
-            p.fillRect(rect, fills[code])
-            p.fillRect(QRectF(x0, top, 2.0, height), hues[code])
-            style.label(p, rect, index.payloads[part.start + i][3].strip(), 5)
-
-    def _paint_lanes(self, p: QPainter, style: _Style, t0: float, t1: float) -> None:
-        chosen = self._items.get(self._selected) if self._selected is not None else None
-        dragged = self._drag.item if self._drag else None
-        hidden = [item.id for item in (chosen, dragged) if item is not None]
-        for row in self._rows[3:]:
-            index = self._lane_index.get(row.key)
-            if index is None or not index.payloads:
-                continue
-            part, xa, xb, keep = self._visible(index, t0, t1)
-            keep &= ~np.isin(index.ids[part], hidden)  # drawn last, on top
-            spans = index.ends[part] > index.starts[part]
-            narrow = keep & spans & (xb - xa < NARROW_PX)
-            codes = index.codes[part]
-            for code, polarity in enumerate(index.kinds):
-                runs = narrow & (codes == code)
-                for x0, x1 in _merge_runs(xa[runs], xb[runs]):
-                    style.run(p, row, polarity, x0, x1)
-            points_drawn: set[tuple[int, int]] = set()
-            for i in np.flatnonzero(keep & ~narrow).tolist():
-                x0, code = float(xa[i]), int(codes[i])
-                if not spans[i] and (round(x0), code) in points_drawn:
-                    continue  # one diamond per pixel is enough
-                points_drawn.add((round(x0), code))
-                style.item(p, row, index.payloads[part.start + i], x0, float(xb[i]))
-            if chosen is not None and dragged is None and row.key in self._lanes_of(chosen):
-                x0, x1 = self.x_for_ms(chosen.start_ms), self.x_for_ms(chosen.end_ms)
-                style.item(p, row, chosen, x0, x1, selected=True)
-
-    def _paint_drag(self, p: QPainter, style: _Style) -> None:
-        drag = self._drag
-        if drag is None or drag.kind == "seek" or not drag.moved:
-            return
-        start, end = drag.span()
-        xa, xb = self.x_for_ms(start), self.x_for_ms(end)
-        for row in self._rows[3:]:
-            if drag.item is not None and row.key in self._lanes_of(drag.item):
-                style.item(p, row, drag.item, xa, xb, selected=True)
-            elif drag.item is None and row.key == drag.lane:
-                fill = QColor(style.highlight)
-                fill.setAlpha(60)
-                p.setPen(QPen(style.highlight, 1, Qt.PenStyle.DashLine))
-                p.setBrush(fill)
-                p.drawRect(QRectF(xa, row.top + 2.5, max(xb - xa, 1), row.height - 5))
-
-    def _paint_playhead(self, p: QPainter) -> None:
-        x = round(self.x_for_ms(self._playhead_ms)) + 0.5
-        colour = self._colour(TEXT)
-        p.fillRect(QRect(int(x), 0, 1, self._content_h), colour)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        p.drawPolygon(QPolygonF([QPointF(x - 5, 0), QPointF(x + 5, 0), QPointF(x, 7)]))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-
-    def _paint_gutter(self, p: QPainter) -> None:
-        window, text = self._colour(WINDOW), self._colour(QPalette.ColorRole.WindowText)
-        metrics = QFontMetrics(self.font())
-        p.setFont(self.font())
-        for row in self._rows[1:]:
-            p.setPen(text if row.kind == "lane" else _mix(window, text, 0.6))
-            shown = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, GUTTER_PX - 20)
-            p.drawText(QRect(12, row.top, GUTTER_PX - 16, row.height),
-                       LEFT_MIDDLE, shown)  # fmt: skip
-
-    # --- interaction ----------------------------------------------------------------------
     def _hit(self, key: str, x: float) -> tuple[TimelineItem | None, str]:
         """The annotation under ``x`` in lane ``key`` and the part hit: left, right, body."""
         index = self._lane_index.get(key)
@@ -712,20 +359,20 @@ class TimelineWidget(QWidget):
             return
         ms = self._clamp_ms(self.ms_at(x))
         if row.kind != "lane":
-            self._drag = _Drag("seek", x)
+            self._drag = Drag("seek", x)
             self._seek(ms)
             return
         item, part = self._hit(row.key, x)
         if item is None:
             if self._selected is not None:
                 self._choose(None)
-            self._drag = _Drag("draw", x, lane=row.key, anchor_ms=ms, moving_ms=ms)
+            self._drag = Drag("draw", x, lane=row.key, anchor_ms=ms, moving_ms=ms)
             return
         self._choose(item.id)
         if part in ("left", "right"):
             fixed, moving = (item.end_ms, item.start_ms) if part == "left" else (
                 item.start_ms, item.end_ms)  # fmt: skip
-            self._drag = _Drag("resize", x, lane=row.key, anchor_ms=fixed, moving_ms=moving,
+            self._drag = Drag("resize", x, lane=row.key, anchor_ms=fixed, moving_ms=moving,
                                item=item)  # fmt: skip
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802

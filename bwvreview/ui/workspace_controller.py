@@ -43,7 +43,7 @@ from bwvreview.ui.annotation_commands import (
 )
 from bwvreview.ui.conflict_dialog import APPLY_MINE, ConflictDialog
 from bwvreview.ui.export_dialog import ExportDialog
-from bwvreview.ui.timeline import TimelineItem
+from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_commands import (
     CorrectWord,
     MergeSegments,

@@ -24,7 +24,7 @@ from bwvreview import app
 from bwvreview.annotations import review, suggestions, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.review import Annotation
-from bwvreview.ui.timeline import TimelineItem
+from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_view import Paragraph, paragraphs
 from bwvreview.ui.workers import GeneratorWorker
 from bwvreview.ui.workspace_window import NO_PRINCIPLE
