@@ -4,6 +4,8 @@
     python dev.py demo    install into .venv (first time, or when pyproject.toml changes),
                           then open the app on the bundled demo incident
     python dev.py test    install, then lint, check the import contracts and run every test
+    python dev.py test --fast   the same without the slow tests (real Whisper, long media
+                          jobs) and without PostgreSQL: the quick loop while you work
     python dev.py run ARGS...   install, then run `bwvreview ARGS...`
 
 Works the same on Windows, macOS and Linux: only the standard library is used here.
@@ -59,6 +61,10 @@ def ensure_installed() -> None:
 
 def test(extra: list[str]) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if "--fast" in extra:
+        extra = [a for a in extra if a != "--fast"] + ["-m", "not slow"]
+        for name in ("BWVREVIEW_TEST_PG", "CI"):  # PostgreSQL runs skip instead of failing
+            env.pop(name, None)
     checks = [
         (venv_bin("ruff"), "check", "bwvreview", "tests", "benchmarks", "scripts", "dev.py"),
         (venv_bin("lint-imports"),),
