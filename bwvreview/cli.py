@@ -848,7 +848,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     cli_admin.add_parsers(sub)
-    for name in ("users", "codebook"):
+    for name in ("users", "codebook", "clips"):
         sub.choices[name].set_defaults(func=cmd_admin)
 
     p = sub.add_parser("worker", help="run queued transcriptions and exports (see `queue`)")

@@ -1,4 +1,5 @@
-"""The admin's commands: `bwvreview users ...` and `bwvreview codebook ...`.
+"""The admin's commands: `bwvreview users ...`, `bwvreview codebook ...` and the second-person
+release of clips, `bwvreview clips list|approve|reject`.
 
 Passwords are read from standard input (``--password-stdin``), never from an argument, so
 they stay out of shell history and process lists.
@@ -13,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bwvreview.annotations import codebook, library, users
+from bwvreview.annotations import clip_library, codebook, library, users
 from bwvreview.annotations.access import ROLES
-from bwvreview.app import Library
+from bwvreview.annotations.clips import STATE_WORDS
+from bwvreview.app import Library, clip_release
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -86,6 +88,63 @@ def _codebook_install(lib: Library, args: argparse.Namespace) -> int:
     return 0
 
 
+def _clip_json(clip: clip_library.LibraryClip) -> dict[str, object]:
+    return {
+        "id": clip.clip_id,
+        "state": clip.release_state,
+        "state_words": clip.state_words,
+        "category": clip.category_key,
+        "category_label": clip.category_label,
+        "span_ms": [clip.start_ms, clip.end_ms],
+        "path": clip.clip_path,
+        "sha256": clip.sha256,
+        "verified": clip.verified,
+        "overridden": clip.overridden,
+        "override_reason": clip.override_reason,
+        "exported_by": clip.exported_by,
+        "decided_by": clip.decided_by,
+        "decided_at": clip.decided_at.isoformat(timespec="seconds") if clip.decided_at else None,
+        "decision_reason": clip.decision_reason,
+    }
+
+
+def _clips_list(lib: Library, args: argparse.Namespace) -> int:
+    found = clip_library.list_release_clips(lib.db, args.state or ())
+    if args.json:
+        json.dump({"clips": [_clip_json(c) for c in found]}, sys.stdout, indent=2,
+                  ensure_ascii=False)  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
+    if not found:
+        print("No clips to show.")
+    for clip in found:
+        line = f"{clip.clip_id:>4}  {clip.state_words:<26}  {clip.category_label}"
+        line += f"  ({Path(clip.clip_path).name})"
+        if clip.exported_by:
+            line += f"  exported by {clip.exported_by}"
+        if clip.decided_by and clip.release_state in ("approved", "not_approved"):
+            line += f"; {'approved' if clip.release_state == 'approved' else 'decided'} by"
+            line += f" {clip.decided_by}"
+        if clip.decision_reason and clip.release_state == "not_approved":
+            line += f": {clip.decision_reason}"
+        if clip.overridden:
+            line += f"  [verification overridden: {clip.override_reason}]"
+        print(line)
+    return 0
+
+
+def _clips_approve(lib: Library, args: argparse.Namespace) -> int:
+    record = clip_release.approve(lib, args.clip_id)
+    print(f"clip {record.id} approved for trainers by {record.decided_by}")
+    return 0
+
+
+def _clips_reject(lib: Library, args: argparse.Namespace) -> int:
+    record = clip_release.reject(lib, args.clip_id, args.reason)
+    print(f"clip {record.id} not approved by {record.decided_by}: {record.decision_reason}")
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("codebook", help="show the codebook in force, or install a new version")
     csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
@@ -121,6 +180,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         q = usub.add_parser(action, help=f"{action} a user")
         q.add_argument("user")
         q.set_defaults(admin_run=_activate(active))
+
+    p = sub.add_parser(
+        "clips",
+        help="release clips to trainers: a second person (TIP or admin) approves each one",
+        description="A clip joins the trainers' library only when another TIP or an admin, "
+        "not whoever exported it, has watched it and approved it. Refusals exit 3 with one "
+        "line and change nothing.",
+    )
+    csub = p.add_subparsers(dest="clips_command", metavar="ACTION", required=True)
+    q = csub.add_parser("list", help="clips you may see and their release state")
+    q.add_argument("--state", action="append", choices=tuple(STATE_WORDS),
+                   help="only clips in this state (repeat for more)")  # fmt: skip
+    q.add_argument("--json", action="store_true", help="print JSON on stdout")
+    q.set_defaults(admin_run=_clips_list)
+    q = csub.add_parser("approve", help="approve a clip you have watched (not your own export)")
+    q.add_argument("clip_id", type=int, metavar="ID")
+    q.set_defaults(admin_run=_clips_approve)
+    q = csub.add_parser("reject", help="do not approve a clip (or withdraw one), saying why")
+    q.add_argument("clip_id", type=int, metavar="ID")
+    q.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
+    q.set_defaults(admin_run=_clips_reject)
 
 
 def run(lib: Library, args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """The trainers' clip library: anonymised, verified clips with what they were cut to show.
 
-A trainer sees only clips that are in the library (verified, or overridden into it with a
-recorded reason) and the annotation each was cut for: its category, principles, polarity,
+A trainer sees only clips that are in the library (approved for release by a second person,
+see ``clips.py``) and the annotation each was cut for: its category, principles, polarity,
 note and suggested wording, and a summary of the clip's anonymisation report. Never the
 source recording's path, its transcript, or annotations no library clip was cut for.
 """
@@ -16,8 +16,14 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations import models
-from bwvreview.annotations.access import READ_CLIPS, READ_FOOTAGE, annotation_filter, require
+from bwvreview.annotations import clips, models
+from bwvreview.annotations.access import (
+    READ_CLIPS,
+    READ_FOOTAGE,
+    Principal,
+    annotation_filter,
+    require,
+)
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import NotFoundError
 
@@ -43,10 +49,33 @@ class LibraryClip:
     suggested_wording: str
     report_summary: dict[str, Any]
     created_at: dt.datetime
+    release_state: str = clips.APPROVED  # see clips.py: held, awaiting, approved, not_approved
+    exported_by: str = ""  # left empty for someone who may not read footage
+    exporter_id: int | None = None
+    override_reason: str = ""  # why a clip that failed verification was put forward
+    override_by: str = ""
+    override_by_id: int | None = None
+    decided_by: str = ""  # who approved it (or did not), or clips.BEFORE_SECOND_PERSON
+    decided_at: dt.datetime | None = None
+    decision_reason: str = ""
 
     @property
     def duration_ms(self) -> int:
         return self.end_ms - self.start_ms
+
+    @property
+    def state_words(self) -> str:
+        return clips.STATE_WORDS.get(self.release_state, self.release_state)
+
+
+def own_clip(principal: Principal, clip: LibraryClip) -> bool:
+    """Whether ``principal`` exported the clip or overrode its verification: then a second
+    person approves it."""
+    if clips.same_person(clip.exporter_id, clip.exported_by, principal):
+        return True
+    return bool(clip.override_reason) and clips.same_person(
+        clip.override_by_id, clip.override_by, principal
+    )
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,9 @@ def summarise_report(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _to_library_clip(clip: models.Clip, annotation: models.Annotation | None) -> LibraryClip:
+def _to_library_clip(
+    clip: models.Clip, annotation: models.Annotation | None, reviewer: bool = False
+) -> LibraryClip:
     category = annotation.category if annotation is not None else None
     report = dict(clip.report or {})
     return LibraryClip(
@@ -93,7 +124,7 @@ def _to_library_clip(clip: models.Clip, annotation: models.Annotation | None) ->
         clip_path=clip.output_path,
         sha256=clip.sha256,
         verified=clip.verified,
-        overridden=clip.in_library and not clip.verified,
+        overridden=not clip.verified and clip.release_state != clips.HELD,
         verdict=str(report.get("verdict", "pass" if clip.verified else "unverified")),
         category_key=category.key if category else "",
         category_label=category.label if category else "(no annotation)",
@@ -103,13 +134,24 @@ def _to_library_clip(clip: models.Clip, annotation: models.Annotation | None) ->
         suggested_wording=annotation.suggested_wording if annotation is not None else "",
         report_summary=summarise_report(report),
         created_at=clip.created_at,
+        release_state=clip.release_state,
+        exported_by=(clip.exported_by or "") if reviewer else "",
+        exporter_id=clip.created_by if reviewer else None,
+        override_reason=clip.override_reason or "",
+        override_by=(clip.override_by or "") if reviewer else "",
+        override_by_id=clip.override_by_id if reviewer else None,
+        decided_by=clip.decided_by or "",
+        decided_at=clip.decided_at,
+        decision_reason=clip.decision_reason or "",
     )
 
 
-def _query(db: Database) -> Select[tuple[models.Clip, models.Annotation]]:
+def _query(
+    db: Database, *, released_only: bool = True
+) -> Select[tuple[models.Clip, models.Annotation]]:
     # An annotation the principal may not read is left out, even on a library clip.
     visible = select(models.Annotation.id).where(annotation_filter(db.principal))
-    return (
+    query = (
         select(models.Clip, models.Annotation)
         .outerjoin(
             models.Annotation,
@@ -118,8 +160,35 @@ def _query(db: Database) -> Select[tuple[models.Clip, models.Annotation]]:
         .outerjoin(
             models.CodebookCategory, models.CodebookCategory.id == models.Annotation.category_id
         )
-        .where(models.Clip.in_library.is_(True))
     )
+    if released_only or not db.principal.can(READ_FOOTAGE):
+        query = query.where(models.Clip.in_library.is_(True))
+    return query
+
+
+def list_release_clips(db: Database, states: Sequence[str] = ()) -> list[LibraryClip]:
+    """Clips with their release state, oldest first: every clip for a TIP or an admin (or
+    those in ``states``), and only approved ones for a trainer. Officers may not."""
+    require(db.principal, READ_CLIPS)
+    reviewer = db.principal.can(READ_FOOTAGE)
+    query = _query(db, released_only=False).order_by(models.Clip.id)
+    if states:
+        query = query.where(models.Clip.release_state.in_(list(states)))
+    with db.begin() as session:
+        rows = session.execute(query).all()
+        return [_to_library_clip(clip, ann, reviewer) for clip, ann in rows]
+
+
+def get_release_clip(db: Database, clip_id: int) -> LibraryClip:
+    """One clip with its release state (a trainer: only an approved one)."""
+    require(db.principal, READ_CLIPS)
+    reviewer = db.principal.can(READ_FOOTAGE)
+    with db.begin() as session:
+        row = session.execute(_query(db, released_only=False).where(models.Clip.id == clip_id))
+        found = row.first()
+        if found is None:
+            raise NotFoundError(f"no clip with id {clip_id}")
+        return _to_library_clip(found[0], found[1], reviewer)
 
 
 def list_library_clips(
@@ -152,7 +221,9 @@ def list_library_clips(
             )
         )
     with db.begin() as session:
-        found = [_to_library_clip(clip, ann) for clip, ann in session.execute(query).all()]
+        reviewer = db.principal.can(READ_FOOTAGE)
+        rows = session.execute(query).all()
+        found = [_to_library_clip(clip, ann, reviewer) for clip, ann in rows]
     if principle:  # principles are a JSON list: filtered here, the same on both engines
         found = [c for c in found if principle in c.principles]
     return found

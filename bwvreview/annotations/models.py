@@ -312,6 +312,12 @@ class Redaction(Base):
 CLIP_RELEASE_STATES = ("held", "awaiting", "approved", "not_approved")
 
 
+def _clip_release_default(context: Any) -> str:
+    # A row stored straight into the library (fixtures, imports of old data) is approved;
+    # the services never do that: they store "awaiting" or "held" and approve explicitly.
+    return "approved" if context.get_current_parameters().get("in_library") else "held"
+
+
 class Clip(Base):
     __tablename__ = "clips"
     __table_args__ = (
@@ -347,7 +353,7 @@ class Clip(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # held (failed verification) → awaiting (a second person) → approved | not_approved
-    release_state: Mapped[str] = mapped_column(String(16), default="held")
+    release_state: Mapped[str] = mapped_column(String(16), default=_clip_release_default)
     exported_by: Mapped[str] = mapped_column(String(200), default="")
     override_reason: Mapped[str] = mapped_column(Text, default="")
     override_by_id: Mapped[int | None] = mapped_column(

@@ -1,8 +1,9 @@
 """Training packs: an ordered set of library clips with a title, facilitator notes and
 discussion prompts per clip, for a trainer to run a session from.
 
-Every function needs the ``BUILD_PACKS`` right (trainers, TIPs, admins); a pack holds only
-clips that are in the library, so a trainer never handles footage through a pack.
+Every function needs the ``BUILD_PACKS`` right (trainers, TIPs, admins); a pack takes only
+clips approved for trainers by a second person (``clips.py``), so a trainer never handles
+footage through a pack. A clip withdrawn later stays listed; exporting the pack refuses it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations import models
-from bwvreview.annotations.access import BUILD_PACKS, require
+from bwvreview.annotations import clips, models
+from bwvreview.annotations.access import BUILD_PACKS, READ_FOOTAGE, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError, NotFoundError
@@ -157,13 +158,19 @@ def add_clip(
     facilitator_notes: str = "",
     prompts: Sequence[str] = (),
 ) -> Pack:
-    """Append a library clip to the pack (a clip not in the library is refused)."""
+    """Append an approved library clip to the pack (any other clip is refused)."""
     require(db.principal, BUILD_PACKS)
     with db.begin() as session:
         row = _pack(session, pack_id)
         clip = session.get(models.Clip, clip_id)
-        if clip is None or not clip.in_library:
-            raise NotFoundError(f"no library clip with id {clip_id}")
+        if clip is None or not (clip.in_library or db.principal.can(READ_FOOTAGE)):
+            raise NotFoundError(f"no library clip with id {clip_id}")  # a trainer learns no more
+        if not clip.in_library:
+            state = clips.STATE_WORDS.get(clip.release_state, clip.release_state).lower()
+            raise DomainError(
+                f"clip {clip_id} is not approved for trainers ({state}); a pack takes only"
+                " approved clips"
+            )
         session.add(
             models.TrainingPackItem(
                 pack_id=pack_id,

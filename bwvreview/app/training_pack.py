@@ -1,11 +1,12 @@
 """Export a training pack as a self-contained folder a trainer can carry to a session.
 
-The folder holds the clips (``clips/NN-slug.mp4``, byte copies of the verified exports,
-checked against their recorded SHA-256), redacted WebVTT captions beside each clip, an
-offline ``index.html`` that plays the clips in order with the facilitator's notes and the
-discussion prompts (no network, nothing loaded from outside), a ``pack.json`` manifest and,
-if asked, a printable PDF handout. It is built in a hidden folder beside the target and
-renamed into place when complete, so a half-written pack never sits under its final name.
+The folder holds the clips (``clips/NN-slug.mp4``, byte copies of the verified exports a
+second person approved for trainers, checked against their recorded SHA-256), redacted
+WebVTT captions beside each clip, an offline ``index.html`` that plays the clips in order
+with the facilitator's notes and the discussion prompts (no network, nothing loaded from
+outside), a ``pack.json`` manifest and, if asked, a printable PDF handout. It is built in
+a hidden folder beside the target and renamed into place when complete, so a half-written
+pack never sits under its final name.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bwvreview.annotations import clip_library, packs
+from bwvreview.annotations import clip_library, clips, packs
 from bwvreview.annotations.clip_library import LibraryClip
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import Library
@@ -90,10 +91,8 @@ def check_clip(
             f"clip {clip.clip_id} ({path.name}) has changed since it was exported and verified"
             " (SHA-256 differs); export it again"
         )
-    if not clip.verified and not clip.overridden:
-        raise PackRefused(
-            f"clip {clip.clip_id} did not pass verification and is not in the library"
-        )
+    if clip.release_state != clips.APPROVED:
+        raise PackRefused(f"clip {clip.clip_id} is not approved for trainers ({clip.state_words})")
 
 
 def caption_cues(lib: Library, clip: LibraryClip) -> list[tuple[int, int, str]]:
@@ -191,7 +190,12 @@ def iter_export_pack(
     found = clip_library.library_clips_by_id(lib.db, [i.clip_id for i in pack.items])
     missing = [i.clip_id for i in pack.items if i.clip_id not in found]
     if missing:
-        raise PackRefused(f"clip(s) {', '.join(map(str, missing))} are no longer in the library")
+        which = ", ".join(map(str, missing))
+        raise PackRefused(
+            f"clip{'s' if len(missing) > 1 else ''} {which} in this pack"
+            f" {'are' if len(missing) > 1 else 'is'} no longer approved for trainers;"
+            " remove it from the pack to export it"
+        )
     building = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
     (building / "clips").mkdir(parents=True)
     try:

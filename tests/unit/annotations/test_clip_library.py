@@ -18,6 +18,9 @@ OFFICER = Principal(user_id=3, name="Officer O", role="officer")
 TIP = Principal(user_id=1, name="Tip P", role="tip")
 
 
+SECOND_TIP = Principal(user_id=1, name="Tip P", role="tip")
+
+
 @dataclass
 class Setup:
     db: Database
@@ -92,6 +95,9 @@ def make_library(tmp_path) -> Setup:
         _clip(db, rid, overridden_ann, 44_000, False, "f" * 64),
     )
     clips.add_to_library(db, ids[3], "tip", "actors; consent on file")
+    second = db.as_user(SECOND_TIP)  # release needs a second person (clips.approve_clip)
+    for clip_id, sha in ((ids[0], "c"), (ids[1], "d"), (ids[3], "f")):
+        clips.approve_clip(second, clip_id, sha * 64)
     return Setup(db, rid, ids[0], ids[1], ids[2], ids[3], secret)
 
 

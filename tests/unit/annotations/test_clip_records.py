@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from bwvreview.annotations import clips, models, redactions
+from bwvreview.annotations.access import Principal
 from bwvreview.annotations.audit import verify_chain
 from bwvreview.annotations.errors import DomainError, NotFoundError
 
@@ -50,23 +51,27 @@ def new_clip(verified):
     )
 
 
-def test_a_verified_clip_joins_the_library_at_once(db):
+def test_a_verified_clip_waits_for_a_second_person_before_joining_the_library(db):
     record = clips.record_clip(db, new_clip(True), "tip")
-    assert record.in_library and record.verified
+    assert record.verified and not record.in_library and record.release_state == "awaiting"
     assert clips.find_clip_by_sha256(db, "b" * 64).id == record.id
-    assert clips.list_clips(db, library_only=True) == [record]
+    assert clips.list_clips(db, library_only=True) == []
     (event,) = _events(db, "clip.exported")
     assert event.details["opt_outs"] == ["faces"] and event.details["verdict"] == "pass"
+    approved = clips.approve_clip(db.as_user(Principal(None, "Second", "tip")), record.id,
+                                  "b" * 64)  # fmt: skip
+    assert approved.in_library and clips.list_clips(db, library_only=True) == [approved]
 
 
 def test_a_failed_clip_needs_a_reason_and_the_override_is_audited(db):
     record = clips.record_clip(db, new_clip(False), "tip")
-    assert not record.in_library
+    assert not record.in_library and record.release_state == "held"
     assert clips.list_clips(db, library_only=True) == []
     with pytest.raises(DomainError, match="reason"):
         clips.add_to_library(db, record.id, "trainer", "   ")
     added = clips.add_to_library(db, record.id, "trainer", "actors, consent on file")
-    assert added.in_library
+    assert not added.in_library and added.release_state == "awaiting"
+    assert added.override_reason == "actors, consent on file"
     (event,) = _events(db, "clip.library_override")
     assert event.actor == "trainer" and event.details["reason"] == "actors, consent on file"
     assert verify_chain_ok(db)

@@ -125,7 +125,9 @@ def world(tmp_path_factory) -> World:
         )  # fmt: skip
         return clips.record_clip(db, new, actor="tip").id
 
-    in_library = clip(ids[(rec_a, "shared")], "c", verified=True)  # joins the library
+    in_library = clip(ids[(rec_a, "shared")], "c", verified=True)
+    second = db.as_user(Principal(None, "Second TIP", "tip"))
+    clips.approve_clip(second, in_library, "c" * 64)  # a second person releases it
     private = clip(ids[(rec_a, "draft")], "d", verified=False)
     words = (NewWord(0, 500, " hello", 0.9), NewWord(500, 900, " there", 0.9))
     stored = transcripts.store_transcript(
@@ -313,6 +315,9 @@ OFFICER_CALLS: dict[str, Call] = {
     "clips.find_clip_by_sha256": lambda db, w: clips.find_clip_by_sha256(db, "c" * 64),
     "clips.list_clips": lambda db, w: clips.list_clips(db),
     "clips.add_to_library": lambda db, w: clips.add_to_library(db, w.clip_private, actor="o"),
+    "clips.check_approvable": lambda db, w: clips.check_approvable(db, w.clip_private),
+    "clips.approve_clip": lambda db, w: clips.approve_clip(db, w.clip_private, "d" * 64),
+    "clips.reject_clip": lambda db, w: clips.reject_clip(db, w.clip_in_library, "why"),
     "clips.people_and_places": lambda db, w: clips.people_and_places(db, w.rec_a),
     "clips.set_people_and_places": lambda db, w: clips.set_people_and_places(
         db, w.rec_a, ["x"], actor="o"
@@ -376,7 +381,9 @@ OFFICER_CALLS: dict[str, Call] = {
     "clip_library.library_clips_by_id": lambda db, w: clip_library.library_clips_by_id(
         db, [w.clip_in_library]
     ),
-    "clip_library.caption_source": lambda db, w: clip_library.caption_source(
+    "clip_library.caption_source": lambda db, w: clip_library.caption_source(db, w.clip_in_library),
+    "clip_library.list_release_clips": lambda db, w: clip_library.list_release_clips(db),
+    "clip_library.get_release_clip": lambda db, w: clip_library.get_release_clip(
         db, w.clip_in_library
     ),
     "packs.create_pack": lambda db, w: packs.create_pack(db, "x"),
