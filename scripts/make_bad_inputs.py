@@ -290,6 +290,14 @@ def _media(folder: Path, scratch: Path) -> None:
         str(folder / "huge_8k.mp4"),
     )
     patch_mp4(whole, folder / "huge_dimensions_header.mp4", _huge_dimensions)
+    # Beyond the limits (16384 x 8192 took 14.4 GB at import; BWV is at most 4K and a shift):
+    # a black 16K picture compresses to almost nothing, and 25 hours of a 1 fps 32 x 32 picture
+    # are a minute's packets copied 1,500 times (no sound: the length is refused first).
+    ffmpeg(
+        "-f", "lavfi", "-i", "color=black:size=16384x8192:rate=2:duration=1", *_tone_in(1),
+        *H264, "-threads", "1", *AAC, str(folder / "huge_16k.mp4"),
+    )  # fmt: skip
+    _over_24_hours(folder / "over_24_hours.mp4")
     garble_sound(whole, folder / "garbage_sound.mp4")
     mjpeg = scratch / "mjpeg.avi"
     ffmpeg(
@@ -432,6 +440,16 @@ def make_corpus(folder: Path) -> Path:
     _lexicons(folder)
     _eaf(folder)
     return folder
+
+
+def _over_24_hours(out: Path) -> Path:
+    with tempfile.TemporaryDirectory(prefix="bwv25h-") as tmp:
+        piece = Path(tmp) / "minute.mp4"
+        ffmpeg("-f", "lavfi", "-i", "color=black:size=32x32:rate=1:duration=60", *H264,
+               "-g", "60", str(piece))  # fmt: skip
+        ffmpeg("-stream_loop", "-1", "-i", str(piece), "-t", str(25 * 3600), "-c", "copy",
+               "-movflags", "+faststart", str(out))  # fmt: skip
+    return out
 
 
 def make_long(folder: Path) -> Path:

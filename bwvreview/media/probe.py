@@ -27,6 +27,12 @@ _VFR_TOLERANCE = 0.10
 _MIN_FPS, _MAX_FPS = 0.5, 300.0
 _STILL_IMAGE_CODECS = {"png", "mjpeg", "bmp", "gif", "webp", "tiff", "jpeg2000"}
 _BROKEN_TIMING = "the video's frame timing is broken"
+# Limits that admit any real body-worn video (cameras record up to 4K, shifts last under
+# 24 hours) and refuse, before a frame is decoded, files that would take gigabytes of memory
+# to decode or days to process: a two-frame 16384 x 8192 clip took 14.4 GB at import.
+MAX_SIDE_PX = 8192
+MAX_PIXELS = 8192 * 4320  # "8K" (DCI width, UHD height); 4K UHD is a quarter of this
+MAX_DURATION_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)
@@ -105,8 +111,33 @@ def _first_frame_rotation(container: av.container.InputContainer, stream: av.Vid
     """Decode the first frame (proving the video decodes) and read its display rotation."""
     container.seek(0)
     for frame in container.decode(stream):
+        _check_frame_size(frame.width, frame.height)  # the stream may differ from its header
         return int(round(getattr(frame, "rotation", 0) or 0)) % 360
     raise MediaError("no video frame could be decoded")
+
+
+def _hours_minutes(ms: int) -> str:
+    hours, minutes = divmod(ms // 60_000, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _check_frame_size(width: int | None, height: int | None) -> None:
+    width, height = width or 0, height or 0
+    if max(width, height) > MAX_SIDE_PX or width * height > MAX_PIXELS:
+        raise MediaError(
+            f"its picture is {width} x {height} pixels, larger than bwvreview reads (up to "
+            f"8K: {MAX_SIDE_PX} x {MAX_PIXELS // MAX_SIDE_PX}); refused before decoding it"
+        )
+
+
+def _check_limits(video: av.VideoStream, duration_ms: int) -> None:
+    """Refuse, before any frame is decoded, a picture or a length no body-worn camera makes."""
+    _check_frame_size(video.codec_context.width, video.codec_context.height)
+    if duration_ms > MAX_DURATION_MS:
+        raise MediaError(
+            f"is {_hours_minutes(duration_ms)} long; bwvreview takes recordings up to "
+            f"{MAX_DURATION_MS // 3_600_000} hours (split longer footage into parts)"
+        )
 
 
 def _check_complete(container: av.container.InputContainer, size: int, duration_ms: int) -> None:
@@ -137,8 +168,9 @@ def _check_complete(container: av.container.InputContainer, size: int, duration_
 def probe(path: Path) -> MediaInfo:
     """Describe the media file at ``path``; raise ``MediaError`` if it cannot be used.
 
-    Checks that the file exists, is not empty, opens as media, has a decodable first frame
-    and a readable end (so truncated copies are caught), and reads duration, frame rate
+    Checks that the file exists, is not empty, opens as media, is within the limits (up to
+    8K pictures, up to 24 hours; checked before decoding), has a decodable first frame and
+    a readable end (so truncated copies are caught), and reads duration, frame rate
     (and whether it varies), size, rotation, codecs, audio channels and creation time.
     """
     name = path.name
@@ -187,6 +219,7 @@ def _describe(path: Path, size: int, container: av.container.InputContainer) -> 
         raise MediaError("is a still picture, not a video")
     if duration_ms <= 0:
         raise MediaError("has no duration (empty or damaged)")
+    _check_limits(video, duration_ms)
     rate: Fraction | None = video.average_rate or video.guessed_rate
     fps = float(rate) if rate else None
     if fps is not None and fps <= 0:

@@ -131,6 +131,8 @@ REFUSED_MEDIA = [
     ("huge_jpeg_dimensions.avi", "the file is damaged"),
     ("zero_timescale.mp4", "frame timing is broken"),
     ("zero_frame_durations.mp4", "frame timing is broken (frames share one time stamp)"),
+    ("huge_16k.mp4", "its picture is 16384 x 8192 pixels, larger than bwvreview reads (up to 8K"),
+    ("over_24_hours.mp4", "is 25 h 00 min long; bwvreview takes recordings up to 24 hours"),
     pytest.param(
         "named_pipe.mp4",
         "not a file",
