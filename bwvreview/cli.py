@@ -6,6 +6,7 @@ Exit codes: see ``EXIT_CODES`` (shown by ``bwvreview --help``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bwvreview import __version__, app, cli_admin, locations
-from bwvreview.annotations import interchange, review, suggestions
+from bwvreview.annotations import interchange, private_files, review, suggestions
+from bwvreview.annotations.db import busy_log
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.timecode import parse_time_ms
 from bwvreview.app import clips
@@ -496,15 +498,16 @@ def _day(text: str) -> Any:
 def cmd_search(args: argparse.Namespace) -> int:
     from bwvreview.annotations import search
 
+    query = " ".join(args.query)  # `search calm -shouting` is one query, as typed in the window
     lib = _open(args)
     hits = search.search(
-        lib.db, args.query, categories=args.category, principles=args.principle,
+        lib.db, query, categories=args.category, principles=args.principle,
         polarity=args.polarity, officer=args.officer, date_from=args.date_from,
         date_to=args.date_to, statuses=args.status, kinds=args.kind or search.KINDS,
         limit=args.limit,
     )  # fmt: skip
     if args.json:
-        _print_json({"query": args.query, "hits": [h.to_json() for h in hits]})
+        _print_json({"query": query, "hits": [h.to_json() for h in hits]})
         return EXIT_OK
     if not hits:
         print("Nothing found.", file=sys.stderr)
@@ -621,8 +624,30 @@ FACES_HELP = ("how faces are hidden: blur (default), pixelate, box (a solid box)
               "(left visible: only for footage in which no one could be recognised)")  # fmt: skip
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that a command may take words that begin with '-'.
+
+    For `search`, `-shouting` is the query syntax's "leave this word out", not an option:
+    any argument with one leading '-' that is not one of the command's own options is a
+    word of the query (so `search -calm`, `search -- -calm` and `search "-calm"` agree). An
+    unknown `--option` is still a usage error, so a mistyped `--lmit` is not searched for.
+    """
+
+    words_may_start_with_dash = False
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if (
+            self.words_may_start_with_dash
+            and arg_string.startswith("-")
+            and not arg_string.startswith("--")
+            and arg_string not in self._option_string_actions
+        ):
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bwvreview",
         description="Trauma-informed review of body-worn video, entirely on this machine.",
         epilog=EXIT_CODES,
@@ -809,8 +834,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("search", help="full-text search of transcripts and annotations")
+    p.words_may_start_with_dash = True
     p.add_argument(
-        "query", metavar="QUERY", help='words (all must match), "a phrase", prefix*, OR, -leave_out'
+        "query",
+        nargs="+",
+        metavar="QUERY",
+        help='words (all must match), "a phrase", prefix*, OR, -word to leave out (may come '
+        "first: search -shouting calm)",
     )
     p.add_argument(
         "--category",
@@ -924,16 +954,23 @@ def _setup_logging(args: argparse.Namespace) -> Path | None:
     console.setLevel(logging.INFO if args.verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console.addFilter(lambda record: not record.exc_info)
+    console.addFilter(lambda record: record.name != busy_log.name)
+    # "the library is busy…" as a plain line: a person is waiting and should know why.
+    busy = logging.StreamHandler(sys.stderr)
+    busy.setFormatter(logging.Formatter("bwvreview: %(message)s"))
+    busy.addFilter(lambda record: record.name == busy_log.name)
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     for old in _installed_handlers:  # main() may run more than once in one process
         root.removeHandler(old)
         old.close()
-    _installed_handlers[:] = [console]
+    _installed_handlers[:] = [console, busy]
     root.addHandler(console)
+    root.addHandler(busy)
     try:
         logs = locations.data_dir(args.data_dir) / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
+        private_files.make_private_dir(logs)
+        private_files.create_private_file(logs / "bwvreview.log")  # 0600, whatever the umask
         handler = logging.FileHandler(logs / "bwvreview.log", encoding="utf-8")
     except OSError:
         return None
@@ -961,12 +998,61 @@ def _caused_by_interrupt(exc: BaseException) -> bool:
     return False
 
 
+# Queues of paths: the workflow refuses each bad name alone and goes on with the rest.
+_CHECKED_PER_ITEM = {"paths", "targets"}
+_PATH_ARGS = {"data_dir", "db", "target", "clip", "file", "out", "report", "pdf", "model"}
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal or file system gave in another encoding
+        return True
+    return False
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse arguments and BWVREVIEW_* variables that are not UTF-8 before any work: they
+    cannot be stored, logged or printed (today they ended in a fault or a logging traceback)."""
+    for name in sorted(os.environ):
+        if name.startswith("BWVREVIEW_") and _not_utf8(os.environ[name]):
+            raise DomainError(f"the environment variable {name} is not valid UTF-8 text")
+    for dest, value in vars(args).items():
+        if dest in _CHECKED_PER_ITEM:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _not_utf8(text):
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                what, fix = (("the file or folder name", "rename it") if dest in _PATH_ARGS
+                             else ("this text", "type it again"))  # fmt: skip
+                raise DomainError(f"{shown[:200]}: {what} is not valid UTF-8 text; {fix}")
+
+
+def _keep_private(data: Path | None) -> None:
+    """Make what bwvreview keeps in the data folder readable by this user only (POSIX)."""
+    if data is None:
+        return
+    changed = locations.tighten_data_dir(data)
+    if changed:
+        shown = ", ".join(str(p.relative_to(data)) for p in changed[:20])
+        log.info("made %d file(s) or folder(s) in %s readable by this user only: %s",
+                 len(changed), data, shown)  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+    try:
+        _check_text(args)
+        # Checked before any work; doctor changes nothing and reports a bad folder itself.
+        data = None if func is cmd_doctor else locations.prepare_data_dir(args.data_dir)
+    except BAD_INPUT as exc:
+        print(f"bwvreview: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     log_path = _setup_logging(args)
     try:
+        _keep_private(data)  # a library made before bwvreview kept it private
         return func(args)
     except BAD_INPUT as exc:
         print(f"bwvreview: {exc}", file=sys.stderr)
@@ -984,3 +1070,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" (details in {log_path})" if log_path else ""
         print(f"bwvreview: unexpected fault: {exc.__class__.__name__}{where}", file=sys.stderr)
         return EXIT_FAULT
+    finally:
+        with contextlib.suppress(OSError):
+            _keep_private(data)  # what this command wrote there (a cache, a backup)

@@ -5,7 +5,9 @@ database page by page into ``<data>/backups/bwvreview-YYYYMMDD.sqlite3`` while o
 connections may be reading or writing (the backup API copies one consistent snapshot),
 checks the copy with ``PRAGMA integrity_check``, and only then renames it into place, so a
 crash or a full disk never leaves a half backup under a dated name. The newest ``keep``
-copies are kept. When a backup is not due the cost is one ``stat`` of the day's name.
+copies are kept. When a backup is not due the cost is one ``stat`` of the day's name. The
+folder is made 0700 and each copy 0600 (see ``private_files``): a backup holds every
+transcript the library does.
 
 PostgreSQL (team mode) is skipped: the server's own backups (``pg_dump``, base backups and
 WAL archiving) are the right tool there, and a client cannot copy a server consistently.
@@ -22,6 +24,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
+from bwvreview.annotations import private_files
 from bwvreview.annotations.db import Database
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ def list_backups(folder: Path, source_stem: str = "bwvreview") -> list[Path]:
 
 def _copy_verified(source: Path, target: Path) -> None:
     """Copy ``source`` into ``target`` with the online backup API and check the copy."""
+    private_files.create_private_file(target)  # before SQLite makes it with the umask's mode
     with (
         contextlib.closing(sqlite3.connect(source)) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,
@@ -104,7 +108,7 @@ def backup_if_due(
         return None
     partial = folder / f".{target.stem}.{uuid.uuid4().hex[:8]}{_PARTIAL_SUFFIX}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_files.make_private_dir(folder)
         _copy_verified(source, partial)
         os.replace(partial, target)
     except (OSError, sqlite3.Error) as exc:

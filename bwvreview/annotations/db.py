@@ -3,15 +3,24 @@
 SQLite is the embedded default (one file, WAL, foreign keys on every connection);
 PostgreSQL is the same schema selected by URL. Sessions commit when their block ends, so
 every change is saved the moment it is made.
+
+A SQLite library is created 0600 (its ``-wal`` and ``-shm`` follow), and an existing one
+whose files others could read is tightened at open (see ``private_files``). When another
+process holds the write lock, a statement waits for it a second at a time, says once that
+the library is busy, and gives up with ``LibraryBusyError`` after ``BWVREVIEW_BUSY_WAIT``
+seconds (default 30) with nothing half-written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,10 +33,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bwvreview.annotations import private_files
 from bwvreview.annotations.access import LOCAL, READ_AUDIT, Principal, require
 from bwvreview.annotations.errors import DatabaseError
 
 log = logging.getLogger(__name__)
+# One line for whoever is waiting: the CLI prints this logger's records as they are.
+busy_log = logging.getLogger(f"{__name__}.busy")
+
+BUSY_WAIT_ENV = "BWVREVIEW_BUSY_WAIT"
+DEFAULT_BUSY_WAIT_S = 30.0
+_MAX_BUSY_WAIT_S = 3600.0
+_BUSY_STEP_S = 1.0  # SQLite's own busy handler waits this long per attempt
+# SQLITE_BUSY, SQLITE_BUSY_RECOVERY, SQLITE_BUSY_TIMEOUT: waiting longer can help.
+_RETRYABLE_BUSY = {5, 261, 773}
+_BUSY_SNAPSHOT = 517  # our read snapshot went stale while we waited: the transaction must end
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -90,13 +110,101 @@ def safe_url(url: str) -> str:
         return url
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+class LibraryBusyError(DatabaseError):
+    """Another process held the library's write lock for longer than we wait."""
+
+
+def busy_wait_s() -> float:
+    """How long a statement waits for another writer: ``BWVREVIEW_BUSY_WAIT`` or 30 s."""
+    raw = os.environ.get(BUSY_WAIT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BUSY_WAIT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= _MAX_BUSY_WAIT_S:  # also NaN
+        raise DatabaseError(
+            f"{BUSY_WAIT_ENV} must be a number of seconds from 0 to {_MAX_BUSY_WAIT_S:.0f}, "
+            f"not {raw[:40]!r}"
+        )
+    return seconds
+
+
+def _busy_code(exc: sqlite3.OperationalError) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None and "database is locked" in str(exc):
+        return 5
+    return code
+
+
+def _patiently(connection: sqlite3.Connection, call: Callable[[], object]) -> object:
+    """Run ``call``; while another writer holds the lock, wait (bounded) and try again."""
+    wait_s = getattr(connection, "busy_wait_s", DEFAULT_BUSY_WAIT_S)
+    deadline: float | None = None
+    while True:
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            code = _busy_code(exc)
+            if code == _BUSY_SNAPSHOT:
+                raise LibraryBusyError(
+                    "another bwvreview changed the library while this one waited to write; "
+                    "nothing was saved: please try again"
+                ) from exc
+            if code not in _RETRYABLE_BUSY:
+                raise
+            now = time.monotonic()
+            if deadline is None:  # the first attempt has already waited one step
+                deadline = now + wait_s - min(wait_s, _BUSY_STEP_S)
+                if now < deadline:
+                    busy_log.warning(
+                        "the library is busy (another bwvreview is writing); waiting up to %.0f s…",
+                        wait_s,
+                    )
+            if now >= deadline:
+                raise LibraryBusyError(
+                    f"the library is still busy after {wait_s:.0f} s: another bwvreview (or "
+                    "another program) is writing to it; nothing was changed: try again when "
+                    f"it has finished (or set {BUSY_WAIT_ENV} to wait longer)"
+                ) from exc
+
+
+class _PatientCursor(sqlite3.Cursor):
+    def execute(self, sql: str, parameters: object = (), /) -> _PatientCursor:
+        call = functools.partial(super().execute, sql, parameters)
+        _patiently(self.connection, call)
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: object, /) -> _PatientCursor:
+        rows = list(seq_of_parameters)  # type: ignore[call-overload]
+        _patiently(self.connection, functools.partial(super().executemany, sql, rows))
+        return self
+
+
+class _PatientConnection(sqlite3.Connection):
+    """A sqlite3 connection whose statements wait out another writer (see ``_patiently``)."""
+
+    busy_wait_s = DEFAULT_BUSY_WAIT_S
+
+    def cursor(self, factory: type[sqlite3.Cursor] = _PatientCursor) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def commit(self) -> None:
+        _patiently(self, super().commit)
+
+
+def _on_sqlite_connect(wait_s: float) -> Callable[[sqlite3.Connection, object], None]:
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.busy_wait_s = wait_s  # type: ignore[attr-defined]
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={round(min(wait_s, _BUSY_STEP_S) * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -119,6 +227,7 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
     """Copy the database with SQLite's online backup API before a migration touches it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    private_files.create_private_file(target)
     with (
         contextlib.closing(sqlite3.connect(path)) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,
@@ -177,6 +286,24 @@ def _reason(exc: SQLAlchemyError) -> str:
     return f"{exc.__class__.__name__}: {detail[:200]}" if detail else exc.__class__.__name__
 
 
+def _prepare_sqlite_file(db_file: Path, url: str) -> None:
+    """Create the database file 0600 before SQLite does (its -wal and -shm copy its mode),
+    and tighten the files of an existing library that others could read."""
+    try:
+        if not db_file.parent.is_dir():
+            private_files.make_private_dir(db_file.parent)
+        private_files.create_private_file(db_file)
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise DatabaseError(f"cannot open the database {safe_url(url)}: {reason}") from exc
+    tightened = private_files.tighten_all(private_files.database_side_files(db_file))
+    if tightened:
+        log.info(
+            "made %d library file(s) readable by this user only (others could read them): %s",
+            len(tightened), ", ".join(p.name for p in tightened),
+        )  # fmt: skip
+
+
 def open_database(url: str) -> Database:
     """Open (creating if needed) the database at ``url`` and migrate it to the newest schema.
 
@@ -192,6 +319,9 @@ def open_database(url: str) -> Database:
     if backend not in ("sqlite", "postgresql"):
         raise DatabaseError(f"bwvreview works with SQLite or PostgreSQL, not {backend}")
     options: dict[str, object] = {}
+    if backend == "sqlite":
+        wait_s = busy_wait_s()
+        options = {"connect_args": {"factory": _PatientConnection, "timeout": _BUSY_STEP_S}}
     if backend == "postgresql":
         # A team server may restart or drop idle connections: check before handing one out.
         options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
@@ -200,10 +330,10 @@ def open_database(url: str) -> Database:
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot open the database {safe_url(url)}: {exc}") from exc
     if backend == "sqlite":
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", _on_sqlite_connect(wait_s))
         db_file = _sqlite_file(engine)
         if db_file is not None:
-            db_file.parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite_file(db_file, url)
     try:
         _migrate_locked(engine)
     except SQLAlchemyError as exc:

@@ -382,3 +382,148 @@ def test_a_bad_eaf_is_refused_by_import_annotations(capsys, corpus, data, name, 
     code, out, err = run(capsys, data, "import-annotations", *argv)
     assert_refused(code, out, err, message)
     assert dump(data) == before
+
+
+# --- the command line itself: where the library is, the words typed, a busy library ---------
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("a_file", "is a file, not a folder"),
+        ("a_file/inside", "cannot be created"),
+        ("/proc/bwvreview", "cannot be created"),
+        ("/proc", "cannot be written in"),
+        ("long/" + "x" * 5000, "cannot be created (file name too long)"),
+    ],
+)
+@pytest.mark.parametrize("given_by", ["--data-dir", "BWVREVIEW_DATA"])
+def test_a_data_folder_that_cannot_hold_a_library_is_refused_at_once(
+    capsys, monkeypatch, tmp_path, where, message, given_by
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file").write_text("not a folder\n")
+    if given_by == "--data-dir":
+        code = main(["--data-dir", where, "list"])
+    else:
+        monkeypatch.setenv("BWVREVIEW_DATA", where)
+        code = main(["list"])
+    out, err = capsys.readouterr()
+    assert_refused(code, out, err, message)
+    assert f"({given_by})" in err
+    assert (tmp_path / "a_file").read_text() == "not a folder\n"
+
+
+def test_a_database_url_in_a_place_no_file_can_be_is_refused(capsys, data):
+    before = dump(data)
+    code, out, err = run(capsys, data, "--db", "sqlite:////proc/bwv/x.sqlite3", "list")
+    assert_refused(code, out, err, "cannot open the database sqlite:////proc/bwv/x.sqlite3")
+    assert dump(data) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "-shouting"], ["search", "--", "-shouting"], ["search", "-shouting", "--json"]],
+)
+def test_a_search_for_only_a_word_to_leave_out_says_how_to_search(capsys, data, argv):
+    """`-word` leaves a word out, as in the search box: alone it cannot find anything."""
+    code, out, err = run(capsys, data, *argv)
+    assert_refused(code, out, err, "a word to leave out (-word) needs a word to look for")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["search", "-hurt", "calm", "--json"],  # -h is an option; -hurt is still a word
+        ["search", "--json", "--", "-hurt", "calm"],
+        ["search", "--json", "-hurt calm"],
+        ["search", "calm", "-hurt", "--json"],
+    ],
+)
+def test_a_search_may_begin_with_a_word_to_leave_out(capsys, data, argv):
+    code, out, err = run(capsys, data, *argv)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["query"] in ("-hurt calm", "calm -hurt")
+
+
+def test_a_mistyped_search_option_is_still_a_usage_error(capsys, data):
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, data, "search", "calm", "--lmit", "3")
+    assert usage.value.code == 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux passes such bytes")
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        (["import", "{clip}", "--incident", "INC \udcff"], {}, "this text is not valid UTF-8"),
+        (["search", "calm", "--officer", "\udcff1"], {}, "this text is not valid UTF-8"),
+        (["--data-dir", "{tmp}/d\udcff", "list"], {}, "folder name is not valid UTF-8"),
+        (["list"], {"BWVREVIEW_USER": "\udcffX"}, "BWVREVIEW_USER is not valid UTF-8"),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_refused_before_any_work(
+    capsys, monkeypatch, clip_path, tmp_path, data, argv, env, message
+):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    argv = [a.format(clip=clip_path, tmp=tmp_path) for a in argv]
+    before = dump(data)
+    code, out, err = run(capsys, data, *argv)
+    assert_refused(code, out, err, message)
+    assert dump(data) == before
+
+
+def _hold_write_lock(database: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process in the middle of writing: BEGIN EXCLUSIVE, held for ``seconds``."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "con.execute('BEGIN EXCLUSIVE'); print('locked', flush=True)\n"
+         "time.sleep(float(sys.argv[2])); con.execute('ROLLBACK')\n",
+         str(database), str(seconds)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def test_a_library_locked_by_another_writer_is_waited_for_then_refused(
+    capsys, monkeypatch, corpus, data
+):
+    monkeypatch.setenv("BWVREVIEW_BUSY_WAIT", "2")
+    before = dump(data)
+    holder = _hold_write_lock(data / DB_NAME, 60)
+    try:
+        code, out, err = run(capsys, data, "import", str(corpus / "hevc.mp4"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert (code, out) == (3, "")
+    assert "Traceback" not in err
+    waiting, refused = err.splitlines()
+    assert waiting == (
+        "bwvreview: the library is busy (another bwvreview is writing); waiting up to 2 s…"
+    )
+    assert refused.startswith("bwvreview: the library is still busy after 2 s")
+    assert dump(data) == before
+
+
+def test_a_library_locked_for_a_moment_is_waited_for(capsys, monkeypatch, corpus, data):
+    monkeypatch.setenv("BWVREVIEW_BUSY_WAIT", "30")
+    holder = _hold_write_lock(data / DB_NAME, 2.5)
+    try:
+        code, out, err = run(capsys, data, "import", str(corpus / "hevc.mp4"), "--json")
+    finally:
+        holder.wait(timeout=30)
+    assert code == 0, err
+    assert err.startswith("bwvreview: the library is busy") and len(err.splitlines()) == 1
+    assert json.loads(out)["created"] is True
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "99999"])
+def test_a_bad_busy_wait_is_refused(capsys, monkeypatch, data, value):
+    monkeypatch.setenv("BWVREVIEW_BUSY_WAIT", value)
+    code, out, err = run(capsys, data, "list")
+    assert_refused(code, out, err, "BWVREVIEW_BUSY_WAIT must be a number of seconds")
