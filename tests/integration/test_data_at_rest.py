@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from bwvreview.annotations import private_files
 from bwvreview.cli import main
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes (Windows: profile ACLs)")
@@ -124,6 +123,8 @@ def test_daily_backups_are_private(tmp_path):
 
 def test_on_windows_nothing_is_chmodded(monkeypatch, tmp_path):
     """Windows relies on the profile's ACLs: the helpers must not call POSIX-only APIs."""
+    from bwvreview.annotations import private_files
+
     monkeypatch.setattr(private_files, "POSIX", False)
 
     def no_chmod(*_args: object, **_kwargs: object) -> None:
