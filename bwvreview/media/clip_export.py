@@ -58,6 +58,9 @@ class ClipRequest:
     card: OpeningCard | None = None
     keep_metadata: bool = False
     title: str = NEUTRAL_TITLE
+    # A hidden name to write to and leave the complete clip under, for a caller that checks
+    # it before publishing it (``ClipWriter``); None: published to ``out`` when complete.
+    partial: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def iter_export_clip(
     writer = ClipWriter(
         _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms),
         request.out,
+        request.partial,
     )
     redactor = VideoRedactor(request.video, width, height, fps, start_ms=request.start_ms)
     cues = build_cues(_shifted(request.captions, request.start_ms)) if request.captions else []

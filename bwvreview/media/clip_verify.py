@@ -2,13 +2,17 @@
 
 Every frame goes through the face detector again; the sound is transcribed again and
 searched for the redacted items and for any personal data; the tags in the file are
-listed; the picture and sound are checked for length and sync; sampled frames are checked
-for a static text strip (a banner left readable). Each check says what it found, and the
-clip passes only if every check passes.
+listed; the picture and sound are checked for length and sync, counting what actually
+decodes (a clip cut short still declares its full length); sampled frames are checked for a
+static text strip (a banner left readable). Each check says what it found, and the clip
+passes only if every check passes. ``Verification.without_values`` is what someone who may
+not see raw footage is shown: what kind of thing leaked and where, never the thing itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
 import time
 from collections.abc import Generator, Iterable, Iterator
@@ -24,6 +28,7 @@ from bwvreview.media.audio import SAMPLE_RATE, decode_audio
 from bwvreview.media.banner import detect_banner
 from bwvreview.media.captions import caption_band
 from bwvreview.media.clip_writer import NEUTRAL_ENCODER
+from bwvreview.media.errors import MediaError
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.frames import open_video
 from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
@@ -89,6 +94,18 @@ class Verification:
     def verdict(self) -> str:
         return "pass" if self.passed else "fail"
 
+    def without_values(self) -> Verification:
+        """The same verdict with every quoted value replaced by what kind of thing it is.
+
+        Tag values (a collar number, a GPS position, a serial number) are all that a
+        finding quotes; speech findings already give only a kind and a time.
+        """
+        checks = tuple(
+            dataclasses.replace(c, findings=[_kind_only(f) for f in c.findings])
+            for c in self.checks
+        )
+        return dataclasses.replace(self, checks=checks)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "clip": self.clip.name,
@@ -133,7 +150,7 @@ def iter_verify_clip(
     options = options or VerifyOptions()
     started = time.perf_counter()
     streams = _streams(path)
-    checks = [_metadata_check(path, streams["tags"]), _sync_check(streams)]
+    checks = [_metadata_check(path, streams["tags"])]
     # The banner is looked for in a dozen frames spread over the clip after its card,
     # kept as the face check decodes every frame (one decode, a dozen frames in memory).
     total = _frame_total(path)
@@ -143,14 +160,19 @@ def iter_verify_clip(
         first + int(i) for i in np.linspace(0, eligible - 1, min(_BANNER_SAMPLES, eligible)).round()
     }
     samples: list[np.ndarray] = []
-    faces = yield from _faces_check(path, options, cancel, picks, samples)
+    decoded: dict[str, int] = {}
+    faces = yield from _faces_check(path, options, cancel, picks, samples, decoded)
     checks.append(faces)
     checks.append(_banner_check(samples, options))
-    if streams["audio_ms"] is None:
+    sound_ms = None
+    if not streams["has_audio"]:
         checks.append(Check("speech", True, "the clip has no sound: nothing to hear", skipped=True))
     else:
-        speech = yield from _speech_check(path, options, cancel)
+        sound = _decode_sound(path, cancel)
+        sound_ms = len(sound) * 1000 // SAMPLE_RATE
+        speech = yield from _speech_check(sound, options, cancel)
         checks.append(speech)
+    checks.insert(1, _sync_check(streams, decoded.get("frames", 0), sound_ms))
     yield VerifyProgress("done", 1.0)
     return Verification(path, tuple(checks), time.perf_counter() - started)
 
@@ -163,6 +185,7 @@ def _streams(path: Path) -> dict[str, Any]:
             tags[f"stream {stream.index} ({stream.type})"] = dict(stream.metadata)
         return {
             "tags": tags,
+            "has_audio": audio is not None,
             "fps": float(video.average_rate or 25),
             "video_ms": _stream_ms(video),
             "video_start_ms": _start_ms(video),
@@ -204,14 +227,31 @@ def _metadata_check(path: Path, tags: dict[str, dict[str, str]]) -> Check:
     return Check("metadata", True, f"only neutral tags: {', '.join(present) or 'none'}")
 
 
-def _sync_check(streams: dict[str, Any]) -> Check:
+def _sync_check(streams: dict[str, Any], frames: int, sound_ms: int | None) -> Check:
+    """Lengths as declared and as decoded: a clip cut short still declares its full length."""
     video_ms, audio_ms = streams["video_ms"], streams["audio_ms"]
-    if audio_ms is None:
-        return Check("sync", True, f"picture only, {(video_ms or 0) / 1000:.2f} s", skipped=True)
     if video_ms is None:
         return Check("sync", False, "the picture's length cannot be read")
     frame_ms = 1000 / streams["fps"]
     allowed = max(SYNC_TOLERANCE_MS, frame_ms)
+    declared = max(1, round(video_ms / frame_ms))
+    short = []
+    if frames * frame_ms < video_ms - allowed:
+        short.append(f"only {frames} of its {declared} frames decode")
+    if sound_ms is not None and audio_ms is not None and sound_ms < audio_ms - allowed:
+        short.append(f"only {sound_ms / 1000:.2f} s of its {audio_ms / 1000:.2f} s of sound decode")
+    if streams["has_audio"] and sound_ms == 0:
+        short.append("none of its sound decodes")
+    decoded = {"frames_declared": declared, "frames_decoded": frames, "audio_decoded_ms": sound_ms}
+    if short:
+        summary = f"the clip is cut short or damaged: {' and '.join(short)}"
+        finding = {"video_ms": video_ms, "audio_ms": audio_ms, **decoded}
+        return Check("sync", False, summary, [finding])
+    if not streams["has_audio"]:
+        summary = f"picture only, {video_ms / 1000:.2f} s, all {frames} frames decode"
+        return Check("sync", True, summary, skipped=True)
+    if audio_ms is None:
+        return Check("sync", False, "the sound's length cannot be read")
     length_gap = abs(video_ms - audio_ms)
     start_gap = abs(streams["video_start_ms"] - streams["audio_start_ms"])
     finding = {
@@ -219,6 +259,7 @@ def _sync_check(streams: dict[str, Any]) -> Check:
         "audio_ms": audio_ms,
         "start_gap_ms": start_gap,
         "length_gap_ms": length_gap,
+        **decoded,
     }
     if length_gap > allowed or start_gap > SYNC_TOLERANCE_MS:
         summary = (
@@ -226,14 +267,24 @@ def _sync_check(streams: dict[str, Any]) -> Check:
             f" (starts {start_gap} ms apart)"
         )
         return Check("sync", False, summary, [finding])
-    return Check("sync", True, f"picture and sound agree ({video_ms / 1000:.2f} s)", [finding])
+    summary = f"picture and sound agree ({video_ms / 1000:.2f} s, every frame and the sound decode)"
+    return Check("sync", True, summary, [finding])
 
 
 def _iter_frames(path: Path) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Every frame that decodes; a damaged or cut-short file simply ends early (the sync
+    check counts what came out against what the file declares)."""
     with open_video(path) as (container, stream):
-        for index, frame in enumerate(container.decode(stream)):
+        frames = container.decode(stream)
+        index = 0
+        while True:
+            try:
+                frame = next(frames)
+            except (StopIteration, av.error.FFmpegError):
+                return
             time_ms = round((frame.time or 0) * 1000)
             yield index, time_ms, frame.to_ndarray(format="bgr24")
+            index += 1
 
 
 def _frame_total(path: Path) -> int:
@@ -251,8 +302,10 @@ def _faces_check(
     cancel: threading.Event | None,
     keep: set[int] | None = None,
     kept_frames: list[np.ndarray] | None = None,
+    decoded: dict[str, int] | None = None,
 ) -> Generator[VerifyProgress, None, Check]:
-    """Detect faces in every frame; the frames numbered in ``keep`` go to ``kept_frames``."""
+    """Detect faces in every frame; the frames numbered in ``keep`` go to ``kept_frames``,
+    and how many frames decoded goes to ``decoded["frames"]``."""
     detector = FaceDetector()
     total = _frame_total(path)
     expected = _by_frame(options.faces_expected)
@@ -284,6 +337,8 @@ def _faces_check(
                 )
         if index % 10 == 0:
             yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
+    if decoded is not None:
+        decoded["frames"] = scanned
     note = f"; {kept} detections of people kept visible by choice" if kept else ""
     if inside:
         note += f"; {inside} face-like shapes inside masked areas"
@@ -341,14 +396,24 @@ def _banner_check(samples: list[np.ndarray], options: VerifyOptions) -> Check:
     return Check("banner", True, "no static text strip (banner) visible")
 
 
+def _decode_sound(path: Path, cancel: threading.Event | None) -> np.ndarray:
+    """The clip's sound, 16 kHz mono; sound that does not decode is none at all."""
+    try:
+        return decode_audio(path, cancel=cancel)
+    except MediaError:
+        return np.zeros(0, dtype=np.float32)
+
+
 def _speech_check(
-    path: Path, options: VerifyOptions, cancel: threading.Event | None
+    sound: np.ndarray, options: VerifyOptions, cancel: threading.Event | None
 ) -> Generator[VerifyProgress, None, Check]:
+    if len(sound) == 0:
+        return Check("speech", False, "the sound does not decode: nothing could be listened to")
     items = list(options.redacted_items)
     heard: list[Any] = []
     detected: list[Any] = []
     spoken = 0
-    for fraction, words in listen(path, options.model, cancel):
+    for fraction, words in listen_to(sound, options.model, cancel):
         spoken += len(words)
         heard += heard_items(words, items)
         detected += [h for h in find_personal_data(words) if h.kind in IDENTIFYING_KINDS]
@@ -384,6 +449,13 @@ def listen(
     first = start_ms * SAMPLE_RATE // 1000
     last = None if end_ms is None else end_ms * SAMPLE_RATE // 1000
     samples = decode_audio(path, cancel=cancel)[first:last]
+    yield from listen_to(samples, model, cancel, start_ms)
+
+
+def listen_to(
+    samples: np.ndarray, model: str | None, cancel: threading.Event | None, start_ms: int = 0
+) -> Iterator[tuple[float, list[TimedWord]]]:
+    """``listen`` on sound already decoded (16 kHz mono) that starts at ``start_ms``."""
     whisper, _, _ = load_model(model, "auto")
     window, hop = LISTEN_WINDOW_S * SAMPLE_RATE, LISTEN_HOP_S * SAMPLE_RATE
     starts = list(range(0, max(1, len(samples) - (window - hop)), hop)) or [0]
@@ -414,6 +486,61 @@ def _hit(hit: Any, why: str) -> dict[str, Any]:
     return {"why": why, "kind": hit.kind, "start_ms": hit.start_ms, "end_ms": hit.end_ms}
 
 
+# What kind of thing a tag holds, from its name or its value: shown instead of the value to
+# someone who may not see raw footage. The first pattern that matches says.
+_TAG_KINDS = (
+    (re.compile(r"location|gps|iso6709|latitude|longitude|geo", re.I), "a GPS location tag"),
+    (re.compile(r"^[+-]\d{1,2}\.\d+[+-]\d{1,3}\.\d+"), "a GPS location tag"),
+    (re.compile(r"collar|badge|officer|\b(?:PC|PS|DC|DS|Sgt|Insp)\.? ?\d{2,}", re.I),
+     "a collar number in the metadata"),
+    (re.compile(r"serial|device.?id|\bs/?n\b|camera.?id|imei", re.I),
+     "a device serial number in the metadata"),
+    (re.compile(r"creation_time|date|time", re.I), "a recording date and time in the metadata"),
+    (re.compile(r"encoder|x264|x265|lavc|lavf|software|handler", re.I),
+     "the name of the software that made the file"),
+    (re.compile(r"make|model", re.I), "the camera's make or model in the metadata"),
+    (re.compile(r"artist|author|copyright|owner|user|name", re.I),
+     "a person's or owner's name in the metadata"),
+)  # fmt: skip
+
+
+def describe_tag(tag: str, value: str) -> str:
+    """What kind of thing a tag holds ("a GPS location tag"), never the value itself."""
+    for pattern, kind in _TAG_KINDS:
+        if pattern.search(tag) or pattern.search(value):
+            return kind
+    return "an identifying or unexpected tag in the metadata"
+
+
+def _kind_only(finding: dict[str, Any]) -> dict[str, Any]:
+    if "value" not in finding:
+        return finding
+    return {**finding, "value": describe_tag(str(finding.get("tag", "")), str(finding["value"]))}
+
+
+def describe_finding(finding: dict[str, Any]) -> str | None:
+    """A finding in words: "a phone number at 0:27", "a GPS location tag (format: location)"."""
+    if "tag" in finding:
+        return f"{finding['value']} ({finding['where']}: {finding['tag']})"
+    if "kind" in finding and "start_ms" in finding:
+        kind = _SPOKEN.get(finding["kind"], f"a {finding['kind'].replace('_', ' ')}")
+        minutes, seconds = divmod(int(finding["start_ms"]) // 1000, 60)
+        return f"{kind} at {minutes}:{seconds:02d}"
+    return None
+
+
+_SPOKEN = {
+    "name": "a name",
+    "address": "an address",
+    "phone": "a phone number",
+    "email": "an email address",
+    "postcode": "a postcode",
+    "vehicle_registration": "a vehicle registration",
+    "date_of_birth": "a date of birth",
+    "list_item": "an item on the incident's list of people and places",
+}
+
+
 def _check_cancel(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise VerifyCancelled()
@@ -425,4 +552,7 @@ def summary_lines(verification: Verification) -> list[str]:
     for check in verification.checks:
         mark = "skipped" if check.skipped else ("ok" if check.passed else "FAIL")
         lines.append(f"  [{mark:>7}] {check.name}: {check.summary}")
+        if not check.passed and check.name in ("metadata", "speech"):
+            said = dict.fromkeys(filter(None, map(describe_finding, check.findings)))
+            lines += [f"            - {line}" for line in said]
     return lines

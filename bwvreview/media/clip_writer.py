@@ -2,13 +2,16 @@
 
 FFmpeg reads raw BGR frames on stdin and the sound straight from the source file, and
 writes to a hidden temporary file beside the destination. Only a complete, closed file is
-renamed to the final name, so a cancel, a crash or a full disk never leaves half a clip
-where a trainer would find it. The original is only ever opened for reading.
+given the final name, so a cancel, a crash or a full disk never leaves half a clip where a
+trainer would find it; a caller that checks the clip first (export-clip verifies it) names
+the hidden file itself and publishes it later. Nothing is ever overwritten (``publish_new``).
+The original is only ever opened for reading.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import subprocess
 import threading
@@ -46,6 +49,37 @@ def temporary_path(destination: Path) -> Path:
     return destination.with_name(f".{destination.stem}.{uuid.uuid4().hex[:8]}.partial.mp4")
 
 
+# A file system without hard links (FAT, exFAT, some network shares) says so with one of
+# these; ``publish_new`` then falls back to a checked rename.
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
+
+
+def publish_new(partial: Path, final: Path) -> None:
+    """Give a complete file its final name, never replacing a file already there.
+
+    ``os.replace`` overwrites (and on Windows so would a replace-style rename), so on POSIX
+    the file is hard-linked to its new name, which fails if the name is taken, and the
+    hidden name is then removed; Windows' ``os.rename`` itself refuses a name that exists.
+    Raises ``FileExistsError`` when ``final`` is taken; ``partial`` is left for the caller.
+    """
+    if os.name == "nt":
+        os.rename(partial, final)
+        return
+    try:
+        os.link(partial, final, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        # No hard links here: check, then rename (a name taken in between is the only risk).
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "File exists", str(final)) from exc
+        os.rename(partial, final)
+        return
+    os.unlink(partial)
+
+
 def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
     """The FFmpeg argument list (no shell: paths with spaces or any letters are safe)."""
     s = settings
@@ -78,12 +112,20 @@ def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
 
 
 class ClipWriter:
-    """One FFmpeg process fed frame by frame; ``finish`` publishes, ``abort`` cleans up."""
+    """One FFmpeg process fed frame by frame; ``finish`` publishes, ``abort`` cleans up.
 
-    def __init__(self, settings: EncodeSettings, destination: Path) -> None:
+    Given ``partial`` (a hidden name the caller chose and keeps track of), the writer
+    writes there and ``finish`` leaves the complete file under it for the caller to check
+    and publish; otherwise ``finish`` publishes it to ``destination``.
+    """
+
+    def __init__(
+        self, settings: EncodeSettings, destination: Path, partial: Path | None = None
+    ) -> None:
         self.settings = settings
         self.destination = destination
-        self.partial = temporary_path(destination)
+        self.publish = partial is None
+        self.partial = partial or temporary_path(destination)
         self._stderr: deque[str] = deque(maxlen=20)
         self._proc = subprocess.Popen(
             encode_command(settings, self.partial),
@@ -111,7 +153,7 @@ class ClipWriter:
             raise MediaError(f"the encoder stopped: {self._reason()}") from exc
 
     def finish(self) -> Path:
-        """Close the stream, wait for FFmpeg, and rename the complete file into place."""
+        """Close the stream, wait for FFmpeg, and publish the complete file (see the class)."""
         assert self._proc.stdin is not None
         with contextlib.suppress(BrokenPipeError, OSError):
             self._proc.stdin.close()
@@ -120,10 +162,15 @@ class ClipWriter:
         if code != 0:
             self._remove_partial()
             raise MediaError(f"the encoder failed: {self._reason()}")
-        if self.destination.exists():  # appeared while we worked: never overwrite
+        if not self.publish:
+            return self.partial
+        try:
+            publish_new(self.partial, self.destination)
+        except FileExistsError:  # appeared while we worked: never overwrite
             self._remove_partial()
-            raise MediaError(f"{self.destination} appeared while exporting; nothing overwritten")
-        os.replace(self.partial, self.destination)
+            raise MediaError(
+                f"{self.destination} appeared while exporting; nothing overwritten"
+            ) from None
         return self.destination
 
     def abort(self) -> None:

@@ -78,16 +78,36 @@ def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
 @contextlib.contextmanager
 def open_video(path: Path) -> Iterator[tuple[av.container.InputContainer, av.VideoStream]]:
     """Open ``path`` for its first video stream (decoded on all cores), or say why not."""
+    check_readable_file(path)
     try:
         container = av.open(str(path))
     except av.error.FFmpegError as exc:
-        raise MediaError(f"cannot read video from {path.name}: {exc}") from exc
+        # FFmpeg's own words carry an errno and the path ("[Errno 1094995529] Invalid data
+        # found when processing input: '...'"): one plain line is what a person needs.
+        raise MediaError(
+            f"{path.name} is not a video file FFmpeg can read, or it is damaged"
+            f" ({(exc.strerror or 'unreadable').lower()})"
+        ) from exc
     with container:
         if not container.streams.video:
             raise MediaError(f"{path.name} has no video stream")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         yield container, stream
+
+
+def check_readable_file(path: Path) -> None:
+    """Refuse, in one line, a path that is missing, a folder, empty or unreadable."""
+    if path.is_dir():
+        raise MediaError(f"{path} is a directory, not a video file")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise MediaError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise MediaError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise MediaError(f"{path.name} is empty (0 bytes): not a video file")
 
 
 def output_size(width: int, height: int, rotation: int) -> tuple[int, int]:
