@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Generator, Sequence
@@ -275,8 +276,22 @@ def _span_from_args(lib: app.Library, args: argparse.Namespace) -> tuple[int, in
     return start, end
 
 
+def _padding_ms(seconds: float) -> int:
+    """--padding as milliseconds; nan, inf, negative or absurd is bad input (one line)."""
+    if not math.isfinite(seconds) or not 0 <= seconds * 1000 <= clips.MAX_PADDING_MS:
+        raise MediaError(
+            f"--padding {seconds:g} is not allowed: give 0 to {clips.MAX_PADDING_MS // 1000}"
+            " seconds"
+        )
+    return round(seconds * 1000)
+
+
 def cmd_export_clip(args: argparse.Namespace) -> int:
+    padding_ms = _padding_ms(args.padding)
     lib = _open(args)
+    report = Path(args.report) if args.report else None
+    # Every name is checked before a footage path is imported: a refusal stores nothing.
+    clips.check_outputs(Path(args.out), report, Path(args.target))
     recording = app.resolve_target(lib, args.target)
     start, end = _span_from_args(lib, args)
     options = clips.ExportOptions(
@@ -288,22 +303,22 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
         keep_metadata=args.keep_metadata,
         captions=args.captions,
         opening_card=args.card,
-        padding_ms=round(args.padding * 1000),
+        padding_ms=padding_ms,
         annotation_id=args.annotation,
-        report_path=Path(args.report) if args.report else None,
+        report_path=report,
     )
     steps = clips.iter_export(lib, recording.id, start, end, Path(args.out), options)
     outcome = StderrProgress(coarse_when_redirected=True).follow(steps, _describe_export)
     clips.store_export(lib, outcome)
-    text_report = outcome.report_path.with_suffix(".txt")  # written beside it (write_report)
+    text_report = clips.text_report_for(outcome.report_path)
     print(f"wrote {outcome.path}, its report {outcome.report_path} and a readable copy "
           f"{text_report}")  # fmt: skip
     if outcome.verification is not None:
         print("\n".join(clips.summary_lines(outcome.verification)))
         if not outcome.verification.passed:
             print(
-                "bwvreview: the clip failed verification; it is marked so and is not in the"
-                " clip library",
+                f"bwvreview: the clip failed verification; it was saved as {outcome.path.name},"
+                " is marked so and is not in the clip library",
                 file=sys.stderr,
             )
             return EXIT_NOT_VERIFIED

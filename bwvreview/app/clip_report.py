@@ -5,11 +5,8 @@ The report sits beside the clip, so it never quotes the personal data: kinds and
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -127,10 +124,13 @@ def build_report(
     }
 
 
-def write_report(path: Path, report: dict[str, Any], verification: Verification | None) -> None:
+def report_texts(report: dict[str, Any], verification: Verification | None) -> tuple[str, str]:
+    """The report as JSON and its readable copy, ready to write (``clip_outputs``)."""
     text_lines = summary_lines(verification) if verification else ["not verified"]
-    _atomic_write(path, json.dumps(report, indent=2, default=_jsonable) + "\n")
-    _atomic_write(path.with_suffix(".txt"), "\n".join(text_lines) + "\n")
+    return (
+        json.dumps(report, indent=2, default=_jsonable) + "\n",
+        "\n".join(text_lines) + "\n",
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -141,16 +141,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"cannot write {type(value).__name__} in a report")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
 
 
 def restore_verify_options(stored: dict[str, Any]) -> VerifyOptions:

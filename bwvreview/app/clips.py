@@ -3,23 +3,37 @@
 Anonymisation is the default. Faces are blurred, the burned-in banner is boxed out,
 every personal-data hit in the span is bleeped, and the metadata is stripped. Each
 opt-out is a named option, and the report and the audit log both record it. After
-writing, the clip is verified from the file alone. The report beside the clip says what
-was done and what the checks found. It never quotes the personal data itself: that stays
-in the local database.
+writing, the clip is verified from the file alone while it still has a hidden name: it
+appears under the name asked for only once it has passed (a clip that fails is published
+as ``NAME.failed.mp4``). Every name written is checked before any work and nothing is ever
+overwritten (``clip_outputs``). The report beside the clip says what was done and what the
+checks found. It never quotes the personal data itself: that stays in the local database.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Generator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bwvreview.annotations import clips, library, review, transcripts
+from bwvreview.annotations.access import READ_FOOTAGE
 from bwvreview.annotations.clips import ClipRecord, NewClip
 from bwvreview.annotations.records import Recording
-from bwvreview.app import Library, drain
+from bwvreview.app import Library, drain, iter_confirm_footage
+from bwvreview.app.clip_outputs import (
+    ClipOutputs,
+    JournalEntry,
+    clean_up_interrupted,
+    journal_folder,
+    plan_outputs,
+    publish,
+    remove,
+    text_report_for,  # noqa: F401 - the CLI names the readable copy
+    write_new_text,
+)
 from bwvreview.app.clip_plan import (  # noqa: F401 - the dialog and the CLI use these here
     ExportOptions,
     PersonInSpan,
@@ -34,16 +48,16 @@ from bwvreview.app.clip_report import (
     REPORT_FORMAT,  # noqa: F401
     build_report,
     report_path_for,
+    report_texts,
     restore_verify_options,
     verify_options,
-    write_report,
 )
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import preset
 from bwvreview.media.captions import CaptionWord, OpeningCard
 from bwvreview.media.clip_export import (
     ClipRequest,
-    check_destination,
+    ExportCancelled,
     check_span,
     iter_export_clip,
 )
@@ -56,6 +70,7 @@ from bwvreview.media.clip_verify import (  # noqa: F401 - summary_lines is for t
 )
 from bwvreview.media.errors import MediaError
 from bwvreview.media.ffmpeg import ffmpeg_info
+from bwvreview.media.frames import check_readable_file
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.personal_data import (
     PersonalDataHit,
@@ -65,6 +80,9 @@ from bwvreview.media.personal_data import (
 )
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
+
+# Padding is for context around a moment; more than this each side is not a moment.
+MAX_PADDING_MS = 600_000
 
 # How much of the overall progress bar each stage fills.
 _STAGES = {"source": 0.05, "personal data": 0.05, "banner": 0.02, "export": 0.55, "verify": 0.33}
@@ -93,6 +111,7 @@ def span_with_padding(
 
     A span that is itself outside the recording is left as it is, to be refused.
     """
+    check_padding(padding_ms)
     start = max(0, start_ms - padding_ms) if start_ms >= 0 else start_ms
     end = (
         min(recording.duration_ms, end_ms + padding_ms)
@@ -100,6 +119,15 @@ def span_with_padding(
         else end_ms
     )
     return start, end
+
+
+def check_padding(padding_ms: int) -> None:
+    """Refuse padding that is negative or absurd (the command line checks nan and inf)."""
+    if not 0 <= padding_ms <= MAX_PADDING_MS:
+        raise MediaError(
+            f"padding of {padding_ms / 1000:g} s is not allowed: give 0 to"
+            f" {MAX_PADDING_MS // 1000} seconds"
+        )
 
 
 def iter_export(
@@ -120,9 +148,9 @@ def iter_export(
     recording = library.get_recording(lib.db, recording_id)
     start_ms, end_ms = span_with_padding(recording, start_ms, end_ms, options.padding_ms)
     source = Path(recording.path)
-    report_path = options.report_path or report_path_for(out)
-    _check_inputs(recording, start_ms, end_ms, out, report_path)
-    yield from _confirm_source(source, recording.sha256, cancel)
+    outputs = _check_inputs(recording, start_ms, end_ms, out, options)
+    clean_up_interrupted(lib.data_dir)
+    yield from _confirm_source(recording, cancel)
     info = probe(source)
     notes: list[str] = []
     # Read once: the transcript's words in the span and the incident's people & places
@@ -171,65 +199,93 @@ def iter_export(
         captions=_captions(words, bleeped) if options.captions and info.has_audio else None,
         card=_card(lib, options.annotation_id) if options.opening_card else None,
         keep_metadata=options.keep_metadata,
+        partial=outputs.partial_clip,
     )
-    base = _done("source", "personal data", "banner")
-    result = yield from relay(
-        iter_export_clip(request, cancel),
-        cancel,
-        lambda step: ClipProgress("export", base + _STAGES["export"] * step.fraction, step.eta_s),
-    )
-    written = Path(result.path)
-    items = _redacted_items(bleeped, listed)
-    expect = verify_options(
-        items,
-        result.card_ms,
-        result.kept_faces,
-        result.masked_faces,
-        banner_redacted=banner is not None,
-        captions=request.captions is not None,
-    )
+    entry = JournalEntry(journal_folder(lib.data_dir), outputs)
     try:
+        base = _done("source", "personal data", "banner")
+        result = yield from relay(
+            iter_export_clip(request, cancel),
+            cancel,
+            lambda step: ClipProgress(
+                "export", base + _STAGES["export"] * step.fraction, step.eta_s
+            ),
+        )
+        expect = verify_options(
+            _redacted_items(bleeped, listed),
+            result.card_ms,
+            result.kept_faces,
+            result.masked_faces,
+            banner_redacted=banner is not None,
+            captions=request.captions is not None,
+        )
+        # Verified under its hidden name: a kill from here on leaves nothing a trainer
+        # would take for a finished clip, and the journal says what to remove.
         verification = None
         if options.verify:
-            verification = yield from _verify(written, expect, cancel)
-        clip_sha = drain(iter_sha256(written))
+            verification = yield from _verify(outputs.partial_clip, expect, cancel)
+        passed = verification is not None and verification.passed
+        final = outputs.clip if passed else outputs.held
+        if verification is not None:
+            # Named as published; the report beside the clip quotes no tag's value.
+            verification = replace(verification, clip=final).without_values()
+        clip_sha = drain(iter_sha256(outputs.partial_clip))
         report = build_report(
-            lib,
-            recording,
-            (start_ms, end_ms),
-            written,
-            clip_sha,
-            result,
-            options,
-            hits,
-            bleeped,
-            banner,
-            notes,
-            verification,
-        )
-        write_report(report_path, report, verification)
+            lib, recording, (start_ms, end_ms), final, clip_sha, result, options, hits,
+            bleeped, banner, notes, verification,
+        )  # fmt: skip
+        _publish(entry, outputs, final, report_texts(report, verification))
     except BaseException:
-        written.unlink(missing_ok=True)  # no clip without its report and its record
+        remove(outputs.partials)  # no clip without its report and its record
+        entry.close()
         raise
+    entry.close()
     new_clip = NewClip(
         recording_id=recording_id,
         annotation_id=options.annotation_id,
         start_ms=start_ms,
         end_ms=end_ms,
-        output_path=str(written.resolve()),
+        output_path=str(final.resolve()),
         sha256=clip_sha,
         source_sha256=recording.sha256,
         options={
             **report["settings"],
             "opt_outs": report["opt_outs"],
-            "report_path": str(report_path.resolve()),
+            "report_path": str(outputs.report.resolve()),
             "verify": asdict(expect),  # what verify-clip should expect of this clip
         },
         report=report,
-        verified=verification is not None and verification.passed,
+        verified=passed,
     )
     yield ClipProgress("done", 1.0, 0.0)
-    return ClipOutcome(new_clip, written, report_path, verification, report)
+    return ClipOutcome(new_clip, final, outputs.report, verification, report)
+
+
+def _publish(
+    entry: JournalEntry, outputs: ClipOutputs, final: Path, texts: tuple[str, str]
+) -> None:
+    """Reports first, then the clip: a clip never stands without its report. Each is
+    written hidden and published without overwriting; a failure takes back what was put."""
+    write_new_text(outputs.partial_report, texts[0])
+    write_new_text(outputs.partial_text, texts[1])
+    entry.publishing()
+    published: list[Path] = []
+    try:
+        for partial, name in (
+            (outputs.partial_report, outputs.report),
+            (outputs.partial_text, outputs.text_report),
+            (outputs.partial_clip, final),
+        ):
+            publish(partial, name)
+            published.append(name)
+    except BaseException:
+        remove(published)
+        raise
+
+
+def check_outputs(out: Path, report_path: Path | None, source: Path) -> None:
+    """Refuse, before anything is imported or stored, names an export could not write."""
+    plan_outputs(out, report_path or report_path_for(out), source)
 
 
 def store_export(lib: Library, outcome: ClipOutcome) -> ClipRecord:
@@ -251,30 +307,32 @@ def export_clip(
 
 
 def _check_inputs(
-    recording: Recording, start_ms: int, end_ms: int, out: Path, report_path: Path
-) -> None:
-    if not Path(recording.path).is_file():
+    recording: Recording, start_ms: int, end_ms: int, out: Path, options: ExportOptions
+) -> ClipOutputs:
+    """Everything that can be refused is refused here, before the long work."""
+    source = Path(recording.path)
+    if not source.is_file():
         raise MediaError(
             f"the footage is not at {recording.path}; locate it in the library before exporting"
         )
     check_span(recording.duration_ms, start_ms, end_ms)
-    check_destination(out)
+    report = options.report_path or report_path_for(out)
+    outputs = plan_outputs(out, report, source, verify=options.verify)
     ffmpeg_info()  # a BWVREVIEW_FFMPEG that cannot make a clean clip is refused before any work
-    if report_path.exists():
-        raise MediaError(f"{report_path} already exists; choose another name")
+    return outputs
 
 
 def _confirm_source(
-    source: Path, expected: str, cancel: threading.Event | None
+    recording: Recording, cancel: threading.Event | None
 ) -> Generator[ClipProgress, None, None]:
     """The footage must be the file that was imported: the clip's report vouches for it."""
-    digest = yield from relay(
-        iter_sha256(source), cancel, lambda f: ClipProgress("source", _STAGES["source"] * f)
+    yield from relay(
+        iter_confirm_footage(recording, "exported", cancel),
+        cancel,
+        lambda f: ClipProgress("source", _STAGES["source"] * f),
     )
-    if digest != expected:
-        raise MediaError(
-            f"{source.name} has changed since it was imported (SHA-256 differs); nothing exported"
-        )
+    if cancel is not None and cancel.is_set():
+        raise ExportCancelled()
 
 
 def _listen_for_personal_data(
@@ -340,12 +398,19 @@ def _verify(
 def iter_verify_file(
     lib: Library, path: Path, cancel: threading.Event | None = None
 ) -> Generator[object, None, Verification]:
-    """``verify-clip``: check any clip; one exported here is checked against its own record."""
-    if not path.is_file():
-        raise MediaError(f"{path} does not exist")
+    """``verify-clip``: check any clip; one exported here is checked against its own record.
+
+    Someone who may not see raw footage (a trainer) is told what kind of thing leaked and
+    where ("a GPS location tag", "a phone number at 0:27"), never a tag's value: the file
+    may be footage they were never meant to see.
+    """
+    check_readable_file(path)
     digest = drain(iter_sha256(path))
     record = clips.find_clip_by_sha256(lib.db, digest)
     options = VerifyOptions()
     if record is not None and "verify" in record.options:
         options = restore_verify_options(record.options["verify"])
-    return (yield from iter_verify_clip(path, options, cancel))
+    verification = yield from iter_verify_clip(path, options, cancel)
+    if lib.db.principal.can(READ_FOOTAGE):
+        return verification
+    return verification.without_values()
