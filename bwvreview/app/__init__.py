@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,12 @@ from bwvreview.bundled import resource_path
 from bwvreview.media.errors import MediaError
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.probe import probe
-from bwvreview.media.transcribe import TranscribeProgress, TranscriptionResult, transcribe
+from bwvreview.media.transcribe import (
+    TranscribeProgress,
+    TranscriptionCancelled,
+    TranscriptionResult,
+    transcribe,
+)
 from bwvreview.media.waveform import Peaks, iter_cached_peaks, peaks_cache_path
 from bwvreview.steps import drain
 
@@ -200,6 +206,37 @@ def resolve_target(lib: Library, target: str) -> Recording:
     return recording
 
 
+def iter_confirm_footage(
+    recording: Recording, doing: str, cancel: threading.Event | None = None
+) -> Generator[float, None, None]:
+    """The footage must still be the file that was imported, byte for byte: SHA-256 now
+    against the one stored at import, yielding the fraction hashed. Export and
+    transcription both vouch for what they derive from it, so both call this.
+
+    Raises ``MediaError`` ("... nothing {doing}") when it is missing or has changed.
+    """
+    path = Path(recording.path)
+    if not path.is_file():
+        raise MediaError(
+            f"{path}: the footage is no longer there (moved or on a disconnected drive);"
+            f" nothing {doing}"
+        )
+    hashing = iter_sha256(path)
+    while True:
+        if cancel is not None and cancel.is_set():
+            hashing.close()
+            return  # the caller's own check of its flag raises its own kind of cancel
+        try:
+            yield next(hashing)
+        except StopIteration as finished:
+            digest = finished.value
+            break
+    if digest != recording.sha256:
+        raise MediaError(
+            f"{path.name} has changed since it was imported (SHA-256 differs); nothing {doing}"
+        )
+
+
 # The whole sound track is decoded into memory (16 kHz float32, about 230 MB an hour, twice
 # that while it is converted) and then searched for speech: 4 hours is about 2 GB at the
 # peak. A 10-hour file took more than 150 s before transcribing a word, so it is refused at
@@ -231,10 +268,11 @@ def iter_transcription(
             f"{MAX_TRANSCRIBE_MS // 3_600_000} hours at a time (the sound is held in memory): "
             "split the file into shorter parts and import those"
         )
-    if not path.is_file():
-        raise MediaError(
-            f"{path}: the footage is no longer there (moved or on a disconnected drive)"
-        )
+    started = time.perf_counter()
+    for _fraction in iter_confirm_footage(recording, "transcribed", cancel):
+        yield TranscribeProgress(0.0, time.perf_counter() - started, None)
+    if cancel is not None and cancel.is_set():
+        raise TranscriptionCancelled()
     chosen = model or os.environ.get("BWVREVIEW_MODEL") or None
     for step in transcribe(path, model=chosen, device=device, cancel=cancel):
         if isinstance(step, TranscriptionResult):
