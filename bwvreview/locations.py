@@ -27,7 +27,7 @@ from bwvreview.annotations.errors import DomainError
 DB_FILENAME = "bwvreview.sqlite3"
 DATA_ENV = "BWVREVIEW_DATA"
 # What bwvreview itself keeps in the data folder; nothing else there is touched.
-_OWN_FOLDERS = ("logs", "backups", "cache", "audit")
+_OWN_FOLDERS = ("logs", "backups", "cache", "audit", "exports in progress")  # the last: export-clip
 
 
 class DataFolderError(DomainError):
