@@ -2,7 +2,9 @@
 training packs.
 
 A view over ``annotations.clip_library`` (which decides what a trainer may see) and
-``annotations.packs``; it holds no rules of its own. Filtering asks the service again, so
+``annotations.packs``; it holds no rules of its own. A TIP or an admin also gets a second
+tab, "Awaiting approval": clips a second person must watch and approve (or not) before
+trainers see them (``ui.clip_release``, ``app.clip_release``). Filtering asks the service again, so
 what is listed is always what the signed-in user may read.
 """
 
@@ -26,15 +28,26 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from bwvreview.annotations import clip_library, packs
-from bwvreview.annotations.clip_library import LibraryClip
+from bwvreview.annotations import clip_library, clips, packs
+from bwvreview.annotations.access import EXPORT
+from bwvreview.annotations.clip_library import LibraryClip, own_clip
 from bwvreview.annotations.errors import DomainError
-from bwvreview.app import Library
+from bwvreview.app import Library, clip_release
+from bwvreview.ui.clip_release import (
+    NotApprovedDialog,
+    ReleaseTableModel,
+    WatchTracker,
+    release_note,
+    state_icon,
+)
 from bwvreview.ui.player import PlayerWidget
+
+RELEASE_LIST = (clips.AWAITING, clips.NOT_APPROVED, clips.HELD)
 
 POLARITY_LABELS = {"concern": "Learn from", "good_practice": "Good practice",
                    "observation": "Context"}  # fmt: skip
@@ -114,9 +127,13 @@ class ClipLibraryWindow(QMainWindow):
         self.lib = lib
         self.setWindowTitle("bwvreview — clip library")
         self.model = ClipTableModel()
+        self.release_model = ReleaseTableModel()
+        self.reviewer = lib.db.principal.can(EXPORT)  # TIPs and admins approve clips
+        self.watch = WatchTracker()
         self._build()
         self.refresh()
         self.refresh_packs()
+        self.refresh_release()
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -177,23 +194,82 @@ class ClipLibraryWindow(QMainWindow):
             pack_row.addWidget(widget)
         pack_row.setStretch(0, 1)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
+        library = QWidget()
+        left_layout = QVBoxLayout(library)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(library, "Clip library")
+        self.release_table = QTableView()
+        self.release_box = self._build_release_box()
+        if self.reviewer:
+            self.tabs.addTab(self._build_release_tab(), "Awaiting approval")
+        self.tabs.currentChanged.connect(lambda _i: self._selection_changed())
+        self.player.position_changed.connect(self._player_moved)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.player, 3)
         right_layout.addWidget(self.play_button)
         right_layout.addWidget(self.details, 2)
         right_layout.addWidget(pack_box)
+        right_layout.addWidget(self.release_box)
+        self.pack_box = pack_box
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.tabs)
         splitter.addWidget(right)
-        splitter.setSizes([620, 480])
+        splitter.setSizes([700, 480])
         self.setCentralWidget(splitter)
         self.resize(1180, 720)
+
+    def _build_release_tab(self) -> QWidget:
+        table = self.release_table
+        table.setModel(self.release_model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        table.doubleClicked.connect(lambda _index: self.play_selected())
+        intro = QLabel(
+            "A clip joins the trainers' library once a second person — another TIP or an "
+            "admin, not whoever exported it — has watched it and approved it.",
+            wordWrap=True,
+        )
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(table, 1)
+        self.release_count = QLabel()
+        layout.addWidget(self.release_count)
+        return page
+
+    def _build_release_box(self) -> QGroupBox:
+        box = QGroupBox("Release to trainers")
+        self.release_icon = QLabel()
+        self.release_icon.setFixedSize(24, 24)
+        self.release_status = QLabel(wordWrap=True)
+        self.release_hint = QLabel(wordWrap=True)
+        self.approve_button = QPushButton("A&pprove for trainers", enabled=False)
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.not_approved_button = QPushButton("&Not approved…", enabled=False)
+        self.not_approved_button.clicked.connect(self.not_approve_selected)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.release_icon)
+        status_row.addWidget(self.release_status, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.not_approved_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addLayout(status_row)
+        layout.addWidget(self.release_hint)
+        layout.addLayout(buttons)
+        box.hide()
+        return box
 
     # --- what the window shows ------------------------------------------------------------
     def filters(self) -> dict[str, object]:
@@ -229,22 +305,92 @@ class ClipLibraryWindow(QMainWindow):
         self.edit_pack_button.setEnabled(bool(listed))
         self._update_buttons()
 
+    def on_release_tab(self) -> bool:
+        return self.reviewer and self.tabs.currentIndex() == 1
+
     def selected_clip(self) -> LibraryClip | None:
+        if self.on_release_tab():
+            index = self.release_table.currentIndex()
+            return self.release_model.clips[index.row()] if index.isValid() else None
         index = self.table.currentIndex()
         return self.model.clips[index.row()] if index.isValid() else None
+
+    def refresh_release(self) -> None:
+        if not self.reviewer:
+            return
+        current = self.selected_clip() if self.on_release_tab() else None
+        try:
+            found = clip_library.list_release_clips(self.lib.db, RELEASE_LIST)
+        except DomainError as exc:
+            self.release_model.set_clips([])
+            self.release_count.setText(str(exc))
+            return
+        self.release_model.set_clips(found)
+        waiting = sum(c.release_state == clips.AWAITING for c in found)
+        self.tabs.setTabText(1, f"Awaiting approval ({waiting})")
+        others = len(found) - waiting
+        self.release_count.setText(
+            f"{waiting} awaiting a second person"
+            + (f"; {others} not approved or not put forward" if others else "")
+        )
+        if current is not None:
+            row = next((r for r, c in enumerate(found) if c.clip_id == current.clip_id), None)
+            if row is not None:
+                self.release_table.selectRow(row)
+        self._selection_changed()
+
+    def select_release_row(self, row: int) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.release_table.selectRow(row)
+
+    def _selection_changed(self) -> None:
+        clip = self.selected_clip()
+        self.details.setText(self._describe(clip) if clip else "Choose a clip to see it here.")
+        self.pack_box.setVisible(not self.on_release_tab())
+        self.release_box.setVisible(self.on_release_tab())
+        self._update_buttons()
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
 
-    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        clip = self.model.clips[current.row()] if current.isValid() else None
-        self.details.setText(self._describe(clip) if clip else "Choose a clip to see it here.")
-        self._update_buttons()
+    def _selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._selection_changed()
 
     def _update_buttons(self) -> None:
-        has_clip = self.selected_clip() is not None
-        self.play_button.setEnabled(has_clip)
-        self.add_button.setEnabled(has_clip and self.pack_choice.currentData() is not None)
+        clip = self.selected_clip()
+        self.play_button.setEnabled(clip is not None)
+        self.add_button.setEnabled(clip is not None and self.pack_choice.currentData() is not None)
+        self._update_release(clip)
+
+    def _update_release(self, clip: LibraryClip | None) -> None:
+        awaiting = clip is not None and clip.release_state == clips.AWAITING
+        mine = clip is not None and own_clip(self.lib.db.principal, clip)
+        watched = clip is not None and self.watch.watched(clip.clip_id)
+        self.approve_button.setEnabled(awaiting and watched and not mine)
+        self.not_approved_button.setEnabled(awaiting)
+        if clip is None:
+            self.release_icon.clear()
+            self.release_status.setText("Choose a clip to see where it stands.")
+            self.release_hint.setText("")
+            return
+        self.release_icon.setPixmap(state_icon(clip.release_state).pixmap(24, 24))
+        self.release_status.setText(f"<b>{html.escape(clip.state_words)}</b>")
+        if not awaiting:
+            hint = release_note(clip)
+        elif mine:
+            hint = ("You exported this clip (or put it forward), so another TIP or an admin "
+                    "approves it. You can still say it is not ready.")  # fmt: skip
+        elif watched:
+            hint = "You have watched it. Approve it if it is ready for trainers."
+        else:
+            hint = "Play the clip to the end here first; Approve becomes available then."
+        self.release_hint.setText(hint)
+
+    def _player_moved(self, position_ms: int) -> None:
+        before = self.watch.watched_ms
+        self.watch.moved(position_ms, self.player.is_playing())
+        if self.watch.watched_ms != before:
+            self._update_release(self.selected_clip())
 
     @staticmethod
     def _describe(clip: LibraryClip) -> str:
@@ -259,6 +405,12 @@ class ClipLibraryWindow(QMainWindow):
             )
         colour = "#8a5a00" if clip.overridden or not clip.verified else "#2f6b2f"
         rows.append(f'<p style="color:{colour}">{html.escape(verification_text(clip))}</p>')
+        if clip.overridden and clip.override_reason:
+            rows.append(f"<p><b>Why it was put forward:</b> {html.escape(clip.override_reason)}"
+                        f"{' (' + html.escape(clip.override_by) + ')' if clip.override_by else ''}"
+                        "</p>")  # fmt: skip
+        if clip.release_state != clips.APPROVED:
+            rows.append(f"<p><b>{html.escape(clip.state_words)}</b></p>")
         return "".join(rows)
 
     # --- actions --------------------------------------------------------------------------
@@ -270,7 +422,10 @@ class ClipLibraryWindow(QMainWindow):
         if not path.is_file():
             self.show_error("Clip missing", f"The clip file is not at {path}.")
             return
-        self.player.load(path, clip.duration_ms, None)
+        length_ms = int(clip.report_summary.get("duration_ms") or clip.duration_ms)
+        self.watch.start(clip.clip_id, length_ms)
+        self.player.load(path, length_ms, None)
+        self.player.seek(0)  # from the start: the same file again keeps its old position
         self.player.play()
 
     def ask_pack_title(self) -> str | None:
@@ -299,6 +454,39 @@ class ClipLibraryWindow(QMainWindow):
             return
         self.refresh_packs(select_id=pack_id)
         self.statusBar().showMessage(f"Added “{clip.category_label}” to the pack", 4000)
+
+    def ask_not_approved_reason(self, clip: LibraryClip) -> str | None:
+        dialog = NotApprovedDialog(clip, self)
+        return dialog.text() if dialog.exec() == NotApprovedDialog.DialogCode.Accepted else None
+
+    def approve_selected(self) -> None:
+        clip = self.selected_clip()
+        if clip is None or not self.approve_button.isEnabled():
+            return
+        try:
+            clip_release.approve(self.lib, clip.clip_id)
+        except DomainError as exc:
+            self.show_error("Not approved yet", str(exc))
+            return
+        self.statusBar().showMessage(f"“{clip.category_label}” is approved for trainers", 5000)
+        self.refresh()
+        self.refresh_release()
+
+    def not_approve_selected(self) -> None:
+        clip = self.selected_clip()
+        if clip is None:
+            return
+        reason = self.ask_not_approved_reason(clip)
+        if not reason:
+            return
+        try:
+            clip_release.reject(self.lib, clip.clip_id, reason)
+        except DomainError as exc:
+            self.show_error("Could not record that", str(exc))
+            return
+        self.statusBar().showMessage(f"“{clip.category_label}” is not approved", 5000)
+        self.refresh()
+        self.refresh_release()
 
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)

@@ -23,6 +23,7 @@ import pytest
 from bwvreview import app
 from bwvreview.annotations import clip_library, clips, models, packs, review, transcripts
 from bwvreview.annotations.access import PermissionDenied, Principal
+from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.transcripts import NewSegment, NewWord
 from bwvreview.app import clips as clip_workflow
 from bwvreview.app import training_pack
@@ -35,6 +36,7 @@ DEMO_WORDS = Path(__file__).resolve().parents[1] / "data" / "demo_words.json"
 FACTS = app.demo_facts()
 TRAINER = Principal(user_id=7, name="Trainer T", role="trainer")
 OFFICER = Principal(user_id=8, name="Officer O", role="officer")
+SECOND = Principal(user_id=9, name="Second TIP", role="tip")  # releases what others export
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PLANTED = [w for p in FACTS["personal_data"] for w in p["text"].split() if len(w) > 3]
 
@@ -55,7 +57,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     )  # fmt: skip
     with lib.db.begin() as session:
         session.add_all([models.User(id=7, name="Trainer T", role="trainer"),
-                         models.User(id=8, name="Officer O", role="officer")])  # fmt: skip
+                         models.User(id=8, name="Officer O", role="officer"),
+                         models.User(id=9, name="Second TIP", role="tip")])  # fmt: skip
     privacy = review.create_annotation(
         lib.db, recording_id=recording.id, codebook_id=lib.codebook_id,
         category_key="privacy_breach", start_ms=27_000, end_ms=35_000, actor="test",
@@ -77,8 +80,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         _outcome, record = clip_workflow.export_clip(
             lib, recording.id, start, end, clip_dir / name, options
         )
-        assert record.verified and record.in_library
-        exported.append(record)
+        assert record.verified and record.release_state == "awaiting"
+        exported.append(clips.approve_clip(lib.db.as_user(SECOND), record.id, record.sha256))
     print(f"\nexported two demo clips in {time.perf_counter() - started:.1f} s")
     trainer = lib.db.as_user(TRAINER)
     pack = packs.create_pack(trainer, "Choice, privacy & “calm down”", "Session 1 — pilot")
@@ -299,6 +302,7 @@ def test_an_overridden_clip_is_exported_with_a_notice(demo, tmp_path):
         "tip",
     )  # fmt: skip
     clips.add_to_library(tip, record.id, "tip", "actors, consent on file")
+    clips.approve_clip(lib.db.as_user(SECOND), record.id, record.sha256)
     pack = packs.create_pack(lib.db, "Overrides")
     packs.add_clip(lib.db, pack.id, record.id)
     result = training_pack.export_pack(lib, pack.id, tmp_path / "pack", pdf=False)
@@ -307,6 +311,26 @@ def test_an_overridden_clip_is_exported_with_a_notice(demo, tmp_path):
     manifest = json.loads((result.folder / "pack.json").read_text(encoding="utf-8"))
     assert manifest["clips"][0]["overridden"] and manifest["notices"] == list(result.notices)
     assert clip_library.get_library_clip(lib.db, record.id).overridden
+
+
+@pytest.mark.slow
+def test_a_pack_refuses_a_clip_no_longer_approved(demo, tmp_path):
+    lib, _pack_id, exported, recording = demo
+    copy = tmp_path / "withdrawn.mp4"
+    shutil.copyfile(exported[1].output_path, copy)
+    tip = lib.db.as_user(Principal(None, "tip", "tip"))
+    new = clips.NewClip(recording.id, exported[1].annotation_id, 9_000, 12_500, str(copy),
+                        _sha(copy), recording.sha256, {}, {"verdict": "pass"}, True)  # fmt: skip
+    record = clips.record_clip(tip, new, "tip")
+    pack = packs.create_pack(lib.db, "Withdrawn")
+    with pytest.raises(DomainError, match="no library clip"):  # awaiting: not for packs yet
+        packs.add_clip(lib.db, pack.id, record.id)
+    clips.approve_clip(lib.db.as_user(SECOND), record.id, record.sha256)
+    packs.add_clip(lib.db, pack.id, record.id)
+    clips.reject_clip(lib.db.as_user(SECOND), record.id, "consent withdrawn")
+    with pytest.raises(PackRefused, match=f"clip {record.id} in this pack is no longer approved"):
+        training_pack.export_pack(lib, pack.id, tmp_path / "pack", pdf=False)
+    assert not (tmp_path / "pack").exists()
 
 
 @pytest.mark.slow
@@ -322,6 +346,7 @@ def test_an_officer_cannot_export_a_pack(demo, tmp_path):
 def test_export_pack_on_the_command_line(demo, tmp_path, capsys, monkeypatch):
     lib, pack_id, _exported, _recording = demo
     monkeypatch.setenv("BWVREVIEW_DATA", str(lib.data_dir))
+    monkeypatch.setenv("BWVREVIEW_USER", "Trainer T")  # the library has people who sign in
     out = tmp_path / "cli pack"
     assert main(["export-pack", str(pack_id), "--out", str(out), "--pdf"]) == 0
     assert (out / "index.html").is_file() and (out / "handout.pdf").is_file()

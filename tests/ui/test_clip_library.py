@@ -1,5 +1,7 @@
 """The trainers' clip library window and the pack editor, on a real library, signed in as a
-trainer: filtering, playing a clip, building a pack, ordering it, notes, prompts, export."""
+trainer: filtering, playing a clip, building a pack, ordering it, notes, prompts, export;
+and, signed in as a TIP, the "Awaiting approval" tab where a second person watches a clip
+and approves it (or not) before trainers see it."""
 
 from __future__ import annotations
 
@@ -11,17 +13,21 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QDialogButtonBox
 
 from bwvreview import app
 from bwvreview.annotations import clip_library, clips, models, packs, review
 from bwvreview.annotations.access import Principal
 from bwvreview.app import training_pack
 from bwvreview.ui.clip_library_window import ClipLibraryWindow, open_clip_library
+from bwvreview.ui.clip_release import NotApprovedDialog
 from bwvreview.ui.pack_editor import PackEditor
 from tests.waits import UI_WAIT_MS
 
 TRAINER = Principal(user_id=5, name="Trainer T", role="trainer")
+EXPORTER = Principal(user_id=6, name="Tia Tip", role="tip")
+SECOND = Principal(user_id=7, name="Tess Second", role="tip")
 
 
 @pytest.fixture
@@ -30,7 +36,8 @@ def trainer_lib(_isolated_data, clip_path: Path, tmp_path: Path):
     lib = app.open_library()
     recording, _ = app.import_media(lib, clip_path)
     with lib.db.begin() as session:
-        session.add(models.User(id=5, name="Trainer T", role="trainer"))
+        session.add_all([models.User(id=p.user_id, name=p.name, role=p.role)
+                         for p in (TRAINER, EXPORTER, SECOND)])  # fmt: skip
     made = []
     for n, (key, note, wording) in enumerate((
         ("triggering_language", "An order to calm down", "Take your time"),
@@ -48,9 +55,11 @@ def trainer_lib(_isolated_data, clip_path: Path, tmp_path: Path):
                   "settings": {"faces": "blur", "banner": "auto"},
                   "redaction": {"audio": [{"kind": "name", "start_ms": 1}]}}  # fmt: skip
         made.append(clips.record_clip(
-            lib.db, clips.NewClip(recording.id, annotation.id, 0, 2000, str(copy), sha,
-                                  recording.sha256, {}, report, True), "tip",
+            lib.db.as_user(EXPORTER), clips.NewClip(recording.id, annotation.id, 0, 2000,
+            str(copy), sha, recording.sha256, {}, report, True), EXPORTER.name,
         ))  # fmt: skip
+        # release needs a second person: another TIP approves each one
+        clips.approve_clip(lib.db.as_user(SECOND), made[-1].id, sha)
     yield dataclasses.replace(lib, db=lib.db.as_user(TRAINER)), made
     QThreadPool.globalInstance().waitForDone(60_000)
     lib.close()
@@ -221,3 +230,106 @@ def test_a_cancelled_export_leaves_nothing_behind(trainer_lib, tmp_path):
         app.drain(training_pack.iter_export_pack(lib, pack.id, tmp_path / "out" / "p",
                                                  cancel=cancel))  # fmt: skip
     assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- release needs a second person ------------------------------------------------------
+
+
+@pytest.fixture
+def awaiting(trainer_lib, clip_path, tmp_path):
+    """One more clip Tia Tip exported, verified and awaiting a second person."""
+    lib, made = trainer_lib
+    copy = tmp_path / "awaiting.mp4"
+    shutil.copyfile(clip_path, copy)
+    sha = hashlib.sha256(copy.read_bytes()).hexdigest()
+    annotation_id = made[0].annotation_id
+    report = {"verdict": "pass", "clip": {"duration_ms": 2000}}
+    new = clips.NewClip(made[0].recording_id, annotation_id, 0, 2000, str(copy), sha, "", {},
+                        report, True)  # fmt: skip
+    return clips.record_clip(lib.db.as_user(EXPORTER), new, EXPORTER.name)
+
+
+def _release_window(qtbot, trainer_lib, who: Principal) -> ClipLibraryWindow:
+    lib, _made = trainer_lib
+    view = ClipLibraryWindow(dataclasses.replace(lib, db=lib.db.as_user(who)))
+    qtbot.addWidget(view)
+    view.show()
+    return view
+
+
+def test_a_trainer_has_no_approval_tab_and_never_sees_a_clip_awaiting(qtbot, trainer_lib, awaiting):
+    view = _release_window(qtbot, trainer_lib, TRAINER)
+    assert view.tabs.count() == 1 and awaiting.id not in [c.clip_id for c in view.model.clips]
+
+
+def test_a_second_tip_must_watch_the_clip_before_approving_it(qtbot, trainer_lib, awaiting):
+    view = _release_window(qtbot, trainer_lib, SECOND)
+    assert view.tabs.tabText(1) == "Awaiting approval (1)"
+    view.select_release_row(0)
+    assert view.release_model.data(view.release_model.index(0, 0)) == "Awaiting a second person"
+    assert view.release_model.data(view.release_model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    assert view.release_box.isVisible() and not view.approve_button.isEnabled()
+    assert "Play the clip to the end" in view.release_hint.text()
+    view.player.load(Path(awaiting.output_path), 2000, None)  # seeking to the end is not watching
+    view.watch.start(awaiting.id, 2000)
+    view.player.seek(1990)
+    assert not view.approve_button.isEnabled()
+    view.play_selected()
+    if view.player.media is None:
+        pytest.skip("Qt Multimedia is not available here")
+    qtbot.waitUntil(view.approve_button.isEnabled, timeout=UI_WAIT_MS)
+    assert view.watch.watched_ms >= 1800
+    view.player.pause()
+    view.approve_button.click()
+    assert view.tabs.tabText(1) == "Awaiting approval (0)"
+    lib, _made = trainer_lib
+    assert awaiting.id in [c.clip_id for c in clip_library.list_library_clips(lib.db)]
+    view.grab().save("/tmp/release-approved.png")
+
+
+def test_the_exporter_watches_but_cannot_approve_their_own_clip(qtbot, trainer_lib, awaiting):
+    view = _release_window(qtbot, trainer_lib, EXPORTER)
+    view.select_release_row(0)
+    view.watch.start(awaiting.id, 2000)
+    for ms in range(0, 2001, 50):
+        view.watch.moved(ms, playing=True)
+    view._update_buttons()
+    assert view.watch.watched(awaiting.id) and not view.approve_button.isEnabled()
+    assert "another TIP or an admin approves it" in view.release_hint.text()
+    assert view.not_approved_button.isEnabled()
+
+
+def test_not_approved_asks_a_reason_and_keeps_the_clip_out(qtbot, trainer_lib, awaiting,
+                                                           monkeypatch):  # fmt: skip
+    view = _release_window(qtbot, trainer_lib, SECOND)
+    view.select_release_row(0)
+    monkeypatch.setattr(view, "ask_not_approved_reason", lambda clip: "A face shows at 0:01")
+    view.not_approved_button.click()
+    assert view.release_model.data(view.release_model.index(0, 0)) == "Not approved"
+    assert "A face shows at 0:01" in view.release_model.data(view.release_model.index(0, 4))
+    assert not view.approve_button.isEnabled() and not view.not_approved_button.isEnabled()
+    lib, _made = trainer_lib
+    assert awaiting.id not in [c.clip_id for c in clip_library.list_library_clips(lib.db)]
+
+
+def test_the_not_approved_dialog_needs_words_before_ok(qtbot, trainer_lib, awaiting):
+    lib, _made = trainer_lib
+    clip = clip_library.get_release_clip(lib.db.as_user(SECOND), awaiting.id)
+    dialog = NotApprovedDialog(clip)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "Not approved" and not ok.isEnabled()
+    dialog.reason.setPlainText("   ")
+    assert not ok.isEnabled()
+    dialog.reason.setPlainText("A street name is heard at the start")
+    assert ok.isEnabled() and dialog.text() == "A street name is heard at the start"
+
+
+def test_the_approval_tab_fits_a_laptop_screen(qtbot, trainer_lib, awaiting):
+    view = _release_window(qtbot, trainer_lib, SECOND)
+    view.resize(1366, 768)
+    view.select_release_row(0)
+    qtbot.waitExposed(view)
+    assert view.grab().save("/tmp/release.png")
+    for button in (view.approve_button, view.not_approved_button):
+        assert button.width() >= button.sizeHint().width()
