@@ -127,7 +127,8 @@ class PackEditor(QDialog):
         self.items.clear()
         for item in pack.items:
             clip = clips.get(item.clip_id)
-            label = clip.category_label if clip else f"clip {item.clip_id} (no longer listed)"
+            label = (clip.category_label if clip
+                     else f"clip {item.clip_id} (no longer approved for trainers)")  # fmt: skip
             note = f" — {clip.note}" if clip and clip.note else ""
             entry = QListWidgetItem(f"{item.position + 1}. {label}{note}")
             entry.setData(ITEM_ID_ROLE, item.id)
