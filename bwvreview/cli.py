@@ -291,7 +291,7 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
     lib = _open(args)
     report = Path(args.report) if args.report else None
     # Every name is checked before a footage path is imported: a refusal stores nothing.
-    clips.check_outputs(Path(args.out), report, Path(args.target))
+    clips.check_outputs(lib, args.target, Path(args.out), report)
     recording = app.resolve_target(lib, args.target)
     start, end = _span_from_args(lib, args)
     options = clips.ExportOptions(

@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import threading
-import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,9 +267,10 @@ def iter_transcription(
             f"{MAX_TRANSCRIBE_MS // 3_600_000} hours at a time (the sound is held in memory): "
             "split the file into shorter parts and import those"
         )
-    started = time.perf_counter()
+    # Hashed without progress records: a refusal is one line, not "transcribing 0%" first.
+    # The flag is still looked at between chunks.
     for _fraction in iter_confirm_footage(recording, "transcribed", cancel):
-        yield TranscribeProgress(0.0, time.perf_counter() - started, None)
+        pass
     if cancel is not None and cancel.is_set():
         raise TranscriptionCancelled()
     chosen = model or os.environ.get("BWVREVIEW_MODEL") or None

@@ -283,8 +283,12 @@ def _publish(
         raise
 
 
-def check_outputs(out: Path, report_path: Path | None, source: Path) -> None:
-    """Refuse, before anything is imported or stored, names an export could not write."""
+def check_outputs(lib: Library, target: str, out: Path, report_path: Path | None) -> None:
+    """Refuse, before a TARGET path is imported (``resolve_target``), names an export
+    could not write; ``iter_export`` checks them again when the work starts."""
+    source = Path(target)
+    if target.isdigit() and not source.is_file():
+        source = Path(library.get_recording(lib.db, int(target)).path)
     plan_outputs(out, report_path or report_path_for(out), source)
 
 

@@ -283,3 +283,39 @@ def test_d_a_kill_while_hashing_an_import_stores_nothing(tmp_path, clip_path, mo
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["size_bytes"] == BIG_BYTES
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+# (e) -------------------------------------------------------------------------------------
+
+
+def test_e_a_kill_during_verification_leaves_no_clip_and_the_next_export_cleans_up(
+    tmp_path, monkeypatch
+):
+    """The clip is verified under its hidden name: killed then, nothing is under the name
+    asked for (nor NAME.failed.mp4, nor a report), no row; the next export removes the
+    hidden leftovers, which the journal in the data folder lists, and says so on stderr."""
+    data = tmp_path / "data"
+    recording = import_clip(data, SPEECH)
+    out_dir = tmp_path / "clips"
+    out_dir.mkdir()
+    out = out_dir / "learning clip.mp4"
+    cmd = cli("export-clip", str(recording), "--start", "0", "--end", "8", "--out", str(out))
+    with started(cmd, data, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+        wait_for_line(proc.stderr, lambda line: line.startswith("export: verify"))
+        kill_9(proc)
+    leftovers = sorted(p.name for p in out_dir.iterdir())
+    assert leftovers and all(n.startswith(".learning clip.") and ".partial" in n for n in leftovers)
+    assert list((data / "exports in progress").glob("*.json"))
+    lib = reopened(data, monkeypatch)
+    try:
+        assert_sound(lib)
+        with lib.db.begin() as session:
+            assert session.scalar(select(func.count()).select_from(models.Clip)) == 0
+    finally:
+        lib.close()
+    again = subprocess.run(cmd, env=env_for(data), capture_output=True, text=True, timeout=300)
+    assert again.returncode in (0, 4), again.stderr
+    said = [line for line in again.stderr.splitlines() if "interrupted export" in line]
+    assert len(said) == 1 and all(name in said[0] for name in leftovers), again.stderr
+    assert not any(".partial" in p.name for p in out_dir.iterdir())
+    assert list((data / "exports in progress").iterdir()) == []
