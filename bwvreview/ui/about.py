@@ -19,7 +19,6 @@ import PySide6
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
-    QThreadPool,
     QtMsgType,
     qInstallMessageHandler,
     qVersion,
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 from bwvreview import __version__
 from bwvreview.app import doctor
 from bwvreview.app.doctor import OK, PROBLEM, WARNING, Item, Section
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import start_worker
 
 log = logging.getLogger(__name__)
 _seen_backend: list[str] = []  # "FFmpeg 7.1.5": Qt says so once, when the backend loads
@@ -132,10 +131,11 @@ class AboutDialog(QDialog):
         for widget in (heading, self.text, self.status, buttons):
             layout.addWidget(widget)
         self.resize(860, 600)  # fits a 1366x768 screen with its task bar
-        self.worker = GeneratorWorker(lambda cancel: _steps(gather, cancel))
-        self.worker.signals.finished.connect(self._show)
-        self.worker.signals.failed.connect(lambda exc: self._show([_failed(exc)]))
-        QThreadPool.globalInstance().start(self.worker)
+        self.worker = start_worker(lambda cancel: _steps(gather, cancel), owner=self,
+                                   finished=self._show, failed=self._failed_to_gather)
+
+    def _failed_to_gather(self, exc: BaseException) -> None:
+        self._show([_failed(exc)])
 
     def report_text(self) -> str:
         return self.text.toPlainText()

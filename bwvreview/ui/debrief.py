@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +34,7 @@ from bwvreview.ui.feedback_window import LANES, quoted
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem, format_time
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import load_waveform
 
 LEAD_IN_S = 3  # default: each moment starts this long before the annotation
 LEAD_OUT_MS = 1500  # and pauses this long after it ends, to talk
@@ -287,9 +287,6 @@ def open_debrief(
     )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
-        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
-        worker.signals.finished.connect(window.timeline.set_peaks)
-        window.destroyed.connect(worker.cancel)
-        QThreadPool.globalInstance().start(worker)
+        load_waveform(lib, recording, owner=window, finished=window.timeline.set_peaks)
     window.show()
     return window

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
@@ -12,7 +12,7 @@ from bwvreview.annotations import feedback
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.feedback import FeedbackRecording, OfficerIncident
 from bwvreview.ui.feedback_window import FeedbackWindow
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, load_waveform
 
 
 class FeedbackController(QObject):
@@ -60,12 +60,8 @@ class FeedbackController(QObject):
         self.view.timeline.set_peaks(None)
         if not Path(recording.path).is_file():
             return
-        lib = self.lib
-        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
-        worker.signals.finished.connect(self._peaks_arrived)
-        self.view.destroyed.connect(worker.cancel)
-        self.waveform_worker = worker
-        QThreadPool.globalInstance().start(worker)
+        self.waveform_worker = load_waveform(self.lib, recording, owner=self.view,
+                                             finished=self._peaks_arrived)  # fmt: skip
 
     def _peaks_arrived(self, peaks: object) -> None:
         self.waveform_worker = None

@@ -7,7 +7,7 @@ runs on the pool; the worker running the job sees it at its next heartbeat and s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThreadPool, QTimer
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from bwvreview.annotations import jobs
 from bwvreview.annotations.jobs import JobRecord
 from bwvreview.ui.table_model import Index, RecordTableModel
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, call_in_background
 
 REFRESH_MS = 2000
 SHOWN_STATES = ("queued", "running", "failed")
@@ -98,12 +98,6 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.text = f"{progress:.0%}"
         bar.textVisible = True
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
-
-
-def _call(fn: Callable[[], Any]) -> Generator[None, None, Any]:
-    """A plain call as a (step-less) generator, for ``GeneratorWorker``."""
-    return fn()
-    yield  # noqa: B901 - unreachable: makes this a generator
 
 
 class JobsPanel(QWidget):
@@ -174,14 +168,11 @@ class JobsPanel(QWidget):
 
     def _start(self, fn: Callable[[], Any], done: Callable[[Any], None],
                failed: Callable[[Exception], None]) -> GeneratorWorker:  # fmt: skip
-        work = GeneratorWorker(lambda _cancel: _call(fn))
-        work.setAutoDelete(False)
+        work = call_in_background(fn, finished=done, failed=failed, pool=self.pool,
+                                  auto_delete=False)  # kept below until it reports
         self._workers.add(work)
-        work.signals.finished.connect(done)
-        work.signals.failed.connect(failed)
         for signal in (work.signals.finished, work.signals.failed):
             signal.connect(lambda *_a, w=work: self._workers.discard(w))
-        self.pool.start(work)
         return work
 
     def _show(self, listed: list[JobRecord]) -> None:

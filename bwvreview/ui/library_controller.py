@@ -22,7 +22,7 @@ from bwvreview.annotations import library, transcripts
 from bwvreview.annotations.errors import DomainError
 from bwvreview.media.errors import MediaError
 from bwvreview.ui.library_window import LibraryWindow
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -137,14 +137,16 @@ class LibraryController(QObject):
                 self.failures = []
             return
         job = self.queue.popleft()
-        worker = GeneratorWorker(job.factory)
-        worker.signals.progressed.connect(lambda step: self.view.show_progress(*job.describe(step)))
-        worker.signals.finished.connect(lambda result: self._finished(worker, job, result))
-        worker.signals.failed.connect(lambda exc: self._failed(worker, exc))
-        worker.signals.cancelled.connect(lambda: self._detach(worker))
-        self.worker = worker
         self.view.show_progress(f"{job.title}: starting…", None)
-        self.pool.start(worker)
+        # The slots name the worker they belong to; they run on the GUI thread, after this.
+        worker = self.worker = start_worker(
+            job.factory,
+            progressed=lambda step: self.view.show_progress(*job.describe(step)),
+            finished=lambda result: self._finished(worker, job, result),
+            failed=lambda exc: self._failed(worker, exc),
+            cancelled=lambda: self._detach(worker),
+            pool=self.pool,
+        )
 
     def _detach(self, worker: GeneratorWorker) -> None:
         """Forget a worker: whatever it still reports is ignored."""

@@ -44,7 +44,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.ui.annotation_list import POLARITY_LABELS
 from bwvreview.ui.library_model import STATUS_LABELS, format_duration
 from bwvreview.ui.table_model import Index, RecordTableModel
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -271,13 +271,11 @@ class SearchPanel(QWidget):
             self.message.setText(HINT)
             return
         serial, filters, db = self.serial, self.filters(), self.db  # read on the GUI thread
-        worker = GeneratorWorker(lambda _cancel: _search_steps(db, serial, text, filters))
+        self.message.setText("Searching…")
         # a bound method of this widget: delivered on the GUI thread (a lambda would run on
         # the worker's thread)
-        worker.signals.finished.connect(self._arrived)
-        self.workers[serial] = worker
-        self.message.setText("Searching…")
-        self.pool.start(worker)
+        steps = lambda _cancel: _search_steps(db, serial, text, filters)  # noqa: E731
+        self.workers[serial] = start_worker(steps, finished=self._arrived, pool=self.pool)
 
     def _arrived(self, outcome: Outcome) -> None:
         self.workers.pop(outcome.serial, None)

@@ -2,9 +2,13 @@
 and one that runs GUI-thread work a slice at a time.
 
 The generator yields progress records and *returns* its result; ``GeneratorWorker`` turns
-those into Qt signals delivered on the GUI thread. Workers rarely write the database: as a
-rule the controller that receives ``finished`` stores the result on the main thread (the
-review reader's new cue suggestions are the exception, explained in ``workspace_loader``).
+those into Qt signals delivered on the GUI thread. ``start_worker`` is how a window starts
+one, in one call: it connects the slots it is given, ties the work to the object that asked
+(cancelled when that object is destroyed, or when that window closes), and starts it on the
+pool; ``call_in_background`` does the same for a plain function. Workers rarely write the
+database: as a rule the controller that receives ``finished`` stores the result on the main
+thread (the review reader's new cue suggestions are the exception, explained in
+``workspace_loader``).
 
 Some work must happen on the GUI thread because it builds Qt objects (a long transcript's
 text document). ``SlicedJob`` runs such a generator in slices of a few milliseconds and
@@ -13,13 +17,18 @@ lets the event loop run between them, so playback, painting and keys never wait 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from bwvreview import app
+from bwvreview.annotations.records import Recording
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +76,101 @@ class GeneratorWorker(QRunnable):
             else:
                 log.debug("worker failed", exc_info=True)
                 self.signals.failed.emit(exc)
+
+
+class _CancelOnClose(QObject):
+    """Cancels a worker when the window it belongs to closes (a child of that window)."""
+
+    def __init__(self, window: QWidget, worker: GeneratorWorker) -> None:
+        super().__init__(window)
+        self._cancel = worker.cancel_event.set  # not the worker: it may be freed first
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Close:
+            self._cancel()
+        return False
+
+
+# Workers started by start_worker, kept until they have reported: nothing else need hold one
+# (a worker nobody holds is freed with its signals, and what it reports is lost). Keyed by a
+# counter, as an id() could be reused by the next worker before a release runs.
+_RUNNING: dict[int, GeneratorWorker] = {}
+_KEYS = itertools.count()
+
+
+def _keep_until_done(worker: GeneratorWorker) -> None:
+    key = next(_KEYS)
+    _RUNNING[key] = worker
+
+    def release(*_args: object) -> None:  # holds the key, not the worker: no cycle through Qt
+        # one turn of the event loop later, after every slot of this report has run
+        QTimer.singleShot(0, lambda: _RUNNING.pop(key, None))
+
+    for signal in (worker.signals.finished, worker.signals.failed, worker.signals.cancelled):
+        signal.connect(release)
+
+
+def start_worker(
+    factory: Callable[[threading.Event], Generator[Any, None, Any]],
+    *,
+    owner: QObject | None = None,
+    progressed: Callable[..., Any] | None = None,
+    finished: Callable[..., Any] | None = None,
+    failed: Callable[..., Any] | None = None,
+    cancelled: Callable[..., Any] | None = None,
+    pool: QThreadPool | None = None,
+    auto_delete: bool = True,
+) -> GeneratorWorker:
+    """Run ``factory(cancel_event)``'s generator on ``pool`` (the global pool by default),
+    its signals connected to the slots given, and return the worker.
+
+    With ``owner`` the work belongs to that object: it is cancelled when the owner is
+    destroyed and, for a window, when it closes. Pass bound methods of QObjects as slots
+    (delivered on the GUI thread); a lambda holding a window keeps it alive as long as Qt
+    keeps the worker. ``auto_delete=False`` leaves the worker to its caller's keeping
+    (Qt otherwise deletes it on the pool thread when it ends)."""
+    worker = GeneratorWorker(factory)
+    worker.setAutoDelete(auto_delete)
+    for signal, slot in (
+        (worker.signals.progressed, progressed),
+        (worker.signals.finished, finished),
+        (worker.signals.failed, failed),
+        (worker.signals.cancelled, cancelled),
+    ):
+        if slot is not None:
+            signal.connect(slot)
+    _keep_until_done(worker)
+    if owner is not None:
+        # A lambda holding the Event, not ``event.set`` itself: PySide would tie such a
+        # connection to the Event by a weak reference and undo it from the pool thread the
+        # Event dies on, racing the GUI thread (tests/ui/test_workspace_loading.py).
+        owner.destroyed.connect(lambda *_args, event=worker.cancel_event: event.set())
+        if isinstance(owner, QWidget) and owner.isWindow():
+            _CancelOnClose(owner, worker)
+    (pool or QThreadPool.globalInstance()).start(worker)
+    return worker
+
+
+def returning(fn: Callable[[], Any]) -> Generator[None, None, Any]:
+    """A plain call as a generator that yields nothing and returns ``fn()``."""
+    return fn()
+    yield  # noqa: B901 - unreachable: makes this a generator
+
+
+def call_in_background(fn: Callable[[], Any], **options: Any) -> GeneratorWorker:
+    """``start_worker`` for a plain function: ``finished`` gets what it returns."""
+    return start_worker(lambda _cancel: returning(fn), **options)
+
+
+def load_waveform(
+    lib: app.Library, recording: Recording, *, owner: QObject, finished: Callable[..., Any],
+    failed: Callable[..., Any] | None = None,
+) -> GeneratorWorker:  # fmt: skip
+    """The sound's shape for a timeline: from the cache at once, or computed on the pool.
+    The worker holds the library and the recording, never the window."""
+    return start_worker(lambda cancel: app.iter_waveform(lib, recording, cancel), owner=owner,
+                        finished=finished, failed=failed)  # fmt: skip
 
 
 class SlicedJob(QObject):

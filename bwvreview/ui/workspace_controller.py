@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
@@ -52,7 +52,7 @@ from bwvreview.ui.transcript_commands import (
     replacements,
 )
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
-from bwvreview.ui.workers import GeneratorWorker, SlicedJob
+from bwvreview.ui.workers import SlicedJob, load_waveform, start_worker
 from bwvreview.ui.workspace_loader import (
     ANNOTATIONS,
     EVERYTHING,
@@ -281,13 +281,10 @@ class WorkspaceController(QObject):
 
     def _check_fingerprint(self, path: Path) -> None:
         """Hash the file in the background; a different SHA-256 makes the review read-only."""
-        worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
         # A method of this QObject, not a lambda holding it: Qt would keep the lambda, and
         # through it this controller and its window's data, for as long as the worker lives.
-        worker.signals.finished.connect(self._fingerprinted)
-        self.view.destroyed.connect(worker.cancel)
-        self.fingerprint_worker = worker
-        QThreadPool.globalInstance().start(worker)
+        self.fingerprint_worker = start_worker(lambda _cancel: iter_sha256(path),
+                                               owner=self.view, finished=self._fingerprinted)
 
     def _fingerprinted(self, sha256: str) -> None:
         self.fingerprint_worker = None
@@ -302,11 +299,9 @@ class WorkspaceController(QObject):
         path = self.view.ask_footage_path()
         if path is None:
             return
-        worker = GeneratorWorker(lambda _cancel: iter_sha256(path))
-        worker.signals.finished.connect(self._relocate)  # methods, not lambdas: as above
-        worker.signals.failed.connect(self._unreadable)
-        self.located, self.locate_worker = path, worker
-        QThreadPool.globalInstance().start(worker)
+        self.located = path
+        self.locate_worker = start_worker(lambda _cancel: iter_sha256(path),  # methods: as above
+                                          finished=self._relocate, failed=self._unreadable)
 
     def _unreadable(self, exc: BaseException) -> None:
         self.locate_worker = None
@@ -337,13 +332,10 @@ class WorkspaceController(QObject):
 
     def _load_waveform(self) -> None:
         """Peaks come from the cache at once, or are computed on the thread pool."""
-        lib, recording = self.lib, self.recording  # not self: see ReviewReader._start
-        worker = GeneratorWorker(lambda cancel: app.iter_waveform(lib, recording, cancel))
-        worker.signals.finished.connect(self.view.timeline.set_peaks)
-        worker.signals.failed.connect(lambda exc: log.warning("no waveform: %s", exc))
-        self.view.destroyed.connect(worker.cancel)
-        self.waveform_worker = worker
-        QThreadPool.globalInstance().start(worker)
+        self.waveform_worker = load_waveform(
+            self.lib, self.recording, owner=self.view, finished=self.view.timeline.set_peaks,
+            failed=lambda exc: log.warning("no waveform: %s", exc),
+        )
 
     # --- annotations ----------------------------------------------------------------------
     def refresh(self) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from bwvreview import app
 from bwvreview.annotations import review, suggestions, transcripts
@@ -26,7 +26,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.review import Annotation
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_view import Paragraph, paragraphs
-from bwvreview.ui.workers import GeneratorWorker
+from bwvreview.ui.workers import GeneratorWorker, start_worker
 from bwvreview.ui.workspace_window import NO_PRINCIPLE
 
 TRANSCRIPT, ANNOTATIONS, SUGGESTIONS = "transcript", "annotations", "suggestions"
@@ -217,12 +217,11 @@ class ReviewReader(QObject):
         # The worker holds only what it reads with: Qt lets go of a finished worker a while
         # after it ends, and a window closed meanwhile should not be kept alive by it.
         shown = self._shown = threading.Event()
-        worker = GeneratorWorker(lambda cancel: iter_review(lib, recording_id, parts, lexicon,
-                                                            cancel, shown))  # fmt: skip
-        worker.signals.progressed.connect(lambda part: self._deliver(generation, part))
-        worker.signals.failed.connect(lambda exc: self._fail(generation, exc))
-        self._worker = worker
-        QThreadPool.globalInstance().start(worker)
+        self._worker = start_worker(
+            lambda cancel: iter_review(lib, recording_id, parts, lexicon, cancel, shown),
+            progressed=lambda part: self._deliver(generation, part),
+            failed=lambda exc: self._fail(generation, exc),
+        )
 
     def _current(self, generation: int) -> bool:
         # A window deleted without closing takes this reader with it: drop what comes.
