@@ -8,6 +8,7 @@ from bwvreview import __version__, app
 from bwvreview.app.doctor import PROBLEM, Item, Section
 from bwvreview.ui.about import AboutDialog, about_qt
 from bwvreview.ui.launch import build_library_window
+from tests.waits import UI_WAIT_MS
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def _open_about(qtbot, window) -> AboutDialog:
     about.trigger()
     dialog = window.findChild(AboutDialog)
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitUntil(lambda: dialog.copy_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.copy_button.isEnabled(), timeout=UI_WAIT_MS)
     return dialog
 
 
@@ -61,7 +62,7 @@ def test_a_problem_is_marked_in_words_and_explained(qtbot):
     broken = [Section("ffmpeg", [Item("ffmpeg", "BWVREVIEW_FFMPEG=/x: no such file", PROBLEM)])]
     dialog = AboutDialog(lambda: broken)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.copy_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.copy_button.isEnabled(), timeout=UI_WAIT_MS)
     assert "PROBLEM: ffmpeg: BWVREVIEW_FFMPEG=/x: no such file" in dialog.report_text()
     assert "PROBLEM" in dialog.status.text()
     QThreadPool.globalInstance().waitForDone()
