@@ -228,7 +228,7 @@ def test_verify_clip_fails_the_raw_footage(tmp_path, capsys, monkeypatch) -> Non
 def test_a_verified_clip_is_in_the_library(exported, lib) -> None:
     _, out = exported
     records = [c for c in clip_service.list_clips(lib.db) if Path(c.output_path).name == out.name]
-    assert records and records[-1].verified and records[-1].in_library
+    assert records and records[-1].verified and records[-1].release_state == "awaiting"
 
 
 @pytest.mark.parametrize(
@@ -307,7 +307,7 @@ def test_a_failed_clip_joins_the_library_only_with_a_recorded_reason(demo_id, li
     with pytest.raises(DomainError, match="reason"):
         clip_service.add_to_library(lib.db, record.id, "tester")
     added = clip_service.add_to_library(lib.db, record.id, "tester", "faces are actors")
-    assert added.in_library
+    assert added.release_state == "awaiting" and not added.in_library  # then a second person
     report = outcome.report
     assert (
         report["opt_outs"]["faces"] and report["opt_outs"]["banner"] and report["opt_outs"]["bleep"]

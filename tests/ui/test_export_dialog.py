@@ -113,7 +113,7 @@ def test_export_runs_with_progress_and_lands_in_the_library(qtbot, demo, tmp_pat
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert not dialog.export_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.record is not None, timeout=240_000)
-    assert out.is_file() and dialog.record.verified and dialog.record.in_library
+    assert out.is_file() and dialog.record.verified and dialog.record.release_state == "awaiting"
     assert shown and "PASS" in shown[0]
     assert progress == sorted(progress) and progress[-1] > 900
     assert dialog.export_button.isEnabled()
