@@ -109,7 +109,8 @@ def _refuse_the_footage(named: list[tuple[str, Path]], source: Path) -> None:
     for what, path in named:
         if _same_file(path, source):
             raise MediaError(
-                f"{what} {path} would be the footage itself; the original is never written to"
+                f"{what} {path} already exists: it is the footage itself, and the original"
+                " is never written to"
             )
 
 

@@ -304,6 +304,9 @@ def test_a_failed_clip_joins_the_library_only_with_a_recorded_reason(demo_id, li
     failed = {c.name for c in outcome.verification.checks if not c.passed}
     assert failed == {"faces", "banner", "speech"}  # each opt-out is caught by its check
     assert not record.in_library
+    # Never under the name asked for: a failed clip is published as NAME.failed.mp4.
+    assert not (tmp_path / "raw.mp4").exists() and outcome.path.name == "raw.failed.mp4"
+    assert Path(record.output_path).name == "raw.failed.mp4" and outcome.path.is_file()
     with pytest.raises(DomainError, match="reason"):
         clip_service.add_to_library(lib.db, record.id, "tester")
     added = clip_service.add_to_library(lib.db, record.id, "tester", "faces are actors")
