@@ -39,8 +39,10 @@ def _list(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _add(lib: Library, args: argparse.Namespace) -> int:
+    password = _password(args)
+    users.check_first_to_sign_in(lib.db, args.role, password)
     made = users.create_user(lib.db, args.name, args.role, collar_number=args.collar,
-                             password=_password(args), team=args.team)  # fmt: skip
+                             password=password, team=args.team)  # fmt: skip
     print(made.id)
     return 0
 

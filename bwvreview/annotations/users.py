@@ -137,6 +137,7 @@ def create_user(
     if role not in ROLES:
         raise DomainError(f"role must be one of {', '.join(ROLES)}")
     collar = clean_collar(collar_number, role)
+
     if team and len(team.strip()) > 100:
         raise DomainError("a team name has at most 100 characters")
     _check_password(db, password)
@@ -159,6 +160,21 @@ def create_user(
         raise DomainError(
             f"there is already a user called {name!r} or with that collar number"
         ) from exc
+
+
+def check_first_to_sign_in(db: Database, role: str, password: str | None) -> None:
+    """When the machine's owner adds people, the first who will sign in must be an admin:
+    once anyone signs in the owner no longer acts, and without an admin nobody could add
+    people again. (The demo's practice people and imports' records are added otherwise.)"""
+    if role == "admin" or db.principal.user_id is not None or sign_in_required(db):
+        return
+    newcomer = UserRecord(id=0, name="", role=role, collar_number=None, team=None,
+                          has_password=bool(password), active=True)  # fmt: skip
+    if needs_sign_in([*sign_in_choices(db), newcomer], db.dialect):
+        raise DomainError(
+            "the first person who signs in must be an admin, who can then add everyone else:"
+            " add an admin first (bwvreview users add NAME --role admin)"
+        )
 
 
 def list_users(db: Database, *, include_inactive: bool = False) -> list[UserRecord]:

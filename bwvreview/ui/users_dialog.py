@@ -148,12 +148,18 @@ class UsersDialog(QDialog):
         self.create_from(dialog)
 
     def create_from(self, dialog: NewUserDialog) -> bool:
-        return self._attempt(
-            lambda: users.create_user(
-                self.db, dialog.name.text(), dialog.role.currentData(),
+        role, password = dialog.role.currentData(), dialog.password.text() or None
+
+        def add() -> object:
+            users.check_first_to_sign_in(self.db, role, password)
+            return users.create_user(
+                self.db, dialog.name.text(), role,
                 collar_number=dialog.collar.text().strip() or None,
-                password=dialog.password.text() or None, team=dialog.team.text().strip() or None,
-            ),
+                password=password, team=dialog.team.text().strip() or None,
+            )
+
+        return self._attempt(
+            add,
             f"Added {dialog.name.text().strip()}.",
         )  # fmt: skip
 

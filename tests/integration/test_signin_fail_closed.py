@@ -240,3 +240,23 @@ def test_the_demo_signs_in_as_its_tip_only_while_its_people_are_the_only_ones(
             demo.demo_tip(lib)  # the demo's TIP with a password signs in like anyone else
     finally:
         lib.close()
+
+
+def test_the_first_person_who_signs_in_must_be_an_admin(capsys, monkeypatch, db_url):
+    """Otherwise the owner, who stops acting once anyone signs in, would leave a library
+    nobody can add people to."""
+    monkeypatch.delenv("BWVREVIEW_USER", raising=False)
+    code, _, err = run(capsys, monkeypatch, db_url, "users", "add", "Tia Tip", "--role", "tip")
+    assert code == 3 and "the first person who signs in must be an admin" in err
+    code, out, _ = run(capsys, monkeypatch, db_url, "users", "list", "--json")
+    assert code == 0 and json.loads(out)["users"] == []  # nothing was added
+    # on one computer an officer recorded without a password signs nobody in (the owner
+    # still acts); in team mode everyone signs in, so an officer first is refused too
+    code = run(capsys, monkeypatch, db_url, "users", "add", "PC Fox", "--role", "officer",
+               "--collar", "4100")[0]  # fmt: skip
+    assert code == (0 if db_url.startswith("sqlite") else 3)
+    assert run(capsys, monkeypatch, db_url, "users", "add", "Ada Admin", "--role", "admin",
+               "--password-stdin", stdin=ADMIN_PW)[0] == 0  # fmt: skip
+    as_user(monkeypatch, "Ada Admin", ADMIN_PW)
+    assert run(capsys, monkeypatch, db_url, "users", "add", "Tia Tip", "--role", "tip",
+               "--password-stdin", stdin=TIP_PW)[0] == 0  # fmt: skip

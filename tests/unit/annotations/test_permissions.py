@@ -406,6 +406,7 @@ OPEN_BY_DESIGN = {
     "users.sign_in_choices": "the sign-in screen lists who can sign in, before anyone has",
     "users.sign_in_required": "decides whether anyone must sign in, before anyone has",
     "users.has_users": "decides whether to show the sign-in screen",
+    "users.check_first_to_sign_in": "only reads who signs in; create_user itself is for admins",
     "users.sign_in": "checks the password itself",
     "users.find_user": "the command line's sign-in looks the user up before the password",
     "codebook.installed_codebook": "the codebook is read by every role (officers see labels)",
