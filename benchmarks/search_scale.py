@@ -202,8 +202,9 @@ INSERTS = {
                    " quote, status, suggested_wording, source, version, created_at, updated_at)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'human', 1, '2025-01-01', '2025-01-01')",
     "clips": "INSERT INTO clips (id, recording_id, annotation_id, start_ms, end_ms, output_path,"
-             " sha256, verified, in_library, options, report, source_sha256, created_at)"
-             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '{}', '', '2025-01-01')",
+             " sha256, verified, in_library, release_state, options, report, source_sha256,"
+             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'approved', '{}', '{}', '',"
+             " '2025-01-01')",
 }  # fmt: skip
 TABLE_ORDER = list(INSERTS)
 
@@ -273,7 +274,7 @@ def _fixed_values(name: str) -> tuple:
         "transcripts": ("cpu", "", "en", day),
         "segments": (),
         "annotations": ("", "human", 1, day, day),
-        "clips": ("{}", "{}", "", day),
+        "clips": ("approved", "{}", "{}", "", day),
     }[name]
 
 

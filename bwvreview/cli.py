@@ -309,7 +309,7 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
     )
     steps = clips.iter_export(lib, recording.id, start, end, Path(args.out), options)
     outcome = StderrProgress(coarse_when_redirected=True).follow(steps, _describe_export)
-    clips.store_export(lib, outcome)
+    record = clips.store_export(lib, outcome)
     text_report = clips.text_report_for(outcome.report_path)
     print(f"wrote {outcome.path}, its report {outcome.report_path} and a readable copy "
           f"{text_report}")  # fmt: skip
@@ -318,10 +318,12 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
         if not outcome.verification.passed:
             print(
                 f"bwvreview: the clip failed verification; it was saved as {outcome.path.name},"
-                " is marked so and is not in the clip library",
+                " is marked so, and trainers will not see it",
                 file=sys.stderr,
             )
             return EXIT_NOT_VERIFIED
+        print(f"clip {record.id} waits for another TIP or an admin to watch and approve it"
+              f" (bwvreview clips approve {record.id}) before trainers see it")  # fmt: skip
     return EXIT_OK
 
 

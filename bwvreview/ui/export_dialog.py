@@ -543,7 +543,8 @@ class ExportDialog(QDialog):
         if verification is not None and verification.passed:
             self.status.setText(
                 f"Saved {outcome.path.name}. Verified: no face, personal data or identifying"
-                " tag was found. It is in the clip library."
+                " tag was found. Trainers see it once another TIP or an admin has watched and"
+                " approved it."
             )
             QMessageBox.information(self, "Clip exported", "\n".join(lines))
             return
@@ -552,7 +553,8 @@ class ExportDialog(QDialog):
             self,
             "The clip failed verification",
             "\n".join(lines)
-            + "\n\nIt is marked as failed and is not in the clip library. Add it anyway?",
+            + "\n\nIt is marked as failed and trainers will not see it. Send it for a second"
+            " person's approval anyway, with your reason?",
             QMessageBox.StandardButton.No | QMessageBox.StandardButton.Yes,
             QMessageBox.StandardButton.No,
         )
@@ -575,7 +577,9 @@ class ExportDialog(QDialog):
         except DomainError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
-        self.status.setText("Added to the clip library; the override is in the audit log.")
+        self.status.setText(
+            "Sent for a second person's approval; your reason is in the audit log."
+        )
 
     def _show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, MediaError | DomainError):

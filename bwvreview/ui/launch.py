@@ -15,6 +15,7 @@ from bwvreview.annotations import feedback, library, transcripts
 from bwvreview.annotations.access import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
 from bwvreview.annotations.errors import DomainError
 from bwvreview.app import demo, signin
+from bwvreview.app.clip_outputs import clean_up_interrupted
 from bwvreview.ui.about import add_help_menu
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
@@ -264,6 +265,12 @@ def _run_app(
         lib.close()
         return code
     window, controller = build_library_window(lib)
+    leftovers = clean_up_interrupted(lib.data_dir)  # an export killed last time (logged too)
+    if leftovers:
+        window.statusBar().showMessage(
+            f"Removed {len(leftovers)} unfinished file(s) left by an export that was"
+            " interrupted last time; no clip was affected.", 30_000
+        )  # fmt: skip
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:
         controller.refresh(select_id=open_recording)

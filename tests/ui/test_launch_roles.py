@@ -82,3 +82,24 @@ def test_an_officer_and_a_trainer_get_their_own_window_not_the_library(
     result = run_app(name, demo_recording)
     assert window in result["windows"]
     assert not {"LibraryWindow", "WorkspaceWindow"} & set(result["windows"])
+
+
+def test_what_an_export_killed_last_time_left_is_removed_when_the_app_starts(
+    demo_recording, _isolated_data, tmp_path
+):
+    from bwvreview.app import clip_outputs
+
+    out = tmp_path / "clips"
+    out.mkdir()
+    partial = out / ".talk.1a2b3c4d.partial.mp4"
+    partial.write_bytes(b"half a clip")
+    folder = clip_outputs.journal_folder(_isolated_data)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "0123abcd.json").write_text(json.dumps({  # as a kill -9 leaves it
+        "state": "working", "pid": 999_999, "partials": [str(partial)],
+        "clips": [str(out / "talk.mp4"), str(out / "talk.failed.mp4")],
+        "reports": [str(out / "talk.report.json"), str(out / "talk.report.txt")],
+    }))  # fmt: skip
+    assert run_app("demo", demo_recording)["code"] == 0
+    assert not partial.exists() and list(out.iterdir()) == []
+    assert list(folder.glob("*.json")) == []
