@@ -25,8 +25,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations.audit import CHAIN_LOCK, GENESIS, record_event
-from bwvreview.annotations.db import Database, open_database, sqlite_url
-from bwvreview.annotations.models import AuditEvent, utcnow
+from bwvreview.annotations.store.db import Database, open_database, sqlite_url
+from bwvreview.annotations.store.models import AuditEvent, utcnow
 
 
 def unkeyed_event(session: Session, **fields: object) -> None:

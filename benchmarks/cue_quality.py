@@ -22,9 +22,9 @@ from pathlib import Path
 import yaml
 
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.cue_lexicon import Lexicon, load_lexicon
-from bwvreview.annotations.cue_match import officer_speaking
 from bwvreview.annotations.cues import Utterance, find_cues, spread_words
+from bwvreview.annotations.cues.lexicon import Lexicon, load_lexicon
+from bwvreview.annotations.cues.match import officer_speaking
 from bwvreview.bundled import resource_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -46,18 +46,18 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bwvreview.annotations import models  # noqa: E402
 from bwvreview.annotations.access import Principal, annotation_filter, recording_filter  # noqa: E402
 from bwvreview.annotations.codebook import load_codebook, store_codebook  # noqa: E402
-from bwvreview.annotations.db import (  # noqa: E402
+from bwvreview.annotations.search import search  # noqa: E402
+from bwvreview.annotations.search.query import parse_query  # noqa: E402
+from bwvreview.annotations.store import models  # noqa: E402
+from bwvreview.annotations.store.db import (  # noqa: E402
     MIGRATIONS_DIR,
     Database,
     normalise_url,
     open_database,
     sqlite_url,
 )
-from bwvreview.annotations.search import search  # noqa: E402
-from bwvreview.annotations.search_query import parse_query  # noqa: E402
 from bwvreview.bundled import resource_path  # noqa: E402
 
 VERSION = 1

@@ -62,8 +62,10 @@ from PySide6.QtCore import (  # noqa: E402
 from PySide6.QtGui import QImage, QRegion  # noqa: E402
 
 from bwvreview import app  # noqa: E402
-from bwvreview.annotations import review, suggestions, transcripts  # noqa: E402
-from bwvreview.annotations.transcripts import NewSegment, NewWord  # noqa: E402
+from bwvreview.annotations import review  # noqa: E402
+from bwvreview.annotations.cues import suggestions
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord  # noqa: E402
 from bwvreview.media.ffmpeg import ffmpeg_exe  # noqa: E402
 from bwvreview.ui.launch import build_workspace, make_application  # noqa: E402
 from bwvreview.ui.player import QMediaPlayer  # noqa: E402

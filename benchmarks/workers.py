@@ -37,9 +37,10 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bwvreview import app
-from bwvreview.annotations import jobs, models
-from bwvreview.annotations.db import normalise_url, sqlite_url
-from bwvreview.app import worker
+from bwvreview.annotations import jobs
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import normalise_url, sqlite_url
+from bwvreview.app import batch_worker as worker
 from bwvreview.media.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).resolve().parents[1]

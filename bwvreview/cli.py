@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bwvreview import __version__, app, cli_admin, locations
-from bwvreview.annotations import interchange, private_files, review, suggestions
-from bwvreview.annotations.db import busy_log
+from bwvreview.annotations import review
+from bwvreview.annotations.cues import suggestions
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.timecode import parse_time_ms
-from bwvreview.app import clips
+from bwvreview.annotations.formats import interchange
+from bwvreview.annotations.store import private_files
+from bwvreview.annotations.store.db import busy_log
+from bwvreview.app import clip_workflow as clips
 from bwvreview.app.signin import sign_in_from_environment
 from bwvreview.media.errors import MediaError
+from bwvreview.timecode import parse_time_ms
 
 log = logging.getLogger("bwvreview")
 T = TypeVar("T")
@@ -346,7 +349,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import datetime as dt
     import threading
 
-    from bwvreview.app import worker
+    from bwvreview.app import batch_worker as worker
 
     lib = _open(args)
     name = args.name or worker.default_worker_name()
@@ -374,7 +377,7 @@ def _job_line(job: Any) -> str:
 def cmd_queue(args: argparse.Namespace) -> int:
     """Queue transcriptions or exports for `bwvreview worker`; list, cancel or retry jobs."""
     from bwvreview.annotations import jobs
-    from bwvreview.app import worker
+    from bwvreview.app import batch_worker as worker
 
     lib = _open(args)
     if args.queue_command == "list":
@@ -418,7 +421,7 @@ def _interchange_format(args: argparse.Namespace) -> str:
 
 
 def cmd_export_annotations(args: argparse.Namespace) -> int:
-    from bwvreview.annotations import annotation_csv, elan
+    from bwvreview.annotations.formats import annotation_csv, elan
 
     lib = _open(args)
     fmt = _interchange_format(args)
@@ -430,7 +433,7 @@ def cmd_export_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
-    from bwvreview.annotations import elan, elan_import
+    from bwvreview.annotations.formats import elan, elan_import
 
     lib = _open(args)
     elan.read_eaf(Path(args.file))  # a bad file is refused before TARGET is imported
@@ -450,7 +453,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from bwvreview.annotations import agreement
+    from bwvreview.annotations.learning import agreement
 
     lib = _open(args)
     recording = app.resolve_target(lib, args.target)
@@ -481,7 +484,7 @@ def _audit_day(text: str | None) -> Any:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from bwvreview.annotations import audit_log
+    from bwvreview.annotations.audit import entries as audit_log
 
     lib = _open(args)
     if args.verify:

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bwvreview.annotations import clip_library, codebook, library, users
-from bwvreview.annotations.access import ROLES
-from bwvreview.annotations.clips import STATE_WORDS
+from bwvreview.annotations import codebook
+from bwvreview.annotations.access import ROLES, users
+from bwvreview.annotations.learning import clip_library
+from bwvreview.annotations.learning.clips import STATE_WORDS
+from bwvreview.annotations.review import library
 from bwvreview.app import Library, clip_release
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from bwvreview.annotations import private_files
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.store import private_files
 
 DB_FILENAME = "bwvreview.sqlite3"
 DATA_ENV = "BWVREVIEW_DATA"

@@ -127,7 +127,8 @@ def annotate_like_a_tip(lib: app.Library, recording_id: int) -> None:
 
 def grab_agreement(qt_app, lib: app.Library, recording_id: int, path: Path) -> None:  # noqa: ANN001
     """Two TIPs' coding of the demo compared: mostly alike, three places to talk about."""
-    from bwvreview.annotations import agreement, models
+    from bwvreview.annotations.learning import agreement
+    from bwvreview.annotations.store import models
     from bwvreview.ui.agreement_view import AgreementView
 
     with lib.db.begin() as session:

@@ -20,9 +20,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
 from bwvreview import app  # noqa: E402
-from bwvreview.annotations import packs, review, users  # noqa: E402
-from bwvreview.annotations.access import Principal  # noqa: E402
-from bwvreview.app import clips  # noqa: E402
+from bwvreview.annotations import review
+from bwvreview.annotations.access import (
+    Principal,  # noqa: E402
+    users,
+)
+from bwvreview.annotations.learning import packs  # noqa: E402
+from bwvreview.app import clip_workflow as clips  # noqa: E402
 from bwvreview.app.demo import DEMO_TRAINER  # noqa: E402
 from bwvreview.ui.clip_library_window import ClipLibraryWindow  # noqa: E402
 from bwvreview.ui.launch import make_application  # noqa: E402

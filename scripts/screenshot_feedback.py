@@ -18,8 +18,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bwvreview import app  # noqa: E402
-from bwvreview.annotations import feedback, library, users  # noqa: E402
-from bwvreview.annotations.access import Principal  # noqa: E402
+from bwvreview.annotations.access import (
+    Principal,  # noqa: E402
+    users,
+)
+from bwvreview.annotations.learning import feedback  # noqa: E402
+from bwvreview.annotations.review import library
 from bwvreview.ui.debrief import open_debrief  # noqa: E402
 from bwvreview.ui.feedback_controller import build_feedback_window  # noqa: E402
 from bwvreview.ui.launch import make_application  # noqa: E402

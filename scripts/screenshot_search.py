@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 
 from bwvreview import app
-from bwvreview.annotations import models
+from bwvreview.annotations.store import models
 from bwvreview.ui.dashboard import DashboardWidget
 from bwvreview.ui.search_panel import SearchPanel
 

@@ -30,7 +30,7 @@ import bwvreview.media  # noqa: E402, F401  (chooses Whisper's runtime before a 
 from tests.mediafactory import make_clip  # noqa: E402
 
 if TYPE_CHECKING:
-    from bwvreview.annotations.db import Database
+    from bwvreview.annotations.store.db import Database
 
 
 # --- A test that takes its worker down fails alone -------------------------------------------
@@ -118,7 +118,7 @@ PG_ENV = "BWVREVIEW_TEST_PG"
 def _pg_admin_engine(server_url: str):  # noqa: ANN202 - sqlalchemy Engine
     from sqlalchemy import create_engine
 
-    from bwvreview.annotations.db import normalise_url
+    from bwvreview.annotations.store.db import normalise_url
 
     return create_engine(normalise_url(server_url), isolation_level="AUTOCOMMIT")
 
@@ -126,7 +126,7 @@ def _pg_admin_engine(server_url: str):  # noqa: ANN202 - sqlalchemy Engine
 def _pg_url_for(server_url: str, database: str) -> str:
     from sqlalchemy.engine import make_url
 
-    from bwvreview.annotations.db import normalise_url
+    from bwvreview.annotations.store.db import normalise_url
 
     url = make_url(normalise_url(server_url)).set(database=database)
     return url.render_as_string(hide_password=False)
@@ -208,7 +208,7 @@ class _FreshPgDatabases:
 def pg_databases() -> Iterator[_FreshPgDatabases]:
     """The session's source of fresh PostgreSQL databases (template migrated once)."""
     server = _pg_server_or_skip()
-    from bwvreview.annotations.db import open_database
+    from bwvreview.annotations.store.db import open_database
 
     template = f"bwv_template_{os.getpid()}"
     admin = _pg_admin_engine(server)
@@ -253,7 +253,7 @@ def pg_empty_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL for a fresh database: a new SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite":
-        from bwvreview.annotations.db import sqlite_url
+        from bwvreview.annotations.store.db import sqlite_url
 
         return sqlite_url(tmp_path / "db" / "lib.sqlite3")
     return request.getfixturevalue("pg_url")
@@ -262,7 +262,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     """A fresh database opened at the newest schema, on each engine in turn."""
-    from bwvreview.annotations.db import open_database
+    from bwvreview.annotations.store.db import open_database
 
     database = open_database(db_url)
     yield database
@@ -272,7 +272,7 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     """A fresh SQLite database, for tests of what only SQLite has (WAL, pragmas, the file)."""
-    from bwvreview.annotations.db import open_database, sqlite_url
+    from bwvreview.annotations.store.db import open_database, sqlite_url
 
     database = open_database(sqlite_url(tmp_path / "db" / "lib.sqlite3"))
     yield database

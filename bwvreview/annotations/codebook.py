@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from bwvreview.annotations.access import MANAGE_CODEBOOK, require
 from bwvreview.annotations.audit import record_event
-from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import CodebookError
-from bwvreview.annotations.models import CodebookCategory, CodebookVersion, utcnow
-from bwvreview.annotations.yaml_lines import LINE, load_yaml, not_utf8
+from bwvreview.annotations.formats.yaml_lines import LINE, load_yaml, not_utf8
+from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.models import CodebookCategory, CodebookVersion, utcnow
 
 POLARITIES = ("concern", "good_practice", "observation")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

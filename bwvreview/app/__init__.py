@@ -16,21 +16,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from bwvreview import locations
-from bwvreview.annotations import library, suggestions, transcripts
 from bwvreview.annotations.access import os_account
-from bwvreview.annotations.backup import backup_if_due
 from bwvreview.annotations.codebook import (
     Codebook,
     installed_codebook,
     load_codebook,
     store_codebook,
 )
-from bwvreview.annotations.cue_lexicon import Lexicon, load_lexicon
-from bwvreview.annotations.cues import find_cues
-from bwvreview.annotations.db import Database, open_database
+from bwvreview.annotations.cues import find_cues, suggestions
+from bwvreview.annotations.cues.lexicon import Lexicon, load_lexicon
+from bwvreview.annotations.formats.transcript_json import read_transcript_file
 from bwvreview.annotations.records import NewRecording, Recording
-from bwvreview.annotations.transcript_json import read_transcript_file
-from bwvreview.annotations.transcripts import NewSegment, NewWord, Transcript
+from bwvreview.annotations.review import library, transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord, Transcript
+from bwvreview.annotations.store.backup import backup_if_due
+from bwvreview.annotations.store.db import Database, open_database
 from bwvreview.app.demo import seed_demo
 from bwvreview.bundled import resource_path
 from bwvreview.media.errors import MediaError

@@ -18,15 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bwvreview.annotations import clips, feedback, library, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.access import CASE_STUDY, require
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.interchange import speaker_label
+from bwvreview.annotations.formats.interchange import speaker_label
+from bwvreview.annotations.learning import clips, feedback
 from bwvreview.annotations.records import Recording
+from bwvreview.annotations.review import library, transcripts
 from bwvreview.app import Library
 from bwvreview.app.handout_pdf import Document, principles_text, quoted
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
-from bwvreview.media.personal_data import TimedWord
+from bwvreview.personal_data.finder import TimedWord
 
 POLARITY_WORDS = {"concern": "moment to learn from", "good_practice": "good practice",
                   "observation": "observation"}  # fmt: skip

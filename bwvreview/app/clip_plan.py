@@ -11,15 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
-from bwvreview.annotations import clips, redactions, transcripts
+from bwvreview.annotations.learning import clips
 from bwvreview.annotations.records import Recording
+from bwvreview.annotations.review import redactions, transcripts
 from bwvreview.app import Library
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import BannerRegion, detect_banner
 from bwvreview.media.frames import frame_count, iter_span_frames
 from bwvreview.media.masks import ManualMask
-from bwvreview.media.personal_data import PersonalDataHit, TimedWord, find_personal_data
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
+from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, find_personal_data
 
 _BANNER_SAMPLES = 12
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bwvreview.annotations import clips
-from bwvreview.annotations.clips import ClipRecord
+from bwvreview.annotations.learning import clips
+from bwvreview.annotations.learning.clips import ClipRecord
 from bwvreview.app import Library
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.steps import drain

@@ -18,7 +18,7 @@ from bwvreview.app import Library
 from bwvreview.app.clip_plan import ExportOptions
 from bwvreview.media.banner import BannerRegion
 from bwvreview.media.clip_verify import Verification, VerifyOptions, summary_lines
-from bwvreview.media.personal_data import PersonalDataHit
+from bwvreview.personal_data.finder import PersonalDataHit
 
 REPORT_FORMAT = "bwvreview-clip-report/1"
 

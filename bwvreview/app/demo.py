@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bwvreview.annotations import review, users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations import review
+from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.library import set_status
+from bwvreview.annotations.review.library import set_status
 
 if TYPE_CHECKING:
     from bwvreview.app import Library

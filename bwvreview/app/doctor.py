@@ -147,7 +147,7 @@ def _schema_revision(url: str) -> str | None:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
-    from bwvreview.annotations.db import normalise_url
+    from bwvreview.annotations.store.db import normalise_url
 
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
@@ -169,7 +169,7 @@ def _migrations():  # -> alembic ScriptDirectory
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from bwvreview.annotations.db import MIGRATIONS_DIR
+    from bwvreview.annotations.store.db import MIGRATIONS_DIR
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -184,7 +184,7 @@ def _known_revision(revision: str) -> bool:
 
 
 def about_library(data_dir: str | os.PathLike[str] | None, db_url: str | None) -> Section:
-    from bwvreview.annotations.db import safe_url
+    from bwvreview.annotations.store.db import safe_url
 
     data = locations.data_dir(data_dir)
     url = locations.database_url(db_url, data)

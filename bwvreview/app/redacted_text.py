@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bwvreview.media.personal_data import LIST_ITEM, TimedWord, find_personal_data
+from bwvreview.personal_data.finder import LIST_ITEM, TimedWord, find_personal_data
 
 PLACEHOLDERS = {
     "name": "[name]",

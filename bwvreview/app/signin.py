@@ -16,8 +16,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bwvreview.annotations import users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.app import demo
 

@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bwvreview.annotations import clip_library, clips, packs
-from bwvreview.annotations.clip_library import LibraryClip
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import clip_library, clips, packs
+from bwvreview.annotations.learning.clip_library import LibraryClip
 from bwvreview.app import Library
 from bwvreview.app.handout_pdf import write_handout
 from bwvreview.app.pack_html import render_index
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.media.hashing import iter_sha256
-from bwvreview.media.personal_data import TimedWord
+from bwvreview.personal_data.finder import TimedWord
 from bwvreview.steps import drain
 
 PACK_FORMAT = "bwvreview-training-pack/1"

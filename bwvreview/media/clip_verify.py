@@ -31,8 +31,8 @@ from bwvreview.media.clip_writer import NEUTRAL_ENCODER
 from bwvreview.media.errors import MediaError
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.frames import open_video
-from bwvreview.media.personal_data import TimedWord, find_personal_data, heard_items
 from bwvreview.media.transcribe import DECODE_OPTIONS, SAMPLING_SEED, load_model
+from bwvreview.personal_data.finder import TimedWord, find_personal_data, heard_items
 
 # Tags a neutral MP4 carries whoever made it: the file type, and the track handlers.
 NEUTRAL_TAGS = {

@@ -28,10 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import agreement
-from bwvreview.annotations.agreement import AgreementReport, Annotator, PrincipleAgreement, Span
-from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import agreement
+from bwvreview.annotations.learning.agreement import (
+    AgreementReport,
+    Annotator,
+    PrincipleAgreement,
+    Span,
+)
+from bwvreview.annotations.store.db import Database
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 DIFFERS = QColor("#ffe3b3")  # warm, not alarm red: a difference is something to talk about

@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from bwvreview.annotations import review, suggestions
+from bwvreview.annotations import review
+from bwvreview.annotations.cues import suggestions
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.review import Annotation
 from bwvreview.app import SuggestedMoment

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import audit_log
-from bwvreview.annotations.audit_log import AuditEntry, AuditFilter, ChainReport
-from bwvreview.annotations.db import Database
+from bwvreview.annotations.audit import entries as audit_log
+from bwvreview.annotations.audit.entries import AuditEntry, AuditFilter, ChainReport
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.store.db import Database
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 BROKEN = QColor("#f6c9c4")

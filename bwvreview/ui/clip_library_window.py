@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import clip_library, clips, packs
 from bwvreview.annotations.access import EXPORT
-from bwvreview.annotations.clip_library import LibraryClip, own_clip
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import clip_library, clips, packs
+from bwvreview.annotations.learning.clip_library import LibraryClip, own_clip
 from bwvreview.app import Library, clip_release
 from bwvreview.ui.clip_release import (
     NotApprovedDialog,

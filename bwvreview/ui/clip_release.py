@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import clips
-from bwvreview.annotations.clip_library import LibraryClip
+from bwvreview.annotations.learning import clips
+from bwvreview.annotations.learning.clip_library import LibraryClip
 
 WATCHED_FRACTION = 0.9  # of the clip played through in this window (seeking ahead not counted)
 MAX_STEP_MS = 1000  # a larger jump between two position reports is a seek, not playing

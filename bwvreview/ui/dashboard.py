@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import insights
 from bwvreview.annotations.codebook import Codebook
-from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import insights
+from bwvreview.annotations.store.db import Database
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview import app
-from bwvreview.annotations import feedback
 from bwvreview.annotations.access import READ_FOOTAGE
-from bwvreview.annotations.feedback import FeedbackItem
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.learning.feedback import FeedbackItem
 from bwvreview.annotations.records import Recording
 from bwvreview.ui.feedback_window import LANES, quoted
 from bwvreview.ui.player import PlayerWidget

@@ -40,11 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import library, redactions, transcripts
 from bwvreview.annotations.errors import DomainError
-from bwvreview.app import Library
-from bwvreview.app import clips as clip_workflow
+from bwvreview.annotations.learning import clips as clip_service
+from bwvreview.annotations.review import library, redactions, transcripts
+from bwvreview.app import Library, clip_workflow
 from bwvreview.media.banner import PRESETS, preset
 from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.errors import MediaError

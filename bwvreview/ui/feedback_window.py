@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import feedback
-from bwvreview.annotations.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.learning.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
 from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text

@@ -11,9 +11,10 @@ from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
-from bwvreview.annotations import feedback, library, transcripts
 from bwvreview.annotations.access import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.review import library, transcripts
 from bwvreview.app import demo, signin
 from bwvreview.app.clip_outputs import clean_up_interrupted
 from bwvreview.ui.about import add_help_menu

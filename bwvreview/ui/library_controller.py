@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from bwvreview import app
-from bwvreview.annotations import library, transcripts
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.review import library, transcripts
 from bwvreview.media.errors import MediaError
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.workers import GeneratorWorker, start_worker

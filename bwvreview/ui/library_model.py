@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from bwvreview.annotations.library import STATUS_LABELS
 from bwvreview.annotations.records import Recording
+from bwvreview.annotations.review.library import STATUS_LABELS
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.library import STATUS_LABELS
 from bwvreview.annotations.records import Recording
+from bwvreview.annotations.review.library import STATUS_LABELS
 from bwvreview.ui.library_model import LibraryTableModel, format_duration
 from bwvreview.ui.transcript_panel import TranscriptPanel
 from bwvreview.ui.wellbeing import edit_wellbeing_settings

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import clip_library, packs
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import clip_library, packs
 from bwvreview.app import Library, training_pack
 from bwvreview.ui.workers import GeneratorWorker
 

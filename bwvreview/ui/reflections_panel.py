@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.feedback import Reflection
+from bwvreview.annotations.learning.feedback import Reflection
 
 
 def _when(r: Reflection) -> str:

@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
 from bwvreview.annotations import search
 from bwvreview.annotations.access import READ_FOOTAGE
 from bwvreview.annotations.codebook import Codebook
-from bwvreview.annotations.db import Database
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.store.db import Database
 from bwvreview.ui.annotation_list import POLARITY_LABELS
 from bwvreview.ui.library_model import STATUS_LABELS, format_duration
 from bwvreview.ui.table_model import Index, RecordTableModel

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview import app
-from bwvreview.annotations import users as users_service
 from bwvreview.annotations.access import ROLE_LABELS, Principal
+from bwvreview.annotations.access import users as users_service
+from bwvreview.annotations.access.users import UserRecord
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.users import UserRecord
 from bwvreview.app.signin import signed_in
 
 LAST_USER_KEY = "sign_in/last_user"

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
-from bwvreview.annotations.interchange import speaker_label
+from bwvreview.annotations.formats.interchange import speaker_label
 from bwvreview.media.waveform import Peaks
 from bwvreview.ui.timeline_paint import TimelinePainting
 from bwvreview.ui.timeline_style import (

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QUndoCommand
 
-from bwvreview.annotations import transcripts
-from bwvreview.annotations.db import Database
-from bwvreview.annotations.transcripts import SegmentState, Word
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import SegmentState, Word
+from bwvreview.annotations.store.db import Database
 
 _CORE = re.compile(r"^(\W*)(.*?)(\W*)$")
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.interchange import speaker_label
-from bwvreview.annotations.transcripts import Segment, Transcript
+from bwvreview.annotations.formats.interchange import speaker_label
+from bwvreview.annotations.review.transcripts import Segment, Transcript
 from bwvreview.ui.library_model import format_duration
 from bwvreview.ui.table_model import Index, RecordTableModel
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import library, users
-from bwvreview.annotations.access import ROLE_LABELS, ROLES
-from bwvreview.annotations.db import Database
+from bwvreview.annotations.access import ROLE_LABELS, ROLES, users
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.review import library
+from bwvreview.annotations.store.db import Database
 
 COLUMNS = ("Name", "Role", "Collar number", "Team", "Password", "Active")
 

@@ -28,9 +28,10 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
 
 from bwvreview import app
-from bwvreview.annotations import library, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.records import Recording
+from bwvreview.annotations.review import library, transcripts
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.ui.annotation_commands import (
     AcceptSuggestion,

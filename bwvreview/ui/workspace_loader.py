@@ -21,9 +21,10 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bwvreview import app
-from bwvreview.annotations import review, suggestions, transcripts
+from bwvreview.annotations import review
+from bwvreview.annotations.cues import suggestions
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.review import Annotation
+from bwvreview.annotations.review import Annotation, transcripts
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_view import Paragraph, paragraphs
 from bwvreview.ui.workers import GeneratorWorker, start_worker

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from bwvreview.annotations import audit_log
 from bwvreview.annotations.audit import GENESIS, KEYED_ACTION, record_event
-from bwvreview.annotations.audit_seal import AuditKeyError, store_for
-from bwvreview.annotations.db import open_database
-from bwvreview.annotations.models import AuditEvent
+from bwvreview.annotations.audit import entries as audit_log
+from bwvreview.annotations.audit.seal import AuditKeyError, store_for
+from bwvreview.annotations.store.db import open_database
+from bwvreview.annotations.store.models import AuditEvent
 
 EVENTS = 80
 
@@ -290,7 +290,7 @@ def old_library(db_url):
     from alembic import command
     from sqlalchemy import create_engine
 
-    from bwvreview.annotations.db import _alembic_config, normalise_url
+    from bwvreview.annotations.store.db import _alembic_config, normalise_url
 
     engine = create_engine(normalise_url(db_url))
     if engine.url.get_backend_name() == "sqlite":

@@ -348,7 +348,7 @@ REFUSED_EAF = [
 
 @pytest.mark.parametrize(("name", "message"), REFUSED_EAF)
 def test_a_bad_eaf_is_refused_by_the_reader(corpus, name, message):
-    from bwvreview.annotations.elan import read_eaf
+    from bwvreview.annotations.formats.elan import read_eaf
 
     with pytest.raises(DomainError, match=message) as refused:
         read_eaf(corpus / name)

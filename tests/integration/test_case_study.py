@@ -14,10 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from bwvreview import app
-from bwvreview.annotations import feedback, models, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
 from bwvreview.app import case_study
 from bwvreview.cli import main
 
@@ -123,7 +126,8 @@ def test_only_a_reviewer_may_write_a_case_study(demo):
             case_study.build_case_study(other, FACTS["incident_reference"])
 
 
-def test_case_study_on_the_command_line(demo, tmp_path, capsys):
+def test_case_study_on_the_command_line(demo, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BWVREVIEW_USER", "Demo TIP")  # the demo's library has people
     out, pdf = tmp_path / "study.md", tmp_path / "study.pdf"
     assert main(["case-study", FACTS["incident_reference"], "--out", str(out), "--pdf",
                  str(pdf)]) == 0  # fmt: skip

@@ -1,7 +1,7 @@
 """An admin installs a new codebook version; it is in force for everyone from then on."""
 
 from bwvreview import app
-from bwvreview.annotations import users
+from bwvreview.annotations.access import users
 from bwvreview.bundled import resource_path
 from bwvreview.cli import main
 

@@ -180,7 +180,7 @@ def test_an_unexpected_fault_is_one_line_and_the_traceback_goes_to_the_log(
     def broken(_db):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bwvreview.annotations.library.list_recordings", broken)
+    monkeypatch.setattr("bwvreview.annotations.review.library.list_recordings", broken)
     code, out, err = run_cli(capsys, "list")
     assert code == 1 and out == ""
     assert err.strip().splitlines() == [err.strip()] and "Traceback" not in err
@@ -205,7 +205,7 @@ def test_ctrl_c_that_a_library_wrapped_in_its_own_error_is_still_an_interrupt(
         except ImportError as exc:
             raise RuntimeError("Applying the VAD filter requires the onnxruntime package") from exc
 
-    monkeypatch.setattr("bwvreview.annotations.library.list_recordings", interrupted)
+    monkeypatch.setattr("bwvreview.annotations.review.library.list_recordings", interrupted)
     code, out, err = run_cli(capsys, "list")
     assert (code, out) == (130, "")
     assert err.strip() == "bwvreview: interrupted; unfinished work was not stored"

@@ -51,8 +51,11 @@ def counts(data_dir):
 
 
 @pytest.fixture
-def coded(capsys, clip_path, tmp_path):
-    """The 2 s clip, coded by two TIPs from their own ELAN files."""
+def coded(capsys, clip_path, tmp_path, monkeypatch):
+    """The 2 s clip, coded by two TIPs from their own ELAN files, imported by an admin (the
+    authors become TIPs who sign in, and the first such person must be an admin)."""
+    assert run(capsys, "users", "add", "Ada Admin", "--role", "admin")[0] == 0
+    monkeypatch.setenv("BWVREVIEW_USER", "Ada Admin")
     code, out, err = run(capsys, "import", clip_path, "--json")
     assert code == 0, err
     recording = json.loads(out)["id"]
@@ -152,7 +155,13 @@ def test_bad_xml_is_refused_and_the_database_is_unchanged(
     code, out, err = run(capsys, "import-annotations", target, bad)
     assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "not well-formed XML" in err and "Traceback" not in err
-    assert counts(_isolated_data) == before
+    after = counts(_isolated_data)
+    assert after.pop("audit_events") == before.pop("audit_events") + 1  # only the sign-in
+    assert after == before
+    con = sqlite3.connect(_isolated_data / "bwvreview.sqlite3")
+    last = con.execute("select action from audit_events order by seq desc limit 1").fetchone()
+    con.close()
+    assert last == ("sign-in",)
 
 
 def test_audit_lists_and_verifies_then_reports_tampering(capsys, coded, _isolated_data):

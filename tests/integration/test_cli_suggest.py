@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import suggestions, transcripts
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.cues import suggestions
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
 from bwvreview.cli import main
 from bwvreview.media.transcribe import SegmentResult, TranscriptionResult, WordResult
 from tests.mediafactory import make_clip

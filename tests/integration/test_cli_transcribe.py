@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import transcripts
+from bwvreview.annotations.review import transcripts
 from bwvreview.cli import main
 from bwvreview.media.transcribe import TranscriptionCancelled
 from tests.mediafactory import make_clip

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import transcripts, users
+from bwvreview.annotations.access import users
+from bwvreview.annotations.learning import clips as clip_service
+from bwvreview.annotations.review import transcripts
 from bwvreview.cli import main
 from bwvreview.media.errors import MediaError
 from tests.mediafactory import make_clip, run_ffmpeg

@@ -12,7 +12,9 @@ import shutil
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import audit_log, clips, packs, users
+from bwvreview.annotations.access import users
+from bwvreview.annotations.audit import entries as audit_log
+from bwvreview.annotations.learning import clips, packs
 from bwvreview.cli import main
 
 PEOPLE = (("Tia Tip", "tip", None), ("Tess Second", "tip", None), ("Tom Trainer", "trainer", None),

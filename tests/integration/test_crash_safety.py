@@ -26,9 +26,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bwvreview import app
-from bwvreview.annotations import library, models, transcripts
 from bwvreview.annotations.audit import verify_chain
-from bwvreview.annotations.db import check_integrity
+from bwvreview.annotations.review import library, transcripts
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import check_integrity
 from tests.mediafactory import make_clip, run_ffmpeg
 
 pytestmark = [

@@ -106,8 +106,8 @@ def test_a_database_named_with_db_is_made_private_but_not_its_folder(tmp_path):
 def test_daily_backups_are_private(tmp_path):
     import datetime as dt
 
-    from bwvreview.annotations.backup import backup_if_due
-    from bwvreview.annotations.db import open_database
+    from bwvreview.annotations.store.backup import backup_if_due
+    from bwvreview.annotations.store.db import open_database
 
     old = os.umask(0)
     try:
@@ -123,7 +123,7 @@ def test_daily_backups_are_private(tmp_path):
 
 def test_on_windows_nothing_is_chmodded(monkeypatch, tmp_path):
     """Windows relies on the profile's ACLs: the helpers must not call POSIX-only APIs."""
-    from bwvreview.annotations import private_files
+    from bwvreview.annotations.store import private_files
 
     monkeypatch.setattr(private_files, "POSIX", False)
 

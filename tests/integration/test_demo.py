@@ -53,12 +53,15 @@ def test_demo_script_holds_concerns_good_practice_and_planted_personal_data():
     assert {"name", "address", "phone"} <= kinds
 
 
-def test_demo_no_gui_imports_once_and_prints_the_id(capsys):
+def test_demo_no_gui_imports_once_and_prints_the_id(capsys, monkeypatch):
     assert main(["demo", "--no-gui"]) == 0
     first = capsys.readouterr().out.strip()
     assert main(["demo", "--no-gui"]) == 0
     assert capsys.readouterr().out.strip() == first
     assert first.isdigit()
+    assert main(["list", "--json"]) == 3  # the demo has its people now: they sign in
+    capsys.readouterr()
+    monkeypatch.setenv("BWVREVIEW_USER", "Demo TIP")
     main(["list", "--json"])
     listed = json.loads(capsys.readouterr().out)["recordings"]
     assert len(listed) == 1

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import transcripts
+from bwvreview.annotations.review import transcripts
 from bwvreview.bundled import resource_path
 from bwvreview.cli import main
 from tests.speech_checks import DEMO_MAX_WER, word_error_rate

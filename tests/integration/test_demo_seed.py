@@ -1,8 +1,9 @@
 """The demo opens with a worked example: the demo TIP's review, shared with the officer."""
 
 from bwvreview import app
-from bwvreview.annotations import library, review, users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations import review
+from bwvreview.annotations.access import Principal, users
+from bwvreview.annotations.review import library
 from bwvreview.app.demo import DEMO_TIP, demo_tip
 
 

@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import redactions, review
+from bwvreview.annotations import review
 from bwvreview.annotations.errors import DomainError
-from bwvreview.app import clips
+from bwvreview.annotations.learning import clips as clip_service
+from bwvreview.annotations.review import redactions
+from bwvreview.app import clip_workflow as clips
 from bwvreview.app.demo import DEMO_TIP
 from bwvreview.bundled import resource_path
 from bwvreview.cli import main

@@ -10,7 +10,8 @@ import json
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import audit_log, users
+from bwvreview.annotations.access import users
+from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.app import demo, signin
 from bwvreview.app.demo import DEMO_TIP
 from bwvreview.cli import main

@@ -21,12 +21,14 @@ from pathlib import Path
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import clip_library, clips, models, packs, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.transcripts import NewSegment, NewWord
-from bwvreview.app import clips as clip_workflow
-from bwvreview.app import training_pack
+from bwvreview.annotations.learning import clip_library, clips, packs
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
+from bwvreview.app import clip_workflow, training_pack
 from bwvreview.app.handout_pdf import latin1, write_handout
 from bwvreview.app.redacted_text import redact_text
 from bwvreview.app.training_pack import PackRefused

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bwvreview import app
-from bwvreview.annotations import jobs, models, transcripts
+from bwvreview.annotations import jobs
 from bwvreview.annotations.errors import DomainError
-from bwvreview.app import worker
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.store import models
+from bwvreview.app import batch_worker as worker
 from bwvreview.media.errors import MediaError
 from tests.mediafactory import run_ffmpeg
 from tests.speech_checks import SPEECH_MAX_WER, SPEECH_SCRIPT, assert_close_to_script

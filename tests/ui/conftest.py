@@ -7,8 +7,8 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
-from bwvreview.annotations import transcripts
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
 from bwvreview.ui.launch import build_workspace
 from tests.dialogs import dialogs, pytest_runtest_makereport  # noqa: F401  (autouse guard)
 from tests.waits import UI_WAIT_MS

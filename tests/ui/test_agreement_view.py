@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from bwvreview.annotations import agreement
+from bwvreview.annotations.learning import agreement
 from bwvreview.ui.agreement_view import DIFFERS, AgreementView, ChooseAnnotatorsDialog
 from tests.unit.annotations.coded_library import annotate, open_coded
 

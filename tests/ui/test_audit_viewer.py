@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import record_event
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.ui.audit_viewer import BROKEN, AuditViewer
 
 

@@ -17,8 +17,10 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QDialogButtonBox
 
 from bwvreview import app
-from bwvreview.annotations import clip_library, clips, models, packs, review
+from bwvreview.annotations import review
 from bwvreview.annotations.access import Principal
+from bwvreview.annotations.learning import clip_library, clips, packs
+from bwvreview.annotations.store import models
 from bwvreview.app import training_pack
 from bwvreview.ui.clip_library_window import ClipLibraryWindow, open_clip_library
 from bwvreview.ui.clip_release import NotApprovedDialog

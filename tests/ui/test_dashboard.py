@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
 
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.bundled import resource_path
 from bwvreview.ui.dashboard import DashboardWidget, open_dashboard
 from tests.unit.annotations import test_insights

@@ -3,8 +3,10 @@
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from bwvreview.annotations import feedback, models, review, users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations import review
+from bwvreview.annotations.access import Principal, users
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.store import models
 from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
 from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.launch import build_workspace

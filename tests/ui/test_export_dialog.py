@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QThreadPool
 
 from bwvreview import app
-from bwvreview.annotations import clips as clip_service
-from bwvreview.annotations import transcripts
-from bwvreview.annotations.transcripts import NewSegment, NewWord
-from bwvreview.app import clips
+from bwvreview.annotations.learning import clips as clip_service
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.app import clip_workflow as clips
 from bwvreview.ui.export_dialog import ExportDialog
 from tests.waits import UI_WAIT_MS
 

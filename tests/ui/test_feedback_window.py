@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
 from bwvreview import app
-from bwvreview.annotations import feedback, review, users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations import review
+from bwvreview.annotations.access import Principal, users
+from bwvreview.annotations.learning import feedback
 from bwvreview.ui.feedback_controller import build_feedback_window
 from bwvreview.ui.feedback_window import KIND
 from tests.ui.conftest import SPEECH

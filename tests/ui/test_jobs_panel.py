@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from bwvreview import app
-from bwvreview.annotations import jobs, models
+from bwvreview.annotations import jobs
 from bwvreview.annotations.access import Principal
+from bwvreview.annotations.store import models
 from bwvreview.ui.jobs_panel import PROGRESS_ROLE, JobsPanel, JobsTableModel
 from bwvreview.ui.library_window import LibraryWindow
 

@@ -19,7 +19,7 @@ DRIVER = r"""
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from bwvreview.annotations import users
+from bwvreview.annotations.access import users
 from bwvreview.app.signin import signed_in
 from bwvreview.ui import launch as launch_module
 

@@ -4,7 +4,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from bwvreview import app
-from bwvreview.annotations import library, models
+from bwvreview.annotations.review import library
+from bwvreview.annotations.store import models
 from bwvreview.ui.launch import build_library_window
 
 

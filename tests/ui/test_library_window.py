@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
 from bwvreview import app
-from bwvreview.annotations import transcripts
+from bwvreview.annotations.review import transcripts
 from bwvreview.ui.launch import build_library_window
 from tests.mediafactory import make_clip
 from tests.waits import UI_WAIT_MS

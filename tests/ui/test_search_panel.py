@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from bwvreview import app
 from bwvreview.annotations.access import Principal
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.bundled import resource_path
 from bwvreview.ui.search_panel import SearchPanel
 from tests.ui.conftest import SPEECH, scripted_transcript

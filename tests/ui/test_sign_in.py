@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from bwvreview import app
-from bwvreview.annotations import users
+from bwvreview.annotations.access import users
 from bwvreview.ui import sign_in as sign_in_module
 from bwvreview.ui.sign_in import LAST_USER_KEY, SignInDialog, needs_sign_in, sign_in_library
 

@@ -2,7 +2,7 @@
 
 from PySide6.QtGui import QTextCursor
 
-from bwvreview.annotations.transcripts import Segment, Transcript, Word
+from bwvreview.annotations.review.transcripts import Segment, Transcript, Word
 from bwvreview.ui.transcript_view import TranscriptView, paragraphs
 from bwvreview.ui.workers import SlicedJob
 from tests.waits import UI_WAIT_MS

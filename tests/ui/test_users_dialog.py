@@ -3,8 +3,7 @@
 import pytest
 
 from bwvreview import app
-from bwvreview.annotations import users
-from bwvreview.annotations.access import Principal
+from bwvreview.annotations.access import Principal, users
 from bwvreview.ui.users_dialog import NewUserDialog, UsersDialog
 
 

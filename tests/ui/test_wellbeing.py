@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from sqlalchemy import select
 
 from bwvreview import app
-from bwvreview.annotations import library
 from bwvreview.annotations.audit import verify_chain
-from bwvreview.annotations.models import AuditEvent
+from bwvreview.annotations.review import library
+from bwvreview.annotations.store.models import AuditEvent
 from bwvreview.ui import launch
 from bwvreview.ui.break_reminder import MINUTE_MS, BreakReminder, ReviewClock
 from bwvreview.ui.launch import build_library_window, build_workspace, open_workspace

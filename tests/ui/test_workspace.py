@@ -6,7 +6,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from bwvreview import app
-from bwvreview.annotations import review, transcripts
+from bwvreview.annotations import review
+from bwvreview.annotations.review import transcripts
 from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import SPEECH, loaded

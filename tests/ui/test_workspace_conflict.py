@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QThreadPool
 
 from bwvreview import app
 from bwvreview.annotations import review
-from bwvreview.annotations.db import open_database
+from bwvreview.annotations.store.db import open_database
 from bwvreview.ui.conflict_dialog import ConflictDialog
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import SPEECH, loaded, scripted_transcript

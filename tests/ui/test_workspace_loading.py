@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, QThreadPool
 
 from bwvreview import app
-from bwvreview.annotations import review, suggestions
+from bwvreview.annotations import review
+from bwvreview.annotations.cues import suggestions
 from bwvreview.ui import launch
 from bwvreview.ui.launch import build_library_window, build_workspace
 from bwvreview.ui.workspace_controller import WorkspaceController

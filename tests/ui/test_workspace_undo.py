@@ -3,7 +3,9 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from bwvreview.annotations import review, suggestions, transcripts
+from bwvreview.annotations import review
+from bwvreview.annotations.cues import suggestions
+from bwvreview.annotations.review import transcripts
 from tests.ui.conftest import loaded
 
 CTRL = Qt.KeyboardModifier.ControlModifier

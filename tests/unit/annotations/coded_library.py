@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bwvreview.annotations import models, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.access import Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import Database, open_database, sqlite_url
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database, open_database, sqlite_url
 from bwvreview.bundled import resource_path
 
 DURATION_MS = 60_000

@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
-from bwvreview.annotations import agreement, review
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied
-from bwvreview.annotations.agreement import cohen_kappa, landis_koch
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import agreement
+from bwvreview.annotations.learning.agreement import cohen_kappa, landis_koch
 from tests.unit.annotations.coded_library import annotate, open_coded
 
 

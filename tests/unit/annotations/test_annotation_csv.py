@@ -2,8 +2,8 @@ import csv
 
 import pytest
 
-from bwvreview.annotations import annotation_csv
 from bwvreview.annotations.access import PermissionDenied
+from bwvreview.annotations.formats import annotation_csv
 from tests.unit.annotations.coded_library import annotate, open_coded
 
 

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import update
 
 from bwvreview.annotations.audit import GENESIS, record_event, verify_chain
-from bwvreview.annotations.models import AuditEvent
+from bwvreview.annotations.store.models import AuditEvent
 
 
 @pytest.fixture

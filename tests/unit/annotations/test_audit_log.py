@@ -3,12 +3,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import text, update
 
-from bwvreview.annotations import audit, audit_log
+from bwvreview.annotations import audit
 from bwvreview.annotations.access import PermissionDenied, Principal
+from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.audit import record_event
-from bwvreview.annotations.audit_log import AuditFilter
-from bwvreview.annotations.db import open_database
-from bwvreview.annotations.models import AuditEvent
+from bwvreview.annotations.audit.entries import AuditFilter
+from bwvreview.annotations.store.db import open_database
+from bwvreview.annotations.store.models import AuditEvent
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bwvreview import app
-from bwvreview.annotations import models
-from bwvreview.annotations.backup import backup_if_due, backup_name, list_backups
-from bwvreview.annotations.db import open_database, sqlite_url
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.backup import backup_if_due, backup_name, list_backups
+from bwvreview.annotations.store.db import open_database, sqlite_url
 
 DAY = dt.date(2026, 11, 23)
 

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from bwvreview.annotations import clip_library, clips, models, review
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import Database, open_database, sqlite_url
 from bwvreview.annotations.errors import NotFoundError
+from bwvreview.annotations.learning import clip_library, clips
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database, open_database, sqlite_url
 from bwvreview.bundled import resource_path
 
 TRAINER = Principal(user_id=2, name="Trainer T", role="trainer")

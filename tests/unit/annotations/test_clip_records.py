@@ -3,10 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from bwvreview.annotations import clips, models, redactions
 from bwvreview.annotations.access import Principal
 from bwvreview.annotations.audit import verify_chain
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.learning import clips
+from bwvreview.annotations.review import redactions
+from bwvreview.annotations.store import models
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, event, select, text
 
-from bwvreview.annotations import clip_library, clips, models, packs
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import verify_chain
-from bwvreview.annotations.clips import ReleaseRefused
-from bwvreview.annotations.db import _alembic_config, normalise_url, open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.learning import clip_library, clips, packs
+from bwvreview.annotations.learning.clips import ReleaseRefused
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import _alembic_config, normalise_url, open_database, sqlite_url
 
 EXPORTER = Principal(user_id=1, name="Tia Tip", role="tip")
 SECOND = Principal(user_id=2, name="Tess Second", role="tip")

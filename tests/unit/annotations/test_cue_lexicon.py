@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.cue_lexicon import load_lexicon, parse_lexicon
+from bwvreview.annotations.cues.lexicon import load_lexicon, parse_lexicon
 from bwvreview.annotations.errors import CueLexiconError
 from bwvreview.bundled import resource_path
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bwvreview.annotations.cue_patterns import PatternError, compile_pattern
-from bwvreview.annotations.cue_text import normalise
+from bwvreview.annotations.cues.patterns import PatternError, compile_pattern
+from bwvreview.annotations.cues.text import normalise
 
 
 def spans(pattern, said, vocabulary=None):

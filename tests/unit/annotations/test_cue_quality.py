@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks.cue_quality import evaluate, format_errors
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.cue_lexicon import load_lexicon
+from bwvreview.annotations.cues.lexicon import load_lexicon
 from bwvreview.bundled import resource_path
 
 

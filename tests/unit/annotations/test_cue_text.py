@@ -2,7 +2,7 @@
 
 import pytest
 
-from bwvreview.annotations.cue_text import normalise, normalise_phrase
+from bwvreview.annotations.cues.text import normalise, normalise_phrase
 
 
 @pytest.mark.parametrize(

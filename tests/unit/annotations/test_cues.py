@@ -4,8 +4,8 @@ and the context rules (missed choice, no explanation, explained action)."""
 import pytest
 
 from bwvreview.annotations.codebook import load_codebook
-from bwvreview.annotations.cue_lexicon import load_lexicon, parse_lexicon
 from bwvreview.annotations.cues import SpokenWord, Utterance, find_cues, spread_words
+from bwvreview.annotations.cues.lexicon import load_lexicon, parse_lexicon
 from bwvreview.bundled import resource_path
 
 CODEBOOK = load_codebook(resource_path("codebook.yaml"))

@@ -7,9 +7,10 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from bwvreview.annotations import models
 from bwvreview.annotations.access import PermissionDenied, Principal
-from bwvreview.annotations.db import (
+from bwvreview.annotations.errors import DatabaseError
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import (
     MIGRATION_LOCK_KEY,
     _alembic_config,
     check_integrity,
@@ -18,7 +19,6 @@ from bwvreview.annotations.db import (
     safe_url,
     sqlite_url,
 )
-from bwvreview.annotations.errors import DatabaseError
 
 HEAD = "0009_clip_release"  # the newest migration: a new library is brought up to it
 

@@ -3,9 +3,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from bwvreview.annotations import elan, elan_import, models, review
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.formats import elan, elan_import
+from bwvreview.annotations.store import models
 from tests.unit.annotations.coded_library import annotate, open_coded
 
 

@@ -6,10 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bwvreview.annotations import feedback, models, review
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.learning import feedback
+from bwvreview.annotations.store import models
 from bwvreview.bundled import resource_path
 
 

@@ -6,13 +6,13 @@ import inspect
 
 import pytest
 
-from bwvreview.annotations import insights as insights_module
-from bwvreview.annotations import models
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database
 from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.insights import insights, list_teams, period_start
+from bwvreview.annotations.learning import insights as insights_module
+from bwvreview.annotations.learning.insights import insights, list_teams, period_start
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import open_database
 from bwvreview.bundled import resource_path
 
 OFFICERS = [("Ann Smith", "4521", "North"), ("Bob Jones", "7788", "North"),

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from bwvreview.annotations import jobs, models
+from bwvreview.annotations import jobs
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import verify_chain
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.store import models
 
 ROOT = Path(__file__).resolve().parents[3]
 TIP = Principal(None, "tip", "tip")
@@ -184,7 +185,7 @@ CLAIMER = textwrap.dedent(
     """
     import sys
     from bwvreview.annotations import jobs
-    from bwvreview.annotations.db import open_database
+    from bwvreview.annotations.store.db import open_database
 
     db = open_database(sys.argv[1])
     name = sys.argv[2]

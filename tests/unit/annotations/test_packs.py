@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bwvreview.annotations import models, packs
 from bwvreview.annotations.access import PermissionDenied
 from bwvreview.annotations.audit import verify_chain
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.learning import packs
+from bwvreview.annotations.store import models
 from tests.unit.annotations.test_clip_library import OFFICER, TRAINER, make_library
 
 

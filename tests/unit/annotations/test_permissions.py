@@ -23,33 +23,18 @@ import pytest
 from sqlalchemy import insert
 
 import bwvreview.annotations as annotations_pkg
-from bwvreview.annotations import (
-    agreement,
-    annotation_csv,
-    audit_log,
-    clip_library,
-    clips,
-    codebook,
-    elan,
-    elan_import,
-    feedback,
-    insights,
-    jobs,
-    library,
-    models,
-    packs,
-    redactions,
-    review,
-    search,
-    suggestions,
-    transcripts,
-    users,
-)
-from bwvreview.annotations.access import PermissionDenied, Principal
+from bwvreview.annotations import codebook, jobs, review, search
+from bwvreview.annotations.access import PermissionDenied, Principal, users
+from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import Database, open_database, sqlite_url
+from bwvreview.annotations.cues import suggestions
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.formats import annotation_csv, elan, elan_import
+from bwvreview.annotations.learning import agreement, clip_library, clips, feedback, insights, packs
+from bwvreview.annotations.review import library, redactions, transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database, open_database, sqlite_url
 from bwvreview.bundled import resource_path
 
 REFUSED = (PermissionDenied, NotFoundError)

@@ -1,8 +1,9 @@
 import pytest
 
-from bwvreview.annotations import models, review
+from bwvreview.annotations import review
 from bwvreview.annotations.codebook import load_codebook, store_codebook
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.store import models
 from bwvreview.bundled import resource_path
 
 CODEBOOK_ID: dict[str, int] = {}

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from bwvreview.annotations import models
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.search import MARK_CLOSE, MARK_OPEN, search
-from bwvreview.annotations.search_query import QuerySyntaxError, parse_query
+from bwvreview.annotations.search.query import QuerySyntaxError, parse_query
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import open_database
 from bwvreview.bundled import resource_path
 
 TIP = Principal(user_id=None, name="Tess", role="tip")
@@ -338,7 +338,7 @@ def test_cli_search_text_filters_and_errors(lib, capsys, monkeypatch):
 
 
 def test_a_word_in_very_many_lines_is_listed_newest_first_unranked(lib, monkeypatch):
-    from bwvreview.annotations import search_engines
+    from bwvreview.annotations.search import engines as search_engines
 
     monkeypatch.setattr(search_engines, "RANKED_MAX", 1)  # both engines skip ranking then
     hits = search(lib.db, "calm", kinds=("transcript",))

@@ -3,12 +3,14 @@
 import pytest
 from sqlalchemy import select
 
-from bwvreview.annotations import library, models, review, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database, sqlite_url
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.review import library, transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.bundled import resource_path
 
 

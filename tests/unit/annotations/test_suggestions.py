@@ -7,13 +7,16 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select
 
-from bwvreview.annotations import models, review, suggestions, transcripts
+from bwvreview.annotations import review
 from bwvreview.annotations.audit import verify_chain
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.cue_lexicon import load_lexicon
-from bwvreview.annotations.db import _alembic_config, open_database, sqlite_url
+from bwvreview.annotations.cues import suggestions
+from bwvreview.annotations.cues.lexicon import load_lexicon
 from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import _alembic_config, open_database, sqlite_url
 from bwvreview.bundled import resource_path
 
 CODEBOOK = load_codebook(resource_path("codebook.yaml"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.timecode import parse_time_ms
+from bwvreview.timecode import parse_time_ms
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,10 @@
 import pytest
 
-from bwvreview.annotations import models, transcripts
 from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.interchange import timecode, to_json, to_srt, to_txt, to_vtt
-from bwvreview.annotations.transcripts import NewSegment, NewWord
+from bwvreview.annotations.formats.interchange import timecode, to_json, to_srt, to_txt, to_vtt
+from bwvreview.annotations.review import transcripts
+from bwvreview.annotations.review.transcripts import NewSegment, NewWord
+from bwvreview.annotations.store import models
 
 
 def seg(start, speaker, *words):

@@ -7,10 +7,11 @@ import time
 import pytest
 from sqlalchemy import event, select, text
 
-from bwvreview.annotations import models, review
+from bwvreview.annotations import review
 from bwvreview.annotations.audit import record_event, verify_chain
 from bwvreview.annotations.codebook import load_codebook, store_codebook
-from bwvreview.annotations.db import open_database
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import open_database
 from bwvreview.bundled import resource_path
 
 

@@ -7,10 +7,11 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from bwvreview.annotations import audit_log, models, users
-from bwvreview.annotations.access import Principal
-from bwvreview.annotations.db import _alembic_config, normalise_url, open_database, sqlite_url
+from bwvreview.annotations.access import Principal, users
+from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import _alembic_config, normalise_url, open_database, sqlite_url
 
 
 def add(db, name, role, **options):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import tldextract
 
-from bwvreview.media import personal_data
-from bwvreview.media.personal_data import (
+from bwvreview.personal_data import finder as personal_data
+from bwvreview.personal_data.finder import (
     KINDS,
     PersonalDataHit,
     PersonalDataUnavailable,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bwvreview.media.uk_recognisers import (
+from bwvreview.personal_data.uk_recognisers import (
     AddressRecognizer,
     CollarNumberRecognizer,
     DateOfBirthRecognizer,

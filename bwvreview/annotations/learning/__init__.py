@@ -1,0 +1,2 @@
+"""Learning from reviews: officers' feedback, clips and the clip library, training packs,
+insights, and agreement between reviewers."""

@@ -1,0 +1,172 @@
+"""The insight dashboard's numbers: concerns and good practice over time, for a team or a
+period, per principle and per category — never per officer.
+
+This is for learning across a unit, not for judging people: nothing here groups, filters
+or ranks by officer, and no result carries an officer's name, collar number or id. A team
+is the ``users.team`` of the officers linked to an incident; a team with fewer than
+``MIN_TEAM_OFFICERS`` officers is refused, as its counts would describe individuals.
+
+What is counted: annotations marked final or shared (drafts are a reviewer's unfinished
+thoughts) whose category is a concern or good practice; observations are context, not
+practice, and are left out. An annotation counts once per category and once under each of
+its category's principles. Its date is the incident's, else the recording's, else the
+day it was imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select
+
+from bwvreview.annotations.access import DASHBOARD, require
+from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database
+
+PERIODS = ("week", "month")
+COUNTED_POLARITIES = ("concern", "good_practice")
+COUNTED_STATUSES = ("final", "shared")
+MIN_TEAM_OFFICERS = 3
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many annotations of one polarity fell under one principle or category in one
+    period (``period_start`` is the Monday of the week or the first of the month)."""
+
+    period_start: dt.date
+    key: str  # a principle key or a category key
+    polarity: str  # "concern" | "good_practice"
+    count: int
+
+
+@dataclass(frozen=True)
+class Insights:
+    team: str | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    period: str
+    periods: tuple[dt.date, ...]  # every period in the range, oldest first (empty ones too)
+    by_principle: tuple[Count, ...]
+    by_category: tuple[Count, ...]
+
+    def total(self, polarity: str) -> int:
+        """Annotations of this polarity (each once, however many principles it has)."""
+        return sum(c.count for c in self.by_category if c.polarity == polarity)
+
+    def series(self, principle: str, polarity: str) -> list[int]:
+        """One principle's counts of one polarity, period by period (for a chart)."""
+        counts = {c.period_start: c.count for c in self.by_principle
+                  if c.key == principle and c.polarity == polarity}  # fmt: skip
+        return [counts.get(p, 0) for p in self.periods]
+
+
+def period_start(day: dt.date, period: str) -> dt.date:
+    if period == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _next_period(start: dt.date, period: str) -> dt.date:
+    if period == "week":
+        return start + dt.timedelta(days=7)
+    return (start + dt.timedelta(days=32)).replace(day=1)
+
+
+def list_teams(db: Database) -> list[str]:
+    """The teams officers belong to, for the dashboard's picker (names of teams only)."""
+    require(db.principal, DASHBOARD)
+    with db.begin() as session:
+        return sorted(session.scalars(
+            select(models.User.team).where(models.User.team.is_not(None)).distinct()
+        ))  # fmt: skip
+
+
+def insights(
+    db: Database,
+    *,
+    team: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    period: str = "month",
+) -> Insights:
+    """Counts of concerns and good practice per principle and per category, per week or
+    month, over every incident (or one team's) between the two dates (inclusive)."""
+    require(db.principal, DASHBOARD)
+    if period not in PERIODS:
+        raise DomainError(f"period must be one of {', '.join(PERIODS)}")
+    if date_from and date_to and date_to < date_from:
+        raise DomainError("the date range ends before it starts")
+    A, R, C = models.Annotation, models.Recording, models.CodebookCategory  # noqa: N806
+    when = func.coalesce(models.Incident.occurred_on, func.date(R.recorded_at),
+                         func.date(R.imported_at))  # fmt: skip
+    statement = (
+        select(when.label("day"), C.key, C.principles, C.polarity, func.count(A.id))
+        .join(R, R.id == A.recording_id)
+        .join(C, C.id == A.category_id)
+        .outerjoin(models.Incident, models.Incident.id == R.incident_id)
+        .where(A.status.in_(COUNTED_STATUSES), C.polarity.in_(COUNTED_POLARITIES))
+        .group_by(when, C.id)  # the category's other columns follow from its id
+    )
+    with db.begin() as session:
+        if team is not None:
+            _check_team(session, team)
+            statement = statement.where(_of_team(team))
+        rows = session.execute(statement).all()
+    by_category: Counter[tuple[dt.date, str, str]] = Counter()
+    by_principle: Counter[tuple[dt.date, str, str]] = Counter()
+    for day, key, principles, polarity, count in rows:
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+        if (date_from and day < date_from) or (date_to and day > date_to):
+            continue
+        start = period_start(day, period)
+        by_category[start, key, polarity] += count
+        for principle in principles or ():
+            by_principle[start, principle, polarity] += count
+    periods = _periods(date_from, date_to, period, {k[0] for k in by_category})
+    return Insights(team, date_from, date_to, period, periods,
+                    _counts(by_principle), _counts(by_category))  # fmt: skip
+
+
+def _counts(counter: Counter[tuple[dt.date, str, str]]) -> tuple[Count, ...]:
+    return tuple(Count(start, key, polarity, n) for (start, key, polarity), n
+                 in sorted(counter.items()))  # fmt: skip
+
+
+def _periods(first: dt.date | None, last: dt.date | None, period: str,
+             seen: set[dt.date]) -> tuple[dt.date, ...]:  # fmt: skip
+    if not seen and not (first and last):
+        return ()
+    start = period_start(first or min(seen), period)
+    end = period_start(last or max(seen), period)
+    periods = []
+    while start <= end:
+        periods.append(start)
+        start = _next_period(start, period)
+    return tuple(periods)
+
+
+def _of_team(team: str):  # noqa: ANN202 - a SQL condition
+    links, users = models.incident_officers, models.User
+    return exists(
+        select(links.c.incident_id)
+        .join(users, users.id == links.c.user_id)
+        .where(and_(links.c.incident_id == models.Recording.incident_id, users.team == team))
+    )
+
+
+def _check_team(session, team: str) -> None:  # noqa: ANN001
+    officers = session.scalar(
+        select(func.count(models.User.id)).where(models.User.team == team,
+                                                 models.User.role == "officer")
+    )  # fmt: skip
+    if not officers:
+        raise NotFoundError(f"no team called {team!r}")
+    if officers < MIN_TEAM_OFFICERS:
+        raise DomainError(
+            f"team {team!r} has {officers} officer(s): the dashboard shows teams of at least "
+            f"{MIN_TEAM_OFFICERS}, so that its counts never describe one person"
+        )

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the database and its migrations, backups, private files."""
