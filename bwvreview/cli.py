@@ -27,7 +27,7 @@ from bwvreview.annotations.store.db import busy_log
 from bwvreview.app import clip_workflow as clips
 from bwvreview.app.signin import sign_in_from_environment
 from bwvreview.media.errors import MediaError
-from bwvreview.timecode import parse_time_ms
+from bwvreview.timecode import clock, parse_time_ms, span
 
 log = logging.getLogger("bwvreview")
 T = TypeVar("T")
@@ -194,14 +194,9 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
-def _clock(ms: int) -> str:
-    minutes, rest = divmod(max(0, ms), 60_000)
-    return f"{minutes}:{rest / 1000:04.1f}"
-
-
 def _print_moment(m: app.SuggestedMoment) -> None:
     state = "" if m.state in ("pending", "unsaved") else f" · {m.state}"
-    print(f"\n{_clock(m.start_ms)}–{_clock(m.end_ms)}  {m.label} · "
+    print(f"\n{span(m.start_ms, m.end_ms)}  {m.label} · "
           f"{m.polarity.replace('_', ' ')} · {m.precision} precision{state}")  # fmt: skip
     print(f"    {interchange.speaker_label(m.speaker)}: “{m.text}”")
     print(f"    {m.prompt}")
@@ -471,7 +466,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         print(f"  {p.label:<24} kappa {kappa}  {p.reading}")
     print(f"\n{len(c.differences)} places where they differ:")
     for d in c.differences:
-        print(f"  {_clock(d.start_ms)}–{_clock(d.end_ms)}  {a.name}: {report.said(d.a)}  |  "
+        print(f"  {span(d.start_ms, d.end_ms)}  {a.name}: {report.said(d.a)}  |  "
               f"{b.name}: {report.said(d.b)}")  # fmt: skip
     return EXIT_OK
 
@@ -533,7 +528,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("Nothing found.", file=sys.stderr)
     for h in hits:
         what = h.category_key if h.kind == "annotation" else h.speaker
-        print(f"{h.recording_id}\t{_clock(h.start_ms)}\t{h.kind}\t{what}\t"
+        print(f"{h.recording_id}\t{clock(h.start_ms, tenths=True)}\t{h.kind}\t{what}\t"
               f"{h.incident_reference or '-'}\t{h.snippet}")  # fmt: skip
     return EXIT_OK
 

@@ -29,6 +29,7 @@ from bwvreview.app import Library
 from bwvreview.app.handout_pdf import Document, principles_text, quoted
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.personal_data.finder import TimedWord
+from bwvreview.timecode import clock, span
 
 POLARITY_WORDS = {"concern": "moment to learn from", "good_practice": "good practice",
                   "observation": "observation"}  # fmt: skip
@@ -65,11 +66,6 @@ class CaseStudy:
     moments: tuple[Moment, ...]
     reflections: tuple[tuple[str, str], ...]  # (what it is about, the words)
     markdown: str = field(default="", compare=False)
-
-
-def clock(ms: int) -> str:
-    minutes, rest = divmod(max(0, ms), 60_000)
-    return f"{minutes}:{rest / 1000:04.1f}"
 
 
 def _recordings(lib: Library, target: str) -> list[Recording]:
@@ -160,7 +156,7 @@ def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tupl
     principles = Counter(p for m in moments for p in m.principles)
     lines = [
         f"Footage: {len(recordings)} body-worn video recording"
-        f"{'s' if len(recordings) != 1 else ''}, {clock(total)} in all.",
+        f"{'s' if len(recordings) != 1 else ''}, {clock(total, tenths=True)} in all.",
         f"Moments annotated: {len(moments)} — {counts['good_practice']} good practice,"
         f" {counts['concern']} to learn from, {counts['observation']} observations.",
     ]
@@ -191,13 +187,13 @@ def render_markdown(study: CaseStudy) -> str:
         out += ["| Time | Category | Principle | Polarity | Note | Another way to say it |",
                 "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for m in study.moments:
-            cells = [f"{clock(m.start_ms)}–{clock(m.end_ms)}", m.category,
+            cells = [span(m.start_ms, m.end_ms), m.category,
                      principles_text(m.principles), POLARITY_WORDS.get(m.polarity, m.polarity),
                      m.note, m.suggested_wording]  # fmt: skip
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out += ["", "## What was said", ""]
         for m in study.moments:
-            out += [f"### {clock(m.start_ms)} · {m.category}", ""]
+            out += [f"### {clock(m.start_ms, tenths=True)} · {m.category}", ""]
             for q in m.quotes or (Quote("", "(no transcript for this moment)"),):
                 who = f"**{speaker_label(q.speaker)}:** " if q.speaker else ""
                 out.append(f"> {who}{q.text}")
@@ -226,7 +222,7 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
         doc.para("No moments have been annotated yet.")
     for m in study.moments:
         doc.rule()
-        doc.label(f"{clock(m.start_ms)}-{clock(m.end_ms)}   {m.category}")
+        doc.label(f"{span(m.start_ms, m.end_ms, '-')}   {m.category}")
         polarity = POLARITY_WORDS.get(m.polarity, m.polarity).capitalize()
         doc.para(f"{polarity}   |   Principle: {principles_text(m.principles)}", 9, "B")
         for q in m.quotes:

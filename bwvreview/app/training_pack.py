@@ -34,7 +34,8 @@ from bwvreview.app.pack_html import render_index
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.personal_data.finder import TimedWord
-from bwvreview.steps import drain
+from bwvreview.steps import Cancelled, drain
+from bwvreview.timecode import precise
 
 PACK_FORMAT = "bwvreview-training-pack/1"
 _CUE_GAP_MS = 700  # a pause this long starts a new caption
@@ -49,7 +50,7 @@ class ClipChanged(PackRefused):
     """A clip's bytes differ from the verified export it was recorded as."""
 
 
-class PackCancelled(Exception):
+class PackCancelled(Cancelled):
     """The export was cancelled; nothing was left behind."""
 
 
@@ -125,17 +126,11 @@ def caption_cues(lib: Library, clip: LibraryClip) -> list[tuple[int, int, str]]:
     return out
 
 
-def _stamp(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
 def webvtt(cues: Sequence[tuple[int, int, str]]) -> str:
     lines = ["WEBVTT", ""]
     for number, (start, end, text) in enumerate(cues, start=1):
         safe = text.replace("-->", "→").replace("&", "&amp;").replace("<", "&lt;")
-        lines += [str(number), f"{_stamp(start)} --> {_stamp(end)}", safe, ""]
+        lines += [str(number), f"{precise(start)} --> {precise(end)}", safe, ""]
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ import av
 import numpy as np
 
 from bwvreview.media.errors import MediaError
-from bwvreview.steps import drain
+from bwvreview.steps import Cancelled, drain
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ SAMPLE_RATE = 16000
 _GROUP_SAMPLES = 500_000  # source samples per resampler call, as faster-whisper groups them
 
 
-class DecodeCancelled(Exception):
+class DecodeCancelled(Cancelled):
     """Decoding stopped because the caller's cancel flag was set."""
 
 

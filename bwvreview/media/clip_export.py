@@ -38,9 +38,10 @@ from bwvreview.media.video_redaction import (
     VideoRedactionSettings,
     VideoRedactor,
 )
+from bwvreview.steps import Cancelled
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(Cancelled):
     """The caller's cancel flag was set; no clip was written."""
 
 

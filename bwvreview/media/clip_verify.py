@@ -33,6 +33,7 @@ from bwvreview.media.faces import FaceDetector
 from bwvreview.media.frames import open_video
 from bwvreview.media.transcribe import DECODE_OPTIONS, SAMPLING_SEED, load_model
 from bwvreview.personal_data.finder import TimedWord, find_personal_data, heard_items
+from bwvreview.steps import Cancelled
 
 # Tags a neutral MP4 carries whoever made it: the file type, and the track handlers.
 NEUTRAL_TAGS = {
@@ -67,7 +68,7 @@ _BANNER_SAMPLES = 12
 _INSIDE_MASK = 0.6  # this share of a detection inside a mask: the mask, not a face
 
 
-class VerifyCancelled(Exception):
+class VerifyCancelled(Cancelled):
     """The caller's cancel flag was set; no verdict was reached."""
 
 

@@ -26,6 +26,7 @@ from bwvreview.media.audio import SAMPLE_RATE, DecodeCancelled, decode_audio
 from bwvreview.media.background import iterate_in_background
 from bwvreview.media.errors import MediaError
 from bwvreview.media.speakers import guess_speakers, speaker_turns
+from bwvreview.steps import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class TranscriptionResult:
     speaker_confidence: float
 
 
-class TranscriptionCancelled(Exception):
+class TranscriptionCancelled(Cancelled):
     """The caller's cancel flag was set; no result was produced."""
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bwvreview import timecode
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.learning import agreement
 from bwvreview.annotations.learning.agreement import (
@@ -48,11 +49,6 @@ BAND_COLOURS = {
     "substantial": "#d3ecc9",
     "almost perfect": "#bfe5c0",
 }
-
-
-def clock(ms: int) -> str:
-    minutes, rest = divmod(max(0, ms), 60_000)
-    return f"{minutes}:{rest / 1000:04.1f}"
 
 
 class KappaTableModel(RecordTableModel):
@@ -101,7 +97,7 @@ class SideBySideTableModel(RecordTableModel):
             differs = ", ".join(self._principle_label(p) for p in span.principles)
             if span.differs and not differs:
                 differs = "category"
-            return (f"{clock(span.start_ms)}–{clock(span.end_ms)}", self.report.said(span.a),
+            return (timecode.span(span.start_ms, span.end_ms), self.report.said(span.a),
                     self.report.said(span.b), differs or "—")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.BackgroundRole and span.differs:
             return QBrush(DIFFERS)

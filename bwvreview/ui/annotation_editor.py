@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QSpinBox, QWidget
 
 from bwvreview.annotations.review import STATUSES, Annotation
+from bwvreview.timecode import clock
 from bwvreview.ui.annotation_list import POLARITY_LABELS
-from bwvreview.ui.library_model import format_duration
 
 SAVE_AFTER_MS = 700
 
@@ -73,9 +73,9 @@ class AnnotationEditor(QWidget):
                     box.clear()
                 return
             principles = ", ".join(self.principle_labels.get(p, p) for p in annotation.principles)
-            span = format_duration(annotation.start_ms)
+            span = clock(annotation.start_ms)
             if annotation.end_ms > annotation.start_ms:
-                span += f"–{format_duration(annotation.end_ms)}"
+                span += f"–{clock(annotation.end_ms)}"
             self.heading.setText(
                 f"<b>{annotation.category_label}</b> · {POLARITY_LABELS[annotation.polarity]}"
                 f" · {principles or 'no principle'} · {span}"

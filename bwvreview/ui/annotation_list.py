@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.codebook import Principle
 from bwvreview.annotations.review import Annotation
-from bwvreview.ui.library_model import format_duration
+from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 POLARITY_LABELS = {"good_practice": "Good practice", "concern": "To learn from",
@@ -86,7 +86,7 @@ class AnnotationTableModel(RecordTableModel):
         a = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (format_duration(a.start_ms), format_duration(a.end_ms), a.category_label,
+            return (clock(a.start_ms), clock(a.end_ms), a.category_label,
                     POLARITY_LABELS.get(a.polarity, a.polarity), a.status,
                     a.note.splitlines()[0] if a.note else "")[column]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -38,6 +38,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.learning import clip_library, clips, packs
 from bwvreview.annotations.learning.clip_library import LibraryClip, own_clip
 from bwvreview.app import Library, clip_release
+from bwvreview.timecode import clock
 from bwvreview.ui.clip_release import (
     NotApprovedDialog,
     ReleaseTableModel,
@@ -75,10 +76,6 @@ def _principles(clip: LibraryClip) -> str:
     return ", ".join(p.replace("_", " ").capitalize() for p in clip.principles) or "—"
 
 
-def _length(ms: int) -> str:
-    return f"{ms // 60_000}:{ms % 60_000 / 1000:04.1f}"
-
-
 class ClipTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
@@ -106,7 +103,7 @@ class ClipTableModel(QAbstractTableModel):
         clip = self.clips[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             values = (clip.category_label, POLARITY_LABELS.get(clip.polarity, clip.polarity),
-                      _principles(clip), _length(clip.duration_ms),
+                      _principles(clip), clock(clip.duration_ms, tenths=True),
                       "Override" if clip.overridden else clip.verdict.capitalize(),
                       " ".join(clip.note.split()))  # fmt: skip
             return values[index.column()]
@@ -396,7 +393,8 @@ class ClipLibraryWindow(QMainWindow):
     def _describe(clip: LibraryClip) -> str:
         rows = [f"<h3>{html.escape(clip.category_label)}</h3>",
                 f"<p><b>{POLARITY_LABELS.get(clip.polarity, clip.polarity)}</b> · "
-                f"{html.escape(_principles(clip))} · {_length(clip.duration_ms)}</p>"]  # fmt: skip
+                f"{html.escape(_principles(clip))} · "
+                f"{clock(clip.duration_ms, tenths=True)}</p>"]  # fmt: skip
         if clip.note:
             rows.append(f"<p><b>What to notice:</b> {html.escape(clip.note)}</p>")
         if clip.suggested_wording:

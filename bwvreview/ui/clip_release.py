@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.learning import clips
 from bwvreview.annotations.learning.clip_library import LibraryClip
+from bwvreview.timecode import clock
 
 WATCHED_FRACTION = 0.9  # of the clip played through in this window (seeking ahead not counted)
 MAX_STEP_MS = 1000  # a larger jump between two position reports is a seek, not playing
@@ -52,10 +53,6 @@ def release_note(clip: LibraryClip) -> str:
     if clip.release_state == clips.HELD:
         return "Did not pass verification; not put forward"
     return "Passed verification"
-
-
-def _length(ms: int) -> str:
-    return f"{ms // 60_000}:{ms % 60_000 / 1000:04.1f}"
 
 
 class ReleaseTableModel(QAbstractTableModel):
@@ -86,7 +83,7 @@ class ReleaseTableModel(QAbstractTableModel):
             return None
         clip = self.clips[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (clip.state_words, clip.category_label, _length(clip.duration_ms),
+            values = (clip.state_words, clip.category_label, clock(clip.duration_ms, tenths=True),
                       clip.exported_by or "—", release_note(clip))  # fmt: skip
             return values[index.column()]
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:

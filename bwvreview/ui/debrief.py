@@ -30,10 +30,11 @@ from bwvreview.annotations.access import READ_FOOTAGE
 from bwvreview.annotations.learning import feedback
 from bwvreview.annotations.learning.feedback import FeedbackItem
 from bwvreview.annotations.records import Recording
+from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import LANES, quoted
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
-from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem, format_time
+from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
 from bwvreview.ui.workers import load_waveform
 
 LEAD_IN_S = 3  # default: each moment starts this long before the annotation
@@ -233,7 +234,7 @@ class DebriefWindow(QMainWindow):
         if item is None:
             return
         self.counter.setText(
-            f"Moment {self.index + 1} of {len(self.items)} · {format_time(item.start_ms)}"
+            f"Moment {self.index + 1} of {len(self.items)} · {clock(item.start_ms)}"
             + ("" if item.shared else " · not shared with the officer")
         )
         self.heading.setText(item.heading)

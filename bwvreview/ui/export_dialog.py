@@ -49,15 +49,11 @@ from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.errors import MediaError
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.timecode import clock, span
 from bwvreview.ui.mask_canvas import MaskCanvas, bgr_pixmap
 from bwvreview.ui.workers import GeneratorWorker
 
 _PREVIEW_W = 320
-
-
-def _clock(ms: int) -> str:
-    minutes, rest = divmod(max(0, ms), 60_000)
-    return f"{minutes:02d}:{rest / 1000:06.3f}"
 
 
 def _pixmap(frame: np.ndarray, width_px: int = _PREVIEW_W) -> QPixmap:
@@ -238,8 +234,10 @@ class ExportDialog(QDialog):
         self.mask_time = QSlider(Qt.Orientation.Horizontal)
         self.mask_time.setRange(start_ms, max(start_ms + 1, end_ms))
         self.mask_time.setPageStep(1000)
-        self.mask_time_label = QLabel(_clock(start_ms))
-        self.mask_time.valueChanged.connect(lambda v: self.mask_time_label.setText(_clock(v)))
+        self.mask_time_label = QLabel(clock(start_ms, tenths=True))
+        self.mask_time.valueChanged.connect(
+            lambda v: self.mask_time_label.setText(clock(v, tenths=True))
+        )
         self.mask_time.sliderReleased.connect(self.load_mask_frame)
         row.addWidget(self.mask_time, 1)
         row.addWidget(self.mask_time_label)
@@ -275,7 +273,7 @@ class ExportDialog(QDialog):
             keys = len(mask.keyframes)
             item = QListWidgetItem(
                 f"{mask.label or 'mask'} ({mask.mode}): {keys} keyframe{'s' * (keys != 1)},"
-                f" {_clock(mask.start_ms)} – {_clock(mask.end_ms)}"
+                f" {clock(mask.start_ms, tenths=True)} – {clock(mask.end_ms, tenths=True)}"
             )
             item.setData(Qt.ItemDataRole.UserRole, mask.id)
             self.mask_list.addItem(item)
@@ -405,7 +403,9 @@ class ExportDialog(QDialog):
         self.hit_list.clear()
         for hit in self.hits:
             kind = hit.kind.replace("_", " ")
-            item = QListWidgetItem(f"{_clock(hit.start_ms)}  {kind}: “{hit.text.strip()}”")
+            item = QListWidgetItem(
+                f"{clock(hit.start_ms, tenths=True)}  {kind}: “{hit.text.strip()}”"
+            )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.hit_list.addItem(item)
@@ -432,7 +432,7 @@ class ExportDialog(QDialog):
         self.people_list.clear()
         for person in people:
             item = QListWidgetItem(
-                f"Person {person.track_id}: {_clock(person.first_ms)} – {_clock(person.last_ms)}"
+                f"Person {person.track_id}: {span(person.first_ms, person.last_ms, ' – ')}"
             )
             if person.thumbnail.size:
                 item.setIcon(QIcon(_pixmap(person.thumbnail, 48)))
@@ -506,7 +506,7 @@ class ExportDialog(QDialog):
             settings = VideoRedactionSettings(faces=faces, banner=banner)
             return preview_frames(probe(Path(recording.path)), middle, settings)
 
-        self.status.setText(f"Preparing a preview of {_clock(middle)}…")
+        self.status.setText(f"Preparing a preview of {clock(middle, tenths=True)}…")
         self._run(work, lambda _step: None, self._show_preview)
 
     def _show_preview(self, frames: tuple[np.ndarray, np.ndarray]) -> None:
@@ -576,9 +576,7 @@ class ExportDialog(QDialog):
         except DomainError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
-        self.status.setText(
-            "Sent for a second person's approval; your reason is in the audit log."
-        )
+        self.status.setText("Sent for a second person's approval; your reason is in the audit log.")
 
     def _show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, MediaError | DomainError):

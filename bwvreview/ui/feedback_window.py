@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.learning import feedback
 from bwvreview.annotations.learning.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
+from bwvreview.timecode import clock
 from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
 from bwvreview.ui.timeline import TimelineWidget
-from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem, format_time
+from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
 
 LANES = [("good_practice", "What went well"), ("concern", "To reflect on"),
          ("observation", "Context")]  # fmt: skip
@@ -53,7 +54,7 @@ def quoted(text: str) -> str:
 
 
 def moment_text(item: FeedbackItem) -> str:
-    lines = [f"{format_time(item.start_ms)}  {item.category_label}"]
+    lines = [f"{clock(item.start_ms)}  {item.category_label}"]
     if item.note:
         lines.append(item.note)
     if item.quote:
@@ -311,7 +312,7 @@ class FeedbackWindow(QMainWindow):
             self.on_incident.setChecked(True)
             self.on_moment.setText("On the selected moment")
             return
-        self.on_moment.setText(f"On “{moment.category_label}” at {format_time(moment.start_ms)}")
+        self.on_moment.setText(f"On “{moment.category_label}” at {clock(moment.start_ms)}")
         self.timeline.select(moment.annotation_id)
         self.player.seek(max(0, moment.start_ms - LEAD_IN_MS))
         self.moment_chosen.emit(moment.annotation_id)

@@ -9,14 +9,8 @@ from PySide6.QtCore import Qt
 
 from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review.library import STATUS_LABELS
+from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
-
-
-def format_duration(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class LibraryTableModel(RecordTableModel):
@@ -50,7 +44,7 @@ class LibraryTableModel(RecordTableModel):
             recording.incident_reference or "—",
             ", ".join(recording.officers) or "—",
             recorded,
-            format_duration(recording.duration_ms),
+            clock(recording.duration_ms),
             STATUS_LABELS.get(recording.status, recording.status),
             Path(recording.path).name,
         )

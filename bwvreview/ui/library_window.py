@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review.library import STATUS_LABELS
-from bwvreview.ui.library_model import LibraryTableModel, format_duration
+from bwvreview.timecode import clock
+from bwvreview.ui.library_model import LibraryTableModel
 from bwvreview.ui.transcript_panel import TranscriptPanel
 from bwvreview.ui.wellbeing import edit_wellbeing_settings
 
@@ -120,7 +121,7 @@ class RecordingDetails(QWidget):
             "Content warning": r.content_warning or "none",
             "Incident": r.incident_reference or "—",
             "Officer": ", ".join(r.officers) or "—",
-            "Length": format_duration(r.duration_ms),
+            "Length": clock(r.duration_ms),
             "Frame rate": fps + (" (variable)" if r.variable_frame_rate else ""),
             "Picture": picture,
             "Sound": f"{r.audio_codec}, {r.audio_channels} channel(s)" if r.has_audio else "none",

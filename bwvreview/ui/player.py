@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bwvreview.timecode import precise
+
 log = logging.getLogger(__name__)
 
 try:  # pragma: no cover - depends on the machine's audio libraries
@@ -41,12 +43,8 @@ SOFTEN_FACTOR = 16  # gentle preview: the picture is drawn from a 1/16-size copy
 
 def clock_text(ms: int, fps: float | None) -> str:
     """``HH:MM:SS.mmm`` and the frame number, as shown under the picture."""
-    ms = max(0, int(ms))
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    frame = f"  frame {int(ms * fps / 1000)}" if fps else ""
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}{frame}"
+    frame = f"  frame {int(max(0, int(ms)) * fps / 1000)}" if fps else ""
+    return precise(ms) + frame
 
 
 class VideoView(QWidget):

@@ -41,8 +41,9 @@ from bwvreview.annotations.access import READ_FOOTAGE
 from bwvreview.annotations.codebook import Codebook
 from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.store.db import Database
+from bwvreview.timecode import clock
 from bwvreview.ui.annotation_list import POLARITY_LABELS
-from bwvreview.ui.library_model import STATUS_LABELS, format_duration
+from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.workers import GeneratorWorker, start_worker
 
@@ -85,7 +86,7 @@ class SearchHitTableModel(RecordTableModel):
         if column == 0:
             return hit.incident_reference or f"Recording {hit.recording_id}"
         if column == 1:
-            return format_duration(hit.start_ms)
+            return clock(hit.start_ms)
         if column == 2:
             return describe(hit)
         return "".join(text for text, _ in hit.parts())

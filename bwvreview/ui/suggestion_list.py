@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import SuggestedMoment
-from bwvreview.ui.library_model import format_duration
+from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.workers import SlicedJob
 
@@ -44,7 +44,7 @@ class SuggestionTableModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             first = ("⚑ " if moment.priority else "") + moment.prompt
             accepted = " (accepted)" if moment.state == "accepted" else ""
-            return (format_duration(moment.start_ms), first + accepted,
+            return (clock(moment.start_ms), first + accepted,
                     f"“{moment.text}”")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{moment.label} · cue {moment.cue_id} · {moment.precision} precision"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from bwvreview.annotations.formats.interchange import speaker_label
 from bwvreview.media.waveform import Peaks
+from bwvreview.timecode import clock
 from bwvreview.ui.timeline_paint import TimelinePainting
 from bwvreview.ui.timeline_style import (
     DIAMOND_PX,
@@ -51,7 +52,6 @@ from bwvreview.ui.timeline_style import (
     SpanIndex,
     TimelineItem,
     TimelineStyle,
-    format_time,
 )
 
 
@@ -472,12 +472,12 @@ class TimelineWidget(TimelinePainting, QWidget):
             item, _part = self._hit(row.key, x)
             if item is None:
                 return ""
-            when = format_time(item.start_ms, tenths=True, hours=hours)
+            when = clock(item.start_ms, tenths=True, hours=hours)
             if item.end_ms != item.start_ms:
-                when += "–" + format_time(item.end_ms, tenths=True, hours=hours)
+                when += "–" + clock(item.end_ms, tenths=True, hours=hours)
             return f"{item.label} · {POLARITY_LABELS.get(item.polarity, item.polarity)}\n{when}"
         if row.kind == "transcript":
             ms = self.ms_at(x)
             for _s, _e, speaker, words in self._segments.overlapping(ms, ms):
                 return f"{speaker_label(speaker)}: {words.strip()}"
-        return format_time(self.ms_at(x), tenths=True, hours=hours)
+        return clock(self.ms_at(x), tenths=True, hours=hours)

@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen, QPolygonF
 
+from bwvreview.timecode import clock
 from bwvreview.ui.timeline_style import (
     BASE,
     GUTTER_PX,
@@ -26,7 +27,6 @@ from bwvreview.ui.timeline_style import (
     WINDOWTEXT,
     SpanIndex,
     TimelineStyle,
-    format_time,
     merge_runs,
     mix,
     speaker_colour,
@@ -92,7 +92,7 @@ class TimelinePainting:
         p.setPen(mix(self._colour(WINDOW), text, 0.75))
         hours = self._limit_ms() >= 3_600_000
         for x, t in labels:
-            label = format_time(t, tenths=major < 1000, hours=hours)
+            label = clock(t, tenths=major < 1000, hours=hours)
             p.drawText(QRectF(x + 4, 2, LABEL_SPACING_PX, RULER_PX - 9),
                        LEFT_MIDDLE, label)  # fmt: skip
 

@@ -57,15 +57,6 @@ class TimelineItem:
     label: str
 
 
-def format_time(ms: int, *, tenths: bool = False, hours: bool = False) -> str:
-    """``m:ss`` / ``h:mm:ss``, with tenths of a second when ``tenths``."""
-    seconds, rest = divmod(max(0, int(ms)), 1000)
-    h, seconds = divmod(seconds, 3600)
-    m, s = divmod(seconds, 60)
-    sec = f"{s:02d}.{rest // 100}" if tenths else f"{s:02d}"
-    return f"{h}:{m:02d}:{sec}" if hours or h else f"{m}:{sec}"
-
-
 def mix(a: QColor, b: QColor | str, share_b: float) -> QColor:
     b = QColor(b)
     keep = 1.0 - share_b

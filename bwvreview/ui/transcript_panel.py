@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview.annotations.formats.interchange import speaker_label
 from bwvreview.annotations.review.transcripts import Segment, Transcript
-from bwvreview.ui.library_model import format_duration
+from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -66,7 +66,7 @@ class TranscriptTableModel(RecordTableModel):
         segment = self.segments[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (format_duration(segment.start_ms), speaker_label(segment.speaker),
+            return (clock(segment.start_ms), speaker_label(segment.speaker),
                     segment.text)[column]  # fmt: skip
         if role == HTML_ROLE and column == 2:
             return segment_html(segment)

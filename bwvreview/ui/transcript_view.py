@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QMenu, QTextBrowser
 
 from bwvreview.annotations.formats.interchange import speaker_label
 from bwvreview.annotations.review.transcripts import Transcript, Word
-from bwvreview.ui.library_model import format_duration
+from bwvreview.timecode import clock
 from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
 
 PARAGRAPH_GAP_PX = 8
@@ -60,7 +60,7 @@ def paragraphs(transcript: Transcript | None) -> tuple[Paragraph, ...]:
     return tuple(
         Paragraph(
             s.id,
-            format_duration(s.start_ms),
+            clock(s.start_ms),
             f"{speaker_label(s.speaker)}:",
             s.words,
             s.text.strip(),

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
 from bwvreview.annotations.records import Recording
+from bwvreview.steps import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ class GeneratorWorker(QRunnable):
                 except StopIteration as finished:
                     self.signals.finished.emit(finished.value)
                     return
+        except Cancelled:  # the work stopped itself, as asked (by this worker or otherwise)
+            self.signals.cancelled.emit()
         except Exception as exc:  # noqa: BLE001 - reported to the user by the controller
             if self.cancel_event.is_set():
                 self.signals.cancelled.emit()

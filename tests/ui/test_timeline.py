@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor, QImage, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from bwvreview.media.waveform import Peaks
-from bwvreview.ui.timeline import GUTTER_PX, MIN_SPAN_MS, TimelineItem, TimelineWidget, format_time
+from bwvreview.timecode import clock as format_time
+from bwvreview.ui.timeline import GUTTER_PX, MIN_SPAN_MS, TimelineItem, TimelineWidget
 
 LANES = [("safety", "Safety"), ("trust", "Trust"), ("choice", "Choice"), ("other", "No principle")]
 ITEMS = [

@@ -68,3 +68,17 @@ def test_work_without_an_owner_goes_on_when_a_window_closes(qtbot):
     assert not worker.cancel_event.is_set()
     worker.cancel()
     assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+
+
+def test_work_that_stops_itself_as_cancelled_reports_cancelled_not_failed(qtbot):
+    from bwvreview.steps import Cancelled
+
+    said = []
+
+    def stops():
+        raise Cancelled()
+
+    call_in_background(stops, failed=lambda e: said.append("failed"),
+                       cancelled=lambda: said.append("cancelled"))  # fmt: skip
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT_MS)
+    assert said == ["cancelled"]

@@ -13,8 +13,8 @@ import io
 from pathlib import Path
 
 from bwvreview.annotations.formats.elan import ExportSource, export_source, write_atomically
-from bwvreview.annotations.formats.interchange import timecode
 from bwvreview.annotations.store.db import Database
+from bwvreview.timecode import precise
 
 COLUMNS = (
     "id",
@@ -50,8 +50,8 @@ def rows(source: ExportSource) -> list[dict[str, object]]:
         {
             "id": a.id,
             "recording_sha256": source.recording_sha256,
-            "start": timecode(a.start_ms, "."),
-            "end": timecode(a.end_ms, "."),
+            "start": precise(a.start_ms, "."),
+            "end": precise(a.end_ms, "."),
             "start_ms": a.start_ms,
             "end_ms": a.end_ms,
             "category": a.category_key,

@@ -9,21 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from bwvreview.annotations.review.transcripts import Transcript
+from bwvreview.timecode import precise
 
 SPEAKER_LABELS = {"wearer": "Officer (camera)", "other": "Other speaker"}
 
 
 def speaker_label(speaker: str) -> str:
     return SPEAKER_LABELS.get(speaker, speaker)
-
-
-def timecode(ms: int, separator: str = ",") -> str:
-    """``HH:MM:SS,mmm`` (SRT) or with ``.`` (WebVTT)."""
-    ms = max(0, int(ms))
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
 
 
 def _seconds(ms: int) -> float:
@@ -61,7 +53,7 @@ def to_json(transcript: Transcript, duration_ms: int) -> dict[str, Any]:
 
 def _cues(transcript: Transcript, separator: str) -> list[str]:
     return [
-        f"{timecode(s.start_ms, separator)} --> {timecode(s.end_ms, separator)}\n"
+        f"{precise(s.start_ms, separator)} --> {precise(s.end_ms, separator)}\n"
         f"{speaker_label(s.speaker)}: {s.text.strip()}"
         for s in transcript.segments
     ]
@@ -78,7 +70,7 @@ def to_vtt(transcript: Transcript) -> str:
 
 def to_txt(transcript: Transcript) -> str:
     lines = [
-        f"[{timecode(s.start_ms, '.')[:-4]}] {speaker_label(s.speaker)}: {s.text.strip()}"
+        f"[{precise(s.start_ms, '.')[:-4]}] {speaker_label(s.speaker)}: {s.text.strip()}"
         for s in transcript.segments
     ]
     return "\n".join(lines) + ("\n" if lines else "")
