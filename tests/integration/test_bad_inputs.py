@@ -527,3 +527,43 @@ def test_a_bad_busy_wait_is_refused(capsys, monkeypatch, data, value):
     monkeypatch.setenv("BWVREVIEW_BUSY_WAIT", value)
     code, out, err = run(capsys, data, "list")
     assert_refused(code, out, err, "BWVREVIEW_BUSY_WAIT must be a number of seconds")
+
+
+# --- an export's and a verification's own arguments (issue 15) -----------------------------
+# Each is refused before any long work, with one line, and the library is unchanged. (The
+# fuller proofs of these behaviours are in test_clip_integrity.py.)
+
+
+@pytest.mark.parametrize("padding", ["nan", "inf", "-inf", "-1", "1e9"])
+def test_an_absurd_padding_is_refused_before_the_export(capsys, data, tmp_path, padding):
+    before = dump(data)
+    code, out, err = run(capsys, data, "export-clip", "1", "--start", "0", "--end", "1",
+                         f"--padding={padding}", "--out", str(tmp_path / "c.mp4"))  # fmt: skip
+    assert_refused(code, out, err, "padding")
+    assert dump(data) == before and not (tmp_path / "c.mp4").exists()
+
+
+@pytest.mark.parametrize("where", ["missing folder", "the clip itself"])
+def test_a_report_that_cannot_be_written_is_refused_before_the_export(capsys, data, tmp_path,
+                                                                        where):  # fmt: skip
+    before = dump(data)
+    out_path = tmp_path / "c.mp4"
+    report = tmp_path / "nowhere" / "r.json" if where == "missing folder" else out_path
+    code, out, err = run(capsys, data, "export-clip", "1", "--start", "0", "--end", "1",
+                         "--out", str(out_path), "--report", str(report))  # fmt: skip
+    assert code == 3 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert dump(data) == before and list(tmp_path.iterdir()) == [data]
+
+
+@pytest.mark.parametrize("what", ["a folder", "an empty file", "a text file"])
+def test_verify_clip_on_something_that_is_not_a_clip_is_one_line(capsys, data, tmp_path, what):
+    target = {"a folder": tmp_path / "folder", "an empty file": tmp_path / "empty.mp4",
+              "a text file": tmp_path / "notes.mp4"}[what]  # fmt: skip
+    if what == "a folder":
+        target.mkdir()
+    else:
+        target.write_text("" if what == "an empty file" else "not a video\n")
+    before = dump(data)
+    code, out, err = run(capsys, data, "verify-clip", str(target))
+    assert code == 3 and "Traceback" not in err and "Errno" not in err, err
+    assert len(err.strip().splitlines()) == 1 and dump(data) == before
