@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 import bwvreview.app
+import bwvreview.app.opening
+import bwvreview.app.suggesting
 from bwvreview.annotations.errors import DomainError
 from bwvreview.cli import build_parser, main
 
@@ -296,7 +298,9 @@ def _use_instead(monkeypatch: pytest.MonkeyPatch, bundled: str, path: Path) -> N
     def resource_path(*parts: str) -> Path:
         return path if parts == (bundled,) else original(*parts)
 
-    monkeypatch.setattr(bwvreview.app, "resource_path", resource_path)
+    # looked up where the codebook and the cue lexicon are read
+    monkeypatch.setattr(bwvreview.app.opening, "resource_path", resource_path)
+    monkeypatch.setattr(bwvreview.app.suggesting, "resource_path", resource_path)
 
 
 REFUSED_CODEBOOKS = [

@@ -160,7 +160,7 @@ def fake_transcriber(monkeypatch):
         return SCRIPT
         yield  # a generator, like the real one
 
-    monkeypatch.setattr(app, "iter_transcription", scripted)
+    monkeypatch.setattr(app.transcription, "iter_transcription", scripted)
     return calls
 
 
