@@ -9,7 +9,8 @@ import pytest
 
 from bwvreview.bundled import resource_path
 from bwvreview.media.clip_export import ClipRequest, iter_export_clip
-from bwvreview.media.clip_verify import Check, VerifyOptions, _faces_check
+from bwvreview.media.clip_verify import Check, VerifyOptions
+from bwvreview.media.clip_verify.face_check import faces_check
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
 from bwvreview.steps import drain
@@ -33,7 +34,7 @@ def _truth_box() -> tuple[float, float, float, float]:
 
 
 def _faces(clip: Path, options: VerifyOptions) -> Check:
-    return drain(_faces_check(clip, options, None))
+    return drain(faces_check(clip, options, None))
 
 
 def test_a_visible_face_fails(face_clip: Path) -> None:

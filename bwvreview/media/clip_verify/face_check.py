@@ -1,0 +1,101 @@
+"""The face check: every frame through the face detector again; a detection kept visible by
+choice or inside a mask is not a face shown."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bwvreview.media.clip_verify.sync_check import frame_total, iter_frames
+from bwvreview.media.clip_verify.verdict import Check, VerifyOptions, VerifyProgress, check_cancel
+from bwvreview.media.faces import FaceDetector
+
+_INSIDE_MASK = 0.6  # this share of a detection inside a mask: the mask, not a face
+
+
+def faces_check(
+    path: Path,
+    options: VerifyOptions,
+    cancel: threading.Event | None,
+    keep: set[int] | None = None,
+    kept_frames: list[np.ndarray] | None = None,
+    decoded: dict[str, int] | None = None,
+) -> Generator[VerifyProgress, None, Check]:
+    """Detect faces in every frame; the frames numbered in ``keep`` go to ``kept_frames``,
+    and how many frames decoded goes to ``decoded["frames"]``."""
+    detector = FaceDetector()
+    total = frame_total(path)
+    expected = _by_frame(options.faces_expected)
+    masks = _by_frame(options.faces_masked)
+    findings: list[dict[str, Any]] = []
+    kept = inside = 0
+    scanned = 0
+    for index, time_ms, frame in iter_frames(path):
+        check_cancel(cancel)
+        scanned += 1
+        if keep is not None and kept_frames is not None and index in keep:
+            kept_frames.append(frame)
+        if time_ms >= options.skip_before_ms:
+            for x0, y0, x1, y1, score in detector.detect(frame):
+                box = (float(x0), float(y0), float(x1), float(y1))
+                if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
+                    kept += 1
+                    continue
+                if any(_covered_by(box, m) > _INSIDE_MASK for m in masks.get(index, ())):
+                    inside += 1
+                    continue
+                findings.append(
+                    {
+                        "frame": index,
+                        "time_ms": time_ms,
+                        "box": [round(v) for v in box],
+                        "score": round(float(score), 3),
+                    }
+                )
+        if index % 10 == 0:
+            yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
+    if decoded is not None:
+        decoded["frames"] = scanned
+    note = f"; {kept} detections of people kept visible by choice" if kept else ""
+    if inside:
+        note += f"; {inside} face-like shapes inside masked areas"
+    if findings:
+        frames = sorted({f["frame"] for f in findings})
+        summary = f"a face was found in {len(frames)} of {scanned} frames{note}"
+        return Check("faces", False, summary, findings)
+    return Check("faces", True, f"no face found in {scanned} frames{note}")
+
+
+def _by_frame(
+    boxes: tuple[tuple[int, tuple[float, float, float, float]], ...],
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    found: dict[int, list[tuple[float, float, float, float]]] = {}
+    for index, box in boxes:
+        found.setdefault(int(index), []).append(tuple(box))  # type: ignore[arg-type]
+    return found
+
+
+def _area(box: tuple[float, ...]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _intersection(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return w * h
+
+
+def _covered_by(found: tuple[float, ...], mask: tuple[float, ...]) -> float:
+    """The share of a detection's box that lies inside a mask's box."""
+    area = _area(found)
+    return _intersection(found, mask) / area if area > 0 else 0.0
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Intersection over the smaller box: a detection inside a kept box counts as kept."""
+    smaller = min(_area(a), _area(b))
+    return _intersection(a, b) / smaller if smaller > 0 else 0.0
