@@ -28,16 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview import timecode
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import agreement
-from bwvreview.annotations.learning.agreement import (
+from bwvreview import app, timecode
+from bwvreview.app import learning
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import (
     AgreementReport,
     Annotator,
     PrincipleAgreement,
     Span,
 )
-from bwvreview.annotations.store.db import Database
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 DIFFERS = QColor("#ffe3b3")  # warm, not alarm red: a difference is something to talk about
@@ -219,13 +218,13 @@ def tell(parent: QWidget | None, text: str) -> None:
     QMessageBox.information(parent, "Compare two TIPs", text)
 
 
-def open_agreement(db: Database, recording_id: int, codebook_id: int, title: str = "",
+def open_agreement(db: app.Database, recording_id: int, codebook_id: int, title: str = "",
                    parent: QWidget | None = None, ask: Callable = ask_annotators,
                    inform: Callable = tell) -> AgreementView | None:  # fmt: skip
     """Ask which two people to compare, then show the view (``None`` if cancelled or there
     is nothing to compare; the reason is shown to the user)."""
     try:
-        people = agreement.annotators(db, recording_id)
+        people = learning.annotators(db, recording_id)
         if len(people) < 2:
             inform(parent, "Agreement needs annotations from two people on this recording. "
                            "Import a colleague's ELAN file first (bwvreview "
@@ -234,7 +233,7 @@ def open_agreement(db: Database, recording_id: int, codebook_id: int, title: str
         chosen = ask(people, parent)
         if chosen is None:
             return None
-        report = agreement.compare(db, recording_id, *chosen, codebook_id)
+        report = learning.compare_annotators(db, recording_id, *chosen, codebook_id)
     except DomainError as exc:
         inform(parent, str(exc))
         return None

@@ -14,11 +14,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from bwvreview.annotations import review
-from bwvreview.annotations.cues import suggestions
-from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.review import Annotation
-from bwvreview.app import SuggestedMoment
+from bwvreview.app import SuggestedMoment, review
+from bwvreview.app.errors import DomainError, NotFoundError
+from bwvreview.app.records import Annotation
 
 FIELDS = ("start_ms", "end_ms", "note", "severity", "quote", "suggested_wording", "status")
 
@@ -194,7 +192,7 @@ class AcceptSuggestion(QUndoCommand):
         self.created: Annotation | None = None
 
     def redo(self) -> None:
-        _decided, made = suggestions.accept_suggestion(
+        _decided, made = review.accept_suggestion(
             self.ctx.db, self.moment.suggestion_id, codebook_id=self.ctx.codebook_id,
             actor=self.ctx.actor,
         )  # fmt: skip
@@ -208,7 +206,7 @@ class AcceptSuggestion(QUndoCommand):
         assert self.created is not None
         gone = review.delete_annotation(self.ctx.db, self.ctx.ids.current(self.created.id),
                                         actor=self.ctx.actor)  # fmt: skip
-        suggestions.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        review.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
         self.ctx.changed(None, gone.id)
         self.moment_changed(replace(self.moment, state="pending"))
 
@@ -226,9 +224,9 @@ class RejectSuggestion(QUndoCommand):
         self.moment_changed = moment_changed
 
     def redo(self) -> None:
-        suggestions.reject_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        review.reject_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
         self.moment_changed(replace(self.moment, state="rejected"))
 
     def undo(self) -> None:
-        suggestions.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
+        review.reopen_suggestion(self.ctx.db, self.moment.suggestion_id, actor=self.ctx.actor)
         self.moment_changed(replace(self.moment, state="pending"))

@@ -11,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QSpinBox, QWidget
 
-from bwvreview.annotations.review import STATUSES, Annotation
+from bwvreview.app.polarity import polarity_label
+from bwvreview.app.records import STATUSES, Annotation
 from bwvreview.timecode import clock
-from bwvreview.ui.annotation_list import POLARITY_LABELS
 
 SAVE_AFTER_MS = 700
 
@@ -77,7 +77,7 @@ class AnnotationEditor(QWidget):
             if annotation.end_ms > annotation.start_ms:
                 span += f"–{clock(annotation.end_ms)}"
             self.heading.setText(
-                f"<b>{annotation.category_label}</b> · {POLARITY_LABELS[annotation.polarity]}"
+                f"<b>{annotation.category_label}</b> · {polarity_label(annotation.polarity)}"
                 f" · {principles or 'no principle'} · {span}"
                 + (f"<br><i>“{annotation.quote}”</i>" if annotation.quote else "")
             )

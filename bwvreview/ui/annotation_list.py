@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.codebook import Principle
-from bwvreview.annotations.review import Annotation
+from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.records import Annotation, Principle
 from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 
-POLARITY_LABELS = {"good_practice": "Good practice", "concern": "To learn from",
-                   "observation": "Observation"}  # fmt: skip
 # Sorting and filtering happen on the Python list (a QSortFilterProxyModel would call
 # data() tens of thousands of times per refresh with thousands of annotations).
 SORT_KEYS = (
@@ -87,7 +85,7 @@ class AnnotationTableModel(RecordTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (clock(a.start_ms), clock(a.end_ms), a.category_label,
-                    POLARITY_LABELS.get(a.polarity, a.polarity), a.status,
+                    polarity_label(a.polarity), a.status,
                     a.note.splitlines()[0] if a.note else "")[column]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
             return a.quote or a.note or None
@@ -121,8 +119,8 @@ class AnnotationListWidget(QWidget):
             self.principle_filter.addItem(principle.label, principle.key)
         self.polarity_filter = QComboBox()
         self.polarity_filter.addItem("Good practice and concerns", None)
-        for key, label in POLARITY_LABELS.items():
-            self.polarity_filter.addItem(label, key)
+        for key in POLARITY_ORDER:
+            self.polarity_filter.addItem(POLARITY_LABELS[key], key)
         for combo in (self.principle_filter, self.polarity_filter):
             combo.currentIndexChanged.connect(self._filter_changed)
         self.counts = QLabel()

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.audit import entries as audit_log
-from bwvreview.annotations.audit.entries import AuditEntry, AuditFilter, ChainReport
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.store.db import Database
+from bwvreview import app
+from bwvreview.app import admin
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import AuditEntry, AuditFilter, ChainReport
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 BROKEN = QColor("#f6c9c4")
@@ -53,7 +53,7 @@ class AuditTableModel(RecordTableModel):
 class AuditViewer(QWidget):
     """Needs READ_AUDIT: constructing it with another user's database raises PermissionDenied."""
 
-    def __init__(self, db: Database, page_size: int = audit_log.PAGE_SIZE) -> None:
+    def __init__(self, db: app.Database, page_size: int = admin.PAGE_SIZE) -> None:
         super().__init__()
         self.db = db
         self.page_size = page_size
@@ -126,7 +126,7 @@ class AuditViewer(QWidget):
 
     # --- reading ---------------------------------------------------------------------------
     def reload_facets(self) -> None:
-        actors, actions = audit_log.facets(self.db)
+        actors, actions = admin.facets(self.db)
         for combo, anyone, values in ((self.actor, "Anyone", actors),
                                       (self.action, "Any action", actions)):  # fmt: skip
             combo.blockSignals(True)
@@ -152,7 +152,7 @@ class AuditViewer(QWidget):
         self.go_to(self.offset)
 
     def go_to(self, offset: int) -> None:
-        page = audit_log.list_events(self.db, self.filters(), offset=max(0, offset),
+        page = admin.list_events(self.db, self.filters(), offset=max(0, offset),
                                      limit=self.page_size)  # fmt: skip
         self.offset, self.total = page.offset, page.total
         self.model.set_rows(page.entries)
@@ -163,7 +163,7 @@ class AuditViewer(QWidget):
 
     # --- verifying -------------------------------------------------------------------------
     def verify(self) -> ChainReport:
-        report = audit_log.verify(self.db)
+        report = admin.verify(self.db)
         self.model.broken_id = report.broken.id if report.broken else None
         colour = "#1b5e20" if report.ok else "#b3261e"
         mark = "✓" if report.ok else "✗"
@@ -188,7 +188,7 @@ class AuditViewer(QWidget):
             edit.blockSignals(True)
             edit.setDate(edit.minimumDate())
             edit.blockSignals(False)
-        index = audit_log.offset_of(self.db, event_id)
+        index = admin.offset_of(self.db, event_id)
         self.go_to(index - index % self.page_size)
         for row, event in enumerate(self.model.rows):
             if event.id == event_id:
@@ -200,7 +200,7 @@ class AuditViewer(QWidget):
         return self.model.rows[rows[0].row()] if rows else None
 
 
-def open_audit_viewer(db: Database, parent: QWidget | None = None) -> AuditViewer | None:
+def open_audit_viewer(db: app.Database, parent: QWidget | None = None) -> AuditViewer | None:
     """Show the audit log, or say why not (only admins may read it)."""
     try:
         viewer = AuditViewer(db)

@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.access import EXPORT
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import clip_library, clips, packs
-from bwvreview.annotations.learning.clip_library import LibraryClip, own_clip
-from bwvreview.app import Library, clip_release
+from bwvreview.app import Library, clip_release, learning, packs
+from bwvreview.app.admin import EXPORT
+from bwvreview.app.errors import DomainError
+from bwvreview.app.learning import own_clip
+from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
 from bwvreview.ui.clip_release import (
     NotApprovedDialog,
@@ -48,12 +49,8 @@ from bwvreview.ui.clip_release import (
 )
 from bwvreview.ui.player import PlayerWidget
 
-RELEASE_LIST = (clips.AWAITING, clips.NOT_APPROVED, clips.HELD)
+RELEASE_LIST = (learning.AWAITING, learning.NOT_APPROVED, learning.HELD)
 
-POLARITY_LABELS = {"concern": "Learn from", "good_practice": "Good practice",
-                   "observation": "Context"}  # fmt: skip
-POLARITY_FILTERS = {"concern": "Moments to learn from", "good_practice": "Good practice",
-                    "observation": "Context"}  # fmt: skip
 COLUMNS = ("Category", "Polarity", "Principles", "Length", "Verification", "Note")
 
 
@@ -102,7 +99,7 @@ class ClipTableModel(QAbstractTableModel):
             return None
         clip = self.clips[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (clip.category_label, POLARITY_LABELS.get(clip.polarity, clip.polarity),
+            values = (clip.category_label, polarity_label(clip.polarity),
                       _principles(clip), clock(clip.duration_ms, tenths=True),
                       "Override" if clip.overridden else clip.verdict.capitalize(),
                       " ".join(clip.note.split()))  # fmt: skip
@@ -143,9 +140,9 @@ class ClipLibraryWindow(QMainWindow):
         for p in self.lib.codebook.principles:
             self.principle.addItem(p.label, p.key)
         self.polarity = QComboBox()
-        self.polarity.addItem("Concerns and good practice", None)
-        for key in ("concern", "good_practice", "observation"):
-            self.polarity.addItem(POLARITY_FILTERS[key], key)
+        self.polarity.addItem("Good practice and concerns", None)
+        for key in POLARITY_ORDER:
+            self.polarity.addItem(POLARITY_LABELS[key], key)
         self.text = QLineEdit(placeholderText="Filter by note, wording or category…")
         self.text.setClearButtonEnabled(True)
         self.text.setMinimumWidth(200)
@@ -279,7 +276,7 @@ class ClipLibraryWindow(QMainWindow):
 
     def refresh(self) -> None:
         try:
-            found = clip_library.list_library_clips(self.lib.db, **self.filters())  # type: ignore[arg-type]
+            found = learning.list_library_clips(self.lib.db, **self.filters())  # type: ignore[arg-type]
         except DomainError as exc:
             self.model.set_clips([])
             self.count.setText(str(exc))
@@ -317,13 +314,13 @@ class ClipLibraryWindow(QMainWindow):
             return
         current = self.selected_clip() if self.on_release_tab() else None
         try:
-            found = clip_library.list_release_clips(self.lib.db, RELEASE_LIST)
+            found = learning.list_release_clips(self.lib.db, RELEASE_LIST)
         except DomainError as exc:
             self.release_model.set_clips([])
             self.release_count.setText(str(exc))
             return
         self.release_model.set_clips(found)
-        waiting = sum(c.release_state == clips.AWAITING for c in found)
+        waiting = sum(c.release_state == learning.AWAITING for c in found)
         self.tabs.setTabText(1, f"Awaiting approval ({waiting})")
         others = len(found) - waiting
         self.release_count.setText(
@@ -360,7 +357,7 @@ class ClipLibraryWindow(QMainWindow):
         self._update_release(clip)
 
     def _update_release(self, clip: LibraryClip | None) -> None:
-        awaiting = clip is not None and clip.release_state == clips.AWAITING
+        awaiting = clip is not None and clip.release_state == learning.AWAITING
         mine = clip is not None and own_clip(self.lib.db.principal, clip)
         watched = clip is not None and self.watch.watched(clip.clip_id)
         self.approve_button.setEnabled(awaiting and watched and not mine)
@@ -392,7 +389,7 @@ class ClipLibraryWindow(QMainWindow):
     @staticmethod
     def _describe(clip: LibraryClip) -> str:
         rows = [f"<h3>{html.escape(clip.category_label)}</h3>",
-                f"<p><b>{POLARITY_LABELS.get(clip.polarity, clip.polarity)}</b> · "
+                f"<p><b>{polarity_label(clip.polarity)}</b> · "
                 f"{html.escape(_principles(clip))} · "
                 f"{clock(clip.duration_ms, tenths=True)}</p>"]  # fmt: skip
         if clip.note:
@@ -407,7 +404,7 @@ class ClipLibraryWindow(QMainWindow):
             rows.append(f"<p><b>Why it was put forward:</b> {html.escape(clip.override_reason)}"
                         f"{' (' + html.escape(clip.override_by) + ')' if clip.override_by else ''}"
                         "</p>")  # fmt: skip
-        if clip.release_state != clips.APPROVED:
+        if clip.release_state != learning.APPROVED:
             rows.append(f"<p><b>{html.escape(clip.state_words)}</b></p>")
         return "".join(rows)
 

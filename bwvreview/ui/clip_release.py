@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.learning import clips
-from bwvreview.annotations.learning.clip_library import LibraryClip
+from bwvreview.app import learning
+from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
 
 WATCHED_FRACTION = 0.9  # of the clip played through in this window (seeking ahead not counted)
@@ -32,10 +32,10 @@ MAX_STEP_MS = 1000  # a larger jump between two position reports is a seek, not 
 RELEASE_COLUMNS = ("Status", "Category", "Length", "Exported by", "Why it needs a look")
 
 _ICONS = {
-    clips.AWAITING: QStyle.StandardPixmap.SP_MessageBoxQuestion,
-    clips.APPROVED: QStyle.StandardPixmap.SP_DialogApplyButton,
-    clips.NOT_APPROVED: QStyle.StandardPixmap.SP_DialogCancelButton,
-    clips.HELD: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    learning.AWAITING: QStyle.StandardPixmap.SP_MessageBoxQuestion,
+    learning.APPROVED: QStyle.StandardPixmap.SP_DialogApplyButton,
+    learning.NOT_APPROVED: QStyle.StandardPixmap.SP_DialogCancelButton,
+    learning.HELD: QStyle.StandardPixmap.SP_MessageBoxWarning,
 }
 
 
@@ -46,11 +46,11 @@ def state_icon(state: str) -> QIcon:
 
 def release_note(clip: LibraryClip) -> str:
     """What the second person should know at a glance."""
-    if clip.release_state == clips.NOT_APPROVED:
+    if clip.release_state == learning.NOT_APPROVED:
         return f"Not approved by {clip.decided_by}: {clip.decision_reason}"
     if clip.overridden:
         return f"Verification did not pass; put forward because: {clip.override_reason}"
-    if clip.release_state == clips.HELD:
+    if clip.release_state == learning.HELD:
         return "Did not pass verification; not put forward"
     return "Passed verification"
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.review import EDITABLE, Annotation
+from bwvreview.app.records import EDITABLE, Annotation
 
 LABELS = {
     "start_ms": "Start",

@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.codebook import Codebook
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import insights
-from bwvreview.annotations.store.db import Database
+from bwvreview import app
+from bwvreview.app import learning
+from bwvreview.app.errors import DomainError
+from bwvreview.app.polarity import POLARITY_LABELS
+from bwvreview.app.records import Codebook
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -48,19 +49,19 @@ def period_label(start: dt.date, period: str) -> str:
 
 
 class DashboardWidget(QWidget):
-    def __init__(self, db: Database, codebook: Codebook, parent: QWidget | None = None) -> None:
+    def __init__(self, db: app.Database, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("bwvreview — insight dashboard")
         self.db = db
         self.codebook = codebook
-        self.result: insights.Insights | None = None
+        self.result: learning.Insights | None = None
         self._build()
         self.refresh()
 
     def _build(self) -> None:
         self.team = QComboBox()
         self.team.addItem("All teams", None)
-        for team in insights.list_teams(self.db):
+        for team in learning.list_teams(self.db):
             self.team.addItem(team, team)
         self.period = QComboBox()
         self.period.addItem("By month", "month")
@@ -92,7 +93,8 @@ class DashboardWidget(QWidget):
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(320)
         self.categories = QTableWidget(0, 3)
-        self.categories.setHorizontalHeaderLabels(["Category", "Good practice", "To learn from"])
+        counted = [POLARITY_LABELS["good_practice"], POLARITY_LABELS["concern"]]
+        self.categories.setHorizontalHeaderLabels(["Category", *counted])
         self.categories.verticalHeader().hide()
         self.categories.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.categories.horizontalHeader()
@@ -118,7 +120,7 @@ class DashboardWidget(QWidget):
         first = self.date_from.date().toPython()
         last = self.date_to.date().toPython()
         try:
-            self.result = insights.insights(self.db, team=self.team.currentData(),
+            self.result = learning.insights(self.db, team=self.team.currentData(),
                                             date_from=first, date_to=last,
                                             period=self.period.currentData())  # fmt: skip
         except DomainError as exc:
@@ -135,7 +137,7 @@ class DashboardWidget(QWidget):
         )
         self._draw(self.result)
 
-    def _draw(self, result: insights.Insights | None) -> None:
+    def _draw(self, result: learning.Insights | None) -> None:
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -182,7 +184,7 @@ class DashboardWidget(QWidget):
         series.attachAxis(y_axis)
         self._fill_categories(result)
 
-    def _fill_categories(self, result: insights.Insights) -> None:
+    def _fill_categories(self, result: learning.Insights) -> None:
         totals: dict[str, dict[str, int]] = {}
         for count in result.by_category:
             totals.setdefault(count.key, {}).setdefault(count.polarity, 0)
@@ -204,7 +206,7 @@ class DashboardWidget(QWidget):
                 self.categories.setItem(row, column, item)
 
 
-def open_dashboard(db: Database, codebook: Codebook, parent: QWidget) -> DashboardWidget | None:
+def open_dashboard(db: app.Database, codebook: Codebook, parent: QWidget) -> DashboardWidget | None:
     """The parent's dashboard window (made on first use); ``None`` if the user may not read it
     (the reason is shown on the parent's status line when it has one)."""
     existing = parent.findChild(DashboardWidget)

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview import app
-from bwvreview.annotations.access import READ_FOOTAGE
-from bwvreview.annotations.learning import feedback
-from bwvreview.annotations.learning.feedback import FeedbackItem
-from bwvreview.annotations.records import Recording
+from bwvreview.app import feedback
+from bwvreview.app.admin import READ_FOOTAGE
+from bwvreview.app.polarity import OFFICER_LANES
+from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
-from bwvreview.ui.feedback_window import LANES, quoted
+from bwvreview.ui.feedback_window import quoted
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
@@ -115,7 +115,7 @@ class DebriefWindow(QMainWindow):
             column.addWidget(label)
         column.addStretch(1)
         self.timeline = TimelineWidget()  # read-only: where each moment sits
-        self.timeline.set_lanes(LANES)
+        self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_chosen)

@@ -8,9 +8,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import feedback
-from bwvreview.annotations.learning.feedback import FeedbackRecording, OfficerIncident
+from bwvreview.app import feedback
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import FeedbackRecording, OfficerIncident
 from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.workers import GeneratorWorker, load_waveform
 

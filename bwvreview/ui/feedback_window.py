@@ -33,17 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.learning import feedback
-from bwvreview.annotations.learning.feedback import FeedbackItem, FeedbackRecording, OfficerIncident
+from bwvreview.app import feedback
+from bwvreview.app.polarity import OFFICER_LANES
+from bwvreview.app.records import STATUS_LABELS, FeedbackItem, FeedbackRecording, OfficerIncident
 from bwvreview.timecode import clock
-from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
 
-LANES = [("good_practice", "What went well"), ("concern", "To reflect on"),
-         ("observation", "Context")]  # fmt: skip
 LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
 KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
 
@@ -106,7 +104,7 @@ class FeedbackWindow(QMainWindow):
         self.missing.hide()
         self.player = PlayerWidget()
         self.timeline = TimelineWidget()
-        self.timeline.set_lanes(LANES)
+        self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_selected)
         # read-only: a dragged edge springs back, a drawn span is dropped

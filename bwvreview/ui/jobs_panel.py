@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import jobs
-from bwvreview.annotations.jobs import JobRecord
+from bwvreview.app import jobs
+from bwvreview.app.records import JobRecord
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.workers import GeneratorWorker, call_in_background
 

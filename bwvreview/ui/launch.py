@@ -11,12 +11,10 @@ from PySide6.QtCore import QCoreApplication, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import __version__, app
-from bwvreview.annotations.access import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import feedback
-from bwvreview.annotations.review import library, transcripts
-from bwvreview.app import demo, signin
+from bwvreview.app import demo, feedback, recordings, review, signin
+from bwvreview.app.admin import DASHBOARD, MANAGE_USERS, READ_AUDIT, READ_FOOTAGE
 from bwvreview.app.clip_outputs import clean_up_interrupted
+from bwvreview.app.errors import DomainError
 from bwvreview.ui.about import add_help_menu
 from bwvreview.ui.agreement_view import open_agreement
 from bwvreview.ui.audit_viewer import open_audit_viewer
@@ -102,7 +100,7 @@ def open_found_moment(lib: app.Library, controller: LibraryController, rid: int,
 def set_status(lib: app.Library, controller: LibraryController, rid: int, status: str) -> None:
     """Change a recording's review status (audited by the service), then show it."""
     try:
-        library.set_status(lib.db, rid, status, lib.actor)
+        recordings.set_status(lib.db, rid, status, lib.actor)
     except DomainError as exc:
         controller.view.show_error("The status was not changed", str(exc))
         return
@@ -125,7 +123,7 @@ def play_moment(lib: app.Library, controller: LibraryController, rid: int, ms: i
 def build_workspace(
     lib: app.Library, recording_id: int
 ) -> tuple[WorkspaceWindow, WorkspaceController]:
-    recording = library.get_recording(lib.db, recording_id)
+    recording = recordings.get_recording(lib.db, recording_id)
     title = recording.incident_reference or Path(recording.path).name
     window = WorkspaceWindow(lib.codebook, title)
     controller = WorkspaceController(lib, recording, window)
@@ -194,7 +192,7 @@ def open_workspace(
         existing.activateWindow()
         return existing
     choice = ask_before_opening(
-        library.get_recording(lib.db, recording_id), library_controller.view
+        recordings.get_recording(lib.db, recording_id), library_controller.view
     )
     if choice is OpenChoice.NOT_NOW:
         return None
@@ -275,7 +273,7 @@ def _run_app(
     qt_app.aboutToQuit.connect(controller.cancel)
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
-        if transcripts.current_transcript(lib.db, open_recording) is None:
+        if review.current_transcript(lib.db, open_recording) is None:
             controller.transcribe([open_recording])
     window.show()
     if open_recording is not None:

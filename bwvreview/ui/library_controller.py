@@ -18,9 +18,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from bwvreview import app
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.review import library, transcripts
-from bwvreview.media.errors import MediaError
+from bwvreview.app import recordings, review
+from bwvreview.app.errors import DomainError, MediaError
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.workers import GeneratorWorker, start_worker
 
@@ -56,23 +55,21 @@ class LibraryController(QObject):
 
     # --- library -------------------------------------------------------------------------
     def refresh(self, select_id: int | None = None) -> None:
-        self.view.show_recordings(library.list_recordings(self.lib.db), select_id)
+        self.view.show_recordings(recordings.list_recordings(self.lib.db), select_id)
 
     def show_transcript(
         self, recording_id: int | None, selected_segment: int | None = None
     ) -> None:
         self.shown_recording = recording_id
-        current = (
-            transcripts.current_transcript(self.lib.db, recording_id) if recording_id else None
-        )
+        current = review.current_transcript(self.lib.db, recording_id) if recording_id else None
         self.view.transcript.show_transcript(current, selected_segment)
 
     def toggle_speaker(self, segment_id: int) -> None:
-        transcripts.toggle_wearer(self.lib.db, segment_id)
+        review.toggle_wearer(self.lib.db, segment_id)
         self.show_transcript(self.shown_recording, segment_id)
 
     def set_content_warning(self, recording_id: int, text: str | None) -> None:
-        library.set_content_warning(self.lib.db, recording_id, text, self.lib.actor)
+        recordings.set_content_warning(self.lib.db, recording_id, text, self.lib.actor)
         self.view.show_message("Content warning saved." if text else "Content warning cleared.")
         self.refresh(select_id=recording_id)
 
@@ -93,7 +90,7 @@ class LibraryController(QObject):
 
     def transcribe(self, recording_ids: list[int]) -> None:
         for recording_id in recording_ids:
-            name = Path(library.get_recording(self.lib.db, recording_id).path).name
+            name = Path(recordings.get_recording(self.lib.db, recording_id).path).name
 
             def describe(step: Any, name: str = name) -> tuple[str, float | None]:
                 eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""

@@ -7,8 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from bwvreview.annotations.records import Recording
-from bwvreview.annotations.review.library import STATUS_LABELS
+from bwvreview.app.records import STATUS_LABELS, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 

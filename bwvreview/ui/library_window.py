@@ -42,8 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.records import Recording
-from bwvreview.annotations.review.library import STATUS_LABELS
+from bwvreview.app.records import STATUS_LABELS, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.library_model import LibraryTableModel
 from bwvreview.ui.transcript_panel import TranscriptPanel

@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import clip_library, packs
-from bwvreview.app import Library, training_pack
+from bwvreview.app import Library, learning, packs, training_pack
+from bwvreview.app.errors import DomainError
 from bwvreview.ui.workers import GeneratorWorker
 
 SAVE_AFTER_MS = 600
@@ -115,7 +114,7 @@ class PackEditor(QDialog):
     # --- reading --------------------------------------------------------------------------
     def reload(self, select_item: int | None = None) -> None:
         pack = packs.get_pack(self.lib.db, self.pack_id)
-        clips = clip_library.library_clips_by_id(self.lib.db, [i.clip_id for i in pack.items])
+        clips = learning.library_clips_by_id(self.lib.db, [i.clip_id for i in pack.items])
         keep = select_item if select_item is not None else self._item_id
         for widget, text in ((self.title, pack.title), (self.description, pack.description)):
             widget.blockSignals(True)

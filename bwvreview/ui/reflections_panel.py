@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning.feedback import Reflection
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import Reflection
 
 
 def _when(r: Reflection) -> str:

@@ -36,14 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations import search
-from bwvreview.annotations.access import READ_FOOTAGE
-from bwvreview.annotations.codebook import Codebook
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.store.db import Database
+from bwvreview import app
+from bwvreview.app import search
+from bwvreview.app.admin import READ_FOOTAGE
+from bwvreview.app.errors import DomainError
+from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.records import STATUS_LABELS, Codebook
 from bwvreview.timecode import clock
-from bwvreview.ui.annotation_list import POLARITY_LABELS
-from bwvreview.ui.library_model import STATUS_LABELS
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.workers import GeneratorWorker, start_worker
 
@@ -63,7 +62,7 @@ def snippet_html(hit: search.SearchHit) -> str:
 def describe(hit: search.SearchHit) -> str:
     if hit.kind == "transcript":
         return "Said by the officer" if hit.speaker == "wearer" else "Said"
-    return f"{POLARITY_LABELS.get(hit.polarity or '', '')}: {hit.category_label}"
+    return f"{polarity_label(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
 
 
 class SearchHitTableModel(RecordTableModel):
@@ -130,7 +129,7 @@ class Outcome:
     error: str | None = None
 
 
-def _search_steps(db: Database, serial: int, query: str,
+def _search_steps(db: app.Database, serial: int, query: str,
                   filters: dict[str, Any]) -> Generator[None, None, Outcome]:  # fmt: skip
     """``search.search`` as a generator for ``GeneratorWorker``."""
     started = time.perf_counter()
@@ -150,7 +149,7 @@ class SearchPanel(QWidget):
     searched = Signal(int)  # hits shown (tests and the status line wait on it)
     search_failed = Signal(str)
 
-    def __init__(self, db: Database, codebook: Codebook, pool: QThreadPool | None = None,
+    def __init__(self, db: app.Database, codebook: Codebook, pool: QThreadPool | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("bwvreview — search")
@@ -172,7 +171,7 @@ class SearchPanel(QWidget):
         self.query.returnPressed.connect(self.run_search)
         categories = [(c.label, c.key) for c in self.codebook.categories]
         principles = [(p.label, p.key) for p in self.codebook.principles]
-        polarities = [(label, key) for key, label in POLARITY_LABELS.items()]
+        polarities = [(POLARITY_LABELS[key], key) for key in POLARITY_ORDER]
         self.category = self._combo("Any category", categories)
         self.principle = self._combo("Any principle", principles)
         self.polarity = self._combo("Good practice and concerns", polarities)
@@ -304,7 +303,7 @@ class SearchPanel(QWidget):
             self.moment_requested.emit(hit.recording_id, hit.start_ms)
 
 
-def open_search_window(db: Database, codebook: Codebook,
+def open_search_window(db: app.Database, codebook: Codebook,
                        parent: QWidget) -> tuple[SearchPanel, bool]:  # fmt: skip
     """The parent's search window, made on first use; ``True`` when it was just made."""
     existing = parent.findChild(SearchPanel)

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview import app
-from bwvreview.annotations.access import ROLE_LABELS, Principal
-from bwvreview.annotations.access import users as users_service
-from bwvreview.annotations.access.users import UserRecord
-from bwvreview.annotations.errors import DomainError
+from bwvreview.app import admin
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import ROLE_LABELS, Principal, UserRecord
 from bwvreview.app.signin import signed_in
 
 LAST_USER_KEY = "sign_in/last_user"
@@ -167,19 +166,19 @@ def ask_sign_in(users: Sequence[UserRecord], sign_in: SignIn) -> Principal | Non
 def needs_sign_in(users: Sequence[UserRecord], dialect: str = "sqlite") -> bool:
     """Whether anyone must choose who they are before a window opens (the rule is the
     command line's too: ``users.needs_sign_in``)."""
-    return users_service.needs_sign_in(list(users), dialect)
+    return admin.needs_sign_in(list(users), dialect)
 
 
 def sign_in_library(lib: app.Library) -> app.Library | None:
     """The library bound to whoever signs in: straight through as the machine's owner only
     while nobody signs in (first run); ``None`` when the person cancels. Once people sign
     in there is no back door: the machine's owner is not offered, whatever the roles."""
-    everyone = users_service.sign_in_choices(lib.db)
+    everyone = admin.sign_in_choices(lib.db)
     if not needs_sign_in(everyone, lib.db.dialect):
         return lib
 
     def sign_in(user_id: int, password: str | None) -> Principal:
-        return users_service.sign_in(lib.db, user_id, password)
+        return admin.sign_in(lib.db, user_id, password)
 
     principal = ask_sign_in(everyone, sign_in)
     if principal is None:

@@ -27,8 +27,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
-from bwvreview.annotations.formats.interchange import speaker_label
-from bwvreview.media.waveform import Peaks
+from bwvreview.app.polarity import polarity_label
+from bwvreview.app.records import Peaks
+from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
 from bwvreview.ui.timeline_paint import TimelinePainting
 from bwvreview.ui.timeline_style import (
@@ -39,7 +40,6 @@ from bwvreview.ui.timeline_style import (
     GUTTER_PX,
     LANE_PX,
     MIN_SPAN_MS,
-    POLARITY_LABELS,
     RIGHT_PX,
     RULER_PX,
     TRANSCRIPT_PX,
@@ -475,7 +475,7 @@ class TimelineWidget(TimelinePainting, QWidget):
             when = clock(item.start_ms, tenths=True, hours=hours)
             if item.end_ms != item.start_ms:
                 when += "–" + clock(item.end_ms, tenths=True, hours=hours)
-            return f"{item.label} · {POLARITY_LABELS.get(item.polarity, item.polarity)}\n{when}"
+            return f"{item.label} · {polarity_label(item.polarity)}\n{when}"
         if row.kind == "transcript":
             ms = self.ms_at(x)
             for _s, _e, speaker, words in self._segments.overlapping(ms, ms):

@@ -37,8 +37,6 @@ LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 # Okabe-Ito hues (safe for colour-blind readers), mid-tones that hold on light and dark bases.
 POLARITY_COLOURS = {"concern": "#D55E00", "good_practice": "#009E73", "observation": "#6A86AD"}
-POLARITY_LABELS = {"concern": "Concern", "good_practice": "Good practice",
-                   "observation": "Observation"}  # fmt: skip
 SPEAKER_COLOURS = {"wearer": "#7E6BB5", "other": "#A08A63"}
 NAMED_SPEAKER_COLOURS = ("#B5679B", "#5F9EA0", "#9A9A4A", "#8C7B6B")
 TICK_STEPS_MS = ((100, 20), (200, 50), (500, 100), (1000, 200), (2000, 500), (5000, 1000),

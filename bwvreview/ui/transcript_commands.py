@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QUndoCommand
 
-from bwvreview.annotations.review import transcripts
-from bwvreview.annotations.review.transcripts import SegmentState, Word
-from bwvreview.annotations.store.db import Database
+from bwvreview import app
+from bwvreview.app import review
+from bwvreview.app.records import SegmentState, Word
 
 _CORE = re.compile(r"^(\W*)(.*?)(\W*)$")
 
 
 class CorrectWord(QUndoCommand):
-    def __init__(self, db: Database, word: Word, text: str, changed: Callable[[], None]) -> None:
+    def __init__(
+        self, db: app.Database, word: Word, text: str, changed: Callable[[], None]
+    ) -> None:
         super().__init__(f"Correct “{word.text.strip()}”")
         self.db = db
         self.changed = changed
@@ -30,34 +32,34 @@ class CorrectWord(QUndoCommand):
         self.after = text.strip()
 
     def redo(self) -> None:
-        transcripts.correct_word(self.db, self.word_id, self.after)
+        review.correct_word(self.db, self.word_id, self.after)
         self.changed()
 
     def undo(self) -> None:
-        transcripts.correct_word(self.db, self.word_id, self.before)
+        review.correct_word(self.db, self.word_id, self.before)
         self.changed()
 
 
 class ToggleSpeaker(QUndoCommand):
-    def __init__(self, db: Database, segment_id: int, changed: Callable[[], None]) -> None:
+    def __init__(self, db: app.Database, segment_id: int, changed: Callable[[], None]) -> None:
         super().__init__("Switch speaker")
         self.db = db
         self.segment_id = segment_id
         self.changed = changed
 
     def redo(self) -> None:
-        transcripts.toggle_wearer(self.db, self.segment_id)
+        review.toggle_wearer(self.db, self.segment_id)
         self.changed()
 
     def undo(self) -> None:
-        transcripts.toggle_wearer(self.db, self.segment_id)
+        review.toggle_wearer(self.db, self.segment_id)
         self.changed()
 
 
 class SplitSegment(QUndoCommand):
     """Split a line before ``word``; ``previous`` is the word before it on that line."""
 
-    def __init__(self, db: Database, previous: Word, word: Word,
+    def __init__(self, db: app.Database, previous: Word, word: Word,
                  changed: Callable[[], None]) -> None:  # fmt: skip
         super().__init__(f"Split the line before “{word.text.strip()}”")
         self.db = db
@@ -67,26 +69,26 @@ class SplitSegment(QUndoCommand):
         self.before: SegmentState | None = None
 
     def redo(self) -> None:
-        segment_id = transcripts.segment_of_word(self.db, self.word_id)
+        segment_id = review.segment_of_word(self.db, self.word_id)
         if self.before is None:
-            self.before = transcripts.segment_state(self.db, segment_id)
-        transcripts.split_segment(self.db, segment_id, self.word_id)
+            self.before = review.segment_state(self.db, segment_id)
+        review.split_segment(self.db, segment_id, self.word_id)
         self.changed()
 
     def undo(self) -> None:
         assert self.before is not None
-        joined = transcripts.merge_segments(
-            self.db, transcripts.segment_of_word(self.db, self.previous_id),
-            transcripts.segment_of_word(self.db, self.word_id),
+        joined = review.merge_segments(
+            self.db, review.segment_of_word(self.db, self.previous_id),
+            review.segment_of_word(self.db, self.word_id),
         )  # fmt: skip
-        transcripts.restore_segment(self.db, joined, self.before)
+        review.restore_segment(self.db, joined, self.before)
         self.changed()
 
 
 class MergeSegments(QUndoCommand):
     """Join a line with the next; each line is named by its first word."""
 
-    def __init__(self, db: Database, first: Word, second: Word,
+    def __init__(self, db: app.Database, first: Word, second: Word,
                  changed: Callable[[], None]) -> None:  # fmt: skip
         super().__init__("Join two lines")
         self.db = db
@@ -96,20 +98,20 @@ class MergeSegments(QUndoCommand):
         self.before: tuple[SegmentState, SegmentState] | None = None
 
     def redo(self) -> None:
-        first = transcripts.segment_of_word(self.db, self.first_id)
-        second = transcripts.segment_of_word(self.db, self.second_id)
+        first = review.segment_of_word(self.db, self.first_id)
+        second = review.segment_of_word(self.db, self.second_id)
         if self.before is None:
-            self.before = (transcripts.segment_state(self.db, first),
-                           transcripts.segment_state(self.db, second))  # fmt: skip
-        transcripts.merge_segments(self.db, first, second)
+            self.before = (review.segment_state(self.db, first),
+                           review.segment_state(self.db, second))  # fmt: skip
+        review.merge_segments(self.db, first, second)
         self.changed()
 
     def undo(self) -> None:
         assert self.before is not None
-        joined = transcripts.segment_of_word(self.db, self.first_id)
-        first, second = transcripts.split_segment(self.db, joined, self.second_id)
-        transcripts.restore_segment(self.db, first, self.before[0])
-        transcripts.restore_segment(self.db, second, self.before[1])
+        joined = review.segment_of_word(self.db, self.first_id)
+        first, second = review.split_segment(self.db, joined, self.second_id)
+        review.restore_segment(self.db, first, self.before[0])
+        review.restore_segment(self.db, second, self.before[1])
         self.changed()
 
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.formats.interchange import speaker_label
-from bwvreview.annotations.review.transcripts import Segment, Transcript
+from bwvreview.app.records import Segment, Transcript
+from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
 from bwvreview.ui.table_model import Index, RecordTableModel
 

@@ -32,8 +32,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QTextBrowser
 
-from bwvreview.annotations.formats.interchange import speaker_label
-from bwvreview.annotations.review.transcripts import Transcript, Word
+from bwvreview.app.records import Transcript, Word
+from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
 from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
 

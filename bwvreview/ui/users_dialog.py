@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.access import ROLE_LABELS, ROLES, users
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.review import library
-from bwvreview.annotations.store.db import Database
+from bwvreview import app
+from bwvreview.app import admin, recordings
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import ROLE_LABELS, ROLES
 
 COLUMNS = ("Name", "Role", "Collar number", "Team", "Password", "Active")
 
@@ -62,7 +62,7 @@ class NewUserDialog(QDialog):
 
 
 class UsersDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: app.Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("People")
@@ -93,13 +93,13 @@ class UsersDialog(QDialog):
         self.active_button.clicked.connect(self.toggle_active)
         self.link_button.clicked.connect(self.link_to_incident)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self._people: list[users.UserRecord] = []
+        self._people: list[admin.UserRecord] = []
         self.refresh()
 
     # --- reading -------------------------------------------------------------------
 
     def refresh(self, select_id: int | None = None) -> None:
-        self._people = users.list_users(self.db, include_inactive=True)
+        self._people = admin.list_users(self.db, include_inactive=True)
         self.table.setRowCount(len(self._people))
         for r, person in enumerate(self._people):
             cells = (
@@ -118,7 +118,7 @@ class UsersDialog(QDialog):
                 self.table.selectRow(r)
         self._selection_changed()
 
-    def selected(self) -> users.UserRecord | None:
+    def selected(self) -> admin.UserRecord | None:
         rows = self.table.selectionModel().selectedRows()
         return self._people[rows[0].row()] if rows else None
 
@@ -151,8 +151,8 @@ class UsersDialog(QDialog):
         role, password = dialog.role.currentData(), dialog.password.text() or None
 
         def add() -> object:
-            users.check_first_to_sign_in(self.db, role, password)
-            return users.create_user(
+            admin.check_first_to_sign_in(self.db, role, password)
+            return admin.create_user(
                 self.db, dialog.name.text(), role,
                 collar_number=dialog.collar.text().strip() or None,
                 password=password, team=dialog.team.text().strip() or None,
@@ -174,7 +174,7 @@ class UsersDialog(QDialog):
             )  # fmt: skip
             if not ok:
                 return
-        self._attempt(lambda: users.set_password(self.db, person.id, password or None),
+        self._attempt(lambda: admin.set_password(self.db, person.id, password or None),
                       f"Password for {person.name} changed.", person.id)  # fmt: skip
 
     def toggle_active(self) -> None:
@@ -182,7 +182,7 @@ class UsersDialog(QDialog):
         if person is None:
             return
         state = "activated" if not person.active else "deactivated"
-        self._attempt(lambda: users.set_active(self.db, person.id, not person.active),
+        self._attempt(lambda: admin.set_active(self.db, person.id, not person.active),
                       f"{person.name} {state}.", person.id)  # fmt: skip
 
     def link_to_incident(self, reference: str | None = None) -> None:
@@ -196,13 +196,13 @@ class UsersDialog(QDialog):
             if not ok or not reference.strip():
                 return
         self._attempt(
-            lambda: users.link_officer(self.db, library.incident_id(self.db, reference.strip()),
+            lambda: admin.link_officer(self.db, recordings.incident_id(self.db, reference.strip()),
                                        person.id),
             f"{person.name} can now read the shared feedback on {reference.strip()}.", person.id,
         )  # fmt: skip
 
 
-def open_users_dialog(db: Database, parent: QWidget | None = None) -> None:
+def open_users_dialog(db: app.Database, parent: QWidget | None = None) -> None:
     try:
         dialog = UsersDialog(db, parent)
     except DomainError as exc:

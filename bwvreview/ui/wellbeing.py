@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.records import Recording
+from bwvreview.app.records import Recording
 from bwvreview.ui.break_reminder import BreakNotice, BreakReminder, ReviewClock
 from bwvreview.ui.player import GENTLE_VOLUME
 

@@ -28,7 +28,7 @@ from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Sign
 from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
-from bwvreview.annotations.records import Recording
+from bwvreview.app.records import Recording
 from bwvreview.steps import Cancelled
 
 log = logging.getLogger(__name__)

@@ -21,10 +21,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bwvreview import app
-from bwvreview.annotations import review
-from bwvreview.annotations.cues import suggestions
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.review import Annotation, transcripts
+from bwvreview.app import review
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import Annotation
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_view import Paragraph, paragraphs
 from bwvreview.ui.workers import GeneratorWorker, start_worker
@@ -42,7 +41,7 @@ def timeline_item(a: Annotation) -> TimelineItem:
 @dataclass(frozen=True)
 class TranscriptPart:
     kind: ClassVar[str] = TRANSCRIPT
-    transcript: transcripts.Transcript | None
+    transcript: review.Transcript | None
     paragraphs: tuple[Paragraph, ...]
 
 
@@ -57,7 +56,7 @@ class AnnotationsPart:
 class SuggestionsPart:
     kind: ClassVar[str] = SUGGESTIONS
     lexicon: app.Lexicon | None
-    plan: suggestions.SuggestionPlan | None  # None without a transcript or a lexicon
+    plan: review.SuggestionPlan | None  # None without a transcript or a lexicon
     problem: str = ""  # why there are no suggestions, for the reviewer
     # The plan stored and turned into moments, off the GUI thread (None: store it there).
     moments: tuple[app.SuggestedMoment, ...] | None = None
@@ -83,7 +82,7 @@ def iter_review(
     wanted = set(parts)
     transcript = None
     if wanted & {TRANSCRIPT, SUGGESTIONS}:
-        transcript = transcripts.current_transcript(lib.db, recording_id)
+        transcript = review.current_transcript(lib.db, recording_id)
     if TRANSCRIPT in wanted:
         yield TranscriptPart(transcript, paragraphs(transcript))
         _wait(shown, cancel)
@@ -115,7 +114,7 @@ def _wait(shown: threading.Event | None, cancel: threading.Event | None) -> None
 def _suggestions(
     lib: app.Library,
     recording_id: int,
-    transcript: transcripts.Transcript | None,
+    transcript: review.Transcript | None,
     lexicon: app.Lexicon | None,
     cancel: threading.Event | None = None,
 ) -> SuggestionsPart:
@@ -126,10 +125,10 @@ def _suggestions(
         return SuggestionsPart(lexicon, None)
     try:
         lexicon = lexicon or app.load_cue_lexicon(lib)
-        plan = suggestions.plan_suggestions(lib.db, lexicon, recording_id, transcript)
+        plan = review.plan_suggestions(lib.db, lexicon, recording_id, transcript)
         if cancel is not None and cancel.is_set():
             return SuggestionsPart(lexicon, plan)
-        stored = suggestions.store_suggestions(lib.db, lexicon, plan, actor=lib.actor)
+        stored = review.store_suggestions(lib.db, lexicon, plan, actor=lib.actor)
     except DomainError as exc:
         return SuggestionsPart(lexicon, None, str(exc))
     return SuggestionsPart(lexicon, plan, moments=app.suggested_moments(lib, lexicon, stored))

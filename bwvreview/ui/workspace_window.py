@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.annotations.codebook import Codebook
+from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER
+from bwvreview.app.records import Codebook
 from bwvreview.ui.annotation_editor import AnnotationEditor
 from bwvreview.ui.annotation_list import AnnotationListWidget
 from bwvreview.ui.find_bar import FindBar
@@ -159,9 +160,8 @@ class WorkspaceWindow(QMainWindow):
         edit.addAction(find)
         annotate = self.menuBar().addMenu("&Annotate")
         actions = []
-        for polarity, heading in (("good_practice", "Good practice"), ("concern", "To learn from"),
-                                  ("observation", "Observations")):  # fmt: skip
-            annotate.addSection(heading)
+        for polarity in POLARITY_ORDER:
+            annotate.addSection(POLARITY_LABELS[polarity])
             for category in self.codebook.categories:
                 if category.polarity != polarity:
                     continue
