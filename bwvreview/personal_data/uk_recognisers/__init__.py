@@ -1,0 +1,96 @@
+"""UK personal-data recognisers for presidio, tuned to speech as Whisper writes it.
+
+Presidio's own UK recognisers expect typed text ("SO14 7DU", "07700 900123"). A body-worn
+camera hears people *say* these things, and Whisper writes what it hears in several ways:
+"07700 900123", "0-7-7-0-0-9-0-0-1-2-3", "oh seven seven double oh nine hundred one two
+three"; "S O 14 7 D U"; "Alpha Bravo one two Charlie Delta Echo" (officers use the phonetic
+alphabet for registrations). So these recognisers work on word tokens: each token is read as
+digits, a letter or a word, and runs of them are joined and tested against the UK formats.
+Scores are modest on their own and rise with presidio's context words ("ring me on",
+"postcode", "lives at"); every hit is shown to a reviewer before anything is bleeped.
+
+The modules say what each recogniser finds: ``numbers`` (phone, postcode, vehicle
+registration, collar number), ``dates`` (dates of birth), ``places`` (addresses), ``names``
+(titled names, spaCy's names and places) and ``emails``; ``spoken`` reads the words.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from bwvreview.personal_data.uk_recognisers.dates import DateOfBirthRecognizer, birth_cue_near
+from bwvreview.personal_data.uk_recognisers.emails import (
+    OfflineEmailRecognizer,
+    SpokenEmailRecognizer,
+)
+from bwvreview.personal_data.uk_recognisers.names import (
+    SpeechSpacyRecognizer,
+    TitledNameRecognizer,
+)
+from bwvreview.personal_data.uk_recognisers.numbers import (
+    CollarNumberRecognizer,
+    SpokenPhoneRecognizer,
+    SpokenPostcodeRecognizer,
+    SpokenVehicleRegistrationRecognizer,
+)
+from bwvreview.personal_data.uk_recognisers.places import AddressRecognizer
+from bwvreview.personal_data.uk_recognisers.spoken import (
+    ADDRESS,
+    COLLAR_NUMBER,
+    DATE_OF_BIRTH,
+    PHONE,
+    POSTCODE,
+    SPOKEN_EMAIL,
+    TITLED_NAME,
+    VEHICLE,
+    Token,
+    read_number,
+    tokens_of,
+)
+
+__all__ = [
+    "ADDRESS",
+    "COLLAR_NUMBER",
+    "DATE_OF_BIRTH",
+    "PHONE",
+    "POSTCODE",
+    "SPOKEN_EMAIL",
+    "TITLED_NAME",
+    "UK_RECOGNISER_NAMES",
+    "VEHICLE",
+    "AddressRecognizer",
+    "CollarNumberRecognizer",
+    "DateOfBirthRecognizer",
+    "OfflineEmailRecognizer",
+    "SpeechSpacyRecognizer",
+    "SpokenEmailRecognizer",
+    "SpokenPhoneRecognizer",
+    "SpokenPostcodeRecognizer",
+    "SpokenVehicleRegistrationRecognizer",
+    "TitledNameRecognizer",
+    "Token",
+    "birth_cue_near",
+    "read_number",
+    "tokens_of",
+    "uk_recognisers",
+]
+
+
+def uk_recognisers() -> list[EntityRecognizer]:
+    """Fresh instances of every recogniser in this module, for one analyser engine."""
+    return [
+        SpokenPhoneRecognizer("phone"),
+        SpokenPostcodeRecognizer("postcode"),
+        SpokenVehicleRegistrationRecognizer("vehicle_registration"),
+        AddressRecognizer("address"),
+        DateOfBirthRecognizer("date_of_birth"),
+        TitledNameRecognizer("titled_name"),
+        CollarNumberRecognizer("collar_number"),
+        SpokenEmailRecognizer("spoken_email"),
+    ]
+
+
+UK_RECOGNISER_NAMES = frozenset(
+    {"phone", "postcode", "vehicle_registration", "address", "date_of_birth", "titled_name",
+     "collar_number", "spoken_email"}
+)  # fmt: skip
