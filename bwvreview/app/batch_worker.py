@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +41,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 1.0
 POLL_S = 2.0
-# Export options a queued job may carry: the ones the command line has. The window's
-# per-person choices (who stays visible, which hits stay audible, drawn masks) are not.
-QUEUEABLE_EXPORT_OPTIONS = frozenset(
-    {"faces", "keep_overlay", "banner_preset", "bleep", "audio_mode", "voice_disguise",
-     "keep_metadata", "captions", "opening_card", "padding_ms", "annotation_id", "report_path",
-     "verify"}
-)  # fmt: skip
+# Export options a queued job may carry (the window's per-person choices are not among them).
+QUEUEABLE_EXPORT_OPTIONS = clips.QUEUEABLE
 
 
 @dataclass(frozen=True)
@@ -110,11 +105,21 @@ def queue_export(
 
 
 def _export_options(options: dict[str, Any]) -> clips.ExportOptions:
-    known = {f.name for f in fields(clips.ExportOptions)}
-    values = {k: v for k, v in options.items() if k in known}
-    if values.get("report_path"):
-        values["report_path"] = Path(values["report_path"])
-    return clips.ExportOptions(**values)
+    return clips.options_from_values(options)
+
+
+def list_jobs(lib: Library, *, everything: bool = False) -> list[JobRecord]:
+    """The queue: queued, running and failed jobs (``everything``: done and cancelled too)."""
+    return jobs.list_jobs(lib.db, None if everything else ("queued", "running", "failed"))
+
+
+def cancel_job(lib: Library, job_id: int) -> JobRecord:
+    return jobs.cancel(lib.db, job_id, lib.actor)
+
+
+def retry_job(lib: Library, job_id: int) -> JobRecord:
+    """Queue a failed or cancelled job again."""
+    return jobs.retry(lib.db, job_id, lib.actor)
 
 
 # --- the heartbeat --------------------------------------------------------------------------

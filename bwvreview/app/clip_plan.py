@@ -1,5 +1,7 @@
 """What a clip must hide, found before it is cut: personal data heard in the span, masks
-drawn on the recording, the camera banner, and the people whose faces appear."""
+drawn on the recording, the camera banner, and the people whose faces appear. The export
+dialog asks these before an export (with a preview of the result), so it needs nothing
+below ``app``."""
 
 from __future__ import annotations
 
@@ -12,37 +14,85 @@ from pathlib import Path
 import numpy as np
 
 from bwvreview.annotations.learning import clips
+from bwvreview.annotations.learning.clips import ClipRecord
 from bwvreview.annotations.records import Recording
-from bwvreview.annotations.review import redactions, transcripts
+from bwvreview.annotations.review import library, redactions, transcripts
+from bwvreview.annotations.review.redactions import RegionMask
 from bwvreview.app import Library
 from bwvreview.app.relay import relay
-from bwvreview.media.banner import BannerRegion, detect_banner
+from bwvreview.media.banner import PRESETS, BannerRegion, detect_banner, preset
+from bwvreview.media.clip_export import preview_frames
 from bwvreview.media.frames import frame_count, iter_span_frames
 from bwvreview.media.masks import ManualMask
+from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
 from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, find_personal_data
 
 _BANNER_SAMPLES = 12
 
+BANNER_PRESETS = tuple(PRESETS)  # where a banner may be said to be, instead of found
 
-@dataclass(frozen=True)
-class ExportOptions:
-    faces: str = "blur"  # "blur" | "pixelate" | "box" | "none"
-    keep_overlay: bool = False  # keep the burned-in banner readable
-    banner_preset: str | None = None  # None: find the banner automatically
-    bleep: str = "auto"  # "auto": every personal-data hit in the span; "none"
-    audio_mode: str = "bleep"  # "bleep" (1 kHz tone) or "mute"
-    voice_disguise: bool = False
-    keep_metadata: bool = False
-    captions: bool = False
-    opening_card: bool = False
-    padding_ms: int = 0
-    annotation_id: int | None = None
-    keep_visible_tracks: frozenset[int] = frozenset()  # people who consented to be seen
-    kept_audible: frozenset[int] = frozenset()  # hit indexes the reviewer chose not to bleep
-    manual_masks: tuple[ManualMask, ...] = ()
-    report_path: Path | None = None
-    verify: bool = True
+
+def get_recording(lib: Library, recording_id: int) -> Recording:
+    return library.get_recording(lib.db, recording_id)
+
+
+def has_transcript(lib: Library, recording_id: int) -> bool:
+    return transcripts.current_transcript(lib.db, recording_id) is not None
+
+
+def people_and_places(lib: Library, recording_id: int) -> list[str]:
+    """The names and places listed for the recording's incident: always bleeped."""
+    return clips.people_and_places(lib.db, recording_id)
+
+
+def set_people_and_places(lib: Library, recording_id: int, items: list[str]) -> None:
+    clips.set_people_and_places(lib.db, recording_id, items, lib.actor)
+
+
+def region_masks(lib: Library, recording_id: int) -> list[RegionMask]:
+    """The masks drawn on a recording, as stored (with their ids, to change them)."""
+    return redactions.list_region_masks(lib.db, recording_id)
+
+
+def save_region_mask(
+    lib: Library,
+    recording_id: int,
+    keyframes: list[tuple[int, float, float, float, float]],
+    *,
+    label: str,
+    mode: str,
+    mask_id: int | None = None,
+) -> RegionMask:
+    """Draw a new mask (or, with ``mask_id``, replace that mask's keyframes)."""
+    return redactions.save_region_mask(lib.db, recording_id, keyframes, actor=lib.actor,
+                                       label=label, mode=mode, mask_id=mask_id)  # fmt: skip
+
+
+def delete_region_mask(lib: Library, mask_id: int) -> None:
+    redactions.delete_region_mask(lib.db, mask_id, actor=lib.actor)
+
+
+def preview(
+    recording: Recording,
+    span_ms: tuple[int, int],
+    faces: str,
+    *,
+    cover_banner: bool,
+    banner_preset: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The frame in the middle of the span before and after anonymising (for a preview)."""
+    start_ms, end_ms = span_ms
+    banner = None
+    if cover_banner:
+        banner = preset(banner_preset) if banner_preset else find_banner(recording, *span_ms)
+    settings = VideoRedactionSettings(faces=faces, banner=banner)
+    return preview_frames(probe(Path(recording.path)), (start_ms + end_ms) // 2, settings)
+
+
+def send_for_approval(lib: Library, clip_id: int, reason: str) -> ClipRecord:
+    """A clip that failed verification, sent for a second person's approval anyway."""
+    return clips.add_to_library(lib.db, clip_id, lib.actor, reason)
 
 
 def personal_data_in_span(

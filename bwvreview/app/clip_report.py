@@ -15,7 +15,7 @@ import numpy as np
 
 from bwvreview.annotations.records import Recording
 from bwvreview.app import Library
-from bwvreview.app.clip_plan import ExportOptions
+from bwvreview.app.export_options import ExportOptions
 from bwvreview.media.banner import BannerRegion
 from bwvreview.media.clip_verify import Verification, VerifyOptions, summary_lines
 from bwvreview.personal_data.finder import PersonalDataHit

@@ -20,6 +20,7 @@ from typing import Any
 
 from bwvreview.annotations import review
 from bwvreview.annotations.access import READ_FOOTAGE
+from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.learning import clips
 from bwvreview.annotations.learning.clips import ClipRecord, NewClip
 from bwvreview.annotations.records import Recording
@@ -37,7 +38,6 @@ from bwvreview.app.clip_outputs import (
     write_new_text,
 )
 from bwvreview.app.clip_plan import (  # noqa: F401 - the dialog and the CLI use these here
-    ExportOptions,
     PersonInSpan,
     drawn_masks,
     find_banner,
@@ -53,6 +53,16 @@ from bwvreview.app.clip_report import (
     report_texts,
     restore_verify_options,
     verify_options,
+)
+from bwvreview.app.export_options import (  # noqa: F401 - the one definition, named here
+    MAX_PADDING_MS,
+    QUEUEABLE,
+    ExportOptions,
+    Flag,
+    export_flags,
+    export_options,
+    option_values,
+    options_from_values,
 )
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import preset
@@ -83,8 +93,8 @@ from bwvreview.personal_data.finder import (
     find_personal_data,
 )
 
-# Padding is for context around a moment; more than this each side is not a moment.
-MAX_PADDING_MS = 600_000
+# With no moment chosen, the window offers this much each side of the playhead.
+AROUND_PLAYHEAD_MS = 10_000
 
 # How much of the overall progress bar each stage fills.
 _STAGES = {"source": 0.05, "personal data": 0.05, "banner": 0.02, "export": 0.55, "verify": 0.33}
@@ -104,6 +114,43 @@ class ClipOutcome:
     report_path: Path
     verification: Verification | None
     report: dict[str, Any] = field(default_factory=dict)
+
+
+def export_span(
+    lib: Library,
+    recording_id: int,
+    *,
+    annotation_id: int | None = None,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+    playhead_ms: int | None = None,
+    at_least_ms: int = 0,
+) -> tuple[int, int]:
+    """The span a clip is cut from, before the padding that ``iter_export`` adds each side.
+
+    The annotation's span (widened about its middle to ``at_least_ms``, within the
+    recording); a ``start_ms`` or ``end_ms`` given takes the place of its own. With no
+    annotation, ``AROUND_PLAYHEAD_MS`` each side of ``playhead_ms``. A span with an end
+    still unknown is refused.
+    """
+    start: int | None = None
+    end: int | None = None
+    if annotation_id is not None:
+        annotation = review.get_annotation(lib.db, annotation_id)
+        start, end = annotation.start_ms, annotation.end_ms
+        if at_least_ms:
+            duration = library.get_recording(lib.db, recording_id).duration_ms
+            middle, half = (start + end) // 2, at_least_ms // 2
+            start, end = min(start, max(0, middle - half)), max(end, min(duration, middle + half))
+    elif playhead_ms is not None:
+        duration = library.get_recording(lib.db, recording_id).duration_ms
+        start = max(0, playhead_ms - AROUND_PLAYHEAD_MS)
+        end = min(duration, playhead_ms + AROUND_PLAYHEAD_MS)
+    start = start if start_ms is None else start_ms
+    end = end if end_ms is None else end_ms
+    if start is None or end is None:
+        raise DomainError("give --start and --end (or --annotation ID for its span)")
+    return start, end
 
 
 def span_with_padding(

@@ -137,7 +137,7 @@ def test_help_lists_exactly_the_exit_codes_in_use(capsys):
     text = help_of(capsys)
     assert "exit codes: 0 success" in text
     listed = {int(code) for code in re.findall(r"^  (\d+) ", EXIT_CODES, re.M)}
-    source = Path(sys.modules["bwvreview.cli"].__file__).read_text(encoding="utf-8")
+    source = Path(sys.modules["bwvreview.cli.common"].__file__).read_text(encoding="utf-8")
     constants = re.search(r"EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = (.*)", source)
     used = {int(n) for n in constants.group(1).split(", ")}
     used |= {int(n) for n in re.findall(r"^EXIT_\w+ = (\d+)", source, re.M)}

@@ -1,0 +1,176 @@
+"""The admin's commands: `users ...`, `codebook ...` and `audit`.
+
+Passwords are read from standard input (``--password-stdin``), never from an argument, so
+they stay out of shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from bwvreview.app import Library
+from bwvreview.app import admin_tasks as admin
+from bwvreview.app.errors import DomainError
+from bwvreview.cli.common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    JSON_HELP,
+    open_library,
+    print_json,
+    with_library,
+)
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if not getattr(args, "password_stdin", False):
+        return None
+    return sys.stdin.readline().rstrip("\r\n") or None
+
+
+def _list(lib: Library, args: argparse.Namespace) -> int:
+    found = admin.list_users(lib)
+    if args.json:
+        json.dump({"users": [asdict(u) for u in found]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for user in found:
+            state = "" if user.active else "  (inactive)"
+            print(f"{user.id:>4}  {user.label}{state}")
+    return EXIT_OK
+
+
+def _add(lib: Library, args: argparse.Namespace) -> int:
+    made = admin.add_user(lib, args.name, args.role, collar_number=args.collar,
+                          password=_password(args), team=args.team)  # fmt: skip
+    print(made.id)
+    return EXIT_OK
+
+
+def _link(lib: Library, args: argparse.Namespace) -> int:
+    admin.link_officer(lib, args.incident, args.user, linked=not args.unlink)
+    return EXIT_OK
+
+
+def _set_password(lib: Library, args: argparse.Namespace) -> int:
+    admin.set_password(lib, args.user, _password(args))
+    return EXIT_OK
+
+
+def _activate(active: bool) -> Callable[[Library, argparse.Namespace], int]:
+    def run(lib: Library, args: argparse.Namespace) -> int:
+        admin.set_active(lib, args.user, active)
+        return EXIT_OK
+
+    return run
+
+
+def _codebook_show(lib: Library, args: argparse.Namespace) -> int:
+    book = lib.codebook
+    if args.json:
+        categories = [
+            {"key": c.key, "label": c.label, "polarity": c.polarity, "principles": c.principles}
+            for c in book.categories
+        ]
+        print_json({"version": book.version, "sha256": book.sha256, "categories": categories})
+    else:
+        print(f"codebook {book.version} ({len(book.categories)} categories)")
+        for c in book.categories:
+            print(f"  {c.key:<28} {c.polarity:<14} {c.label}")
+    return EXIT_OK
+
+
+def _codebook_install(lib: Library, args: argparse.Namespace) -> int:
+    book = admin.install_codebook(lib, Path(args.file))
+    print(f"codebook {book.version} is now in force ({len(book.categories)} categories)")
+    return EXIT_OK
+
+
+def _audit_day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError as exc:
+        raise DomainError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    if args.verify:
+        report = admin.verify_audit(lib)
+        if args.json:
+            print_json(report.to_json())
+        else:
+            print(report.summary)
+        return EXIT_OK if report.ok else EXIT_NOT_VERIFIED
+    since, until = _audit_day(args.since), _audit_day(args.until)
+    filters = admin.AuditFilter(args.actor, args.action, since, until)
+    page = admin.audit_events(lib, filters, limit=args.limit)
+    if args.json:
+        print_json({"total": page.total, "events": [e.to_json() for e in page.entries]})
+        return EXIT_OK
+    for e in page.entries:
+        details = json.dumps(e.details, ensure_ascii=False, sort_keys=True)
+        print(f"{e.id}\t{e.at:%Y-%m-%d %H:%M:%S}Z\t{e.actor}\t{e.action}\t{e.object}\t{details}")
+    return EXIT_OK
+
+
+# --- the commands' arguments ---------------------------------------------------------------
+
+
+def add_audit(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("audit", help="the audit log (admins); --verify checks the hash chain")
+    p.add_argument(
+        "--verify", action="store_true", help="check the keyed chain and its signed checkpoint "
+        "(exit 4 if not intact)"
+    )  # fmt: skip
+    p.add_argument("--actor", help="only this actor's events")
+    p.add_argument("--action", help="only this action")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="from this UTC day")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="up to and including this UTC day")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (default 50)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.set_defaults(func=cmd_audit)
+
+
+def add_codebook(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("codebook", help="show the codebook in force, or install a new version")
+    csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    q = csub.add_parser("show", help="the codebook in force")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=with_library(_codebook_show))
+    q = csub.add_parser("install", help="validate a codebook YAML and put it in force (admin)")
+    q.add_argument("file")
+    q.set_defaults(func=with_library(_codebook_install))
+
+
+def add_users(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("users", help="manage users and which incidents officers are linked to")
+    usub = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    q = usub.add_parser("list", help="everyone who can sign in")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=with_library(_list))
+    q = usub.add_parser("add", help="add a user (admin)")
+    q.add_argument("name")
+    q.add_argument("--role", choices=admin.ROLES, required=True)
+    q.add_argument("--collar", help="collar number (officers)")
+    q.add_argument("--team")
+    q.add_argument("--password-stdin", action="store_true", help="read a password from stdin")
+    q.set_defaults(func=with_library(_add))
+    q = usub.add_parser("link", help="link an officer to an incident (what they may read)")
+    q.add_argument("incident", help="incident reference")
+    q.add_argument("user", help="name or collar number")
+    q.add_argument("--unlink", action="store_true")
+    q.set_defaults(func=with_library(_link))
+    q = usub.add_parser("password", help="set (or with empty input, clear) a password")
+    q.add_argument("user")
+    q.add_argument("--password-stdin", action="store_true", required=True)
+    q.set_defaults(func=with_library(_set_password))
+    for action, active in (("activate", True), ("deactivate", False)):
+        q = usub.add_parser(action, help=f"{action} a user")
+        q.add_argument("user")
+        q.set_defaults(func=with_library(_activate(active)))

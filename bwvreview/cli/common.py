@@ -1,0 +1,111 @@
+"""What every command shares: the exit codes, opening the library (signed in), progress on
+stderr and JSON on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Generator
+from typing import Any, TypeVar
+
+from bwvreview import app
+from bwvreview.app.errors import DomainError
+from bwvreview.app.signin import sign_in_from_environment
+
+T = TypeVar("T")
+
+EXIT_OK, EXIT_FAULT, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+EXIT_NOT_VERIFIED = 4  # export-clip / verify-clip: the clip exists but failed a check
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
+EXIT_CODES = """exit codes:
+  0    success
+  1    an unexpected fault (one line here; the details go to the log file)
+  2    usage error (an unknown command or option, a missing argument)
+  3    bad input: unreadable media, an unknown id, a bad file or database;
+       doctor: a problem that stops bwvreview doing its job
+  4    a check failed: the clip failed verification (export-clip, verify-clip), the
+       audit chain is broken (audit --verify), or a pack's clip changed (export-pack)
+  130  interrupted (Ctrl+C); unfinished work was not stored"""
+
+JSON_HELP = "print JSON on stdout"
+TARGET_HELP = "recording id or media path"
+TIME_HELP = "seconds (12.5) or HH:MM:SS(.mmm)"
+DEVICE_HELP = ("where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, "
+               "else the CPU (default: auto)")  # fmt: skip
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class StderrProgress:
+    """Progress on stderr: a rewritten line on a terminal, nothing when redirected."""
+
+    def __init__(self, *, coarse_when_redirected: bool = False) -> None:
+        self.live = sys.stderr.isatty()
+        self.coarse = coarse_when_redirected and not self.live
+        self._last = ""
+
+    def show(self, text: str) -> None:
+        if self.live and text != self._last:
+            sys.stderr.write(f"\r{text:<70}")
+            sys.stderr.flush()
+            self._last = text
+        elif self.coarse and text.split("%")[0][:-1] != self._last.split("%")[0][:-1]:
+            # Redirected: one line per ten per cent, so a log shows progress without flooding.
+            print(text, file=sys.stderr, flush=True)
+            self._last = text
+
+    def follow(self, steps: Generator[Any, None, T], describe: Callable[[Any], str]) -> T:
+        """Run a progress generator, showing each step, and return its result."""
+        try:
+            while True:
+                try:
+                    self.show(describe(next(steps)))
+                except StopIteration as finished:
+                    return finished.value
+        finally:
+            self.done()
+
+    def done(self) -> None:
+        if self.live and self._last:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+            self._last = ""
+
+
+def follow(steps: Generator[Any, None, T], describe: Callable[[Any], str]) -> T:
+    """Run long work, with one progress line per ten per cent when stderr is redirected."""
+    return StderrProgress(coarse_when_redirected=True).follow(steps, describe)
+
+
+def fraction(step: Any) -> float:
+    return float(getattr(step, "fraction", step) or 0.0)
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def warn(text: str) -> None:
+    """One line for the person at the prompt, on stderr."""
+    print(f"bwvreview: {text}", file=sys.stderr)
+
+
+def open_library(args: argparse.Namespace, *, demo_tip: bool = False) -> app.Library:
+    """Open the library and sign in whoever BWVREVIEW_USER names (see ``app.signin``)."""
+    lib = app.open_library(db_url=args.db, data_dir=args.data_dir)
+    try:
+        return sign_in_from_environment(lib, demo_tip=demo_tip)
+    except DomainError:
+        lib.close()  # refused before anything was done
+        raise
+
+
+def with_library(run: Callable[[app.Library, argparse.Namespace], int]) -> Command:
+    """A command that works on the library, signed in."""
+
+    def command(args: argparse.Namespace) -> int:
+        return run(open_library(args), args)
+
+    return command
