@@ -6,10 +6,10 @@ once, and the transcript, the annotations and the suggestions are read on the th
 Until the annotations are in, edits are politely refused; after the window closes, nothing
 that arrives is shown or stored.
 
-Category hotkeys are read from key press and release (not QShortcut), so a tap marks a
-point at the playhead and holding the key while the video plays marks the interval held.
-With words selected in the transcript, a category key anchors the annotation to them and
-quotes them. Keys typed into a text field are left alone.
+Three parts have modules of their own: ``footage_check`` (is the footage still the footage;
+locating moved footage), ``transcript_editing`` (corrections to the transcript) and
+``category_hotkeys`` (a category's key, tapped or held). This module keeps the annotations,
+the suggestions and playback, and joins the parts.
 """
 
 from __future__ import annotations
@@ -23,16 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QTextEdit
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import app
-from bwvreview.annotations import review
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.records import Recording
-from bwvreview.annotations.review import library, transcripts
-from bwvreview.media.hashing import iter_sha256
+from bwvreview.app.errors import DomainError
+from bwvreview.app.records import Annotation, Recording, Transcript
 from bwvreview.ui.annotation_commands import (
     AcceptSuggestion,
     AnnotationContext,
@@ -42,18 +39,14 @@ from bwvreview.ui.annotation_commands import (
     RejectSuggestion,
     UpdateAnnotation,
 )
+from bwvreview.ui.category_hotkeys import CategoryHotkeys
 from bwvreview.ui.conflict_dialog import APPLY_MINE, ConflictDialog
 from bwvreview.ui.export_dialog import ExportDialog
+from bwvreview.ui.footage_check import FootageCheck
 from bwvreview.ui.timeline_style import TimelineItem
-from bwvreview.ui.transcript_commands import (
-    CorrectWord,
-    MergeSegments,
-    SplitSegment,
-    ToggleSpeaker,
-    replacements,
-)
+from bwvreview.ui.transcript_editing import TranscriptEditing
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
-from bwvreview.ui.workers import SlicedJob, load_waveform, start_worker
+from bwvreview.ui.workers import SlicedJob, load_waveform
 from bwvreview.ui.workspace_loader import (
     ANNOTATIONS,
     EVERYTHING,
@@ -77,17 +70,8 @@ def refusal(exc: Exception) -> str:
     return _OVERRIDE_PREFIX.sub("", str(exc))
 
 
-HOLD_FOR_INTERVAL_MS = 400
 STILL_LOADING = {TRANSCRIPT: "The transcript is", ANNOTATIONS: "The annotations are",
                  SUGGESTIONS: "The suggestions are"}  # fmt: skip
-
-
-def _typing_into(widget: Any) -> bool:
-    if isinstance(widget, QLineEdit):
-        return True
-    if isinstance(widget, QPlainTextEdit | QTextEdit):
-        return not widget.isReadOnly()
-    return False
 
 
 class WorkspaceController(QObject):
@@ -104,23 +88,25 @@ class WorkspaceController(QObject):
         self.ctx = AnnotationContext(lib.db, lib.codebook_id, lib.actor, IdMap(), self._changed,
                                      shown=self._item, conflicted=self._conflicted)  # fmt: skip
         self.conflict_dialog: ConflictDialog | None = None  # open while a save conflict waits
-        self.items: list[review.Annotation] = []
+        self.items: list[Annotation] = []
         self._timeline_items: dict[int, TimelineItem] = {}
         self.selected: int | None = None
-        self.transcript: transcripts.Transcript | None = None
-        self.read_only = False
+        self.transcript: Transcript | None = None
         self.moments: dict[int, app.SuggestedMoment] = {}  # by suggestion id
         self.lexicon: app.Lexicon | None = None
-        self.hotkeys = {
-            QKeySequence(c.hotkey).toString(): c.key for c in lib.codebook.categories if c.hotkey
-        }
-        self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
         self.pending: set[str] = set()  # parts being read, or written into the view
         self.reader = ReviewReader(lib, recording.id, self, self.loads_in_background)
         self.reader.arrived.connect(self._arrived)
         self.reader.failed.connect(self._read_failed)
         self._writer: SlicedJob | None = None  # writing the transcript into the view
         self.closed = False
+        self.footage = FootageCheck(lib, recording, view, relocated=self._relocated)
+        self.transcript_editing = TranscriptEditing(
+            lib.db, view, self.undo, transcript=lambda: self.transcript,
+            push=lambda command: self._push(command, TRANSCRIPT),
+            writable=lambda: self._writable(TRANSCRIPT), changed=self._transcript_changed,
+        )  # fmt: skip
+        self.hotkeys = CategoryHotkeys(lib.codebook, view, self.annotate, parent=self)
         self._wire()
         self.wellbeing = WorkspaceWellbeing(view)  # gentle preview and break reminders
 
@@ -142,46 +128,24 @@ class WorkspaceController(QObject):
         v.timeline.annotation_selected.connect(self.select)
         v.timeline.annotation_delete_requested.connect(self.delete)
         v.transcript.seek_requested.connect(v.player.seek)
-        v.transcript.toggle_speaker_requested.connect(
-            lambda segment_id: self._push_transcript(
-                ToggleSpeaker(self.lib.db, segment_id, self._transcript_changed)
-            )
-        )
-        v.transcript.correct_word_requested.connect(self.correct_word)
-        v.transcript.split_requested.connect(self.split_line)
-        v.transcript.merge_requested.connect(self.join_lines)
-        v.find_bar.find_requested.connect(self.find)
-        v.find_bar.replace_all_requested.connect(self.replace_all)
         v.annotations.jump_requested.connect(v.player.seek)
         v.annotations.annotation_selected.connect(self.select)
         v.editor.changes_requested.connect(self.update)
-        v.locate_requested.connect(self.locate)
+        v.locate_requested.connect(self.footage.locate)
         v.suggestions.accept_requested.connect(self.accept_suggestion)
         v.suggestions.reject_requested.connect(self.reject_suggestion)
         v.suggestions.jump_requested.connect(v.player.seek)
         v.suggestions.shown_changed.connect(self._show_suggestion_lane)
         v.export_action.triggered.connect(self.export_clip)
         v.closing.connect(self._close)
-        QApplication.instance().installEventFilter(self)
-        v.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
 
     def load(self) -> None:
         """Open (or re-open) the recording: the footage now, the rest in the background."""
         r = self.recording
-        path = Path(r.path)
-        self.read_only = False
         self.view.show_banner("")
-        if not path.is_file():
-            self._footage_problem(
-                f"The footage is not at {path} (moved, renamed or on a disconnected drive)."
-            )
-        else:
-            self.view.player.load(path, r.duration_ms, r.fps)
+        if self.footage.check(r):  # else open read-only, with a button to locate it
+            self.view.player.load(Path(r.path), r.duration_ms, r.fps)
             self._load_waveform()
-            if path.stat().st_size != r.size_bytes:
-                self._footage_problem(f"{path.name} has changed since it was imported.")
-            else:
-                self._check_fingerprint(path)
         self.view.timeline.set_duration(r.duration_ms)
         self.view.transcript.show_message("Loading transcript…")
         self.view.suggestions.show_status("Looking for moments worth a look…")
@@ -265,60 +229,19 @@ class WorkspaceController(QObject):
 
     def _close(self) -> None:
         """The window is closing: stop reading and writing; nothing arriving is shown."""
-        self.closed = True
+        self.closed = self.footage.closed = True
         self.reader.close()
         if self._writer is not None:
             self._writer.cancel()
 
-    # --- is the footage still the footage? -------------------------------------------------
-    def _footage_problem(self, what: str) -> None:
-        """Open read-only: nothing can be changed against footage that is not the original."""
-        self.read_only = True
-        self.view.show_banner(
-            f"{what} This review is open read-only; its transcript and annotations are shown "
-            "and nothing has been deleted.",
-            offer_locate=True,
-        )
+    # --- is the footage still the footage? (footage_check) -----------------------------------
+    @property
+    def read_only(self) -> bool:
+        """The footage is missing or not the original: nothing can be changed."""
+        return self.footage.read_only
 
-    def _check_fingerprint(self, path: Path) -> None:
-        """Hash the file in the background; a different SHA-256 makes the review read-only."""
-        # A method of this QObject, not a lambda holding it: Qt would keep the lambda, and
-        # through it this controller and its window's data, for as long as the worker lives.
-        self.fingerprint_worker = start_worker(lambda _cancel: iter_sha256(path),
-                                               owner=self.view, finished=self._fingerprinted)
-
-    def _fingerprinted(self, sha256: str) -> None:
-        self.fingerprint_worker = None
-        if sha256 != self.recording.sha256 and not self.closed:
-            name = Path(self.recording.path).name
-            self._footage_problem(
-                f"{name} is not the footage that was imported (its fingerprint differs)."
-            )
-
-    def locate(self) -> None:
-        """The reviewer points at the moved file; it is accepted only if it is the same."""
-        path = self.view.ask_footage_path()
-        if path is None:
-            return
-        self.located = path
-        self.locate_worker = start_worker(lambda _cancel: iter_sha256(path),  # methods: as above
-                                          finished=self._relocate, failed=self._unreadable)
-
-    def _unreadable(self, exc: BaseException) -> None:
-        self.locate_worker = None
-        QMessageBox.warning(self.view, "Cannot read the file", str(exc))
-
-    def _relocate(self, sha256: str) -> None:
-        self.locate_worker, path = None, self.located
-        if self.closed:
-            return
-        try:
-            self.recording = library.relocate_recording(
-                self.lib.db, self.recording.id, str(path.resolve()), sha256, self.lib.actor
-            )
-        except DomainError as exc:
-            QMessageBox.warning(self.view, "Not the same footage", str(exc))
-            return
+    def _relocated(self, recording: Recording) -> None:
+        self.recording = recording
         self.load()
 
     def _writable(self, *parts: str) -> bool:
@@ -343,7 +266,7 @@ class WorkspaceController(QObject):
         """Read the recording's annotations afresh (in the background) and show them."""
         self._read({ANNOTATIONS})
 
-    def _changed(self, saved: review.Annotation | None, removed: int | None) -> None:
+    def _changed(self, saved: Annotation | None, removed: int | None) -> None:
         """An undoable command saved or removed one annotation: update the list in place."""
         gone = {removed, saved.id if saved else None} - {None}
         self.items = [a for a in self.items if a.id not in gone]
@@ -384,7 +307,7 @@ class WorkspaceController(QObject):
         if shiboken6.isValid(self.view.annotations):
             self._show_items()
 
-    def _item(self, annotation_id: int | None) -> review.Annotation | None:
+    def _item(self, annotation_id: int | None) -> Annotation | None:
         return next((a for a in self.items if a.id == annotation_id), None)
 
     def _push(self, command: Any, part: str = ANNOTATIONS, refused: str = "Not saved") -> None:
@@ -425,7 +348,7 @@ class WorkspaceController(QObject):
             return  # while a conflict is open, its choice decides what is saved
         self._push(UpdateAnnotation(self.ctx, before, changes, f"Edit {before.category_label}"))
 
-    def _conflicted(self, stored: review.Annotation, changes: dict[str, Any]) -> None:
+    def _conflicted(self, stored: Annotation, changes: dict[str, Any]) -> None:
         """Someone else saved this annotation since it was shown: nothing was overwritten.
         Show both versions and let the reviewer keep theirs or apply their change on top."""
         mine = replace(self._item(stored.id) or stored, **changes)
@@ -537,100 +460,11 @@ class WorkspaceController(QObject):
         self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
         self._show_lanes()
 
-    # --- transcript corrections (undoable, times kept) --------------------------------------
+    # --- transcript corrections (transcript_editing): show what is stored ------------------
     def _transcript_changed(self) -> None:
         self._read({TRANSCRIPT})
-
-    def _push_transcript(self, command: Any) -> None:
-        self._push(command, TRANSCRIPT)
-
-    def correct_word(self, word: Any) -> None:
-        text = self.view.ask_correction(word.text.strip())
-        if text and text != word.text.strip():
-            self._push_transcript(CorrectWord(self.lib.db, word, text, self._transcript_changed))
-
-    def split_line(self, word: transcripts.Word) -> None:
-        """Split the transcript line before ``word`` (undoable)."""
-        segments = self.transcript.segments if self.transcript else ()
-        words = next((s.words for s in segments if word in s.words), ())
-        at = words.index(word) if word in words else 0
-        if at == 0:
-            self.view.show_status("That word already begins a line.")
-            return
-        self._push_transcript(SplitSegment(self.lib.db, words[at - 1], word,
-                                           self._transcript_changed))  # fmt: skip
-
-    def join_lines(self, segment_id: int) -> None:
-        """Join the transcript line ``segment_id`` with the line after it (undoable)."""
-        segments = self.transcript.segments if self.transcript else ()
-        index = next((i for i, s in enumerate(segments) if s.id == segment_id), -1)
-        if index < 0 or index + 1 >= len(segments):
-            self.view.show_status("This is the last line: there is none after it to join.")
-            return
-        first, second = segments[index], segments[index + 1]
-        if not first.words or not second.words:
-            self.view.show_status("Only lines with timed words can be joined.")
-            return
-        self._push_transcript(MergeSegments(self.lib.db, first.words[0], second.words[0],
-                                            self._transcript_changed))  # fmt: skip
-
-    def find(self, text: str, backwards: bool) -> None:
-        found = self.view.transcript.find_text(text, backwards)
-        self.view.find_bar.show_status("" if found else "not found")
-
-    def replace_all(self, find: str, replace: str) -> None:
-        if not self._writable(TRANSCRIPT):
-            return
-        words = self.transcript.words if self.transcript else []
-        changes = replacements(words, find, replace)
-        if not changes:
-            self.view.find_bar.show_status("not found")
-            return
-        self.undo.beginMacro(f"Replace “{find}” with “{replace}”")
-        try:
-            for word, text in changes:
-                self.undo.push(CorrectWord(self.lib.db, word, text, self._transcript_changed))
-        finally:
-            self.undo.endMacro()
-        self.view.find_bar.show_status(f"{len(changes)} replaced")
 
     # --- playback -------------------------------------------------------------------------
     def _moved(self, ms: int) -> None:
         self.view.timeline.set_playhead(ms)
         self.view.transcript.highlight(ms)
-
-    # --- hotkeys --------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            return False
-        if not self.view.isActiveWindow() or _typing_into(QApplication.focusWidget()):
-            return False
-        assert isinstance(event, QKeyEvent)
-        if kind == QEvent.Type.KeyPress:
-            category = self.hotkeys.get(self._sequence(event))
-            if category is None:
-                return False
-            if not event.isAutoRepeat():
-                self._held[event.key()] = (category, self.view.player.position())
-            return True
-        # On release match the key alone: Shift may already be up when E comes up.
-        held = self._held.pop(event.key(), None)
-        if held is None:
-            return False
-        if not event.isAutoRepeat():
-            category, pressed_at = held
-            now = self.view.player.position()
-            if self.view.transcript.selected_words():
-                self.annotate(category)
-            elif now - pressed_at >= HOLD_FOR_INTERVAL_MS:
-                self.annotate(category, pressed_at, now)
-            else:
-                self.annotate(category, pressed_at, pressed_at)
-        else:
-            self._held[event.key()] = held
-        return True
-
-    @staticmethod
-    def _sequence(event: QKeyEvent) -> str:
-        return QKeySequence(event.keyCombination()).toString()
