@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,6 +40,7 @@ from bwvreview.app.learning import own_clip
 from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
+from bwvreview.ui.clip_library_model import ClipTableModel, principles_text, verification_text
 from bwvreview.ui.clip_release import (
     NotApprovedDialog,
     ReleaseTableModel,
@@ -50,66 +51,6 @@ from bwvreview.ui.clip_release import (
 from bwvreview.ui.player import PlayerWidget
 
 RELEASE_LIST = (learning.AWAITING, learning.NOT_APPROVED, learning.HELD)
-
-COLUMNS = ("Category", "Polarity", "Principles", "Length", "Verification", "Note")
-
-
-def verification_text(clip: LibraryClip) -> str:
-    """One line on how the clip was checked, as a trainer reads it."""
-    summary = clip.report_summary
-    if clip.overridden:
-        return "Did not pass verification: in the library by a recorded override"
-    if not clip.verified:
-        return "Not verified"
-    hidden = [f"faces {summary.get('faces', 'blur')}red" if summary.get("faces") != "none"
-              else "faces kept"]  # fmt: skip
-    hidden.append("banner hidden" if summary.get("banner") != "kept" else "banner kept")
-    bleeps = int(summary.get("bleeped") or 0)
-    hidden.append(f"{bleeps} personal detail{'s' if bleeps != 1 else ''} bleeped")
-    return "Verified: " + ", ".join(hidden)
-
-
-def _principles(clip: LibraryClip) -> str:
-    return ", ".join(p.replace("_", " ").capitalize() for p in clip.principles) or "—"
-
-
-class ClipTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.clips: list[LibraryClip] = []
-
-    def set_clips(self, clips: list[LibraryClip]) -> None:
-        self.beginResetModel()
-        self.clips = list(clips)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.clips)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
-        if not index.isValid():
-            return None
-        clip = self.clips[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (clip.category_label, polarity_label(clip.polarity),
-                      _principles(clip), clock(clip.duration_ms, tenths=True),
-                      "Override" if clip.overridden else clip.verdict.capitalize(),
-                      " ".join(clip.note.split()))  # fmt: skip
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return verification_text(clip) if index.column() == 4 else clip.note or None
-        if role == Qt.ItemDataRole.UserRole:
-            return clip
-        return None
-
 
 class ClipLibraryWindow(QMainWindow):
     """Filter by category, principle, polarity and text; watch a clip; add it to a pack."""
@@ -390,7 +331,7 @@ class ClipLibraryWindow(QMainWindow):
     def _describe(clip: LibraryClip) -> str:
         rows = [f"<h3>{html.escape(clip.category_label)}</h3>",
                 f"<p><b>{polarity_label(clip.polarity)}</b> · "
-                f"{html.escape(_principles(clip))} · "
+                f"{html.escape(principles_text(clip))} · "
                 f"{clock(clip.duration_ms, tenths=True)}</p>"]  # fmt: skip
         if clip.note:
             rows.append(f"<p><b>What to notice:</b> {html.escape(clip.note)}</p>")
