@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSettings, QSize, Qt, QThreadPool
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,36 +27,22 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSlider,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from bwvreview.annotations.errors import DomainError
-from bwvreview.annotations.learning import clips as clip_service
-from bwvreview.annotations.review import library, redactions, transcripts
-from bwvreview.app import Library, clip_workflow
-from bwvreview.media.banner import PRESETS, preset
-from bwvreview.media.clip_export import preview_frames
-from bwvreview.media.errors import MediaError
-from bwvreview.media.probe import probe
-from bwvreview.media.video_redaction import VideoRedactionSettings
-from bwvreview.timecode import clock, span
-from bwvreview.ui.mask_canvas import MaskCanvas, bgr_pixmap
+from bwvreview.app import Library, clip_plan, clip_workflow
+from bwvreview.app.errors import BAD_INPUT, DomainError
+from bwvreview.timecode import clock
+from bwvreview.ui.export_masks import MaskPanel
+from bwvreview.ui.export_people import HeardPanel, PeopleSeenPanel, scaled_pixmap
 from bwvreview.ui.workers import GeneratorWorker
 
 _PREVIEW_W = 320
-
-
-def _pixmap(frame: np.ndarray, width_px: int = _PREVIEW_W) -> QPixmap:
-    return bgr_pixmap(frame).scaledToWidth(width_px, Qt.TransformationMode.SmoothTransformation)
 
 
 class ExportDialog(QDialog):
@@ -76,13 +61,12 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.lib = lib
-        self.recording = library.get_recording(lib.db, recording_id)
+        self.recording = clip_plan.get_recording(lib, recording_id)
         self.annotation_id = annotation_id
         self.pool = pool or QThreadPool.globalInstance()
         self.worker: GeneratorWorker | None = None
         self.outcome: clip_workflow.ClipOutcome | None = None
-        self.record: clip_service.ClipRecord | None = None
-        self.hits: list[Any] = []
+        self.record: Any = None  # the clip's record, once stored
         self.setWindowTitle("Export anonymised learning clip")
         self.setMinimumWidth(760)
         self._build(start_ms, end_ms)
@@ -91,6 +75,8 @@ class ExportDialog(QDialog):
     # --- layout -------------------------------------------------------------------------
     def _build(self, start_ms: int, end_ms: int) -> None:
         layout = QVBoxLayout(self)
+        self.status = QLabel("")  # added to the layout below the progress bar
+        self.status.setWordWrap(True)
         intro = QLabel(
             f"<b>{Path(self.recording.path).name}</b> — faces, the camera banner, personal"
             " data in speech and file metadata are removed unless you choose otherwise."
@@ -126,7 +112,7 @@ class ExportDialog(QDialog):
         form.addRow(self.banner)
         self.banner_where = QComboBox()
         self.banner_where.addItem("Find it automatically", None)
-        for name in PRESETS:
+        for name in clip_plan.BANNER_PRESETS:
             self.banner_where.addItem(f"Always the {name.replace('-', ' ')} of the frame", name)
         self.banner.toggled.connect(self.banner_where.setEnabled)
         form.addRow("Banner position", self.banner_where)
@@ -157,43 +143,27 @@ class ExportDialog(QDialog):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             row.addWidget(label)
         tabs.addTab(preview, "Preview")
-        tabs.addTab(self._build_masks(start_ms, end_ms), "Masks (plates, documents…)")
+        self.masks = MaskPanel(self.lib, self.recording, (start_ms, end_ms), self._run,
+                               self.status.setText)  # fmt: skip
+        tabs.addTab(self.masks, "Masks (plates, documents…)")
         self.preview_button = QPushButton("Show preview")
         self.preview_button.clicked.connect(self.refresh_preview)
         left.addWidget(tabs)
         left.addWidget(self.preview_button)
 
-        faces = QGroupBox("People seen in the span (ticked = face hidden)")
-        box = QVBoxLayout(faces)
-        self.people_list = QListWidget()
-        self.people_list.setIconSize(QSize(48, 48))
-        self.people_list.setMaximumHeight(120)
-        self.find_people_button = QPushButton("Find people…")
-        self.find_people_button.setToolTip(
-            "Looks for faces in the span, so you can leave a consenting person visible"
-        )
-        self.find_people_button.clicked.connect(self.find_people)
-        box.addWidget(self.people_list)
-        box.addWidget(self.find_people_button)
-        right.addWidget(faces, 1)
-
-        found = QGroupBox("Personal data heard in the span (ticked = bleeped)")
-        box = QVBoxLayout(found)
-        self.hit_list = QListWidget()
-        box.addWidget(self.hit_list)
-        right.addWidget(found, 2)
-        people = QGroupBox("People && places for this incident (one per line)")
-        box = QVBoxLayout(people)
-        self.people = QPlainTextEdit()
-        self.people.setPlaceholderText("e.g. Sarah Whitfield\nMaple Road")
-        self.people.setPlainText(
-            "\n".join(clip_service.people_and_places(self.lib.db, self.recording.id))
-        )
-        save = QPushButton("Save list and look again")
-        save.clicked.connect(self.save_people)
-        box.addWidget(self.people)
-        box.addWidget(save)
-        right.addWidget(people, 1)
+        self.seen = PeopleSeenPanel()
+        self.seen.find_people_button.clicked.connect(self.find_people)
+        right.addWidget(self.seen, 1)
+        self.heard = HeardPanel(self.lib, self.recording.id, self.status.setText)
+        self.heard.save_button.clicked.connect(self.save_people)
+        right.addWidget(self.heard.found, 2)
+        right.addWidget(self.heard.listed, 1)
+        # The parts' widgets under the names the dialog has always given them.
+        self.people_list = self.seen.people_list
+        self.find_people_button = self.seen.find_people_button
+        self.hit_list, self.people = self.heard.hit_list, self.heard.people
+        self.mask_time, self.canvas = self.masks.mask_time, self.masks.canvas
+        self.mask_label, self.mask_list = self.masks.mask_label, self.masks.mask_list
 
         out_row = QHBoxLayout()
         self.out = QLineEdit(str(self._default_out()))
@@ -207,8 +177,6 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox()
@@ -220,130 +188,18 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_or_close)
         layout.addWidget(self.buttons)
 
-    def _build_masks(self, start_ms: int, end_ms: int) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        hint = QLabel(
-            "Draw a rectangle over anything that identifies someone. Add keyframes at other"
-            " moments if it moves: the box glides between them. Masks are kept with the"
-            " recording, so every clip hides them."
-        )
-        hint.setWordWrap(True)
-        box.addWidget(hint)
-        row = QHBoxLayout()
-        self.mask_time = QSlider(Qt.Orientation.Horizontal)
-        self.mask_time.setRange(start_ms, max(start_ms + 1, end_ms))
-        self.mask_time.setPageStep(1000)
-        self.mask_time_label = QLabel(clock(start_ms, tenths=True))
-        self.mask_time.valueChanged.connect(
-            lambda v: self.mask_time_label.setText(clock(v, tenths=True))
-        )
-        self.mask_time.sliderReleased.connect(self.load_mask_frame)
-        row.addWidget(self.mask_time, 1)
-        row.addWidget(self.mask_time_label)
-        box.addLayout(row)
-        self.canvas = MaskCanvas()
-        box.addWidget(self.canvas, 1)
-        row = QHBoxLayout()
-        self.mask_label = QLineEdit()
-        self.mask_label.setPlaceholderText("what it hides, e.g. number plate")
-        self.mask_mode = QComboBox()
-        for mode in ("box", "blur", "pixelate"):
-            self.mask_mode.addItem(mode)
-        new, add, delete = (QPushButton(t) for t in ("New mask", "Add keyframe", "Delete"))
-        new.clicked.connect(self.new_mask)
-        add.clicked.connect(self.add_keyframe)
-        delete.clicked.connect(self.delete_mask)
-        for widget in (self.mask_label, self.mask_mode, new, add, delete):
-            row.addWidget(widget)
-        box.addLayout(row)
-        self.mask_list = QListWidget()
-        self.mask_list.setMaximumHeight(90)
-        box.addWidget(self.mask_list)
-        self._show_masks()
-        return page
-
-    # --- drawn masks --------------------------------------------------------------------
-    def _masks(self) -> list[redactions.RegionMask]:
-        return redactions.list_region_masks(self.lib.db, self.recording.id)
-
-    def _show_masks(self, select_id: int | None = None) -> None:
-        self.mask_list.clear()
-        for mask in self._masks():
-            keys = len(mask.keyframes)
-            item = QListWidgetItem(
-                f"{mask.label or 'mask'} ({mask.mode}): {keys} keyframe{'s' * (keys != 1)},"
-                f" {clock(mask.start_ms, tenths=True)} – {clock(mask.end_ms, tenths=True)}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, mask.id)
-            self.mask_list.addItem(item)
-            if mask.id == select_id:
-                self.mask_list.setCurrentItem(item)
-
+    # --- the parts, as the dialog has always offered them ------------------------------
     def load_mask_frame(self) -> None:
-        at = self.mask_time.value()
-        recording = self.recording
-
-        def work(_cancel: threading.Event) -> Generator[Any, None, Any]:
-            yield 0.0
-            return clip_workflow.frame_at(recording, at)
-
-        self._run(work, lambda _step: None, lambda frame: self._show_mask_frame(at, frame))
-
-    def _show_mask_frame(self, at: int, frame: np.ndarray) -> None:
-        shown = []
-        for mask in clip_workflow.drawn_masks(self.lib, self.recording.id):
-            box = mask.box_at(at)
-            if box is not None:
-                shown.append((mask.label or "mask", box))
-        self.canvas.set_frame(frame, shown)
-        self.status.setText("Drag on the frame to draw a rectangle.")
-
-    def _drawn_keyframe(self) -> tuple[int, float, float, float, float] | None:
-        box = self.canvas.drawn_box
-        if box is None:
-            self.status.setText("Draw a rectangle on the frame first.")
-            return None
-        return (self.mask_time.value(), *box)
+        self.masks.load_frame()
 
     def new_mask(self) -> None:
-        keyframe = self._drawn_keyframe()
-        if keyframe is None:
-            return
-        mask = redactions.save_region_mask(
-            self.lib.db, self.recording.id, [keyframe], actor=self.lib.actor,
-            label=self.mask_label.text().strip(), mode=self.mask_mode.currentText(),
-        )  # fmt: skip
-        self._after_mask_change(mask.id)
+        self.masks.new_mask()
 
     def add_keyframe(self) -> None:
-        item = self.mask_list.currentItem()
-        keyframe = self._drawn_keyframe()
-        if item is None or keyframe is None:
-            if item is None:
-                self.status.setText("Choose the mask in the list to add a keyframe to.")
-            return
-        mask = next(m for m in self._masks() if m.id == item.data(Qt.ItemDataRole.UserRole))
-        frames = [k for k in mask.keyframes if k[0] != keyframe[0]] + [keyframe]
-        redactions.save_region_mask(
-            self.lib.db, self.recording.id, frames, actor=self.lib.actor,
-            label=mask.label, mode=mask.mode, mask_id=mask.id,
-        )  # fmt: skip
-        self._after_mask_change(mask.id)
+        self.masks.add_keyframe()
 
     def delete_mask(self) -> None:
-        item = self.mask_list.currentItem()
-        if item is None:
-            return
-        redactions.delete_region_mask(
-            self.lib.db, int(item.data(Qt.ItemDataRole.UserRole)), actor=self.lib.actor
-        )
-        self._after_mask_change(None)
-
-    def _after_mask_change(self, mask_id: int | None) -> None:
-        self.canvas.drawn_box = None
-        self._show_masks(mask_id)
-        self.load_mask_frame()
+        self.masks.delete_mask()
 
     def _seconds(self, value: float, maximum: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -368,55 +224,35 @@ class ExportDialog(QDialog):
         return round(self.start.value() * 1000), round(self.end.value() * 1000)
 
     def options(self) -> clip_workflow.ExportOptions:
-        kept_audible = frozenset(
-            i for i in range(self.hit_list.count())
-            if self.hit_list.item(i).checkState() != Qt.CheckState.Checked
-        )  # fmt: skip
-        keep_visible = frozenset(
-            int(item.data(Qt.ItemDataRole.UserRole))
-            for item in (self.people_list.item(i) for i in range(self.people_list.count()))
-            if item.checkState() != Qt.CheckState.Checked
-        )
-        return clip_workflow.ExportOptions(
-            faces=self.faces.currentData(),
-            keep_visible_tracks=keep_visible,
-            keep_overlay=not self.banner.isChecked(),
+        """The options chosen, named as `export-clip`'s flags are (one definition)."""
+        chosen = {
+            "faces": self.faces.currentData(),
+            "keep_overlay": not self.banner.isChecked(),
+            "bleep": "auto" if self.bleep.isChecked() else "none",
+            "mute": self.mute.isChecked(),
+            "voice_disguise": self.disguise.isChecked(),
+            "keep_metadata": self.metadata.isChecked(),
+            "captions": self.captions.isChecked(),
+            "card": self.card.isChecked(),
+            "padding": self.padding.value(),
+            "annotation": self.annotation_id,
+        }
+        return clip_workflow.export_options(
+            chosen,
             banner_preset=self.banner_where.currentData(),
-            bleep="auto" if self.bleep.isChecked() else "none",
-            audio_mode="mute" if self.mute.isChecked() else "bleep",
-            voice_disguise=self.disguise.isChecked(),
-            keep_metadata=self.metadata.isChecked(),
-            captions=self.captions.isChecked(),
-            opening_card=self.card.isChecked(),
-            padding_ms=round(self.padding.value() * 1000),
-            annotation_id=self.annotation_id,
-            kept_audible=kept_audible,
+            keep_visible_tracks=self.seen.kept_visible(),
+            kept_audible=self.heard.kept_audible(),
         )
 
+    @property
+    def hits(self) -> list[Any]:
+        return self.heard.hits
+
     def refresh_personal_data(self) -> None:
-        start, end = self.span_ms()
-        try:
-            self.hits = clip_workflow.personal_data_in_span(self.lib, self.recording.id, start, end)
-        except (MediaError, DomainError) as exc:
-            self.status.setText(str(exc))
-            self.hits = []
-        self.hit_list.clear()
-        for hit in self.hits:
-            kind = hit.kind.replace("_", " ")
-            item = QListWidgetItem(
-                f"{clock(hit.start_ms, tenths=True)}  {kind}: “{hit.text.strip()}”"
-            )
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.hit_list.addItem(item)
-        if not self.hits:
-            transcribed = transcripts.current_transcript(self.lib.db, self.recording.id)
-            self.hit_list.addItem(
-                "No personal data found in the transcript of this span."
-                if transcribed
-                else "No transcript yet: the export will listen to the span and bleep the"
-                " personal data it hears."
-            )
+        self.heard.refresh(self.span_ms())
+
+    def save_people(self) -> None:
+        self.heard.save_people(self.span_ms())
 
     def find_people(self) -> None:
         start, end = self.span_ms()
@@ -425,33 +261,8 @@ class ExportDialog(QDialog):
         self._run(
             lambda cancel: clip_workflow.iter_people_in_span(recording, start, end, cancel),
             lambda fraction: self.progress.setValue(round(fraction * 1000)),
-            self._show_people,
+            lambda people: self.status.setText(self.seen.show_people(people)),
         )
-
-    def _show_people(self, people: list[clip_workflow.PersonInSpan]) -> None:
-        self.people_list.clear()
-        for person in people:
-            item = QListWidgetItem(
-                f"Person {person.track_id}: {span(person.first_ms, person.last_ms, ' – ')}"
-            )
-            if person.thumbnail.size:
-                item.setIcon(QIcon(_pixmap(person.thumbnail, 48)))
-            item.setData(Qt.ItemDataRole.UserRole, person.track_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.people_list.addItem(item)
-        count = len(people)
-        self.status.setText(
-            f"{count} {'person' if count == 1 else 'people'} found; untick anyone who agreed"
-            " to be seen."
-            if count
-            else "No faces found in the span."
-        )
-
-    def save_people(self) -> None:
-        items = self.people.toPlainText().splitlines()
-        clip_service.set_people_and_places(self.lib.db, self.recording.id, items, self.lib.actor)
-        self.refresh_personal_data()
 
     def choose_out(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -490,29 +301,23 @@ class ExportDialog(QDialog):
         self.progress.setVisible(busy)
 
     def refresh_preview(self) -> None:
-        start, end = self.span_ms()
-        middle = (start + end) // 2
+        span_ms, recording = self.span_ms(), self.recording
         faces, cover_banner = self.faces.currentData(), self.banner.isChecked()
         where = self.banner_where.currentData()
-        recording = self.recording
 
         def work(_cancel: threading.Event) -> Generator[Any, None, Any]:
             yield 0.1
-            banner = None
-            if cover_banner:
-                banner = (
-                    preset(where) if where else clip_workflow.find_banner(recording, start, end)
-                )
-            settings = VideoRedactionSettings(faces=faces, banner=banner)
-            return preview_frames(probe(Path(recording.path)), middle, settings)
+            return clip_plan.preview(recording, span_ms, faces, cover_banner=cover_banner,
+                                     banner_preset=where)  # fmt: skip
 
+        middle = sum(span_ms) // 2
         self.status.setText(f"Preparing a preview of {clock(middle, tenths=True)}…")
         self._run(work, lambda _step: None, self._show_preview)
 
     def _show_preview(self, frames: tuple[np.ndarray, np.ndarray]) -> None:
         before, after = frames
-        self.before.setPixmap(_pixmap(before))
-        self.after.setPixmap(_pixmap(after))
+        self.before.setPixmap(scaled_pixmap(before, _PREVIEW_W))
+        self.after.setPixmap(scaled_pixmap(after, _PREVIEW_W))
         self.status.setText("Left: the footage. Right: what the clip will show.")
 
     def start_export(self) -> None:
@@ -570,16 +375,14 @@ class ExportDialog(QDialog):
             if not ok:
                 return
         try:
-            self.record = clip_service.add_to_library(
-                self.lib.db, self.record.id, self.lib.actor, reason
-            )
+            self.record = clip_plan.send_for_approval(self.lib, self.record.id, reason)
         except DomainError as exc:
             QMessageBox.warning(self, "Not added", str(exc))
             return
         self.status.setText("Sent for a second person's approval; your reason is in the audit log.")
 
     def _show_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, MediaError | DomainError):
+        if isinstance(exc, BAD_INPUT):
             message = str(exc)
         else:
             message = f"Unexpected problem: {exc.__class__.__name__} (see the log)"
