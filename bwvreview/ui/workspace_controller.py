@@ -415,16 +415,14 @@ class WorkspaceController(QObject):
         if self.read_only:
             self.view.show_status("The footage is missing or changed: locate it to export.")
             return None
+        from bwvreview.app.clip_workflow import export_span
+
         self.view.player.pause()
         item = self._item(self.selected)
-        duration = self.recording.duration_ms
-        if item is not None:
-            middle = (item.start_ms + item.end_ms) // 2
-            start = min(item.start_ms, max(0, middle - 500))
-            end = max(item.end_ms, min(duration, middle + 500))  # at least a second
-        else:
-            at = self.view.player.position()
-            start, end = max(0, at - 10_000), min(duration, at + 10_000)
+        start, end = export_span(
+            self.lib, self.recording.id, annotation_id=item.id if item is not None else None,
+            playhead_ms=self.view.player.position(), at_least_ms=1_000,
+        )  # fmt: skip
         dialog = ExportDialog(
             self.lib, self.recording.id, start, end,
             annotation_id=item.id if item is not None else None, parent=self.view,
