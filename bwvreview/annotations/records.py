@@ -6,25 +6,15 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bwvreview.recording_facts import RecordingFacts
+
 
 @dataclass(frozen=True)
-class NewRecording:
+class NewRecording(RecordingFacts):
     """What the media layer found out about a file, ready to be stored."""
 
     path: str
     sha256: str
-    size_bytes: int
-    duration_ms: int
-    container: str
-    fps: float | None
-    variable_frame_rate: bool
-    width: int | None
-    height: int | None
-    rotation: int
-    video_codec: str | None
-    audio_codec: str | None
-    audio_channels: int
-    recorded_at: dt.datetime | None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import av
 
 from bwvreview.media.errors import MediaError
+from bwvreview.recording_facts import RecordingFacts
 
 log = logging.getLogger(__name__)
 
@@ -36,28 +37,10 @@ MAX_DURATION_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)
-class MediaInfo:
+class MediaInfo(RecordingFacts):
+    """The facts about a file, and which file."""
+
     path: Path
-    size_bytes: int
-    duration_ms: int
-    container: str
-    fps: float | None
-    variable_frame_rate: bool
-    width: int | None
-    height: int | None
-    rotation: int
-    video_codec: str | None
-    audio_codec: str | None
-    audio_channels: int
-    recorded_at: dt.datetime | None
-
-    @property
-    def has_audio(self) -> bool:
-        return self.audio_codec is not None
-
-    @property
-    def has_video(self) -> bool:
-        return self.video_codec is not None
 
 
 def _parse_creation_time(value: str | None) -> dt.datetime | None:
