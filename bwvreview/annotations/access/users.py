@@ -29,6 +29,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
 from bwvreview.annotations.store.models import user_name_key
+from bwvreview.annotations.store.rows import record_from_row
 
 _hasher = PasswordHasher()
 
@@ -59,15 +60,7 @@ class UserRecord:
 
 
 def _to_record(row: models.User) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        collar_number=row.collar_number,
-        team=row.team,
-        has_password=bool(row.password_hash),
-        active=row.active,
-    )
+    return record_from_row(UserRecord, row, has_password=bool(row.password_hash))
 
 
 def _check_password(db: Database, password: str | None) -> None:

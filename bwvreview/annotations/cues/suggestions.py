@@ -27,6 +27,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.review.transcripts import Transcript
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 STATES = ("pending", "accepted", "rejected")
 
@@ -74,24 +75,7 @@ class CueStats:
 
 
 def _to_record(row: models.Suggestion) -> Suggestion:
-    return Suggestion(
-        id=row.id,
-        recording_id=row.recording_id,
-        transcript_id=row.transcript_id,
-        category_key=row.category_key,
-        cue_id=row.cue_id,
-        start_ms=row.start_ms,
-        end_ms=row.end_ms,
-        first_word_id=row.first_word_id,
-        last_word_id=row.last_word_id,
-        quote=row.quote,
-        speaker=row.speaker,
-        precision=row.precision,
-        state=row.state,
-        annotation_id=row.annotation_id,
-        created_at=row.created_at,
-        decided_at=row.decided_at,
-    )
+    return record_from_row(Suggestion, row)
 
 
 def _current_transcript(session: Session, recording_id: int) -> models.Transcript:

@@ -21,6 +21,7 @@ from bwvreview.annotations.access import (
 from bwvreview.annotations.errors import NotFoundError
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 Job = models.Job
 
@@ -89,24 +90,11 @@ class RequeueOutcome:
 
 
 def to_record(row: models.Job, recording_path: str | None) -> JobRecord:
-    return JobRecord(
-        id=row.id,
-        kind=row.kind,
-        recording_id=row.recording_id,
+    return record_from_row(
+        JobRecord,
+        row,
         recording_name=Path(recording_path).name if recording_path else "",
         params=dict(row.params or {}),
-        state=row.state,
-        priority=row.priority,
-        progress=row.progress,
-        message=row.message,
-        worker=row.worker,
-        attempts=row.attempts,
-        result=row.result,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        claimed_at=row.claimed_at,
-        heartbeat_at=row.heartbeat_at,
-        finished_at=row.finished_at,
     )
 
 

@@ -32,6 +32,7 @@ from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 HELD, AWAITING, APPROVED, NOT_APPROVED = "held", "awaiting", "approved", "not_approved"
 STATE_WORDS = {
@@ -80,25 +81,14 @@ class ClipRecord(NewClip):
 
 
 def _to_record(row: models.Clip) -> ClipRecord:
-    return ClipRecord(
-        id=row.id,
-        recording_id=row.recording_id,
-        annotation_id=row.annotation_id,
-        start_ms=row.start_ms,
-        end_ms=row.end_ms,
-        output_path=row.output_path,
-        sha256=row.sha256,
-        source_sha256=row.source_sha256,
+    return record_from_row(
+        ClipRecord,
+        row,
         options=dict(row.options or {}),
         report=dict(row.report or {}),
-        verified=row.verified,
-        in_library=row.in_library,
-        created_at=row.created_at,
-        release_state=row.release_state,
         exported_by=row.exported_by or "",
         override_reason=row.override_reason or "",
         decided_by=row.decided_by or "",
-        decided_at=row.decided_at,
         decision_reason=row.decision_reason or "",
     )
 

@@ -31,6 +31,7 @@ from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import category_fields, record_from_row
 
 # --- the officer-facing words -------------------------------------------------------------
 HEADINGS = {
@@ -199,19 +200,11 @@ def _shared_counts(
 
 
 def _to_item(row: models.Annotation) -> FeedbackItem:
-    category = row.category
-    return FeedbackItem(
+    return record_from_row(
+        FeedbackItem,
+        row,
         annotation_id=row.id,
-        recording_id=row.recording_id,
-        start_ms=row.start_ms,
-        end_ms=row.end_ms,
-        category_key=category.key,
-        category_label=category.label,
-        polarity=category.polarity,
-        principles=tuple(category.principles),
-        note=row.note,
-        quote=row.quote,
-        suggested_wording=row.suggested_wording,
+        **category_fields(row.category),
         shared=row.status == "shared",
     )
 

@@ -21,6 +21,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.learning import clips
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 MAX_TITLE = 200
 
@@ -46,13 +47,10 @@ class Pack:
 
 
 def _to_record(row: models.TrainingPack) -> Pack:
-    return Pack(
-        id=row.id,
-        title=row.title,
+    return record_from_row(
+        Pack,
+        row,
         description=row.description or "",
-        created_by=row.created_by,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
         items=tuple(
             PackItem(i.id, i.clip_id, i.position, i.facilitator_notes or "", tuple(i.prompts or ()))
             for i in sorted(row.items, key=lambda i: i.position)

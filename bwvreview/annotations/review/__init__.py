@@ -23,6 +23,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.review.library import note_progress
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import category_fields, record_from_row
 
 STATUSES = ("draft", "final", "shared")
 SOURCES = ("human", "cue")
@@ -61,29 +62,11 @@ EDITABLE = ("start_ms", "end_ms", "note", "severity", "quote", "suggested_wordin
 
 
 def _to_record(row: models.Annotation) -> Annotation:
-    category = row.category
-    return Annotation(
-        id=row.id,
-        recording_id=row.recording_id,
-        start_ms=row.start_ms,
-        end_ms=row.end_ms,
-        category_key=category.key,
-        category_label=category.label,
-        polarity=category.polarity,
-        principles=tuple(category.principles),
-        codebook_version=category.codebook.version,
-        note=row.note,
-        severity=row.severity,
-        quote=row.quote,
-        first_word_id=row.first_word_id,
-        last_word_id=row.last_word_id,
-        suggested_wording=row.suggested_wording,
-        status=row.status,
-        source=row.source,
-        author_id=row.author_id,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+    return record_from_row(
+        Annotation,
+        row,
+        **category_fields(row.category),
+        codebook_version=row.category.codebook.version,
     )
 
 

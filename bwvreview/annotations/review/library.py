@@ -22,34 +22,17 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.records import NewRecording, Recording
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 
 def _to_record(row: models.Recording) -> Recording:
     incident = row.incident
-    return Recording(
-        id=row.id,
-        path=row.path,
-        sha256=row.sha256,
-        size_bytes=row.size_bytes,
-        duration_ms=row.duration_ms,
-        container=row.container,
-        fps=row.fps,
-        variable_frame_rate=row.variable_frame_rate,
-        width=row.width,
-        height=row.height,
-        rotation=row.rotation,
-        video_codec=row.video_codec,
-        audio_codec=row.audio_codec,
-        audio_channels=row.audio_channels,
-        has_audio=row.has_audio,
-        recorded_at=row.recorded_at,
-        imported_at=row.imported_at,
-        status=row.status,
+    officers = sorted(o.collar_number or o.name for o in incident.officers) if incident else ()
+    return record_from_row(
+        Recording,
+        row,
         incident_reference=incident.reference if incident else None,
-        officers=tuple(sorted(o.collar_number or o.name for o in incident.officers))
-        if incident
-        else (),
-        content_warning=row.content_warning,
+        officers=tuple(officers),
     )
 
 
@@ -98,7 +81,7 @@ def add_recording(
         row = session.scalar(select(models.Recording).where(models.Recording.sha256 == new.sha256))
         created = row is None
         if row is None:
-            row = models.Recording(**asdict(new), has_audio=new.audio_codec is not None)
+            row = models.Recording(**asdict(new), has_audio=new.has_audio)
             session.add(row)
             session.flush()
         if incident_reference:

@@ -20,6 +20,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.review.library import note_progress
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.rows import record_from_row
 
 LOW_CONFIDENCE = 0.5  # word probability below which the window marks a word for checking
 SPEAKER_ROLES = ("wearer", "other")
@@ -90,22 +91,13 @@ class NewSegment:
 
 
 def _to_record(row: models.Transcript) -> Transcript:
-    return Transcript(
-        id=row.id,
-        recording_id=row.recording_id,
-        model=row.model,
-        device=row.device,
-        compute_type=row.compute_type,
-        language=row.language,
-        speaker_confidence=row.speaker_confidence,
+    return record_from_row(
+        Transcript,
+        row,
         segments=tuple(
-            Segment(
-                id=s.id,
-                start_ms=s.start_ms,
-                end_ms=s.end_ms,
-                text=s.text,
-                speaker=s.speaker,
-                edited=s.edited,
+            record_from_row(
+                Segment,
+                s,
                 words=tuple(
                     Word(w.id, w.start_ms, w.end_ms, w.text, w.probability, w.edited)
                     for w in s.words
