@@ -32,7 +32,7 @@ from bwvreview.app import Library
 from bwvreview.app.handout_pdf import write_handout
 from bwvreview.app.pack_html import render_index
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
-from bwvreview.media.hashing import iter_sha256
+from bwvreview.media.hashing import iter_sha256_cancellable
 from bwvreview.personal_data.finder import TimedWord
 from bwvreview.steps import Cancelled, drain
 from bwvreview.timecode import precise
@@ -77,16 +77,9 @@ def check_clip(
     path = Path(clip.clip_path)
     if not path.is_file():
         raise PackRefused(f"clip {clip.clip_id} is not at {path}; the pack cannot include it")
-    digest = ""
-    steps = iter_sha256(path)
-    while True:
-        if cancel is not None and cancel.is_set():
-            raise PackCancelled()
-        try:
-            yield next(steps)
-        except StopIteration as done:
-            digest = done.value
-            break
+    digest = yield from iter_sha256_cancellable(path, cancel)
+    if digest is None:
+        raise PackCancelled()
     if digest != clip.sha256:
         raise ClipChanged(
             f"clip {clip.clip_id} ({path.name}) has changed since it was exported and verified"

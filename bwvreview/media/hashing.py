@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Generator
 from pathlib import Path
 
@@ -26,3 +27,21 @@ def iter_sha256(path: Path) -> Generator[float, None, str]:
                 yield done / total
     yield 1.0
     return digest.hexdigest()
+
+
+def iter_sha256_cancellable(
+    path: Path, cancel: threading.Event | None
+) -> Generator[float, None, str | None]:
+    """``iter_sha256`` that stops between its progress steps once ``cancel`` is set.
+
+    Returns the digest, or None when cancelled: the caller raises its own kind of cancel.
+    """
+    hashing = iter_sha256(path)
+    while True:
+        if cancel is not None and cancel.is_set():
+            hashing.close()
+            return None
+        try:
+            yield next(hashing)
+        except StopIteration as finished:
+            return finished.value
