@@ -98,17 +98,15 @@ class _SpokenCodeRecognizer(SpokenRecognizer):
     MAX_CHARS = 8
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
-        tokens = tokens_of(text)
-        i = 0
-        while i < len(tokens):
-            chain = read_chain(tokens, i, text, read_code_piece)
-            found = self._longest(chain)
-            if found is None:
-                i += 1
-                continue
-            last, score = found
-            yield tokens[i].start, tokens[chain[last][1] - 1].end, score
-            i = chain[last][1]
+        return self.spans_at_tokens(text, self._code_at)
+
+    def _code_at(self, tokens: list[Token], i: int, text: str) -> tuple[int, float] | None:
+        chain = read_chain(tokens, i, text, read_code_piece)
+        found = self._longest(chain)
+        if found is None:
+            return None
+        last, score = found
+        return chain[last][1], score
 
     def _longest(self, chain: list[Piece]) -> tuple[int, float] | None:
         compact, best = "", None

@@ -12,7 +12,6 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
     is_number_word,
     joined,
     read_number,
-    tokens_of,
 )
 
 _STREET_TYPES = frozenset({
@@ -44,16 +43,7 @@ class AddressRecognizer(SpokenRecognizer):
     CONTEXT = ("live", "address", "flat", "home", "house", "stay", "street", "road")
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
-        tokens = tokens_of(text)
-        i = 0
-        while i < len(tokens):
-            found = self._address_at(tokens, i, text)
-            if found is None:
-                i += 1
-                continue
-            end, score = found
-            yield tokens[i].start, tokens[end - 1].end, score
-            i = end
+        return self.spans_at_tokens(text, self._address_at)
 
     def _address_at(self, tokens: list[Token], i: int, text: str) -> tuple[int, float] | None:
         """(end token, score) of an address starting at ``tokens[i]``, or None."""

@@ -126,6 +126,8 @@ def read_code_piece(tokens: Sequence[Token], i: int, text: str) -> tuple[str, in
 # (first token, next token, digits or letters) of one piece of a number or code
 Piece = tuple[int, int, str]
 Reader = Callable[[Sequence[Token], int, str], tuple[str, int] | None]
+# (token after the match, score) of a match starting at a token, or None
+MatchAt = Callable[[list[Token], int, str], tuple[int, float] | None]
 
 
 def read_chain(tokens: Sequence[Token], i: int, text: str, reader: Reader) -> list[Piece]:
@@ -163,6 +165,21 @@ class SpokenRecognizer(EntityRecognizer):
 
     def find(self, text: str) -> Iterator[tuple[int, int, float]]:
         raise NotImplementedError
+
+    @staticmethod
+    def spans_at_tokens(text: str, match_at: MatchAt) -> Iterator[tuple[int, int, float]]:
+        """Spans found by trying ``match_at`` at each token in turn: it returns (the token
+        after the match, score) or None, and a match's tokens are not tried again."""
+        tokens = tokens_of(text)
+        i = 0
+        while i < len(tokens):
+            found = match_at(tokens, i, text)
+            if found is None:
+                i += 1
+                continue
+            end, score = found
+            yield tokens[i].start, tokens[end - 1].end, score
+            i = end
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         explanation = AnalysisExplanation(
