@@ -11,6 +11,14 @@ from bwvreview.ui.workers import call_in_background, start_worker
 from tests.waits import UI_WAIT_MS as WAIT_MS
 
 
+@pytest.fixture
+def pool():
+    """A pool of the test's own: work other tests left on the global pool cannot delay it."""
+    own = QThreadPool()
+    yield own
+    own.waitForDone(WAIT_MS)
+
+
 def _until_cancelled(started: threading.Event):
     def steps(cancel: threading.Event):
         started.set()
@@ -21,56 +29,57 @@ def _until_cancelled(started: threading.Event):
     return steps
 
 
-def test_a_plain_function_runs_off_the_gui_thread_and_its_result_arrives(qtbot):
+def test_a_plain_function_runs_off_the_gui_thread_and_its_result_arrives(qtbot, pool):
     results = []
-    call_in_background(lambda: threading.current_thread().name, finished=results.append)
+    call_in_background(lambda: threading.current_thread().name, finished=results.append,
+                       pool=pool)  # fmt: skip
     qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
     assert results[0] != threading.main_thread().name
     qtbot.waitUntil(lambda: not workers._RUNNING, timeout=WAIT_MS)  # let go once reported
 
 
-def test_a_failure_reaches_the_failed_slot(qtbot):
+def test_a_failure_reaches_the_failed_slot(qtbot, pool):
     failures = []
 
     def broken():
         raise ValueError("no such recording")
 
-    worker = call_in_background(broken, failed=failures.append)
+    worker = call_in_background(broken, failed=failures.append, pool=pool)
     qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
     assert isinstance(failures[0], ValueError) and worker.cancel_event.is_set() is False
 
 
 @pytest.mark.parametrize("how", ["closed", "destroyed"])
-def test_the_work_is_cancelled_when_its_window_closes_or_goes(qtbot, how):
+def test_the_work_is_cancelled_when_its_window_closes_or_goes(qtbot, pool, how):
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
     started = threading.Event()
-    worker = start_worker(_until_cancelled(started), owner=window)
+    worker = start_worker(_until_cancelled(started), owner=window, pool=pool)
     assert started.wait(WAIT_MS / 1000)
     if how == "closed":
         window.close()
     else:
         window.deleteLater()
     qtbot.waitUntil(lambda: worker.cancel_event.is_set(), timeout=WAIT_MS)
-    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    assert pool.waitForDone(WAIT_MS)
 
 
-def test_work_without_an_owner_goes_on_when_a_window_closes(qtbot):
+def test_work_without_an_owner_goes_on_when_a_window_closes(qtbot, pool):
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
     started = threading.Event()
-    worker = start_worker(_until_cancelled(started))
+    worker = start_worker(_until_cancelled(started), pool=pool)
     assert started.wait(WAIT_MS / 1000)
     window.close()
     qtbot.wait(50)
     assert not worker.cancel_event.is_set()
     worker.cancel()
-    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    assert pool.waitForDone(WAIT_MS)
 
 
-def test_work_that_stops_itself_as_cancelled_reports_cancelled_not_failed(qtbot):
+def test_work_that_stops_itself_as_cancelled_reports_cancelled_not_failed(qtbot, pool):
     from bwvreview.steps import Cancelled
 
     said = []
@@ -78,7 +87,7 @@ def test_work_that_stops_itself_as_cancelled_reports_cancelled_not_failed(qtbot)
     def stops():
         raise Cancelled()
 
-    call_in_background(stops, failed=lambda e: said.append("failed"),
+    call_in_background(stops, pool=pool, failed=lambda e: said.append("failed"),
                        cancelled=lambda: said.append("cancelled"))  # fmt: skip
     qtbot.waitUntil(lambda: bool(said), timeout=WAIT_MS)
     assert said == ["cancelled"]
