@@ -1,0 +1,63 @@
+"""SQLAlchemy 2.x models for every entity in the design.
+
+Times are integer milliseconds with a check that end >= start. Rows are never handed to
+widgets: services turn them into frozen dataclasses (see ``records.py`` and ``store/rows``).
+
+One module per concern: ``people`` (users, incidents), ``footage`` (recordings and their
+transcripts), ``coding`` (codebook, annotations, reflections, masks, suggestions),
+``learning`` (clips, training packs), ``audit_log`` and ``jobs``; every table is here, so
+``models.Recording`` is all a caller needs.
+"""
+
+from __future__ import annotations
+
+from bwvreview.annotations.store.models.audit_log import AuditEvent, AuditSeal
+from bwvreview.annotations.store.models.base import Base, utcnow
+from bwvreview.annotations.store.models.coding import (
+    Annotation,
+    CodebookCategory,
+    CodebookVersion,
+    Redaction,
+    Reflection,
+    Suggestion,
+)
+from bwvreview.annotations.store.models.footage import Recording, Segment, Transcript, Word
+from bwvreview.annotations.store.models.jobs import Job
+from bwvreview.annotations.store.models.learning import (
+    CLIP_RELEASE_STATES,
+    Clip,
+    TrainingPack,
+    TrainingPackItem,
+)
+from bwvreview.annotations.store.models.people import (
+    Incident,
+    User,
+    incident_officers,
+    user_name_key,
+)
+
+__all__ = [
+    "CLIP_RELEASE_STATES",
+    "Annotation",
+    "AuditEvent",
+    "AuditSeal",
+    "Base",
+    "Clip",
+    "CodebookCategory",
+    "CodebookVersion",
+    "Incident",
+    "Job",
+    "Recording",
+    "Redaction",
+    "Reflection",
+    "Segment",
+    "Suggestion",
+    "TrainingPack",
+    "TrainingPackItem",
+    "Transcript",
+    "User",
+    "Word",
+    "incident_officers",
+    "user_name_key",
+    "utcnow",
+]
