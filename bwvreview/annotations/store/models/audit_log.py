@@ -5,14 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    DateTime,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import JSON, CheckConstraint, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bwvreview.annotations.store.models.base import Base, utcnow

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-)
+from sqlalchemy import JSON
 from sqlalchemy.orm import DeclarativeBase
 
 
