@@ -182,7 +182,7 @@ def test_an_export_job_writes_verifies_and_records_the_clip(lib, tmp_path):
     done = jobs.get_job(lib.db, job.id)
     assert done.state == "done" and done.result["verified"] is True
     assert out.is_file() and Path(done.result["report"]).is_file()
-    (clip,) = app.clips.clips.list_clips(lib.db)
+    (clip,) = app.clip_workflow.clips.list_clips(lib.db)
     assert (clip.id, Path(clip.output_path)) == (done.result["clip"], out.resolve())
 
 
@@ -243,11 +243,11 @@ def test_an_export_recorded_by_a_worker_that_died_before_finishing_is_not_redone
     out = tmp_path / "recorded.mp4"
     job = worker.queue_export(lib, recording.id, 1000, 3000, out)
     jobs.claim_next(lib.db, "dead")
-    _outcome, clip = app.clips.export_clip(lib, recording.id, 1000, 3000, out)  # then killed
+    _outcome, clip = app.clip_workflow.export_clip(lib, recording.id, 1000, 3000, out)  # then killed
     with lib.db.begin() as session:
         session.get(models.Job, job.id).heartbeat_at = models.utcnow() - dt.timedelta(hours=1)
     thread, _stop, outcome = run_in_thread(lib)
     thread.join(timeout=600)
     done = jobs.get_job(lib.db, job.id)
     assert (done.state, done.result["clip"]) == ("done", clip.id)
-    assert len(app.clips.clips.list_clips(lib.db)) == 1
+    assert len(app.clip_workflow.clips.list_clips(lib.db)) == 1
