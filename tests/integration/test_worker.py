@@ -243,7 +243,8 @@ def test_an_export_recorded_by_a_worker_that_died_before_finishing_is_not_redone
     out = tmp_path / "recorded.mp4"
     job = worker.queue_export(lib, recording.id, 1000, 3000, out)
     jobs.claim_next(lib.db, "dead")
-    _outcome, clip = app.clip_workflow.export_clip(lib, recording.id, 1000, 3000, out)  # then killed
+    # exported, then the worker was killed before it could record the job done
+    _outcome, clip = app.clip_workflow.export_clip(lib, recording.id, 1000, 3000, out)
     with lib.db.begin() as session:
         session.get(models.Job, job.id).heartbeat_at = models.utcnow() - dt.timedelta(hours=1)
     thread, _stop, outcome = run_in_thread(lib)
