@@ -85,6 +85,22 @@ def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched) -> 
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashes():
+    """Real argon2, with the cost turned down: the tests hash and check passwords hundreds of
+    times (every command of a signed-in person checks one), and the library's own cost
+    (about 90 ms a hash here) is a defence for stored passwords, not what the tests prove.
+    Processes the tests start keep the real cost."""
+    from argon2 import PasswordHasher
+
+    from bwvreview.annotations.access import users
+
+    real = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    users._hasher = real
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point bwvreview at a fresh data folder so no test touches the user's library."""
