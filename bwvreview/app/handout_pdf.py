@@ -15,13 +15,14 @@ from typing import Any
 
 from fpdf import FPDF
 
+from bwvreview.app.polarity import PRINTED_LABELS
+
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2026": "...", "\u2022": "-", "\u00a0": " ",
     "\u2192": "->", "\u2190": "<-", "\u200b": "",
 })  # fmt: skip
-_POLARITY = {"concern": "A moment to learn from", "good_practice": "Good practice",
-             "observation": "Context"}  # fmt: skip
+_POLARITY = PRINTED_LABELS
 FONT = "Helvetica"
 INK = (31, 42, 48)
 ACCENT = (47, 79, 79)

@@ -13,10 +13,10 @@ import html
 import json
 from typing import Any
 
+from bwvreview.app.polarity import PRINTED_LABELS
 from bwvreview.bundled import resource_path
 
-_POLARITY = {"concern": "A moment to learn from", "good_practice": "Good practice",
-             "observation": "Context"}  # fmt: skip
+_POLARITY = PRINTED_LABELS
 
 _STYLE = ("training_pack", "pack.css")
 _SCRIPT = ("training_pack", "pack.js")

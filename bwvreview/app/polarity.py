@@ -22,6 +22,11 @@ OFFICER_LANES = [("good_practice", "What went well"), ("concern", "To reflect on
                  ("observation", "Context")]  # fmt: skip
 
 
+# Trainers' printed and offline material (training packs, handouts): a sentence's start.
+PRINTED_LABELS = {"good_practice": "Good practice", "concern": "A moment to learn from",
+                  "observation": "Context"}  # fmt: skip
+
+
 def polarity_label(polarity: str | None) -> str:
     """A polarity as a reviewer reads it (an unknown one as it is stored)."""
     return POLARITY_LABELS.get(polarity or "", polarity or "")
@@ -33,5 +38,6 @@ __all__ = [
     "POLARITIES",
     "POLARITY_LABELS",
     "POLARITY_ORDER",
+    "PRINTED_LABELS",
     "polarity_label",
 ]
