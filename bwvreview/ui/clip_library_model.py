@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bwvreview.app.polarity import polarity_label
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
+from bwvreview.ui.table_model import RecordTableModel
 
 COLUMNS = ("Category", "Polarity", "Principles", "Length", "Verification", "Note")
 
@@ -30,26 +31,17 @@ def principles_text(clip: LibraryClip) -> str:
     return ", ".join(p.replace("_", " ").capitalize() for p in clip.principles) or "—"
 
 
-class ClipTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.clips: list[LibraryClip] = []
+class ClipTableModel(RecordTableModel):
+    """The clips a person may see in the library, one a row."""
+
+    COLUMNS = COLUMNS
+
+    @property
+    def clips(self) -> list[LibraryClip]:
+        return self.rows
 
     def set_clips(self, clips: list[LibraryClip]) -> None:
-        self.beginResetModel()
-        self.clips = list(clips)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.clips)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        self.set_rows(clips)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         if not index.isValid():

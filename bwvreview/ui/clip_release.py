@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from bwvreview.app import learning
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
+from bwvreview.ui.clip_library_model import ClipTableModel
 
 WATCHED_FRACTION = 0.9  # of the clip played through in this window (seeking ahead not counted)
 MAX_STEP_MS = 1000  # a larger jump between two position reports is a seek, not playing
@@ -55,28 +56,10 @@ def release_note(clip: LibraryClip) -> str:
     return "Passed verification"
 
 
-class ReleaseTableModel(QAbstractTableModel):
+class ReleaseTableModel(ClipTableModel):
     """Clips not yet released (or not approved), with their state in words and an icon."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.clips: list[LibraryClip] = []
-
-    def set_clips(self, found: list[LibraryClip]) -> None:
-        self.beginResetModel()
-        self.clips = list(found)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.clips)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(RELEASE_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return RELEASE_COLUMNS[section]
-        return None
+    COLUMNS = RELEASE_COLUMNS
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         if not index.isValid():
