@@ -53,6 +53,7 @@ def test_demo_script_holds_concerns_good_practice_and_planted_personal_data():
     assert {"name", "address", "phone"} <= kinds
 
 
+@pytest.mark.slow  # transcribes the demo with the real model
 def test_demo_no_gui_imports_once_and_prints_the_id(capsys, monkeypatch):
     assert main(["demo", "--no-gui"]) == 0
     first = capsys.readouterr().out.strip()

@@ -15,6 +15,9 @@ import pytest
 
 from bwvreview import app
 
+# Each test starts the whole app in a process of its own: left out of the quick loop.
+pytestmark = pytest.mark.slow
+
 DRIVER = r"""
 import json, sys
 from PySide6.QtCore import QTimer

@@ -75,6 +75,7 @@ def test_chatter_below_python_goes_to_the_log_and_our_words_to_the_terminal(tmp_
     assert "native chatter below Python" in logged and "qt chatter" in logged
 
 
+@pytest.mark.slow  # the whole app in a process of its own
 def test_the_demo_window_says_nothing_on_the_terminal(_isolated_data):
     done = _run(DEMO)
     assert done.returncode == 0, done.stderr[-2000:]
