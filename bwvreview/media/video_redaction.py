@@ -14,6 +14,7 @@ ones ``VideoRedactor`` uses for the same span and settings.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Generator, Iterable
@@ -23,15 +24,23 @@ from typing import Any
 import numpy as np
 
 from bwvreview.media.banner import BannerRegion
+from bwvreview.media.camera_motion import CameraMotion
+from bwvreview.media.face_scan import (
+    DEFAULT_SMALL_FACE_EVERY,
+    DEFAULT_SMALL_FACE_WIDTH,
+    FaceScan,
+    ScanSettings,
+)
 from bwvreview.media.face_tracks import FaceTracker, MaskBox, TrackerSettings, TrackInfo
 from bwvreview.media.faces import (
+    CANDIDATE_THRESHOLD,
+    CONFIRM_HITS,
     DEFAULT_DETECT_WIDTH,
     DEFAULT_THRESHOLD,
-    FaceDetector,
     input_size,
     model_info,
 )
-from bwvreview.media.masks import ManualMask, apply_mask
+from bwvreview.media.masks import FACE_FILL, ManualMask, apply_mask
 from bwvreview.steps import drain
 
 log = logging.getLogger(__name__)
@@ -46,7 +55,12 @@ class VideoRedactionSettings:
 
     faces: str = "blur"  # "blur" | "pixelate" | "box" | "none"
     threshold: float = DEFAULT_THRESHOLD  # low: a masked wall costs less than a shown face
+    # Weaker detections start a tentative track, masked once found ``confirm_hits`` times.
+    candidate_threshold: float = CANDIDATE_THRESHOLD
+    confirm_hits: int = CONFIRM_HITS
     detect_width: int = DEFAULT_DETECT_WIDTH
+    small_face_width: int = DEFAULT_SMALL_FACE_WIDTH  # every ``small_face_every``-th frame
+    small_face_every: int = DEFAULT_SMALL_FACE_EVERY
     keep_visible_tracks: frozenset[int] = frozenset()  # people the reviewer chose to show
     manual_masks: tuple[ManualMask, ...] = ()
     banner: BannerRegion | None = None  # resolved by the caller: a preset or detect_banner
@@ -73,7 +87,22 @@ class RedactedFrame:
 
 def tracker_settings(settings: VideoRedactionSettings, fps: float) -> TrackerSettings:
     """The tracker the redactor and ``scan_tracks`` share, so their track ids agree."""
-    return TrackerSettings.for_fps(fps, settings.lookahead_ms)
+    return dataclasses.replace(
+        TrackerSettings.for_fps(fps, settings.lookahead_ms),
+        confirm_score=settings.threshold,
+        confirm_hits=settings.confirm_hits,
+    )
+
+
+def scan_settings(settings: VideoRedactionSettings) -> ScanSettings:
+    """The detector passes the redactor and ``scan_tracks`` share: they report the weaker
+    candidates too, which the tracker keeps only where they repeat."""
+    return ScanSettings(
+        threshold=min(settings.threshold, settings.candidate_threshold),
+        detect_width=settings.detect_width,
+        small_face_width=settings.small_face_width,
+        small_face_every=settings.small_face_every,
+    )
 
 
 class VideoRedactor:
@@ -100,8 +129,9 @@ class VideoRedactor:
         self._detector = None
         self._tracker = None
         if settings.faces != "none":
-            self._detector = FaceDetector(settings.threshold, settings.detect_width)
+            self._detector = FaceScan(scan_settings(settings))
             self._tracker = FaceTracker(tracker_settings(settings, fps), width, height)
+            self._motion = CameraMotion(width, height)
         self._passthrough: deque[np.ndarray] = deque()  # when faces are not detected
         self._frames_in = 0
         self._frames_out = 0
@@ -122,14 +152,14 @@ class VideoRedactor:
             raise ValueError(
                 f"expected a {self.width}x{self.height} BGR uint8 frame, got {frame.shape}"
             )
+        index = self._frames_in
         self._frames_in += 1
         if self._tracker is None:
             self._passthrough.append(frame)
             return [self._finish(self._frames_out, self._passthrough.popleft(), ())]
-        detections = self._detector.detect(frame)  # type: ignore[union-attr]
-        return [
-            self._finish(t.index, t.payload, t.boxes) for t in self._tracker.push(detections, frame)
-        ]
+        detections = self._detector.detect(frame, index)  # type: ignore[union-attr]
+        released = self._tracker.push(detections, frame, self._motion(frame))
+        return [self._finish(t.index, t.payload, t.boxes) for t in released]
 
     def flush_detailed(self) -> list[RedactedFrame]:
         """``flush`` that also says what was masked on each released frame."""
@@ -146,7 +176,10 @@ class VideoRedactor:
         time_ms = self.start_ms + round(index * 1000 / self.fps)
         face_boxes = tuple(b for b in boxes if b.track_id not in s.keep_visible_tracks)
         for box in face_boxes:
-            apply_mask(image, (box.x0, box.y0, box.x1, box.y1), s.faces, _FACE_SHAPE[s.faces])
+            apply_mask(
+                image, (box.x0, box.y0, box.x1, box.y1), s.faces, _FACE_SHAPE[s.faces],
+                FACE_FILL[s.faces],
+            )  # fmt: skip
         manual = []
         frame_ms = max(1, round(1000 / self.fps))
         for mask in s.manual_masks:
@@ -183,8 +216,10 @@ class VideoRedactor:
             ts = self._tracker.settings
             report["detector"] = {
                 **model_info(),
+                **scan_settings(s).to_dict(self.width),
                 "threshold": s.threshold,
-                "detect_width": s.detect_width,
+                "candidate_threshold": s.candidate_threshold,
+                "confirm_hits": s.confirm_hits,
                 "input_size": [in_w, in_h],
             }
             report["tracker"] = {
@@ -239,10 +274,11 @@ def iter_scan_tracks(
     fps: float,
 ) -> Generator[int, None, list[TrackInfo]]:
     """``scan_tracks`` that yields the number of frames seen so far, for a progress bar."""
-    detector = FaceDetector(settings.threshold, settings.detect_width)
+    detector = FaceScan(scan_settings(settings))
     tracker = FaceTracker(tracker_settings(settings, fps), width, height)
-    for seen, frame in enumerate(frames, start=1):
-        tracker.push(detector.detect(frame))
-        yield seen
+    motion = CameraMotion(width, height)
+    for index, frame in enumerate(frames):
+        tracker.push(detector.detect(frame, index), motion=motion(frame))
+        yield index + 1
     tracker.flush()
     return tracker.tracks()
