@@ -25,9 +25,10 @@ from bwvreview.annotations.access import (
     Principal,  # noqa: E402
     users,
 )
+from bwvreview.annotations.learning import clips as clips_release  # noqa: E402
 from bwvreview.annotations.learning import packs  # noqa: E402
 from bwvreview.app import clip_workflow as clips  # noqa: E402
-from bwvreview.app.demo import DEMO_TRAINER  # noqa: E402
+from bwvreview.app.demo import DEMO_TIP, DEMO_TRAINER  # noqa: E402
 from bwvreview.ui.clip_library_window import ClipLibraryWindow  # noqa: E402
 from bwvreview.ui.launch import make_application  # noqa: E402
 from bwvreview.ui.pack_editor import PackEditor  # noqa: E402
@@ -60,6 +61,9 @@ def main() -> int:
                 lib, recording.id, a.start_ms, a.end_ms, Path(data) / f"{key}.mp4", options
             )
             exported.append(record)
+        tip = users.find_user(lib.db, DEMO_TIP)  # a second person releases each clip
+        releaser = lib.db.as_user(Principal(tip.id, tip.name, tip.role))
+        exported = [clips_release.approve_clip(releaser, r.id, r.sha256) for r in exported]
         user = users.find_user(lib.db, DEMO_TRAINER)
         trainer = lib.db.as_user(Principal(user.id, user.name, user.role))
         trainer_lib = app.Library(trainer, lib.data_dir, lib.codebook, lib.codebook_id, user.name)
@@ -85,7 +89,7 @@ def main() -> int:
         settle(qt_app)
         window.grab().save(str(out / "clip_library.png"))
         editor = PackEditor(trainer_lib, pack.id, window)
-        editor.resize(680, 660)
+        editor.resize(1366, 768)
         editor.show()
         settle(qt_app)
         editor.grab().save(str(out / "pack_editor.png"))

@@ -71,7 +71,7 @@ def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) 
     if reader is not None and reader.role == "tip":
         feedback.list_reflections(lib.db.as_user(reader), recording_id=recording_id)
     window, _controller = build_feedback_window(as_officer, recording_id)
-    window.resize(1440, 860)
+    window.resize(1366, 768)
     window.show()
     window.select_moment(concern.annotation_id)
     window.on_moment.setChecked(True)
@@ -82,7 +82,7 @@ def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) 
 
     recording = library.get_recording(lib.db, recording_id)
     debrief = open_debrief(lib, recording)
-    debrief.resize(1440, 820)
+    debrief.resize(1366, 768)
     position = next(
         n for n, i in enumerate(debrief.items) if i.annotation_id == concern.annotation_id
     )
