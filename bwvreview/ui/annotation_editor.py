@@ -29,7 +29,7 @@ class AnnotationEditor(QWidget):
         self.heading = QLabel("Select an annotation, or press a category's key while playing.")
         self.heading.setWordWrap(True)
         self.severity = QSpinBox(minimum=0, maximum=3, specialValueText="not set")
-        self.severity.setToolTip("How much this moment matters for learning (concerns only)")
+        self.severity.setToolTip("How much this moment matters for learning (to learn from only)")
         self.note = QPlainTextEdit(placeholderText="What happened here, and why it matters")
         self.wording = QPlainTextEdit(
             placeholderText="What could be said instead (shown to the officer)"

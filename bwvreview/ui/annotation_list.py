@@ -118,7 +118,7 @@ class AnnotationListWidget(QWidget):
         for principle in principles:
             self.principle_filter.addItem(principle.label, principle.key)
         self.polarity_filter = QComboBox()
-        self.polarity_filter.addItem("Good practice and concerns", None)
+        self.polarity_filter.addItem("All kinds", None)
         for key in POLARITY_ORDER:
             self.polarity_filter.addItem(POLARITY_LABELS[key], key)
         for combo in (self.principle_filter, self.polarity_filter):

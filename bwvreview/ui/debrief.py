@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 from bwvreview import app
 from bwvreview.app import feedback
 from bwvreview.app.admin import READ_FOOTAGE
-from bwvreview.app.polarity import OFFICER_LANES
+from bwvreview.app.polarity import OFFICER_LANES, quoted
 from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
-from bwvreview.ui.feedback_window import quoted
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
@@ -281,7 +280,7 @@ def open_debrief(
     window = DebriefWindow(
         title,
         recording,
-        lambda shared_only: feedback.debrief_items(lib.db, recording.id, shared_only=shared_only),
+        lambda shared_only: feedback.debrief_items(lib, recording.id, shared_only=shared_only),
         may_include_all=lib.db.principal.can(READ_FOOTAGE),
         principle_labels={p.key: p.label for p in lib.codebook.principles},
         parent=parent,

@@ -47,7 +47,7 @@ class FeedbackController(QObject):
         if incident is None:
             return
         self.recording = next(r for r in incident.recordings if r.id == recording_id)
-        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib.db, recording_id))
+        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib, recording_id))
         self._show_reflections()
         self._load_waveform(self.recording)
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import feedback
-from bwvreview.app.polarity import OFFICER_LANES
+from bwvreview.app.polarity import OFFICER_LANES, quoted
 from bwvreview.app.records import STATUS_LABELS, FeedbackItem, FeedbackRecording, OfficerIncident
 from bwvreview.timecode import clock
 from bwvreview.ui.player import PlayerWidget
@@ -44,11 +44,6 @@ from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
 
 LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
 KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
-
-
-def quoted(text: str) -> str:
-    """Words in curly quotes, once: a reviewer often types the quotes themselves."""
-    return "“" + text.strip().strip('"“”') + "”"
 
 
 def moment_text(item: FeedbackItem) -> str:
@@ -115,7 +110,7 @@ class FeedbackWindow(QMainWindow):
         self.centre.addWidget(self.timeline)
         self.centre.setStretchFactor(0, 3)
 
-        note = self.learning_note = QLabel(feedback.LEARNING_NOTE)
+        note = self.learning_note = QLabel(f"{feedback.LEARNING_NOTE} {feedback.NOT_CONDUCT_NOTE}")
         note.setWordWrap(True)
         self.moments = QListWidget()
         self.moments.setWordWrap(True)

@@ -174,7 +174,7 @@ class SearchPanel(QWidget):
         polarities = [(POLARITY_LABELS[key], key) for key in POLARITY_ORDER]
         self.category = self._combo("Any category", categories)
         self.principle = self._combo("Any principle", principles)
-        self.polarity = self._combo("Good practice and concerns", polarities)
+        self.polarity = self._combo("All kinds", polarities)
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
         kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation")]
         self.kind = self._combo("Said and noted", kinds)

@@ -60,7 +60,7 @@ def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot
     at(qtbot, debrief, 1000)
     qtbot.keyClick(debrief, Qt.Key.Key_Right)
     assert debrief.current().annotation_id == late
-    assert debrief.heading.text() == "Something to reflect on"
+    assert debrief.heading.text() == "To reflect on"
     assert debrief.principles.text() == "Choice"
     assert debrief.note.text() == "No seat offered"
     assert debrief.alternative.text() == (
@@ -176,6 +176,6 @@ def test_the_reviewer_previews_exactly_what_the_officer_will_see(qtbot, workspac
     (preview,) = window.findChildren(FeedbackWindow)
     qtbot.waitExposed(preview)
     shown = [preview.moments.item(i).text() for i in range(preview.moments.count())]
-    assert shown == ["Something to reflect on", "0:06  Missed choice\nNo seat offered"]
+    assert shown == ["To reflect on", "0:06  Missed choice\nNo seat offered"]
     assert not preview.reflection_box.isEnabled()  # reflections are the officer's to write
     preview.close()

@@ -71,7 +71,7 @@ def test_the_officer_sees_only_their_incident_and_its_shared_moments_good_practi
     assert [kind for kind, _ in shown] == ["heading", "moment", "heading", "moment"]
     assert shown[0][1] == "What went well"
     assert shown[1][1] == "0:00  Introduced self\nClear introduction"
-    assert shown[2][1] == "Something to reflect on"
+    assert shown[2][1] == "To reflect on"
     assert shown[3][1] == ("0:03  Missed choice\nNo seat offered\n"
                            f"An alternative you could try: “{SEAT}”")  # fmt: skip
     text = "\n".join(t for _, t in shown)
