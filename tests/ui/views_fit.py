@@ -34,6 +34,8 @@ def misfits(window: QWidget, width: int, height: int) -> list[str]:
     for child in window.findChildren(QWidget):
         if not child.isVisibleTo(window) or child.isWindow() or _in_scroll_area(child, window):
             continue
+        if child.objectName().startswith("qt_"):  # a part of a Qt widget (a spin box's edit)
+            continue
         name = child.objectName() or type(child).__name__
         hint = child.minimumSizeHint()
         policy = child.sizePolicy()
