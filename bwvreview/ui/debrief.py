@@ -18,12 +18,10 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QStyle,
@@ -39,6 +37,7 @@ from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import KIND_TEXT, NOTICE, kind_style
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.scroll import scrolling
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.workers import call_in_background, load_waveform
@@ -162,11 +161,7 @@ class DebriefWindow(QMainWindow):
                       self.empty):  # fmt: skip
             column.addWidget(label)
         column.addStretch(1)
-        scroll = QScrollArea()  # long notes scroll rather than push the window off screen
-        scroll.setWidget(words)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = scrolling(words)  # long notes scroll rather than push the window off screen
         self.timeline = TimelineWidget()  # read-only: where each moment sits
         self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,11 +33,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,12 +44,13 @@ from bwvreview.app.records import STATUS_LABELS, FeedbackItem, FeedbackRecording
 from bwvreview.timecode import clock
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
+from bwvreview.ui.scroll import scrolling
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import TimelineItem
+from bwvreview.ui.wrapped_rows import WrappedRows
 
 LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
 KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
-WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
 STRENGTHS_NAMED = 3  # the summary names this many strengths, then says how many more
 
 # Text in a kind's colour sits on a light tint of it, both set here, so the pair keeps
@@ -170,7 +167,7 @@ class FeedbackWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self._feedback_column())
-        self.right.addWidget(_scrolling(self._reflection_box()))
+        self.right.addWidget(scrolling(self._reflection_box()))
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
 
@@ -193,10 +190,7 @@ class FeedbackWindow(QMainWindow):
         self.strengths = _wrapped("")
         self.strengths.setStyleSheet(kind_style("good_practice"))
         self.moments = QListWidget()
-        self.moments.setWordWrap(True)
         self.moments.setSpacing(4)
-        self.moments.setResizeMode(QListWidget.ResizeMode.Adjust)  # rows wrap to its width
-        self.moments.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.moments.setItemDelegate(WrappedRows(self.moments))
         self.moments.currentItemChanged.connect(self._moment_changed)
         self.nothing = _wrapped(feedback.NOTHING_SHARED)
@@ -438,43 +432,6 @@ def _wrapped(text: str) -> QLabel:
     return label
 
 
-class WrappedRows(QStyledItemDelegate):
-    """List rows whose words wrap to the list's width, each row as tall as its words: Qt's
-    own wrapping measured one width and painted another, and the last line was lost."""
-
-    PAD = 4
-
-    def __init__(self, view: QListWidget) -> None:
-        super().__init__(view)
-        self.view = view
-
-    def _text_rect(self, width: int, text: str, font: QFont) -> QRect:
-        bounds = QRect(0, 0, max(width - 2 * self.PAD, 40), 100_000)
-        return QFontMetrics(font).boundingRect(bounds, WRAP, text)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        font = index.data(Qt.ItemDataRole.FontRole) or option.font
-        width = self.view.viewport().width() - 2 * self.view.spacing()
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        return QSize(width, self._text_rect(width, text, font).height() + 2 * self.PAD)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        self.initStyleOption(option, index)
-        text, option.text = option.text, ""
-        style = self.view.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, self.view)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-        painter.save()
-        painter.setFont(option.font)
-        painter.setPen(option.palette.color(role) if selected or foreground is None
-                       else foreground.color())  # fmt: skip
-        pad = self.PAD
-        painter.drawText(option.rect.adjusted(pad, pad, -pad, -pad), WRAP, text)
-        painter.restore()
-
-
 class _ClickableLabel(QLabel):
     """Words that wrap beside a check box and toggle it when clicked, as its own text would."""
 
@@ -510,13 +467,3 @@ def _column(*parts: QWidget | tuple[QWidget, int]) -> QWidget:
         child, stretch = part if isinstance(part, tuple) else (part, 0)
         layout.addWidget(child, stretch)
     return widget
-
-
-def _scrolling(inner: QWidget) -> QScrollArea:
-    """``inner`` in a frameless scroll area: it scrolls rather than make the window taller."""
-    area = QScrollArea()
-    area.setWidget(inner)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return area

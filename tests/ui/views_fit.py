@@ -40,8 +40,10 @@ def misfits(window: QWidget, width: int, height: int) -> list[str]:
         hint = child.minimumSizeHint()
         policy = child.sizePolicy()
         if hint.isValid():
-            short_w = policy.horizontalPolicy() != IGNORED and child.width() < hint.width()
-            short_h = policy.verticalPolicy() != IGNORED and child.height() < hint.height()
+            need_w = min(hint.width(), child.maximumWidth())  # a cap set on purpose is kept
+            need_h = min(hint.height(), child.maximumHeight())
+            short_w = policy.horizontalPolicy() != IGNORED and child.width() < need_w
+            short_h = policy.verticalPolicy() != IGNORED and child.height() < need_h
             if (short_w or short_h) and child.minimumWidth() == 0:
                 found.append(f"{name} is {child.width()}×{child.height()}, needs "
                              f"{hint.width()}×{hint.height()}")  # fmt: skip
