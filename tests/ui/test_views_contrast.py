@@ -7,10 +7,10 @@ ratio is WCAG 2's, from the sRGB relative luminance of each colour.
 
 import pytest
 
-from bwvreview.ui import debrief, feedback_window
+from bwvreview.ui import audit_viewer, dashboard, debrief, feedback_window, pack_editor
 
 AA_BODY = 4.5
-MODULES = (feedback_window, debrief)
+MODULES = (feedback_window, debrief, dashboard, pack_editor, audit_viewer)
 
 
 def luminance(hex_colour: str) -> float:
