@@ -20,6 +20,7 @@ DATE_OF_BIRTH = "DATE_OF_BIRTH"
 TITLED_NAME = "UK_TITLED_NAME"
 SPOKEN_EMAIL = "SPOKEN_EMAIL"
 COLLAR_NUMBER = "UK_COLLAR_NUMBER"
+ANSWERED_NAME = "ANSWERED_NAME"  # a name given in answer to "Your name?"
 
 
 @dataclass(frozen=True)
