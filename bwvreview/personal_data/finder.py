@@ -168,7 +168,7 @@ def find_personal_data(
         with _lock:
             results = analyzer.analyze(layout.text, language=LANGUAGE, score_threshold=min_score)
         hits += _hits_from(results, words, layout)
-    return _without_contained(hits)
+    return without_contained(hits)
 
 
 def _hits_from(results: Iterable[Any], words, layout: Layout) -> list[PersonalDataHit]:
@@ -188,7 +188,7 @@ def _hits_from(results: Iterable[Any], words, layout: Layout) -> list[PersonalDa
     return hits
 
 
-def _without_contained(hits: list[PersonalDataHit]) -> list[PersonalDataHit]:
+def without_contained(hits: list[PersonalDataHit]) -> list[PersonalDataHit]:
     """Drop hits wholly inside another; sort by position.
 
     Of two hits on the same words the reviewer's list wins, then a rule (its pattern says

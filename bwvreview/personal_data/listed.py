@@ -10,7 +10,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bwvreview.personal_data.words import PersonalDataHit, TimedWord, hit_over, layout_of
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from bwvreview.personal_data.uk_recognisers.spoken import read_chain, read_number, tokens_of
+from bwvreview.personal_data.words import (
+    Layout,
+    PersonalDataHit,
+    TimedWord,
+    hit_over,
+    layout_of,
+)
 
 LIST_ITEM = "list_item"
 
@@ -43,6 +52,8 @@ _GENERIC_PARTS = frozenset({
     "mx", "dr", "pc", "dc", "sgt", "sergeant", "constable", "inspector", "officer", "detective",
     "the", "and", "of",
 })  # fmt: skip
+# Never a part matched alone, nor a sound-alike: everyday words and spaCy's stop words.
+_EVERYDAY = _COMMON_WORDS | frozenset(STOP_WORDS)
 _FULL_SCORE = 1.0
 _PART_SCORE = 0.8
 _PER_EDIT = 0.1
@@ -107,8 +118,13 @@ def heard_items(words: Sequence[TimedWord], items: Sequence[str]) -> list[Person
     none in four letters or fewer) and words run together or split ("Maple-Road"). A
     multi-word entry is matched as a sequence, and each distinctive part of it (four letters
     or more, not "Road" or "Mr") on its own too, since a surname alone still identifies.
-    A common word ("more") is never a fuzzy match. Hits have kind ``list_item``, score 1.0
-    less 0.1 per edit (0.8 for a part) and source ``list:<entry>``.
+    A three-letter part ("Tom") counts only heard exactly, and a part that is an everyday
+    word ("Will", "Rose") is never matched alone. A name of five letters or more is also
+    heard by its sound ("Kathryn" for "Catherine", "Meghan" for "Megan": ``_sound``), as
+    one more edit than its length allows. A number in an entry (a phone number) is heard
+    however it is said ("oh seven seven double oh..."): ``_number_matches``. A common word
+    ("more") is never a fuzzy match. Hits have kind ``list_item``, score 1.0 less 0.1 per
+    edit (0.8 for a part) and source ``list:<entry>``.
     """
     heard = [_normalised(w.text) for w in words]
     content = [i for i, form in enumerate(heard) if form.replace("'", "")]
@@ -132,6 +148,10 @@ def heard_items(words: Sequence[TimedWord], items: Sequence[str]) -> list[Person
                 score = _PART_SCORE - _PER_EDIT * match.edits
                 span = (match.first, match.last)
                 hits.append(hit_over(words, layout, span, LIST_ITEM, score, f"list:{item}"))
+                claimed.update(range(match.first, match.last + 1))
+        for span in _number_matches(layout, item):
+            if not claimed.issuperset(range(span[0], span[1] + 1)):
+                hits.append(hit_over(words, layout, span, LIST_ITEM, _PART_SCORE, f"list:{item}"))
     return sorted(hits, key=lambda h: (h.first_word, h.last_word, h.source))
 
 
@@ -165,9 +185,31 @@ def _run_edits(run: list[str], target: str, limit: int) -> int | None:
         edits = _edit_distance(head + form, target, limit)
         if edits is not None and (best is None or edits < best):
             best = edits
+    if best is None and len(target) >= 5:
+        forms = {head + form for form in _forms(run[-1])}
+        key = _sound(target)
+        if len(key) >= 3 and not forms & _EVERYDAY and any(_sound(f) == key for f in forms):
+            best = limit + 1  # heard by its sound: one edit more than its length allows
     if best and len(run) == 1 and run[0].replace("'", "") in _COMMON_WORDS:
         return None
     return best
+
+
+_SOUNDS = (
+    ("ph", "f"), ("ck", "k"), ("gh", "g"), ("wh", "w"), ("kn", "n"), ("qu", "kw"), ("q", "k"),
+    ("x", "ks"), ("z", "s"), ("y", "i"), ("ce", "se"), ("ci", "si"), ("c", "k"), ("th", "t"),
+    ("dg", "j"),
+)  # fmt: skip
+
+
+def _sound(word: str) -> str:
+    """A rough key for how an English name sounds: its first letter, then its consonants
+    after common spellings of one sound are made one ("Kathryn" and "Catherine": ktrn)."""
+    key = word.lower()
+    for spelt, sound in _SOUNDS:
+        key = key.replace(spelt, sound)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return key[:1] + re.sub(r"[aeiouh']", "", key[1:])
 
 
 def _part_matches(
@@ -175,7 +217,11 @@ def _part_matches(
 ) -> list[_Match]:
     """Single heard words matching one distinctive part of a multi-word entry."""
     matches = []
-    distinctive = [p for p in parts if len(p) >= 4 and not p.isdigit() and p not in _GENERIC_PARTS]
+    distinctive = [
+        p
+        for p in parts
+        if len(p) >= 3 and not p.isdigit() and p not in _GENERIC_PARTS and p not in _EVERYDAY
+    ]
     for i in content:
         if i in claimed:
             continue
@@ -187,3 +233,37 @@ def _part_matches(
         if found:
             matches.append(_Match(i, i, min(found)))
     return matches
+
+
+def _number_matches(layout: Layout, item: str) -> list[tuple[int, int]]:
+    """(first, last) words where a number in ``item`` is said again, in any spoken form.
+
+    The entry's digits (all its numbers joined: "07700 900123" is 07700900123) are compared
+    with each run of numbers heard ("oh seven seven zero zero"): a run of four digits or
+    more that is part of the entry's number, or holds it, is a match.
+    """
+    wanted = "".join(digits for digits, _, _ in number_runs(item))
+    if len(wanted) < 5:
+        return []
+    found = []
+    for digits, start, end in number_runs(layout.text):
+        if len(digits) >= 4 and (digits in wanted or wanted in digits):
+            span = layout.word_range(start, end)
+            if span is not None:
+                found.append(span)
+    return found
+
+
+def number_runs(text: str) -> list[tuple[str, int, int]]:
+    """(digits, start, end) of each run of spoken or written numbers in ``text``."""
+    tokens = tokens_of(text)
+    runs, i = [], 0
+    while i < len(tokens):
+        chain = read_chain(tokens, i, text, read_number)
+        if not chain:
+            i += 1
+            continue
+        digits = "".join(piece for _, _, piece in chain)
+        runs.append((digits, tokens[chain[0][0]].start, tokens[chain[-1][1] - 1].end))
+        i = chain[-1][1]
+    return runs
