@@ -143,6 +143,7 @@ def found_items(hits: Iterable[PersonalDataHit]) -> list[tuple[str, str]]:
         if hit.kind not in ITEM_KINDS:
             continue
         text = _CLEAN_ENDS.sub("", " ".join(hit.text.split()))
+        text = _POSSESSIVE.sub("", text)  # "Sarah's" is listed as Sarah
         if hit.kind == "phone":  # "077, 000. Yes. 9 down below, 456" is listed as 077000 9 456
             text = " ".join(digits for digits, _, _ in number_runs(text)) or text
         key = text.lower()
@@ -152,3 +153,4 @@ def found_items(hits: Iterable[PersonalDataHit]) -> list[tuple[str, str]]:
 
 
 _CLEAN_ENDS = re.compile(r"^[\W_]+|[\W_]+$")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")

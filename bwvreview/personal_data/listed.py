@@ -49,7 +49,8 @@ _GENERIC_PARTS = frozenset({
     "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "court", "drive", "way",
     "crescent", "place", "gardens", "terrace", "grove", "hill", "park", "square", "walk", "rise",
     "mews", "row", "view", "parade", "green", "estate", "house", "flat", "mr", "mrs", "ms", "miss",
-    "mx", "dr", "pc", "dc", "sgt", "sergeant", "constable", "inspector", "officer", "detective",
+    "mx", "dr", "pc", "dc", "sir", "madam", "lord", "lady", "dame", "prof", "sgt",
+    "sergeant", "constable", "inspector", "officer", "detective",
     "the", "and", "of",
 })  # fmt: skip
 # Never a part matched alone, nor a sound-alike: everyday words and spaCy's stop words.

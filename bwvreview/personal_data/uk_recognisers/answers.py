@@ -106,7 +106,7 @@ def _is_name_part(token: Token) -> bool:
     word = token.text.lower().replace("\u2019", "'")
     if not token.text.isalpha() or len(word) < 2 or word in _NOT_A_NAME:
         return False
-    return token.text[:1].isupper() or word not in STOP_WORDS
+    return token.text[:1].isupper()
 
 
 def _is_address_part(token: Token) -> bool:
@@ -197,6 +197,18 @@ class NameAnswerRecognizer(_AnswerRecognizer):
 
     ENTITY = ANSWERED_NAME
     PART = staticmethod(_is_name_part)
+
+    def _spans(self, text: str, answer: list[Token]) -> Iterator[tuple[int, int, float]]:
+        # A surname Whisper wrote in lower case after a capitalised first name ("Remaker
+        # ashworth") is part of the name; a lower-case word alone is not a name.
+        for start, end, score in super()._spans(text, answer):
+            after = [t for t in answer if t.start >= end]
+            if after and _SENTENCE_END.search(text, end, after[0].start) is None:
+                word = after[0].text.lower()
+                if after[0].text.isalpha() and word not in STOP_WORDS | _NOT_A_NAME:
+                    end = after[0].end
+            yield start, end, score
+
     GLUE = frozenset({"sir", "mr", "mrs", "ms", "miss", "mx", "dr", "de", "van", "von", "la"})
     ANSWER_WORDS = 8
 
