@@ -12,19 +12,23 @@ Adding a kind of repair (e.g. faces the verifier found): write a function
 ``(check, request, card_ms) -> list[Repair]`` that reads the failed check's findings and
 returns repairs whose ``apply`` adds what hides them to the request (for faces: a
 ``ManualMask`` on ``request.video.manual_masks`` over the frames and box found), and register
-it in ``REPAIRERS`` under the check's name ("faces"). Nothing else changes: the loop, the
-re-export, the re-verification and the report are shared.
+it in ``REPAIRERS`` under the check's name ("faces"); if the reviewer can opt out of it (a
+person kept visible), say so in ``clip_workflow._wanted``. Nothing else changes: the loop,
+the re-export, the re-verification and the report are shared.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from bwvreview.media.clip_export import ClipRequest
-from bwvreview.media.clip_verify import Check, Verification
+from bwvreview.app.relay import relay
+from bwvreview.media.clip_export import ClipRequest, ExportResult, iter_export_clip
+from bwvreview.media.clip_verify import Check, Verification, VerifyOptions, iter_verify_clip
 
 MAX_REPAIR_PASSES = 2
 # A re-transcription's word times are approximate: a repair bleeps this much either side.
@@ -69,13 +73,20 @@ def speech_repairs(check: Check, request: ClipRequest, card_ms: int) -> list[Rep
 REPAIRERS: dict[str, Repairer] = {"speech": speech_repairs}
 
 
-def repairs_for(verification: Verification, request: ClipRequest, card_ms: int) -> list[Repair]:
-    """Every repair the failed checks of ``verification`` call for (none if it passed)."""
+def repairs_for(
+    verification: Verification,
+    request: ClipRequest,
+    card_ms: int,
+    wanted: Callable[[Repair], bool] = lambda _repair: True,
+) -> list[Repair]:
+    """Every repair the failed checks of ``verification`` call for (none if it passed),
+    less those ``wanted`` refuses: the reviewer's own choices stand (what they chose to
+    leave audible, or visible, is never hidden behind their back)."""
     found: list[Repair] = []
     for check in verification.checks:
         repairer = REPAIRERS.get(check.name)
         if not check.passed and repairer is not None:
-            found += repairer(check, request, card_ms)
+            found += [r for r in repairer(check, request, card_ms) if wanted(r)]
     return found
 
 
@@ -115,3 +126,39 @@ def _merged(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+def iter_repair(
+    request: ClipRequest,
+    result: ExportResult,
+    verified: tuple[Verification, VerifyOptions],
+    written: Path,
+    wanted: Callable[[Repair], bool],
+    repairs: list[dict[str, Any]],
+    progress: tuple[threading.Event | None, Any],
+) -> Generator[Any, None, tuple[ExportResult, Verification, VerifyOptions]]:
+    """Verify-then-repair (``clip_repair``): while verification fails on something a repair
+    can hide, write the clip again with it hidden and verify again, at most
+    ``MAX_REPAIR_PASSES`` times. ``repairs`` is filled with what was done, for the report;
+    ``progress`` is the cancel flag and what to yield meanwhile. Returns the last clip's
+    export result, its verification and what it was verified against (the faces masked are
+    the new clip's)."""
+    verification, expect = verified
+    cancel, waiting = progress
+    for number in range(1, MAX_REPAIR_PASSES + 1):
+        if verification.passed:
+            break
+        found = repairs_for(verification, request, result.card_ms, wanted)
+        if not found:
+            break
+        repairs += [r.to_json(number) for r in found]
+        request = repaired(request, found)
+        written.unlink(missing_ok=True)
+        yield waiting
+        result = yield from relay(iter_export_clip(request, cancel), cancel, lambda _: waiting)
+        expect = dataclasses.replace(
+            expect, faces_expected=tuple(result.kept_faces), faces_masked=tuple(result.masked_faces)
+        )
+        verifying = iter_verify_clip(written, expect, cancel)
+        verification = yield from relay(verifying, cancel, lambda _: waiting)
+    return result, verification, expect

@@ -13,7 +13,7 @@ checks found. It never quotes the personal data itself: that stays in the local 
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from bwvreview.app.clip_plan import (  # noqa: F401 - the dialog and the CLI use
     iter_people_in_span,
     personal_data_in_span,
 )
-from bwvreview.app.clip_repair import MAX_REPAIR_PASSES, repaired, repairs_for
+from bwvreview.app.clip_repair import Repair, iter_repair
 from bwvreview.app.clip_report import (
     REPORT_FORMAT,  # noqa: F401
     build_report,
@@ -273,9 +273,11 @@ def iter_export(
         repairs: list[dict[str, Any]] = []
         if options.verify:
             verification = yield from _verify(outputs.partial_clip, expect, cancel)
-            result, verification = yield from _repair_loop(
-                request, result, verification, expect, outputs.partial_clip, repairs, cancel
-            )
+            wanted = _wanted(options, [h for h in hits if h not in bleeped])
+            result, verification, expect = yield from iter_repair(
+                request, result, (verification, expect), outputs.partial_clip, wanted, repairs,
+                (cancel, _WAITING),
+            )  # fmt: skip
         passed = verification is not None and verification.passed
         final = outputs.clip if passed else outputs.held
         if verification is not None:
@@ -328,32 +330,18 @@ def _write(
     )
 
 
-def _repair_loop(
-    request: ClipRequest,
-    result: ExportResult,
-    verification: Verification,
-    expect: VerifyOptions,
-    written: Path,
-    repairs: list[dict[str, Any]],
-    cancel: threading.Event | None,
-) -> Generator[ClipProgress, None, tuple[ExportResult, Verification]]:
-    """Verify-then-repair (``clip_repair``): while verification fails on something a repair
-    can hide, write the clip again with it hidden and verify again, at most
-    ``MAX_REPAIR_PASSES`` times. ``repairs`` is filled with what was done, for the report."""
-    for number in range(1, MAX_REPAIR_PASSES + 1):
-        if verification.passed:
-            break
-        found = repairs_for(verification, request, result.card_ms)
-        if not found:
-            break
-        repairs += [r.to_json(number) for r in found]
-        request = repaired(request, found)
-        written.unlink(missing_ok=True)
-        yield _WAITING
-        result = yield from relay(iter_export_clip(request, cancel), cancel, _waiting)
-        verifying = iter_verify_clip(written, expect, cancel)
-        verification = yield from relay(verifying, cancel, _waiting)
-    return result, verification
+def _wanted(options: ExportOptions, kept: Sequence[PersonalDataHit]) -> Callable[[Repair], bool]:
+    """Which repairs the reviewer's choices allow: no bleeps with ``--bleep none``, and none
+    over what they chose to leave audible."""
+
+    def wanted(repair: Repair) -> bool:
+        if repair.check != "speech":
+            return True
+        if options.bleep == "none":
+            return False
+        return not any(repair.start_ms < h.end_ms and repair.end_ms > h.start_ms for h in kept)
+
+    return wanted
 
 
 def _publish(
@@ -453,10 +441,6 @@ def _listen_for_personal_data(
         done = _STAGES["source"] + _STAGES["personal data"] * fraction
         yield ClipProgress("personal data", done)
     return words
-
-
-def _waiting(_step: object) -> ClipProgress:
-    return _WAITING
 
 
 def _done(*stages: str) -> float:
