@@ -24,6 +24,7 @@ from bwvreview.personal_data.conversation import (
 from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, find_personal_data
 
 DATA = Path(__file__).parents[2] / "data"
+NO_CONTEXT = SpeechContext()
 FACTS = json.loads((DATA / "speech_personal_data.json").read_text("utf-8"))
 
 
@@ -47,14 +48,14 @@ def texts(hits: list[PersonalDataHit], words: list[TimedWord]) -> list[str]:
     return ["".join(w.text for w in words[h.first_word : h.last_word + 1]).strip() for h in hits]
 
 
-def hidden_words(words: list[TimedWord], context: SpeechContext = SpeechContext()) -> str:
+def hidden_words(words: list[TimedWord], context: SpeechContext = NO_CONTEXT) -> str:
     """The words the detector would bleep, joined."""
     hits = find_in_conversation(words, context)
     keep = {i for h in hits for i in range(h.first_word, h.last_word + 1)}
     return " ".join(words[i].text.strip() for i in sorted(keep))
 
 
-def audible_words(words: list[TimedWord], context: SpeechContext = SpeechContext()) -> str:
+def audible_words(words: list[TimedWord], context: SpeechContext = NO_CONTEXT) -> str:
     hits = find_in_conversation(words, context)
     keep = {i for h in hits for i in range(h.first_word, h.last_word + 1)}
     return " ".join(w.text.strip() for i, w in enumerate(words) if i not in keep)
@@ -71,7 +72,11 @@ QUESTION = "Thanks, Sarah. Date of birth?"
         # the third of June nineteen ninety one, as Whisper writes it
         (QUESTION, "It is the third of June, 1991.", "the third of June, 1991."),
         (QUESTION, "It is the 3rd of June 1991.", "the 3rd of June 1991."),
-        (QUESTION, "It is the third of June, nineteen ninety one.", "the third of June, nineteen ninety one."),  # noqa: E501
+        (
+            QUESTION,
+            "It is the third of June, nineteen ninety one.",
+            "the third of June, nineteen ninety one.",
+        ),  # noqa: E501
         # third June ninety one
         (QUESTION, "Third June, ninety one.", "Third June, ninety one."),
         (QUESTION, "3rd June 91.", "3rd June 91."),
