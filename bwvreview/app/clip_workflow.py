@@ -259,7 +259,7 @@ def iter_export(
     try:
         result = yield from _write(request, cancel, _done("source", "personal data", "banner"))
         expect = verify_options(
-            _redacted_items(bleeped, context.items),
+            _redacted_items(bleeped, context.everything),
             result.card_ms,
             result.kept_faces,
             result.masked_faces,

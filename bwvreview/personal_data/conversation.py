@@ -30,7 +30,7 @@ from bwvreview.personal_data.finder import (
     find_personal_data,
     without_contained,
 )
-from bwvreview.personal_data.listed import number_runs
+from bwvreview.personal_data.listed import LIST_ITEM, number_runs
 from bwvreview.personal_data.words import PersonalDataHit, TimedWord, hit_over, layout_of
 
 CONTEXT_BEFORE_MS = 45_000  # the question just asked, and what was said before it
@@ -53,7 +53,14 @@ class SpeechContext:
     incident's people, places and numbers."""
 
     before: tuple[TimedWord, ...] = ()
-    items: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # the reviewer's list: hits are list items
+    # (text, kind) found elsewhere in the incident: hits keep the kind found ("phone")
+    found: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def everything(self) -> tuple[str, ...]:
+        """Every item bleeped wherever it is heard, listed or found."""
+        return tuple(dict.fromkeys([*self.items, *(text for text, _ in self.found)]))
 
 
 def words_before(words: Iterable[TimedWord], start_ms: int, within_ms: int = CONTEXT_BEFORE_MS):
@@ -99,12 +106,14 @@ def _in_context(
 ) -> list[PersonalDataHit]:
     """The finder over the context's words and ``words`` together; hits on ``words`` only."""
     before = list(context.before)
-    found = find_personal_data([*before, *words], context.items, min_score=min_score)
+    found = find_personal_data([*before, *words], context.everything, min_score=min_score)
+    kinds = {f"list:{text}": kind for text, kind in context.found}
+    kinds.update({f"list:{text}": LIST_ITEM for text in context.items})
     layout = layout_of(words)
     shift = len(before)
     return [
-        hit_over(words, layout, (max(h.first_word, shift) - shift, h.last_word - shift), h.kind,
-                 h.score, h.source)
+        hit_over(words, layout, (max(h.first_word, shift) - shift, h.last_word - shift),
+                 kinds.get(h.source, h.kind), h.score, h.source)
         for h in found
         if h.last_word >= shift
     ]  # fmt: skip

@@ -16,7 +16,9 @@ from bwvreview.media.clip_verify.verdict import Check, VerifyOptions, VerifyProg
 from bwvreview.media.errors import MediaError
 from bwvreview.media.transcribe import DECODE_OPTIONS, SAMPLING_SEED, load_model
 from bwvreview.personal_data.conversation import SpeechContext, find_in_conversation
-from bwvreview.personal_data.finder import LIST_ITEM, TimedWord
+from bwvreview.personal_data.finder import TimedWord
+
+LIST_SOURCE = "list:"  # a hit on one of the items every clip of the incident hides
 
 # Kinds of personal data that identify someone on their own when heard in a clip.
 IDENTIFYING_KINDS = {
@@ -63,7 +65,7 @@ def speech_check(
         window_start = words[0].start_ms if words else 0
         before = tuple(w for w in earlier if w.end_ms <= window_start)
         for hit in find_in_conversation(words, SpeechContext(before, items)):
-            if hit.kind == LIST_ITEM:
+            if hit.source.startswith(LIST_SOURCE):
                 heard.append(hit)
             elif hit.kind in IDENTIFYING_KINDS:
                 detected.append(hit)
