@@ -19,7 +19,12 @@ from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, redactions, transcripts
 from bwvreview.annotations.review.redactions import RegionMask
 from bwvreview.app import Library
-from bwvreview.app.clip_speech import speech_plan, words_in
+from bwvreview.app.clip_speech import (  # noqa: F401 - the export dialog's people list
+    dismiss_found,
+    found_people_and_places,
+    speech_plan,
+    words_in,
+)
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import PRESETS, BannerRegion, detect_banner, preset
 from bwvreview.media.clip_export import preview_frames

@@ -79,6 +79,21 @@ def _all_words(transcript: transcripts.Transcript | None) -> list[TimedWord]:
     return [TimedWord(w.text, w.start_ms, w.end_ms) for w in transcript.words]
 
 
+def found_people_and_places(lib: Library, recording_id: int) -> list[tuple[str, str]]:
+    """(text, kind) found in the incident's transcripts, not on the reviewer's list and not
+    dismissed: bleeped wherever said until the reviewer confirms or dismisses each."""
+    return list(_found(lib, recording_id, clips.people_and_places(lib.db, recording_id)))
+
+
+def dismiss_found(lib: Library, recording_id: int, texts: Sequence[str]) -> None:
+    """The reviewer says these found entries are not personal data."""
+    if texts:  # what was found but never stored is stored first, to be dismissed
+        kinds = dict(found_people_and_places(lib, recording_id))
+        found = [(text, kinds.get(text, "name")) for text in texts]
+        clips.add_found_people_and_places(lib.db, recording_id, found, lib.actor)
+        clips.dismiss_found(lib.db, recording_id, texts, lib.actor)
+
+
 def _found(lib: Library, recording_id: int, listed: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """Names, places and numbers found in the incident's transcripts, and those found
     before, that are not on the reviewer's list and were not dismissed."""
