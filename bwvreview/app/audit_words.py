@@ -7,10 +7,12 @@ line's ``audit --json`` prints those for scripts. This module only says them to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from bwvreview.annotations.audit.entries import AuditEntry
+from bwvreview.annotations.review.library import STATUS_LABELS
 
 # What happened, by the stored action: a sentence a person reads. A detail in braces is
 # filled in when the event has it (else the words in the brackets' fallback are used).
@@ -83,6 +85,8 @@ KEYS: dict[str, str] = {
 }
 
 OBJECTS = {"training_pack": "training pack", "redaction": "mask", "codebook": "codebook"}
+STATUS_KEYS = {"from", "to", "status"}  # details whose value is a review status
+_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")  # a stored name: closure_next_steps
 
 
 def action_words(action: str) -> str:
@@ -110,10 +114,15 @@ def key_words(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def value_words(value: Any) -> str:
-    """A stored detail value as a person reads it: yes/no, lists joined, nothing as —."""
+def value_words(value: Any, key: str = "") -> str:
+    """A stored detail value as a person reads it: yes/no, lists joined, nothing as —, a
+    review status in its words, a stored name (``closure_next_steps``) written out."""
     if value is None or value == "":
         return "—"
+    if key in STATUS_KEYS and value in STATUS_LABELS:
+        return STATUS_LABELS[value]
+    if isinstance(value, str) and _NAME.match(value):
+        return value.replace("_", " ")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
@@ -125,7 +134,8 @@ def value_words(value: Any) -> str:
 
 def detail_lines(details: Mapping[str, Any]) -> list[str]:
     """The event's details, one ``Key: value`` line each, in the order they were stored."""
-    return [f"{key_words(str(key))}: {value_words(value)}" for key, value in details.items()]
+    return [f"{key_words(str(key))}: {value_words(value, str(key))}"
+            for key, value in details.items()]  # fmt: skip
 
 
 def summary(entry: AuditEntry) -> str:

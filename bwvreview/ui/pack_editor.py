@@ -47,6 +47,7 @@ from bwvreview.ui.wrapped_rows import WrappedRows
 
 SAVE_AFTER_MS = 600
 ITEM_ID_ROLE = 0x0100 + 1  # Qt.UserRole + 1
+PREVIEW_MAX_PX = 300  # the preview's height at most
 NOTES_SHOWN = 90  # characters of a clip's facilitator notes shown in its row
 OVER = ("#5C4400", "#FFF3CD")  # the plan runs over the session: words on an amber tint
 CONTRAST_PAIRS = {"over the session": OVER}  # tests/ui/test_views_contrast.py
@@ -106,7 +107,7 @@ class PackEditor(QDialog):
         title_row.addWidget(QLabel("Session &length:", buddy=self.session))
         title_row.addWidget(self.session)
         head = QFormLayout()
-        head.addRow("&Title:", title_row)
+        head.addRow(QLabel("&Title:", buddy=self.title), title_row)
         head.addRow("&Description:", self.description)
 
         self.splitter = QSplitter()
@@ -182,10 +183,11 @@ class PackEditor(QDialog):
         form.addRow("Talk &after it:", self.talk)
         form.addRow("Facilitator &notes:", self.notes)
         form.addRow("Discussion &prompts:", self.prompts)
+        self.player.setMaximumHeight(PREVIEW_MAX_PX)  # the notes and prompts stay in view
         column = QVBoxLayout(self.chosen)
-        column.addWidget(self.player, 3)
+        column.addWidget(self.player, 2)
         column.addWidget(self.notice)
-        column.addLayout(form, 2)
+        column.addLayout(form, 3)
         return self.chosen
 
     # --- reading --------------------------------------------------------------------------

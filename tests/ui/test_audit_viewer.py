@@ -140,12 +140,19 @@ def test_events_read_in_plain_words_with_their_details_as_key_value_lines(qtbot,
                                            "fields": ["note", "status"]})  # fmt: skip
         record_event(session, actor="tess", action="some_new.thing", object_type="training_pack",
                      object_id=1, details={})  # fmt: skip
+        record_event(session, actor="tess", action="status-change", object_type="recording",
+                     object_id=1, details={"from": "in_review", "to": "shared",
+                                           "category": "closure_next_steps"})  # fmt: skip
     viewer = AuditViewer(db)
     qtbot.addWidget(viewer)
     viewer.show()
     model = viewer.model
     rows = {model.data(model.index(r, 3)): r for r in range(model.rowCount())}
     assert "Some new thing" in rows  # an action nobody has worded yet is still written out
+    status = rows["Changed a review's status"]
+    assert model.data(model.index(status, 5)) == (
+        "From: In review · To: Shared with officer · Category: closure next steps"
+    )
     masked = rows["Saved a mask over part of the picture"]
     assert model.data(model.index(masked, 4)) == "mask 2"
     assert model.data(model.index(masked, 5)) == (
