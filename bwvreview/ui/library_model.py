@@ -13,7 +13,7 @@ from bwvreview.ui.table_model import Index, RecordTableModel
 
 
 class LibraryTableModel(RecordTableModel):
-    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "File")
+    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "Content warning", "File")
 
     def set_recordings(self, recordings: list[Recording]) -> None:
         self.set_rows(recordings)
@@ -28,6 +28,8 @@ class LibraryTableModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(recording, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self.COLUMNS[index.column()] == "Content warning" and recording.content_warning:
+                return f"Content warning: {recording.content_warning}"
             return recording.path
         if role == Qt.ItemDataRole.UserRole:
             return recording.id
@@ -45,6 +47,7 @@ class LibraryTableModel(RecordTableModel):
             recorded,
             clock(recording.duration_ms),
             STATUS_LABELS.get(recording.status, recording.status),
+            f"⚠ {recording.content_warning}" if recording.content_warning else "",
             Path(recording.path).name,
         )
         return values[column]
