@@ -25,6 +25,7 @@ from bwvreview.annotations.access import (
     Principal,  # noqa: E402
     users,
 )
+from bwvreview.annotations.learning import clips as clip_records  # noqa: E402
 from bwvreview.annotations.learning import packs  # noqa: E402
 from bwvreview.app import clip_workflow as clips  # noqa: E402
 from bwvreview.app.demo import DEMO_TRAINER  # noqa: E402
@@ -60,6 +61,11 @@ def main() -> int:
                 lib, recording.id, a.start_ms, a.end_ms, Path(data) / f"{key}.mp4", options
             )
             exported.append(record)
+        # release needs a second person: a second TIP watches and approves each clip
+        second = users.create_user(lib.db, "Asha (TIP)", "tip")
+        approver = lib.db.as_user(Principal(second.id, second.name, second.role))
+        for record in exported:
+            clip_records.approve_clip(approver, record.id, record.sha256)
         user = users.find_user(lib.db, DEMO_TRAINER)
         trainer = lib.db.as_user(Principal(user.id, user.name, user.role))
         trainer_lib = app.Library(trainer, lib.data_dir, lib.codebook, lib.codebook_id, user.name)
@@ -75,7 +81,7 @@ def main() -> int:
             "What could the officer say instead?",
         ])  # fmt: skip
         window = ClipLibraryWindow(trainer_lib)
-        window.resize(1280, 760)
+        window.resize(1366, 768)
         window.show()
         window.refresh_packs(select_id=pack.id)
         window.select_row(0)

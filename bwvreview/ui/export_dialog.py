@@ -44,6 +44,15 @@ from bwvreview.ui.workers import GeneratorWorker
 STEPS = ("1  The moment", "2  What to hide", "3  Check", "4  Save")
 
 
+def free_name(path: Path) -> Path:
+    """``path``, or ``NAME-2.mp4``, ``NAME-3.mp4``…: the first name not taken."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def scrolling(page: QWidget) -> QScrollArea:
     """A step that scrolls when the screen is short, rather than pushing the buttons off it."""
     area = QScrollArea()
@@ -255,13 +264,7 @@ class ExportDialog(QDialog):
 
     def _default_out(self) -> Path:
         folder = Path(QSettings().value("export/folder", str(Path.home()), type=str))
-        stem = f"clip-{self.recording.id}-{self.span.span_ms()[0]}"
-        candidate = folder / f"{stem}.mp4"
-        n = 2
-        while candidate.exists():
-            candidate = folder / f"{stem}-{n}.mp4"
-            n += 1
-        return candidate
+        return free_name(folder / f"clip-{self.recording.id}-{self.span.span_ms()[0]}.mp4")
 
     # --- the parts, as the dialog has always offered them ------------------------------
     def load_mask_frame(self) -> None:
@@ -354,6 +357,7 @@ class ExportDialog(QDialog):
             else f"Saved {outcome.path.name}; some checks need attention (below)."
         )  # fmt: skip
         self.go_to(self.steps.count() - 1)
+        self.out.setText(str(free_name(Path(self.out.text().strip()))))  # ready for another
 
     def override(self, reason: str | None = None) -> None:
         if self.record is None:

@@ -95,8 +95,8 @@ class HideStep(QWidget):
         self.heard = HeardPanel(lib, recording_id, say)
         self.heard.hit_list.setMinimumHeight(90)
         self.heard.hit_list.setMaximumHeight(200)
-        column.addWidget(self.heard.found, 2)
-        column.addWidget(self.heard.listed, 1)
+        column.addWidget(self.heard.found)
+        column.addWidget(self.heard.listed)
 
         also = QGroupBox("Also")
         form = QFormLayout(also)
@@ -112,6 +112,7 @@ class HideStep(QWidget):
         self.metadata.setToolTip("The date, camera and place a file can carry")
         form.addRow(self.metadata)
         column.addWidget(also)
+        column.addStretch(1)
         return column
 
     def plan(self) -> list[str]:

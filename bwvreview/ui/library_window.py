@@ -354,7 +354,7 @@ class LibraryWindow(QMainWindow):
         self.jobs_dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         # the library is what a TIP came for: the queue starts as a strip below it
-        self.resizeDocks([self.jobs_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [120], Qt.Orientation.Vertical)
         self.view_menu_jobs = self.jobs_dock.toggleViewAction()
         self.view_menu_jobs.setText("&Jobs")
         self.tools_menu.addAction(self.view_menu_jobs)
@@ -443,6 +443,8 @@ class LibraryWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 620)
+            # the facts (a 64-character fingerprint) and the transcript need room to read
+            self.splitter.setSizes([560, 540])
         for key, splitter in (("library/splitter", self.splitter), ("library/right", self.right)):
             state = settings.value(key)
             if isinstance(state, QByteArray):

@@ -163,6 +163,7 @@ def test_a_stepped_export_of_the_demo_ends_in_a_checklist(qtbot, demo, tmp_path)
     assert "passed every check" in dialog.save.verdict.text()
     assert not dialog.save.override_button.isVisible()
     assert dialog.export_button.isEnabled() and dialog.cancel_button.text() == "Close"
+    assert dialog.out.text().endswith("from the window-2.mp4")  # another export writes anew
 
 
 _STAGE_KEYS = {"source", "personal data", "banner", "export", "verify"}
