@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Window layouts and folders come from settings of their own: a screenshot shows the
+# windows as a first start does, and the user's own settings are not touched.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bwvreview-screenshot-settings-")
 
 from PySide6.QtCore import QThreadPool  # noqa: E402
 

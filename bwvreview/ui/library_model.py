@@ -13,7 +13,7 @@ from bwvreview.ui.table_model import Index, RecordTableModel
 
 
 class LibraryTableModel(RecordTableModel):
-    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "Content warning", "File")
+    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "File", "Content warning")
 
     def set_recordings(self, recordings: list[Recording]) -> None:
         self.set_rows(recordings)
@@ -47,7 +47,7 @@ class LibraryTableModel(RecordTableModel):
             recorded,
             clock(recording.duration_ms),
             STATUS_LABELS.get(recording.status, recording.status),
-            f"⚠ {recording.content_warning}" if recording.content_warning else "",
             Path(recording.path).name,
+            f"⚠ {recording.content_warning}" if recording.content_warning else "",
         )
         return values[column]

@@ -168,6 +168,10 @@ class LibraryWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # the last column, the content warning, takes the room left (in full in its tooltip)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(LibraryTableModel.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
+        )
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
 
@@ -193,8 +197,8 @@ class LibraryWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)  # the facts and transcript read as widely
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
         self.jobs_panel: JobsPanel | None = None  # the one place for work in progress
@@ -444,7 +448,7 @@ class LibraryWindow(QMainWindow):
         else:
             self.resize(1100, 620)
             # the facts (a 64-character fingerprint) and the transcript need room to read
-            self.splitter.setSizes([560, 540])
+            self.splitter.setSizes([640, 460])
         for key, splitter in (("library/splitter", self.splitter), ("library/right", self.right)):
             state = settings.value(key)
             if isinstance(state, QByteArray):

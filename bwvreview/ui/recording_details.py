@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -105,6 +106,9 @@ class RecordingDetails(QWidget):
             label.setWordWrap(True)
             self.values[name] = label
             form.addRow(f"{name}:", label)
+        fingerprint = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fingerprint.setPointSizeF(self.font().pointSizeF() * 0.85)
+        self.values["SHA-256"].setFont(fingerprint)  # 64 characters: narrow enough to read whole
         self.edit_button = QPushButton("Incident and officers…")
         self.edit_button.setToolTip("File the recording under an incident and name its officers")
         self.warning_button = QPushButton("Content warning…")
