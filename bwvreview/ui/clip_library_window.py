@@ -50,6 +50,7 @@ from bwvreview.ui.clip_release import (
     state_icon,
 )
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.window_size import resize_within_screen
 
 RELEASE_LIST = (learning.AWAITING, learning.NOT_APPROVED, learning.HELD)
 
@@ -176,10 +177,10 @@ class ClipLibraryWindow(QMainWindow):
         )  # fmt: skip
         self.no_clip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_clip.setFrameShape(QLabel.Shape.StyledPanel)
-        self.screen = QStackedWidget()  # what to do until a clip plays, then the player
-        self.screen.addWidget(self.no_clip)
-        self.screen.addWidget(self.player)
-        right_layout.addWidget(self.screen, 3)
+        self.viewer = QStackedWidget()  # what to do until a clip plays, then the player
+        self.viewer.addWidget(self.no_clip)
+        self.viewer.addWidget(self.player)
+        right_layout.addWidget(self.viewer, 3)
         right_layout.addWidget(self.play_button)
         right_layout.addWidget(self.details, 2)
         right_layout.addWidget(pack_box)
@@ -190,7 +191,7 @@ class ClipLibraryWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setSizes([700, 480])
         self.setCentralWidget(splitter)
-        self.resize(1180, 720)
+        resize_within_screen(self, 1180, 720)
 
     def _build_release_tab(self) -> QWidget:
         table = self.release_table
@@ -409,7 +410,7 @@ class ClipLibraryWindow(QMainWindow):
             return
         length_ms = int(clip.report_summary.get("duration_ms") or clip.duration_ms)
         self.watch.start(clip.clip_id, length_ms)
-        self.screen.setCurrentWidget(self.player)
+        self.viewer.setCurrentWidget(self.player)
         self.player.load(path, length_ms, None)
         self.player.seek(0)  # from the start: the same file again keeps its old position
         self.player.play()

@@ -39,6 +39,7 @@ from bwvreview.ui.export_check import CheckStep
 from bwvreview.ui.export_hide import HideStep
 from bwvreview.ui.export_result import SaveStep
 from bwvreview.ui.export_span import SpanStep
+from bwvreview.ui.window_size import resize_within_screen
 from bwvreview.ui.workers import GeneratorWorker
 
 STEPS = ("1  The moment", "2  What to hide", "3  Check", "4  Save")
@@ -87,7 +88,7 @@ class ExportDialog(QDialog):
         self._listed_for: tuple[int, int] | None = None  # the span the lists were made for
         self.setWindowTitle("Export an anonymised learning clip")
         self._build(start_ms, end_ms)
-        self.resize(1000, 640)
+        resize_within_screen(self, 1000, 640)
         self.refresh_personal_data()
 
     # --- layout -------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from bwvreview.ui.library_model import LibraryTableModel
 from bwvreview.ui.recording_details import RecordingDetails, RecordingDetailsDialog, Save
 from bwvreview.ui.transcript_panel import TranscriptPanel
 from bwvreview.ui.wellbeing import edit_wellbeing_settings
+from bwvreview.ui.window_size import resize_within_screen
 
 MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All files (*)"
 
@@ -446,7 +447,7 @@ class LibraryWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 620)
+            resize_within_screen(self, 1100, 620)
             # the facts (a 64-character fingerprint) and the transcript need room to read
             self.splitter.setSizes([640, 460])
         for key, splitter in (("library/splitter", self.splitter), ("library/right", self.right)):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from bwvreview import app
@@ -153,6 +154,7 @@ def _debrief(p: DemoPeople) -> QWidget:
 
     window = open_debrief(p.tip, p.recording)
     window.hide()
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # the test closes it
     return window
 
 

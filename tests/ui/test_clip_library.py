@@ -345,7 +345,7 @@ def test_an_empty_clip_library_says_what_to_do_next(qtbot, _isolated_data):
         view.show()
         assert view.empty.isVisible() and not view.table.isVisible()
         assert "Ctrl+E" in view.empty.text()
-        assert view.screen.currentWidget() is view.no_clip  # not a black player
+        assert view.viewer.currentWidget() is view.no_clip  # not a black player
         assert "Play clip" in view.no_clip.text()
         trainer = dataclasses.replace(lib, db=lib.db.as_user(TRAINER))
         with lib.db.begin() as session:

@@ -1,21 +1,23 @@
 """Every window and dialog fits a 1366×768 police laptop, at 100 % and at 125 % scaling.
 
 With a title bar and a taskbar, about 1366×700 of a 1366×768 screen is left for a window.
-Each window of the app (``every_window.WINDOWS``, on the demo library) is opened offscreen
-and resized to that; it must accept the size (its minimum fits) and no widget it shows may
-be squeezed below its own minimum size hint (a clipped label, a button cut in half).
+The offscreen platform is given a screen of exactly that (its ``configfile``), and each
+window of the app (``every_window.WINDOWS``, on the demo library) is opened on it: it must
+open no larger than the screen, take 1366×700 when asked (its minimum fits), and no widget
+it shows may be squeezed below its own minimum size hint (a clipped label, a button cut in
+half).
 
-125 % scaling: this file runs again in a process of its own with ``QT_SCALE_FACTOR=1.25``
-(Qt's own high-DPI scaling, as Windows at 125 % gives it: device pixel ratio 1.25), where
-the same 1366×700 screen pixels hold 1092×560 of Qt's logical pixels. Measured in that
-process rather than multiplied from the 100 % sizes, so fonts and styles are laid out as
-they would be at that scale.
+Each scale runs in a process of its own (the screen is chosen when Qt starts): 100 %, and
+125 % with ``QT_SCALE_FACTOR=1.25`` (Qt's own high-DPI scaling, as Windows at 125 % gives
+it: device pixel ratio 1.25), where the same 1366×700 screen pixels hold 1093×560 of Qt's
+logical pixels. Measured there rather than multiplied from the 100 % sizes, so fonts and
+styles are laid out as they would be at that scale.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
+import json
 import os
 import pkgutil
 import subprocess
@@ -44,20 +46,25 @@ from tests.ui.every_window import WINDOWS, open_demo_people
 
 SCREEN_PX = (1366, 700)  # a 1366×768 screen less a title bar and a taskbar
 SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
-LOGICAL = (math.floor(SCREEN_PX[0] / SCALE), math.floor(SCREEN_PX[1] / SCALE))
+ON_THE_LAPTOP = os.environ.get("BWVREVIEW_FIT_SCREEN") == "1"  # in the process made below
 
 # Windows other branches of issue 17 are making fit, and the scales at which they do not
 # yet, as this test measured them (reported to the lead). Strict: once one fits, the test
 # fails until its entry is taken out.
 TOO_BIG: dict[str, set[float]] = {
+    # workspace-ui: opens at 1400×860; at 125 % its minimum is 727×573 (560 are left)
+    "workspace": {1.0, 1.25},
+    # views-ui: opens at 1400×820; at 125 % the reflection box and list are squeezed to
+    # about 60 px (their minimum is 70)
+    "feedback (officer)": {1.0, 1.25},
+    "feedback (officer, no incidents)": {1.0, 1.25},
+    "feedback preview": {1.0, 1.25},
+    # views-ui: opens at 1280×760
+    "debrief": {1.0, 1.25},
+    # views-ui: opens at 640×640, taller than the 560 left at 125 %
+    "pack editor": {1.25},
     # views-ui: forced 1162 px tall (a height-for-width layout in a top-level window)
     "agreement": {1.0, 1.25},
-    # workspace-ui: needs 727×573 logical px; 560 are left at 125 %
-    "workspace": {1.25},
-    # views-ui: the reflection box and list squeezed to ~60 px (their minimum is 70)
-    "feedback (officer)": {1.25},
-    "feedback (officer, no incidents)": {1.25},
-    "feedback preview": {1.25},
 }
 
 
@@ -149,15 +156,24 @@ def fit_problems(window: QWidget, size: tuple[int, int]) -> list[str]:
     return problems
 
 
+@pytest.mark.skipif(not ON_THE_LAPTOP, reason="runs on the laptop's screen (tests below)")
 @pytest.mark.parametrize("name", _params())
 def test_the_window_fits_a_laptop_screen(qtbot, people, name):
+    room = QApplication.primaryScreen().availableGeometry()
+    assert (room.width(), room.height()) == (round(SCREEN_PX[0] / SCALE),
+                                             round(SCREEN_PX[1] / SCALE))  # fmt: skip
     _cls, build = WINDOWS[name]
     window = build(people)
     qtbot.addWidget(window)
     try:
-        problems = fit_problems(window, LOGICAL)
-        if SCALE != 1:
-            assert window.devicePixelRatio() == pytest.approx(SCALE)  # really scaled
+        window.show()
+        QApplication.processEvents()
+        problems = []
+        if window.width() > room.width() or window.height() > room.height():
+            problems.append(f"opens at {window.width()}×{window.height()}, larger than the"
+                            f" screen's {room.width()}×{room.height()}")  # fmt: skip
+        problems += fit_problems(window, (room.width(), room.height()))
+        assert window.devicePixelRatio() == pytest.approx(SCALE)  # really scaled
     finally:
         window.close()
         QThreadPool.globalInstance().waitForDone(60_000)
@@ -185,12 +201,20 @@ def test_every_window_of_the_app_is_measured():
     assert not missing, f"add a builder to tests/ui/every_window.py for: {sorted(missing)}"
 
 
-@pytest.mark.skipif(SCALE != 1, reason="this is the process at 125 %")
-def test_every_window_fits_at_125_percent_scaling():
-    env = {**os.environ, "QT_SCALE_FACTOR": "1.25", "QT_QPA_PLATFORM": "offscreen"}
+@pytest.mark.skipif(ON_THE_LAPTOP, reason="this is the process on the laptop's screen")
+@pytest.mark.parametrize("scale", ["1", "1.25"])
+def test_every_window_fits_a_1366_by_768_laptop(tmp_path, scale):
+    """Runs the test above in a process whose only screen is 1366×700, at ``scale``."""
+    screen = tmp_path / "laptop.json"
+    width, height = SCREEN_PX
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0,
+                                               "width": width, "height": height,
+                                               "logicalDpi": 96, "dpr": 1}]}))  # fmt: skip
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "BWVREVIEW_FIT_SCREEN": "1",
+           "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}  # fmt: skip
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-q",
-         "-k", "fits_a_laptop", str(Path(__file__))],
+         "-rxX", "-k", "fits_a_laptop_screen", str(Path(__file__))],
         env=env, capture_output=True, text=True, timeout=900, cwd=Path(__file__).parents[2],
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
