@@ -90,7 +90,7 @@ class PeopleSeenPanel(QWidget):
         self.people_list.clear()
         for person in people:
             item = _tickable(
-                f"Person {person.track_id}: {span(person.first_ms, person.last_ms, ' – ')}"
+                f"Person {person.track_id}: {span(person.first_ms, person.last_ms)}"
             )
             if person.thumbnail.size:
                 item.setIcon(QIcon(scaled_pixmap(person.thumbnail, 48)))

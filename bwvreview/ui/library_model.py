@@ -45,7 +45,7 @@ class LibraryTableModel(RecordTableModel):
             recording.incident_reference or "—",
             ", ".join(recording.officers) or "—",
             recorded,
-            clock(recording.duration_ms),
+            clock(recording.duration_ms, tenths=True),
             STATUS_LABELS.get(recording.status, recording.status),
             Path(recording.path).name,
             f"⚠ {recording.content_warning}" if recording.content_warning else "",

@@ -138,7 +138,7 @@ class RecordingDetails(QWidget):
             "Content warning": r.content_warning or "none",
             "Incident": r.incident_reference or "—",
             "Officer": ", ".join(r.officers) or "—",
-            "Length": clock(r.duration_ms),
+            "Length": clock(r.duration_ms, tenths=True),
             "Frame rate": fps + (" (variable)" if r.variable_frame_rate else ""),
             "Picture": picture,
             "Sound": f"{r.audio_codec}, {r.audio_channels} channel(s)" if r.has_audio else "none",

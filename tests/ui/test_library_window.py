@@ -45,7 +45,7 @@ def test_importing_shows_the_recording_and_its_facts(qtbot, window, clip_path):
         win.details.values["SHA-256"].text()
         == app.library.list_recordings(controller.lib.db)[0].sha256
     )
-    assert win.details.values["Length"].text() == "0:02"
+    assert win.details.values["Length"].text() == "0:02.0"
 
 
 def test_a_bad_file_gets_a_readable_dialog_and_the_good_ones_still_import(
