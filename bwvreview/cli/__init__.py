@@ -36,7 +36,7 @@ log = logging.getLogger("bwvreview")
 # The commands in the order --help lists them.
 _COMMANDS = (
     footage.add_gui, footage.add_demo, footage.add_import, footage.add_transcribe,
-    footage.add_cue_stats, footage.add_list, footage.add_suggest,
+    footage.add_cue_stats, footage.add_list, footage.add_set_details, footage.add_suggest,
     clips.add_export_clip, clips.add_verify_clip,
     learning.add_export_pack, learning.add_case_study, learning.add_export_annotations,
     learning.add_import_annotations, learning.add_agreement,

@@ -65,9 +65,11 @@ def _calm_garbage_collection() -> None:
 
 def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryController]:
     window = LibraryWindow()
+    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     controller = LibraryController(lib, window, QThreadPool.globalInstance())
     controller.refresh()
     window.recording_activated.connect(lambda rid: open_workspace(lib, rid, controller))
+    controller.demo_loaded.connect(lambda rid: open_workspace(lib, rid, controller))
     window.agreement_requested.connect(lambda rid: compare_tips(lib, rid, controller))
     window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
@@ -78,7 +80,6 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
-    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     add_help_menu(window, lib.data_dir, lib.db.url)
     return window, controller
 
@@ -271,6 +272,7 @@ def _run_app(
             " interrupted last time; no clip was affected.", 30_000
         )  # fmt: skip
     qt_app.aboutToQuit.connect(controller.cancel)
+    qt_app.aboutToQuit.connect(window.jobs_panel.stop)  # a queued job run here goes back
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
         if review.current_transcript(lib.db, open_recording) is None:
