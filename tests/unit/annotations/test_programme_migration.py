@@ -44,7 +44,7 @@ def test_0011_goes_up_and_down_keeping_the_library(empty_url):
                           "values ('Pack', '', '2026-01-01')"))  # fmt: skip
     assert not PROGRAMME_TABLES & set(inspect(engine).get_table_names())
     command.upgrade(cfg, "0011_programme")
-    assert PROGRAMME_TABLES <= set(inspect(engine).get_table_names())
+    assert set(inspect(engine).get_table_names()) >= PROGRAMME_TABLES
     with engine.begin() as conn:
         conn.execute(text("insert into programme_documents (kind, key, version, sha256, "
                           "source_yaml, installed_at) values ('curriculum', 'curriculum', '1', "
