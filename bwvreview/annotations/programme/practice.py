@@ -73,6 +73,7 @@ def reviewed_recordings(session: Session) -> Iterable[SourceMoment]:
     )
     rows = session.execute(
         select(when, R.incident_id, C.key, C.polarity, C.principles)
+        .select_from(A)
         .join(R, R.id == A.recording_id)
         .join(C, C.id == A.category_id)
         .outerjoin(models.Incident, models.Incident.id == R.incident_id)
@@ -142,6 +143,7 @@ def _links(session: Session) -> dict[int, dict[str | None, set[int]]]:
     found: dict[int, dict[str | None, set[int]]] = defaultdict(lambda: defaultdict(set))
     rows = session.execute(
         select(links.c.incident_id, users.id, users.team)
+        .select_from(links)
         .join(users, users.id == links.c.user_id)
         .where(users.role == "officer")
     )
