@@ -248,6 +248,7 @@ def results(db: Database, session_ids: Iterable[int]) -> list[MeasureResult]:
     per: dict[tuple[int | None, str, str, str], list[float]] = defaultdict(list)
     scale: dict[str, int] = {}
     order: dict[str, tuple[str, ...]] = {}
+    asked_before: dict[str, bool] = {}
     with db.begin() as session:
         rows = (
             session.scalars(select(R).where(R.session_id.in_(wanted)).order_by(R.id))
@@ -258,20 +259,24 @@ def results(db: Database, session_ids: Iterable[int]) -> list[MeasureResult]:
             questionnaire = _questionnaire(session, row.questionnaire_id)
             scale[questionnaire.key] = questionnaire.scale_max
             order.setdefault(questionnaire.key, questionnaire.measures)
+            asked_before[questionnaire.key] = "before" in questionnaire.phases
             for measure, value in _person_values(questionnaire, row.answers).items():
                 for where in (row.session_id, None):
                     per[where, questionnaire.key, measure, row.phase].append(value)
-    ranked = {m: (q, i) for q, measures in order.items() for i, m in enumerate(measures)}
-    keys = sorted(
-        per,
-        key=lambda k: (
+
+    def place(k: tuple[int | None, str, str, str]) -> tuple:  # type: ignore[type-arg]
+        # per session, then across; questionnaires asked before a session first
+        measures = order[k[1]]
+        return (
             k[0] is None,
             k[0] or 0,
+            not asked_before[k[1]],
             k[1],
-            ranked.get(k[2], (k[1], 99))[1],
+            measures.index(k[2]),
             k[3] != "before",
-        ),
-    )
+        )
+
+    keys = sorted(per, key=place)
     return [MeasureResult(s, q, m, p, tuple(per[s, q, m, p]), scale[q]) for s, q, m, p in keys]
 
 

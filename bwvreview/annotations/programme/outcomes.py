@@ -166,7 +166,7 @@ def compose_outcomes(
         _activity_table(activity),
         *_practice_tables(over_time, codebook),
         _sessions_table(held),
-        _measures_table(held, measured),
+        measures_table(held, measured),
         _reflections_table(written, over_time.months),
     )
     return Outcomes(period, tables, over_time, len(held))
@@ -280,7 +280,7 @@ def _practice_notes(over: practice.PracticeOverTime) -> tuple[str, ...]:
 
 
 def session_label(s: ScheduledSession) -> str:
-    return f"{s.held_on:%Y-%m-%d} session {s.module_number}: {s.title} ({s.team})"
+    return f"{s.held_on:%Y-%m-%d} session {s.module_number} ({s.team})"
 
 
 def _sessions_table(held: list[ScheduledSession]) -> Table:
@@ -307,7 +307,7 @@ def _sessions_table(held: list[ScheduledSession]) -> Table:
     )
 
 
-def _measures_table(held: list[ScheduledSession], measured: list[answers.MeasureResult]) -> Table:
+def measures_table(held: list[ScheduledSession], measured: list[answers.MeasureResult]) -> Table:
     label = {s.id: session_label(s) for s in held}
     rows = []
     for m in measured:
