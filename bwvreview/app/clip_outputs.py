@@ -159,6 +159,14 @@ def write_new_text(partial: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
+def write_new_bytes(partial: Path, data: bytes) -> None:
+    """``write_new_text`` for bytes (a PDF, a PNG)."""
+    with partial.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def publish(partial: Path, final: Path) -> None:
     """``publish_new``, with a file that appeared meanwhile as bad input."""
     try:

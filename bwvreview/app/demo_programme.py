@@ -83,15 +83,15 @@ def _answer(
 ) -> None:
     kc, feedback = kinds["knowledge_confidence"], kinds["feedback"]
     for phase, ratings in (("before", BEFORE), ("after", AFTER)):
-        for knowledge, confidence in ratings[:people]:
-            given = {f"knowledge.{t}": knowledge for t in range(1, topics + 1)}
-            given |= {f"confidence.{t}": confidence for t in range(1, topics + 1)}
-            answers.record_answers(lib.db, session_id, kc.id, phase, given)
-    for relevant, clear, safe, use in FEEDBACK[:people]:
-        answers.record_answers(
-            lib.db,
-            session_id,
-            feedback.id,
-            "after",
-            {"relevant": relevant, "clear": clear, "safe_to_speak": safe, "will_use": use},
-        )
+        forms = [
+            {
+                f"{measure}.{t}": rating
+                for t in range(1, topics + 1)
+                for measure, rating in (("knowledge", knowledge), ("confidence", confidence))
+            }
+            for knowledge, confidence in ratings[:people]
+        ]
+        answers.record_paper_forms(lib.db, session_id, kc.id, phase, forms)
+    keys = ("relevant", "clear", "safe_to_speak", "will_use")
+    forms = [dict(zip(keys, rated, strict=True)) for rated in FEEDBACK[:people]]
+    answers.record_paper_forms(lib.db, session_id, feedback.id, "after", forms)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +20,13 @@ from typing import TYPE_CHECKING
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.programme.disclosure import MIN_CELL, MIN_OFFICERS
 from bwvreview.annotations.programme.outcomes import Outcomes, compose_outcomes
-from bwvreview.app.clip_outputs import plan_new_files, publish, remove, write_new_text
+from bwvreview.app.clip_outputs import (
+    plan_new_files,
+    publish,
+    remove,
+    write_new_bytes,
+    write_new_text,
+)
 from bwvreview.app.outcomes_pdf import write_outcomes_pdf
 from bwvreview.media.errors import MediaError
 
@@ -130,13 +135,7 @@ def _publish_all(plan: list[tuple[Path, Path]], contents: dict[Path, bytes | str
     try:
         for final, partial in plan:
             body = contents[final]
-            if isinstance(body, bytes):
-                with partial.open("xb") as handle:
-                    handle.write(body)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            else:
-                write_new_text(partial, body)
+            (write_new_bytes if isinstance(body, bytes) else write_new_text)(partial, body)
         for final, partial in plan:
             publish(partial, final)
             published.append(final)

@@ -5,7 +5,9 @@ to the library and the bundled files, and takes names where the domain takes ids
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,6 +164,37 @@ def record_own_answers(
     return answers.record_own_answers(lib.db, session_id, chosen.id, phase, given)
 
 
+def read_answer_forms(path: Path) -> list[dict[str, str]]:
+    """Paper forms typed into a spreadsheet (CSV): a heading per question key (as
+    ``programme questionnaires`` lists them), a row per form; blank rows are skipped."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DomainError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise DomainError(f"{path}: not UTF-8 text; save the spreadsheet as CSV UTF-8") from None
+    except OSError as exc:
+        raise DomainError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    forms = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in rows]
+    forms = [f for f in forms if any(f.values())]
+    if not forms:
+        raise DomainError(f"{path}: no forms (a heading row, then a row per form)")
+    return forms
+
+
+def record_paper_forms(
+    lib: Library,
+    session_id: int,
+    questionnaire_key: str,
+    phase: str,
+    forms: Sequence[Mapping[str, Any]],
+) -> list[Response]:
+    """Anonymous paper forms entered at once: all kept, or none."""
+    chosen = questionnaire(lib, questionnaire_key)
+    return answers.record_paper_forms(lib.db, session_id, chosen.id, phase, forms)
+
+
 def items_at(lib: Library, session_id: int, questionnaire_key: str) -> tuple[Item, ...]:
     """The questions a questionnaire asks at this session (its topics')."""
     held = get_session(lib.db, session_id)
@@ -229,8 +262,10 @@ __all__ = [
     "parse_day",
     "questionnaire",
     "questionnaires",
+    "read_answer_forms",
     "record_answers",
     "record_own_answers",
+    "record_paper_forms",
     "remove_attendee",
     "results_table",
     "schedule_session",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,29 +143,38 @@ def _store(
     session_id: int,
     questionnaire_id: int,
     phase: str,
-    answers: Mapping[str, Any],
+    forms: Sequence[Mapping[str, Any]],
     entry: str,
     respondent_id: int | None,
-) -> Response:
+) -> list[Response]:
+    """Store each form's answers in one transaction: all of them, or none."""
     with db.begin() as session:
         row = training_session(session, session_id)
         questionnaire = _questionnaire(session, questionnaire_id)
-        cleaned = _clean(questionnaire, row, session, phase, answers)
+        cleaned = []
+        for number, answers in enumerate(forms, start=1):
+            try:
+                cleaned.append(_clean(questionnaire, row, session, phase, answers))
+            except DomainError as exc:
+                raise DomainError(f"form {number}: {exc}" if len(forms) > 1 else str(exc)) from None
         if respondent_id is not None and not _on_register(session, session_id, respondent_id):
             raise DomainError("only someone on this session's register can be named on answers")
-        stored = models.QuestionnaireResponse(
-            session_id=session_id,
-            questionnaire_id=questionnaire_id,
-            phase=phase,
-            entry=entry,
-            respondent_id=respondent_id,
-            answers=cleaned,
-        )
-        session.add(stored)
+        stored = [
+            models.QuestionnaireResponse(
+                session_id=session_id,
+                questionnaire_id=questionnaire_id,
+                phase=phase,
+                entry=entry,
+                respondent_id=respondent_id,
+                answers=answers,
+            )
+            for answers in cleaned
+        ]
+        session.add_all(stored)
         session.flush()
         # the response's id only when it is named: an anonymous one is not traced to who
         # was signed in (on a shared laptop, that is the trainer anyway)
-        named = {"response": stored.id} if respondent_id is not None else {}
+        named = {"response": stored[0].id} if respondent_id is not None else {}
         audit(
             session,
             db,
@@ -174,9 +183,10 @@ def _store(
             questionnaire=questionnaire.key,
             phase=phase,
             entry=entry,
+            forms=len(stored),
             **named,
         )
-        return _to_record(stored, questionnaire)
+        return [_to_record(r, questionnaire) for r in stored]
 
 
 def record_answers(
@@ -194,7 +204,22 @@ def record_answers(
     require(db.principal, MANAGE_PROGRAMME)
     if entry not in models.ENTRY_MODES:
         raise DomainError(f"answers are entered from paper or on a laptop, not {entry!r}")
-    return _store(db, session_id, questionnaire_id, phase, answers, entry, respondent_id)
+    return _store(db, session_id, questionnaire_id, phase, [answers], entry, respondent_id)[0]
+
+
+def record_paper_forms(
+    db: Database,
+    session_id: int,
+    questionnaire_id: int,
+    phase: str,
+    forms: Sequence[Mapping[str, Any]],
+) -> list[Response]:
+    """A pile of anonymous paper forms typed in at once: all kept, or none (the first bad
+    form is named by its number)."""
+    require(db.principal, MANAGE_PROGRAMME)
+    if not forms:
+        raise DomainError("no forms to enter")
+    return _store(db, session_id, questionnaire_id, phase, forms, "paper", None)
 
 
 def record_own_answers(
@@ -206,7 +231,7 @@ def record_own_answers(
         training_session(session, session_id)
         if user_id is None or not _on_register(session, session_id, user_id):
             raise PermissionDenied(f"{db.principal.name} is not on this session's register")
-    return _store(db, session_id, questionnaire_id, phase, answers, "laptop", user_id)
+    return _store(db, session_id, questionnaire_id, phase, [answers], "laptop", user_id)[0]
 
 
 def list_responses(db: Database, session_id: int) -> list[Response]:

@@ -30,6 +30,7 @@ GROUPING_KEYS = frozenset(
         "activity",
         "team",
         "month",
+        "period",
         "phase",
         "principle",
         "category",
