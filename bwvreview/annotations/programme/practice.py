@@ -202,16 +202,16 @@ def practice_over_time(
     for m in moments:
         for team, officers in links.get(m.incident_id or -1, {}).items():
             behind[team].update(officers)
-    named = {t for t, o in behind.items() if t is not None and len(o) >= MIN_OFFICERS}
-    pooled = set().union(*(o for t, o in behind.items() if t not in named)) if behind else set()
+    shown = {t for t, o in behind.items() if t is not None and len(o) >= MIN_OFFICERS}
+    pooled = set().union(*(o for t, o in behind.items() if t not in shown)) if behind else set()
     show_other = len(pooled) >= MIN_OFFICERS
-    tallies = _tally(moments, links, training, named, show_other)
+    tallies = _tally(moments, links, training, shown, show_other)
     groups = tuple(
         g
-        for g in (ALL_TEAMS, *sorted(named, key=str.casefold), OTHER_TEAMS)
+        for g in (ALL_TEAMS, *sorted(shown, key=str.casefold), OTHER_TEAMS)
         if any(k[0] == g for k in tallies[0])
     )
-    merged = len([t for t in behind if t is not None and t not in named])
+    merged = len([t for t in behind if t is not None and t not in shown])
     return PracticeOverTime(
         date_from,
         date_to,
@@ -224,7 +224,7 @@ def practice_over_time(
     )
 
 
-def _tally(moments, links, training, named, show_other):  # noqa: ANN001, ANN202
+def _tally(moments, links, training, shown, show_other):  # noqa: ANN001, ANN202
     by_month: dict[tuple, Tally] = defaultdict(Tally)
     by_principle: dict[tuple, Tally] = defaultdict(Tally)
     by_category: dict[tuple, Tally] = defaultdict(Tally)
@@ -233,7 +233,7 @@ def _tally(moments, links, training, named, show_other):  # noqa: ANN001, ANN202
         groups: dict[str, set[int]] = defaultdict(set)  # group -> its officers on this incident
         phases: dict[str, set[str]] = defaultdict(set)  # group -> phases
         for team, officers in links.get(m.incident_id or -1, {}).items():
-            group = team if team in named else (OTHER_TEAMS if show_other else None)
+            group = team if team in shown else (OTHER_TEAMS if show_other else None)
             if group is None:
                 continue
             groups[group] |= officers

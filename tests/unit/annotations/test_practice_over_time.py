@@ -20,8 +20,13 @@ FIRST, LAST = D(2026, 3, 1), D(2026, 4, 1)  # North's training days
 def world(db):
     w = make_world(db)
     for day in (FIRST, LAST):
-        sessions.schedule_session(w.as_("trainer"), curriculum_id=w.curriculum.id,
-                                  module_key="trauma_and_aces", held_on=day, team="North")  # fmt: skip
+        sessions.schedule_session(
+            w.as_("trainer"),
+            curriculum_id=w.curriculum.id,
+            module_key="trauma_and_aces",
+            held_on=day,
+            team="North",
+        )
     plant = [
         # (day, officers' collars, category, times)
         (D(2026, 2, 10), ["4521", "7788"], "triggering_language", 6),  # North, before
@@ -43,7 +48,10 @@ def world(db):
     return w
 
 
-def over(world, first=D(2026, 1, 1), last=D(2026, 4, 30)):
+JAN, APR_END = D(2026, 1, 1), D(2026, 4, 30)
+
+
+def over(world, first=JAN, last=APR_END):
     return practice.practice_over_time(world.as_("tip"), first, last)
 
 
@@ -69,12 +77,16 @@ def test_counts_per_team_and_month(world):
 
 def test_before_during_and_after_a_teams_training(world):
     p = over(world).by_principle
-    assert (p["North", "before training", "safety"].concern, p["North", "before training",
-            "choice"].good) == (6, 2)  # fmt: skip
+    assert (
+        p["North", "before training", "safety"].concern,
+        p["North", "before training", "choice"].good,
+    ) == (6, 2)
     assert p["North", "before training", "choice"].concern == 1
     assert p["North", "during training", "safety"].good == 3
-    assert (p["North", "after training", "choice"].good,
-            p["North", "after training", "choice"].concern) == (8, 1)  # fmt: skip
+    assert (
+        p["North", "after training", "choice"].good,
+        p["North", "after training", "choice"].concern,
+    ) == (8, 1)
     assert p["South", "no sessions recorded", "collaboration"].concern == 5
     c = over(world).by_category
     assert c["North", "after training", "offered_choice"].moments == 7
