@@ -119,13 +119,16 @@ def _practice(doc: Document, outcomes: Outcomes) -> None:
 
 
 def _training(doc: Document, outcomes: Outcomes) -> None:
-    doc.add_page()
+    if doc.get_y() > doc.h * 0.72:
+        doc.add_page()
+    else:
+        doc.ln(2)
     doc.heading("The training", 14)
     held = outcomes.table("training_sessions")
     hbar_chart(
         doc,
         "Sessions held and attendances",
-        [(f"{r[0][:38]}: attendances", r[2]) for r in held.rows],
+        [(f"{_short(r[0])}: attendances", r[2]) for r in held.rows],
         label_width=90,
     )
     measures = outcomes.table("training_measures")
@@ -150,6 +153,12 @@ def _training(doc: Document, outcomes: Outcomes) -> None:
     )
     for note in measures.notes:
         doc.para(note, 8.5)
+
+
+def _short(session: str) -> str:
+    """ "1. An overview of..." -> "Session 1" (a chart's label; the table has the title)."""
+    number = session.split(".", 1)[0]
+    return f"Session {number}" if number.isdigit() else session
 
 
 def _reflections(doc: Document, outcomes: Outcomes) -> None:

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.codebook import Codebook
 from bwvreview.annotations.programme.disclosure import MIN_CELL, MIN_OFFICERS
 from bwvreview.annotations.programme.outcomes import Outcomes, compose_outcomes
+from bwvreview.annotations.store.db import Database
 from bwvreview.app.clip_outputs import (
     plan_new_files,
     publish,
@@ -93,7 +95,19 @@ def write_report(
     lib: Library, date_from: dt.date, date_to: dt.date, folder: Path, today: dt.date | None = None
 ) -> WrittenReport:
     """Compose the period's figures and write the PDF and the CSV pack into ``folder``."""
-    outcomes = compose_outcomes(lib.db, lib.codebook, date_from, date_to)  # checks who may
+    return write_report_for(lib.db, lib.codebook, date_from, date_to, folder, today)
+
+
+def write_report_for(
+    db: Database,
+    codebook: Codebook,
+    date_from: dt.date,
+    date_to: dt.date,
+    folder: Path,
+    today: dt.date | None = None,
+) -> WrittenReport:
+    """``write_report`` for a window that holds the database and codebook, not a library."""
+    outcomes = compose_outcomes(db, codebook, date_from, date_to)  # checks who may
     folder = _folder(folder)
     pdf, csvs, readme = report_names(folder, outcomes)
     made = not folder.exists()
@@ -118,10 +132,10 @@ def write_report(
     for path, table in zip(csvs, outcomes.tables, strict=True):
         contents[path] = csv_text(table.text_rows())
     _publish_all(plan, contents)
-    with lib.db.begin() as session:
+    with db.begin() as session:
         record_event(
             session,
-            actor=lib.db.principal.name,
+            actor=db.principal.name,
             action="report.written",
             object_type="report",
             object_id=pdf.name,

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bwvreview.annotations.access import MANAGE_PROGRAMME, READ_REPORTS
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.formats.sign_in_csv import SignInListError, SignInRow, read_sign_in
 from bwvreview.annotations.programme import answers, attendance, documents, outcomes, sessions
@@ -68,8 +69,10 @@ def curriculum(lib: Library) -> Curriculum:
 
 
 def questionnaires(lib: Library) -> list[Questionnaire]:
-    """The questionnaires in force, the knowledge and confidence one first."""
-    return documents.questionnaires(lib.db, questionnaire_files())
+    """The questionnaires in force, those asked before a session (knowledge and
+    confidence) first."""
+    found = documents.questionnaires(lib.db, questionnaire_files())
+    return sorted(found, key=lambda q: "before" not in q.phases)
 
 
 def questionnaire(lib: Library, key: str) -> Questionnaire:
@@ -227,6 +230,8 @@ def parse_day(text: str, what: str = "date") -> dt.date:
 __all__ = [
     "ATTENDEE_KINDS",
     "ENTRY_MODES",
+    "MANAGE_PROGRAMME",
+    "READ_REPORTS",
     "PHASES",
     "Attendee",
     "Cell",
