@@ -98,6 +98,7 @@ class ProgrammeWindow(QMainWindow):
         self.curriculum = prog.curriculum(lib)
         self.model = SessionTableModel()
         self.register: list[prog.Attendee] = []
+        self._keep_entry = False
         self._build()
         self.refresh()
 
@@ -262,6 +263,9 @@ class ProgrammeWindow(QMainWindow):
         self.module.setCurrentIndex(self.module.findData(m.key))
 
     def refresh(self, *, keep: bool = False) -> None:
+        """Read the sessions again; ``keep``: leave the questionnaire being entered as it is
+        (after a save, its message says what was kept)."""
+        self._keep_entry = keep
         current = self.selected()
         self.model.set_rows(prog.list_sessions(self.lib.db))
         row = self.model.row_of(current.id) if current else None
@@ -269,13 +273,14 @@ class ProgrammeWindow(QMainWindow):
             row = len(self.model.rows) - 1  # the newest
         if row is not None:
             self.table.selectRow(row)
-        self._session_changed(refill_entry=not keep)
+        self._session_changed()
+        self._keep_entry = False
 
     def selected(self) -> prog.ScheduledSession | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.model.rows[rows[0].row()] if rows else None
 
-    def _session_changed(self, refill_entry: bool = True) -> None:
+    def _session_changed(self) -> None:
         s = self.selected()
         for widget in (self.tabs, self.delete_button):
             widget.setEnabled(s is not None)
@@ -300,7 +305,7 @@ class ProgrammeWindow(QMainWindow):
             ],
             [a.id for a in self.register],
         )
-        if refill_entry:
+        if not (self._keep_entry and self.entry.session_id == s.id):
             self.entry.set_session(s.id, self.register)
         self._fill_results(s)
 
@@ -359,8 +364,8 @@ class ProgrammeWindow(QMainWindow):
         self.refresh()
 
     def _register_changed(self, message: str) -> None:
+        self.refresh()
         self.register_message.setText(message)
-        self.refresh(keep=True)
 
     def add_person(self) -> None:
         s = self.selected()
