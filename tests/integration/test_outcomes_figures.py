@@ -15,26 +15,14 @@ import pytest
 
 from bwvreview import app
 from bwvreview.annotations.learning import insights
-from bwvreview.annotations.programme import disclosure, outcomes, practice, sessions
+from bwvreview.annotations.programme import disclosure, outcomes, practice
 from bwvreview.app import dashboard_export, outcomes_pdf, outcomes_report, report_charts
 from bwvreview.app.errors import DomainError
 from bwvreview.app.signin import signed_in
 from bwvreview.cli import build_parser
-from tests.unit.annotations.programme_world import OFFICERS, make_world
+from tests.unit.annotations.programme_world import OFFICERS, PLANT, make_world, plant
 
 D = dt.date
-PLANT = [  # (day, officers' collars, category, times)
-    (D(2026, 2, 10), ["4521", "7788"], "triggering_language", 6),  # North, before training
-    (D(2026, 2, 10), ["4521", "7788"], "offered_choice", 2),
-    (D(2026, 2, 20), ["9911"], "missed_choice", 1),
-    (D(2026, 3, 15), ["9912"], "safety_check", 3),  # North, during
-    (D(2026, 4, 10), ["4521"], "offered_choice", 7),  # North, after
-    (D(2026, 4, 10), ["4521"], "missed_choice", 1),
-    (D(2026, 3, 5), ["3030", "3031", "3032"], "offered_choice", 5),  # South
-    (D(2026, 3, 5), ["3030", "3031", "3032"], "rushing", 5),
-    (D(2026, 3, 5), ["5550"], "rushing", 4),  # East: one officer, never shown
-    (D(2026, 3, 6), [], "safety_check", 2),  # nobody linked: left out
-]
 NEVER_SHOWN = {"East", *[n for n, _, _ in OFFICERS], *[c for _, c, _ in OFFICERS]}
 ALLOWED_KEYS = {
     "activity",
@@ -57,16 +45,7 @@ PERSONAL = ("officer", "collar", "user", "author", "person", "attendee", "rank",
 def library(db_url, tmp_path):
     lib = app.open_library(db_url=db_url, data_dir=tmp_path / "data")
     world = make_world(lib.db)
-    for day in (D(2026, 3, 1), D(2026, 4, 1)):
-        sessions.schedule_session(
-            world.as_("trainer"),
-            curriculum_id=world.curriculum.id,
-            module_key="trauma_and_aces",
-            held_on=day,
-            team="North",
-        )
-    for n, (day, collars, key, times) in enumerate(PLANT):
-        world.code(world.incident(day, collars, reference=f"REF-{n}-{key}"), key, times)
+    plant(world)
     yield signed_in(lib, world.tip), world
     lib.close()
 
@@ -119,8 +98,8 @@ def test_practice_over_time_in_the_csv_pack_is_what_was_coded(library, tmp_path)
     assert row(by_month, team="All teams", month="2026-01")["moments"] == "<5"
     after = row(
         tables["practice_by_principle"], team="North", phase="after training", principle="Choice"
-    )  # 7 + 0 good, 1 to learn from
-    assert (after["moments"], after["good_practice"], after["to_learn_from"]) == ("8", "*", "<5")
+    )  # 7 offered choice and 1 gave time, 1 missed choice
+    assert (after["moments"], after["good_practice"], after["to_learn_from"]) == ("9", "*", "<5")
     assert "Smaller teams are counted together" in everything
     for secret in NEVER_SHOWN | {f"REF-{n}-{p[2]}" for n, p in enumerate(PLANT)}:
         assert secret not in everything, secret

@@ -45,23 +45,16 @@ def demo(tmp_path_factory):
     out = data / "report"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BWVREVIEW_USER", "Demo TIP")
-        code = main(
-            [
-                "--data-dir",
-                str(data),
-                "report",
-                "--from",
-                FROM,
-                "--to",
-                TO,
-                "--out",
-                str(out),
-                "--json",
-            ]
-        )
+        code = report(data, out, FROM, TO, "--json")
     assert code == 0
     yield lib, data, out
     lib.close()
+
+
+def report(data: Path, out: Path, first: str = FROM, last: str = TO, *more: str) -> int:
+    """`bwvreview report` in this process; its exit code."""
+    argv = ["--data-dir", str(data), "report", "--from", first, "--to", last, "--out", str(out)]
+    return main([*argv, *more])
 
 
 def read_csvs(out: Path) -> dict[str, list[dict[str, str]]]:
@@ -214,35 +207,11 @@ def test_a_report_never_replaces_a_file_and_bad_input_is_one_line(demo, capsys, 
         err = capsys.readouterr().err
         assert code == 3 and message in err and len(err.strip().splitlines()) == 1, err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing replaced
-    code = main(
-        [
-            "--data-dir",
-            str(data),
-            "report",
-            "--from",
-            FROM,
-            "--to",
-            TO,
-            "--out",
-            str(data / "no such folder" / "report"),
-        ]
-    )
+    code = report(data, data / "no such folder" / "report", FROM, TO)
     assert code == 3 and "does not exist" in capsys.readouterr().err
     for who in ("Demo Trainer", "Officer 4471"):
         monkeypatch.setenv("BWVREVIEW_USER", who)
-        code = main(
-            [
-                "--data-dir",
-                str(data),
-                "report",
-                "--from",
-                FROM,
-                "--to",
-                TO,
-                "--out",
-                str(data / who),
-            ]
-        )
+        code = report(data, data / who, FROM, TO)
         assert code == 3 and "may not read outcomes reports" in capsys.readouterr().err
         assert not (data / who).exists()
 
@@ -250,20 +219,7 @@ def test_a_report_never_replaces_a_file_and_bad_input_is_one_line(demo, capsys, 
 def test_writing_a_report_is_audited_without_names(demo, capsys, monkeypatch):
     lib, data, _out = demo
     monkeypatch.setenv("BWVREVIEW_USER", "Demo TIP")
-    code = main(
-        [
-            "--data-dir",
-            str(data),
-            "report",
-            "--from",
-            "2026-04-01",
-            "--to",
-            "2026-04-30",
-            "--out",
-            str(data / "april"),
-            "--json",
-        ]
-    )
+    code = report(data, data / "april", "2026-04-01", "2026-04-30", "--json")
     written = json.loads(capsys.readouterr().out)
     assert code == 0 and Path(written["pdf"]).is_file() and len(written["csv"]) == 7
     events = [e for e in audit_log.list_events(lib.db).entries if e.action == "report.written"]

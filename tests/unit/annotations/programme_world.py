@@ -29,6 +29,24 @@ OFFICERS = [
 ]
 
 
+D = dt.date
+NORTH_TRAINING = (D(2026, 3, 1), D(2026, 4, 1))  # North's two sessions
+PLANT = [  # (day, officers' collars, category, times): counted by hand in the tests
+    (D(2026, 2, 10), ["4521", "7788"], "triggering_language", 6),  # North, before training
+    (D(2026, 2, 10), ["4521", "7788"], "offered_choice", 2),
+    (D(2026, 2, 20), ["9911"], "missed_choice", 1),
+    (D(2026, 3, 15), ["9912"], "safety_check", 3),  # North, during
+    (D(2026, 4, 10), ["4521"], "offered_choice", 7),  # North, after
+    (D(2026, 4, 10), ["4521"], "missed_choice", 1),
+    (D(2026, 3, 5), ["3030", "3031", "3032"], "offered_choice", 5),  # South
+    (D(2026, 3, 5), ["3030", "3031", "3032"], "rushing", 5),
+    (D(2026, 3, 5), ["5550"], "rushing", 4),  # East: one officer, never shown
+    (D(2026, 3, 6), [], "safety_check", 2),  # no officer linked: left out
+    (D(2026, 4, 12), ["4521", "5550"], "gave_time", 1),  # North and East
+    (D(2025, 12, 1), ["4521", "7788"], "safety_check", 9),  # before the period
+]
+
+
 @dataclass
 class World:
     db: Database
@@ -112,3 +130,21 @@ def make_world(db: Database) -> World:
         questionnaires,
         itertools.count(1),
     )
+
+
+def plant(world: World) -> None:
+    """North's two sessions, every moment of ``PLANT`` (incident references REF-N-KEY), and
+    a draft that is never counted."""
+    from bwvreview.annotations.programme import sessions
+
+    for day in NORTH_TRAINING:
+        sessions.schedule_session(
+            world.as_("trainer"),
+            curriculum_id=world.curriculum.id,
+            module_key="trauma_and_aces",
+            held_on=day,
+            team="North",
+        )
+    for n, (day, collars, key, times) in enumerate(PLANT):
+        world.code(world.incident(day, collars, reference=f"REF-{n}-{key}"), key, times)
+    world.code(world.incident(D(2026, 3, 20), ["9911"]), "offered_choice", 3, status="draft")

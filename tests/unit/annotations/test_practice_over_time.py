@@ -8,43 +8,17 @@ import datetime as dt
 import pytest
 
 from bwvreview.annotations.access import PermissionDenied
-from bwvreview.annotations.programme import disclosure, practice, sessions
+from bwvreview.annotations.programme import disclosure, practice
 from bwvreview.annotations.programme.disclosure import Cell, Table
-from tests.unit.annotations.programme_world import make_world
+from tests.unit.annotations.programme_world import make_world, plant
 
 D = dt.date
-FIRST, LAST = D(2026, 3, 1), D(2026, 4, 1)  # North's training days
 
 
 @pytest.fixture
 def world(db):
     w = make_world(db)
-    for day in (FIRST, LAST):
-        sessions.schedule_session(
-            w.as_("trainer"),
-            curriculum_id=w.curriculum.id,
-            module_key="trauma_and_aces",
-            held_on=day,
-            team="North",
-        )
-    plant = [
-        # (day, officers' collars, category, times)
-        (D(2026, 2, 10), ["4521", "7788"], "triggering_language", 6),  # North, before
-        (D(2026, 2, 10), ["4521", "7788"], "offered_choice", 2),
-        (D(2026, 2, 20), ["9911"], "missed_choice", 1),
-        (D(2026, 3, 15), ["9912"], "safety_check", 3),  # North, during
-        (D(2026, 4, 10), ["4521"], "offered_choice", 7),  # North, after
-        (D(2026, 4, 10), ["4521"], "missed_choice", 1),
-        (D(2026, 3, 5), ["3030", "3031", "3032"], "offered_choice", 5),  # South
-        (D(2026, 3, 5), ["3030", "3031", "3032"], "rushing", 5),
-        (D(2026, 3, 5), ["5550"], "rushing", 4),  # East: one officer, never shown
-        (D(2026, 3, 6), [], "safety_check", 2),  # no officer linked: left out
-        (D(2026, 4, 12), ["4521", "5550"], "gave_time", 1),  # North and East
-        (D(2025, 12, 1), ["4521", "7788"], "safety_check", 9),  # before the period
-    ]
-    for day, collars, key, times in plant:
-        w.code(w.incident(day, collars), key, times)
-    w.code(w.incident(D(2026, 3, 20), ["9911"]), "offered_choice", 3, status="draft")
+    plant(w)
     return w
 
 
