@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, inspect, text
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import _alembic_config, normalise_url, sqlite_url
 
-BEFORE = "0009_clip_release"  # the lead re-points 0011 to 0010_practice at merge
 PROGRAMME_TABLES = {"programme_documents", "training_sessions", "training_session_packs",
                     "training_attendance", "questionnaire_responses"}  # fmt: skip
 
@@ -35,7 +34,7 @@ def test_0011_goes_up_and_down_keeping_the_library(empty_url):
     engine = create_engine(normalise_url(empty_url))
     cfg = _alembic_config(engine)
     before = _previous_head(cfg)
-    assert before in (BEFORE, "0010_practice")
+    assert before and before.startswith("00")  # the revision just before it, whichever
     command.upgrade(cfg, before)
     with engine.begin() as conn:
         conn.execute(text("insert into users (name, name_key, role, active, created_at) values "

@@ -1,7 +1,8 @@
 """The training programme: curriculum and questionnaire versions, sessions, attendance, answers
 
 Revision ID: 0011_programme
-Revises: 0009_clip_release (re-pointed to 0010_practice when the practice branch is merged)
+Revises: 0010_people_places_found (re-pointed to 0010_practice's successor when the practice
+branch is merged: the chain must stay one line)
 Create Date: 2027-02-01 10:00:00.000000
 
 New tables only; nothing existing changes. ``programme_documents`` keeps each version of
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_programme"
-down_revision = "0009_clip_release"
+down_revision = "0010_people_places_found"
 branch_labels = None
 depends_on = None
 
