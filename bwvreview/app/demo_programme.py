@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bwvreview.annotations.access import users
+from bwvreview.annotations.access import MANAGE_PROGRAMME, users
 from bwvreview.annotations.programme import answers, attendance, documents, sessions
 from bwvreview.annotations.programme.sessions import list_sessions
 from bwvreview.app import programme
@@ -49,8 +49,9 @@ FEEDBACK = [
 
 
 def seed_programme(lib: Library, officers: tuple[str, ...], trainer_name: str) -> None:
-    """Two sessions with their registers and answers (idempotent; see the docstring)."""
-    if list_sessions(lib.db):
+    """Two sessions with their registers and answers (idempotent; see the docstring). A demo
+    opened again by its TIP (who does not manage the programme) leaves the programme as is."""
+    if not lib.db.principal.can(MANAGE_PROGRAMME) or list_sessions(lib.db):
         return
     curriculum = programme.curriculum(lib)
     kinds = {q.key: q for q in programme.questionnaires(lib)}

@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from bwvreview import app
 from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.store import models
+from bwvreview.app.demo import demo_tip
+from bwvreview.app.signin import signed_in
 from bwvreview.cli import main
 
 FROM, TO = "2026-01-01", f"{dt.date.today().year + 1}-12-31"  # takes in today's reviews
@@ -226,3 +228,18 @@ def test_writing_a_report_is_audited_without_names(demo, capsys, monkeypatch):
     assert [(e.actor, e.details["from"], e.details["to"]) for e in events][:1] == [
         ("Demo TIP", "2026-04-01", "2026-04-30")
     ]
+
+
+def test_a_demo_opened_again_by_its_tip_leaves_the_programme_alone(tmp_path):
+    """A demo library made before the programme existed, opened again as the demo TIP (who
+    may not schedule sessions): the demo still opens, with no sessions made."""
+    lib = app.open_library(data_dir=tmp_path)
+    app.import_demo(lib)
+    with lib.db.begin() as s:
+        for row in s.scalars(select(models.TrainingSession)):
+            s.delete(row)
+    as_tip = signed_in(lib, demo_tip(lib))
+    assert app.import_demo(as_tip).id
+    with lib.db.begin() as s:
+        assert s.scalar(select(func.count(models.TrainingSession.id))) == 0
+    lib.close()
