@@ -26,6 +26,7 @@ from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -81,6 +82,7 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
     return window, controller
 
 
@@ -134,6 +136,7 @@ def build_workspace(
     window.preview_requested.connect(lambda: preview_feedback(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
     return window, controller
 
 
@@ -260,6 +263,7 @@ def _run_app(
     if not lib.db.principal.can(READ_FOOTAGE):  # a trainer works from clips, never footage
         clip_window = open_clip_library(lib)
         clip_window.setWindowTitle("bwvreview — clip library and training packs")
+        add_programme_menu(clip_window, lib)
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()
         lib.close()
