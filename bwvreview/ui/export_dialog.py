@@ -19,14 +19,12 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,7 +37,7 @@ from bwvreview.ui.export_check import CheckStep
 from bwvreview.ui.export_hide import HideStep
 from bwvreview.ui.export_result import SaveStep
 from bwvreview.ui.export_span import SpanStep
-from bwvreview.ui.window_size import resize_within_screen
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 from bwvreview.ui.workers import GeneratorWorker
 
 STEPS = ("1  The moment", "2  What to hide", "3  Check", "4  Save")
@@ -52,15 +50,6 @@ def free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     return candidate
-
-
-def scrolling(page: QWidget) -> QScrollArea:
-    """A step that scrolls when the screen is short, rather than pushing the buttons off it."""
-    area = QScrollArea()
-    area.setWidget(page)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
 
 
 class ExportDialog(QDialog):

@@ -46,6 +46,7 @@ from bwvreview.app.errors import DomainError
 from bwvreview.app.outcomes_pdf import printed_columns
 from bwvreview.ui.questionnaire_form import QuestionnaireEntry
 from bwvreview.ui.table_model import RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 
 
 class SessionTableModel(RecordTableModel):
@@ -105,9 +106,9 @@ class ProgrammeWindow(QMainWindow):
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
         split = QSplitter()
-        split.addWidget(self._curriculum_panel())
-        split.addWidget(self._sessions_panel())
-        split.addWidget(self._session_tabs())
+        # Each panel scrolls on its own: the three side by side fit a 1366 px screen at 125 %.
+        for panel in (self._curriculum_panel(), self._sessions_panel(), self._session_tabs()):
+            split.addWidget(scrolling(panel))
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 3)
@@ -429,7 +430,7 @@ def open_programme(lib: Library, parent: QWidget | None = None) -> ProgrammeWind
             show("Training programme", str(exc))
         return None
     window.setWindowFlags(window.windowFlags() | Qt.WindowType.Window)
-    window.resize(1366, 700)
+    resize_within_screen(window, 1366, 700)
     window.show()
     return window
 

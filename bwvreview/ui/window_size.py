@@ -7,7 +7,7 @@ it, less the taskbar. A window that asks for more opens with its buttons off the
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 MARGIN_PX = 24  # room for the window's frame
 
@@ -20,3 +20,13 @@ def resize_within_screen(window: QWidget, width: int, height: int) -> None:
         return
     room = screen.availableGeometry()
     window.resize(min(width, room.width() - MARGIN_PX), min(height, room.height() - MARGIN_PX))
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a scroll area: it scrolls on a short screen rather than pushing its
+    buttons off it, and its own minimum size no longer sets the window's."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area

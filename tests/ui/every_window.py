@@ -244,6 +244,12 @@ def _conflict(p: DemoPeople) -> QWidget:
     return ConflictDialog(dataclasses.replace(stored, **changes), changes, stored)
 
 
+def _programme(p: DemoPeople) -> QWidget:
+    from bwvreview.ui.programme_view import ProgrammeWindow
+
+    return ProgrammeWindow(p.trainer)
+
+
 # Window name → (the class it is, its builder). The class names let the test see that no
 # window of the app is missing from this table.
 WINDOWS: dict[str, tuple[str, Callable[[DemoPeople], QWidget]]] = {
@@ -272,4 +278,5 @@ WINDOWS: dict[str, tuple[str, Callable[[DemoPeople], QWidget]]] = {
     "wellbeing": ("WellbeingSettingsDialog", _wellbeing),
     "break": ("BreakNotice", _break),
     "conflict": ("ConflictDialog", _conflict),
+    "training programme": ("ProgrammeWindow", _programme),
 }
