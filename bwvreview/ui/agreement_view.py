@@ -38,6 +38,7 @@ from bwvreview.app.records import (
     Span,
 )
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 
 KAPPA_MIN_PX = 160  # the kappa table's least height: the rest of it scrolls
 DIFFERS = QColor("#ffe3b3")  # warm, not alarm red: a difference is something to talk about
@@ -246,6 +247,6 @@ def open_agreement(db: app.Database, recording_id: int, codebook_id: int, title:
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is not None:  # its own window, kept alive (and closed) with the parent
         view.setParent(parent, view.windowFlags() | Qt.WindowType.Window)
-    view.resize(1100, 680)
+    resize_within_screen(view, 1100, 680)
     view.show()
     return view

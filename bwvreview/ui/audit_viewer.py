@@ -34,6 +34,7 @@ from bwvreview.app.audit_words import action_words, detail_lines, object_words
 from bwvreview.app.errors import DomainError
 from bwvreview.app.records import AuditEntry, AuditFilter, ChainReport
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 
 BROKEN_ROW = ("#1A1A1A", "#F6C9C4")  # the changed or deleted event, on a warm red
 INTACT = ("#1B5E20", "#E8F5E9")
@@ -255,6 +256,6 @@ def open_audit_viewer(db: app.Database, parent: QWidget | None = None) -> AuditV
     viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is not None:  # its own window, kept alive (and closed) with the parent
         viewer.setParent(parent, viewer.windowFlags() | Qt.WindowType.Window)
-    viewer.resize(1280, 680)
+    resize_within_screen(viewer, 1280, 680)
     viewer.show()
     return viewer

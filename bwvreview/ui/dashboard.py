@@ -45,6 +45,7 @@ from bwvreview.app.errors import DomainError
 from bwvreview.app.polarity import POLARITY_LABELS, counted
 from bwvreview.app.records import Codebook
 from bwvreview.ui.dashboard_export import add_export_buttons
+from bwvreview.ui.window_size import resize_within_screen
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -293,6 +294,6 @@ def open_dashboard(db: app.Database, codebook: Codebook, parent: QWidget) -> Das
             show("Insight dashboard", str(exc))
         return None
     dashboard.setWindowFlags(dashboard.windowFlags() | Qt.WindowType.Window)
-    dashboard.resize(1280, 660)
+    resize_within_screen(dashboard, 1280, 660)
     dashboard.show()
     return dashboard

@@ -37,9 +37,9 @@ from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import KIND_TEXT, NOTICE, kind_style
 from bwvreview.ui.player import PlayerWidget
-from bwvreview.ui.scroll import scrolling
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import TimelineItem
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 from bwvreview.ui.workers import call_in_background, load_waveform
 
 LEAD_IN_S = 3  # default: each moment starts this long before the annotation
@@ -161,7 +161,7 @@ class DebriefWindow(QMainWindow):
                       self.empty):  # fmt: skip
             column.addWidget(label)
         column.addStretch(1)
-        scroll = scrolling(words)  # long notes scroll rather than push the window off screen
+        scroll = scrolling(words, sideways=False)  # long notes scroll, not off the screen
         self.timeline = TimelineWidget()  # read-only: where each moment sits
         self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments
@@ -343,7 +343,7 @@ class DebriefWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1366, 700)
+            resize_within_screen(self, 1366, 700)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
         self.player.pause()

@@ -44,9 +44,9 @@ from bwvreview.app.records import STATUS_LABELS, FeedbackItem, FeedbackRecording
 from bwvreview.timecode import clock
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
-from bwvreview.ui.scroll import scrolling
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import TimelineItem
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 from bwvreview.ui.wrapped_rows import WrappedRows
 
 LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
@@ -167,7 +167,7 @@ class FeedbackWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self._feedback_column())
-        self.right.addWidget(scrolling(self._reflection_box()))
+        self.right.addWidget(scrolling(self._reflection_box(), sideways=False))
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
 
@@ -405,7 +405,7 @@ class FeedbackWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1366, 700)
+            resize_within_screen(self, 1366, 700)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
         self.player.pause()

@@ -41,7 +41,7 @@ from bwvreview.app.polarity import polarity_label, quoted
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
 from bwvreview.ui.player import PlayerWidget
-from bwvreview.ui.scroll import scrolling
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 from bwvreview.ui.workers import GeneratorWorker
 from bwvreview.ui.wrapped_rows import WrappedRows
 
@@ -112,7 +112,7 @@ class PackEditor(QDialog):
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self._clip_list())
-        self.splitter.addWidget(scrolling(self._chosen_clip()))
+        self.splitter.addWidget(scrolling(self._chosen_clip(), sideways=False))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([640, 480])
@@ -136,7 +136,7 @@ class PackEditor(QDialog):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.plan_label)
         layout.addLayout(bottom)
-        self.resize(1180, 680)
+        resize_within_screen(self, 1180, 680)
 
     def _clip_list(self) -> QWidget:
         self.items = QListWidget()
