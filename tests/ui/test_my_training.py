@@ -42,8 +42,9 @@ def world(db_url, tmp_path):
     trainer = w.as_("trainer")
     kc, fb = w.questionnaires["knowledge_confidence"], w.questionnaires["feedback"]
     first, third = (
-        sessions.schedule_session(trainer, curriculum_id=w.curriculum.id, module_key=key,
-                                  held_on=day, team="North")  # fmt: skip
+        sessions.schedule_session(
+            trainer, curriculum_id=w.curriculum.id, module_key=key, held_on=day, team="North"
+        )  # fmt: skip
         for key, day in (("trauma_and_aces", FIRST), ("trauma_and_offending", THIRD))
     )
     for held, people in ((first, [("Ann Smith", "4521"), ("Bob Jones", "7788")]),
