@@ -42,23 +42,27 @@ ANONYMOUS = (
 PHASE_WORDS = {"before": "before the session", "after": "after the session"}
 
 
-def _answer(value: Any, scale_max: int) -> str:
-    return f"{value} of {scale_max}" if isinstance(value, int) else str(value)
+def _answer(question: str, value: Any, scale_max: int) -> str:
+    """The question and the answer in bold: a rating as "4 of 5", words as written."""
+    said = f"{value} of {scale_max}" if isinstance(value, int) else str(value)
+    between = " " if question.rstrip()[-1:] in ".?!:" else ": "
+    return f"{html.escape(question)}{between}<b>{html.escape(said)}</b>"
 
 
 def answers_html(sheets: list[prog.AnswerSheet]) -> str:
-    """The named forms, newest session last, each question as it was asked."""
+    """The named forms in the order given, each question as it was asked."""
     parts = []
     for sheet in sheets:
         phase = PHASE_WORDS.get(sheet.response.phase, sheet.response.phase)
+        (lowest, highest), (low, high) = sheet.scale, sheet.scale_words
         rows = "".join(
-            f"<li>{html.escape(question)}: <b>{html.escape(_answer(value, sheet.scale_max))}"
-            f"</b></li>"
-            for question, value in sheet.answered
+            f"<li>{_answer(question, value, highest)}</li>" for question, value in sheet.answered
         )
         parts.append(
             f"<p><b>{sheet.held_on:%d %B %Y}: {html.escape(sheet.session_title)}</b><br>"
-            f"{html.escape(sheet.questionnaire_title)}, {phase}</p><ul>{rows}</ul>"
+            f"{html.escape(sheet.questionnaire_title)}, {phase}<br>"
+            f"<i>Ratings from {lowest} ({html.escape(low)}) to {highest} "
+            f"({html.escape(high)})</i></p><ul>{rows}</ul>"
         )
     return "".join(parts) or f"<p>{NO_NAMED_ANSWERS}</p>"
 
@@ -76,7 +80,8 @@ class MyTrainingWindow(QMainWindow):
         self.sessions.setHorizontalHeaderLabels(["Date", "Session", "Topics"])
         self.sessions.verticalHeader().hide()
         self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sessions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.sessions.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sessions.setWordWrap(True)
         header = self.sessions.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -87,7 +92,7 @@ class MyTrainingWindow(QMainWindow):
         self.answers = QTextBrowser()
         self.anonymous = QLabel(ANONYMOUS, wordWrap=True)
 
-        attended = QGroupBox("Sessions you attended")
+        self.attended = attended = QGroupBox("Sessions you attended")
         left = QVBoxLayout(attended)
         left.addWidget(self.sessions, 1)
         left.addWidget(self.no_sessions)
@@ -120,13 +125,19 @@ class MyTrainingWindow(QMainWindow):
             cells = (
                 f"{a.held_on:%d %b %Y}",
                 f"{a.module_number}. {a.title}" if a.module_number else a.title,
-                "; ".join(a.topics),
+                "\n".join(a.topics),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.sessions.setItem(r, c, item)
         self.sessions.resizeRowsToContents()
+        hours = sum(a.length_minutes for a in mine.attended) / 60
+        self.attended.setTitle(
+            f"Sessions you attended ({len(mine.attended)}, {hours:g} hours)"
+            if mine.attended
+            else "Sessions you attended"
+        )
         self.sessions.setVisible(bool(mine.attended))
         self.no_sessions.setVisible(not mine.attended)
         self.answers.setHtml(answers_html(mine.answers))

@@ -74,13 +74,15 @@ def test_an_officer_sees_their_sessions_and_named_answers_and_no_one_elses(qtbot
     assert ann.sessions.rowCount() == 1
     cells = [ann.sessions.item(0, c).text() for c in range(3)]
     module = w.curriculum.module("trauma_and_aces")
-    assert cells == ["10 Mar 2026", f"1. {module.title}", "; ".join(module.topics)]
+    assert cells == ["10 Mar 2026", f"1. {module.title}", "\n".join(module.topics)]
+    assert ann.attended.title() == "Sessions you attended (1, 3 hours)"
     shown = window_text(ann)
-    assert f"How much do you know about: {module.topics[0]}?: 4 of 5" in shown
-    assert f"How confident are you in using this in your work: {module.topics[1]}?: 5 of 5" in (
+    assert f"How much do you know about: {module.topics[0]}? 4 of 5" in shown
+    assert f"How confident are you in using this in your work: {module.topics[1]}? 5 of 5" in (
         shown
     )
     assert "10 March 2026: " + module.title in shown and "Knowledge and confidence" in shown
+    assert "Ratings from 1 (Very little) to 5 (A great deal)" in shown
     assert ANONYMOUS in shown  # said plainly, beside the answers
     # nobody else's: not Bob, not his session, not his answers, not the anonymous forms
     third_title = w.curriculum.module("trauma_and_offending").title
@@ -93,8 +95,8 @@ def test_an_officer_sees_their_sessions_and_named_answers_and_no_one_elses(qtbot
         f"3. {third_title}",
     ]
     shown = window_text(bob)
-    assert "What one thing will you do differently?: Slow down at the door" in shown
-    assert "The session was relevant to my role.: 3 of 5" in shown
+    assert "What one thing will you do differently? Slow down at the door" in shown
+    assert "The session was relevant to my role. 3 of 5" in shown
     for theirs in ("Ann", "4521", "4 of 5", "Knowledge and confidence"):
         assert theirs not in shown
 

@@ -57,7 +57,8 @@ class AnswerSheet:
     held_on: dt.date
     session_title: str
     questionnaire_title: str
-    scale_max: int  # a rating is out of this
+    scale: tuple[int, int]  # a rating's lowest and highest points
+    scale_words: tuple[str, str]  # what they mean
     answered: tuple[tuple[str, Any], ...]  # (the question as asked, the answer)
 
 
@@ -295,7 +296,8 @@ def _sheet(session: Session, row: models.QuestionnaireResponse) -> AnswerSheet:
         held.held_on,
         module.title,
         questionnaire.title,
-        questionnaire.scale_max,
+        (questionnaire.scale_min, questionnaire.scale_max),
+        (questionnaire.low, questionnaire.high),
         tuple(asked),
     )
 
