@@ -21,10 +21,12 @@ from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.clip_library_window import open_clip_library
 from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
-from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.feedback_controller import FeedbackController, build_feedback_window
+from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.my_training import add_my_training_menu
 from bwvreview.ui.native_output import quiet_terminal
 from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
@@ -83,6 +85,15 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
     add_help_menu(window, lib.data_dir, lib.db.url)
     add_programme_menu(window, lib)
+    return window, controller
+
+
+def build_officer_window(
+    lib: app.Library, select_id: int | None = None
+) -> tuple[FeedbackWindow, FeedbackController]:
+    """The officer's own window: their feedback, and Training ▸ My training…"""
+    window, controller = build_feedback_window(lib, select_id)
+    add_my_training_menu(window, lib)
     return window, controller
 
 
@@ -254,7 +265,7 @@ def _run_app(
         return 0
     lib = signed_in
     if lib.db.principal.is_officer:  # an officer sees their own feedback, not the library
-        feedback_window, _feedback = build_feedback_window(lib, open_recording)
+        feedback_window, _feedback = build_officer_window(lib, open_recording)
         feedback_window.show()
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()

@@ -244,10 +244,22 @@ def _conflict(p: DemoPeople) -> QWidget:
     return ConflictDialog(dataclasses.replace(stored, **changes), changes, stored)
 
 
-def _programme(p: DemoPeople) -> QWidget:
-    from bwvreview.ui.programme_view import ProgrammeWindow
+def _programme(lib: Callable[[DemoPeople], app.Library]) -> Callable[[DemoPeople], QWidget]:
+    def build(p: DemoPeople) -> QWidget:
+        from bwvreview.ui.programme_view import ProgrammeWindow
 
-    return ProgrammeWindow(p.trainer)
+        return ProgrammeWindow(lib(p))
+
+    return build
+
+
+def _my_training(lib: Callable[[DemoPeople], app.Library]) -> Callable[[DemoPeople], QWidget]:
+    def build(p: DemoPeople) -> QWidget:
+        from bwvreview.ui.my_training import MyTrainingWindow
+
+        return MyTrainingWindow(lib(p))
+
+    return build
 
 
 # Window name → (the class it is, its builder). The class names let the test see that no
@@ -278,5 +290,11 @@ WINDOWS: dict[str, tuple[str, Callable[[DemoPeople], QWidget]]] = {
     "wellbeing": ("WellbeingSettingsDialog", _wellbeing),
     "break": ("BreakNotice", _break),
     "conflict": ("ConflictDialog", _conflict),
-    "training programme": ("ProgrammeWindow", _programme),
+    "training programme": ("ProgrammeWindow", _programme(lambda p: p.trainer)),
+    "training programme (TIP, to read)": ("ProgrammeWindow", _programme(lambda p: p.tip)),
+    "my training (officer)": ("MyTrainingWindow", _my_training(lambda p: p.officer)),
+    "my training (officer, no sessions)": (
+        "MyTrainingWindow",
+        _my_training(lambda p: p.new_officer),
+    ),
 }
