@@ -43,10 +43,12 @@ DASHBOARD = "read the insight dashboard"
 MANAGE_USERS = "manage users"
 MANAGE_CODEBOOK = "manage the codebook"
 READ_AUDIT = "read the audit log"
+# observations, PPN1 reviews and reflective practice sessions (annotations/practice/)
+RECORD_PRACTICE = "record practice"
 
 _TIP = frozenset(
     {READ_FOOTAGE, REVIEW, EXPORT, READ_CLIPS, BUILD_PACKS, CASE_STUDY, READ_REFLECTIONS,
-     DASHBOARD}
+     DASHBOARD, RECORD_PRACTICE}
 )  # fmt: skip
 PERMISSIONS: dict[str, frozenset[str]] = {
     "tip": _TIP,
