@@ -14,6 +14,11 @@ keeps working:
 What the window needs besides these comes through the small modules named for its
 workflows (``records``, ``errors``, ``recordings``, ``review``, ``transcripts``, ``feedback``,
 ``learning``, ``packs``, ``search``, ``jobs``, ``admin``): the window imports ``app`` only.
+
+A TIP's practice beyond one recording: ``practice`` (incident types and incidents, the
+observation templates, what an officer is shown of their own records, the dashboard's
+counts by incident type), ``observing`` (observations and their notes), ``ppn1_review``
+and ``practice_sessions`` (reflective practice sessions and follow-ups).
 """
 
 from __future__ import annotations

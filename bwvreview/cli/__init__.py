@@ -17,7 +17,18 @@ from typing import Any
 
 from bwvreview import __version__, locations
 from bwvreview.app.errors import BAD_INPUT
-from bwvreview.cli import admin, clips, doctor, footage, jobs, learning
+from bwvreview.cli import (
+    admin,
+    clips,
+    doctor,
+    footage,
+    incident,
+    jobs,
+    learning,
+    observe,
+    ppn1,
+    session,
+)
 from bwvreview.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CODES,
@@ -42,6 +53,7 @@ _COMMANDS = (
     learning.add_import_annotations, learning.add_agreement,
     admin.add_audit, learning.add_search, admin.add_codebook, admin.add_users, clips.add_clips,
     jobs.add_worker, jobs.add_queue, doctor.add_doctor,
+    incident.add_incident, observe.add_observe, ppn1.add_ppn1, session.add_session,
 )  # fmt: skip
 
 

@@ -36,6 +36,16 @@ from bwvreview.annotations.store.models.practice import CHECK_ANSWERS
 from bwvreview.annotations.store.rows import category_fields
 
 UNCODED = "note"  # the codebook's free observation
+
+
+def local_now() -> dt.datetime:
+    """An observation's clock: the wall-clock time where the TIP is (notes are timed from it)."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def elapsed_ms(started_at: dt.datetime, now: dt.datetime | None = None) -> int:
+    """Milliseconds since an observation started (0 before it did), for the next note."""
+    return max(0, round(((now or local_now()) - started_at).total_seconds() * 1000))
 MAX_AT_MS = 24 * 3600 * 1000  # an observation covers a shift at most
 
 

@@ -59,7 +59,7 @@ class Observation(Base):
     officer_id: Mapped[int | None] = _user()  # the officer observed
     observer_id: Mapped[int | None] = _user()  # the TIP
     observer_name: Mapped[str] = mapped_column(String(200), default="")
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)  # local wall-clock time
     context: Mapped[str] = mapped_column(Text, default="")
     template_key: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[str] = mapped_column(String(50))
