@@ -8,6 +8,7 @@ import datetime as dt
 
 from bwvreview.annotations.practice import observations
 from bwvreview.annotations.practice.observations import (
+    MAX_AT_MS,
     UNCODED,
     Check,
     Note,
@@ -21,6 +22,7 @@ from bwvreview.app.practice import incident_or_new, person_id, templates
 
 __all__ = [
     "CHECK_ANSWERS",
+    "MAX_AT_MS",
     "UNCODED",
     "Check",
     "Note",

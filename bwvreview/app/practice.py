@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bwvreview.annotations.access import RECORD_PRACTICE, users
-from bwvreview.annotations.codebook import IncidentType, load_codebook
+from bwvreview.annotations.codebook import Codebook, IncidentType, load_codebook
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.learning.insights import TypeCounts, by_incident_type
 from bwvreview.annotations.practice import incidents, observations, ppn1, sessions
@@ -23,6 +23,7 @@ from bwvreview.annotations.practice.observations import Observation
 from bwvreview.annotations.practice.ppn1 import OFFICER_ORDER, Ppn1Review
 from bwvreview.annotations.practice.sessions import FollowUp, PracticeSession
 from bwvreview.annotations.practice.templates import Template, Templates, load_templates
+from bwvreview.annotations.store.db import Database
 from bwvreview.app.opening import Library
 from bwvreview.bundled import resource_path
 
@@ -178,11 +179,18 @@ def my_practice(lib: Library) -> MyPractice:
 
 
 def counts_by_type(
-    lib: Library,
+    db: Database,
     *,
     team: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> tuple[TypeCounts, ...]:
     """The dashboard's counts by incident type (never by officer)."""
-    return by_incident_type(lib.db, team=team, date_from=date_from, date_to=date_to)
+    return by_incident_type(db, team=team, date_from=date_from, date_to=date_to)
+
+
+def type_labels(codebook: Codebook) -> dict[str | None, str]:
+    """Incident type keys and their labels (the bundled list if the codebook has none)."""
+    labels: dict[str | None, str] = {None: "Type not said"}
+    labels.update((t.key, t.label) for t in codebook.incident_types or _bundled_types())
+    return labels

@@ -39,6 +39,7 @@ from bwvreview.app import learning
 from bwvreview.app.errors import DomainError
 from bwvreview.app.polarity import POLARITY_LABELS
 from bwvreview.app.records import Codebook
+from bwvreview.ui.practice_counts import attach_practice_counts
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -222,6 +223,7 @@ def open_dashboard(db: app.Database, codebook: Codebook, parent: QWidget) -> Das
         if show is not None:
             show("Insight dashboard", str(exc))
         return None
+    attach_practice_counts(dashboard)  # by kind of incident (practice_counts.py)
     dashboard.setWindowFlags(dashboard.windowFlags() | Qt.WindowType.Window)
     dashboard.resize(1200, 640)
     dashboard.show()

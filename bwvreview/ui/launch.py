@@ -26,6 +26,7 @@ from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.practice_menu import add_practice_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -79,6 +80,7 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
     window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
+    add_practice_menu(window, lib)  # observations, PPN1 reviews, sessions
     add_help_menu(window, lib.data_dir, lib.db.url)
     return window, controller
 

@@ -10,7 +10,8 @@ What is counted: annotations marked final or shared (drafts are a reviewer's unf
 thoughts) whose category is a concern or good practice; observations are context, not
 practice, and are left out. An annotation counts once per category and once under each of
 its category's principles. Its date is the incident's, else the recording's, else the
-day it was imported.
+day it was imported. Notes of observations (migration 0010) count as moments too, dated by
+their incident, else the observation's start.
 """
 
 from __future__ import annotations
@@ -101,13 +102,16 @@ def insights(
     if date_from and date_to and date_to < date_from:
         raise DomainError("the date range ends before it starts")
     A, R, C = models.Annotation, models.Recording, models.CodebookCategory  # noqa: N806
+    O = models.Observation  # noqa: E741, N806 - an observation's notes count as moments
     when = func.coalesce(models.Incident.occurred_on, func.date(R.recorded_at),
-                         func.date(R.imported_at))  # fmt: skip
+                         func.date(R.imported_at), func.date(O.started_at))  # fmt: skip
     statement = (
         select(when.label("day"), C.key, C.principles, C.polarity, func.count(A.id))
-        .join(R, R.id == A.recording_id)
+        .outerjoin(R, R.id == A.recording_id)
+        .outerjoin(O, O.id == A.observation_id)
         .join(C, C.id == A.category_id)
-        .outerjoin(models.Incident, models.Incident.id == R.incident_id)
+        .outerjoin(models.Incident,
+                   models.Incident.id == func.coalesce(R.incident_id, O.incident_id))  # fmt: skip
         .where(A.status.in_(COUNTED_STATUSES), C.polarity.in_(COUNTED_POLARITIES))
         .group_by(when, C.id)  # the category's other columns follow from its id
     )
@@ -154,7 +158,7 @@ def _of_team(team: str):  # noqa: ANN202 - a SQL condition
     return exists(
         select(links.c.incident_id)
         .join(users, users.id == links.c.user_id)
-        .where(and_(links.c.incident_id == models.Recording.incident_id, users.team == team))
+        .where(and_(links.c.incident_id == models.Incident.id, users.team == team))
     )
 
 

@@ -311,6 +311,8 @@ def test_the_dashboard_counts_by_incident_type_never_by_officer(w):
     assert (domestic.ppn1_reviews, domestic.sessions, domestic.points_not) == (1, 1, 1)
     assert domestic.concerns == 0  # the disclosure is context; the draft is not counted
     assert "officer" not in str(stop.to_json()).lower()
+    chart = insights.insights(tip)  # the chart by principle counts the coded note too
+    assert [(c.key, c.count) for c in chart.by_category] == [("explained_action", 1)]
     later = insights.by_incident_type(tip, date_from=dt.date(2099, 1, 1))
     assert later == ()
     with pytest.raises(DomainError):
