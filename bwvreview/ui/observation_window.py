@@ -144,7 +144,7 @@ class ObservationWindow(QMainWindow):
         self.new_officer.setPlaceholderText("Collar number")
         self.new_context = QLineEdit()
         self.new_context.setPlaceholderText("Setting, in a line (no names)")
-        start = QPushButton("Start observing")
+        start = self.start_button = QPushButton("Start observing")
         start.clicked.connect(self.start_new)
         for label, widget in (
             ("Incident", self.new_incident),

@@ -101,7 +101,7 @@ class Ppn1Window(QMainWindow):
         self.new_incident.editingFinished.connect(self._incident_known)
         self.new_officer = QLineEdit()
         self.new_officer.setPlaceholderText("Collar number of who wrote it")
-        start = QPushButton("Start review")
+        start = self.start_button = QPushButton("Start review")
         start.clicked.connect(self.start_new)
         form.addRow("Incident", self.new_incident)
         form.addRow("Officer", self.new_officer)
