@@ -26,7 +26,7 @@ from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.native_output import quiet_terminal
-from bwvreview.ui.practice_menu import add_practice_menu
+from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -90,6 +90,8 @@ def open_search(lib: app.Library, controller: LibraryController) -> None:
     panel, made = open_search_window(lib.db, lib.codebook, controller.view)
     if made:
         panel.moment_requested.connect(lambda r, ms: open_found_moment(lib, controller, r, ms))
+        panel.record_requested.connect(lambda kind, rid: open_practice_record(
+            lib, controller.view, kind, rid))  # fmt: skip
 
 
 def open_found_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:

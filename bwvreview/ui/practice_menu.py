@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 from bwvreview.app import Library, practice
 from bwvreview.app.errors import DomainError
 from bwvreview.timecode import clock
+from bwvreview.ui.incidents_window import open_incidents
 from bwvreview.ui.observation_window import open_observations
 from bwvreview.ui.ppn1_window import open_ppn1_reviews
 from bwvreview.ui.session_window import Draft, SessionWindow, open_sessions
@@ -21,6 +22,7 @@ ENTRIES = (
     ("&Observations: patrol, custody, stop and search…", "Ctrl+Shift+O", open_observations),
     ("&PPN1 reviews…", "Ctrl+Shift+P", open_ppn1_reviews),
     ("&Reflective practice sessions…", "Ctrl+Shift+R", open_sessions),
+    ("&Incidents and their kinds…", "", open_incidents),
 )
 
 
@@ -32,9 +34,21 @@ def add_practice_menu(window: QMainWindow, lib: Library) -> QMenu | None:
     menu.setObjectName("practice_menu")
     for text, keys, opener in ENTRIES:
         action = menu.addAction(text)
-        action.setShortcut(QKeySequence(keys))
+        if keys:
+            action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda _checked=False, o=opener: o(lib, window))
     return menu
+
+
+def open_practice_record(lib: Library, parent: Any, record: str, record_id: int) -> Any:
+    """Open the window of a practice record found by search, showing that record."""
+    openers = {"observation": open_observations, "ppn1": open_ppn1_reviews,
+               "session": open_sessions}  # fmt: skip
+    if record not in openers:
+        return None
+    window = openers[record](lib, parent)
+    window.refresh(select_id=record_id)
+    return window
 
 
 def debrief_draft(lib: Library, recording: Any, items: list[Any]) -> Draft:

@@ -19,10 +19,12 @@ from bwvreview.app import observing, ppn1_review, practice_sessions
 from bwvreview.app.demo import demo_tip
 from bwvreview.ui.debrief import open_debrief
 from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.incidents_window import IncidentsWindow
 from bwvreview.ui.launch import build_library_window
 from bwvreview.ui.observation_window import ObservationWindow
 from bwvreview.ui.ppn1_window import Ppn1Window
-from bwvreview.ui.practice_menu import add_practice_menu
+from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
+from bwvreview.ui.search_panel import SearchPanel
 from bwvreview.ui.session_window import SessionWindow
 from tests.waits import UI_WAIT_MS
 
@@ -213,9 +215,42 @@ def test_the_practice_menu_is_for_those_who_record_practice(qtbot, demo):
     menu = window.menuBar().findChild(type(window.menuBar().actions()[0].menu()), "practice_menu")
     assert [a.text() for a in menu.actions()] == [
         "&Observations: patrol, custody, stop and search…", "&PPN1 reviews…",
-        "&Reflective practice sessions…"]  # fmt: skip
+        "&Reflective practice sessions…", "&Incidents and their kinds…"]  # fmt: skip
     menu.actions()[0].trigger()
     opened = [w for w in QApplication.topLevelWidgets() if isinstance(w, ObservationWindow)]
     assert opened and opened[0].isVisible()
     for other in ("4471", "Demo Trainer"):
         assert add_practice_menu(window, signed_in(lib, other)) is None
+
+
+def test_an_incidents_kind_is_chosen_from_the_codebooks_list(qtbot, demo):
+    lib, _recording = demo
+    window = shown(qtbot, IncidentsWindow(lib))
+    rows = {window.table.item(r, 0).text(): r for r in range(window.table.rowCount())}
+    combo = window.table.cellWidget(rows["DEMO-0001"], 2)
+    assert combo.currentText() == "Domestic"
+    index = combo.findData("welfare_check")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)  # as a person's choice does
+    assert app.practice.get_incident(lib, "DEMO-0001").incident_type == "welfare_check"
+    assert window.message.text() == "DEMO-0001 is now: Welfare check."
+
+
+def test_practice_records_are_found_in_the_search_window_and_open_there(qtbot, demo):
+    lib, _recording = demo
+    panel = SearchPanel(lib.db, lib.codebook)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.kind.setCurrentIndex(panel.kind.findData("practice"))
+    with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS) as shown:
+        qtbot.keyClicks(panel.query, "pavement")
+    assert shown.args[0] == 1
+    model = panel.model
+    assert [model.index(0, c).data() for c in (0, 2)] == ["DEMO-0002", "Observation"]
+    with qtbot.waitSignal(panel.record_requested, timeout=UI_WAIT_MS) as asked:
+        panel.results.activated.emit(model.index(0, 0))
+    (observation,) = observing.list_observations(lib)
+    assert asked.args == ["observation", observation.id]
+    window = open_practice_record(lib, None, *asked.args)
+    qtbot.addWidget(window)
+    assert window.current is not None and window.current.id == observation.id
