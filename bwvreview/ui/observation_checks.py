@@ -48,7 +48,7 @@ class ChecksForm(QScrollArea):
             answer.setEnabled(editable)
             answer.setAccessibleName(check.label)
             note = QLineEdit(check.note)
-            note.setPlaceholderText("What you saw (optional)")
+            note.setPlaceholderText("Note")
             note.setReadOnly(not editable)
             key = check.point_key
             answer.rated.connect(lambda value, k=key: self._changed(k))

@@ -128,7 +128,7 @@ class ObservationWindow(QMainWindow):
         split = QSplitter()
         for widget in (left, centre, right):
             split.addWidget(widget)
-        split.setSizes([270, 560, 450])
+        split.setSizes([250, 500, 600])
         split.setChildrenCollapsible(False)
         self.setCentralWidget(split)
         self._enable(False)

@@ -33,6 +33,7 @@ from bwvreview.ui.practice_widgets import (
     column,
     heading,
     list_item,
+    rating_text,
     record_list,
     small,
 )
@@ -83,7 +84,10 @@ class Ppn1Window(QMainWindow):
         self.share_button = QPushButton("Share with the officer")
         self.share_button.clicked.connect(self.toggle_share)
         self.message = small()
-        right = column(self._ppn1_box(), self.share_button, self.message, margins=6)
+        self.glance = small()
+        self.glance.setTextFormat(Qt.TextFormat.PlainText)
+        right = column(self._ppn1_box(), self.share_button, self.message,
+                       heading("At a glance", 1.0), self.glance, margins=6)
         right.layout().addStretch(1)
         split = QSplitter()
         for widget in (left, centre, right):
@@ -193,6 +197,11 @@ class Ppn1Window(QMainWindow):
             self.form_layout.addWidget(box)
             self.points[point.point_key] = box
         self.form_layout.addStretch(1)
+        self._glance(r.points)
+
+    def _glance(self, points: tuple[ppn1_review.Point, ...]) -> None:
+        """Every point and its rating, in words and marks (never by colour alone)."""
+        self.glance.setText("\n".join(f"{rating_text(p.rating)} · {p.label}" for p in points))
 
     # --- writing ------------------------------------------------------------------------------
     def start_new(self) -> None:
@@ -211,12 +220,15 @@ class Ppn1Window(QMainWindow):
     def rate(self, point: str, rating: str | None, note: str, wording: str) -> None:
         if self.current is not None:
             review = self.current.id
-            attempt(
+            rated = attempt(
                 self.show_message,
                 lambda: ppn1_review.rate_point(
                     self.lib, review, point, rating, note=note, suggested_wording=wording
                 ),
             )
+            if rated is not None:
+                current = ppn1_review.get_review(self.lib, review)
+                self._glance(current.points)
 
     def link(self, point: str, annotation_id: int, on: bool) -> None:
         if self.current is not None:

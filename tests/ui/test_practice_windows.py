@@ -254,3 +254,12 @@ def test_practice_records_are_found_in_the_search_window_and_open_there(qtbot, d
     window = open_practice_record(lib, None, *asked.args)
     qtbot.addWidget(window)
     assert window.current is not None and window.current.id == observation.id
+
+
+@pytest.mark.parametrize("make", [ObservationWindow, Ppn1Window, SessionWindow, IncidentsWindow])
+def test_each_practice_window_fits_a_1366_by_700_screen(qtbot, demo, make):
+    lib, _recording = demo
+    window = make(lib)
+    qtbot.addWidget(window)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 700, hint
