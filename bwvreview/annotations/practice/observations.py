@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
+    OBSERVATION,
     clean_text,
     incident_row,
     index_text,
@@ -46,6 +46,8 @@ def local_now() -> dt.datetime:
 def elapsed_ms(started_at: dt.datetime, now: dt.datetime | None = None) -> int:
     """Milliseconds since an observation started (0 before it did), for the next note."""
     return max(0, round(((now or local_now()) - started_at).total_seconds() * 1000))
+
+
 MAX_AT_MS = 24 * 3600 * 1000  # an observation covers a shift at most
 
 
@@ -184,21 +186,10 @@ def _record(session: Session, row: models.Observation) -> Observation:
     )
 
 
-def _readable(session: Session, db: Database, observation_id: int) -> models.Observation:
-    row = session.scalar(
-        select(models.Observation).where(
-            models.Observation.id == observation_id, observation_filter(db.principal)
-        )
-    )
-    if row is None:  # the same words whether it does not exist or is someone else's
-        raise NotFoundError(f"no observation with id {observation_id}")
-    return row
-
-
 def get_observation(db: Database, observation_id: int) -> Observation:
     """One observation with its checks and notes, if the reader may see it."""
     with db.begin() as session:
-        return _record(session, _readable(session, db, observation_id))
+        return _record(session, OBSERVATION.readable(session, db.principal, observation_id))
 
 
 def list_observations(db: Database, *, incident_id: int | None = None) -> list[Observation]:
@@ -217,17 +208,6 @@ def _reindex(session: Session, row: models.Observation) -> None:
     checks = [f"{c.label}: {c.note}" for c in _checks(session, row.id) if c.note]
     notes = [n.note for n in _note_rows(session, row.id)]
     index_text(session, "observation", row.id, [row.context, *notes, *checks])
-
-
-def _event(session: Session, actor: str, action: str, row_id: int, **details: object) -> None:
-    record_event(
-        session,
-        actor=actor,
-        action=action,
-        object_type="observation",
-        object_id=row_id,
-        details=details or None,
-    )
 
 
 def create_observation(
@@ -277,7 +257,7 @@ def create_observation(
             )
         session.flush()
         _reindex(session, row)
-        _event(
+        OBSERVATION.audit(
             session,
             actor,
             "observation-create",
@@ -286,13 +266,6 @@ def create_observation(
             template=template.key,
         )
         return _record(session, row)
-
-
-def _own(session: Session, observation_id: int) -> models.Observation:
-    row = session.get(models.Observation, observation_id)
-    if row is None:
-        raise NotFoundError(f"no observation with id {observation_id}")
-    return row
 
 
 def update_observation(
@@ -306,13 +279,13 @@ def update_observation(
     """Change the context written for the observation, or when it started."""
     writer(db.principal)
     with db.begin() as session:
-        row = _own(session, observation_id)
+        row = OBSERVATION.row(session, observation_id)
         if context is not None:
             row.context = clean_text(context, "the context")
         if started_at is not None:
             row.started_at = started_at
         _reindex(session, row)
-        _event(session, actor, "observation-change", row.id)
+        OBSERVATION.audit(session, actor, "observation-change", row.id)
         return _record(session, row)
 
 
@@ -336,7 +309,7 @@ def add_note(
     principal = writer(db.principal)
     text = clean_text(text, "a note", required=True)
     with db.begin() as session:
-        observation = _own(session, observation_id)
+        observation = OBSERVATION.row(session, observation_id)
         row = models.Annotation(
             observation_id=observation.id,
             category=category_row(session, codebook_id, category_key),
@@ -349,7 +322,7 @@ def add_note(
         session.add(row)
         session.flush()
         _reindex(session, observation)
-        _event(
+        OBSERVATION.audit(
             session, actor, "observation-note", observation.id, note=row.id, category=category_key
         )
         return _note(row)
@@ -385,8 +358,8 @@ def update_note(
                 raise DomainError("coding a note needs the codebook in force")
             row.category = category_row(session, codebook_id, category_key)
         session.flush()
-        _reindex(session, _own(session, row.observation_id or 0))
-        _event(
+        _reindex(session, OBSERVATION.row(session, row.observation_id or 0))
+        OBSERVATION.audit(
             session,
             actor,
             "observation-note-change",
@@ -402,11 +375,11 @@ def delete_note(db: Database, note_id: int, *, actor: str) -> Note:
     writer(db.principal)
     with db.begin() as session:
         row = _note_row(session, note_id)
-        gone, observation = _note(row), _own(session, row.observation_id or 0)
+        gone, observation = _note(row), OBSERVATION.row(session, row.observation_id or 0)
         session.delete(row)
         session.flush()
         _reindex(session, observation)
-        _event(session, actor, "observation-note-delete", observation.id, note=note_id)
+        OBSERVATION.audit(session, actor, "observation-note-delete", observation.id, note=note_id)
         return gone
 
 
@@ -424,7 +397,7 @@ def answer_check(
     if answer is not None and answer not in CHECK_ANSWERS:
         raise DomainError(f"an answer is one of {', '.join(CHECK_ANSWERS)}")
     with db.begin() as session:
-        observation = _own(session, observation_id)
+        observation = OBSERVATION.row(session, observation_id)
         row = session.scalar(
             select(models.ObservationCheck).where(
                 models.ObservationCheck.observation_id == observation_id,
@@ -438,7 +411,9 @@ def answer_check(
             row.note = clean_text(note, "a point's note")
         session.flush()
         _reindex(session, observation)
-        _event(session, actor, "observation-check", observation_id, point=point_key, answer=answer)
+        OBSERVATION.audit(
+            session, actor, "observation-check", observation_id, point=point_key, answer=answer
+        )
         return Check(
             row.id,
             row.position,
@@ -458,12 +433,14 @@ def share_observation(
     """Share the observation with the officer observed (or take it back)."""
     writer(db.principal)
     with db.begin() as session:
-        row = _own(session, observation_id)
+        row = OBSERVATION.row(session, observation_id)
         if shared and row.officer_id is None:
             raise DomainError("this observation names no officer to share it with")
         row.status = "shared" if shared else "draft"
         row.shared_at = models.utcnow() if shared else None
         for note in _note_rows(session, row.id):
             note.status = "shared" if shared else "final"
-        _event(session, actor, "observation-share" if shared else "observation-unshare", row.id)
+        OBSERVATION.audit(
+            session, actor, "observation-share" if shared else "observation-unshare", row.id
+        )
         return _record(session, row)

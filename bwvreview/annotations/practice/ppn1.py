@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
+    PPN1_REVIEW,
     clean_text,
     incident_row,
     index_text,
@@ -167,21 +167,10 @@ def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
     )
 
 
-def _readable(session: Session, db: Database, review_id: int) -> models.Ppn1Review:
-    row = session.scalar(
-        select(models.Ppn1Review).where(
-            models.Ppn1Review.id == review_id, ppn1_filter(db.principal)
-        )
-    )
-    if row is None:
-        raise NotFoundError(f"no PPN1 review with id {review_id}")
-    return row
-
-
 def get_review(db: Database, review_id: int) -> Ppn1Review:
     """One review, if the reader may see it (an officer: a shared review of their PPN1)."""
     with db.begin() as session:
-        return _record(session, _readable(session, db, review_id))
+        return _record(session, PPN1_REVIEW.readable(session, db.principal, review_id))
 
 
 def list_reviews(db: Database, *, incident_id: int | None = None) -> list[Ppn1Review]:
@@ -199,28 +188,12 @@ def read_ppn1_text(db: Database, review_id: int, *, actor: str) -> str:
     """The PPN1 as pasted in, for someone who may see the review. Audited: it is personal
     data about the person at risk."""
     with db.begin() as session:
-        row = _readable(session, db, review_id)
-        record_event(
-            session,
-            actor=actor,
-            action="ppn1-text-read",
-            object_type="ppn1_review",
-            object_id=row.id,
-            details={"chars": len(row.ppn1_text)},
-        )
+        row = PPN1_REVIEW.readable(session, db.principal, review_id)
+        PPN1_REVIEW.audit(session, actor, "ppn1-text-read", row.id, chars=len(row.ppn1_text))
         return row.ppn1_text
 
 
 # --- writing --------------------------------------------------------------------------------
-def _event(session: Session, actor: str, action: str, row_id: int, **details: object) -> None:
-    record_event(
-        session,
-        actor=actor,
-        action=action,
-        object_type="ppn1_review",
-        object_id=row_id,
-        details=details or None,
-    )
 
 
 def _reindex(session: Session, row: models.Ppn1Review) -> None:
@@ -272,7 +245,7 @@ def create_review(
             )
         session.flush()
         _reindex(session, row)
-        _event(
+        PPN1_REVIEW.audit(
             session,
             actor,
             "ppn1-review-create",
@@ -282,13 +255,6 @@ def create_review(
             ppn1_text_chars=len(ppn1_text),
         )
         return _record(session, row)
-
-
-def _own(session: Session, review_id: int) -> models.Ppn1Review:
-    row = session.get(models.Ppn1Review, review_id)
-    if row is None:
-        raise NotFoundError(f"no PPN1 review with id {review_id}")
-    return row
 
 
 def _point_row(session: Session, review_id: int, point_key: str) -> models.Ppn1Point:
@@ -317,7 +283,7 @@ def rate_point(
     if rating is not None and rating not in RATINGS:
         raise DomainError(f"a rating is one of {', '.join(RATINGS)}")
     with db.begin() as session:
-        review = _own(session, review_id)
+        review = PPN1_REVIEW.row(session, review_id)
         row = _point_row(session, review_id, point_key)
         row.rating = rating
         if note is not None:
@@ -326,7 +292,7 @@ def rate_point(
             row.suggested_wording = clean_text(suggested_wording, "the suggested wording")
         session.flush()
         _reindex(session, review)
-        _event(session, actor, "ppn1-point", review_id, point=point_key, rating=rating)
+        PPN1_REVIEW.audit(session, actor, "ppn1-point", review_id, point=point_key, rating=rating)
         return _point(session, row)
 
 
@@ -343,7 +309,7 @@ def link_moment(
     writer(db.principal)
     link = models.ppn1_point_moments
     with db.begin() as session:
-        review = _own(session, review_id)
+        review = PPN1_REVIEW.row(session, review_id)
         point = _point_row(session, review_id, point_key)
         moment = session.get(models.Annotation, annotation_id)
         recording = (
@@ -359,7 +325,7 @@ def link_moment(
             session.execute(link.insert().values(point_id=point.id, annotation_id=annotation_id))
         elif not linked and there:
             session.execute(link.delete().where(*where))
-        _event(
+        PPN1_REVIEW.audit(
             session,
             actor,
             "ppn1-moment-link" if linked else "ppn1-moment-unlink",
@@ -382,13 +348,13 @@ def update_review(
     length, never its words."""
     writer(db.principal)
     with db.begin() as session:
-        row = _own(session, review_id)
+        row = PPN1_REVIEW.row(session, review_id)
         if strengths is not None:
             row.strengths = clean_text(strengths, "what was done well")
-            _event(session, actor, "ppn1-review-change", row.id)
+            PPN1_REVIEW.audit(session, actor, "ppn1-review-change", row.id)
         if ppn1_text is not None:
             row.ppn1_text = clean_text(ppn1_text, "the PPN1")
-            _event(session, actor, "ppn1-text-set", row.id, chars=len(row.ppn1_text))
+            PPN1_REVIEW.audit(session, actor, "ppn1-text-set", row.id, chars=len(row.ppn1_text))
         session.flush()
         _reindex(session, row)
         return _record(session, row)
@@ -398,8 +364,10 @@ def share_review(db: Database, review_id: int, *, actor: str, shared: bool = Tru
     """Share the review with the officer whose PPN1 it is (or take it back)."""
     writer(db.principal)
     with db.begin() as session:
-        row = _own(session, review_id)
+        row = PPN1_REVIEW.row(session, review_id)
         row.status = "shared" if shared else "draft"
         row.shared_at = models.utcnow() if shared else None
-        _event(session, actor, "ppn1-review-share" if shared else "ppn1-review-unshare", row.id)
+        PPN1_REVIEW.audit(
+            session, actor, "ppn1-review-share" if shared else "ppn1-review-unshare", row.id
+        )
         return _record(session, row)

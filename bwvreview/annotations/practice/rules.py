@@ -11,6 +11,8 @@ Reading, as SQL conditions the services (and search) put in their queries:
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, exists, false, select, true
 from sqlalchemy.orm import Session
 
@@ -58,6 +60,46 @@ def session_filter(principal: Principal) -> ColumnElement[bool]:
             table.c.session_id == models.PracticeSession.id, table.c.user_id == me
         )
     )
+
+
+class Kind:
+    """One kind of practice record: its table, what a person calls it, who may read it.
+    ``readable`` and ``row`` say "not found" in the same words whether the record does not
+    exist or is someone else's; ``audit`` logs ids and facts, never the words."""
+
+    def __init__(self, model: type, words: str, object_type: str, can_read: object) -> None:
+        self.model, self.words, self.object_type, self.can_read = (
+            model,
+            words,
+            object_type,
+            can_read,
+        )
+
+    def row(self, session: Session, row_id: int) -> Any:
+        found = session.get(self.model, row_id)
+        if found is None:
+            raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def readable(self, session: Session, principal: Principal, row_id: int) -> Any:
+        found = session.scalar(
+            select(self.model).where(self.model.id == row_id, self.can_read(principal))
+        )
+        if found is None:
+            raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def audit(
+        self, session: Session, actor: str, action: str, row_id: int, **details: object
+    ) -> None:
+        record_event(
+            session,
+            actor=actor,
+            action=action,
+            object_type=self.object_type,
+            object_id=row_id,
+            details=details or None,
+        )
 
 
 def writer(db_principal: Principal) -> Principal:
@@ -134,3 +176,8 @@ def index_text(session: Session, kind: str, record_id: int, parts: list[str]) ->
         )
     elif row.text != text:
         row.text = text
+
+
+OBSERVATION = Kind(models.Observation, "observation", "observation", observation_filter)
+PPN1_REVIEW = Kind(models.Ppn1Review, "PPN1 review", "ppn1_review", ppn1_filter)
+SESSION = Kind(models.PracticeSession, "practice session", "practice_session", session_filter)

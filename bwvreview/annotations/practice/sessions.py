@@ -18,9 +18,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from bwvreview.annotations.access import RECORD_PRACTICE, REFLECT, PermissionDenied
-from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
+    SESSION,
     clean_text,
     incident_row,
     index_text,
@@ -246,21 +246,10 @@ def _record(session: Session, row: models.PracticeSession) -> PracticeSession:
     )
 
 
-def _readable(session: Session, db: Database, session_id: int) -> models.PracticeSession:
-    row = session.scalar(
-        select(models.PracticeSession).where(
-            models.PracticeSession.id == session_id, session_filter(db.principal)
-        )
-    )
-    if row is None:
-        raise NotFoundError(f"no practice session with id {session_id}")
-    return row
-
-
 def get_session(db: Database, session_id: int) -> PracticeSession:
     """One session's record, if the reader may see it (an officer: one they attended)."""
     with db.begin() as session:
-        return _record(session, _readable(session, db, session_id))
+        return _record(session, SESSION.readable(session, db.principal, session_id))
 
 
 def list_sessions(db: Database) -> list[PracticeSession]:
@@ -291,15 +280,6 @@ def list_follow_ups(db: Database, *, open_only: bool = True) -> list[FollowUp]:
 
 
 # --- writing --------------------------------------------------------------------------------
-def _event(session: Session, actor: str, action: str, row_id: int, **details: object) -> None:
-    record_event(
-        session,
-        actor=actor,
-        action=action,
-        object_type="practice_session",
-        object_id=row_id,
-        details=details or None,
-    )
 
 
 def _reindex(session: Session, row: models.PracticeSession) -> None:
@@ -393,7 +373,7 @@ def create_session(
             )
         session.flush()
         _reindex(session, row)
-        _event(
+        SESSION.audit(
             session,
             actor,
             "session-create",
@@ -403,13 +383,6 @@ def create_session(
             started_from=started_from,
         )
         return _record(session, row)
-
-
-def _own(session: Session, session_id: int) -> models.PracticeSession:
-    row = session.get(models.PracticeSession, session_id)
-    if row is None:
-        raise NotFoundError(f"no practice session with id {session_id}")
-    return row
 
 
 def update_session(
@@ -425,7 +398,7 @@ def update_session(
     """Change what went well or the date, or add incidents and moments discussed."""
     writer(db.principal)
     with db.begin() as session:
-        row = _own(session, session_id)
+        row = SESSION.row(session, session_id)
         if went_well is not None:
             row.went_well = clean_text(went_well, "what went well")
         if held_on is not None:
@@ -433,7 +406,7 @@ def update_session(
         _add_topics(session, row, incident_ids, annotation_ids)
         session.flush()
         _reindex(session, row)
-        _event(session, actor, "session-change", row.id)
+        SESSION.audit(session, actor, "session-change", row.id)
         return _record(session, row)
 
 
@@ -443,10 +416,10 @@ def remove_topic(db: Database, topic_id: int, *, actor: str) -> PracticeSession:
         topic = session.get(models.SessionTopic, topic_id)
         if topic is None:
             raise NotFoundError(f"no session topic with id {topic_id}")
-        row = _own(session, topic.session_id)
+        row = SESSION.row(session, topic.session_id)
         session.delete(topic)
         session.flush()
-        _event(session, actor, "session-change", row.id, topic_removed=topic_id)
+        SESSION.audit(session, actor, "session-change", row.id, topic_removed=topic_id)
         return _record(session, row)
 
 
@@ -470,10 +443,10 @@ def add_learning_point(db: Database, session_id: int, text: str, *, actor: str) 
     principal = writer(db.principal)
     text = clean_text(text, "a learning point", required=True)
     with db.begin() as session:
-        row = _own(session, session_id)
+        row = SESSION.row(session, session_id)
         entry = _add_entry(session, row, "learning", text, principal)
         _reindex(session, row)
-        _event(session, actor, "session-learning-point", row.id, entry=entry.id)
+        SESSION.audit(session, actor, "session-learning-point", row.id, entry=entry.id)
         return _entry(session, entry)
 
 
@@ -483,13 +456,15 @@ def add_session_note(db: Database, session_id: int, text: str, *, actor: str) ->
     text = clean_text(text, "a note", required=True)
     with db.begin() as session:
         if principal.is_officer and principal.can(REFLECT):
-            row = _readable(session, db, session_id)  # only a session they attended
+            row = SESSION.readable(
+                session, db.principal, session_id
+            )  # only a session they attended
         else:
             writer(principal)
-            row = _own(session, session_id)
+            row = SESSION.row(session, session_id)
         entry = _add_entry(session, row, "note", text, principal)
         _reindex(session, row)
-        _event(session, actor, "session-note", row.id, entry=entry.id)
+        SESSION.audit(session, actor, "session-note", row.id, entry=entry.id)
         return _entry(session, entry)
 
 
@@ -509,11 +484,11 @@ def delete_entry(db: Database, entry_id: int, *, actor: str) -> Entry:
         if entry is None:
             raise NotFoundError(f"no session entry with id {entry_id}")
         gone = _entry(session, entry)
-        row = _own(session, entry.session_id)
+        row = SESSION.row(session, entry.session_id)
         session.delete(entry)
         session.flush()
         _reindex(session, row)
-        _event(session, actor, "session-entry-delete", row.id, entry=entry_id)
+        SESSION.audit(session, actor, "session-entry-delete", row.id, entry=entry_id)
         return gone
 
 
@@ -531,7 +506,7 @@ def add_follow_up(
     writer(db.principal)
     text = clean_text(text, "a follow-up", required=True)
     with db.begin() as session:
-        row = _own(session, session_id)
+        row = SESSION.row(session, session_id)
         if owner_id is not None:
             owner_name = person(session, user_row(session, owner_id).id)[0]
         owner_name = " ".join(owner_name.split())[:200]
@@ -543,7 +518,7 @@ def add_follow_up(
         session.add(follow_up)
         session.flush()
         _reindex(session, row)
-        _event(
+        SESSION.audit(
             session,
             actor,
             "session-follow-up",
@@ -566,14 +541,14 @@ def complete_follow_up(
             if row is None:
                 raise NotFoundError(f"no follow-up with id {follow_up_id}")
         elif principal.is_officer and row is not None and row.owner_id == principal.user_id:
-            _readable(session, db, row.session_id)
+            SESSION.readable(session, db.principal, row.session_id)
         elif principal.is_officer:
             raise NotFoundError(f"no follow-up of yours with id {follow_up_id}")
         else:
             raise PermissionDenied(f"{principal.name} may not change follow-ups")
         row.done_at = models.utcnow() if done else None
         row.done_by = principal.name if done else ""
-        _event(
+        SESSION.audit(
             session,
             actor,
             "follow-up-done" if done else "follow-up-reopen",
