@@ -17,11 +17,12 @@ from bwvreview.annotations.access import RECORD_PRACTICE, users
 from bwvreview.annotations.codebook import Codebook, IncidentType, load_codebook
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.learning.insights import TypeCounts, by_incident_type
-from bwvreview.annotations.practice import incidents, observations, ppn1, sessions
+from bwvreview.annotations.practice import follow_ups, incidents, observations, ppn1, sessions
+from bwvreview.annotations.practice.follow_ups import FollowUp
 from bwvreview.annotations.practice.incidents import IncidentSummary, Moment
 from bwvreview.annotations.practice.observations import Observation
 from bwvreview.annotations.practice.ppn1 import OFFICER_ORDER, Ppn1Review
-from bwvreview.annotations.practice.sessions import FollowUp, PracticeSession
+from bwvreview.annotations.practice.sessions import PracticeSession
 from bwvreview.annotations.practice.templates import Template, Templates, load_templates
 from bwvreview.annotations.store.db import Database
 from bwvreview.app.opening import Library
@@ -174,7 +175,7 @@ def my_practice(lib: Library) -> MyPractice:
         tuple(observations.list_observations(db)),
         tuple(ppn1.list_reviews(db)),
         tuple(sessions.list_sessions(db)),
-        tuple(sessions.list_follow_ups(db)),
+        tuple(follow_ups.list_follow_ups(db)),
     )
 
 

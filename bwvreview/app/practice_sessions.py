@@ -8,14 +8,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.practice import incidents, sessions
-from bwvreview.annotations.practice.sessions import (
-    Attendee,
-    Entry,
-    FollowUp,
-    PracticeSession,
-    Topic,
-)
+from bwvreview.annotations.practice import follow_ups, incidents, sessions
+from bwvreview.annotations.practice.follow_ups import FollowUp
+from bwvreview.annotations.practice.sessions import Attendee, Entry, PracticeSession, Topic
 from bwvreview.app.opening import Library
 from bwvreview.app.practice import person_id
 
@@ -97,7 +92,7 @@ def add_follow_up(
         owner_id: int | None = person_id(lib, owner)
     except NotFoundError:
         owner_id = None
-    return sessions.add_follow_up(
+    return follow_ups.add_follow_up(
         lib.db,
         session_id,
         text,
@@ -109,8 +104,8 @@ def add_follow_up(
 
 
 def complete_follow_up(lib: Library, follow_up_id: int, done: bool = True) -> FollowUp:
-    return sessions.complete_follow_up(lib.db, follow_up_id, done=done, actor=lib.actor)
+    return follow_ups.complete_follow_up(lib.db, follow_up_id, done=done, actor=lib.actor)
 
 
 def list_follow_ups(lib: Library, open_only: bool = True) -> list[FollowUp]:
-    return sessions.list_follow_ups(lib.db, open_only=open_only)
+    return follow_ups.list_follow_ups(lib.db, open_only=open_only)

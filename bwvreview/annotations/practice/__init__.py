@@ -7,8 +7,8 @@ PPN1 reviews and reflective practice sessions.
   the start) and a template's points, met / partly / not;
 - ``ppn1``: a review of the PPN1 an officer completed, point by point, linked to recording
   moments; the pasted PPN1 is personal data (never exported, read and changed audited);
-- ``sessions``: a debrief's record: attendees, topics, what went well, learning points,
-  notes added afterwards and follow-ups kept until done;
+- ``sessions``: a debrief's record: attendees, topics, what went well, learning points
+  and notes added afterwards; ``follow_ups``: what was agreed to do, kept until done;
 - ``rules``: who may read which record (``access`` keeps the permissions);
 - ``templates``: the observation templates and PPN1 quality points, as data.
 

@@ -2,10 +2,10 @@
 with the TIP; the incidents and moments discussed; what went well; the learning points
 agreed; notes added afterwards; follow-ups with an owner and a date, listed until done.
 
-The officers who attended read the record and may add notes to it, and an owner may mark
-their own follow-up done. A team session shows de-personalised material only: the moments
-discussed appear by category, principle and suggested wording, the incidents by their
-type, never by reference, note or quote.
+The officers who attended read the record and may add notes to it; follow-ups (and who
+may mark them done) are in ``follow_ups``. A team session shows de-personalised material
+only: the moments discussed appear by category, principle and suggested wording, the
+incidents by their type, never by reference, note or quote.
 """
 
 from __future__ import annotations
@@ -14,17 +14,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations.access import RECORD_PRACTICE, REFLECT, PermissionDenied
+from bwvreview.annotations.access import REFLECT
 from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.practice.follow_ups import (
+    FollowUp,
+    children,
+    follow_up_record,
+    reindex_session,
+)
 from bwvreview.annotations.practice.rules import (
     SESSION,
     clean_text,
     incident_row,
-    index_text,
-    person,
     session_filter,
     user_row,
     writer,
@@ -70,33 +74,6 @@ class Entry:
     author_id: int | None
     author_name: str
     created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    id: int
-    session_id: int
-    text: str
-    owner_id: int | None
-    owner_name: str
-    due_on: dt.date | None
-    done_at: dt.datetime | None
-    done_by: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.done_at is None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "session": self.session_id,
-            "text": self.text,
-            "owner": self.owner_name,
-            "due": self.due_on.isoformat() if self.due_on else None,
-            "done_at": self.done_at.isoformat() if self.done_at else None,
-            "done_by": self.done_by or None,
-        }
 
 
 @dataclass(frozen=True)
@@ -192,25 +169,6 @@ def _entry(session: Session, row: models.SessionEntry) -> Entry:
     return Entry(row.id, row.kind, row.text, row.author_id, row.author_name, row.created_at)
 
 
-def _follow_up(row: models.FollowUp) -> FollowUp:
-    return FollowUp(
-        row.id,
-        row.session_id,
-        row.text,
-        row.owner_id,
-        row.owner_name,
-        row.due_on,
-        row.done_at,
-        row.done_by,
-    )
-
-
-def _children(session: Session, model: type, session_id: int, order: Iterable) -> list:
-    return list(
-        session.scalars(select(model).where(model.session_id == session_id).order_by(*order))
-    )
-
-
 def _record(session: Session, row: models.PracticeSession) -> PracticeSession:
     attendees = session.scalars(
         select(models.User)
@@ -218,17 +176,17 @@ def _record(session: Session, row: models.PracticeSession) -> PracticeSession:
         .where(models.session_attendees.c.session_id == row.id)
         .order_by(models.User.name)
     )
-    topics = _children(session, models.SessionTopic, row.id, [models.SessionTopic.position])
+    topics = children(session, models.SessionTopic, row.id, [models.SessionTopic.position])
     entries = [
         _entry(session, e)
-        for e in _children(
+        for e in children(
             session,
             models.SessionEntry,
             row.id,
             [models.SessionEntry.created_at, models.SessionEntry.id],
         )
     ]
-    follow_ups = _children(session, models.FollowUp, row.id, [models.FollowUp.id])
+    follow_ups = children(session, models.FollowUp, row.id, [models.FollowUp.id])
     team = row.kind == "team"
     return PracticeSession(
         row.id,
@@ -242,7 +200,7 @@ def _record(session: Session, row: models.PracticeSession) -> PracticeSession:
         tuple(_topic(session, t, team) for t in topics),
         tuple(e for e in entries if e.kind == "learning"),
         tuple(e for e in entries if e.kind == "note"),
-        tuple(_follow_up(f) for f in follow_ups),
+        tuple(follow_up_record(f) for f in follow_ups),
     )
 
 
@@ -262,35 +220,7 @@ def list_sessions(db: Database) -> list[PracticeSession]:
         return [_record(session, row) for row in rows]
 
 
-def list_follow_ups(db: Database, *, open_only: bool = True) -> list[FollowUp]:
-    """Follow-ups of the sessions the reader may see, soonest due first (open ones only,
-    unless ``open_only`` is false): listed until someone marks them done."""
-    F, S = models.FollowUp, models.PracticeSession  # noqa: N806
-    conditions: list[ColumnElement[bool]] = [session_filter(db.principal)]
-    if open_only:
-        conditions.append(F.done_at.is_(None))
-    with db.begin() as session:
-        rows = session.scalars(
-            select(F)
-            .join(S, S.id == F.session_id)
-            .where(*conditions)
-            .order_by(F.due_on.is_(None), F.due_on, F.id)
-        )
-        return [_follow_up(r) for r in rows]
-
-
 # --- writing --------------------------------------------------------------------------------
-
-
-def _reindex(session: Session, row: models.PracticeSession) -> None:
-    entries = _children(session, models.SessionEntry, row.id, [models.SessionEntry.id])
-    follow_ups = _children(session, models.FollowUp, row.id, [models.FollowUp.id])
-    index_text(
-        session,
-        "session",
-        row.id,
-        [row.went_well, *(e.text for e in entries), *(f.text for f in follow_ups)],
-    )
 
 
 def _kind(officers: int, team: str | None) -> str:
@@ -307,7 +237,7 @@ def _add_topics(
     incident_ids: Iterable[int],
     annotation_ids: Iterable[int],
 ) -> None:
-    position = len(_children(session, models.SessionTopic, row.id, [models.SessionTopic.id]))
+    position = len(children(session, models.SessionTopic, row.id, [models.SessionTopic.id]))
     for incident_id in incident_ids:
         incident_row(session, incident_id)
         session.add(
@@ -372,7 +302,7 @@ def create_session(
                 principal,
             )
         session.flush()
-        _reindex(session, row)
+        reindex_session(session, row)
         SESSION.audit(
             session,
             actor,
@@ -405,7 +335,7 @@ def update_session(
             row.held_on = held_on
         _add_topics(session, row, incident_ids, annotation_ids)
         session.flush()
-        _reindex(session, row)
+        reindex_session(session, row)
         SESSION.audit(session, actor, "session-change", row.id)
         return _record(session, row)
 
@@ -445,7 +375,7 @@ def add_learning_point(db: Database, session_id: int, text: str, *, actor: str) 
     with db.begin() as session:
         row = SESSION.row(session, session_id)
         entry = _add_entry(session, row, "learning", text, principal)
-        _reindex(session, row)
+        reindex_session(session, row)
         SESSION.audit(session, actor, "session-learning-point", row.id, entry=entry.id)
         return _entry(session, entry)
 
@@ -463,7 +393,7 @@ def add_session_note(db: Database, session_id: int, text: str, *, actor: str) ->
             writer(principal)
             row = SESSION.row(session, session_id)
         entry = _add_entry(session, row, "note", text, principal)
-        _reindex(session, row)
+        reindex_session(session, row)
         SESSION.audit(session, actor, "session-note", row.id, entry=entry.id)
         return _entry(session, entry)
 
@@ -487,75 +417,9 @@ def delete_entry(db: Database, entry_id: int, *, actor: str) -> Entry:
         row = SESSION.row(session, entry.session_id)
         session.delete(entry)
         session.flush()
-        _reindex(session, row)
+        reindex_session(session, row)
         SESSION.audit(session, actor, "session-entry-delete", row.id, entry=entry_id)
         return gone
-
-
-def add_follow_up(
-    db: Database,
-    session_id: int,
-    text: str,
-    *,
-    actor: str,
-    owner_id: int | None = None,
-    owner_name: str = "",
-    due_on: dt.date | None = None,
-) -> FollowUp:
-    """Something to do after the session: by a person (a user, or a name) and a date."""
-    writer(db.principal)
-    text = clean_text(text, "a follow-up", required=True)
-    with db.begin() as session:
-        row = SESSION.row(session, session_id)
-        if owner_id is not None:
-            owner_name = person(session, user_row(session, owner_id).id)[0]
-        owner_name = " ".join(owner_name.split())[:200]
-        if not owner_name:
-            raise DomainError("a follow-up needs an owner")
-        follow_up = models.FollowUp(
-            session_id=row.id, text=text, owner_id=owner_id, owner_name=owner_name, due_on=due_on
-        )
-        session.add(follow_up)
-        session.flush()
-        _reindex(session, row)
-        SESSION.audit(
-            session,
-            actor,
-            "session-follow-up",
-            row.id,
-            follow_up=follow_up.id,
-            owner=owner_id,
-            due=due_on.isoformat() if due_on else None,
-        )
-        return _follow_up(follow_up)
-
-
-def complete_follow_up(
-    db: Database, follow_up_id: int, *, actor: str, done: bool = True
-) -> FollowUp:
-    """Mark a follow-up done (or open again): the TIP, or the officer who owns it."""
-    principal = db.principal
-    with db.begin() as session:
-        row = session.get(models.FollowUp, follow_up_id)
-        if principal.can(RECORD_PRACTICE):
-            if row is None:
-                raise NotFoundError(f"no follow-up with id {follow_up_id}")
-        elif principal.is_officer and row is not None and row.owner_id == principal.user_id:
-            SESSION.readable(session, db.principal, row.session_id)
-        elif principal.is_officer:
-            raise NotFoundError(f"no follow-up of yours with id {follow_up_id}")
-        else:
-            raise PermissionDenied(f"{principal.name} may not change follow-ups")
-        row.done_at = models.utcnow() if done else None
-        row.done_by = principal.name if done else ""
-        SESSION.audit(
-            session,
-            actor,
-            "follow-up-done" if done else "follow-up-reopen",
-            row.session_id,
-            follow_up=row.id,
-        )
-        return _follow_up(row)
 
 
 def sessions_about(db: Database, *, incident_id: int) -> list[PracticeSession]:

@@ -12,7 +12,7 @@ from bwvreview.annotations import review, search
 from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.learning import insights
-from bwvreview.annotations.practice import incidents, observations, ppn1, sessions
+from bwvreview.annotations.practice import follow_ups, incidents, observations, ppn1, sessions
 from bwvreview.annotations.store import models
 from tests.unit.annotations.practice_world import PracticeWorld, build_world
 
@@ -212,16 +212,16 @@ def test_a_debrief_records_learning_points_and_a_follow_up_listed_until_done(w):
                                                       "Name the children in the PPN1"]  # fmt: skip
     assert made.topics[0].incident_reference == "INC-A" and made.topics[0].note
     tip = w.as_("tip")
-    follow = sessions.add_follow_up(tip, made.id, "Read the PPN1 guidance",
+    follow = follow_ups.add_follow_up(tip, made.id, "Read the PPN1 guidance",
                                     owner_id=w.officer1.user_id, due_on=dt.date(2027, 2, 1),
                                     actor="Tia TIP")  # fmt: skip
     assert follow.owner_name == "PC One"
-    assert [f.id for f in sessions.list_follow_ups(tip)] == [follow.id]
+    assert [f.id for f in follow_ups.list_follow_ups(tip)] == [follow.id]
     with pytest.raises(NotFoundError):
-        sessions.complete_follow_up(w.as_("officer2"), follow.id, actor="PC Two")
-    sessions.complete_follow_up(w.as_("officer1"), follow.id, actor="PC One")
-    assert sessions.list_follow_ups(tip) == []
-    assert [f.done_by for f in sessions.list_follow_ups(tip, open_only=False)] == ["PC One"]
+        follow_ups.complete_follow_up(w.as_("officer2"), follow.id, actor="PC Two")
+    follow_ups.complete_follow_up(w.as_("officer1"), follow.id, actor="PC One")
+    assert follow_ups.list_follow_ups(tip) == []
+    assert [f.done_by for f in follow_ups.list_follow_ups(tip, open_only=False)] == ["PC One"]
 
 
 def test_the_officer_reads_and_adds_to_their_own_sessions_only(w):
@@ -236,7 +236,7 @@ def test_the_officer_reads_and_adds_to_their_own_sessions_only(w):
         sessions.get_session(w.as_("officer2"), made.id)
     assert sessions.list_sessions(w.as_("trainer")) == []
     for refused in (lambda db: sessions.add_learning_point(db, made.id, "x", actor="o"),
-                    lambda db: sessions.add_follow_up(db, made.id, "x", owner_name="o",
+                    lambda db: follow_ups.add_follow_up(db, made.id, "x", owner_name="o",
                                                       actor="o")):  # fmt: skip
         with pytest.raises(DomainError):
             refused(mine)

@@ -21,12 +21,12 @@ import pytest
 
 from bwvreview.annotations.access import PermissionDenied
 from bwvreview.annotations.errors import NotFoundError
-from bwvreview.annotations.practice import incidents, observations, ppn1, sessions
+from bwvreview.annotations.practice import follow_ups, incidents, observations, ppn1, sessions
 from bwvreview.annotations.store.db import Database
 from tests.unit.annotations.practice_world import PracticeWorld, build_world
 
 REFUSED = (PermissionDenied, NotFoundError)
-MODULES = ("incidents", "observations", "ppn1", "sessions")
+MODULES = ("incidents", "observations", "ppn1", "sessions", "follow_ups")
 FILTERED = object()
 
 
@@ -61,7 +61,7 @@ def theirs(db) -> Theirs:
         incident_ids=[w.incident_b], learning_points=["slow down"],
     )  # fmt: skip
     entry = sessions.add_session_note(w.as_("officer2"), held.id, "mine", actor="PC Two")
-    follow = sessions.add_follow_up(tip, held.id, "read", owner_id=w.officer2.user_id, actor="t")
+    follow = follow_ups.add_follow_up(tip, held.id, "read", owner_id=w.officer2.user_id, actor="t")
     return Theirs(w, made.id, note.id, review.id, held.id, entry.id, follow.id,
                   held.topics[0].id)  # fmt: skip
 
@@ -113,8 +113,8 @@ CALLS: dict[str, Call] = {
     "ppn1.share_review": lambda db, t: ppn1.share_review(db, t.review, actor="o", shared=False),
     "sessions.get_session": lambda db, t: sessions.get_session(db, t.session),
     "sessions.list_sessions": lambda db, t: _none_of(sessions.list_sessions(db), t.session),
-    "sessions.list_follow_ups": lambda db, t: _none_of(
-        sessions.list_follow_ups(db, open_only=False), t.follow_up),
+    "follow_ups.list_follow_ups": lambda db, t: _none_of(
+        follow_ups.list_follow_ups(db, open_only=False), t.follow_up),
     "sessions.sessions_about": lambda db, t: sessions.sessions_about(
         db, incident_id=t.w.incident_b),
     "sessions.create_session": lambda db, t: sessions.create_session(
@@ -127,9 +127,9 @@ CALLS: dict[str, Call] = {
     "sessions.add_session_note": lambda db, t: sessions.add_session_note(
         db, t.session, "x", actor="o"),
     "sessions.delete_entry": lambda db, t: sessions.delete_entry(db, t.entry, actor="o"),
-    "sessions.add_follow_up": lambda db, t: sessions.add_follow_up(
+    "follow_ups.add_follow_up": lambda db, t: follow_ups.add_follow_up(
         db, t.session, "x", owner_name="o", actor="o"),
-    "sessions.complete_follow_up": lambda db, t: sessions.complete_follow_up(
+    "follow_ups.complete_follow_up": lambda db, t: follow_ups.complete_follow_up(
         db, t.follow_up, actor="o"),
 }  # fmt: skip
 
@@ -171,7 +171,7 @@ def test_the_officer_the_records_are_about_reads_them_and_may_add_only_notes(the
     assert ppn1.get_review(db, theirs.review).officer_collar == "1002"
     assert ppn1.read_ppn1_text(db, theirs.review, actor="PC Two") == "a child at risk"
     assert sessions.get_session(db, theirs.session).notes[0].text == "mine"
-    assert sessions.complete_follow_up(db, theirs.follow_up, actor="PC Two").done_by == "PC Two"
+    assert follow_ups.complete_follow_up(db, theirs.follow_up, actor="PC Two").done_by == "PC Two"
     assert sessions.delete_entry(db, theirs.entry, actor="PC Two").text == "mine"
     for write in ("observations.add_note", "ppn1.rate_point", "sessions.add_learning_point",
                   "sessions.update_session", "incidents.list_incidents"):  # fmt: skip
