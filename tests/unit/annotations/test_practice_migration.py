@@ -19,7 +19,7 @@ from bwvreview.annotations.store.db import (
     sqlite_url,
 )
 
-BEFORE = "0009_clip_release"
+BEFORE = "0010_people_places_found"  # the revision before 0010_practice
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,8 +41,8 @@ def _add(conn, table_model, /, **values) -> int:
 
 
 def _old_library(url: str) -> dict[str, int]:
-    """A library at 0009: a recording with two annotations (one shared with a reflection on
-    it, one accepted from a suggestion and cut into a clip that is in a pack)."""
+    """A library made before 0010_practice: a recording with two annotations (one shared
+    with a reflection on it, one accepted from a suggestion and cut into a clip in a pack)."""
     engine = _engine(url)
     command.upgrade(_alembic_config(engine), BEFORE)
     with engine.begin() as conn:
@@ -132,7 +132,7 @@ def test_a_note_belongs_to_exactly_one_source(empty_url):
         db.close()
 
 
-def test_going_back_to_0009_keeps_the_recordings_annotations(empty_url):
+def test_going_back_before_it_keeps_the_recordings_annotations(empty_url):
     old = _old_library(empty_url)
     open_database(empty_url).close()
     engine = _engine(empty_url)
