@@ -39,6 +39,7 @@ from bwvreview.app import learning
 from bwvreview.app.errors import DomainError
 from bwvreview.app.polarity import POLARITY_LABELS
 from bwvreview.app.records import Codebook
+from bwvreview.ui.dashboard_export import add_export_buttons
 from bwvreview.ui.practice_counts import attach_practice_counts
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
@@ -84,6 +85,7 @@ class DashboardWidget(QWidget):
         pickers.addWidget(QLabel("to"))
         pickers.addWidget(self.date_to)
         pickers.addStretch(1)
+        add_export_buttons(self, pickers)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)

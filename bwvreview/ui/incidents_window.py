@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview.app import Library, practice
 from bwvreview.ui.practice_widgets import attempt, column, heading, incident_type_combo, small
+from bwvreview.ui.window_size import resize_within_screen
 
 COLUMNS = (
     "Incident",
@@ -47,7 +48,7 @@ class IncidentsWindow(QMainWindow):
         )
         self.setCentralWidget(column(heading("Incidents"), self.message, (self.table, 1)))
         self.refresh()
-        self.resize(1100, 560)
+        resize_within_screen(self, 1100, 560)
 
     def refresh(self) -> None:
         found = attempt(self.message.setText, lambda: practice.list_incidents(self.lib)) or []

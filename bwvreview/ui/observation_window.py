@@ -42,6 +42,7 @@ from bwvreview.ui.practice_widgets import (
     record_list,
     small,
 )
+from bwvreview.ui.window_size import resize_within_screen
 
 POLARITY_MARKS = {"good_practice": "✓", "concern": "!", "observation": "·"}
 
@@ -77,7 +78,7 @@ class ObservationWindow(QMainWindow):
         self.clock = QTimer(self, interval=1000, timeout=self._tick)
         self.clock.start()
         self.refresh()
-        self.resize(1280, 680)
+        resize_within_screen(self, 1280, 680)
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:

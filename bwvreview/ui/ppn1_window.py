@@ -37,6 +37,7 @@ from bwvreview.ui.practice_widgets import (
     record_list,
     small,
 )
+from bwvreview.ui.window_size import resize_within_screen
 
 SAVE_AFTER_MS = 800  # what was done well saves a moment after typing stops
 
@@ -53,7 +54,7 @@ class Ppn1Window(QMainWindow):
         )
         self._build()
         self.refresh()
-        self.resize(1280, 680)
+        resize_within_screen(self, 1280, 680)
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:

@@ -85,6 +85,9 @@ class CategoryPicker(QComboBox):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.lineEdit().setPlaceholderText("Type a category, Enter to code the note")
+        # as wide as the layout gives it, not as its longest label (fits a small screen)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
         self.setCurrentIndex(-1)
         self.activated.connect(self._activated)
 

@@ -40,6 +40,7 @@ from bwvreview.ui.practice_widgets import (
     small,
 )
 from bwvreview.ui.session_followups import FollowUpsPanel, follow_up_text
+from bwvreview.ui.window_size import resize_within_screen
 
 SAVE_AFTER_MS = 800
 
@@ -78,7 +79,7 @@ class SessionWindow(QMainWindow):
         self.refresh(select_id=None if draft is None else -1)
         if draft is not None:
             self.compose(draft)
-        self.resize(1280, 680)
+        resize_within_screen(self, 1280, 680)
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:

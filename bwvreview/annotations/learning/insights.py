@@ -10,7 +10,7 @@ What is counted: annotations marked final or shared (drafts are a reviewer's unf
 thoughts) whose category is a concern or good practice; observations are context, not
 practice, and are left out. An annotation counts once per category and once under each of
 its category's principles. Its date is the incident's, else the recording's, else the
-day it was imported. Notes of observations (migration 0010) count as moments too, dated by
+day it was imported. Notes of observations (migration 0012) count as moments too, dated by
 their incident, else the observation's start.
 """
 

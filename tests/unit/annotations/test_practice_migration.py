@@ -1,4 +1,4 @@
-"""Migration 0010 on a library made before it, on both engines: every annotation keeps its
+"""Migration 0012 on a library made before it, on both engines: every annotation keeps its
 recording, id, version and what hangs off it (reflections, suggestions, clips), search still
 finds the notes, and a note can now belong to an observation instead of a recording."""
 
@@ -19,7 +19,7 @@ from bwvreview.annotations.store.db import (
     sqlite_url,
 )
 
-BEFORE = "0010_people_places_found"  # the revision before 0010_practice
+BEFORE = "0011_programme"  # the revision before 0012_practice
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -41,7 +41,7 @@ def _add(conn, table_model, /, **values) -> int:
 
 
 def _old_library(url: str) -> dict[str, int]:
-    """A library made before 0010_practice: a recording with two annotations (one shared
+    """A library made before 0012_practice: a recording with two annotations (one shared
     with a reflection on it, one accepted from a suggestion and cut into a clip in a pack)."""
     engine = _engine(url)
     command.upgrade(_alembic_config(engine), BEFORE)

@@ -5,8 +5,9 @@ widgets: services turn them into frozen dataclasses (see ``records.py`` and ``st
 
 One module per concern: ``people`` (users, incidents), ``footage`` (recordings and their
 transcripts), ``coding`` (codebook, annotations, reflections, masks, suggestions),
-``learning`` (clips, training packs), ``practice`` (observations, PPN1 reviews, reflective
-practice sessions), ``audit_log`` and ``jobs``; every table is here, so
+``learning`` (clips, training packs), ``programme`` (curriculum, sessions, attendance,
+questionnaires), ``practice`` (observations, PPN1 reviews, reflective practice sessions),
+``audit_log`` and ``jobs``; every table is here, so
 ``models.Recording`` is all a caller needs.
 """
 
@@ -49,9 +50,29 @@ from bwvreview.annotations.store.models.practice import (
     ppn1_point_moments,
     session_attendees,
 )
+from bwvreview.annotations.store.models.programme import (
+    ATTENDEE_KINDS,
+    DOCUMENT_KINDS,
+    ENTRY_MODES,
+    PHASES,
+    ProgrammeDocument,
+    QuestionnaireResponse,
+    TrainingAttendance,
+    TrainingSession,
+    training_session_packs,
+)
 
 __all__ = [
+    "ATTENDEE_KINDS",
     "CLIP_RELEASE_STATES",
+    "DOCUMENT_KINDS",
+    "ENTRY_MODES",
+    "PHASES",
+    "ProgrammeDocument",
+    "QuestionnaireResponse",
+    "TrainingAttendance",
+    "TrainingSession",
+    "training_session_packs",
     "Annotation",
     "AuditEvent",
     "AuditSeal",

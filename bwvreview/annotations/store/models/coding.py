@@ -73,7 +73,7 @@ class Annotation(Base):
         CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="ck_annotations_sev"),
         Index("ix_annotations_recording_start", "recording_id", "start_ms"),
         Index("ix_annotations_category_span", "category_id", "recording_id", "start_ms", "end_ms"),
-        # migration 0010: a note belongs to one source, a recording or an observation
+        # migration 0012: a note belongs to one source, a recording or an observation
         CheckConstraint(
             "(recording_id IS NULL) <> (observation_id IS NULL)", name="ck_annotations_one_source"
         ),

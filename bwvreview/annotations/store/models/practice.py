@@ -1,4 +1,4 @@
-"""A TIP's practice beyond one recording (migration 0010): observations in the field, PPN1
+"""A TIP's practice beyond one recording (migration 0012): observations in the field, PPN1
 reviews and reflective practice sessions, and the text each is found by in search.
 
 An observation is a source of an incident as a recording is: its time-stamped notes are

@@ -1,7 +1,7 @@
 """Practice beyond one recording: incident types, observations, PPN1 reviews, sessions
 
-Revision ID: 0010_practice
-Revises: 0010_people_places_found
+Revision ID: 0012_practice
+Revises: 0011_programme
 Create Date: 2027-01-20 10:00:00.000000
 
 An incident gets a type (a key of the codebook's ``incident_types``; existing incidents keep
@@ -30,10 +30,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_practice"
-# after 0010_people_places_found (issue 21, merged first); the revision id stays
-# 0010_practice, which the next migration (0011) names as its down_revision
-down_revision = "0010_people_places_found"
+revision = "0012_practice"
+down_revision = "0011_programme"  # issues 21 and 19 took 0010 and 0011 first
 branch_labels = None
 depends_on = None
 
@@ -359,8 +357,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to 0010_people_places_found: every practice record goes, and with them the
-    observations' notes."""
+    """Back to 0011_programme: every practice record goes, and with them the observations'
+    notes."""
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for name in ("practice_search_fts_ai", "practice_search_fts_ad", "practice_search_fts_au"):
