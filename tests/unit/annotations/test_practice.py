@@ -317,3 +317,26 @@ def test_the_dashboard_counts_by_incident_type_never_by_officer(w):
     assert later == ()
     with pytest.raises(DomainError):
         insights.by_incident_type(w.as_("officer1"))
+
+
+def test_the_outcomes_report_counts_practice_records_and_observed_moments(w):
+    from bwvreview.annotations.programme import outcomes
+    from bwvreview.annotations.programme.practice import SOURCES
+
+    made = stop_and_search(w)
+    tip = w.as_("tip")
+    note = observations.add_note(tip, made.id, at_ms=1000, text="Gave grounds",
+                                 codebook_id=w.codebook_id, actor="t")  # fmt: skip
+    observations.update_note(tip, note.id, category_key="explained_action",
+                             codebook_id=w.codebook_id, actor="t")  # fmt: skip
+    review_of_a(w)
+    debrief(w)
+    observed = dict((s.key, s) for s in SOURCES)["observations"]
+    with w.db.begin() as session:
+        moments = list(observed.moments(session))
+        period = outcomes.Period(dt.date(2020, 1, 1), dt.date(2099, 12, 31))
+        counted = {label: f(session, period) for label, f in outcomes.ACTIVITY if f}
+    assert [(m.incident_id, m.category_key, m.polarity) for m in moments] == [
+        (w.incident_b, "explained_action", "good_practice")]  # fmt: skip
+    assert (counted["Observations"], counted["PPN1 reviews"],
+            counted["Debriefs (reflective practice sessions)"]) == (1, 1, 1)  # fmt: skip
