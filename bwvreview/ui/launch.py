@@ -28,6 +28,7 @@ from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.my_training import add_my_training_menu
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
 from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
@@ -83,6 +84,7 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
+    add_practice_menu(window, lib)  # observations, PPN1 reviews, sessions
     add_help_menu(window, lib.data_dir, lib.db.url)
     add_programme_menu(window, lib)
     return window, controller
@@ -102,6 +104,8 @@ def open_search(lib: app.Library, controller: LibraryController) -> None:
     panel, made = open_search_window(lib.db, lib.codebook, controller.view)
     if made:
         panel.moment_requested.connect(lambda r, ms: open_found_moment(lib, controller, r, ms))
+        panel.record_requested.connect(lambda kind, rid: open_practice_record(
+            lib, controller.view, kind, rid))  # fmt: skip
 
 
 def open_found_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:
