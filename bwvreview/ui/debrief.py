@@ -37,6 +37,7 @@ from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import KIND_TEXT, NOTICE, kind_style
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.practice_menu import offer_session_record
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.window_size import resize_within_screen, scrolling
@@ -366,6 +367,7 @@ def open_debrief(
         parent=parent,
     )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    offer_session_record(window, lib, recording)  # "Record this debrief…" (practice_menu)
     if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
         load_waveform(lib, recording, owner=window, finished=window.timeline.set_peaks)
     call_in_background(lambda: feedback.spoken_lines(lib, recording.id), owner=window,

@@ -1,8 +1,8 @@
 """Training packs are planned against a session's length: minutes for the session and for
 the talk after each clip
 
-Revision ID: 0012_pack_planning
-Revises: 0011_programme
+Revision ID: 0013_pack_planning
+Revises: 0012_practice
 Create Date: 2027-01-21 10:00:00.000000
 
 A trainer plans a pack for a session of a given length (90 minutes unless changed) and
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_pack_planning"
-down_revision = "0011_programme"
+revision = "0013_pack_planning"
+down_revision = "0012_practice"
 branch_labels = None
 depends_on = None
 
