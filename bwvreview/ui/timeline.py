@@ -37,6 +37,7 @@ from bwvreview.ui.timeline_style import (
     LANE_MAX_PX,
     LANE_PX,
     MIN_SPAN_MS,
+    OUTSIDE_LABEL_PX,
     RIGHT_PX,
     RULER_PX,
     TRANSCRIPT_MAX_PX,
@@ -399,8 +400,11 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
         gutter = self._gutter_px
         plot = QRect(gutter, 0, self.width() - gutter, self._content_h) & dirty
         if not plot.isEmpty():
-            pad_ms = (DIAMOND_PX + 2) * (self._view[1] - self._view[0]) / self._plot_width()
-            t0, t1 = self.ms_at(plot.left()) - pad_ms, self.ms_at(plot.right() + 1) + pad_ms
+            ms_per_px = (self._view[1] - self._view[0]) / self._plot_width()
+            pad_ms = (DIAMOND_PX + 2) * ms_per_px
+            # a label written after a chip reaches in from the left
+            t0 = self.ms_at(plot.left()) - pad_ms - OUTSIDE_LABEL_PX * ms_per_px
+            t1 = self.ms_at(plot.right() + 1) + pad_ms
             painter.save()
             painter.setClipRect(plot)
             self._paint_ruler(painter, t0, t1)

@@ -197,9 +197,20 @@ class TimelinePainting:
                 points_drawn.add((round(x0), code))
                 item = index.payloads[part.start + i]
                 also = self.also_under(item) if len(item.lanes) > 1 else ""
-                style.item(p, row, item, x0, float(xb[i]), also=also)
+                room = self._room_after(index, part.start + i, float(xb[i]))
+                style.item(p, row, item, x0, float(xb[i]), also=also, room=room)
         if chosen is not None and dragged is None:
             self._paint_item_everywhere(p, style, chosen, chosen.start_ms, chosen.end_ms)
+
+    def _room_after(self, index: SpanIndex, position: int, xb: float) -> float:
+        """Free pixels right of a chip before the next one in its lane starts: a label too
+        long for a short chip is written there instead of being cut to "Tr…"."""
+        after = index.starts[position + 1 :]
+        later = after[after > index.starts[position]]
+        limit = self.x_for_ms(float(later[0])) if later.size else self.width()
+        if position + 1 < len(index.starts) and index.starts[position + 1] < index.ends[position]:
+            return 0.0  # the next one overlaps this one
+        return limit - xb
 
     def _paint_echoes(self, p: QPainter, style: TimelineStyle, row: Any, t0: float, t1: float,
                       hidden: list[int]) -> None:  # fmt: skip

@@ -33,6 +33,7 @@ LANE_PX, LANE_MAX_PX = 22, 30
 EDGE_PX = 5  # hit zone either side of an annotation's edge
 DRAG_PX = 4  # movement before a press becomes a drag
 DIAMOND_PX = 6  # half-width of a point annotation
+OUTSIDE_LABEL_PX = 160  # the longest label written after a short chip
 NARROW_PX = 12  # bars too narrow for a label are merged into runs (zoomed out)
 MIN_SPAN_MS = 2000
 EMPTY_SPAN_MS = 60_000  # the view before a duration is known
@@ -203,15 +204,17 @@ class TimelineStyle:
 
     def item(
         self, p: QPainter, row: Row, item: TimelineItem, xa: float, xb: float,
-        *, selected: bool = False, also: str = "",
+        *, selected: bool = False, also: str = "", room: float = 0.0,
     ) -> None:  # fmt: skip
         """One annotation: a chip of its kind's shape with its glyph and label (``also``
-        names the other principles it is under), or its point shape."""
+        names the other principles it is under), or its point shape. A label that does not
+        fit inside is written after the chip when ``room`` (free pixels after it) allows."""
         line, fill, strong = self.tone(item.polarity)
         if item.start_ms == item.end_ms:
             sprite = self.point_sprite(item.polarity, item.status, selected)
             half = sprite.width() / 2
             p.drawImage(QPointF(xa - half, row.top + row.height / 2 - half), sprite)
+            self.outside_label(p, row, item.label, xa + half + 2, room - half - 2)
             return
         rect = QRectF(xa + 0.5, row.top + 3.5, max(xb - xa - 1, 2), row.height - 7)
         pen = self.selected_pen if selected else None
@@ -234,7 +237,20 @@ class TimelineStyle:
                 p.drawText(QRectF(right - width - 2, rect.top(), width + 2, rect.height()),
                            LEFT_MIDDLE, badge)  # fmt: skip
                 right -= width + 6
-        self.label(p, QRectF(left, rect.top(), right - left, rect.height()), item.label, 0)
+        inside = right - left
+        if self.metrics.horizontalAdvance(item.label) > inside and room > max(inside, 40):
+            self.outside_label(p, row, item.label, rect.right() + 4, room - 4)
+        else:
+            self.label(p, QRectF(left, rect.top(), inside, rect.height()), item.label, 0)
+
+    def outside_label(self, p: QPainter, row: Row, text: str, left: float, room: float) -> None:
+        """A short chip's or a point's label, written on the lane just after it."""
+        room = min(room, OUTSIDE_LABEL_PX)
+        if room < 30:
+            return
+        shown = self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(room - 6))
+        p.setPen(self.text)
+        p.drawText(QRectF(left, row.top, room - 4, row.height), LEFT_MIDDLE, shown)
 
     def echo(self, p: QPainter, row: Row, item: TimelineItem, xa: float, xb: float,
              *, selected: bool = False) -> None:  # fmt: skip

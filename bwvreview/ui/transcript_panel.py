@@ -119,7 +119,10 @@ class TranscriptTable(QTableView):
     toggle_speaker_requested = Signal(int)  # segment id
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_W and not event.modifiers():
+        # W, or Ctrl+Shift+W as in the review workspace (where plain letters code)
+        both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        if event.key() == Qt.Key.Key_W and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                                                 both):  # fmt: skip
             for index in self.selectionModel().selectedRows():
                 self.toggle_speaker_requested.emit(index.data(Qt.ItemDataRole.UserRole))
             return

@@ -78,9 +78,10 @@ class _Placed:
 
 
 class TranscriptView(QTextBrowser):
-    """Keys: W switches the line at the cursor between officer and other speaker; F2 or a
-    double-click corrects the word at the cursor (its times are kept); S splits the line
-    before the word at the cursor; Ctrl+J joins the line with the next one."""
+    """Keys: Ctrl+Shift+W switches the line at the cursor between officer and other
+    speaker; F2 or a double-click corrects the word at the cursor (its times are kept);
+    Ctrl+Return splits the line before the word at the cursor; Ctrl+J joins the line with
+    the next one."""
 
     seek_requested = Signal(int)
     toggle_speaker_requested = Signal(int)  # segment id
@@ -240,22 +241,28 @@ class TranscriptView(QTextBrowser):
 
     # --- keys, mouse and the context menu ---------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Plain letters code categories in the workspace, so the transcript's own edits
+        # take Ctrl (see app.key_scheme.WORKSPACE_KEYS).
         placed = self.word_at_cursor()
-        if placed is not None and not event.modifiers():
-            if event.key() == Qt.Key.Key_W:
-                self.toggle_speaker_requested.emit(placed.segment_id)
-                return
-            if event.key() == Qt.Key.Key_F2:
-                self.correct_word_requested.emit(placed.word)
-                return
-            if event.key() == Qt.Key.Key_S:
-                self.split_requested.emit(placed.word)
-                return
-        if (placed is not None and event.key() == Qt.Key.Key_J
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):  # fmt: skip
+        ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+        mods, key = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier, event.key()
+        action = {
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier): "correct",
+            (Qt.Key.Key_Return, ctrl): "split",
+            (Qt.Key.Key_Enter, ctrl): "split",
+            (Qt.Key.Key_J, ctrl): "merge",
+            (Qt.Key.Key_W, ctrl | shift): "speaker",
+        }.get((key, mods))
+        if placed is None or action is None:
+            super().keyPressEvent(event)
+        elif action == "correct":
+            self.correct_word_requested.emit(placed.word)
+        elif action == "split":
+            self.split_requested.emit(placed.word)
+        elif action == "merge":
             self.merge_requested.emit(placed.segment_id)
-            return
-        super().keyPressEvent(event)
+        else:
+            self.toggle_speaker_requested.emit(placed.segment_id)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseDoubleClickEvent(event)

@@ -6,10 +6,12 @@ once, and the transcript, the annotations and the suggestions are read on the th
 Until the annotations are in, edits are politely refused; after the window closes, nothing
 that arrives is shown or stored.
 
-Three parts have modules of their own: ``footage_check`` (is the footage still the footage;
-locating moved footage), ``transcript_editing`` (corrections to the transcript) and
-``category_hotkeys`` (a category's key, tapped or held). This module keeps the annotations,
-the suggestions and playback, and joins the parts.
+Parts have modules of their own: ``footage_check`` (is the footage still the footage;
+locating moved footage), ``transcript_editing`` (corrections to the transcript),
+``category_hotkeys`` (a category's key, tapped or held, in the reviewer's key scheme) and
+``workspace_span`` (the selected span: its ends, looping it). This module keeps the
+annotations, the suggestions and playback, and joins the parts; the coding panel and the
+category keys both come here to code (``annotate``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,16 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import app
+from bwvreview.app.coverage import covering_annotations
 from bwvreview.app.errors import DomainError
+from bwvreview.app.key_scheme import (
+    KeyScheme,
+    load_key_scheme,
+    reset_key_scheme,
+    set_category_key,
+)
 from bwvreview.app.records import Annotation, Recording, Transcript
+from bwvreview.timecode import clock, span
 from bwvreview.ui.annotation_commands import (
     AcceptSuggestion,
     AnnotationContext,
@@ -43,6 +53,7 @@ from bwvreview.ui.category_hotkeys import CategoryHotkeys
 from bwvreview.ui.conflict_dialog import APPLY_MINE, ConflictDialog
 from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.footage_check import FootageCheck
+from bwvreview.ui.key_scheme_dialog import KeySchemeDialog
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_editing import TranscriptEditing
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
@@ -58,11 +69,17 @@ from bwvreview.ui.workspace_loader import (
     TranscriptPart,
     timeline_item,
 )
+from bwvreview.ui.workspace_menus import show_category_keys
+from bwvreview.ui.workspace_span import SpanControls
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
 log = logging.getLogger(__name__)
 # PySide re-raises an exception from a command's redo() with this in front of its message.
 _OVERRIDE_PREFIX = re.compile(r"^Error calling Python override of [\w:]+\(\): ")
+
+
+def span_text(start_ms: int, end_ms: int) -> str:
+    return span(start_ms, end_ms) if end_ms > start_ms else clock(start_ms, tenths=True)
 
 
 def refusal(exc: Exception) -> str:
@@ -106,7 +123,10 @@ class WorkspaceController(QObject):
             push=lambda command: self._push(command, TRANSCRIPT),
             writable=lambda: self._writable(TRANSCRIPT), changed=self._transcript_changed,
         )  # fmt: skip
-        self.hotkeys = CategoryHotkeys(lib.codebook, view, self.annotate, parent=self)
+        self.scheme = load_key_scheme(lib)
+        self.hotkeys = CategoryHotkeys(self.scheme, view, self.annotate, parent=self)
+        self.span = SpanControls(view, lambda: self._item(self.selected), parent=self)
+        self.covered: dict[int, Annotation] = {}  # suggestion id -> the annotation covering it
         self._wire()
         self.wellbeing = WorkspaceWellbeing(view)  # gentle preview and break reminders
 
@@ -120,6 +140,9 @@ class WorkspaceController(QObject):
         )
         for action in menu_actions:
             action.triggered.connect(lambda _on=False, a=action: self.annotate(a.data()))
+        v.coding.code_requested.connect(self.annotate)
+        v.coding.keys_requested.connect(self.change_keys)
+        self.show_scheme(self.scheme)
         self.undo.indexChanged.connect(self._undo_moved)
         v.player.position_changed.connect(self._moved)
         v.timeline.seek_requested.connect(v.player.seek)
@@ -261,6 +284,26 @@ class WorkspaceController(QObject):
             failed=lambda exc: log.warning("no waveform: %s", exc),
         )
 
+    # --- the reviewer's category keys -------------------------------------------------------
+    def show_scheme(self, scheme: KeyScheme) -> None:
+        """Use ``scheme`` for the keys, and show it in the panel, the menu and the overlay."""
+        self.scheme = scheme
+        self.hotkeys.set_scheme(scheme)
+        self.view.coding.set_scheme(scheme)
+        self.view.overlay.set_scheme(scheme)
+        show_category_keys(self.view.category_actions, scheme)
+
+    def change_keys(self) -> KeySchemeDialog:
+        """The reviewer chooses their own keys; each is kept as it is chosen."""
+        dialog = KeySchemeDialog(
+            self.lib.codebook, self.scheme, lambda category, key: set_category_key(
+                self.lib, category, key), lambda: reset_key_scheme(self.lib), parent=self.view,
+        )  # fmt: skip
+        dialog.scheme_changed.connect(self.show_scheme)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     # --- annotations ----------------------------------------------------------------------
     def refresh(self) -> None:
         """Read the recording's annotations afresh (in the background) and show them."""
@@ -288,7 +331,11 @@ class WorkspaceController(QObject):
         self.view.editor.show_annotation(self._item(self.selected))
 
     def _show_lanes(self) -> None:
-        """The annotations and the pending suggestions on the timeline."""
+        """The annotations and the pending suggestions not yet covered on the timeline; the
+        suggestions list marks the covered ones."""
+        self.covered = covering_annotations(self.moments.values(), self.items)
+        self.view.suggestions.set_covered({sid: a.category_label
+                                           for sid, a in self.covered.items()})  # fmt: skip
         items = list(self._timeline_items.values())
         if self.view.suggestions.show_lane.isChecked():
             # Suggestions go in their own lane with negative ids, apart from annotations.
@@ -298,6 +345,7 @@ class WorkspaceController(QObject):
                 )  # fmt: skip
                 for m in self.moments.values()
                 if m.state == "pending" and m.suggestion_id is not None
+                and m.suggestion_id not in self.covered
             ]
         self.view.timeline.set_annotations(items)
         self.view.timeline.select(self.selected)
@@ -325,14 +373,18 @@ class WorkspaceController(QObject):
 
     def annotate(self, category_key: str, start_ms: int | None = None,
                  end_ms: int | None = None) -> None:  # fmt: skip
-        """Add an annotation: to the selected transcript words if any, else at the playhead."""
+        """Add an annotation: to the selected transcript words if any, else to the span
+        selected on the timeline (which is then let go), else at the playhead."""
         category = self.lib.codebook.category(category_key)
         spec: dict[str, Any] = {}
         words = self.view.transcript.selected_words() if start_ms is None else []
+        chosen = self.view.timeline.selected_span() if start_ms is None else None
         if words:
             start_ms, end_ms = words[0].start_ms, words[-1].end_ms
             spec = {"quote": "".join(w.text for w in words).strip(),
                     "first_word_id": words[0].id, "last_word_id": words[-1].id}  # fmt: skip
+        elif chosen is not None:
+            start_ms, end_ms = chosen
         if start_ms is None:
             start_ms = self.view.player.position()
         command = CreateAnnotation(self.ctx, category.label, recording_id=self.recording.id,
@@ -341,6 +393,11 @@ class WorkspaceController(QObject):
         self._push(command)
         if command.created is not None:
             self.select(command.created.id)
+            if chosen is not None:
+                self.view.timeline.set_selected_span(None, None)
+            made = command.created
+            self.view.show_status(f"Coded {category.label} at "
+                                  f"{span_text(made.start_ms, made.end_ms)}.")  # fmt: skip
 
     def update(self, annotation_id: int, changes: dict[str, Any]) -> None:
         before = self._item(self.ctx.ids.current(annotation_id))
@@ -455,7 +512,7 @@ class WorkspaceController(QObject):
         self._run(command, refused, {SUGGESTIONS, ANNOTATIONS})
 
     def _show_suggestion_lane(self, shown: bool) -> None:
-        self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
+        self.view.set_lanes(lanes_for(self.lib.codebook, shown))
         self._show_lanes()
 
     # --- transcript corrections (transcript_editing): show what is stored ------------------

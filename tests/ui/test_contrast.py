@@ -61,6 +61,21 @@ def test_everything_the_timeline_paints_meets_wcag_aa(qtbot, scheme):
     assert len(widget.contrast_pairs()) >= 15
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_coding_panel_meets_wcag_aa(qtbot, scheme):
+    from bwvreview.annotations.codebook import load_codebook
+    from bwvreview.bundled import resource_path
+    from bwvreview.ui.coding_panel import CodingPanel
+
+    panel = CodingPanel(load_codebook(resource_path("codebook.yaml")))
+    qtbot.addWidget(panel)
+    if scheme == "dark":
+        panel.list.setPalette(dark_palette())
+    for name, foreground, background, kind in panel.contrast_pairs():
+        ratio = contrast_ratio(foreground.name(), background.name())
+        assert ratio >= WCAG_MINIMUM[kind], f"{name}: {ratio:.2f}:1"
+
+
 def render_chip(style: TimelineStyle, polarity: str, status: str = "final",
                 length_ms: int = 4000) -> np.ndarray:  # fmt: skip
     """One chip (or point) on a white lane, as an RGB array."""
