@@ -85,7 +85,7 @@ class SearchHitTableModel(RecordTableModel):
         if column == 0:
             return hit.incident_reference or f"Recording {hit.recording_id}"
         if column == 1:
-            return clock(hit.start_ms)
+            return clock(hit.start_ms, tenths=True)
         if column == 2:
             return describe(hit)
         return "".join(text for text, _ in hit.parts())
@@ -174,7 +174,7 @@ class SearchPanel(QWidget):
         polarities = [(POLARITY_LABELS[key], key) for key in POLARITY_ORDER]
         self.category = self._combo("Any category", categories)
         self.principle = self._combo("Any principle", principles)
-        self.polarity = self._combo("Good practice and concerns", polarities)
+        self.polarity = self._combo("Every kind", polarities)
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
         kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation")]
         self.kind = self._combo("Said and noted", kinds)

@@ -90,7 +90,7 @@ class ShortcutOverlay(QFrame):
     def open(self) -> None:
         focus = QApplication.focusWidget()
         self._return_focus = focus if focus is not self else None
-        self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
+        self.resize_to_parent(force=True)
         self.show()
         self.raise_()
         self.setFocus()
@@ -114,6 +114,9 @@ class ShortcutOverlay(QFrame):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self.close_overlay()
 
-    def resize_to_parent(self) -> None:
-        if self.isVisible():
-            self.setGeometry(self.parentWidget().rect().adjusted(12, 12, -12, -12))
+    def resize_to_parent(self, force: bool = False) -> None:
+        """Cover the window below its menu bar."""
+        if self.isVisible() or force:
+            parent = self.parentWidget()
+            top = parent.menuWidget().height() if hasattr(parent, "menuWidget") else 0
+            self.setGeometry(parent.rect().adjusted(8, top + 4, -8, -8))

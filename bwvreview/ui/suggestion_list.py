@@ -56,7 +56,7 @@ class SuggestionTableModel(RecordTableModel):
             if moment.state == "accepted":
                 first += " (accepted)"
             elif covered:
-                first = f"✓ Covered: you coded “{self.covered[moment.suggestion_id]}” here"
+                first = f"✓ Covered by your “{self.covered[moment.suggestion_id]}”"
             return (clock(moment.start_ms, tenths=True), first,
                     f"“{moment.text}”")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -66,7 +66,7 @@ class TranscriptTableModel(RecordTableModel):
         segment = self.segments[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (clock(segment.start_ms), speaker_label(segment.speaker),
+            return (clock(segment.start_ms, tenths=True), speaker_label(segment.speaker),
                     segment.text)[column]  # fmt: skip
         if role == HTML_ROLE and column == 2:
             return segment_html(segment)

@@ -38,8 +38,9 @@ from bwvreview.timecode import clock
 from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
 
 PARAGRAPH_GAP_PX = 8
-SPLIT_KEY = "S"
+SPLIT_KEY = "Ctrl+Return"
 MERGE_KEY = "Ctrl+J"
+SPEAKER_KEY = "Ctrl+Shift+W"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def paragraphs(transcript: Transcript | None) -> tuple[Paragraph, ...]:
     return tuple(
         Paragraph(
             s.id,
-            clock(s.start_ms),
+            clock(s.start_ms, tenths=True),
             f"{speaker_label(s.speaker)}:",
             s.words,
             s.text.strip(),
@@ -291,7 +292,8 @@ class TranscriptView(QTextBrowser):
              lambda: self.split_requested.emit(placed.word)),
             (f"Join with the next line\t{MERGE_KEY}",
              lambda: self.merge_requested.emit(placed.segment_id)),
-            ("Switch speaker\tW", lambda: self.toggle_speaker_requested.emit(placed.segment_id)),
+            (f"Switch speaker\t{SPEAKER_KEY}",
+             lambda: self.toggle_speaker_requested.emit(placed.segment_id)),
         ]  # fmt: skip
         for text, slot in actions:
             menu.addAction(text).triggered.connect(slot)

@@ -51,7 +51,7 @@ CODING_PANEL_PX = 250
 def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, str]]:
     """One timeline lane per principle, in codebook order, one for the rest, and (unless
     dismissed) one for the phrase cues' suggestions."""
-    lanes = [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "Notes")]
+    lanes = [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "No principle")]
     return lanes + [(SUGGESTED, "Suggested")] if suggestions else lanes
 
 
