@@ -7,7 +7,8 @@ with a span selected on the timeline, a tap codes that span. Keys typed into a t
 are left alone, and so is every key while the shortcut overlay is open.
 
 Which key codes which category is the reviewer's key scheme (``app.key_scheme``): the
-codebook's keys, with their own changes on top.
+codebook's keys, with their own changes on top, chosen in ``KeySchemeDialog`` and shown
+in the coding panel, the Annotate menu and the shortcut overlay.
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
-from bwvreview.app.key_scheme import KeyScheme
+from bwvreview import app
+from bwvreview.app.key_scheme import (
+    KeyScheme,
+    load_key_scheme,
+    reset_key_scheme,
+    set_category_key,
+)
+from bwvreview.ui.key_scheme_dialog import KeySchemeDialog
+from bwvreview.ui.workspace_menus import show_category_keys
 
 if TYPE_CHECKING:
     from bwvreview.ui.workspace_window import WorkspaceWindow
@@ -42,20 +51,42 @@ class CategoryHotkeys(QObject):
     """Turns a category's key, tapped or held, into an annotation request."""
 
     def __init__(
-        self, scheme: KeyScheme, view: WorkspaceWindow, annotate: Annotate, parent: QObject
+        self, lib: app.Library, view: WorkspaceWindow, annotate: Annotate, parent: QObject
     ) -> None:
         super().__init__(parent)
-        self.view, self.annotate = view, annotate
+        self.lib, self.view, self.annotate = lib, view, annotate
         self.hotkeys: dict[str, str] = {}
-        self.set_scheme(scheme)
+        self.scheme = load_key_scheme(lib)
+        self.set_scheme(self.scheme)
+        view.coding.keys_requested.connect(self.change_keys)
         self._held: dict[int, tuple[str, int]] = {}  # key -> (category, playhead ms at press)
         QApplication.instance().installEventFilter(self)
         view.destroyed.connect(lambda: QApplication.instance().removeEventFilter(self))
 
     def set_scheme(self, scheme: KeyScheme) -> None:
         """Use these keys from now on."""
+        self.scheme = scheme
         self.hotkeys = {QKeySequence(key).toString(): category
                         for category, key in scheme.keys.items() if key}  # fmt: skip
+
+    def show_scheme(self, scheme: KeyScheme) -> None:
+        """Use ``scheme``, and show it in the panel, the menu and the overlay."""
+        self.set_scheme(scheme)
+        self.view.coding.set_scheme(scheme)
+        self.view.overlay.set_scheme(scheme)
+        show_category_keys(self.view.category_actions, scheme)
+
+    def change_keys(self) -> KeySchemeDialog:
+        """The reviewer chooses their own keys; each is kept as it is chosen."""
+        lib = self.lib
+        dialog = KeySchemeDialog(
+            lib.codebook, self.scheme, lambda category, key: set_category_key(lib, category, key),
+            lambda: reset_key_scheme(lib), parent=self.view,
+        )  # fmt: skip
+        dialog.scheme_changed.connect(self.show_scheme)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()

@@ -164,6 +164,7 @@ class PlayerWidget(QWidget):
         self.loop_button.setToolTip("Loop the selected span, or the selected annotation "
                                     "(Shift+Space)")  # fmt: skip
         self.loop_button.clicked.connect(self._loop_clicked)
+        self.loop_button.hide()  # shown where something answers it (the review workspace)
         self.speed = QComboBox()
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}×", speed)
@@ -255,6 +256,10 @@ class PlayerWidget(QWidget):
             self.set_speed(SPEEDS[self._speed_index - 1])
         else:
             self.step(-STEP_MS)
+
+    def offer_loop(self) -> None:
+        """Show the Loop button: the owner answers ``loop_requested``."""
+        self.loop_button.show()
 
     def loop(self) -> tuple[int, int] | None:
         return self._loop

@@ -32,12 +32,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bwvreview import app
 from bwvreview.app.coverage import covering_annotations
 from bwvreview.app.errors import DomainError
-from bwvreview.app.key_scheme import (
-    KeyScheme,
-    load_key_scheme,
-    reset_key_scheme,
-    set_category_key,
-)
 from bwvreview.app.records import Annotation, Recording, Transcript
 from bwvreview.timecode import clock, span
 from bwvreview.ui.annotation_commands import (
@@ -53,7 +47,6 @@ from bwvreview.ui.category_hotkeys import CategoryHotkeys
 from bwvreview.ui.conflict_dialog import APPLY_MINE, ConflictDialog
 from bwvreview.ui.export_dialog import ExportDialog
 from bwvreview.ui.footage_check import FootageCheck
-from bwvreview.ui.key_scheme_dialog import KeySchemeDialog
 from bwvreview.ui.timeline_style import TimelineItem
 from bwvreview.ui.transcript_editing import TranscriptEditing
 from bwvreview.ui.wellbeing import WorkspaceWellbeing
@@ -69,7 +62,6 @@ from bwvreview.ui.workspace_loader import (
     TranscriptPart,
     timeline_item,
 )
-from bwvreview.ui.workspace_menus import show_category_keys
 from bwvreview.ui.workspace_span import SpanControls
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
@@ -123,8 +115,7 @@ class WorkspaceController(QObject):
             push=lambda command: self._push(command, TRANSCRIPT),
             writable=lambda: self._writable(TRANSCRIPT), changed=self._transcript_changed,
         )  # fmt: skip
-        self.scheme = load_key_scheme(lib)
-        self.hotkeys = CategoryHotkeys(self.scheme, view, self.annotate, parent=self)
+        self.hotkeys = CategoryHotkeys(lib, view, self.annotate, parent=self)
         self.span = SpanControls(view, lambda: self._item(self.selected), parent=self)
         self.covered: dict[int, Annotation] = {}  # suggestion id -> the annotation covering it
         self._wire()
@@ -141,8 +132,7 @@ class WorkspaceController(QObject):
         for action in menu_actions:
             action.triggered.connect(lambda _on=False, a=action: self.annotate(a.data()))
         v.coding.code_requested.connect(self.annotate)
-        v.coding.keys_requested.connect(self.change_keys)
-        self.show_scheme(self.scheme)
+        self.hotkeys.show_scheme(self.hotkeys.scheme)
         self.undo.indexChanged.connect(self._undo_moved)
         v.player.position_changed.connect(self._moved)
         v.timeline.seek_requested.connect(v.player.seek)
@@ -283,26 +273,6 @@ class WorkspaceController(QObject):
             self.lib, self.recording, owner=self.view, finished=self.view.timeline.set_peaks,
             failed=lambda exc: log.warning("no waveform: %s", exc),
         )
-
-    # --- the reviewer's category keys -------------------------------------------------------
-    def show_scheme(self, scheme: KeyScheme) -> None:
-        """Use ``scheme`` for the keys, and show it in the panel, the menu and the overlay."""
-        self.scheme = scheme
-        self.hotkeys.set_scheme(scheme)
-        self.view.coding.set_scheme(scheme)
-        self.view.overlay.set_scheme(scheme)
-        show_category_keys(self.view.category_actions, scheme)
-
-    def change_keys(self) -> KeySchemeDialog:
-        """The reviewer chooses their own keys; each is kept as it is chosen."""
-        dialog = KeySchemeDialog(
-            self.lib.codebook, self.scheme, lambda category, key: set_category_key(
-                self.lib, category, key), lambda: reset_key_scheme(self.lib), parent=self.view,
-        )  # fmt: skip
-        dialog.scheme_changed.connect(self.show_scheme)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
 
     # --- annotations ----------------------------------------------------------------------
     def refresh(self) -> None:

@@ -80,6 +80,7 @@ class WorkspaceWindow(QMainWindow):
         self.banner_box.hide()
         self.player = PlayerWidget()
         self.player.loop_requested.connect(self.loop_requested)
+        self.player.offer_loop()
         self.timeline = TimelineWidget()
         self.timeline.set_lanes(lanes_for(codebook))
         self.timeline.set_hidden_lanes(_stored_list(QSettings().value("workspace/hidden_lanes")))
@@ -133,6 +134,9 @@ class WorkspaceWindow(QMainWindow):
         workspace_menus.build_play_menu(self)
         workspace_menus.build_view_menu(self)
         self._restore_layout()
+
+    def createPopupMenu(self):  # noqa: N802, ANN201
+        return None  # no menu that could hide the coding panel: it stays on screen
 
     def set_lanes(self, lanes: list[tuple[str, str]]) -> None:
         self.timeline.set_lanes(lanes)

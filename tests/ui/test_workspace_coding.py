@@ -47,7 +47,7 @@ def test_the_panel_lists_good_practice_first_and_filters_by_principle(qtbot, wor
 
 def test_a_chosen_key_codes_at_once_and_a_taken_one_is_refused(qtbot, workspace):
     window, controller = workspace
-    dialog = controller.change_keys()
+    dialog = controller.hotkeys.change_keys()
     dialog.choose("offered_choice")
     dialog._apply("M")  # missed choice has M
     assert "M already codes “Missed choice”" in dialog.message.text()
