@@ -205,11 +205,11 @@ class TimelinePainting:
     def _room_after(self, index: SpanIndex, position: int, xb: float) -> float:
         """Free pixels right of a chip before the next one in its lane starts: a label too
         long for a short chip is written there instead of being cut to "Tr…"."""
-        after = index.starts[position + 1 :]
-        later = after[after > index.starts[position]]
-        limit = self.x_for_ms(float(later[0])) if later.size else self.width()
-        if position + 1 < len(index.starts) and index.starts[position + 1] < index.ends[position]:
+        starts = index.starts
+        if position + 1 < len(starts) and starts[position + 1] < index.ends[position]:
             return 0.0  # the next one overlaps this one
+        later = int(np.searchsorted(starts, starts[position], side="right"))
+        limit = self.x_for_ms(float(starts[later])) if later < len(starts) else self.width()
         return limit - xb
 
     def _paint_echoes(self, p: QPainter, style: TimelineStyle, row: Any, t0: float, t1: float,
@@ -220,8 +220,11 @@ class TimelinePainting:
             return
         part, xa, xb, keep = self._visible(index, t0, t1)
         keep &= ~np.isin(index.ids[part], hidden)
-        for i in np.flatnonzero(keep).tolist():
-            style.echo(p, row, index.payloads[part.start + i], float(xa[i]), float(xb[i]))
+        codes = index.codes[part]
+        for code, polarity in enumerate(index.kinds):  # bands that touch are one band
+            chosen = keep & (codes == code)
+            for x0, x1 in merge_runs(xa[chosen], np.maximum(xb[chosen], xa[chosen] + 3)):
+                style.echo(p, row, polarity, x0, x1)
 
     def _paint_item_everywhere(self, p: QPainter, style: TimelineStyle, item: Any,
                                start_ms: int, end_ms: int) -> None:  # fmt: skip
@@ -232,7 +235,7 @@ class TimelinePainting:
             if row.key == first:
                 style.item(p, row, item, xa, xb, selected=True, also=self.also_under(item))
             elif row.key in others:
-                style.echo(p, row, item, xa, xb, selected=True)
+                style.echo(p, row, item.polarity, xa, max(xb, xa + 3), selected=True)
 
     def _paint_drag(self, p: QPainter, style: TimelineStyle) -> None:
         drag = self._drag

@@ -252,15 +252,16 @@ class TimelineStyle:
         p.setPen(self.text)
         p.drawText(QRectF(left, row.top, room - 4, row.height), LEFT_MIDDLE, shown)
 
-    def echo(self, p: QPainter, row: Row, item: TimelineItem, xa: float, xb: float,
+    def echo(self, p: QPainter, row: Row, polarity: str, xa: float, xb: float,
              *, selected: bool = False) -> None:  # fmt: skip
-        """Where an annotation drawn in another lane is also under this lane's principle: a
+        """Where annotations drawn in another lane are also under this lane's principle: a
         thin band at the foot of the lane, not a second chip."""
-        line, fill = self.tone(item.polarity)[:2]
-        rect = QRectF(xa + 0.5, row.top + row.height - 7.5, max(xb - xa - 1, 3), 4)
-        p.setPen(QPen(self.highlight if selected else line, 1.5 if selected else 1))
-        p.setBrush(fill)
-        p.drawRect(rect)
+        line, fill = self.tone(polarity)[:2]
+        edge = self.highlight if selected else line
+        left, top = round(xa), row.top + row.height - 8
+        width = max(round(xb) - left, 3)
+        p.fillRect(QRect(left, top, width, 5), edge)
+        p.fillRect(QRect(left + 1, top + 1, width - 2, 3), fill)
 
     def label(self, p: QPainter, rect: QRectF, text: str, indent: float) -> None:
         """Elided text from the bar's left end, or from the plot's left edge when the bar

@@ -332,11 +332,11 @@ def test_an_annotation_under_two_principles_is_drawn_once_and_marked_in_the_othe
     chips, bands = [], []
     monkeypatch.setattr(style, "item", lambda p, row, item, *a, **k: chips.append(
         (row.key, item.id, k.get("also", ""))))  # fmt: skip
-    monkeypatch.setattr(style, "echo", lambda p, row, item, *a, **k: bands.append(
-        (row.key, item.id)))  # fmt: skip
+    monkeypatch.setattr(style, "echo", lambda p, row, polarity, *a, **k: bands.append(
+        (row.key, polarity)))  # fmt: skip
     _render(timeline)
     assert [(lane, also) for lane, i, also in chips if i == 2] == [("safety", "Trust")]
-    assert bands == [("trust", 2)]
+    assert bands == [("trust", "good_practice")]
     assert "also Trust" in timeline.describe(ITEMS[1])
 
 
