@@ -212,6 +212,11 @@ class TimelinePainting:
         limit = self.x_for_ms(float(starts[later])) if later < len(starts) else self.width()
         return limit - xb
 
+    def _room_for(self, lane: str, item_id: int, xb: float) -> float:
+        index = self._lane_index.get(lane)
+        found = np.flatnonzero(index.ids == item_id) if index is not None else ()
+        return self._room_after(index, int(found[0]), xb) if len(found) else 0.0
+
     def _paint_echoes(self, p: QPainter, style: TimelineStyle, row: Any, t0: float, t1: float,
                       hidden: list[int]) -> None:  # fmt: skip
         """The bands of annotations drawn in another lane and also under this one."""
@@ -233,7 +238,9 @@ class TimelinePainting:
         xa, xb = self.x_for_ms(start_ms), self.x_for_ms(end_ms)
         for row in self._rows[3:]:
             if row.key == first:
-                style.item(p, row, item, xa, xb, selected=True, also=self.also_under(item))
+                room = self._room_for(row.key, item.id, xb)
+                style.item(p, row, item, xa, xb, selected=True, also=self.also_under(item),
+                           room=room)  # fmt: skip
             elif row.key in others:
                 style.echo(p, row, item.polarity, xa, max(xb, xa + 3), selected=True)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -46,6 +46,7 @@ NO_PRINCIPLE = "other"
 SUGGESTED = "suggested"
 DEFAULT_SIZE = (1400, 860)  # shrunk to the screen's free area when that is smaller
 CODING_PANEL_PX = 250
+LEFT_SHARE = 0.6  # of the width beside the coding panel: the picture and the timeline
 
 
 def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, str]]:
@@ -158,6 +159,20 @@ class WorkspaceWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.overlay.resize_to_parent()
+        if self.isVisible():
+            self._share_width()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The first time the window has its size: 60 % for the picture and timeline."""
+        if self._share_pending and self.splitter.width() > 0:
+            self._share_pending = False
+            total = self.splitter.width()
+            left = round(total * LEFT_SHARE)
+            self.splitter.setSizes([left, total - left])
 
     def add_annotate_menu(self, undo: QAction, redo: QAction, delete: QAction) -> list[QAction]:
         """Edit menu with undo/redo/delete, and an Annotate menu naming every hotkey."""
@@ -208,12 +223,12 @@ class WorkspaceWindow(QMainWindow):
         docks = settings.value("workspace/docks")
         if isinstance(docks, QByteArray):
             self.restoreState(docks)
-        self.splitter.setSizes([58, 42])  # in proportion: the picture and lanes, the text
-        self.right.setSizes([60, 40])
+        self._share_pending = True  # the picture and lanes : the text, once sized
         for key, splitter in self._splitters():
             state = settings.value(key)
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+                self._share_pending = False
 
     def _splitters(self) -> list[tuple[str, QSplitter]]:
         return [("workspace/main", self.splitter), ("workspace/left", self.left),
