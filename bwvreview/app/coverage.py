@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import accumulate
 
 from bwvreview.annotations.review import Annotation
 from bwvreview.app.suggesting import SuggestedMoment
@@ -27,17 +28,23 @@ def covering_annotations(
     by_category: dict[str, list[Annotation]] = defaultdict(list)
     for annotation in annotations:
         by_category[annotation.category_key].append(annotation)
-    starts: dict[str, list[int]] = {}
+    # Per category, sorted by start beside a running maximum of the ends, so the candidates
+    # for a moment are one slice found by two binary searches.
+    index: dict[str, tuple[list[Annotation], list[int], list[int]]] = {}
     for key, found in by_category.items():
         found.sort(key=lambda a: a.start_ms)
-        starts[key] = [a.start_ms for a in found]
+        index[key] = ([a.start_ms for a in found], list(accumulate((a.end_ms for a in found),
+                                                                    max)), found)  # fmt: skip
     covered: dict[int, Annotation] = {}
     for moment in moments:
         if moment.state != "pending" or moment.suggestion_id is None:
             continue
-        found = by_category.get(moment.category, [])
-        last = bisect.bisect_right(starts.get(moment.category, []), moment.end_ms + slack_ms)
-        for annotation in found[:last]:
+        if moment.category not in index:
+            continue
+        starts, reach, found = index[moment.category]
+        first = bisect.bisect_left(reach, moment.start_ms - slack_ms)
+        last = bisect.bisect_right(starts, moment.end_ms + slack_ms)
+        for annotation in found[first:last]:
             if annotation.end_ms >= moment.start_ms - slack_ms:
                 covered[moment.suggestion_id] = annotation
                 break

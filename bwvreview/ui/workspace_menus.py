@@ -118,6 +118,8 @@ def build_view_menu(window: WorkspaceWindow) -> None:
     view = window.view_menu = QMenu("&View", window)
     window.keys_action = key_action(window, "keys", window.overlay.toggle, view)
     window.keys_action.setText("Every key…")
+    # "?" is Shift+/ on UK and US keyboards, and Qt may report the Shift with it
+    window.keys_action.setShortcuts([*window.keys_action.shortcuts(), QKeySequence("Shift+?")])
     window.lanes_menu = view.addMenu("Lanes")
     window.lane_actions = []
     for n in range(1, LANE_KEYS + 1):

@@ -60,6 +60,10 @@ def test_every_categorys_key_is_on_screen_without_a_menu(qtbot, keyboard):
     press(qtbot, Qt.Key.Key_Escape)
     assert not window.overlay.isVisible()
     assert QApplication.focusWidget() is window.timeline  # the keys go back to coding
+    press(qtbot, Qt.Key.Key_Question, SHIFT)  # "?" as a UK or US keyboard types it
+    assert window.overlay.isVisible()
+    press(qtbot, Qt.Key.Key_Question, SHIFT)
+    assert not window.overlay.isVisible()
 
 
 def test_coding_looping_and_hiding_a_lane_from_the_keyboard_alone(qtbot, keyboard):
