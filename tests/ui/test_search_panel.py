@@ -70,7 +70,7 @@ def test_filters_narrow_the_results(qtbot, library):
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(panel.category.findData("triggering_language"))
     assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "To learn from: Triggering language"]  # fmt: skip
+                                                 "△ To learn from: Triggering language"]  # fmt: skip
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(0)
         panel.officer.setText("7788")
@@ -126,7 +126,7 @@ def test_an_officer_finds_only_their_own_and_has_no_officer_filter(qtbot, librar
     type_and_wait(qtbot, panel, "calm")
     assert {r[0] for r in rows(panel)} == {"INC-A"}
     assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "To learn from: Triggering language"]  # fmt: skip
+                                                 "△ To learn from: Triggering language"]  # fmt: skip
 
 
 def test_a_trainer_finds_library_clip_annotations_only(qtbot, library):
@@ -135,7 +135,7 @@ def test_a_trainer_finds_library_clip_annotations_only(qtbot, library):
     panel = make_panel(qtbot, tia)
     assert panel.kind.isHidden() and panel.officer.isHidden()
     type_and_wait(qtbot, panel, "choice OR rather OR calm")
-    assert rows(panel) == [("INC-A", "0:20.0", "Good practice: Offered a choice")]
+    assert rows(panel) == [("INC-A", "0:20.0", "✓ Good practice: Offered a choice")]
 
 
 def test_library_window_opens_search_and_a_result_opens_the_review_there(qtbot):
