@@ -69,8 +69,8 @@ def test_filters_narrow_the_results(qtbot, library):
     assert len(rows(panel)) == 5  # two lines, three notes
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(panel.category.findData("triggering_language"))
-    assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "△ To learn from: Triggering language"]  # fmt: skip
+    found = sorted(r[2] for r in rows(panel))
+    assert found == ["Said by the officer", "△ To learn from: Triggering language"]
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(0)
         panel.officer.setText("7788")
@@ -125,8 +125,8 @@ def test_an_officer_finds_only_their_own_and_has_no_officer_filter(qtbot, librar
     assert panel.officer.isHidden()
     type_and_wait(qtbot, panel, "calm")
     assert {r[0] for r in rows(panel)} == {"INC-A"}
-    assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "△ To learn from: Triggering language"]  # fmt: skip
+    found = sorted(r[2] for r in rows(panel))
+    assert found == ["Said by the officer", "△ To learn from: Triggering language"]
 
 
 def test_a_trainer_finds_library_clip_annotations_only(qtbot, library):
