@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,16 +19,10 @@ _SETTINGS = tempfile.mkdtemp(prefix="bwv-shot-settings-")
 os.environ["XDG_CONFIG_HOME"] = _SETTINGS  # QSettings: a fresh window layout
 
 from PySide6.QtCore import QThreadPool  # noqa: E402
+from screenshot_feedback import settle  # noqa: E402  (beside this script)
 
 from bwvreview import app  # noqa: E402
 from bwvreview.ui.launch import build_workspace, make_application  # noqa: E402
-
-
-def settle(qt_app, seconds: float = 0.6) -> None:  # noqa: ANN001
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        qt_app.processEvents()
-        time.sleep(0.02)
 
 
 def grab_workspace(qt_app, lib: app.Library, recording_id: int, path: Path,  # noqa: ANN001
