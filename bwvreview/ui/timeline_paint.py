@@ -34,6 +34,7 @@ from bwvreview.ui.timeline_style import (
 GUTTER_QUIET = 0.6  # "Sound" and "Transcript" are quieter than the lanes' names
 RULER_TEXT = 0.75  # the ruler's times: text mixed this far from the window colour
 WAVE_COLOURS = ("#5B7290", "#8FA6C6")  # on a light base, on a dark one
+ECHO_GAP_PX = 4  # second-principle bands this close are drawn as one
 
 
 class TimelinePainting:
@@ -228,7 +229,8 @@ class TimelinePainting:
         codes = index.codes[part]
         for code, polarity in enumerate(index.kinds):  # bands that touch are one band
             chosen = keep & (codes == code)
-            for x0, x1 in merge_runs(xa[chosen], np.maximum(xb[chosen], xa[chosen] + 3)):
+            ends = np.maximum(xb[chosen], xa[chosen] + 3)
+            for x0, x1 in merge_runs(xa[chosen], ends, gap_px=ECHO_GAP_PX):
                 style.echo(p, row, polarity, x0, x1)
 
     def _paint_item_everywhere(self, p: QPainter, style: TimelineStyle, item: Any,

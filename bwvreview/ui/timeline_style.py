@@ -34,6 +34,8 @@ EDGE_PX = 5  # hit zone either side of an annotation's edge
 DRAG_PX = 4  # movement before a press becomes a drag
 DIAMOND_PX = 6  # half-width of a point annotation
 OUTSIDE_LABEL_PX = 160  # the longest label written after a short chip
+CHIP_CACHE_MAX_PX = 600  # chips up to this wide are drawn once and copied
+CHIP_CACHE_SIZE = 2000
 NARROW_PX = 12  # bars too narrow for a label are merged into runs (zoomed out)
 MIN_SPAN_MS = 2000
 EMPTY_SPAN_MS = 60_000  # the view before a duration is known
@@ -105,12 +107,13 @@ class SpanIndex:
         return [self.payloads[part.start + i] for i, end in enumerate(ends) if end >= start_ms]
 
 
-def merge_runs(xa: np.ndarray, xb: np.ndarray) -> Iterable[tuple[float, float]]:
-    """Pixel spans sorted by start, merged where they touch: one rectangle per run."""
+def merge_runs(xa: np.ndarray, xb: np.ndarray, gap_px: float = 1) -> Iterable[tuple[float, float]]:
+    """Pixel spans sorted by start, merged where they touch (or are ``gap_px`` apart): one
+    rectangle per run."""
     if xa.size == 0:
         return ()
     reach = np.maximum.accumulate(xb)
-    first = np.flatnonzero(np.concatenate(([True], xa[1:] > reach[:-1] + 1)))
+    first = np.flatnonzero(np.concatenate(([True], xa[1:] > reach[:-1] + gap_px)))
     return zip(xa[first].tolist(), np.maximum.reduceat(xb, first).tolist(), strict=True)
 
 
@@ -156,6 +159,8 @@ class TimelineStyle:
             line = QColor((KIND_TEXT_COLOURS if light else KIND_TEXT_ON_DARK)[polarity])
             self.tones[polarity] = (line, mix(self.base, hue, 0.28), mix(self.base, hue, 0.5))
         self._sprites: dict[tuple[str, str, bool], QImage] = {}
+        self._chips: dict[tuple[Any, ...], QImage] = {}
+        self._glyphs: dict[tuple[str, int, float], QImage] = {}
 
     def tone(self, polarity: str) -> tuple[QColor, QColor, QColor]:
         """(outline, fill, selected fill) for a kind."""
@@ -216,14 +221,14 @@ class TimelineStyle:
             p.drawImage(QPointF(xa - half, row.top + row.height / 2 - half), sprite)
             self.outside_label(p, row, item.label, xa + half + 2, room - half - 2)
             return
-        rect = QRectF(xa + 0.5, row.top + 3.5, max(xb - xa - 1, 2), row.height - 7)
-        pen = self.selected_pen if selected else None
-        paint_chip(p, item.polarity, rect, fill=strong if selected else fill, line=line,
-                   status=item.status, pen=pen)  # fmt: skip
+        x, width = round(xa), max(round(xb) - round(xa) - 1, 2)
+        rect = QRectF(x + 0.5, row.top + 3.5, width, row.height - 7)
+        self._chip(p, item.polarity, item.status, selected, x, row.top + 3, width,
+                   row.height - 7)  # fmt: skip
         left = max(rect.left(), self.plot_left) + 5
-        glyph = rect.height() - 8
+        glyph = int(rect.height() - 8)
         if rect.right() - left >= glyph + 6:
-            paint_glyph(p, item.polarity, QRectF(left, rect.top() + 4, glyph, glyph), line)
+            p.drawImage(QPointF(round(left), rect.top() + 4), self._glyph(item.polarity, glyph, p))
             left += glyph + 3
         right = rect.right() - (17 if item.status == "shared" else 5)
         if also:  # the other principles, kept whole at the right end while there is room
@@ -242,6 +247,53 @@ class TimelineStyle:
             self.outside_label(p, row, item.label, rect.right() + 4, room - 4)
         else:
             self.label(p, QRectF(left, rect.top(), inside, rect.height()), item.label, 0)
+
+    def _chip(self, p: QPainter, polarity: str, status: str, selected: bool, x: int, y: int,
+              width: int, height: int) -> None:  # fmt: skip
+        """A chip's body, drawn once per kind, status and size and then copied: paths
+        with dashes, hatching and antialiasing cost ~40 µs each, and the playhead's strips
+        repaint the same chips 25 times a second."""
+        line, fill, strong = self.tone(polarity)
+        rect = QRectF(0.5, 0.5, width, height)
+        if width > CHIP_CACHE_MAX_PX:  # a long chip: drawn where it is, not kept
+            p.save()
+            p.translate(x, y)
+            paint_chip(p, polarity, rect, fill=strong if selected else fill, line=line,
+                       status=status, pen=self.selected_pen if selected else None)  # fmt: skip
+            p.restore()
+            return
+        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        key = (polarity, status, selected, width, height, ratio)
+        image = self._chips.get(key)
+        if image is None:
+            if len(self._chips) >= CHIP_CACHE_SIZE:
+                self._chips.clear()
+            image = QImage(round((width + 2) * ratio), round((height + 2) * ratio),
+                           QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            paint_chip(painter, polarity, rect, fill=strong if selected else fill, line=line,
+                       status=status, pen=self.selected_pen if selected else None)  # fmt: skip
+            painter.end()
+            self._chips[key] = image
+        p.drawImage(QPointF(x, y), image)
+
+    def _glyph(self, polarity: str, size: int, p: QPainter) -> QImage:
+        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        key = (polarity, size, ratio)
+        if key not in self._glyphs:
+            image = QImage(round((size + 2) * ratio), round((size + 2) * ratio),
+                           QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            paint_glyph(painter, polarity, QRectF(1, 1, size, size), self.tone(polarity)[0])
+            painter.end()
+            self._glyphs[key] = image
+        return self._glyphs[key]
 
     def outside_label(self, p: QPainter, row: Row, text: str, left: float, room: float) -> None:
         """A short chip's or a point's label, written on the lane just after it."""
