@@ -89,6 +89,8 @@ class CategoryHotkeys(QObject):
         return dialog
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not isinstance(event, QKeyEvent):
+            return False  # every event in the application passes here: leave the rest at once
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             return False
@@ -96,7 +98,6 @@ class CategoryHotkeys(QObject):
             return False
         if self.view.overlay.isVisible():
             return False
-        assert isinstance(event, QKeyEvent)
         if kind == QEvent.Type.KeyPress:
             category = self.hotkeys.get(self._sequence(event))
             if category is None:

@@ -96,10 +96,10 @@ class KeyCapDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        hint = super().sizeHint(option, index)
-        if index.parent().isValid():
-            hint.setHeight(option.fontMetrics.height() * 2 + 8)
-        return hint
+        if not index.parent().isValid():
+            return super().sizeHint(option, index)
+        metrics = option.fontMetrics  # two lines; the width is the panel's
+        return QSize(metrics.horizontalAdvance(index.data() or "") + 8, metrics.height() * 2 + 8)
 
 
 class CodeList(QTreeWidget):
