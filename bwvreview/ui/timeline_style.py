@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen, QPixmap
 
 from bwvreview.ui.kind_marks import paint_chip, paint_glyph, point_path
 from bwvreview.ui.palette import KIND_COLOURS, KIND_TEXT_COLOURS, KIND_TEXT_ON_DARK, contrast_ratio
@@ -34,7 +34,7 @@ EDGE_PX = 5  # hit zone either side of an annotation's edge
 DRAG_PX = 4  # movement before a press becomes a drag
 DIAMOND_PX = 6  # half-width of a point annotation
 OUTSIDE_LABEL_PX = 160  # the longest label written after a short chip
-CHIP_CACHE_MAX_PX = 600  # chips up to this wide are drawn once and copied
+CHIP_END_PX, CHIP_TILE_PX = 24, 56  # a long chip: its ends, and its middle's repeating tile
 CHIP_CACHE_SIZE = 2000
 NARROW_PX = 12  # bars too narrow for a label are merged into runs (zoomed out)
 MIN_SPAN_MS = 2000
@@ -160,6 +160,7 @@ class TimelineStyle:
             self.tones[polarity] = (line, mix(self.base, hue, 0.28), mix(self.base, hue, 0.5))
         self._sprites: dict[tuple[str, str, bool], QImage] = {}
         self._chips: dict[tuple[Any, ...], QImage] = {}
+        self._tiles: dict[tuple[Any, ...], QPixmap] = {}
         self._glyphs: dict[tuple[str, int, float], QImage] = {}
 
     def tone(self, polarity: str) -> tuple[QColor, QColor, QColor]:
@@ -252,20 +253,31 @@ class TimelineStyle:
               width: int, height: int) -> None:  # fmt: skip
         """A chip's body, drawn once per kind, status and size and then copied: paths
         with dashes, hatching and antialiasing cost ~40 µs each, and the playhead's strips
-        repaint the same chips 25 times a second."""
-        line, fill, strong = self.tone(polarity)
-        rect = QRectF(0.5, 0.5, width, height)
-        if width > CHIP_CACHE_MAX_PX:  # a long chip: drawn where it is, not kept
-            p.save()
-            p.translate(x, y)
-            paint_chip(p, polarity, rect, fill=strong if selected else fill, line=line,
-                       status=status, pen=self.selected_pen if selected else None)  # fmt: skip
-            p.restore()
-            return
+        repaint the same chips 25 times a second. A long chip is its two ends copied from a
+        template and the middle tiled from it."""
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        key = (polarity, status, selected, width, height, ratio)
+        look = (polarity, status, selected, height, ratio)
+        template_w = 2 * CHIP_END_PX + CHIP_TILE_PX
+        if width <= template_w:
+            p.drawImage(QPointF(x, y), self._chip_image(look, width))
+            return
+        template = self._chip_image(look, template_w)
+        tile = self._chip_tile(look, template)
+        full_h = (height + 2) * ratio
+        right_w = CHIP_END_PX + 2
+        p.drawImage(QRectF(x, y, CHIP_END_PX, height + 2), template,
+                    QRectF(0, 0, CHIP_END_PX * ratio, full_h))  # fmt: skip
+        p.drawTiledPixmap(QRectF(x + CHIP_END_PX, y, width - 2 * CHIP_END_PX, height + 2), tile)
+        source_x = (template_w - CHIP_END_PX) * ratio
+        p.drawImage(QRectF(x + width - CHIP_END_PX, y, right_w, height + 2), template,
+                    QRectF(source_x, 0, right_w * ratio, full_h))  # fmt: skip
+
+    def _chip_image(self, look: tuple[str, str, bool, int, float], width: int) -> QImage:
+        key = (*look, width)
         image = self._chips.get(key)
         if image is None:
+            polarity, status, selected, height, ratio = look
+            line, fill, strong = self.tone(polarity)
             if len(self._chips) >= CHIP_CACHE_SIZE:
                 self._chips.clear()
             image = QImage(round((width + 2) * ratio), round((height + 2) * ratio),
@@ -274,11 +286,22 @@ class TimelineStyle:
             image.fill(Qt.GlobalColor.transparent)
             painter = QPainter(image)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            paint_chip(painter, polarity, rect, fill=strong if selected else fill, line=line,
-                       status=status, pen=self.selected_pen if selected else None)  # fmt: skip
+            paint_chip(painter, polarity, QRectF(0.5, 0.5, width, height),
+                       fill=strong if selected else fill, line=line, status=status,
+                       pen=self.selected_pen if selected else None)  # fmt: skip
             painter.end()
             self._chips[key] = image
-        p.drawImage(QPointF(x, y), image)
+        return image
+
+    def _chip_tile(self, look: tuple[str, str, bool, int, float], template: QImage) -> QPixmap:
+        tile = self._tiles.get(look)
+        if tile is None:
+            ratio = look[-1]
+            part = template.copy(round(CHIP_END_PX * ratio), 0, round(CHIP_TILE_PX * ratio),
+                                 template.height())  # fmt: skip
+            part.setDevicePixelRatio(ratio)
+            tile = self._tiles[look] = QPixmap.fromImage(part)
+        return tile
 
     def _glyph(self, polarity: str, size: int, p: QPainter) -> QImage:
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
