@@ -30,6 +30,9 @@ TEXT_DARK = "#dfe1e5"
 BANNER_TEXT, BANNER_BACKGROUND = "#5c4400", "#fff3cd"  # a quiet warning (footage moved)
 SECONDARY_TEXT = "#555555"  # second lines and hints on light backgrounds
 KEY_CAP_TEXT, KEY_CAP_BACKGROUND = "#1f2933", "#e4e7eb"  # a key, drawn as a key cap
+SPOKEN_HIGHLIGHT = "#ffe7a5"  # the word being spoken, behind the transcript's text
+SPOKEN_HIGHLIGHT_DARK = "#5c4400"  # the same on a dark palette
+LOW_CONFIDENCE_TEXT = "#8a5200"  # a word the speech model was unsure of (also underlined)
 
 
 class ColourPair(NamedTuple):
@@ -50,6 +53,11 @@ def _pairs() -> list[ColourPair]:
         ColourPair("secondary text on a list", SECONDARY_TEXT, BASE_LIGHT, "text"),
         ColourPair("secondary text on the window", SECONDARY_TEXT, WINDOW_LIGHT, "text"),
         ColourPair("key cap", KEY_CAP_TEXT, KEY_CAP_BACKGROUND, "text"),
+        ColourPair("transcript time", SECONDARY_TEXT, BASE_LIGHT, "text"),
+        ColourPair("word being spoken", "#000000", SPOKEN_HIGHLIGHT, "text"),
+        ColourPair("unsure word", LOW_CONFIDENCE_TEXT, BASE_LIGHT, "text"),
+        ColourPair("unsure word being spoken", LOW_CONFIDENCE_TEXT, SPOKEN_HIGHLIGHT, "text"),
+        ColourPair("word being spoken, dark", TEXT_DARK, SPOKEN_HIGHLIGHT_DARK, "text"),
     ]
     for kind in KIND_COLOURS:
         for name, background in (("white", BASE_LIGHT), ("window grey", WINDOW_LIGHT),

@@ -13,7 +13,7 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -100,7 +100,6 @@ class SuggestionListWidget(QWidget):
         )
         self.explain.setWordWrap(True)
         self.status = QLabel()  # while the cues are being matched
-        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         font = self.status.font()
         font.setItalic(True)
         self.status.setFont(font)

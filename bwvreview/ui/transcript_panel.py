@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 from bwvreview.app.records import Segment, Transcript
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
+from bwvreview.ui.palette import LOW_CONFIDENCE_TEXT
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-LOW_CONFIDENCE_COLOUR = "#b36b00"
+LOW_CONFIDENCE_COLOUR = LOW_CONFIDENCE_TEXT  # underlined too: not colour alone
 LOW_CONFIDENCE_STYLE = f"text-decoration: underline; color: {LOW_CONFIDENCE_COLOUR};"
 
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPalette,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import QMenu, QTextBrowser
 from bwvreview.app.records import Transcript, Word
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
+from bwvreview.ui.palette import SECONDARY_TEXT, SPOKEN_HIGHLIGHT, SPOKEN_HIGHLIGHT_DARK
 from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
 
 PARAGRAPH_GAP_PX = 8
@@ -101,7 +103,8 @@ class TranscriptView(QTextBrowser):
         self._current: int | None = None
         self._shown = False  # a transcript (not a message) is in the view
         self._highlight = QTextCharFormat()
-        self._highlight.setBackground(QColor(255, 214, 102, 150))
+        light = self.palette().color(QPalette.ColorRole.Base).lightness() >= 128
+        self._highlight.setBackground(QColor(SPOKEN_HIGHLIGHT if light else SPOKEN_HIGHLIGHT_DARK))
 
     # --- showing a transcript ---------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -165,7 +168,7 @@ class TranscriptView(QTextBrowser):
 
     def _formats(self) -> tuple[QTextCharFormat, ...]:
         when = QTextCharFormat()
-        when.setForeground(QColor("gray"))
+        when.setForeground(QColor(SECONDARY_TEXT))
         who = QTextCharFormat()
         who.setFontWeight(QFont.Weight.Bold)
         plain = QTextCharFormat()
