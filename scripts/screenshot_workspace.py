@@ -1,10 +1,12 @@
 """Render the review workspace offscreen on the demo incident at a given window size.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_workspace.py OUT.png [W H]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_workspace.py \
+        OUT.png [W H [KEYS.png]]
 
 Default size 1366×768 (a common police laptop). The window is shown with a moment selected
-and the playhead part-way in. Uses a throwaway data folder and settings folder, so the
-user's library and window layout are untouched.
+and the playhead part-way in; with KEYS.png, the shortcut overlay (F1) is saved there too.
+Uses a throwaway data folder and settings folder, so the user's library and window layout
+are untouched.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bwvreview.ui.launch import build_workspace, make_application  # noqa: E402
 
 
 def grab_workspace(qt_app, lib: app.Library, recording_id: int, path: Path,  # noqa: ANN001
-                   size: tuple[int, int]) -> None:  # fmt: skip
+                   size: tuple[int, int], keys_path: Path | None = None) -> None:  # fmt: skip
     workspace, controller = build_workspace(lib, recording_id)
     workspace.resize(*size)
     workspace.show()
@@ -42,6 +44,10 @@ def grab_workspace(qt_app, lib: app.Library, recording_id: int, path: Path,  # n
     QThreadPool.globalInstance().waitForDone()
     settle(qt_app)
     workspace.grab().save(str(path))
+    if keys_path is not None:
+        workspace.overlay.open()
+        settle(qt_app, seconds=0.3)
+        workspace.grab().save(str(keys_path))
     workspace.close()
 
 
@@ -54,7 +60,8 @@ def main() -> int:
         lib = app.open_library(data_dir=data)
         recording = app.import_demo(lib)
         app.drain(app.iter_transcribe_and_store(lib, recording.id))
-        grab_workspace(qt_app, lib, recording.id, out, size)
+        keys = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+        grab_workspace(qt_app, lib, recording.id, out, size, keys)
         lib.close()
     print(out)
     return 0

@@ -65,15 +65,14 @@ WORKSPACE_KEYS: tuple[WorkspaceKey, ...] = (
     WorkspaceKey("go_end", "Go to the end", ("End",), PLAYING),
     WorkspaceKey("mark_in", "Start the selection at the playhead", ("[",), SELECTING),
     WorkspaceKey("mark_out", "End the selection at the playhead", ("]",), SELECTING),
-    WorkspaceKey("loop", "Loop the selection (or the selected annotation)", ("Shift+Space",),
-                 SELECTING),  # fmt: skip
+    WorkspaceKey("loop", "Loop the selection or annotation", ("Shift+Space",), SELECTING),
     WorkspaceKey("clear", "Let the selection go (in the timeline)", ("Esc",), SELECTING),
     WorkspaceKey("undo", "Undo", ("Ctrl+Z",), EDITING),
     WorkspaceKey("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), EDITING),
     WorkspaceKey("delete", "Delete the selected annotation", ("Del",), EDITING),
     WorkspaceKey("filter_codes", "Find a category by name", ("Ctrl+K",), EDITING),
     WorkspaceKey("export", "Export an anonymised clip", ("Ctrl+E",), EDITING),
-    WorkspaceKey("debrief", "Debrief: step through the moments", ("F5",), EDITING),
+    WorkspaceKey("debrief", "Debrief, moment by moment", ("F5",), EDITING),
     WorkspaceKey("gentle", "Gentle preview on or off", ("Ctrl+G",), PLAYING),  # wellbeing's
     WorkspaceKey("find", "Find and replace in the transcript", ("Ctrl+F",), TRANSCRIPT),
     WorkspaceKey("correct_word", "Correct the word at the cursor", ("F2",), TRANSCRIPT),

@@ -8,19 +8,45 @@ F1, ? or a click closes it. While it is open, category keys code nothing.
 from __future__ import annotations
 
 from html import escape
+from itertools import combinations
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from bwvreview.app.key_scheme import PLAYING, SELECTING, WORKSPACE_KEYS, KeyScheme
+from bwvreview.app.key_scheme import WORKSPACE_KEYS, KeyScheme
 from bwvreview.app.polarity import POLARITY_ORDER, polarity_label
 from bwvreview.app.records import Codebook
 from bwvreview.ui.kind_marks import KIND_GLYPHS
 from bwvreview.ui.palette import KEY_CAP_BACKGROUND, KEY_CAP_TEXT
 
 CLOSING_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question)
+MOST_COLUMNS = 5
+COLUMN_GAP_PX = 24
+
+
+def _columns(sizes: list[QSize], count: int, room: int) -> list[list[int]] | None:
+    """Sections (by their sizes) split in order into ``count`` columns no wider together
+    than ``room``, the tallest column as short as can be; None if no split fits."""
+    best, best_height = None, None
+    for cuts in combinations(range(1, len(sizes)), count - 1):
+        bounds = [0, *cuts, len(sizes)]
+        groups = [list(range(a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
+        width = sum(max(sizes[i].width() for i in g) for g in groups)
+        width += COLUMN_GAP_PX * (count - 1)
+        height = max(sum(sizes[i].height() for i in g) for g in groups)
+        if width <= room and (best_height is None or height < best_height):
+            best, best_height = groups, height
+    return best
 
 
 def _cap(key: str) -> str:
@@ -43,6 +69,7 @@ class ShortcutOverlay(QFrame):
         super().__init__(parent)
         self.codebook = codebook
         self._return_focus: QWidget | None = None
+        self.sections: list[str] = []  # HTML, in reading order
         self.setObjectName("shortcut_overlay")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -52,36 +79,62 @@ class ShortcutOverlay(QFrame):
                        "playhead; hold it while playing to code a span. Esc, F1 or ? closes "
                        "this.")  # fmt: skip
         title.setWordWrap(True)
-        self.columns = [QLabel() for _ in range(4)]
-        row = QHBoxLayout()
+        self.columns = [QLabel() for _ in range(MOST_COLUMNS)]
+        body = QWidget()
+        body.setBackgroundRole(QPalette.ColorRole.Window)
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(COLUMN_GAP_PX)
         for column in self.columns:
             column.setTextFormat(Qt.TextFormat.RichText)
             column.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            row.addWidget(column, 1)
+            row.addWidget(column)
+        row.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title)
-        layout.addLayout(row, 1)
+        layout.addWidget(self.scroll, 1)
         self.hide()
 
     def set_scheme(self, scheme: KeyScheme) -> None:
-        kinds = []
+        self.sections = []
         for polarity in POLARITY_ORDER:
             rows = [(_cap(scheme.key_for(c.key)), c.label) for c in self.codebook.categories
                     if c.polarity == polarity]  # fmt: skip
             title = f"{KIND_GLYPHS.get(polarity, '')} {polarity_label(polarity)}"
-            kinds.append(_section(title, rows))
+            self.sections.append(_section(title, rows))
         groups: dict[str, list[tuple[str, str]]] = {}
         for key in WORKSPACE_KEYS:
             caps = " ".join(_cap(k) for k in key.keys)
             groups.setdefault(key.group, []).append((caps, key.label))
-        sections = {group: _section(group, rows) for group, rows in groups.items()}
-        self.columns[0].setText(kinds[0])
-        self.columns[1].setText("".join(kinds[1:]))
-        third = (PLAYING, SELECTING)
-        self.columns[2].setText("".join(sections.get(group, "") for group in third))
-        rest = [html for group, html in sections.items() if group not in third]
-        self.columns[3].setText("".join(rest))
+        self.sections += [_section(group, rows) for group, rows in groups.items()]
+        self.arrange()
+
+    def arrange(self) -> None:
+        """As many columns as fit across, each section whole, in reading order; what does
+        not fit down scrolls."""
+        room = max(self.scroll.viewport().width(), self.width() - 40)
+        measure = QLabel()
+        measure.setFont(self.font())
+        sizes = []
+        for html in self.sections:
+            measure.setText(html)
+            sizes.append(measure.sizeHint())
+        for count in range(min(MOST_COLUMNS, len(self.sections)), 0, -1):
+            best = _columns(sizes, count, room)
+            if best is not None:
+                break
+        else:
+            best = [list(range(len(self.sections)))]
+        for index, column in enumerate(self.columns):
+            chosen = best[index] if index < len(best) else []
+            column.setText("".join(self.sections[i] for i in chosen))
+            column.setVisible(bool(chosen))
 
     def text(self) -> str:
         """What the overlay says, as plain text (for tests and screen readers)."""
@@ -120,3 +173,4 @@ class ShortcutOverlay(QFrame):
             parent = self.parentWidget()
             top = parent.menuWidget().height() if hasattr(parent, "menuWidget") else 0
             self.setGeometry(parent.rect().adjusted(8, top + 4, -8, -8))
+            self.arrange()

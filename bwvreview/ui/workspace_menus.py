@@ -56,6 +56,7 @@ def build_play_menu(window: WorkspaceWindow) -> None:
     key_action(window, "mark_in", lambda: window.mark_requested.emit("in"), menu)
     key_action(window, "mark_out", lambda: window.mark_requested.emit("out"), menu)
     window.loop_action = key_action(window, "loop", window.loop_requested.emit, menu)
+    window.loop_action.setText("Loop the selection (or the selected annotation)")
     menu.addSeparator()
     window.debrief_action = key_action(window, "debrief", window.debrief_requested.emit, menu)
     window.debrief_action.setText("Debrief: step through the moments…")

@@ -65,6 +65,21 @@ def test_the_workspace_fits_1366_by_700(qtbot, workspace, text_scale):
         assert widget.mapTo(window, widget.rect().bottomRight()).y() <= SCREEN.height()
 
 
+@pytest.mark.parametrize("text_scale", [1.0, 1.25], ids=["100%", "125%"])
+def test_every_key_fits_on_the_overlay(qtbot, workspace, text_scale):
+    window, _controller = workspace
+    font = window.font()
+    font.setPointSizeF(font.pointSizeF() * text_scale)
+    window.setFont(font)
+    settle(qtbot, window)
+    window.overlay.open()
+    QApplication.processEvents()
+    for column in window.overlay.columns:
+        hint = column.sizeHint()
+        assert hint.width() <= column.width() and hint.height() <= column.height(), (
+            column.text()[:60], hint, column.size())
+
+
 def test_every_lane_label_is_whole(qtbot, workspace):
     window, _controller = workspace
     settle(qtbot, window)
