@@ -2,7 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png, workspace.png (1366×768), workspace_1920.png, export.png,
+Saves OUT_DIR/library.png, workspace.png (1366×768), workspace_keys.png (F1),
+workspace_1920.png, export.png,
 agreement.png, audit.png, search.png and dashboard.png (default: docs/), and on the demo
 sign_in.png, feedback.png and debrief.png.
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
@@ -52,8 +53,9 @@ def main() -> int:
         window.grab().save(str(out / "library.png"))
         if not review.list_annotations(lib.db, recording.id):  # the demo comes reviewed
             annotate_like_a_tip(lib, recording.id)
-        for size, name in (((1366, 768), "workspace.png"), ((1920, 1080), "workspace_1920.png")):
-            grab_workspace(qt_app, lib, recording.id, out / name, size)
+        grab_workspace(qt_app, lib, recording.id, out / "workspace.png", (1366, 768),
+                       out / "workspace_keys.png")  # fmt: skip
+        grab_workspace(qt_app, lib, recording.id, out / "workspace_1920.png", (1920, 1080))
         grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
