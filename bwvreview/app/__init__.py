@@ -14,6 +14,10 @@ keeps working:
 What the window needs besides these comes through the small modules named for its
 workflows (``records``, ``errors``, ``recordings``, ``review``, ``transcripts``, ``feedback``,
 ``learning``, ``packs``, ``search``, ``jobs``, ``admin``): the window imports ``app`` only.
+
+The training programme and the evidence for its evaluation: ``programme`` (curriculum,
+questionnaires, sessions, registers, answers), ``outcomes_report`` (the de-identified PDF
+and CSV pack, ``report_charts`` and ``outcomes_pdf`` drawing it) and ``dashboard_export``.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from bwvreview.app import learning
 from bwvreview.app.errors import DomainError
 from bwvreview.app.polarity import POLARITY_LABELS
 from bwvreview.app.records import Codebook
+from bwvreview.ui.dashboard_export import add_export_buttons
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -83,6 +84,7 @@ class DashboardWidget(QWidget):
         pickers.addWidget(QLabel("to"))
         pickers.addWidget(self.date_to)
         pickers.addStretch(1)
+        add_export_buttons(self, pickers)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -26,6 +26,7 @@ from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -65,9 +66,11 @@ def _calm_garbage_collection() -> None:
 
 def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryController]:
     window = LibraryWindow()
+    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     controller = LibraryController(lib, window, QThreadPool.globalInstance())
     controller.refresh()
     window.recording_activated.connect(lambda rid: open_workspace(lib, rid, controller))
+    controller.demo_loaded.connect(lambda rid: open_workspace(lib, rid, controller))
     window.agreement_requested.connect(lambda rid: compare_tips(lib, rid, controller))
     window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
@@ -78,8 +81,8 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
-    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
     return window, controller
 
 
@@ -133,6 +136,7 @@ def build_workspace(
     window.preview_requested.connect(lambda: preview_feedback(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
     return window, controller
 
 
@@ -259,6 +263,7 @@ def _run_app(
     if not lib.db.principal.can(READ_FOOTAGE):  # a trainer works from clips, never footage
         clip_window = open_clip_library(lib)
         clip_window.setWindowTitle("bwvreview — clip library and training packs")
+        add_programme_menu(clip_window, lib)
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()
         lib.close()
@@ -271,6 +276,7 @@ def _run_app(
             " interrupted last time; no clip was affected.", 30_000
         )  # fmt: skip
     qt_app.aboutToQuit.connect(controller.cancel)
+    qt_app.aboutToQuit.connect(window.jobs_panel.stop)  # a queued job run here goes back
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
         if review.current_transcript(lib.db, open_recording) is None:

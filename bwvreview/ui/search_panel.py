@@ -45,6 +45,7 @@ from bwvreview.app.records import STATUS_LABELS, Codebook
 from bwvreview.timecode import clock
 from bwvreview.ui.kind_marks import kind_text
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 from bwvreview.ui.workers import GeneratorWorker, start_worker
 
 log = logging.getLogger(__name__)
@@ -316,7 +317,7 @@ def open_search_window(db: app.Database, codebook: Codebook,
         return existing, False
     panel = SearchPanel(db, codebook, parent=parent)
     panel.setWindowFlags(panel.windowFlags() | Qt.WindowType.Window)
-    panel.resize(1000, 640)
+    resize_within_screen(panel, 1000, 640)
     panel.show()
     panel.query.setFocus()
     return panel, True

@@ -5,7 +5,8 @@ widgets: services turn them into frozen dataclasses (see ``records.py`` and ``st
 
 One module per concern: ``people`` (users, incidents), ``footage`` (recordings and their
 transcripts), ``coding`` (codebook, annotations, reflections, masks, suggestions),
-``learning`` (clips, training packs), ``audit_log`` and ``jobs``; every table is here, so
+``learning`` (clips, training packs), ``programme`` (curriculum, sessions, attendance,
+questionnaires), ``audit_log`` and ``jobs``; every table is here, so
 ``models.Recording`` is all a caller needs.
 """
 
@@ -35,9 +36,29 @@ from bwvreview.annotations.store.models.people import (
     incident_officers,
     user_name_key,
 )
+from bwvreview.annotations.store.models.programme import (
+    ATTENDEE_KINDS,
+    DOCUMENT_KINDS,
+    ENTRY_MODES,
+    PHASES,
+    ProgrammeDocument,
+    QuestionnaireResponse,
+    TrainingAttendance,
+    TrainingSession,
+    training_session_packs,
+)
 
 __all__ = [
+    "ATTENDEE_KINDS",
     "CLIP_RELEASE_STATES",
+    "DOCUMENT_KINDS",
+    "ENTRY_MODES",
+    "PHASES",
+    "ProgrammeDocument",
+    "QuestionnaireResponse",
+    "TrainingAttendance",
+    "TrainingSession",
+    "training_session_packs",
     "Annotation",
     "AuditEvent",
     "AuditSeal",
