@@ -139,6 +139,18 @@ class Drag:
         return min(self.anchor_ms, self.moving_ms), max(self.anchor_ms, self.moving_ms)
 
 
+def _canvas(width: float, height: float, ratio: float) -> tuple[QImage, QPainter]:
+    """A transparent image of ``width``×``height`` logical pixels at ``ratio``, and an
+    antialiased painter on it (the caller ends it)."""
+    image = QImage(round(width * ratio), round(height * ratio),
+                   QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
+    image.setDevicePixelRatio(ratio)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    return image, painter
+
+
 class TimelineStyle:
     """Colours, pens, font and point sprites for one paint, derived from the palette.
 
@@ -182,11 +194,8 @@ class TimelineStyle:
         key = (polarity, status, selected)
         if key not in self._sprites:
             r = DIAMOND_PX + (1 if selected else 0)
-            image = QImage(2 * r + 5, 2 * r + 5, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(Qt.GlobalColor.transparent)
+            image, painter = _canvas(2 * r + 5, 2 * r + 5, 1.0)
             line, fill, _strong = self.tone(polarity)
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             pen = QPen(self.highlight if selected else line, 2 if selected else 1.4)
             if status == "draft":
                 pen.setStyle(Qt.PenStyle.DashLine)
@@ -280,12 +289,7 @@ class TimelineStyle:
             line, fill, strong = self.tone(polarity)
             if len(self._chips) >= CHIP_CACHE_SIZE:
                 self._chips.clear()
-            image = QImage(round((width + 2) * ratio), round((height + 2) * ratio),
-                           QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            image, painter = _canvas(width + 2, height + 2, ratio)
             paint_chip(painter, polarity, QRectF(0.5, 0.5, width, height),
                        fill=strong if selected else fill, line=line, status=status,
                        pen=self.selected_pen if selected else None)  # fmt: skip
@@ -307,12 +311,7 @@ class TimelineStyle:
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
         key = (polarity, size, ratio)
         if key not in self._glyphs:
-            image = QImage(round((size + 2) * ratio), round((size + 2) * ratio),
-                           QImage.Format.Format_ARGB32_Premultiplied)  # fmt: skip
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            image, painter = _canvas(size + 2, size + 2, ratio)
             paint_glyph(painter, polarity, QRectF(1, 1, size, size), self.tone(polarity)[0])
             painter.end()
             self._glyphs[key] = image
