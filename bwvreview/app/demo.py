@@ -88,6 +88,9 @@ def seed_demo(lib: Library, recording_id: int, utterances: list[dict]) -> None:
                 author_id=tip.id,
             )
     set_status(lib.db, recording_id, "shared", actor=DEMO_TIP)
+    from bwvreview.app.demo_practice import seed_practice  # after app's modules are loaded
+
+    seed_practice(lib, tip, recording_id)
 
 
 def demo_tip(lib: Library) -> Principal:

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,12 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.formats.sign_in_csv import SignInListError, SignInRow, read_sign_in
 from bwvreview.annotations.programme import answers, attendance, documents, outcomes, sessions
 from bwvreview.annotations.programme.answers import (
+    AnswerSheet,
     MeasureResult,
     Response,
     delete_response,
     list_responses,
+    my_answer_sheets,
     my_answers,
 )
 from bwvreview.annotations.programme.attendance import (
@@ -219,6 +222,21 @@ def results_table(lib: Library, session_ids: Sequence[int]) -> Table:
     return outcomes.measures_table(held, answers.results(lib.db, session_ids))
 
 
+@dataclass(frozen=True)
+class MyTraining:
+    """What one person may see of the programme: the sessions they are on the register of
+    and the forms they put their name to (never anyone else's, nor anonymous forms)."""
+
+    attended: list[MyAttendance]
+    answers: list[AnswerSheet]
+
+
+def my_training(lib: Library) -> MyTraining:
+    """The signed-in person's own training (anyone signed in): ``programme mine`` and the
+    officer's "My training" window."""
+    return MyTraining(my_attendance(lib.db), my_answer_sheets(lib.db))
+
+
 def parse_day(text: str, what: str = "date") -> dt.date:
     """A day typed on the command line (YYYY-MM-DD), or a one-line ``DomainError``."""
     try:
@@ -229,6 +247,8 @@ def parse_day(text: str, what: str = "date") -> dt.date:
 
 __all__ = [
     "ATTENDEE_KINDS",
+    "AnswerSheet",
+    "MyTraining",
     "ENTRY_MODES",
     "MANAGE_PROGRAMME",
     "READ_REPORTS",
@@ -264,6 +284,7 @@ __all__ = [
     "list_trainers",
     "my_answers",
     "my_attendance",
+    "my_training",
     "parse_day",
     "questionnaire",
     "questionnaires",

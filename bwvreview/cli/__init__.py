@@ -17,7 +17,20 @@ from typing import Any
 
 from bwvreview import __version__, locations
 from bwvreview.app.errors import BAD_INPUT
-from bwvreview.cli import admin, clips, doctor, footage, jobs, learning, programme, report
+from bwvreview.cli import (
+    admin,
+    clips,
+    doctor,
+    footage,
+    incident,
+    jobs,
+    learning,
+    observe,
+    ppn1,
+    programme,
+    report,
+    session,
+)
 from bwvreview.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CODES,
@@ -43,6 +56,7 @@ _COMMANDS = (
     admin.add_audit, learning.add_search, admin.add_codebook, admin.add_users, clips.add_clips,
     jobs.add_worker, jobs.add_queue, doctor.add_doctor, programme.add_programme,
     report.add_report,
+    incident.add_incident, observe.add_observe, ppn1.add_ppn1, session.add_session,
 )  # fmt: skip
 
 

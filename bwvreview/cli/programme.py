@@ -267,7 +267,8 @@ def _results(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _mine(lib: Library, args: argparse.Namespace) -> int:
-    attended, answered = prog.my_attendance(lib.db), prog.my_answers(lib.db)
+    mine = prog.my_training(lib)
+    attended, answered = mine.attended, [sheet.response for sheet in mine.answers]
     if args.json:
         print_json(
             {"attended": [_json(a) for a in attended], "answers": [_json(r) for r in answered]}

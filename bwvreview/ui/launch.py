@@ -21,11 +21,14 @@ from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.clip_library_window import open_clip_library
 from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
-from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.feedback_controller import FeedbackController, build_feedback_window
+from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.my_training import add_my_training_menu
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
 from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
@@ -81,8 +84,18 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
+    add_practice_menu(window, lib)  # observations, PPN1 reviews, sessions
     add_help_menu(window, lib.data_dir, lib.db.url)
     add_programme_menu(window, lib)
+    return window, controller
+
+
+def build_officer_window(
+    lib: app.Library, select_id: int | None = None
+) -> tuple[FeedbackWindow, FeedbackController]:
+    """The officer's own window: their feedback, and Training ▸ My training…"""
+    window, controller = build_feedback_window(lib, select_id)
+    add_my_training_menu(window, lib)
     return window, controller
 
 
@@ -91,6 +104,8 @@ def open_search(lib: app.Library, controller: LibraryController) -> None:
     panel, made = open_search_window(lib.db, lib.codebook, controller.view)
     if made:
         panel.moment_requested.connect(lambda r, ms: open_found_moment(lib, controller, r, ms))
+        panel.record_requested.connect(lambda kind, rid: open_practice_record(
+            lib, controller.view, kind, rid))  # fmt: skip
 
 
 def open_found_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:
@@ -254,7 +269,7 @@ def _run_app(
         return 0
     lib = signed_in
     if lib.db.principal.is_officer:  # an officer sees their own feedback, not the library
-        feedback_window, _feedback = build_feedback_window(lib, open_recording)
+        feedback_window, _feedback = build_officer_window(lib, open_recording)
         feedback_window.show()
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()

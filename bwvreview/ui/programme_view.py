@@ -1,5 +1,7 @@
 """The training programme, for trainers: the curriculum, the sessions scheduled and held,
-and for the chosen session its register, its questionnaires and their results.
+and for the chosen session its register, its questionnaires and their results. TIPs read
+it: the curriculum, the sessions and their results, with nothing to change (the register,
+names and all, is the trainers').
 
 Three columns: the curriculum's eleven sessions (the chosen one's topics and outcomes
 below), the sessions held with the form to schedule one, and the chosen session's tabs.
@@ -44,9 +46,10 @@ from bwvreview.app import Library, packs
 from bwvreview.app import programme as prog
 from bwvreview.app.errors import DomainError
 from bwvreview.app.outcomes_pdf import printed_columns
+from bwvreview.ui.open_once import open_once
 from bwvreview.ui.questionnaire_form import QuestionnaireEntry
 from bwvreview.ui.table_model import RecordTableModel
-from bwvreview.ui.window_size import resize_within_screen, scrolling
+from bwvreview.ui.window_size import scrolling
 
 
 class SessionTableModel(RecordTableModel):
@@ -94,8 +97,10 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[int] | None = No
 class ProgrammeWindow(QMainWindow):
     def __init__(self, lib: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("bwvreview — training programme")
         self.lib = lib
+        self.manages = lib.db.principal.can(prog.MANAGE_PROGRAMME)  # else reads (a TIP)
+        reading = "" if self.manages else " (to read: trainers keep it)"
+        self.setWindowTitle(f"bwvreview — training programme{reading}")
         self.curriculum = prog.curriculum(lib)
         self.model = SessionTableModel()
         self.register: list[prog.Attendee] = []
@@ -144,13 +149,22 @@ class ProgrammeWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._session_changed())
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.table, 1)
+        if not self.manages:
+            layout.addWidget(
+                QLabel(
+                    "Trainers schedule the sessions and keep their registers. Choose a "
+                    "session to read what its questionnaires add up to.",
+                    wordWrap=True,
+                )
+            )
+            return box
         self.delete_button = QPushButton("Remove session…")
         self.delete_button.setToolTip(
             "For a session entered by mistake: its register and answers go with it"
         )
         self.delete_button.clicked.connect(self.delete_selected)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.table, 1)
         layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self._schedule_form())
         return box
@@ -195,10 +209,11 @@ class ProgrammeWindow(QMainWindow):
 
     def _session_tabs(self) -> QWidget:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._register_tab(), "Register")
-        self.entry = QuestionnaireEntry(self.lib)
-        self.entry.saved.connect(lambda _sid: self.refresh(keep=True))
-        self.tabs.addTab(self.entry, "Questionnaires")
+        if self.manages:
+            self.tabs.addTab(self._register_tab(), "Register")
+            self.entry = QuestionnaireEntry(self.lib)
+            self.entry.saved.connect(lambda _sid: self.refresh(keep=True))
+            self.tabs.addTab(self.entry, "Questionnaires")
         self.results = _table(["session"])
         self.results_note = QLabel(wordWrap=True)
         results = QWidget()
@@ -261,7 +276,8 @@ class ProgrammeWindow(QMainWindow):
             f"<p><b>Topics</b></p><ul>{topics}</ul><p><b>By the end, people can</b></p>"
             f"<ul>{outcomes}</ul>"
         )
-        self.module.setCurrentIndex(self.module.findData(m.key))
+        if self.manages:
+            self.module.setCurrentIndex(self.module.findData(m.key))
 
     def refresh(self, *, keep: bool = False) -> None:
         """Read the sessions again; ``keep``: leave the questionnaire being entered as it is
@@ -283,20 +299,29 @@ class ProgrammeWindow(QMainWindow):
 
     def _session_changed(self) -> None:
         s = self.selected()
-        for widget in (self.tabs, self.delete_button):
-            widget.setEnabled(s is not None)
+        self.tabs.setEnabled(s is not None)
+        if self.manages:
+            self.delete_button.setEnabled(s is not None)
         if s is None:
             self.heading.setText(
                 "Schedule a session, or choose one, to keep its register and questionnaires."
+                if self.manages
+                else "No session has been held yet: its results will be here."
             )
-            self.attendees.setRowCount(0)
-            self.entry.set_session(None, [])
+            if self.manages:
+                self.attendees.setRowCount(0)
+                self.entry.set_session(None, [])
             return
         self.heading.setText(
             f"<b>{s.held_on:%d %B %Y}: session {s.module_number}, {html.escape(s.title)}</b>"
             f"<br>{html.escape(s.team)} · {html.escape(s.trainer_name or 'no trainer named')}"
             f" · {s.length_minutes} min · {s.attendees} attended · {s.responses} forms"
         )
+        if self.manages:
+            self._fill_register(s)
+        self._fill_results(s)
+
+    def _fill_register(self, s: prog.ScheduledSession) -> None:
         self.register = prog.list_attendance(self.lib.db, s.id)
         _fill(
             self.attendees,
@@ -308,7 +333,6 @@ class ProgrammeWindow(QMainWindow):
         )
         if not (self._keep_entry and self.entry.session_id == s.id):
             self.entry.set_session(s.id, self.register)
-        self._fill_results(s)
 
     def _fill_results(self, s: prog.ScheduledSession) -> None:
         table = prog.results_table(self.lib, [s.id])
@@ -415,30 +439,16 @@ class ProgrammeWindow(QMainWindow):
 
 def open_programme(lib: Library, parent: QWidget | None = None) -> ProgrammeWindow | None:
     """The programme window (one per parent), or ``None`` with the reason shown if the
-    signed-in person may not manage the programme."""
-    existing = parent.findChild(ProgrammeWindow) if parent is not None else None
-    if existing is not None:
-        existing.refresh()
-        existing.show()
-        existing.raise_()
-        return existing
-    try:
-        window = ProgrammeWindow(lib, parent)
-    except DomainError as exc:
-        show = getattr(parent, "show_error", None)
-        if show is not None:
-            show("Training programme", str(exc))
-        return None
-    window.setWindowFlags(window.windowFlags() | Qt.WindowType.Window)
-    resize_within_screen(window, 1366, 700)
-    window.show()
-    return window
+    signed-in person may not read the programme."""
+    return open_once(parent, ProgrammeWindow, lambda: ProgrammeWindow(lib, parent),
+                     "Training programme", (1366, 700))  # fmt: skip
 
 
 def add_programme_menu(window: QMainWindow, lib: Library) -> None:
     """A "Training programme…" entry in the window's Tools menu (made if it has none), for
-    those who manage the programme."""
-    if not lib.db.principal.can(prog.MANAGE_PROGRAMME):
+    those who manage the programme and those who read its results (TIPs)."""
+    principal = lib.db.principal
+    if not (principal.can(prog.MANAGE_PROGRAMME) or principal.can(prog.READ_REPORTS)):
         return
     menu = getattr(window, "tools_menu", None) or window.menuBar().addMenu("&Tools")
     action = menu.addAction("Training &programme…")

@@ -61,7 +61,13 @@ def snippet_html(hit: search.SearchHit) -> str:
                    for text, matched in hit.parts())  # fmt: skip
 
 
+PRACTICE_WORDS = {"observation": "Observation", "ppn1": "PPN1 review", "session": "Session record"}
+
+
 def describe(hit: search.SearchHit) -> str:
+    if hit.kind == search.PRACTICE:
+        words = PRACTICE_WORDS.get(hit.record or "", hit.record or "")
+        return f"{words} (in the PPN1 itself)" if hit.in_ppn1_text else words
     if hit.kind == "transcript":
         return "Said by the officer" if hit.speaker == "wearer" else "Said"
     return f"{kind_text(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
@@ -85,6 +91,8 @@ class SearchHitTableModel(RecordTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
+            if hit.recording_id is None:  # a practice record: its incident, if it has one
+                return hit.incident_reference or "—"
             return hit.incident_reference or f"Recording {hit.recording_id}"
         if column == 1:
             return clock(hit.start_ms, tenths=True)
@@ -148,6 +156,7 @@ def _search_steps(db: app.Database, serial: int, query: str,
 
 class SearchPanel(QWidget):
     moment_requested = Signal(int, int)  # recording id, start ms
+    record_requested = Signal(str, int)  # a practice record: "observation" | "ppn1" | "session", id
     searched = Signal(int)  # hits shown (tests and the status line wait on it)
     search_failed = Signal(str)
 
@@ -178,7 +187,8 @@ class SearchPanel(QWidget):
         self.principle = self._combo("Any principle", principles)
         self.polarity = self._combo("Every kind", polarities)
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
-        kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation")]
+        kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation"),
+                 ("Practice records (observations, PPN1s, sessions)", search.PRACTICE)]
         self.kind = self._combo("Said and noted", kinds)
         self.officer = QLineEdit(placeholderText="Collar number")
         self.officer.setToolTip("Only incidents of the officer with this collar number")
@@ -302,6 +312,9 @@ class SearchPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             hit = self.model.hit_at(index.row())
+            if hit.recording_id is None:  # a practice record (practice_menu opens it)
+                self.record_requested.emit(hit.record or "", hit.record_id or 0)
+                return
             self.moment_requested.emit(hit.recording_id, hit.start_ms)
 
 

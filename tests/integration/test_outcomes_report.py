@@ -131,13 +131,14 @@ def test_the_figures_are_the_databases(demo):
             )
             if any(k.startswith("knowledge.") for k in r.answers)
         ]
-    assert (coded, held, attended, people, forms) == (11, 2, 14, 8, 42)  # the demo, as seeded
+    # the demo, as seeded: 11 moments of its review and 4 notes of its observation
+    assert (coded, held, attended, people, forms) == (15, 2, 14, 8, 42)
     assert activity["Moments coded (final or shared)"] == shown(coded)
     assert activity["Training sessions held"] == shown(held) == "<5"
     assert activity["Attendances at training"] == shown(attended)
     assert activity["People trained (each counted once)"] == shown(people)
     assert activity["Questionnaires returned"] == shown(forms)
-    assert activity["Observations"] == "not recorded by this version"
+    assert activity["Observations"] == activity["PPN1 reviews"] == shown(1)  # the demo's
     # each person's mean over the session's topics, then the mean of those
     means = [sum(v for k, v in a.items() if k.startswith("knowledge.")) / 3 for a in before]
     row = next(

@@ -254,10 +254,43 @@ def _conflict(p: DemoPeople) -> QWidget:
     return ConflictDialog(dataclasses.replace(stored, **changes), changes, stored)
 
 
-def _programme(p: DemoPeople) -> QWidget:
-    from bwvreview.ui.programme_view import ProgrammeWindow
+def _programme(lib: Callable[[DemoPeople], app.Library]) -> Callable[[DemoPeople], QWidget]:
+    def build(p: DemoPeople) -> QWidget:
+        from bwvreview.ui.programme_view import ProgrammeWindow
 
-    return ProgrammeWindow(p.trainer)
+        return ProgrammeWindow(lib(p))
+
+    return build
+
+
+def _my_training(lib: Callable[[DemoPeople], app.Library]) -> Callable[[DemoPeople], QWidget]:
+    def build(p: DemoPeople) -> QWidget:
+        from bwvreview.ui.my_training import MyTrainingWindow
+
+        return MyTrainingWindow(lib(p))
+
+    return build
+
+
+def _practice(window: str, draft: bool = False) -> Callable[[DemoPeople], QWidget]:
+    """The practice windows (issue 18), as the demo's TIP; a session record started from
+    debrief mode when ``draft``."""
+
+    def build(p: DemoPeople) -> QWidget:
+        from bwvreview.app import feedback
+        from bwvreview.ui import incidents_window, observation_window, ppn1_window
+        from bwvreview.ui.practice_menu import debrief_draft
+        from bwvreview.ui.session_window import SessionWindow
+
+        if window == "session":
+            items = feedback.debrief_items(p.tip.db, p.recording.id) if draft else []
+            start = debrief_draft(p.tip, p.recording, items) if draft else None
+            return SessionWindow(p.tip, draft=start)
+        return {"observation": observation_window.ObservationWindow,
+                "ppn1": ppn1_window.Ppn1Window,
+                "incidents": incidents_window.IncidentsWindow}[window](p.tip)  # fmt: skip
+
+    return build
 
 
 # Window name → (the class it is, its builder). The class names let the test see that no
@@ -289,5 +322,16 @@ WINDOWS: dict[str, tuple[str, Callable[[DemoPeople], QWidget]]] = {
     "wellbeing": ("WellbeingSettingsDialog", _wellbeing),
     "break": ("BreakNotice", _break),
     "conflict": ("ConflictDialog", _conflict),
-    "training programme": ("ProgrammeWindow", _programme),
+    "training programme": ("ProgrammeWindow", _programme(lambda p: p.trainer)),
+    "training programme (TIP, to read)": ("ProgrammeWindow", _programme(lambda p: p.tip)),
+    "my training (officer)": ("MyTrainingWindow", _my_training(lambda p: p.officer)),
+    "my training (officer, no sessions)": (
+        "MyTrainingWindow",
+        _my_training(lambda p: p.new_officer),
+    ),
+    "observations": ("ObservationWindow", _practice("observation")),
+    "PPN1 reviews": ("Ppn1Window", _practice("ppn1")),
+    "practice sessions": ("SessionWindow", _practice("session")),
+    "session record from a debrief": ("SessionWindow", _practice("session", draft=True)),
+    "incidents and their kinds": ("IncidentsWindow", _practice("incidents")),
 }

@@ -4,19 +4,31 @@ results; and where it is reached from."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+)
 
 from bwvreview import app
+from bwvreview.annotations.access import PermissionDenied
 from bwvreview.annotations.programme import answers, attendance, sessions
 from bwvreview.annotations.store import models
+from bwvreview.app import programme as prog
 from bwvreview.app.records import Principal
 from bwvreview.app.signin import signed_in
 from bwvreview.ui.launch import build_library_window
-from bwvreview.ui.programme_view import ProgrammeWindow, add_programme_menu
+from bwvreview.ui.programme_view import ProgrammeWindow, add_programme_menu, open_programme
 from tests.unit.annotations.programme_world import make_world
+
+DAY = dt.date(2026, 3, 10)
 
 
 @pytest.fixture
@@ -164,7 +176,7 @@ def test_removing_a_session_asks_first(window, trainer_lib, dialogs):
     assert sessions.list_sessions(lib.db) == [] and window.model.rows == []
 
 
-def test_the_programme_is_in_the_tools_menu_of_those_who_manage_it(qtbot, trainer_lib):
+def test_the_programme_is_in_the_tools_menu_of_those_who_manage_or_read_it(qtbot, trainer_lib):
     lib, world = trainer_lib
     clip_window = QMainWindow()  # the trainers' clip library has no menu of its own
     qtbot.addWidget(clip_window)
@@ -175,7 +187,7 @@ def test_the_programme_is_in_the_tools_menu_of_those_who_manage_it(qtbot, traine
     [opened] = clip_window.findChildren(ProgrammeWindow)
     assert opened.isVisible() and tools.menu() is not None
     owner = Principal(None, "the machine's owner", "admin")
-    for who, has_it in ((world.tip, False), (owner, True)):
+    for who, has_it in ((world.tip, True), (owner, True)):  # a TIP reads it
         library_window, controller = build_library_window(signed_in(lib, who))
         qtbot.addWidget(library_window)
         titles = [a.text() for a in library_window.tools_menu.actions()]
@@ -186,3 +198,56 @@ def test_the_programme_is_in_the_tools_menu_of_those_who_manage_it(qtbot, traine
 def test_nothing_here_is_written_unless_the_session_exists(window):
     window.import_list(Path("nowhere.csv"))  # no session chosen: nothing happens
     assert window.register_message.text() == ""
+
+
+def test_a_tip_reads_the_programme_and_its_results_with_nothing_to_change(qtbot, trainer_lib):
+    lib, world = trainer_lib
+    held = sessions.schedule_session(
+        lib.db, curriculum_id=world.curriculum.id, module_key="1", held_on=DAY, team="North"
+    )
+    attendance.add_attendee(lib.db, held.id, "Ann Smith", "4521")
+    kc = world.questionnaires["knowledge_confidence"]
+    forms = [{"knowledge.1": v} for v in (2, 3, 3, 4, 2)]
+    answers.record_paper_forms(lib.db, held.id, kc.id, "before", forms)
+    tip = signed_in(lib, world.tip)
+    view = ProgrammeWindow(tip)
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    assert "to read" in view.windowTitle()
+    # no editing action: no button, no field, no register, no questionnaire entry
+    for editor in (QAbstractButton, QLineEdit, QDateEdit, QComboBox):
+        assert [e for e in view.findChildren(editor) if e.isVisibleTo(view)] == []
+    assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == ["Results"]
+    assert view.modules.count() == 11 and view.selected().id == held.id
+    assert "1 attended" in view.heading.text() and "Ann" not in view.heading.text()
+    table = view.results
+    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    rows = [[table.item(r, c).text() for c in range(len(header))] for r in range(table.rowCount())]
+    means = {row[1]: row[header.index("mean")] for row in rows if row[0] == "knowledge"}
+    assert means["before"] == "2.80 (2.07-3.53)"
+    # and the library refuses a TIP's edits, whatever asks
+    for edit in (
+        lambda: prog.schedule_session(tip, "1", DAY, "North"),
+        lambda: prog.add_attendee(tip.db, held.id, "Bob Jones", "7788"),
+        lambda: prog.record_answers(
+            tip, held.id, "knowledge_confidence", "after", {"knowledge.1": 3}
+        ),
+        lambda: prog.delete_session(tip.db, held.id),
+        lambda: prog.list_attendance(tip.db, held.id),  # names: the trainers' only
+    ):
+        with pytest.raises(PermissionDenied):
+            edit()
+    assert [s.attendees for s in sessions.list_sessions(lib.db)] == [1]
+
+
+def test_an_officer_cannot_open_the_programme(qtbot, trainer_lib):
+    lib, world = trainer_lib
+    shown = []
+    parent = QMainWindow()
+    qtbot.addWidget(parent)
+    parent.show_error = lambda title, text: shown.append((title, text))
+    assert open_programme(signed_in(lib, world.officers["4521"]), parent) is None
+    assert shown and shown[0][0] == "Training programme" and "may not read" in shown[0][1]
+    add_programme_menu(parent, signed_in(lib, world.officers["4521"]))
+    assert not hasattr(parent, "programme_action")

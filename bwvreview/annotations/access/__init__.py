@@ -48,10 +48,12 @@ MANAGE_CODEBOOK = "manage the codebook"
 READ_AUDIT = "read the audit log"
 MANAGE_PROGRAMME = "manage the training programme"
 READ_REPORTS = "read outcomes reports"
+# observations, PPN1 reviews and reflective practice sessions (annotations/practice/)
+RECORD_PRACTICE = "record practice"
 
 _TIP = frozenset(
     {READ_FOOTAGE, REVIEW, EXPORT, READ_CLIPS, BUILD_PACKS, CASE_STUDY, READ_REFLECTIONS,
-     DASHBOARD, READ_REPORTS}
+     DASHBOARD, READ_REPORTS, RECORD_PRACTICE}
 )  # fmt: skip
 PERMISSIONS: dict[str, frozenset[str]] = {
     "tip": _TIP,

@@ -49,6 +49,20 @@ class Response:
 
 
 @dataclass(frozen=True)
+class AnswerSheet:
+    """A form someone put their name to, as they read it back: the session it was given
+    at, and each question as it was asked with their answer, in the form's order."""
+
+    response: Response
+    held_on: dt.date
+    session_title: str
+    questionnaire_title: str
+    scale: tuple[int, int]  # a rating's lowest and highest points
+    scale_words: tuple[str, str]  # what they mean
+    answered: tuple[tuple[str, Any], ...]  # (the question as asked, the answer)
+
+
+@dataclass(frozen=True)
 class MeasureResult:
     """One measure's ratings at one session (``session_id``) or across the programme
     (``None``), before or after: one value per person (their mean over the topics)."""
@@ -255,13 +269,37 @@ def delete_response(db: Database, response_id: int) -> None:
 
 def my_answers(db: Database) -> list[Response]:
     """What the signed-in person answered with their name (anyone signed in; their own)."""
+    return [sheet.response for sheet in my_answer_sheets(db)]
+
+
+def my_answer_sheets(db: Database) -> list[AnswerSheet]:
+    """``my_answers`` as the person reads them back: the session each form was given at and
+    each question as it was asked there (anyone signed in; their own forms only)."""
     user_id = db.principal.user_id
     if user_id is None:
         return []
     R = models.QuestionnaireResponse  # noqa: N806
     with db.begin() as session:
         rows = session.scalars(select(R).where(R.respondent_id == user_id).order_by(R.id))
-        return [_to_record(r, _questionnaire(session, r.questionnaire_id)) for r in rows]
+        return [_sheet(session, row) for row in rows]
+
+
+def _sheet(session: Session, row: models.QuestionnaireResponse) -> AnswerSheet:
+    questionnaire = _questionnaire(session, row.questionnaire_id)
+    held = training_session(session, row.session_id)
+    module = module_of(session, held)[1]
+    given = dict(row.answers)
+    asked = [(i.text, given.pop(i.key)) for i in questionnaire.items_for(module) if i.key in given]
+    asked += [(key, value) for key, value in given.items()]  # a question no longer asked
+    return AnswerSheet(
+        _to_record(row, questionnaire),
+        held.held_on,
+        module.title,
+        questionnaire.title,
+        (questionnaire.scale_min, questionnaire.scale_max),
+        (questionnaire.low, questionnaire.high),
+        tuple(asked),
+    )
 
 
 def results(db: Database, session_ids: Iterable[int]) -> list[MeasureResult]:

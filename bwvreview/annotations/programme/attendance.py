@@ -52,6 +52,8 @@ class MyAttendance:
     title: str
     team: str
     length_minutes: int
+    module_number: int = 0  # its place in the curriculum it was held under
+    topics: tuple[str, ...] = ()
 
 
 def person_key(name: str, collar_number: str | None) -> str:
@@ -197,13 +199,18 @@ def my_attendance(db: Database) -> list[MyAttendance]:
             .order_by(S.held_on, S.id)
         )
         curricula: dict[int, Curriculum] = {}
-        return [
-            MyAttendance(
-                row.id,
-                row.held_on,
-                module_of(session, row, curricula)[1].title,
-                row.team,
-                row.length_minutes,
+        found = []
+        for row in rows:
+            module = module_of(session, row, curricula)[1]
+            found.append(
+                MyAttendance(
+                    row.id,
+                    row.held_on,
+                    module.title,
+                    row.team,
+                    row.length_minutes,
+                    module.number,
+                    module.topics,
+                )
             )
-            for row in rows
-        ]
+        return found

@@ -115,15 +115,33 @@ def _responses(session: Session, period: Period) -> int:
     )
 
 
+def _observations(session: Session, period: Period) -> int:
+    O = models.Observation  # noqa: E741, N806 - the practice records (migration 0012)
+    return session.scalar(select(func.count(O.id)).where(_between(O.created_at, period)))
+
+
+def _ppn1_reviews(session: Session, period: Period) -> int:
+    V = models.Ppn1Review  # noqa: N806
+    return session.scalar(select(func.count(V.id)).where(_between(V.created_at, period)))
+
+
+def _debriefs(session: Session, period: Period) -> int:
+    S = models.PracticeSession  # noqa: N806
+    return session.scalar(
+        select(func.count(S.id)).where(S.held_on.between(period.date_from, period.date_to))
+    )
+
+
 Counter_ = Callable[[Session, Period], int]
 # What is counted as activity, in the report's order; None: this version keeps no record of
-# it yet (observations, PPN1 reviews and debrief records come with the practice records).
+# it. Observations and PPN1 reviews are dated by when they were recorded, debriefs by the
+# day they were held.
 ACTIVITY: tuple[tuple[str, Counter_ | None], ...] = (
     ("Recordings reviewed", _recordings_reviewed),
     ("Moments coded (final or shared)", _moments_coded),
-    ("Observations", None),
-    ("PPN1 reviews", None),
-    ("Debriefs (reflective practice sessions)", None),
+    ("Observations", _observations),
+    ("PPN1 reviews", _ppn1_reviews),
+    ("Debriefs (reflective practice sessions)", _debriefs),
     ("Reflections written by officers", _reflections),
     ("Training sessions held", _sessions_held),
     ("Attendances at training", _attendances),

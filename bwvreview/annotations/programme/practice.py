@@ -3,8 +3,8 @@ to learn from, per principle and category, per team and month, and before, durin
 a team's training.
 
 **Where moments come from** is a list, ``SOURCES``: each source turns its own records into
-moments (a day, an incident, a codebook category). Reviews of recordings are one source;
-observations and PPN1 reviews join the list as further sources (see ``practice_sources``).
+moments (a day, an incident, a codebook category). Reviews of recordings are one source,
+the notes of observations in the field another.
 A moment counts when it is final or shared and its category is good practice or a concern
 (observations of context are not practice).
 
@@ -83,10 +83,28 @@ def reviewed_recordings(session: Session) -> Iterable[SourceMoment]:
         yield SourceMoment(_day(day), incident_id, key, polarity, tuple(principles or ()))
 
 
-# The sources of coded moments, in the order reports list them. Observations and PPN1
-# reviews (the practice records) add theirs here.
+def observed_in_the_field(session: Session) -> Iterable[SourceMoment]:
+    """Notes of observations (migration 0012), coded like a recording's moments: the
+    incident's date, else the day the observation started."""
+    A, O, C = models.Annotation, models.Observation, models.CodebookCategory  # noqa: E741, N806
+    when = func.coalesce(models.Incident.occurred_on, func.date(O.started_at))
+    rows = session.execute(
+        select(when, O.incident_id, C.key, C.polarity, C.principles)
+        .select_from(A)
+        .join(O, O.id == A.observation_id)
+        .join(C, C.id == A.category_id)
+        .outerjoin(models.Incident, models.Incident.id == O.incident_id)
+        .where(A.status.in_(COUNTED_STATUSES), C.polarity.in_(COUNTED_POLARITIES))
+    )
+    for day, incident_id, key, polarity, principles in rows:
+        yield SourceMoment(_day(day), incident_id, key, polarity, tuple(principles or ()))
+
+
+# The sources of coded moments, in the order reports list them. A PPN1 review rates quality
+# points rather than coding moments, so it counts as activity (outcomes.ACTIVITY), not here.
 SOURCES: tuple[PracticeSource, ...] = (
     PracticeSource("reviews", "Reviews of recordings", reviewed_recordings),
+    PracticeSource("observations", "Observations in the field", observed_in_the_field),
 )
 
 

@@ -131,6 +131,7 @@ RULES: dict[str, tuple[Call, set[str]]] = {
     "answers.list_responses": (lambda db, s: answers.list_responses(db, s.session()), MANAGERS),
     "answers.delete_response": (lambda db, s: answers.delete_response(db, s.response()), MANAGERS),
     "answers.my_answers": (lambda db, s: answers.my_answers(db), EVERYONE),
+    "answers.my_answer_sheets": (lambda db, s: answers.my_answer_sheets(db), EVERYONE),
     "answers.results": (lambda db, s: answers.results(db, [s.session()]), READERS),
     "practice.practice_over_time": (
         lambda db, s: practice.practice_over_time(db, DAY, DAY),
@@ -205,6 +206,14 @@ def test_an_officer_sees_only_their_own_attendance_and_named_answers(setup):
     assert [r.answers for r in answers.my_answers(ann)] == [{"knowledge.1": 4}]
     assert [r.answers for r in answers.my_answers(dan)] == [{"knowledge.1": 5}]
     assert attendance.my_attendance(w.as_("9911")) == answers.my_answers(w.as_("9911")) == []
+    [seen] = attendance.my_attendance(ann)  # as the officer's window shows it
+    assert seen.module_number == 1 and seen.topics == w.curriculum.module("1").topics
+    [sheet] = answers.my_answer_sheets(ann)
+    assert sheet.session_title == w.curriculum.module("1").title and sheet.held_on == DAY
+    topic = w.curriculum.module("1").topics[0]
+    assert sheet.answered == ((f"How much do you know about: {topic}?", 4),)
+    assert [s.response.answers for s in answers.my_answer_sheets(dan)] == [{"knowledge.1": 5}]
+    assert answers.my_answer_sheets(w.as_("9911")) == []
     for officer in (ann, dan):
         with pytest.raises(PermissionDenied):
             answers.list_responses(officer, session_id)
@@ -223,3 +232,4 @@ def test_own_answers_need_a_place_on_the_register(setup):
             )
     nobody = setup.w.db.as_user(Principal(None, "machine owner", "admin"))
     assert answers.my_answers(nobody) == [] and attendance.my_attendance(nobody) == []
+    assert answers.my_answer_sheets(nobody) == []

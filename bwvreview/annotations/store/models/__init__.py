@@ -6,7 +6,8 @@ widgets: services turn them into frozen dataclasses (see ``records.py`` and ``st
 One module per concern: ``people`` (users, incidents), ``footage`` (recordings and their
 transcripts), ``coding`` (codebook, annotations, reflections, masks, suggestions),
 ``learning`` (clips, training packs), ``programme`` (curriculum, sessions, attendance,
-questionnaires), ``audit_log`` and ``jobs``; every table is here, so
+questionnaires), ``practice`` (observations, PPN1 reviews, reflective practice sessions),
+``audit_log`` and ``jobs``; every table is here, so
 ``models.Recording`` is all a caller needs.
 """
 
@@ -36,6 +37,19 @@ from bwvreview.annotations.store.models.people import (
     incident_officers,
     user_name_key,
 )
+from bwvreview.annotations.store.models.practice import (
+    FollowUp,
+    Observation,
+    ObservationCheck,
+    Ppn1Point,
+    Ppn1Review,
+    PracticeSession,
+    PracticeText,
+    SessionEntry,
+    SessionTopic,
+    ppn1_point_moments,
+    session_attendees,
+)
 from bwvreview.annotations.store.models.programme import (
     ATTENDEE_KINDS,
     DOCUMENT_KINDS,
@@ -64,14 +78,23 @@ __all__ = [
     "AuditSeal",
     "Base",
     "Clip",
+    "FollowUp",
     "CodebookCategory",
     "CodebookVersion",
     "Incident",
     "Job",
+    "Observation",
+    "ObservationCheck",
+    "Ppn1Point",
+    "Ppn1Review",
+    "PracticeSession",
+    "PracticeText",
     "Recording",
     "Redaction",
     "Reflection",
     "Segment",
+    "SessionEntry",
+    "SessionTopic",
     "Suggestion",
     "TrainingPack",
     "TrainingPackItem",
@@ -79,6 +102,8 @@ __all__ = [
     "User",
     "Word",
     "incident_officers",
+    "ppn1_point_moments",
+    "session_attendees",
     "user_name_key",
     "utcnow",
 ]

@@ -1,8 +1,8 @@
 """The training programme: curriculum and questionnaire versions, sessions, attendance, answers
 
 Revision ID: 0011_programme
-Revises: 0010_people_places_found (re-pointed to 0010_practice's successor when the practice
-branch is merged: the chain must stay one line)
+Revises: 0010_people_places_found (the practice records follow as 0012_practice: the chain
+stays one line)
 Create Date: 2027-02-01 10:00:00.000000
 
 New tables only; nothing existing changes. ``programme_documents`` keeps each version of
