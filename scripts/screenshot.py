@@ -2,11 +2,12 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png, workspace.png, export.png (its "What to hide" step),
-export_checks.png (the checks on a clip of a few seconds, exported through the dialog),
-agreement.png, audit.png, search.png and dashboard.png (default: docs/), and on the demo
-sign_in.png, feedback.png and debrief.png. The library and the export dialog are shown at
-1366×768, a common police laptop.
+Saves OUT_DIR/library.png, workspace.png, workspace_keys.png (F1), workspace_1920.png,
+export.png (its "What to hide" step), export_checks.png (the checks on a clip of a few
+seconds, exported through the dialog), agreement.png, audit.png, search.png and
+dashboard.png (default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
+The library, the workspace and the export dialog are shown at 1366×768, a common police
+laptop (the workspace also at 1920×1080).
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -26,15 +27,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # windows as a first start does, and the user's own settings are not touched.
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bwvreview-screenshot-settings-")
 
-from PySide6.QtCore import QThreadPool  # noqa: E402
 from screenshot_feedback import grab_feedback_views  # noqa: E402  (beside this script)
 from screenshot_search import grab_search_views  # noqa: E402  (beside this script)
+from screenshot_workspace import grab_workspace  # noqa: E402  (beside this script)
 
 from bwvreview import app  # noqa: E402
 from bwvreview.annotations import review  # noqa: E402
 from bwvreview.app import recordings  # noqa: E402
 from bwvreview.ui.export_dialog import ExportDialog  # noqa: E402
-from bwvreview.ui.launch import build_library_window, build_workspace, make_application  # noqa: E402
+from bwvreview.ui.launch import build_library_window, make_application  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,27 +61,15 @@ def main() -> int:
         window.grab().save(str(out / "library.png"))
         if not review.list_annotations(lib.db, recording.id):  # the demo comes reviewed
             annotate_like_a_tip(lib, recording.id)
-        workspace, controller = build_workspace(lib, recording.id)
-        workspace.resize(1440, 860)
-        workspace.show()
-        workspace.player.seek(20_000)
-        workspace.player.play()  # a paused player shows no frame until one is decoded
-        settle(qt_app, seconds=1.2)
-        while controller.is_loading():  # the review is read in the background
-            settle(qt_app, seconds=0.1)
-        workspace.player.pause()
-        offered = next(a for a in controller.items if a.category_key == "offered_choice")
-        controller.select(offered.id)
-        QThreadPool.globalInstance().waitForDone()
-        settle(qt_app)
-        workspace.grab().save(str(out / "workspace.png"))
+        grab_workspace(qt_app, lib, recording.id, out / "workspace.png", (1366, 768),
+                       out / "workspace_keys.png")  # fmt: skip
+        grab_workspace(qt_app, lib, recording.id, out / "workspace_1920.png", (1920, 1080))
         grab_export_dialog(qt_app, lib, recording.id, out)
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
         grab_search_views(qt_app, lib, out, settle)  # search.png, dashboard.png
         if len(sys.argv) <= 2:  # the demo's people: sign_in.png, feedback.png, debrief.png
             grab_feedback_views(qt_app, lib, recording.id, out)
-        workspace.close()
         window.close()
         lib.close()
     print(out)

@@ -97,7 +97,7 @@ class ClipLibraryWindow(QMainWindow):
         for p in self.lib.codebook.principles:
             self.principle.addItem(p.label, p.key)
         self.polarity = QComboBox()
-        self.polarity.addItem("All kinds", None)
+        self.polarity.addItem("Every kind", None)
         for key in POLARITY_ORDER:
             self.polarity.addItem(POLARITY_LABELS[key], key)
         self.text = QLineEdit(placeholderText="Filter by note, wording or category…")

@@ -40,9 +40,10 @@ from bwvreview import app
 from bwvreview.app import search
 from bwvreview.app.admin import READ_FOOTAGE
 from bwvreview.app.errors import DomainError
-from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.polarity import POLARITY_ORDER
 from bwvreview.app.records import STATUS_LABELS, Codebook
 from bwvreview.timecode import clock
+from bwvreview.ui.kind_marks import kind_text
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.window_size import resize_within_screen
 from bwvreview.ui.workers import GeneratorWorker, start_worker
@@ -69,7 +70,7 @@ def describe(hit: search.SearchHit) -> str:
         return f"{words} (in the PPN1 itself)" if hit.in_ppn1_text else words
     if hit.kind == "transcript":
         return "Said by the officer" if hit.speaker == "wearer" else "Said"
-    return f"{polarity_label(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
+    return f"{kind_text(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
 
 
 class SearchHitTableModel(RecordTableModel):
@@ -94,7 +95,7 @@ class SearchHitTableModel(RecordTableModel):
                 return hit.incident_reference or "—"
             return hit.incident_reference or f"Recording {hit.recording_id}"
         if column == 1:
-            return clock(hit.start_ms)
+            return clock(hit.start_ms, tenths=True)
         if column == 2:
             return describe(hit)
         return "".join(text for text, _ in hit.parts())
@@ -181,10 +182,10 @@ class SearchPanel(QWidget):
         self.query.returnPressed.connect(self.run_search)
         categories = [(c.label, c.key) for c in self.codebook.categories]
         principles = [(p.label, p.key) for p in self.codebook.principles]
-        polarities = [(POLARITY_LABELS[key], key) for key in POLARITY_ORDER]
+        polarities = [(kind_text(key), key) for key in POLARITY_ORDER]
         self.category = self._combo("Any category", categories)
         self.principle = self._combo("Any principle", principles)
-        self.polarity = self._combo("All kinds", polarities)
+        self.polarity = self._combo("Every kind", polarities)
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
         kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation"),
                  ("Practice records (observations, PPN1s, sessions)", search.PRACTICE)]

@@ -92,6 +92,16 @@ def open_demo_people(data_dir: Path, clip_media: Path) -> DemoPeople:
 # --- the builders: each returns the window, not yet shown -----------------------------------
 
 
+def _key_scheme(p: DemoPeople) -> QWidget:
+    from bwvreview.app.key_scheme import load_key_scheme, reset_key_scheme, set_category_key
+    from bwvreview.ui.key_scheme_dialog import KeySchemeDialog
+
+    lib = p.tip
+    return KeySchemeDialog(lib.codebook, load_key_scheme(lib),
+                           lambda category, key: set_category_key(lib, category, key),
+                           lambda: reset_key_scheme(lib))  # fmt: skip
+
+
 def _library(p: DemoPeople) -> QWidget:
     from bwvreview.ui.launch import build_library_window
 
@@ -288,6 +298,7 @@ def _practice(window: str, draft: bool = False) -> Callable[[DemoPeople], QWidge
 WINDOWS: dict[str, tuple[str, Callable[[DemoPeople], QWidget]]] = {
     "library": ("LibraryWindow", _library),
     "workspace": ("WorkspaceWindow", _workspace),
+    "your category keys": ("KeySchemeDialog", _key_scheme),
     "export": ("ExportDialog", _export),
     "recording details": ("RecordingDetailsDialog", _recording_details),
     "clip library (TIP)": ("ClipLibraryWindow", _clip_library(lambda p: p.tip)),

@@ -74,9 +74,9 @@ def test_a_stop_and_search_observation_from_its_template_with_two_coded_notes(qt
     qtbot.keyClicks(window.entry, "Gave the grounds clearly")
     qtbot.keyClick(window.entry, Qt.Key.Key_Return)
     assert window.entry.text() == ""
-    # with the list focused, a category's own key codes the selected note
+    # with the list focused, a category's own key codes the selected note (E: explained)
     window.notes.setFocus()
-    qtbot.keyClick(window.notes, Qt.Key.Key_E, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.notes, Qt.Key.Key_E)
     # the second note is coded with the picker: Ctrl+K, type its name, Enter
     window.at.setText("1:35")
     window.at.setModified(True)
