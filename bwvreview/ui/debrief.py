@@ -268,8 +268,8 @@ class DebriefWindow(QMainWindow):
     def _show_timeline(self) -> None:
         self.timeline.set_annotations([
             TimelineItem(i.annotation_id, i.start_ms, i.end_ms, (i.polarity,), i.polarity,
-                         i.officer_title)
-            for i in self.items
+                         i.officer_title, "shared" if i.shared else "draft")
+            for i in self.items  # draft against shared drawn on each chip, not colour alone
         ])  # fmt: skip
         current = self.current()
         self.timeline.select(current.annotation_id if current else None)

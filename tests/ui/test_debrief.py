@@ -227,3 +227,14 @@ def test_the_debrief_fits_a_laptop(qtbot, workspace, size):
     debrief.next()
     assert misfits(debrief, *size) == []
     debrief.close()
+
+
+def test_the_timeline_marks_what_the_officer_has_not_been_shown(qtbot, workspace):
+    _window, controller = workspace
+    shared = mark(controller, "gave_time", 1000, "shared")
+    draft = mark(controller, "rushing", 3000, "draft")
+    debrief = open_with_f5(qtbot, workspace)
+    debrief.shared_only.setChecked(False)
+    statuses = {i.id: i.status for i in debrief.timeline._items.values()}
+    assert statuses == {shared: "shared", draft: "draft"}
+    debrief.close()
