@@ -44,6 +44,21 @@ class Category:
     polarity: str
     definition: str
     hotkey: str | None
+    # What an officer reads (their feedback, a debrief): plain and softened, never blaming.
+    # The label when the codebook gives none.
+    officer_title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.officer_title:
+            object.__setattr__(self, "officer_title", self.label)
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    """A kind of incident a TIP attends or reviews (patrol attendance, stop and search…)."""
+
+    key: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -52,12 +67,23 @@ class Codebook:
     sha256: str
     principles: tuple[Principle, ...]
     categories: tuple[Category, ...]
+    incident_types: tuple[IncidentType, ...] = ()  # the file's optional incident_types
+
+    def incident_type_label(self, key: str | None) -> str:
+        """The label of an incident type; an unknown key as it is, none as "not said"."""
+        if key is None:
+            return "not said"
+        return next((t.label for t in self.incident_types if t.key == key), key)
 
     def category(self, key: str) -> Category:
         for category in self.categories:
             if category.key == key:
                 return category
         raise CodebookError(f"no codebook category with key {key!r}")
+
+    def officer_titles(self) -> dict[str, str]:
+        """Each category's key and the title an officer reads for it."""
+        return {c.key: c.officer_title for c in self.categories}
 
 
 CODEBOOK_LOCK = 0x62777663  # "bwvc": serialises recording a codebook on PostgreSQL
@@ -122,7 +148,38 @@ def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Categor
         polarity=polarity,
         definition=_text(entry, "definition", path, required=False),
         hotkey=hotkey,
+        officer_title=_officer_title(entry, path),
     )
+
+
+MAX_OFFICER_TITLE = 120  # a heading read across a desk, not a paragraph
+
+
+def _officer_title(entry: dict[str, Any], path: Path) -> str:
+    """The softened title an officer reads, if the codebook gives one (one line, short)."""
+    title = " ".join(_text(entry, "officer_title", path, required=False).split())
+    if len(title) > MAX_OFFICER_TITLE:
+        raise _fail(path, entry.get(LINE), f"{entry.get('key')}: officer_title is longer than"
+                    f" {MAX_OFFICER_TITLE} characters")  # fmt: skip
+    return title
+
+
+def _parse_incident_types(raw: Any, path: Path) -> tuple[IncidentType, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(path, None, "'incident_types' must be a list of key and label")
+    found: dict[str, IncidentType] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise _fail(path, None, "each incident type must be a mapping with key and label")
+        key, line = _text(entry, "key", path), entry.get(LINE)
+        if not _KEY.match(key):
+            raise _fail(path, line, f"incident type key {key!r} must be lower_snake_case")
+        if key in found:
+            raise _fail(path, line, f"incident type {key!r} is listed twice")
+        found[key] = IncidentType(key, _text(entry, "label", path))
+    return tuple(found.values())
 
 
 def parse_codebook(text: str, path: Path) -> Codebook:
@@ -150,7 +207,8 @@ def parse_codebook(text: str, path: Path) -> Codebook:
         if category.hotkey:
             seen_hotkeys[category.hotkey] = category.key
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Codebook(version, sha, principles, tuple(categories))
+    incident_types = _parse_incident_types(raw.get("incident_types"), path)
+    return Codebook(version, sha, principles, tuple(categories), incident_types)
 
 
 def load_codebook(path: Path) -> Codebook:

@@ -26,13 +26,15 @@ from bwvreview.annotations.learning import clips, feedback
 from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, transcripts
 from bwvreview.app import Library
-from bwvreview.app.handout_pdf import Document, principles_text, quoted
+from bwvreview.app.handout_pdf import Document, principles_text
+from bwvreview.app.polarity import KIND_HEADER, counted, polarity_label, quoted
+from bwvreview.app.practice_case_study import PracticeStudy, gather
+from bwvreview.app.practice_case_study import markdown as practice_markdown
+from bwvreview.app.practice_case_study import pdf as practice_pdf
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.personal_data.finder import TimedWord
 from bwvreview.timecode import clock, span
 
-POLARITY_WORDS = {"concern": "moment to learn from", "good_practice": "good practice",
-                  "observation": "observation"}  # fmt: skip
 NOTICE = (
     "De-personalised: names, places, contact details and other personal data are replaced"
     " by placeholders such as [name] and [address]. Officers' reflections appear only where"
@@ -66,6 +68,7 @@ class CaseStudy:
     moments: tuple[Moment, ...]
     reflections: tuple[tuple[str, str], ...]  # (what it is about, the words)
     markdown: str = field(default="", compare=False)
+    practice: PracticeStudy | None = None  # observations, PPN1 review, learning points
 
 
 def _recordings(lib: Library, target: str) -> list[Recording]:
@@ -113,7 +116,16 @@ def _quotes_in(
 def build_case_study(lib: Library, target: str) -> CaseStudy:
     """The case study of ``target`` (recording id or incident reference); CASE_STUDY right."""
     require(lib.db.principal, CASE_STUDY)
-    recordings = _recordings(lib, target)
+    try:
+        recordings = _recordings(lib, target)
+    except NotFoundError:  # an incident observed in the field may have no footage
+        recordings = []
+    listed_all = [p for r in recordings for p in clips.people_and_places(lib.db, r.id)]
+    cleaned: dict[str, str] = {}
+    practice = gather(lib, target, lambda text: cleaned.get(text) or cleaned.setdefault(
+        text, redact_text(text, listed_all)))  # fmt: skip
+    if not recordings and (practice is None or practice.empty):
+        raise NotFoundError(f"no recording or incident {target!r} in the library")
     moments: list[Moment] = []
     reflections: list[tuple[str, str]] = []
     offset = 0
@@ -146,8 +158,10 @@ def build_case_study(lib: Library, target: str) -> CaseStudy:
         moments=tuple(moments),
         reflections=tuple(dict.fromkeys(reflections)),
     )
+    study = CaseStudy(study.title, study.summary, study.moments, study.reflections,
+                      practice=practice)  # fmt: skip
     return CaseStudy(study.title, study.summary, study.moments, study.reflections,
-                     render_markdown(study))  # fmt: skip
+                     render_markdown(study), practice)  # fmt: skip
 
 
 def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tuple[str, ...]:
@@ -157,8 +171,9 @@ def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tupl
     lines = [
         f"Footage: {len(recordings)} body-worn video recording"
         f"{'s' if len(recordings) != 1 else ''}, {clock(total, tenths=True)} in all.",
-        f"Moments annotated: {len(moments)} — {counts['good_practice']} good practice,"
-        f" {counts['concern']} to learn from, {counts['observation']} observations.",
+        f"Moments annotated: {len(moments)} — "
+        + ", ".join(counted(counts[k], k) for k in ("good_practice", "concern", "observation"))
+        + ".",
     ]
     if principles:
         lines.append(
@@ -184,11 +199,11 @@ def render_markdown(study: CaseStudy) -> str:
     if not study.moments:
         out.append("No moments have been annotated yet.")
     else:
-        out += ["| Time | Category | Principle | Polarity | Note | Another way to say it |",
+        out += [f"| Time | Category | Principle | {KIND_HEADER} | Note | Another way to say it |",
                 "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for m in study.moments:
             cells = [span(m.start_ms, m.end_ms), m.category,
-                     principles_text(m.principles), POLARITY_WORDS.get(m.polarity, m.polarity),
+                     principles_text(m.principles), polarity_label(m.polarity),
                      m.note, m.suggested_wording]  # fmt: skip
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out += ["", "## What was said", ""]
@@ -201,6 +216,8 @@ def render_markdown(study: CaseStudy) -> str:
             if out[-1] == ">":
                 out.pop()
             out.append("")
+    if study.practice is not None and not study.practice.empty:
+        out += [*practice_markdown(study.practice, _cell), ""]
     out += ["## Reflections", ""]
     if study.reflections:
         for about, text in study.reflections:
@@ -223,7 +240,7 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
     for m in study.moments:
         doc.rule()
         doc.label(f"{span(m.start_ms, m.end_ms, '-')}   {m.category}")
-        polarity = POLARITY_WORDS.get(m.polarity, m.polarity).capitalize()
+        polarity = polarity_label(m.polarity)
         doc.para(f"{polarity}   |   Principle: {principles_text(m.principles)}", 9, "B")
         for q in m.quotes:
             doc.para(f"{speaker_label(q.speaker)}: {quoted(q.text)}", 10, "I")
@@ -231,6 +248,8 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
             doc.para(f"Note: {m.note}")
         if m.suggested_wording:
             doc.para(f"Another way to say it: {quoted(m.suggested_wording)}")
+    if study.practice is not None and not study.practice.empty:
+        practice_pdf(doc, study.practice)
     doc.heading("Reflections", 13)
     if not study.reflections:
         doc.para("No reflections shared for this incident.")

@@ -39,8 +39,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("Nothing found.", file=sys.stderr)
     for h in hits:
-        what = h.category_key if h.kind == "annotation" else h.speaker
-        print(f"{h.recording_id}\t{clock(h.start_ms, tenths=True)}\t{h.kind}\t{what}\t"
+        what = {"annotation": h.category_key, "practice": h.record}.get(h.kind, h.speaker)
+        where = h.recording_id if h.recording_id is not None else h.record_id
+        print(f"{where}\t{clock(h.start_ms, tenths=True)}\t{h.kind}\t{what}\t"
               f"{h.incident_reference or '-'}\t{h.snippet}")  # fmt: skip
     return EXIT_OK
 
@@ -203,8 +204,9 @@ def add_search(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD")
     p.add_argument("--status", action="append", default=[], metavar="STATUS",
                    help="recording review status (repeatable)")  # fmt: skip
-    p.add_argument("--kind", action="append", choices=findings.SEARCH_KINDS,
-                   help="only transcript lines or only annotations")  # fmt: skip
+    p.add_argument("--kind", action="append", choices=findings.ALL_SEARCH_KINDS,
+                   help="only transcript lines or only annotations; practice: observations, "
+                   "PPN1 reviews and sessions (only when asked for)")  # fmt: skip
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_search)

@@ -88,10 +88,8 @@ def test_the_case_study_holds_no_personal_data_and_only_consented_reflections(de
     _assert_depersonalised(markdown)
     assert "exhausted" not in markdown  # not consented
     assert "offered to talk somewhere private before asking [name]" in markdown
-    # the timeline: time, category, principle, polarity, note, suggested wording
-    assert "| 0:09.4–0:11.7 | Triggering language | Safety, Trust | moment to learn from |" in (
-        markdown
-    )
+    # the timeline: time, category, principle, kind, note, suggested wording
+    assert "| 0:09.4–0:11.7 | Triggering language | Safety, Trust | To learn from |" in (markdown)
     assert "Take your time, you're safe now." in markdown
     assert "[name] gave her address at [address]" in markdown
     # quotes come from the redacted transcript
@@ -136,3 +134,20 @@ def test_case_study_on_the_command_line(demo, tmp_path, capsys, monkeypatch):
     assert pdf.is_file()
     assert main(["case-study", "NOPE", "--out", str(tmp_path / "x.md")]) == 3
     assert not (tmp_path / "x.md").exists()
+
+
+def test_the_case_study_carries_the_practice_records_but_never_the_ppn1(demo, tmp_path):
+    lib, _recording = demo  # the demo seeds a PPN1 review and a session on its incident
+    markdown = case_study.build_case_study(lib, FACTS["incident_reference"]).markdown
+    _assert_depersonalised(markdown)
+    assert "SYNTHETIC DEMO PPN1" not in markdown  # the PPN1 itself is personal data
+    beyond = markdown[markdown.index("## Beyond the footage"):markdown.index("## Reflections")]
+    assert "Kind of incident: Domestic." in beyond
+    assert "- Who else lives there: not met — It does not say who else lives there" in beyond
+    assert "List everyone who lives at or stays at the address, children first." in beyond
+    assert "- After a disclosure, slow down and say what happens next" in beyond
+    # an incident observed in the field, with no footage, has a case study too
+    field = case_study.build_case_study(lib, "DEMO-0002")
+    assert field.moments == () and "Kind of incident: Stop and search." in field.markdown
+    assert "1:30 · Privacy not protected: Searched on the pavement" in field.markdown
+    assert "- \"You are detained for the purpose of a search\": not met" in field.markdown

@@ -224,6 +224,7 @@ OFFICER_CALLS: dict[str, Call] = {
         db, w.rec_a, "p", "1" * 64, actor="o"
     ),
     "library.set_status": lambda db, w: library.set_status(db, w.rec_a, "archived"),
+    "library.set_details": lambda db, w: library.set_details(db, w.rec_a, "INC-X", ["7"], "o"),
     "review.create_annotation": lambda db, w: review.create_annotation(
         db,
         recording_id=w.rec_a,
@@ -307,6 +308,11 @@ OFFICER_CALLS: dict[str, Call] = {
     "clips.set_people_and_places": lambda db, w: clips.set_people_and_places(
         db, w.rec_a, ["x"], actor="o"
     ),
+    "clips.found_people_and_places": lambda db, w: clips.found_people_and_places(db, w.rec_a),
+    "clips.add_found_people_and_places": lambda db, w: clips.add_found_people_and_places(
+        db, w.rec_a, [("x", "name")], actor="o"
+    ),
+    "clips.dismiss_found": lambda db, w: clips.dismiss_found(db, w.rec_a, ["x"], actor="o"),
     "users.create_user": lambda db, w: users.create_user(db, "x", "admin"),
     "users.set_password": lambda db, w: users.set_password(db, w.tip.user_id, "password1"),
     "users.set_active": lambda db, w: users.set_active(db, w.tip.user_id, False),
@@ -383,6 +389,8 @@ OFFICER_CALLS: dict[str, Call] = {
     "packs.move_item": lambda db, w: packs.move_item(db, 1, 1, 0),
     "packs.set_item_notes": lambda db, w: packs.set_item_notes(db, 1, 1, "x"),
     "packs.set_item_prompts": lambda db, w: packs.set_item_prompts(db, 1, 1, ["x"]),
+    "packs.set_session_minutes": lambda db, w: packs.set_session_minutes(db, 1, 60),
+    "packs.set_item_discussion": lambda db, w: packs.set_item_discussion(db, 1, 1, 5),
 }
 
 # Functions open to everyone by design, with the reason.
