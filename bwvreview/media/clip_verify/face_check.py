@@ -12,6 +12,7 @@ default way scores above 0.16; a failed face check is something a person could r
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Generator
 from pathlib import Path
@@ -30,6 +31,12 @@ VERIFY_THRESHOLD = DEFAULT_THRESHOLD
 VERIFY_SCAN = ScanSettings(threshold=VERIFY_THRESHOLD, phase=DEFAULT_SMALL_FACE_EVERY // 2)
 
 
+# What the detector found on each frame of a clip already verified, by frame index: the
+# frame's digest and the detections. A clip written again with a few frames changed (a
+# repair) is checked again only where its frames differ.
+SeenFrames = dict[int, tuple[bytes, np.ndarray]]
+
+
 def faces_check(
     path: Path,
     options: VerifyOptions,
@@ -37,23 +44,35 @@ def faces_check(
     keep: set[int] | None = None,
     kept_frames: list[np.ndarray] | None = None,
     decoded: dict[str, int] | None = None,
+    seen: SeenFrames | None = None,
 ) -> Generator[VerifyProgress, None, Check]:
     """Detect faces in every frame; the frames numbered in ``keep`` go to ``kept_frames``,
-    and how many frames decoded goes to ``decoded["frames"]``."""
+    and how many frames decoded goes to ``decoded["frames"]``. Given ``seen`` (from an
+    earlier version of this clip), a frame identical to the one verified there is not
+    scanned again; ``seen`` is brought up to date for the next version."""
     detector = FaceScan(VERIFY_SCAN)
     total = frame_total(path)
     expected = _by_frame(options.faces_expected)
     masks = _by_frame(options.faces_masked)
     findings: list[dict[str, Any]] = []
     kept = inside = 0
-    scanned = 0
+    scanned = rescanned = 0
     for index, time_ms, frame in iter_frames(path):
         check_cancel(cancel)
         scanned += 1
         if keep is not None and kept_frames is not None and index in keep:
             kept_frames.append(frame)
         if time_ms >= options.skip_before_ms:
-            for x0, y0, x1, y1, score in detector.detect(frame, index):
+            digest = hashlib.blake2b(frame.tobytes(), digest_size=16).digest()
+            earlier = seen.get(index) if seen is not None else None
+            if earlier is not None and earlier[0] == digest:
+                found = earlier[1]
+            else:
+                found = detector.detect(frame, index)
+                rescanned += 1
+                if seen is not None:
+                    seen[index] = (digest, found)
+            for x0, y0, x1, y1, score in found:
                 box = (float(x0), float(y0), float(x1), float(y1))
                 if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
                     kept += 1
@@ -73,6 +92,7 @@ def faces_check(
             yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
     if decoded is not None:
         decoded["frames"] = scanned
+        decoded["faces_scanned"] = rescanned
     note = f"; {kept} detections of people kept visible by choice" if kept else ""
     if inside:
         note += f"; {inside} face-like shapes inside masked areas"
