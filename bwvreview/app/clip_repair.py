@@ -101,7 +101,7 @@ def face_repairs(check: Check, request: ClipRequest, card_ms: int) -> list[Repai
             moments.append([item])
 
     def ms(frame: int) -> int:
-        return request.start_ms + round(frame * 1000 / fps)
+        return min(request.end_ms, request.start_ms + round(frame * 1000 / fps))
 
     return [
         Repair("faces", "face", ms(m[0][0]), ms(m[-1][0] + 1), _mask_faces(tuple(m)))
