@@ -216,6 +216,10 @@ def iter_repair(
         expect = dataclasses.replace(
             expect, faces_expected=tuple(result.kept_faces), faces_masked=tuple(result.masked_faces)
         )
-        verifying = iter_verify_clip(written, expect, cancel, seen)
+        # Faces alone repaired: the sound is written as before, so is heard as before.
+        heard = next((c for c in verification.checks if c.name == "speech"), None)
+        if any(r.check != "faces" for r in found):
+            heard = None
+        verifying = iter_verify_clip(written, expect, cancel, seen, heard)
         verification = yield from relay(verifying, cancel, lambda _: waiting)
     return result, verification, expect

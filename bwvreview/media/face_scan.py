@@ -4,8 +4,8 @@ The face detector runs on a reduced copy of the frame (``faces``), 512 px wide b
 fast, and enough for the faces near the camera that matter most. A face 40 px high in
 720p footage is 16 px there, below what the network can see (on faces composited into
 street scenes it found 40 px faces in 0 of 72 tries at 512 px wide and 56 of 72 at 1024).
-So every ``small_face_every``-th frame is also looked at ``small_face_width`` wide and
-the two passes' faces are merged. The tracker carries what the large pass finds across
+So every ``small_face_every``-th frame is looked at ``small_face_width`` wide instead
+(which finds the larger faces as well). The tracker carries what the large pass finds across
 the frames between (in the scene's coordinates, so camera shake does not throw it off):
 small faces are far away, and far away things move slowly in the scene.
 
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bwvreview.media.faces import DEFAULT_DETECT_WIDTH, DEFAULT_THRESHOLD, FaceDetector, nms
+from bwvreview.media.faces import DEFAULT_DETECT_WIDTH, DEFAULT_THRESHOLD, FaceDetector
 
 DEFAULT_SMALL_FACE_WIDTH = 1024
-DEFAULT_SMALL_FACE_EVERY = 6  # frames: a quarter of a second at 25 fps
+DEFAULT_SMALL_FACE_EVERY = 8  # frames: a third of a second at 25 fps
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,10 @@ class FaceScan:
         )
 
     def detect(self, frame: np.ndarray, index: int) -> np.ndarray:
-        found = self.small.detect(frame)
         width = frame.shape[1]
-        if not self.settings.large_pass(index) or min(width, self.large.detect_width) <= min(
-            width, self.small.detect_width
-        ):
-            return found
-        both = np.concatenate([found, self.large.detect(frame)])
-        return both[nms(both[:, :4], both[:, 4])] if len(both) else both
+        closer = min(width, self.large.detect_width) > min(width, self.small.detect_width)
+        if not (closer and self.settings.large_pass(index)):
+            return self.small.detect(frame)
+        # The closer look finds the larger faces too (a 200 px face is 160 px at 1024
+        # wide): on its frames it is the only pass.
+        return self.large.detect(frame)

@@ -126,11 +126,12 @@ def _surroundings(frame: np.ndarray, pixels: tuple[int, int, int, int]) -> np.nd
     pad = max(2, (x1 - x0) // 6)
     ox0, oy0 = max(0, x0 - pad), max(0, y0 - pad)
     ox1, oy1 = min(width, x1 + pad), min(height, y1 + pad)
-    outer = frame[oy0:oy1, ox0:ox1].reshape(-1, 3).sum(axis=0, dtype=np.float64)
-    inner = frame[y0:y1, x0:x1].reshape(-1, 3).sum(axis=0, dtype=np.float64)
-    band = (oy1 - oy0) * (ox1 - ox0) - (y1 - y0) * (x1 - x0)
+    outer_area, inner_area = (oy1 - oy0) * (ox1 - ox0), (y1 - y0) * (x1 - x0)
+    outer = np.array(cv2.mean(frame[oy0:oy1, ox0:ox1])[:3]) * outer_area
+    inner = np.array(cv2.mean(frame[y0:y1, x0:x1])[:3]) * inner_area
+    band = outer_area - inner_area
     if band <= 0:
-        return inner / max(1, (y1 - y0) * (x1 - x0))
+        return inner / max(1, inner_area)
     return (outer - inner) / band
 
 

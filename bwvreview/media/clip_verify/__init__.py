@@ -85,10 +85,13 @@ def iter_verify_clip(
     options: VerifyOptions | None = None,
     cancel: threading.Event | None = None,
     seen: SeenFrames | None = None,
+    heard: Check | None = None,
 ) -> Generator[VerifyProgress, None, Verification]:
     """Run every check on ``path``; yield progress; return the verification. ``seen``
     carries the face check's work from an earlier version of the same clip (a repair):
-    frames that did not change are not scanned again."""
+    frames that did not change are not scanned again; ``heard`` is the speech check of an
+    earlier version whose sound was written from the same source with the same bleeps (a
+    repair of faces only), taken as it is rather than transcribed again."""
     options = options or VerifyOptions()
     started = time.perf_counter()
     streams = read_streams(path)
@@ -112,7 +115,7 @@ def iter_verify_clip(
     else:
         sound = decode_sound(path, cancel)
         sound_ms = len(sound) * 1000 // SAMPLE_RATE
-        speech = yield from speech_check(sound, options, cancel)
+        speech = heard if heard is not None else (yield from speech_check(sound, options, cancel))
         checks.append(speech)
     checks.insert(1, sync_check(streams, decoded.get("frames", 0), sound_ms))
     yield VerifyProgress("done", 1.0)

@@ -1,8 +1,8 @@
 """The face check: every frame through the face detector again; a detection kept visible by
 choice or inside a mask is not a face shown.
 
-It looks the way the export does (``face_scan``: every frame 512 px wide, every sixth
-frame also 1024 px wide for faces too small for that), but takes its closer look at the
+It looks the way the export does (``face_scan``: every frame 512 px wide, every eighth
+frame 1024 px wide instead, for faces too small at 512), but takes its closer look at the
 frames in between the export's, so a small face the export missed on its frames is looked
 for on others. ``VERIFY_THRESHOLD`` is calibrated on real faces composited at 40, 80 and
 200 px into street and room scenes (``benchmarks/face_calibration.py``): at 0.25 the scan
