@@ -53,6 +53,11 @@ def _point(mark_of: str | None, label: str, note: str, wording: str = "") -> str
     )
 
 
+def _timed_note(n, *, labelled: bool = False) -> str:  # an ObservationNote
+    label = f"<b>{_e(n.category_label)}</b>: " if labelled else ""
+    return f"<li>{clock(n.at_ms, tenths=True)} {label}{_e(n.note)}</li>"
+
+
 def ppn1_html(lib: Library, reviews: tuple) -> str:  # tuple of Ppn1Review
     if not reviews:
         return "<p>No review of a PPN1 of yours has been shared with you yet.</p>"
@@ -101,17 +106,12 @@ def observations_html(lib: Library, observations: tuple) -> str:  # tuple of Obs
                 parts.append(
                     f"<h4>{title}</h4><ul>"
                     + "".join(_point(c.answer, c.label, c.note) for c in checks)
-                    + "".join(
-                        f"<li>{clock(n.at_ms)} <b>{_e(n.category_label)}</b>: {_e(n.note)}</li>"
-                        for n in notes
-                    )
+                    + "".join(_timed_note(n, labelled=True) for n in notes)
                     + "</ul>"
                 )
         if context:
             parts.append(
-                f"<h4>{CONTEXT}</h4><ul>"
-                + "".join(f"<li>{clock(n.at_ms)} {_e(n.note)}</li>" for n in context)
-                + "</ul>"
+                f"<h4>{CONTEXT}</h4><ul>" + "".join(_timed_note(n) for n in context) + "</ul>"
             )
     return "".join(parts)
 
@@ -131,7 +131,7 @@ def session_html(lib: Library, s: practice_sessions.PracticeSession) -> str:
             "<h4>What you talked about</h4><ul>"
             + "".join(
                 f"<li>{_e(t.category_label or 'The incident')}"
-                f"{' at ' + clock(t.start_ms) if t.start_ms is not None else ''}"
+                f"{' at ' + clock(t.start_ms, tenths=True) if t.start_ms is not None else ''}"
                 f"{' (' + _e(t.incident_reference) + ')' if t.incident_reference else ''}"
                 f"{_wording(t.suggested_wording)}</li>"
                 for t in s.topics
