@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import Library, feedback, practice, practice_sessions
+from bwvreview.app.polarity import quoted
 from bwvreview.timecode import clock
 from bwvreview.ui.practice_widgets import KEY, attempt, small
 from bwvreview.ui.window_size import scrolling
@@ -40,8 +41,9 @@ def _e(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def _wording(text: str) -> str:
-    return f"<br><i>{feedback.ALTERNATIVE_HEADING}:</i> “{_e(text)}”" if text else ""
+def wording_html(text: str) -> str:
+    """Suggested wording in quotes, once (a reviewer often types the quotes themselves)."""
+    return f"<br><i>{feedback.ALTERNATIVE_HEADING}:</i> {_e(quoted(text))}" if text.strip() else ""
 
 
 def _point(mark_of: str | None, label: str, note: str, wording: str = "") -> str:
@@ -49,7 +51,7 @@ def _point(mark_of: str | None, label: str, note: str, wording: str = "") -> str
     words = practice.RATING_WORDS.get(mark_of, "")
     return (
         f"<li>{mark} <b>{_e(label)}</b> ({words.lower()})"
-        f"{': ' + _e(note) if note else ''}{_wording(wording)}</li>"
+        f"{': ' + _e(note) if note else ''}{wording_html(wording)}</li>"
     )
 
 
@@ -133,7 +135,7 @@ def session_html(lib: Library, s: practice_sessions.PracticeSession) -> str:
                 f"<li>{_e(t.category_label or 'The incident')}"
                 f"{' at ' + clock(t.start_ms, tenths=True) if t.start_ms is not None else ''}"
                 f"{' (' + _e(t.incident_reference) + ')' if t.incident_reference else ''}"
-                f"{_wording(t.suggested_wording)}</li>"
+                f"{wording_html(t.suggested_wording)}</li>"
                 for t in s.topics
             )
             + "</ul>"

@@ -24,6 +24,7 @@ from bwvreview.ui.incidents_window import IncidentsWindow
 from bwvreview.ui.launch import build_library_window
 from bwvreview.ui.observation_window import ObservationWindow
 from bwvreview.ui.ppn1_window import Ppn1Window
+from bwvreview.ui.practice_feedback import wording_html
 from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
 from bwvreview.ui.search_panel import SearchPanel
 from bwvreview.ui.session_window import SessionWindow
@@ -215,6 +216,13 @@ def test_the_officer_sees_their_ppn1_feedback_sessions_and_observations(qtbot, d
     assert practice_sessions.list_follow_ups(officer) == []  # done: no longer listed
     window.player.pause()
     window.close()
+
+
+def test_suggested_wording_is_quoted_once_however_it_was_typed():
+    typed = ["Take a breath & talk", '"Take a breath & talk"', "“Take a breath & talk”"]
+    for text in typed:
+        assert wording_html(text).endswith(":</i> “Take a breath &amp; talk”"), text
+    assert wording_html("  ") == ""
 
 
 def test_the_practice_menu_is_for_those_who_record_practice(qtbot, demo):
