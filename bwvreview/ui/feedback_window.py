@@ -153,7 +153,7 @@ class FeedbackWindow(QMainWindow):
         self.missing.setStyleSheet(f"color: {NOTICE[0]}; background: {NOTICE[1]}; padding: 4px;")
         self.missing.hide()
         self.player = PlayerWidget()
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(kind_words=officer_heading)
         self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_selected)

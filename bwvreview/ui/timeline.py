@@ -19,13 +19,14 @@ lane, select a span); the controller changes the data and calls ``set_annotation
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
+from bwvreview.app.polarity import polarity_label
 from bwvreview.app.records import Peaks
 from bwvreview.ui.timeline_input import TimelineInput
 from bwvreview.ui.timeline_paint import TimelinePainting
@@ -79,8 +80,16 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
 
     culls = True  # paint only what is exposed; the benchmark's baseline sets False
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        kind_words: Callable[[str | None], str] = polarity_label,
+    ) -> None:
+        """``kind_words`` names a moment's kind for the people reading this timeline:
+        reviewers' words by default, ``officer_heading`` on the officer's screens."""
         super().__init__(parent)
+        self.kind_words = kind_words
         self._duration_ms = 0
         self._view = (0, EMPTY_SPAN_MS)
         self._playhead_ms = 0

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QToolTip
 
-from bwvreview.app.polarity import polarity_label
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
 from bwvreview.ui.kind_marks import KIND_GLYPHS, status_text
@@ -231,7 +230,7 @@ class TimelineInput:
         when = clock(item.start_ms, tenths=True, hours=hours)
         if item.end_ms != item.start_ms:
             when += "–" + clock(item.end_ms, tenths=True, hours=hours)
-        kind = f"{KIND_GLYPHS.get(item.polarity, '')} {polarity_label(item.polarity)}".strip()
+        kind = f"{KIND_GLYPHS.get(item.polarity, '')} {self.kind_words(item.polarity)}".strip()
         lines = [f"{item.label} · {kind}", when]
         if item.status:
             lines.append(status_text(item.status))

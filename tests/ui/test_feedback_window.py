@@ -112,6 +112,11 @@ def test_kinds_are_told_apart_by_words_and_their_headings_are_readable(window):
     assert {i.label for i in view.timeline._items.values()} == {
         "A clear introduction", "A moment where a choice could have been offered"
     }  # fmt: skip
+    # and a chip's tooltip names its kind as the lanes do: never the reviewers' words
+    said = {i.polarity: view.timeline.describe(i) for i in view.timeline._items.values()}
+    assert said["concern"].splitlines()[0].endswith("To reflect on")
+    assert said["good_practice"].splitlines()[0].endswith("What went well")
+    assert "learn from" not in "\n".join(said.values()).lower()
 
 
 def test_the_transcript_lane_shows_what_was_said(qtbot, setting):
