@@ -166,6 +166,7 @@ class DebriefWindow(QMainWindow):
         # read-only: where each moment sits, its kinds in the officer's words
         self.timeline = TimelineWidget(kind_words=officer_heading)
         self.timeline.set_lanes(OFFICER_LANES)
+        self.timeline.set_spoken([])  # what was said arrives later; no empty row meanwhile
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_chosen)
@@ -372,6 +373,6 @@ def open_debrief(
     if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
         load_waveform(lib, recording, owner=window, finished=window.timeline.set_peaks)
     call_in_background(lambda: feedback.spoken_lines(lib, recording.id), owner=window,
-                       finished=window.timeline.set_segments, failed=lambda _exc: None)  # fmt: skip
+                       finished=window.timeline.set_spoken, failed=lambda _exc: None)  # fmt: skip
     window.show()
     return window

@@ -31,6 +31,7 @@ from bwvreview.ui.timeline_style import (
     DRAG_PX,
     EDGE_PX,
     MIN_SPAN_MS,
+    TRANSCRIPT_LANE,
     WHEEL_SCROLL,
     WHEEL_ZOOM,
     Drag,
@@ -209,8 +210,9 @@ class TimelineInput:
             menu.addAction(action)
         menu.addSeparator()
         every = QAction("Show every lane", menu)
-        every.setEnabled(bool(self._hidden))
-        every.triggered.connect(lambda: self.set_hidden_lanes(()))
+        kept = self._hidden & {TRANSCRIPT_LANE}  # the window hides an empty transcript
+        every.setEnabled(bool(self._hidden - kept))
+        every.triggered.connect(lambda: self.set_hidden_lanes(kept))
         menu.addAction(every)
         return menu
 
