@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from bwvreview import app
-from bwvreview.app import findings, interchange
 from bwvreview.app.errors import BAD_INPUT
 from bwvreview.cli.common import (
     DEVICE_HELP,
@@ -114,6 +113,8 @@ def _transcribe(lib: app.Library, recording: Any, model: str | None, device: str
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    from bwvreview.app import interchange
+
     lib = open_library(args)
     fmt = "json" if args.json else args.format
     done: list[tuple[Any, Any]] = []
@@ -143,6 +144,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 
 def _print_moment(m: app.SuggestedMoment) -> None:
+    from bwvreview.app import interchange
+
     state = "" if m.state in ("pending", "unsaved") else f" · {m.state}"
     print(f"\n{span(m.start_ms, m.end_ms)}  {m.label} · "
           f"{m.polarity.replace('_', ' ')} · {m.precision} precision{state}")  # fmt: skip
@@ -182,6 +185,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_cue_stats(args: argparse.Namespace) -> int:
     """Which cues are noisy: suggestions per cue and how people decided them."""
+    from bwvreview.app import findings
+
     lib = open_library(args)
     stats = findings.cue_statistics(lib)
     if args.json:
@@ -244,12 +249,16 @@ def add_transcribe(sub: argparse._SubParsersAction) -> None:
         "(default: BWVREVIEW_MODEL or the bundled tiny.en)",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help=DEVICE_HELP)
+    p.add_later(_add_transcript_format)
+    p.set_defaults(func=cmd_transcribe)
+
+
+def _add_transcript_format(p: argparse.ArgumentParser) -> None:
+    from bwvreview.app.interchange import TRANSCRIPT_FORMATS
+
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the transcript as JSON")
-    out.add_argument(
-        "--format", choices=interchange.TRANSCRIPT_FORMATS, help="output format (default: txt)"
-    )
-    p.set_defaults(func=cmd_transcribe)
+    out.add_argument("--format", choices=TRANSCRIPT_FORMATS, help="output format (default: txt)")
 
 
 def add_cue_stats(sub: argparse._SubParsersAction) -> None:
