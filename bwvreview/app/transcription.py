@@ -13,6 +13,7 @@ from bwvreview.annotations.review import library, transcripts
 from bwvreview.annotations.review.transcripts import NewSegment, NewWord, Transcript
 from bwvreview.app.footage import iter_confirm_footage
 from bwvreview.app.opening import Library
+from bwvreview.media.devices import backend_label, requested_device
 from bwvreview.media.errors import MediaError
 from bwvreview.media.transcribe import (
     TranscribeProgress,
@@ -41,6 +42,7 @@ def iter_transcription(
     Touches the database only to read where the footage is, so the window can run it on a
     worker thread and store the result with ``store_transcription`` on the main thread.
     """
+    chosen_device(device)  # a mistyped BWVREVIEW_DEVICE is refused before any work
     recording = library.get_recording(lib.db, recording_id)
     path = Path(recording.path)
     if not recording.has_audio:
@@ -64,6 +66,18 @@ def iter_transcription(
             return step
         yield step
     raise MediaError(f"{path.name}: transcription produced no result")
+
+
+def chosen_device(device: str | None = None) -> str:
+    """The device a transcription asks for (auto, cpu or cuda): ``device`` if cpu or cuda,
+    else ``BWVREVIEW_DEVICE``, else auto. A name bwvreview does not know raises
+    ``MediaError``, before any work is done."""
+    return requested_device(device)
+
+
+def device_label(device: str, compute_type: str) -> str:
+    """Where a transcript was made, in plain words: "CPU (int8, oneDNN)", "GPU (CUDA, float16)"."""
+    return backend_label(device, compute_type)
 
 
 def store_transcription(lib: Library, recording_id: int, result: TranscriptionResult) -> Transcript:

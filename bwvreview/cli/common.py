@@ -35,8 +35,11 @@ EXIT_CODES = """exit codes:
 JSON_HELP = "print JSON on stdout"
 TARGET_HELP = "recording id or media path"
 TIME_HELP = "seconds (12.5) or HH:MM:SS(.mmm)"
-DEVICE_HELP = ("where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, "
-               "else the CPU (default: auto)")  # fmt: skip
+DEVICE_HELP = (
+    "where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, else the "
+    "CPU, and follows BWVREVIEW_DEVICE=auto|cpu|cuda when it is set; a GPU that cannot be used "
+    "falls back to the CPU with a warning (default: auto)"
+)
 
 Command = Callable[[argparse.Namespace], int]
 

@@ -101,8 +101,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _describe_transcribing(name: str) -> Callable[[Any], str]:
     def describe(step: Any) -> str:
+        where = f" on {step.device}" if getattr(step, "device", None) else ""
         eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
-        return f"{name}: transcribing {step.fraction:4.0%}{eta}"
+        return f"{name}: transcribing {step.fraction:4.0%}{where}{eta}"
 
     return describe
 
@@ -114,7 +115,9 @@ def _transcribe(lib: app.Library, recording: Any, model: str | None, device: str
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
     from bwvreview.app import interchange
+    from bwvreview.app.transcription import chosen_device, device_label
 
+    chosen_device(args.device)  # a mistyped BWVREVIEW_DEVICE: one line, nothing imported
     lib = open_library(args)
     fmt = "json" if args.json else args.format
     done: list[tuple[Any, Any]] = []
@@ -129,10 +132,11 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             continue
         done.append((transcript, recording))
         words = len(transcript.words)
+        where = device_label(transcript.device, transcript.compute_type)
         print(
             f"{Path(recording.path).name}: {len(transcript.segments)} segments, {words} words "
             f"({transcript.low_confidence_share:.0%} low confidence), model {transcript.model} "
-            f"on {transcript.device}/{transcript.compute_type}",
+            f"on {where}",
             file=sys.stderr,
         )
     if fmt == "json" and len(args.targets) > 1:

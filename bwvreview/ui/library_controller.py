@@ -93,8 +93,9 @@ class LibraryController(QObject):
             name = Path(recordings.get_recording(self.lib.db, recording_id).path).name
 
             def describe(step: Any, name: str = name) -> tuple[str, float | None]:
+                where = f" on {step.device}" if step.device else ""  # once Whisper is loaded
                 eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
-                return f"Transcribing {name}: {step.fraction:.0%}{eta}", step.fraction
+                return f"Transcribing {name}{where}: {step.fraction:.0%}{eta}", step.fraction
 
             self._enqueue(
                 Job(

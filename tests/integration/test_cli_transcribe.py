@@ -56,6 +56,27 @@ def test_json_transcript_has_the_contract_shape_and_words(capsys):
     assert "transcribing" in err  # progress goes to stderr
 
 
+def test_a_gpu_asked_for_but_missing_falls_back_to_the_cpu_and_says_so(capsys, monkeypatch):
+    from bwvreview.media.devices import cuda_device_count
+
+    if cuda_device_count() > 0:
+        pytest.skip("this machine has a GPU CTranslate2 can use")
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "cuda")
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
+    assert code == 0, err
+    assert json.loads(out)["device"] == "cpu"
+    assert "the GPU (CUDA) could not be used, so Whisper runs on the CPU: CUDA" in err
+    assert "on CPU (int8, oneDNN)" in err  # the closing line (and the live progress line)
+
+
+def test_a_mistyped_device_setting_is_refused_before_any_work(capsys, monkeypatch):
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "gpu")
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH))
+    assert code == 3 and out == ""
+    assert err.strip().endswith("gpu: unknown device (BWVREVIEW_DEVICE); use auto, cpu or cuda")
+    assert "transcribing" not in err
+
+
 def test_srt_export_labels_speakers(capsys):
     code, out, _ = run_cli(capsys, "transcribe", str(SPEECH), "--format", "srt")
     assert code == 0

@@ -1,5 +1,6 @@
 """The library window driven as a person would, offscreen, with the real app workflows."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,14 @@ SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech_two_voices.mp4"
 
 
 @pytest.mark.slow
-def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speaker(qtbot, window):
+def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speaker(
+    qtbot, window, monkeypatch
+):
     win, controller = window
+    shown = []
+    show_progress = win.show_progress
+    monkeypatch.setattr(win, "show_progress", lambda text, fraction: (
+        shown.append(text), show_progress(text, fraction)))  # fmt: skip
     recording, _ = app.import_media(controller.lib, SPEECH)
     controller.refresh(select_id=recording.id)
     assert win.transcribe_button.isEnabled()
@@ -90,6 +97,10 @@ def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speake
     assert win.progress.isVisible()
     qtbot.waitUntil(lambda: not controller.busy, timeout=UI_WAIT_MS)
     assert not win.progress.isVisible()
+    # The status bar says where Whisper runs once it is loaded: "on CPU (int8, oneDNN)".
+    done = [t for t in shown if t.endswith(": 100%")]
+    assert re.fullmatch(r"Transcribing speech_two_voices\.mp4 on (CPU|GPU) \(\w+, .+\): 100%",
+                        done[-1])  # fmt: skip
     panel = win.transcript
     assert panel.model.rowCount() >= 3
     assert "words to check" in panel.summary.text()
