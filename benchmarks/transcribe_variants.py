@@ -1,6 +1,10 @@
-"""Time bwvreview's transcription engine against faster-whisper used directly, on one file.
+"""Decoding variants inside one process: bwvreview's engine, faster-whisper used directly
+with the same settings, greedy decoding and the batched pipeline, on one file.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/transcribe_vs_raw.py [MEDIA] [--repeats N]
+    PYTHONPATH=. .venv/bin/python benchmarks/transcribe_variants.py [MEDIA] [--repeats N]
+
+(The whole command against raw faster-whisper, process against process, is
+``benchmarks/transcribe_vs_raw.py``; this one looks inside the decoding alone.)
 
 Variants, all with the same model (bundled tiny.en unless --model), device, compute type,
 thread count and decoding settings (``bwvreview.media.transcribe.WHISPER_OPTIONS``):
