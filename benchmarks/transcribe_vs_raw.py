@@ -99,7 +99,7 @@ def _build(out: Path, tempos: tuple[float, ...]) -> None:
     part.replace(out)
 
 
-def inputs(only: str | None) -> list[tuple[str, Path, str]]:
+def inputs() -> list[tuple[str, Path, str]]:
     """(label, file, the words spoken) for the short and the long file, made once."""
     recipe = hashlib.sha256(DEMO.read_bytes() + SPEECH.read_bytes() + repr(LONG_TEMPOS).encode())
     cache = Path(tempfile.gettempdir()) / f"bwvreview-bench-transcribe-{recipe.hexdigest()[:12]}"
@@ -107,8 +107,6 @@ def inputs(only: str | None) -> list[tuple[str, Path, str]]:
     spoken = f"{DEMO_SCRIPT} {SPEECH_SCRIPT}"
     files = []
     for label, tempos in (("short", (1.0,)), ("long", LONG_TEMPOS)):
-        if only and label != only:
-            continue
         path = cache / f"{label}.mp4"
         if not path.is_file():
             _build(path, tempos)
@@ -172,7 +170,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="runs of each (best shown)")
     parser.add_argument("--only", choices=("short", "long"), help="one file only")
     args = parser.parse_args()
-    files = inputs(args.only)
+    short, *_ = every = inputs()
+    files = [f for f in every if args.only in (None, f[0])]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bwv-bench-lib-") as tmp:
         library = Path(tmp) / "library"
@@ -181,7 +180,7 @@ def main() -> None:
                        check=True, capture_output=True, env=env)  # fmt: skip
         startup = help_time()
         for contender in CONTENDERS:  # warm-up, untimed
-            run(contender, files[0][1], library)
+            run(contender, short[1], library)
         results: dict[tuple[str, str], list[dict]] = {}
         for label, media, _spoken in files:
             for round_ in range(args.repeats):

@@ -108,13 +108,17 @@ def _describe_transcribing(name: str) -> Callable[[Any], str]:
     return describe
 
 
-def _transcribe(lib: app.Library, recording: Any, model: str | None, device: str) -> Any:
-    steps = app.iter_transcribe_and_store(lib, recording.id, model=model, device=device)
+def _transcribe(
+    lib: app.Library, recording: Any, model: str | None, device: str, hashed_now: bool = False
+) -> Any:
+    steps = app.iter_transcribe_and_store(lib, recording.id, model=model, device=device,
+                                          hashed_now=hashed_now)  # fmt: skip
     return follow(steps, _describe_transcribing(Path(recording.path).name))
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
     from bwvreview.app import interchange
+    from bwvreview.app.importing import resolve_target_hashed
     from bwvreview.app.transcription import chosen_device, device_label
 
     chosen_device(args.device)  # a mistyped BWVREVIEW_DEVICE: one line, nothing imported
@@ -124,8 +128,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     failed = 0
     for target in args.targets:  # a queue: one failure does not stop the rest
         try:
-            recording = app.resolve_target(lib, target)
-            transcript = _transcribe(lib, recording, args.model, args.device)
+            recording, hashed_now = resolve_target_hashed(lib, target)
+            transcript = _transcribe(lib, recording, args.model, args.device, hashed_now)
         except BAD_INPUT as exc:
             warn(str(exc))
             failed += 1

@@ -77,6 +77,32 @@ def test_a_mistyped_device_setting_is_refused_before_any_work(capsys, monkeypatc
     assert "transcribing" not in err
 
 
+def test_a_path_is_hashed_once_and_an_id_is_checked_against_its_fingerprint(
+    capsys, monkeypatch
+):
+    """`transcribe FILE` imports the file, which takes its SHA-256: checking it again before
+    transcribing read the whole file a second time (0.3 s a gigabyte). By id, the footage
+    may have changed since it was imported, so it is checked."""
+    from bwvreview.app import footage, importing
+    from bwvreview.media import hashing
+
+    hashed = []
+
+    def counted(path):
+        hashed.append(Path(path).name)
+        return (yield from hashing.iter_sha256(path))
+
+    monkeypatch.setattr(importing, "iter_sha256", counted)
+    monkeypatch.setattr(footage, "iter_sha256", counted)
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
+    assert code == 0, err
+    assert hashed == [SPEECH.name]
+    hashed.clear()
+    code, _out, err = run_cli(capsys, "transcribe", str(json.loads(out)["recording"]))
+    assert code == 0, err
+    assert hashed == [SPEECH.name]
+
+
 def test_srt_export_labels_speakers(capsys):
     code, out, _ = run_cli(capsys, "transcribe", str(SPEECH), "--format", "srt")
     assert code == 0
