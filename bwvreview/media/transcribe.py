@@ -34,15 +34,24 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "bundled:tiny.en"
 
 # Decoding settings, shared with benchmarks/transcribe_vs_raw.py so both run the same job
-# (treat as read-only; copy before changing). beam_size 5: on the demo incident with tiny.en
-# on two CPU cores it takes ~1.5x the time of greedy decoding (real-time factor 0.09 vs
-# 0.06) for a word error rate of 13 % instead of 17 %, and greedy decoding garbles quiet or
-# distant speech - often the voice a reviewer most needs. BatchedInferencePipeline was as
-# fast as greedy but worse (20 %) and cannot be cancelled mid-batch. Repetition penalties
-# are left off on purpose: people at incidents really do say "stop, stop, stop", and a
-# penalty would rewrite their words. Repeats on silence are prevented instead by the VAD,
-# not conditioning on previous text, the compression-ratio / log-prob fallbacks and
-# skipping silences around suspect words.
+# (treat as read-only; copy before changing). They are faster-whisper's own defaults for
+# transcribe(word_timestamps=True, vad_filter=True) but for three guards against Whisper's
+# repeats and inventions on silence and noise, each measured on 10.5 minutes of speech with
+# tiny.en on two cores (decoding CPU time; word error rates move +-1.5 points between runs,
+# as the temperature fallback samples at random):
+# - condition_on_previous_text False: a misheard or invented line is not fed into the next
+#   window. It is also cheaper: 26-27 s of CPU against 31-37 s with it on (shorter prompts,
+#   fewer fallbacks), for a word error rate of 11-13 % either way;
+# - hallucination_silence_threshold 2.0 (skip silence around suspect words): no cost seen
+#   (35 s against 31-37 s with faster-whisper's other defaults);
+# - VAD min_speech_duration_ms 250 (drops clicks, door slams and radio blips): no cost seen.
+# beam_size 5 (the default): on the demo incident greedy decoding takes 2/3 of the time for
+# a word error rate of 17 % instead of 13 %, and garbles quiet or distant speech - often the
+# voice a reviewer most needs. BatchedInferencePipeline (batch 8) takes 0.6x the CPU but
+# drops whole passages: in the demo the 10 s holding the name, address and phone number
+# (the words that must be bleeped), 32 % word error rate against 12 %; and it cannot be
+# cancelled mid-batch. Repetition penalties are left off on purpose: people at incidents
+# really do say "stop, stop, stop", and a penalty would rewrite their words.
 WHISPER_OPTIONS: dict[str, Any] = {
     "beam_size": 5,
     "best_of": 5,
