@@ -19,6 +19,12 @@ from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, redactions, transcripts
 from bwvreview.annotations.review.redactions import RegionMask
 from bwvreview.app import Library
+from bwvreview.app.clip_speech import (  # noqa: F401 - the export dialog's people list
+    dismiss_found,
+    found_people_and_places,
+    speech_plan,
+    words_in,
+)
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import PRESETS, BannerRegion, detect_banner, preset
 from bwvreview.media.clip_export import preview_frames
@@ -26,7 +32,7 @@ from bwvreview.media.frames import frame_count, iter_span_frames
 from bwvreview.media.masks import ManualMask
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
-from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, find_personal_data
+from bwvreview.personal_data.finder import PersonalDataHit, TimedWord
 
 _BANNER_SAMPLES = 12
 
@@ -98,27 +104,14 @@ def send_for_approval(lib: Library, clip_id: int, reason: str) -> ClipRecord:
 def personal_data_in_span(
     lib: Library, recording_id: int, start_ms: int, end_ms: int
 ) -> list[PersonalDataHit]:
-    """Personal data heard in the span: the transcript, plus the incident's people & places."""
-    words = span_words(lib, recording_id, start_ms, end_ms)
-    return find_personal_data(words, clips.people_and_places(lib.db, recording_id))
+    """Personal data heard in the span, read with the conversation before it and the
+    incident's people & places, listed and found: what the export bleeps (``clip_speech``)."""
+    return list(speech_plan(lib, recording_id, start_ms, end_ms).hits)
 
 
 def span_words(lib: Library, recording_id: int, start_ms: int, end_ms: int) -> list[TimedWord]:
     transcript = transcripts.current_transcript(lib.db, recording_id)
     return words_in(transcript, start_ms, end_ms)
-
-
-def words_in(
-    transcript: transcripts.Transcript | None, start_ms: int, end_ms: int
-) -> list[TimedWord]:
-    """The transcript's words heard in ``[start_ms, end_ms)`` (none without a transcript)."""
-    if transcript is None:
-        return []
-    return [
-        TimedWord(w.text, w.start_ms, w.end_ms)
-        for w in transcript.words
-        if w.end_ms > start_ms and w.start_ms < end_ms
-    ]
 
 
 def drawn_masks(lib: Library, recording_id: int) -> list[ManualMask]:

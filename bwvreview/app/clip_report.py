@@ -36,6 +36,7 @@ def verify_options(
     *,
     banner_redacted: bool,
     captions: bool = False,
+    context_before: Sequence[str] = (),
 ) -> VerifyOptions:
     """What the verifier should expect of a clip, from how it was exported."""
     return VerifyOptions(
@@ -45,6 +46,7 @@ def verify_options(
         faces_masked=tuple(masked_faces),
         banner_redacted=banner_redacted,
         captions=captions,
+        context_before=tuple(context_before),
     )
 
 
@@ -61,6 +63,7 @@ def build_report(
     banner: BannerRegion | None,
     notes: list[str],
     verification: Verification | None,
+    repairs: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     kept = [h for h in hits if h not in bleeped]
     verdict = "unverified" if verification is None else verification.verdict
@@ -114,6 +117,9 @@ def build_report(
                 {"kind": h.kind, "start_ms": h.start_ms, "end_ms": h.end_ms} for h in kept
             ],
             "bleeped_spans_ms": [list(s) for s in result.audio_spans_ms],
+            # What verification still found and a second pass hid (verify-then-repair):
+            # {"pass", "check", "kind", "start_ms", "end_ms"}, in the recording's time.
+            "repaired": list(repairs),
         },
         "notes": notes,
         "timings_s": {
@@ -127,6 +133,14 @@ def build_report(
 def report_texts(report: dict[str, Any], verification: Verification | None) -> tuple[str, str]:
     """The report as JSON and its readable copy, ready to write (``clip_outputs``)."""
     text_lines = summary_lines(verification) if verification else ["not verified"]
+    repaired = report.get("redaction", {}).get("repaired", [])
+    if repaired:
+        passes = max(r["pass"] for r in repaired)
+        kinds = ", ".join(sorted({r["kind"].replace("_", " ") for r in repaired}))
+        text_lines.append(
+            f"repaired after verification: {len(repaired)} moment(s) hidden in"
+            f" {passes} more pass(es) ({kinds})"
+        )
     return (
         json.dumps(report, indent=2, default=_jsonable) + "\n",
         "\n".join(text_lines) + "\n",
@@ -153,6 +167,7 @@ def restore_verify_options(stored: dict[str, Any]) -> VerifyOptions:
         banner_redacted=bool(stored.get("banner_redacted", True)),
         captions=bool(stored.get("captions", False)),
         model=stored.get("model"),
+        context_before=tuple(stored.get("context_before", ())),
     )
 
 

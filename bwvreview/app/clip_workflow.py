@@ -13,7 +13,7 @@ checks found. It never quotes the personal data itself: that stays in the local 
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.learning import clips
 from bwvreview.annotations.learning.clips import ClipRecord, NewClip
 from bwvreview.annotations.records import Recording
-from bwvreview.annotations.review import library, transcripts
+from bwvreview.annotations.review import library
 from bwvreview.app import Library, drain, iter_confirm_footage
 from bwvreview.app.clip_outputs import (
     ClipOutputs,
@@ -44,8 +44,8 @@ from bwvreview.app.clip_plan import (  # noqa: F401 - the dialog and the CLI use
     frame_at,
     iter_people_in_span,
     personal_data_in_span,
-    words_in,
 )
+from bwvreview.app.clip_repair import Repair, iter_repair
 from bwvreview.app.clip_report import (
     REPORT_FORMAT,  # noqa: F401
     build_report,
@@ -54,6 +54,7 @@ from bwvreview.app.clip_report import (
     restore_verify_options,
     verify_options,
 )
+from bwvreview.app.clip_speech import speech_plan, verify_context, words_in  # noqa: F401
 from bwvreview.app.export_options import (  # noqa: F401 - the one definition, named here
     MAX_PADDING_MS,
     QUEUEABLE,
@@ -70,6 +71,7 @@ from bwvreview.media.captions import CaptionWord, OpeningCard
 from bwvreview.media.clip_export import (
     ClipRequest,
     ExportCancelled,
+    ExportResult,
     check_span,
     iter_export_clip,
 )
@@ -86,12 +88,8 @@ from bwvreview.media.frames import check_readable_file
 from bwvreview.media.hashing import iter_sha256
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
-from bwvreview.personal_data.finder import (
-    PersonalDataHit,
-    TimedWord,
-    audio_spans,
-    find_personal_data,
-)
+from bwvreview.personal_data.conversation import bleep_spans, find_in_conversation, found_items
+from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, audio_spans
 
 # With no moment chosen, the window offers this much each side of the playhead.
 AROUND_PLAYHEAD_MS = 10_000
@@ -107,6 +105,9 @@ class ClipProgress:
     eta_s: float | None = None
 
 
+_WAITING = ClipProgress("repair", 0.99)  # a second pass is short of done: the bar waits
+
+
 @dataclass(frozen=True)
 class ClipOutcome:
     new_clip: NewClip  # recorded by ``store_export``
@@ -114,6 +115,9 @@ class ClipOutcome:
     report_path: Path
     verification: Verification | None
     report: dict[str, Any] = field(default_factory=dict)
+    # Names, places and numbers found in the incident's transcripts and not yet on its
+    # list: ``store_export`` keeps them as unconfirmed entries for the reviewer.
+    found: tuple[tuple[str, str], ...] = ()
 
 
 def export_span(
@@ -202,19 +206,20 @@ def iter_export(
     yield from _confirm_source(recording, cancel)
     info = probe(source)
     notes: list[str] = []
-    # Read once: the transcript's words in the span and the incident's people & places
-    # serve the search for personal data, the captions and what verification listens for.
-    transcript = transcripts.current_transcript(lib.db, recording_id)
-    words = words_in(transcript, start_ms, end_ms)
-    listed = clips.people_and_places(lib.db, recording_id)
-    if options.bleep != "none" and info.has_audio and transcript is None:
+    # Read once: the span's words with the conversation before them and the incident's
+    # people & places (listed and found) serve the search for personal data, the captions
+    # and what verification listens for (``clip_speech``).
+    plan = speech_plan(lib, recording_id, start_ms, end_ms)
+    words, context = list(plan.words), plan.context
+    if options.bleep != "none" and info.has_audio and not plan.transcribed:
         notes.append(
             "the recording has no transcript: personal data was found by transcribing the"
             " span for this export (captions need a transcript)"
         )
-        hits = yield from _listen_for_personal_data(source, (start_ms, end_ms), listed, cancel)
+        words = yield from _listen_for_personal_data(source, (start_ms, end_ms), cancel)
+        hits = find_in_conversation(words, context)
     else:
-        hits = find_personal_data(words, listed)
+        hits = list(plan.hits)
     bleeped = [h for i, h in enumerate(hits) if i not in options.kept_audible]
     if options.bleep == "none" or not info.has_audio:
         bleeped = []
@@ -242,37 +247,37 @@ def iter_export(
             manual_masks=(*drawn_masks(lib, recording_id), *options.manual_masks),
             banner=banner,
         ),
-        audio_spans_ms=tuple(audio_spans(bleeped, duration_ms=recording.duration_ms)),
+        audio_spans_ms=tuple(bleep_spans(bleeped, words, duration_ms=recording.duration_ms)),
         audio_mode=options.audio_mode,
         voice_disguise=options.voice_disguise,
-        captions=_captions(words, bleeped) if options.captions and info.has_audio else None,
+        captions=(_captions(plan.words, bleeped) if options.captions and info.has_audio else None),
         card=_card(lib, options.annotation_id) if options.opening_card else None,
         keep_metadata=options.keep_metadata,
         partial=outputs.partial_clip,
     )
     entry = JournalEntry(journal_folder(lib.data_dir), outputs)
     try:
-        base = _done("source", "personal data", "banner")
-        result = yield from relay(
-            iter_export_clip(request, cancel),
-            cancel,
-            lambda step: ClipProgress(
-                "export", base + _STAGES["export"] * step.fraction, step.eta_s
-            ),
-        )
+        result = yield from _write(request, cancel, _done("source", "personal data", "banner"))
         expect = verify_options(
-            _redacted_items(bleeped, listed),
+            _redacted_items(bleeped, context.everything),
             result.card_ms,
             result.kept_faces,
             result.masked_faces,
             banner_redacted=banner is not None,
             captions=request.captions is not None,
+            context_before=verify_context(context),
         )
         # Verified under its hidden name: a kill from here on leaves nothing a trainer
         # would take for a finished clip, and the journal says what to remove.
         verification = None
+        repairs: list[dict[str, Any]] = []
         if options.verify:
             verification = yield from _verify(outputs.partial_clip, expect, cancel)
+            wanted = _wanted(options, [h for h in hits if h not in bleeped])
+            result, verification, expect = yield from iter_repair(
+                request, result, (verification, expect), outputs.partial_clip, wanted, repairs,
+                (cancel, _WAITING),
+            )  # fmt: skip
         passed = verification is not None and verification.passed
         final = outputs.clip if passed else outputs.held
         if verification is not None:
@@ -281,7 +286,7 @@ def iter_export(
         clip_sha = drain(iter_sha256(outputs.partial_clip))
         report = build_report(
             lib, recording, (start_ms, end_ms), final, clip_sha, result, options, hits,
-            bleeped, banner, notes, verification,
+            bleeped, banner, notes, verification, repairs,
         )  # fmt: skip
         _publish(entry, outputs, final, report_texts(report, verification))
     except BaseException:
@@ -307,7 +312,36 @@ def iter_export(
         verified=passed,
     )
     yield ClipProgress("done", 1.0, 0.0)
-    return ClipOutcome(new_clip, final, outputs.report, verification, report)
+    return ClipOutcome(new_clip, final, outputs.report, verification, report, plan.found)
+
+
+def _write(
+    request: ClipRequest, cancel: threading.Event | None, base: float
+) -> Generator[ClipProgress, None, ExportResult]:
+    """Write the clip (to its hidden name), its progress filling the export stage."""
+    return (
+        yield from relay(
+            iter_export_clip(request, cancel),
+            cancel,
+            lambda step: ClipProgress(
+                "export", base + _STAGES["export"] * step.fraction, step.eta_s
+            ),
+        )
+    )
+
+
+def _wanted(options: ExportOptions, kept: Sequence[PersonalDataHit]) -> Callable[[Repair], bool]:
+    """Which repairs the reviewer's choices allow: no bleeps with ``--bleep none``, and none
+    over what they chose to leave audible."""
+
+    def wanted(repair: Repair) -> bool:
+        if repair.check != "speech":
+            return True
+        if options.bleep == "none":
+            return False
+        return not any(repair.start_ms < h.end_ms and repair.end_ms > h.start_ms for h in kept)
+
+    return wanted
 
 
 def _publish(
@@ -342,7 +376,12 @@ def check_outputs(lib: Library, target: str, out: Path, report_path: Path | None
 
 
 def store_export(lib: Library, outcome: ClipOutcome) -> ClipRecord:
-    """Record an exported clip (on the caller's thread: the window stores on the main one)."""
+    """Record an exported clip (on the caller's thread: the window stores on the main one),
+    and keep what was found in the transcripts as unconfirmed people & places."""
+    if outcome.found:
+        clips.add_found_people_and_places(
+            lib.db, outcome.new_clip.recording_id, outcome.found, lib.actor
+        )
     return clips.record_clip(lib.db, outcome.new_clip, lib.actor)
 
 
@@ -391,16 +430,17 @@ def _confirm_source(
 def _listen_for_personal_data(
     source: Path,
     span_ms: tuple[int, int],
-    listed: Sequence[str],
     cancel: threading.Event | None,
-) -> Generator[ClipProgress, None, list[PersonalDataHit]]:
-    """Personal data heard in a span that has no stored transcript, window by window."""
-    hits: list[PersonalDataHit] = []
-    for fraction, words in listen(source, None, cancel, *span_ms):
-        hits += find_personal_data(words, listed)
+) -> Generator[ClipProgress, None, list[TimedWord]]:
+    """The words heard in a span that has no stored transcript, window by window (the
+    windows overlap: a word is kept from the first window that heard it)."""
+    words: list[TimedWord] = []
+    for fraction, heard in listen(source, None, cancel, *span_ms):
+        last = words[-1].end_ms if words else -1
+        words += [w for w in heard if w.start_ms >= last]
         done = _STAGES["source"] + _STAGES["personal data"] * fraction
         yield ClipProgress("personal data", done)
-    return hits
+    return words
 
 
 def _done(*stages: str) -> float:
@@ -431,8 +471,11 @@ def _card(lib: Library, annotation_id: int | None) -> OpeningCard | None:
     )
 
 
-def _redacted_items(bleeped: Sequence[PersonalDataHit], listed: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys([*(h.text.strip() for h in bleeped), *listed]))
+def _redacted_items(bleeped: Sequence[PersonalDataHit], items: Sequence[str]) -> list[str]:
+    """What verification must not hear anywhere: the incident's people, places and
+    numbers, and the names, places and numbers bleeped (not the dates and answers: the
+    detector finds those itself, reading the same context)."""
+    return list(dict.fromkeys([*items, *(text for text, _ in found_items(bleeped))]))
 
 
 def _verify(

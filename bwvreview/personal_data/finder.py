@@ -10,14 +10,19 @@ the analyser is built once per process and makes no network request.
 
 from __future__ import annotations
 
-import bisect
 import logging
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from bwvreview.personal_data.listed import LIST_ITEM, heard_items  # noqa: F401 - named here
+from bwvreview.personal_data.words import (  # noqa: F401 - the words' types are named here
+    Layout,
+    PersonalDataHit,
+    TimedWord,
+    hit_over,
+    layout_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ LANGUAGE = "en"
 KINDS = {
     "PERSON": "name",
     "UK_TITLED_NAME": "name",
+    "ANSWERED_NAME": "name",
     "LOCATION": "place",
     "UK_ADDRESS": "address",
     "UK_POSTCODE": "postcode",
@@ -45,7 +51,6 @@ KINDS = {
     "CREDIT_CARD": "card_number",
     "IBAN_CODE": "bank_account",
 }
-LIST_ITEM = "list_item"
 _SPACY_SOURCE = "presidio:SpacyRecognizer"
 
 # spaCy labels that do not identify a person on their own. ORG is noisy (spaCy's small
@@ -61,29 +66,6 @@ _SPACY_MAPPING = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC
 
 class PersonalDataUnavailable(RuntimeError):
     """The language model for personal-data detection is not installed."""
-
-
-@dataclass(frozen=True)
-class TimedWord:
-    """One transcript word as the caller has it."""
-
-    text: str  # as Whisper gives it: may have a leading space and punctuation
-    start_ms: int
-    end_ms: int
-
-
-@dataclass(frozen=True)
-class PersonalDataHit:
-    """One stretch of the transcript that may identify someone."""
-
-    kind: str  # "name", "address", "phone", ..., or "list_item" for the incident's list
-    text: str  # the words as transcribed
-    first_word: int  # index into the words (inclusive)
-    last_word: int  # inclusive
-    start_ms: int
-    end_ms: int
-    score: float
-    source: str  # "presidio:<recogniser>", "uk:<recogniser>" or "list:<the list entry>"
 
 
 # -- the analyser -------------------------------------------------------------------------
@@ -159,75 +141,6 @@ def shared_analyzer() -> Any:
         return _analyzer
 
 
-# -- words <-> text -----------------------------------------------------------------------
-
-# In words given without their spacing, a piece starting with one of these continues the
-# previous word (Whisper's "D" ".C." and "0" "-7").
-_GLUED = tuple(".,;:!?-%)'\u2019")
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """The words joined into one text, with each word's [start, end) in it (no spaces)."""
-
-    text: str
-    starts: list[int]
-    ends: list[int]
-
-    def word_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """The first and last word overlapping text[start:end], or None."""
-        first = bisect.bisect_right(self.ends, start)
-        last = bisect.bisect_left(self.starts, end) - 1
-        while first <= last and self.starts[first] == self.ends[first]:
-            first += 1
-        while last >= first and self.starts[last] == self.ends[last]:
-            last -= 1
-        return (first, last) if first <= last else None
-
-
-def _layout(words: Sequence[TimedWord]) -> _Layout:
-    """Join words as Whisper spaced them, or with single spaces if their spacing was lost."""
-    as_given = any(w.text[:1].isspace() for w in words)
-    parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    at = 0
-    for index, word in enumerate(words):
-        piece = word.text if as_given else word.text.strip()
-        if not as_given and index and piece and not piece.startswith(_GLUED):
-            piece = " " + piece
-        body = piece.strip()
-        lead = len(piece) - len(piece.lstrip())
-        starts.append(at + lead if body else at + len(piece))
-        ends.append(starts[-1] + len(body))
-        parts.append(piece)
-        at += len(piece)
-    return _Layout("".join(parts), starts, ends)
-
-
-def _hit(
-    words: Sequence[TimedWord],
-    layout: _Layout,
-    span: tuple[int, int],
-    kind: str,
-    score: float,
-    source: str,
-) -> PersonalDataHit:
-    """A hit over words ``span`` (first, last), with their text and times."""
-    first, last = span
-    chosen = words[first : last + 1]
-    return PersonalDataHit(
-        kind=kind,
-        text=layout.text[layout.starts[first] : layout.ends[last]],
-        first_word=first,
-        last_word=last,
-        start_ms=min(w.start_ms for w in chosen),
-        end_ms=max(w.end_ms for w in chosen),
-        score=round(float(score), 3),
-        source=source,
-    )
-
-
 # -- detection ----------------------------------------------------------------------------
 
 
@@ -248,17 +161,17 @@ def find_personal_data(
     """
     if not words:
         return []
-    layout = _layout(words)
+    layout = layout_of(words)
     hits = heard_items(words, people_and_places)
     if layout.text.strip():
         analyzer = shared_analyzer()
         with _lock:
             results = analyzer.analyze(layout.text, language=LANGUAGE, score_threshold=min_score)
         hits += _hits_from(results, words, layout)
-    return _without_contained(hits)
+    return without_contained(hits)
 
 
-def _hits_from(results: Iterable[Any], words, layout: _Layout) -> list[PersonalDataHit]:
+def _hits_from(results: Iterable[Any], words, layout: Layout) -> list[PersonalDataHit]:
     from presidio_analyzer import RecognizerResult
 
     from bwvreview.personal_data.uk_recognisers import UK_RECOGNISER_NAMES
@@ -271,11 +184,11 @@ def _hits_from(results: Iterable[Any], words, layout: _Layout) -> list[PersonalD
         name = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
         source = f"uk:{name}" if name in UK_RECOGNISER_NAMES else f"presidio:{name}"
         kind = KINDS.get(result.entity_type, result.entity_type.lower())
-        hits.append(_hit(words, layout, span, kind, result.score, source))
+        hits.append(hit_over(words, layout, span, kind, result.score, source))
     return hits
 
 
-def _without_contained(hits: list[PersonalDataHit]) -> list[PersonalDataHit]:
+def without_contained(hits: list[PersonalDataHit]) -> list[PersonalDataHit]:
     """Drop hits wholly inside another; sort by position.
 
     Of two hits on the same words the reviewer's list wins, then a rule (its pattern says
@@ -317,181 +230,3 @@ def audio_spans(
         else:
             merged.append((start, end))
     return merged
-
-
-# -- the incident's list of people and places ---------------------------------------------
-
-# A heard word this common is never taken as a mis-hearing of a list entry ("more" is not
-# "Moore", "here" is not "Hera"); an exact match still counts.
-_COMMON_WORDS = frozenset({
-    "a", "about", "after", "again", "all", "alright", "an", "and", "any", "are", "arm", "around",
-    "as", "at", "away", "baby", "back", "be", "because", "been", "being", "but", "by", "call",
-    "called", "came", "can", "car", "child", "come", "could", "day", "did", "do", "does", "doing",
-    "done", "door", "down", "every", "feel", "for", "from", "gave", "get", "give", "going", "gone",
-    "good", "had", "has", "have", "he", "her", "here", "him", "his", "hold", "home", "house",
-    "how", "hurt", "i", "if", "in", "is", "it", "its", "just", "know", "last", "left", "let",
-    "like", "live", "lives", "long", "look", "love", "made", "make", "man", "many", "may", "me",
-    "mean", "might", "more", "much", "must", "my", "name", "near", "need", "never", "new", "next",
-    "night", "no", "not", "nothing", "now", "of", "off", "okay", "old", "on", "one", "only", "or",
-    "other", "our", "out", "over", "phone", "please", "police", "put", "really", "right", "said",
-    "same", "saw", "say", "says", "see", "she", "should", "sister", "so", "some", "someone",
-    "something", "sorry", "still", "such", "sure", "take", "talk", "tell", "than", "thanks",
-    "that", "the", "their", "them", "then", "there", "these", "they", "thing", "think", "this",
-    "those", "three", "time", "to", "today", "told", "tomorrow", "too", "two", "under", "up", "us",
-    "use", "very", "want", "was", "way", "we", "well", "went", "were", "what", "when", "where",
-    "which", "while", "who", "why", "will", "with", "would", "yeah", "yes", "you", "your",
-})  # fmt: skip
-# Parts of an entry that say what kind of thing it is, not which one: "Maple Road" is
-# matched as a whole, never "Road" alone.
-_GENERIC_PARTS = frozenset({
-    "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "court", "drive", "way",
-    "crescent", "place", "gardens", "terrace", "grove", "hill", "park", "square", "walk", "rise",
-    "mews", "row", "view", "parade", "green", "estate", "house", "flat", "mr", "mrs", "ms", "miss",
-    "mx", "dr", "pc", "dc", "sgt", "sergeant", "constable", "inspector", "officer", "detective",
-    "the", "and", "of",
-})  # fmt: skip
-_FULL_SCORE = 1.0
-_PART_SCORE = 0.8
-_PER_EDIT = 0.1
-
-
-def _normalised(text: str) -> str:
-    """Lower case, accents and punctuation gone, apostrophes kept for the possessive."""
-    plain = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    return re.sub(
-        r"[^a-z0-9']", "", "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    )
-
-
-def _forms(word: str) -> set[str]:
-    """The ways a heard word may stand for a name: as is, without 's, -es or -s."""
-    bare = word.replace("'", "")
-    forms = {bare}
-    if word.endswith("'s"):
-        forms.add(word[:-2].replace("'", ""))
-    if bare.endswith("es") and len(bare) > 5:
-        forms.add(bare[:-2])
-    if bare.endswith("s") and len(bare) > 4:
-        forms.add(bare[:-1])
-    return forms
-
-
-def _allowed_edits(length: int) -> int:
-    """How many letters may be misheard in an entry this long (none in short ones)."""
-    return 0 if length <= 4 else 1 if length <= 7 else 2 if length <= 11 else 3
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance between ``a`` and ``b`` if it is at most ``limit``, else None."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            )
-        if min(current) > limit:
-            return None
-        previous = current
-    return previous[-1] if previous[-1] <= limit else None
-
-
-@dataclass(frozen=True)
-class _Match:
-    first: int  # word indices, inclusive
-    last: int
-    edits: int
-
-
-def heard_items(words: Sequence[TimedWord], items: Sequence[str]) -> list[PersonalDataHit]:
-    """Where each of ``items`` (people and places named by the reviewer) is heard in ``words``.
-
-    Matching forgives what speech recognition does to names: case and punctuation, a
-    possessive or plural ("Sarah's", "Hugheses"), a few misheard letters ("Whitfeld",
-    "Witfield": one edit in five to seven letters, two in eight to eleven, three beyond;
-    none in four letters or fewer) and words run together or split ("Maple-Road"). A
-    multi-word entry is matched as a sequence, and each distinctive part of it (four letters
-    or more, not "Road" or "Mr") on its own too, since a surname alone still identifies.
-    A common word ("more") is never a fuzzy match. Hits have kind ``list_item``, score 1.0
-    less 0.1 per edit (0.8 for a part) and source ``list:<entry>``.
-    """
-    heard = [_normalised(w.text) for w in words]
-    content = [i for i, form in enumerate(heard) if form.replace("'", "")]
-    layout = _layout(words)
-    hits = []
-    for item in items:
-        parts = [
-            p for p in (_normalised(w).replace("'", "") for w in re.split(r"[\s\-.,/]+", item)) if p
-        ]
-        if not parts or len("".join(parts)) < 2:
-            continue
-        found = _whole_matches(heard, content, parts)
-        claimed = {i for m in found for i in range(m.first, m.last + 1)}
-        for match in found:
-            score = _FULL_SCORE - _PER_EDIT * match.edits
-            hits.append(
-                _hit(words, layout, (match.first, match.last), LIST_ITEM, score, f"list:{item}")
-            )
-        if len(parts) > 1:
-            for match in _part_matches(heard, content, parts, claimed):
-                score = _PART_SCORE - _PER_EDIT * match.edits
-                hits.append(
-                    _hit(words, layout, (match.first, match.last), LIST_ITEM, score, f"list:{item}")
-                )
-    return sorted(hits, key=lambda h: (h.first_word, h.last_word, h.source))
-
-
-def _whole_matches(heard: list[str], content: list[int], parts: list[str]) -> list[_Match]:
-    """Non-overlapping runs of heard words that spell the whole entry, best first."""
-    target = "".join(parts)
-    limit = _allowed_edits(len(target))
-    candidates = []
-    for at in range(len(content)):
-        for size in {max(1, len(parts) - 1), len(parts), len(parts) + 1}:
-            run = content[at : at + size]
-            if len(run) < size:
-                continue
-            edits = _run_edits([heard[i] for i in run], target, limit)
-            if edits is not None:
-                candidates.append((edits, -size, run[0], run[-1]))
-    taken: set[int] = set()
-    matches = []
-    for edits, _, first, last in sorted(candidates):  # fewest edits, then the longest run
-        if not taken.intersection(range(first, last + 1)):
-            taken.update(range(first, last + 1))
-            matches.append(_Match(first, last, edits))
-    return matches
-
-
-def _run_edits(run: list[str], target: str, limit: int) -> int | None:
-    """Fewest edits from the run of heard words (last one in any of its forms) to ``target``."""
-    head = "".join(word.replace("'", "") for word in run[:-1])
-    best = None
-    for form in _forms(run[-1]):
-        edits = _edit_distance(head + form, target, limit)
-        if edits is not None and (best is None or edits < best):
-            best = edits
-    if best and len(run) == 1 and run[0].replace("'", "") in _COMMON_WORDS:
-        return None
-    return best
-
-
-def _part_matches(
-    heard: list[str], content: list[int], parts: list[str], claimed: set[int]
-) -> list[_Match]:
-    """Single heard words matching one distinctive part of a multi-word entry."""
-    matches = []
-    distinctive = [p for p in parts if len(p) >= 4 and not p.isdigit() and p not in _GENERIC_PARTS]
-    for i in content:
-        if i in claimed:
-            continue
-        found = [
-            edits
-            for part in distinctive
-            if (edits := _run_edits([heard[i]], part, _allowed_edits(len(part)))) is not None
-        ]
-        if found:
-            matches.append(_Match(i, i, min(found)))
-    return matches

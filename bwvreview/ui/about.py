@@ -131,8 +131,12 @@ class AboutDialog(QDialog):
         for widget in (heading, self.text, self.status, buttons):
             layout.addWidget(widget)
         self.resize(860, 600)  # fits a 1366x768 screen with its task bar
-        self.worker = start_worker(lambda cancel: _steps(gather, cancel), owner=self,
-                                   finished=self._show, failed=self._failed_to_gather)
+        self.worker = start_worker(
+            lambda cancel: _steps(gather, cancel),
+            owner=self,
+            finished=self._show,
+            failed=self._failed_to_gather,
+        )
 
     def _failed_to_gather(self, exc: BaseException) -> None:
         self._show([_failed(exc)])

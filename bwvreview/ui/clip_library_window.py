@@ -52,6 +52,7 @@ from bwvreview.ui.player import PlayerWidget
 
 RELEASE_LIST = (learning.AWAITING, learning.NOT_APPROVED, learning.HELD)
 
+
 class ClipLibraryWindow(QMainWindow):
     """Filter by category, principle, polarity and text; watch a clip; add it to a pack."""
 

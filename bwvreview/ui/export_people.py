@@ -1,6 +1,7 @@
 """The export dialog's lists of who and what is hidden: the people seen in the span (untick
 to leave a consenting person visible), the personal data heard in it (untick to leave it
-audible) and the incident's people & places, which are always bleeped."""
+audible) and the incident's people & places, which are always bleeped, with what was found
+in its transcripts and not yet confirmed (bleeped until unticked)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGroupBox,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -97,7 +99,15 @@ class HeardPanel:
         self.people.setPlaceholderText("e.g. Sarah Whitfield\nMaple Road")
         self.people.setPlainText("\n".join(clip_plan.people_and_places(lib, recording_id)))
         self.save_button = QPushButton("Save list and look again")
+        self.found_list = QListWidget()
+        self.found_list.setToolTip(
+            "Names, places and numbers found in the incident's transcripts. Ticked ones are"
+            " bleeped wherever they are said; untick one that is not personal data, or type"
+            " it into the list above to confirm it, then save."
+        )
         box.addWidget(self.people)
+        box.addWidget(QLabel("Found in the transcripts, not yet confirmed (ticked = bleeped):"))
+        box.addWidget(self.found_list)
         box.addWidget(self.save_button)
 
     def kept_audible(self) -> frozenset[int]:
@@ -118,6 +128,7 @@ class HeardPanel:
             self.hit_list.addItem(
                 _tickable(f"{clock(hit.start_ms, tenths=True)}  {kind}: “{hit.text.strip()}”")
             )
+        self._show_found()
         if not self.hits:
             self.hit_list.addItem(
                 "No personal data found in the transcript of this span."
@@ -126,7 +137,16 @@ class HeardPanel:
                 " personal data it hears."
             )
 
+    def _show_found(self) -> None:
+        self.found_list.clear()
+        for text, kind in clip_plan.found_people_and_places(self.lib, self.recording_id):
+            item = _tickable(f"{text}  ({kind.replace('_', ' ')})")
+            item.setData(Qt.ItemDataRole.UserRole, text)
+            self.found_list.addItem(item)
+
     def save_people(self, span_ms: tuple[int, int]) -> None:
         items = self.people.toPlainText().splitlines()
         clip_plan.set_people_and_places(self.lib, self.recording_id, items)
+        dismissed = [item.data(Qt.ItemDataRole.UserRole) for item in _unticked(self.found_list)]
+        clip_plan.dismiss_found(self.lib, self.recording_id, dismissed)
         self.refresh(span_ms)

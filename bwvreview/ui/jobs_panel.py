@@ -168,8 +168,9 @@ class JobsPanel(QWidget):
 
     def _start(self, fn: Callable[[], Any], done: Callable[[Any], None],
                failed: Callable[[Exception], None]) -> GeneratorWorker:  # fmt: skip
-        work = call_in_background(fn, finished=done, failed=failed, pool=self.pool,
-                                  auto_delete=False)  # kept below until it reports
+        work = call_in_background(
+            fn, finished=done, failed=failed, pool=self.pool, auto_delete=False
+        )  # kept below until it reports
         self._workers.add(work)
         for signal in (work.signals.finished, work.signals.failed):
             signal.connect(lambda *_a, w=work: self._workers.discard(w))

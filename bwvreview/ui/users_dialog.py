@@ -153,9 +153,12 @@ class UsersDialog(QDialog):
         def add() -> object:
             admin.check_first_to_sign_in(self.db, role, password)
             return admin.create_user(
-                self.db, dialog.name.text(), role,
+                self.db,
+                dialog.name.text(),
+                role,
                 collar_number=dialog.collar.text().strip() or None,
-                password=password, team=dialog.team.text().strip() or None,
+                password=password,
+                team=dialog.team.text().strip() or None,
             )
 
         return self._attempt(

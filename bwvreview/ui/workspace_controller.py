@@ -257,7 +257,10 @@ class WorkspaceController(QObject):
     def _load_waveform(self) -> None:
         """Peaks come from the cache at once, or are computed on the thread pool."""
         self.waveform_worker = load_waveform(
-            self.lib, self.recording, owner=self.view, finished=self.view.timeline.set_peaks,
+            self.lib,
+            self.recording,
+            owner=self.view,
+            finished=self.view.timeline.set_peaks,
             failed=lambda exc: log.warning("no waveform: %s", exc),
         )
 

@@ -66,6 +66,25 @@ def test_personal_data_in_the_span_is_listed_and_ticked(qtbot, demo, tmp_path) -
     assert dialog.options().keep_overlay and not dialog.banner_where.isEnabled()
 
 
+def test_what_was_found_is_offered_and_can_be_dismissed(qtbot, demo, tmp_path) -> None:
+    """Names, places and numbers found in the transcript are listed, ticked (bleeped wherever
+    they are said); one unticked and saved is dismissed and no longer bleeped as a list item."""
+    lib, recording = demo
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    found = dialog.heard.found_list
+    texts = [found.item(i).data(Qt.ItemDataRole.UserRole) for i in range(found.count())]
+    assert "Sarah Whitfield" in texts and any("Southampton" in t for t in texts)
+    assert all(found.item(i).checkState() == Qt.CheckState.Checked for i in range(found.count()))
+    found.item(texts.index("Sarah Whitfield")).setCheckState(Qt.CheckState.Unchecked)
+    dialog.save_people()
+    stored = {e.text: e.state for e in clip_service.found_people_and_places(lib.db, recording.id)}
+    assert stored == {"Sarah Whitfield": "dismissed"}
+    after = [found.item(i).data(Qt.ItemDataRole.UserRole) for i in range(found.count())]
+    assert "Sarah Whitfield" not in after and len(after) == len(texts) - 1
+    dialog.resize(1366, 768)
+    dialog.grab().save(str(tmp_path / "export_people.png"))
+
+
 def test_the_people_list_feeds_the_personal_data(qtbot, demo, tmp_path) -> None:
     lib, recording = demo
     dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")

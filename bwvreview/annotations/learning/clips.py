@@ -332,7 +332,10 @@ def people_and_places(db: Database, recording_id: int) -> list[str]:
 def set_people_and_places(
     db: Database, recording_id: int, items: Sequence[str], actor: str
 ) -> list[str]:
-    """Replace the list for the recording's incident (one is made for a loose recording)."""
+    """Replace the list for the recording's incident (one is made for a loose recording).
+
+    A found entry that is now on the list is confirmed: it leaves the found list.
+    """
     require(db.principal, REVIEW)
     cleaned = list(dict.fromkeys(item.strip() for item in items if item.strip()))
     with db.begin() as session:
@@ -342,6 +345,12 @@ def set_people_and_places(
         if recording.incident is None:
             recording.incident = models.Incident(reference=f"recording-{recording_id}")
         recording.incident.people_places = cleaned
+        listed = {item.casefold() for item in cleaned}
+        recording.incident.people_places_found = [
+            entry
+            for entry in recording.incident.people_places_found or []
+            if entry["text"].casefold() not in listed
+        ]
         record_event(
             session,
             actor=actor,
@@ -351,3 +360,77 @@ def set_people_and_places(
             details={"count": len(cleaned)},  # the names themselves stay out of the log
         )
         return cleaned
+
+
+FOUND, DISMISSED = "found", "dismissed"
+
+
+@dataclass(frozen=True)
+class FoundEntry:
+    """A name, place or number found in the incident's transcripts, not yet confirmed."""
+
+    text: str
+    kind: str  # "name", "place", "address", "phone", ...
+    state: str  # FOUND (bleeped until dismissed) or DISMISSED
+
+
+def found_people_and_places(db: Database, recording_id: int) -> list[FoundEntry]:
+    """What was found for the recording's incident and is not on the reviewer's list."""
+    require(db.principal, REVIEW)
+    with db.begin() as session:
+        recording = session.get(models.Recording, recording_id)
+        if recording is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        if recording.incident is None:
+            return []
+        return [FoundEntry(**e) for e in recording.incident.people_places_found or []]
+
+
+def add_found_people_and_places(
+    db: Database, recording_id: int, found: Sequence[tuple[str, str]], actor: str
+) -> int:
+    """Add (text, kind) entries found in a transcript as unconfirmed; returns how many
+    were new (an entry already listed, found or dismissed is left as it is)."""
+    require(db.principal, REVIEW)
+    with db.begin() as session:
+        recording = session.get(models.Recording, recording_id)
+        if recording is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        if recording.incident is None:
+            recording.incident = models.Incident(reference=f"recording-{recording_id}")
+        incident = recording.incident
+        entries = list(incident.people_places_found or [])
+        known = {e["text"].casefold() for e in entries}
+        known |= {item.casefold() for item in incident.people_places or []}
+        added = 0
+        for text, kind in found:
+            if text.strip() and text.casefold() not in known:
+                entries.append({"text": text.strip(), "kind": kind, "state": FOUND})
+                known.add(text.casefold())
+                added += 1
+        if added:
+            incident.people_places_found = entries
+            record_event(session, actor=actor, action="incident.people_places_found",
+                         object_type="incident", object_id=incident.reference,
+                         details={"added": added})  # fmt: skip
+        return added
+
+
+def dismiss_found(db: Database, recording_id: int, texts: Sequence[str], actor: str) -> None:
+    """The reviewer says these found entries are not personal data: no longer bleeped
+    wherever they are said (a detection in a span is still shown for its own tick)."""
+    require(db.principal, REVIEW)
+    wanted = {t.casefold() for t in texts}
+    with db.begin() as session:
+        recording = session.get(models.Recording, recording_id)
+        if recording is None:
+            raise NotFoundError(f"no recording with id {recording_id}")
+        if recording.incident is None:
+            return
+        recording.incident.people_places_found = [
+            {**e, "state": DISMISSED} if e["text"].casefold() in wanted else e
+            for e in recording.incident.people_places_found or []
+        ]
+        record_event(session, actor=actor, action="incident.people_places_dismissed",
+                     object_type="incident", object_id=recording.incident.reference,
+                     details={"count": len(wanted)})  # fmt: skip

@@ -15,7 +15,10 @@ from bwvreview.media.audio import SAMPLE_RATE, decode_audio
 from bwvreview.media.clip_verify.verdict import Check, VerifyOptions, VerifyProgress, check_cancel
 from bwvreview.media.errors import MediaError
 from bwvreview.media.transcribe import DECODE_OPTIONS, SAMPLING_SEED, load_model
-from bwvreview.personal_data.finder import TimedWord, find_personal_data, heard_items
+from bwvreview.personal_data.conversation import SpeechContext, find_in_conversation
+from bwvreview.personal_data.finder import TimedWord
+
+LIST_SOURCE = "list:"  # a hit on one of the items every clip of the incident hides
 
 # Kinds of personal data that identify someone on their own when heard in a clip.
 IDENTIFYING_KINDS = {
@@ -43,17 +46,30 @@ def speech_check(
     sound: np.ndarray, options: VerifyOptions, cancel: threading.Event | None
 ) -> Generator[VerifyProgress, None, Check]:
     """Listen to the sound again and fail on any redacted item or identifying personal data
-    heard (sound that does not decode fails: nothing could be listened to)."""
+    heard (sound that does not decode fails: nothing could be listened to).
+
+    Each window's words are read by the redaction's own detector
+    (``find_in_conversation``) with the same context: the words said before the clip's
+    span (``options.context_before``), then what the earlier windows heard, and the items
+    that are bleeped wherever they are said (``options.redacted_items``).
+    """
     if len(sound) == 0:
         return Check("speech", False, "the sound does not decode: nothing could be listened to")
-    items = list(options.redacted_items)
+    items = tuple(options.redacted_items)
+    earlier = [TimedWord(text, -1, -1) for text in options.context_before]
     heard: list[Any] = []
     detected: list[Any] = []
     spoken = 0
     for fraction, words in listen_to(sound, options.model, cancel):
         spoken += len(words)
-        heard += heard_items(words, items)
-        detected += [h for h in find_personal_data(words) if h.kind in IDENTIFYING_KINDS]
+        window_start = words[0].start_ms if words else 0
+        before = tuple(w for w in earlier if w.end_ms <= window_start)
+        for hit in find_in_conversation(words, SpeechContext(before, items)):
+            if hit.source.startswith(LIST_SOURCE):
+                heard.append(hit)
+            elif hit.kind in IDENTIFYING_KINDS:
+                detected.append(hit)
+        earlier += [w for w in words if w.end_ms > (earlier[-1].end_ms if earlier else -1)]
         yield VerifyProgress("speech", 0.6 + 0.38 * fraction)
     heard_items_, detected = _distinct(heard), _distinct(detected)
     findings = [_hit(h, "a redacted item is audible") for h in heard_items_]

@@ -86,6 +86,9 @@ class VerifyOptions:
     banner_redacted: bool = True
     captions: bool = False  # burned-in captions: their band is not a banner
     model: str | None = None  # Whisper model for the re-transcription
+    # The words said just before the clip's span (the question its first answer answers),
+    # read with what is heard as the redaction read them (``personal_data.conversation``).
+    context_before: tuple[str, ...] = ()
 
 
 def check_cancel(cancel: threading.Event | None) -> None:

@@ -11,13 +11,21 @@ Scores are modest on their own and rise with presidio's context words ("ring me 
 
 The modules say what each recogniser finds: ``numbers`` (phone, postcode, vehicle
 registration, collar number), ``dates`` (dates of birth), ``places`` (addresses), ``names``
-(titled names, spaCy's names and places) and ``emails``; ``spoken`` reads the words.
+(titled names, spaCy's names and places), ``emails`` and ``answers`` (whatever answers
+"Date of birth?", "Phone number?", "Your name?", "Where do you live?"); ``spoken`` reads
+the words.
 """
 
 from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
+from bwvreview.personal_data.uk_recognisers.answers import (
+    AddressAnswerRecognizer,
+    DateOfBirthAnswerRecognizer,
+    NameAnswerRecognizer,
+    PhoneAnswerRecognizer,
+)
 from bwvreview.personal_data.uk_recognisers.dates import DateOfBirthRecognizer, birth_cue_near
 from bwvreview.personal_data.uk_recognisers.emails import (
     OfflineEmailRecognizer,
@@ -36,6 +44,7 @@ from bwvreview.personal_data.uk_recognisers.numbers import (
 from bwvreview.personal_data.uk_recognisers.places import AddressRecognizer
 from bwvreview.personal_data.uk_recognisers.spoken import (
     ADDRESS,
+    ANSWERED_NAME,
     COLLAR_NUMBER,
     DATE_OF_BIRTH,
     PHONE,
@@ -50,6 +59,7 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
 
 __all__ = [
     "ADDRESS",
+    "ANSWERED_NAME",
     "COLLAR_NUMBER",
     "DATE_OF_BIRTH",
     "PHONE",
@@ -58,10 +68,14 @@ __all__ = [
     "TITLED_NAME",
     "UK_RECOGNISER_NAMES",
     "VEHICLE",
+    "AddressAnswerRecognizer",
     "AddressRecognizer",
     "CollarNumberRecognizer",
+    "DateOfBirthAnswerRecognizer",
     "DateOfBirthRecognizer",
+    "NameAnswerRecognizer",
     "OfflineEmailRecognizer",
+    "PhoneAnswerRecognizer",
     "SpeechSpacyRecognizer",
     "SpokenEmailRecognizer",
     "SpokenPhoneRecognizer",
@@ -87,10 +101,15 @@ def uk_recognisers() -> list[EntityRecognizer]:
         TitledNameRecognizer("titled_name"),
         CollarNumberRecognizer("collar_number"),
         SpokenEmailRecognizer("spoken_email"),
+        DateOfBirthAnswerRecognizer("date_of_birth_answer"),
+        PhoneAnswerRecognizer("phone_answer"),
+        NameAnswerRecognizer("name_answer"),
+        AddressAnswerRecognizer("address_answer"),
     ]
 
 
 UK_RECOGNISER_NAMES = frozenset(
     {"phone", "postcode", "vehicle_registration", "address", "date_of_birth", "titled_name",
-     "collar_number", "spoken_email"}
+     "collar_number", "spoken_email", "date_of_birth_answer", "phone_answer", "name_answer",
+     "address_answer"}
 )  # fmt: skip

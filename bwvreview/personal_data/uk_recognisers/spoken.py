@@ -20,6 +20,7 @@ DATE_OF_BIRTH = "DATE_OF_BIRTH"
 TITLED_NAME = "UK_TITLED_NAME"
 SPOKEN_EMAIL = "SPOKEN_EMAIL"
 COLLAR_NUMBER = "UK_COLLAR_NUMBER"
+ANSWERED_NAME = "ANSWERED_NAME"  # a name given in answer to "Your name?"
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class Token:
     text: str
 
 
-# A word is letters/digits, with contractions kept whole so "I'm" is never the letter "I".
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
+# A word is letters/digits, with contractions kept whole so "I'm" is never the letter "I",
+# and a word Whisper starred out ("f**k": what it often writes for a bleep) kept whole too.
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:\*+[A-Za-z0-9]*)*(?:['\u2019][A-Za-z]+)*")
 # What may sit between the pieces of one spoken number or code: spaces, dashes, dots,
 # commas, brackets, a slash ("0-7-7", "S.O. 14, 7DU", "(01632) 960 001").
 _JOINER = re.compile(r"[\s\-.,()/]{0,3}")

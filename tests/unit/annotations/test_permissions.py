@@ -307,6 +307,11 @@ OFFICER_CALLS: dict[str, Call] = {
     "clips.set_people_and_places": lambda db, w: clips.set_people_and_places(
         db, w.rec_a, ["x"], actor="o"
     ),
+    "clips.found_people_and_places": lambda db, w: clips.found_people_and_places(db, w.rec_a),
+    "clips.add_found_people_and_places": lambda db, w: clips.add_found_people_and_places(
+        db, w.rec_a, [("x", "name")], actor="o"
+    ),
+    "clips.dismiss_found": lambda db, w: clips.dismiss_found(db, w.rec_a, ["x"], actor="o"),
     "users.create_user": lambda db, w: users.create_user(db, "x", "admin"),
     "users.set_password": lambda db, w: users.set_password(db, w.tip.user_id, "password1"),
     "users.set_active": lambda db, w: users.set_active(db, w.tip.user_id, False),

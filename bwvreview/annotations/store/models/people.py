@@ -72,6 +72,10 @@ class Incident(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     # Names and places the reviewer lists once, bleeped wherever they are heard in a clip.
     people_places: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What was found in the incident's transcripts and not yet confirmed by the reviewer,
+    # [{"text", "kind", "state": "found" | "dismissed"}]: a found entry is bleeped like a
+    # listed one until the reviewer dismisses it (migration 0010).
+    people_places_found: Mapped[list[dict]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     officers: Mapped[list[User]] = relationship(secondary=incident_officers)
