@@ -20,6 +20,7 @@ from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     JSON_HELP,
+    later,
     open_library,
     print_json,
     with_library,
@@ -172,7 +173,7 @@ def add_users(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=with_library(_list))
     q = usub.add_parser("add", help="add a user (admin)")
     q.add_argument("name")
-    q.add_later(_add_user_arguments)
+    later(q, _add_user_arguments)
     q.set_defaults(func=with_library(_add))
     q = usub.add_parser("link", help="link an officer to an incident (what they may read)")
     q.add_argument("incident", help="incident reference")

@@ -18,6 +18,7 @@ from bwvreview.cli.common import (
     TIME_HELP,
     follow,
     fraction,
+    later,
     open_library,
     print_json,
     with_library,
@@ -34,7 +35,7 @@ def add_export_arguments(p: argparse.ArgumentParser, *, queue: bool = False) -> 
     p.add_argument("--start", metavar="T", help=TIME_HELP)
     p.add_argument("--end", metavar="T", help=TIME_HELP)
     p.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
-    p.add_later(lambda p: _add_export_flags(p, queue=queue))
+    later(p, lambda p: _add_export_flags(p, queue=queue))
 
 
 def _add_export_flags(p: argparse.ArgumentParser, *, queue: bool) -> None:
@@ -213,7 +214,7 @@ def add_clips(sub: argparse._SubParsersAction) -> None:
     )
     csub = p.add_subparsers(dest="clips_command", metavar="ACTION", required=True)
     q = csub.add_parser("list", help="clips you may see and their release state")
-    q.add_later(_add_clip_states)
+    later(q, _add_clip_states)
     q.set_defaults(func=with_library(_clips_list))
     q = csub.add_parser("approve", help="approve a clip you have watched (not your own export)")
     q.add_argument("clip_id", type=int, metavar="ID")

@@ -42,6 +42,7 @@ DEVICE_HELP = (
 )
 
 Command = Callable[[argparse.Namespace], int]
+AddArguments = Callable[[argparse.ArgumentParser], None]
 
 
 class Parser(argparse.ArgumentParser):
@@ -54,7 +55,7 @@ class Parser(argparse.ArgumentParser):
     error, so a mistyped `--lmit` is not searched for.
 
     Arguments whose choices live in modules that are slow to import (the export options,
-    the roles, the transcript formats) are added by ``add_later``: when the command is run
+    the roles, the transcript formats) are added ``later`` (below): when the command is run
     or its help shown, not when the parser is built for every command.
     """
 
@@ -62,9 +63,9 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._later: list[Callable[[argparse.ArgumentParser], None]] = []
+        self._later: list[AddArguments] = []
 
-    def add_later(self, add: Callable[[argparse.ArgumentParser], None]) -> None:
+    def add_later(self, add: AddArguments) -> None:
         """Call ``add(self)`` before this parser first parses or shows its help or usage."""
         self._later.append(add)
 
@@ -93,6 +94,15 @@ class Parser(argparse.ArgumentParser):
         ):
             return None
         return super()._parse_optional(arg_string)
+
+
+def later(parser: argparse.ArgumentParser, add: AddArguments) -> None:
+    """``add(parser)`` when the command is used (``Parser.add_later``); at once on a plain
+    ``ArgumentParser``, so the commands' arguments can be added to any parser."""
+    if isinstance(parser, Parser):
+        parser.add_later(add)
+    else:
+        add(parser)
 
 
 class StderrProgress:

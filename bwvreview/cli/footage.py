@@ -19,6 +19,7 @@ from bwvreview.cli.common import (
     TARGET_HELP,
     StderrProgress,
     follow,
+    later,
     open_library,
     print_json,
     warn,
@@ -257,7 +258,7 @@ def add_transcribe(sub: argparse._SubParsersAction) -> None:
         "(default: BWVREVIEW_MODEL or the bundled tiny.en)",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help=DEVICE_HELP)
-    p.add_later(_add_transcript_format)
+    later(p, _add_transcript_format)
     p.set_defaults(func=cmd_transcribe)
 
 

@@ -16,6 +16,7 @@ from bwvreview.cli.common import (
     JSON_HELP,
     TARGET_HELP,
     follow,
+    later,
     open_library,
     print_json,
     warn,
@@ -158,7 +159,7 @@ def add_case_study(sub: argparse._SubParsersAction) -> None:
 def add_export_annotations(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export-annotations", help="write a recording's annotations as ELAN or CSV")
     p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
-    p.add_later(_add_annotation_format)
+    later(p, _add_annotation_format)
     p.set_defaults(func=cmd_export_annotations)
 
 
@@ -216,7 +217,7 @@ def add_search(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD")
     p.add_argument("--status", action="append", default=[], metavar="STATUS",
                    help="recording review status (repeatable)")  # fmt: skip
-    p.add_later(_add_search_kinds)
+    later(p, _add_search_kinds)
     p.set_defaults(func=cmd_search)
 
 

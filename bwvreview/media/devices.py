@@ -76,11 +76,17 @@ def cuda_device_count() -> int:
 
 
 def cuda_compute_type() -> str:
-    """The fastest compute type CTranslate2 supports on GPU 0 (``CUDA_COMPUTE`` order)."""
+    """The fastest compute type CTranslate2 supports on GPU 0 (``CUDA_COMPUTE`` order).
+
+    Raises ``RuntimeError`` with CTranslate2's reason when CUDA cannot start, or saying
+    there is no GPU (CTranslate2 gives its reason only the first time it is asked).
+    """
     import ctranslate2
 
     supported = ctranslate2.get_supported_compute_types("cuda")
-    return next((c for c in CUDA_COMPUTE if c in supported), "float32")
+    if not supported or cuda_device_count() == 0:
+        raise RuntimeError("CTranslate2 finds no CUDA device (no NVIDIA GPU, or no driver)")
+    return next(c for c in (*CUDA_COMPUTE, *sorted(supported)) if c in supported)
 
 
 def whisper_placement(device: str | None = None) -> Placement:

@@ -84,7 +84,8 @@ DECODE_OPTIONS = {
 
 SAMPLING_SEED = 20240229  # any fixed value; see transcribe()
 
-_models: dict[tuple[str, str, str], tuple[Any, str, str, str | None]] = {}
+# (model folder, device, compute type) -> ((model, device, compute type), why not CUDA)
+_models: dict[tuple[str, str, str], tuple[tuple[Any, str, str], str | None]] = {}
 _models_lock = threading.Lock()
 
 
@@ -166,24 +167,26 @@ def load_model(name_or_dir: str | None, device: str | None = None) -> tuple[Any,
     with _models_lock:
         if key not in _models:
             _models[key] = _load_placed(resolved, placement)
-        whisper, device_used, compute_type, fallback_reason = _models[key]
-    if fallback_reason:  # said every time: each transcription should say where it ran
-        log.warning("the GPU (CUDA) could not be used, so Whisper runs on the CPU: %s",
-                    fallback_reason)  # fmt: skip
-    return whisper, device_used, compute_type
+        loaded, failed_on_load = _models[key]
+    reason = placement.fallback_reason or failed_on_load
+    if reason:  # said every time: each transcription should say where it ran
+        log.warning("the GPU (CUDA) could not be used, so Whisper runs on the CPU: %s", reason)
+    return loaded
 
 
-def _load_placed(resolved: str, placement: devices.Placement) -> tuple[Any, str, str, str | None]:
+def _load_placed(
+    resolved: str, placement: devices.Placement
+) -> tuple[tuple[Any, str, str], str | None]:
     """The model on ``placement``'s device, or on the CPU if CUDA fails, with the reason."""
     if placement.device == "cuda":
         try:
             whisper = _construct(resolved, "cuda", placement.compute_type)
             _first_use(whisper)
-            return whisper, "cuda", placement.compute_type, None
+            return (whisper, "cuda", placement.compute_type), None
         except (RuntimeError, OSError, MediaError) as exc:
             placement = devices.cpu_fallback(exc.__cause__ or exc)
     whisper = _construct(resolved, "cpu", placement.compute_type)
-    return whisper, "cpu", placement.compute_type, placement.fallback_reason
+    return (whisper, "cpu", placement.compute_type), placement.fallback_reason
 
 
 def _first_use(whisper: Any) -> None:
