@@ -65,7 +65,11 @@ def test_a_gpu_asked_for_but_missing_falls_back_to_the_cpu_and_says_so(capsys, m
     code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
     assert code == 0, err
     assert json.loads(out)["device"] == "cpu"
-    assert "the GPU (CUDA) could not be used, so Whisper runs on the CPU: CUDA" in err
+    said = [line for line in err.splitlines() if "could not be used" in line]
+    # CTranslate2's own reason the first time it is asked in a process, ours after that
+    assert len(said) == 1
+    assert "the GPU (CUDA) could not be used, so Whisper runs on the CPU: " in said[0]
+    assert "CUDA" in said[0].split("runs on the CPU: ")[1]
     assert "on CPU (int8, oneDNN)" in err  # the closing line (and the live progress line)
 
 
