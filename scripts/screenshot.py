@@ -2,8 +2,12 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
-Saves OUT_DIR/library.png, workspace.png, export.png, agreement.png, audit.png, search.png
-and dashboard.png (default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
+Saves OUT_DIR/library.png, workspace.png, workspace_keys.png (F1), workspace_1920.png,
+export.png (its "What to hide" step), export_checks.png (the checks on a clip of a few
+seconds, exported through the dialog), agreement.png, audit.png, search.png and
+dashboard.png (default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
+The library, the workspace and the export dialog are shown at 1366×768, a common police
+laptop (the workspace also at 1920×1080).
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -19,15 +23,19 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Window layouts and folders come from settings of their own: a screenshot shows the
+# windows as a first start does, and the user's own settings are not touched.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bwvreview-screenshot-settings-")
 
-from PySide6.QtCore import QThreadPool  # noqa: E402
 from screenshot_feedback import grab_feedback_views  # noqa: E402  (beside this script)
 from screenshot_search import grab_search_views  # noqa: E402  (beside this script)
+from screenshot_workspace import grab_workspace  # noqa: E402  (beside this script)
 
 from bwvreview import app  # noqa: E402
 from bwvreview.annotations import review  # noqa: E402
+from bwvreview.app import recordings  # noqa: E402
 from bwvreview.ui.export_dialog import ExportDialog  # noqa: E402
-from bwvreview.ui.launch import build_library_window, build_workspace, make_application  # noqa: E402
+from bwvreview.ui.launch import build_library_window, make_application  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,54 +51,56 @@ def main() -> int:
         else:
             recording = app.import_demo(lib)
         app.drain(app.iter_transcribe_and_store(lib, recording.id))
+        recordings.set_content_warning(lib.db, recording.id, "raised voices; a person in"
+                                       " distress", lib.actor)  # fmt: skip
         window, controller = build_library_window(lib)
-        window.resize(1280, 720)
+        window.resize(1366, 768)
         window.show()
         controller.refresh(select_id=recording.id)
         settle(qt_app)
         window.grab().save(str(out / "library.png"))
         if not review.list_annotations(lib.db, recording.id):  # the demo comes reviewed
             annotate_like_a_tip(lib, recording.id)
-        workspace, controller = build_workspace(lib, recording.id)
-        workspace.resize(1440, 860)
-        workspace.show()
-        workspace.player.seek(20_000)
-        workspace.player.play()  # a paused player shows no frame until one is decoded
-        settle(qt_app, seconds=1.2)
-        while controller.is_loading():  # the review is read in the background
-            settle(qt_app, seconds=0.1)
-        workspace.player.pause()
-        offered = next(a for a in controller.items if a.category_key == "offered_choice")
-        controller.select(offered.id)
-        QThreadPool.globalInstance().waitForDone()
-        settle(qt_app)
-        workspace.grab().save(str(out / "workspace.png"))
-        grab_export_dialog(qt_app, lib, recording.id, out / "export.png")
+        grab_workspace(qt_app, lib, recording.id, out / "workspace.png", (1366, 768),
+                       out / "workspace_keys.png")  # fmt: skip
+        grab_workspace(qt_app, lib, recording.id, out / "workspace_1920.png", (1920, 1080))
+        grab_export_dialog(qt_app, lib, recording.id, out)
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
         grab_search_views(qt_app, lib, out, settle)  # search.png, dashboard.png
         if len(sys.argv) <= 2:  # the demo's people: sign_in.png, feedback.png, debrief.png
             grab_feedback_views(qt_app, lib, recording.id, out)
-        workspace.close()
         window.close()
         lib.close()
     print(out)
     return 0
 
 
-def grab_export_dialog(qt_app, lib: app.Library, recording_id: int, path: Path) -> None:  # noqa: ANN001
-    """The export dialog on the span where the personal details are given."""
-    dialog = ExportDialog(lib, recording_id, 27_000, 41_000)
-    dialog.resize(1180, 760)
-    dialog.out.setText(str(Path.home() / "clips" / "missed-choice-example.mp4"))
-    dialog.show()
-    for start in (dialog.refresh_preview, dialog.find_people):
-        start()
-        while dialog.worker is not None:
-            settle(qt_app, seconds=0.1)
+def grab_export_dialog(qt_app, lib: app.Library, recording_id: int, out: Path) -> None:  # noqa: ANN001
+    """The export dialog on the span where the personal details are given: its "What to
+    hide" step once the person in it is found (export.png); then a few seconds exported
+    through it and its checks (export_checks.png)."""
+    with tempfile.TemporaryDirectory() as folder:
+        dialog = ExportDialog(lib, recording_id, 27_000, 41_000)
+        dialog.resize(1366, 768)
+        dialog.out.setText(str(Path(folder) / "missed-choice-example.mp4"))
+        dialog.show()
+        dialog.go_to(1)
+        _wait_for(qt_app, dialog, dialog.find_people)
+        dialog.grab().save(str(out / "export.png"))
+        dialog.start.set_ms(30_000)
+        dialog.end.set_ms(32_000)
+        dialog.padding.setValue(1.0)
+        _wait_for(qt_app, dialog, dialog.start_export)
+        dialog.grab().save(str(out / "export_checks.png"))
+        dialog.close()
+
+
+def _wait_for(qt_app, dialog: ExportDialog, start) -> None:  # noqa: ANN001
+    start()
+    while dialog.worker is not None:
+        settle(qt_app, seconds=0.1)
     settle(qt_app)
-    dialog.grab().save(str(path))
-    dialog.close()
 
 
 def settle(qt_app, seconds: float = 0.6) -> None:  # noqa: ANN001

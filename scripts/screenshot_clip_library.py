@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Window layouts and folders come from settings of their own: a screenshot shows the
+# windows as a first start does, and the user's own settings are not touched.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bwvreview-screenshot-settings-")
 
 from PySide6.QtCore import QThreadPool  # noqa: E402
 
@@ -25,6 +28,7 @@ from bwvreview.annotations.access import (
     Principal,  # noqa: E402
     users,
 )
+from bwvreview.annotations.learning import clips as clip_records  # noqa: E402
 from bwvreview.annotations.learning import packs  # noqa: E402
 from bwvreview.app import clip_workflow as clips  # noqa: E402
 from bwvreview.app.demo import DEMO_TRAINER  # noqa: E402
@@ -60,6 +64,11 @@ def main() -> int:
                 lib, recording.id, a.start_ms, a.end_ms, Path(data) / f"{key}.mp4", options
             )
             exported.append(record)
+        # release needs a second person: a second TIP watches and approves each clip
+        second = users.create_user(lib.db, "Asha (TIP)", "tip")
+        approver = lib.db.as_user(Principal(second.id, second.name, second.role))
+        for record in exported:
+            clip_records.approve_clip(approver, record.id, record.sha256)
         user = users.find_user(lib.db, DEMO_TRAINER)
         trainer = lib.db.as_user(Principal(user.id, user.name, user.role))
         trainer_lib = app.Library(trainer, lib.data_dir, lib.codebook, lib.codebook_id, user.name)
@@ -75,7 +84,7 @@ def main() -> int:
             "What could the officer say instead?",
         ])  # fmt: skip
         window = ClipLibraryWindow(trainer_lib)
-        window.resize(1280, 760)
+        window.resize(1366, 768)
         window.show()
         window.refresh_packs(select_id=pack.id)
         window.select_row(0)

@@ -47,11 +47,26 @@ class Category:
 
 
 @dataclass(frozen=True)
+class IncidentType:
+    """A kind of incident a TIP attends or reviews (patrol attendance, stop and search…)."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Codebook:
     version: str
     sha256: str
     principles: tuple[Principle, ...]
     categories: tuple[Category, ...]
+    incident_types: tuple[IncidentType, ...] = ()  # the file's optional incident_types
+
+    def incident_type_label(self, key: str | None) -> str:
+        """The label of an incident type; an unknown key as it is, none as "not said"."""
+        if key is None:
+            return "not said"
+        return next((t.label for t in self.incident_types if t.key == key), key)
 
     def category(self, key: str) -> Category:
         for category in self.categories:
@@ -125,6 +140,24 @@ def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Categor
     )
 
 
+def _parse_incident_types(raw: Any, path: Path) -> tuple[IncidentType, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(path, None, "'incident_types' must be a list of key and label")
+    found: dict[str, IncidentType] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise _fail(path, None, "each incident type must be a mapping with key and label")
+        key, line = _text(entry, "key", path), entry.get(LINE)
+        if not _KEY.match(key):
+            raise _fail(path, line, f"incident type key {key!r} must be lower_snake_case")
+        if key in found:
+            raise _fail(path, line, f"incident type {key!r} is listed twice")
+        found[key] = IncidentType(key, _text(entry, "label", path))
+    return tuple(found.values())
+
+
 def parse_codebook(text: str, path: Path) -> Codebook:
     """Parse and validate codebook YAML; ``path`` is used only in error messages."""
     raw = load_yaml(text, lambda line, message: _fail(path, line, message))
@@ -150,7 +183,8 @@ def parse_codebook(text: str, path: Path) -> Codebook:
         if category.hotkey:
             seen_hotkeys[category.hotkey] = category.key
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Codebook(version, sha, principles, tuple(categories))
+    incident_types = _parse_incident_types(raw.get("incident_types"), path)
+    return Codebook(version, sha, principles, tuple(categories), incident_types)
 
 
 def load_codebook(path: Path) -> Codebook:

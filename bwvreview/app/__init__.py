@@ -14,6 +14,15 @@ keeps working:
 What the window needs besides these comes through the small modules named for its
 workflows (``records``, ``errors``, ``recordings``, ``review``, ``transcripts``, ``feedback``,
 ``learning``, ``packs``, ``search``, ``jobs``, ``admin``): the window imports ``app`` only.
+
+The training programme and the evidence for its evaluation: ``programme`` (curriculum,
+questionnaires, sessions, registers, answers), ``outcomes_report`` (the de-identified PDF
+and CSV pack, ``report_charts`` and ``outcomes_pdf`` drawing it) and ``dashboard_export``.
+
+A TIP's practice beyond one recording: ``practice`` (incident types and incidents, the
+observation templates, what an officer is shown of their own records, the dashboard's
+counts by incident type), ``observing`` (observations and their notes), ``ppn1_review``
+and ``practice_sessions`` (reflective practice sessions and follow-ups).
 """
 
 # ruff: noqa: F401 (the imports below are re-exported through _HOMES, not used here)

@@ -27,6 +27,9 @@ from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, transcripts
 from bwvreview.app import Library
 from bwvreview.app.handout_pdf import Document, principles_text, quoted
+from bwvreview.app.practice_case_study import PracticeStudy, gather
+from bwvreview.app.practice_case_study import markdown as practice_markdown
+from bwvreview.app.practice_case_study import pdf as practice_pdf
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.personal_data.finder import TimedWord
 from bwvreview.timecode import clock, span
@@ -66,6 +69,7 @@ class CaseStudy:
     moments: tuple[Moment, ...]
     reflections: tuple[tuple[str, str], ...]  # (what it is about, the words)
     markdown: str = field(default="", compare=False)
+    practice: PracticeStudy | None = None  # observations, PPN1 review, learning points
 
 
 def _recordings(lib: Library, target: str) -> list[Recording]:
@@ -113,7 +117,16 @@ def _quotes_in(
 def build_case_study(lib: Library, target: str) -> CaseStudy:
     """The case study of ``target`` (recording id or incident reference); CASE_STUDY right."""
     require(lib.db.principal, CASE_STUDY)
-    recordings = _recordings(lib, target)
+    try:
+        recordings = _recordings(lib, target)
+    except NotFoundError:  # an incident observed in the field may have no footage
+        recordings = []
+    listed_all = [p for r in recordings for p in clips.people_and_places(lib.db, r.id)]
+    cleaned: dict[str, str] = {}
+    practice = gather(lib, target, lambda text: cleaned.get(text) or cleaned.setdefault(
+        text, redact_text(text, listed_all)))  # fmt: skip
+    if not recordings and (practice is None or practice.empty):
+        raise NotFoundError(f"no recording or incident {target!r} in the library")
     moments: list[Moment] = []
     reflections: list[tuple[str, str]] = []
     offset = 0
@@ -146,8 +159,10 @@ def build_case_study(lib: Library, target: str) -> CaseStudy:
         moments=tuple(moments),
         reflections=tuple(dict.fromkeys(reflections)),
     )
+    study = CaseStudy(study.title, study.summary, study.moments, study.reflections,
+                      practice=practice)  # fmt: skip
     return CaseStudy(study.title, study.summary, study.moments, study.reflections,
-                     render_markdown(study))  # fmt: skip
+                     render_markdown(study), practice)  # fmt: skip
 
 
 def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tuple[str, ...]:
@@ -201,6 +216,8 @@ def render_markdown(study: CaseStudy) -> str:
             if out[-1] == ">":
                 out.pop()
             out.append("")
+    if study.practice is not None and not study.practice.empty:
+        out += [*practice_markdown(study.practice, _cell), ""]
     out += ["## Reflections", ""]
     if study.reflections:
         for about, text in study.reflections:
@@ -231,6 +248,8 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
             doc.para(f"Note: {m.note}")
         if m.suggested_wording:
             doc.para(f"Another way to say it: {quoted(m.suggested_wording)}")
+    if study.practice is not None and not study.practice.empty:
+        practice_pdf(doc, study.practice)
     doc.heading("Reflections", 13)
     if not study.reflections:
         doc.para("No reflections shared for this incident.")

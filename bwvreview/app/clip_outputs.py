@@ -91,6 +91,19 @@ def plan_outputs(clip: Path, report: Path, source: Path, *, verify: bool = True)
     )
 
 
+def plan_new_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """``(final, hidden partial)`` for each of ``paths`` that a writer other than the clip
+    export means to publish (a report, a CSV): refused with ``MediaError`` before any work
+    if one exists, two are the same file, or a folder is missing or cannot be written."""
+    _refuse_clashes([(f"the file {p.name}", p) for p in paths])
+    for path in paths:
+        if os.path.lexists(path):
+            raise MediaError(f"{path} already exists; choose another folder (nothing is replaced)")
+    for folder in dict.fromkeys(p.parent for p in paths):
+        _check_folder(folder)
+    return [(path, _hidden(path)) for path in paths]
+
+
 def _identity(path: Path) -> str:
     """One spelling per file: absolute, symlinks followed, and case folded (on a
     case-insensitive disk ``A.mp4`` is ``a.mp4``; elsewhere refusing it costs nothing)."""
@@ -142,6 +155,14 @@ def write_new_text(partial: Path, text: str) -> None:
     """Write a hidden file that must not exist yet, and flush it to disk."""
     with partial.open("x", encoding="utf-8") as handle:
         handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_new_bytes(partial: Path, data: bytes) -> None:
+    """``write_new_text`` for bytes (a PDF, a PNG)."""
+    with partial.open("xb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 

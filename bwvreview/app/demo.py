@@ -3,8 +3,9 @@ to show on first run: a TIP's annotations (most shared with the officer), a trai
 the officer the footage belongs to.
 
 The annotations come from the demo script's own codes (``demo_incident.json``), written as
-a TIP would write them. Seeding happens once: a recording that already has annotations made
-by a person is left as it is.
+a TIP would write them; its training programme (two sessions, their registers and the
+questionnaires) comes from ``demo_programme``. Seeding happens once: a recording that
+already has annotations made by a person is left as it is.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING
 from bwvreview.annotations import review
 from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.errors import NotFoundError
+from bwvreview.annotations.review import library
 from bwvreview.annotations.review.library import set_status
+from bwvreview.app.demo_programme import seed_programme
 
 if TYPE_CHECKING:
     from bwvreview.app import Library
@@ -61,6 +64,7 @@ def seed_demo(lib: Library, recording_id: int, utterances: list[dict]) -> None:
     """Create the demo people and the example review (idempotent)."""
     tip = _ensure_user(lib, DEMO_TIP, "tip")
     _ensure_user(lib, DEMO_TRAINER, "trainer")
+    seed_programme(lib, library.get_recording(lib.db, recording_id).officers, DEMO_TRAINER)
     if any(a.source == "human" for a in review.list_annotations(lib.db, recording_id)):
         return
     known = {c.key for c in lib.codebook.categories}
@@ -84,6 +88,9 @@ def seed_demo(lib: Library, recording_id: int, utterances: list[dict]) -> None:
                 author_id=tip.id,
             )
     set_status(lib.db, recording_id, "shared", actor=DEMO_TIP)
+    from bwvreview.app.demo_practice import seed_practice  # after app's modules are loaded
+
+    seed_practice(lib, tip, recording_id)
 
 
 def demo_tip(lib: Library) -> Principal:

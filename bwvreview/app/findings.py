@@ -21,6 +21,7 @@ from bwvreview.app import Library
 __all__ = ["STATE_WORDS", "AgreementReport", "CueStats", "LibraryClip", "SearchHit"]
 
 SEARCH_KINDS = full_text.KINDS
+ALL_SEARCH_KINDS = full_text.ALL_KINDS  # with "practice": observations, PPN1s, sessions
 
 
 def search(

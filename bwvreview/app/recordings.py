@@ -1,5 +1,5 @@
 """The library's recordings, as the library window and the workspace use them: read, list,
-set a review status or a content warning, relocate moved footage."""
+set a review status, a content warning or the incident and officers, relocate moved footage."""
 
 from bwvreview.annotations.review.library import (
     STATUS_LABELS,
@@ -8,6 +8,7 @@ from bwvreview.annotations.review.library import (
     list_recordings,
     relocate_recording,
     set_content_warning,
+    set_details,
     set_status,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "list_recordings",
     "relocate_recording",
     "set_content_warning",
+    "set_details",
     "set_status",
 ]

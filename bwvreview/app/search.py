@@ -1,5 +1,5 @@
 """Searching transcripts and annotations across the library."""
 
-from bwvreview.annotations.search import KINDS, SearchHit, search
+from bwvreview.annotations.search import KINDS, PRACTICE, SearchHit, search
 
-__all__ = ["KINDS", "SearchHit", "search"]
+__all__ = ["KINDS", "PRACTICE", "SearchHit", "search"]

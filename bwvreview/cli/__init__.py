@@ -16,7 +16,20 @@ from collections.abc import Sequence
 
 from bwvreview import __version__, locations
 from bwvreview.app.errors import BAD_INPUT
-from bwvreview.cli import admin, clips, doctor, footage, jobs, learning
+from bwvreview.cli import (
+    admin,
+    clips,
+    doctor,
+    footage,
+    incident,
+    jobs,
+    learning,
+    observe,
+    ppn1,
+    programme,
+    report,
+    session,
+)
 from bwvreview.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_CODES,
@@ -36,12 +49,14 @@ log = logging.getLogger("bwvreview")
 # The commands in the order --help lists them.
 _COMMANDS = (
     footage.add_gui, footage.add_demo, footage.add_import, footage.add_transcribe,
-    footage.add_cue_stats, footage.add_list, footage.add_suggest,
+    footage.add_cue_stats, footage.add_list, footage.add_set_details, footage.add_suggest,
     clips.add_export_clip, clips.add_verify_clip,
     learning.add_export_pack, learning.add_case_study, learning.add_export_annotations,
     learning.add_import_annotations, learning.add_agreement,
     admin.add_audit, learning.add_search, admin.add_codebook, admin.add_users, clips.add_clips,
-    jobs.add_worker, jobs.add_queue, doctor.add_doctor,
+    jobs.add_worker, jobs.add_queue, doctor.add_doctor, programme.add_programme,
+    report.add_report,
+    incident.add_incident, observe.add_observe, ppn1.add_ppn1, session.add_session,
 )  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""Footage in the library: `gui`, `demo`, `import`, `list`, `transcribe`, `suggest` and
-`cue-stats`."""
+"""Footage in the library: `gui`, `demo`, `import`, `list`, `set-details`, `transcribe`,
+`suggest` and `cue-stats`."""
 
 from __future__ import annotations
 
@@ -97,6 +97,24 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{r.id}\t{r.status}\t{minutes}:{seconds:02d}\t{r.incident_reference or '-'}\t"
             f"{Path(r.path).name}"
         )
+    return EXIT_OK
+
+
+def cmd_set_details(args: argparse.Namespace) -> int:
+    """The incident and officers of a recording after import (what the window's "Recording
+    details…" sets, through the same app function)."""
+    from bwvreview.app import recordings
+
+    lib = open_library(args)
+    recording = app.resolve_target(lib, args.target)
+    incident = recording.incident_reference if args.incident is None else args.incident
+    officers = list(recording.officers) if args.officers is None else args.officers
+    changed = recordings.set_details(lib.db, recording.id, incident, officers, lib.actor)
+    if args.json:
+        print_json(changed.to_json())
+    else:
+        print(f"{changed.id}\t{changed.incident_reference or '-'}\t"
+              f"{','.join(changed.officers) or '-'}\t{Path(changed.path).name}")  # fmt: skip
     return EXIT_OK
 
 
@@ -246,6 +264,25 @@ def add_import(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--officer", metavar="ID", help="collar number of the wearing officer")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(func=cmd_import)
+
+
+def add_set_details(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "set-details",
+        help="file a recording under an incident and name its officers, after import",
+        description="Set the incident reference and the officers (collar numbers) of a "
+        "recording. What is not given is kept; --officer replaces the incident's officers "
+        "(give it once per officer, or --officer '' for none); --incident '' takes the "
+        "recording out of its incident.",
+    )
+    p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    p.add_argument("--incident", metavar="REF", help="incident reference to file it under")
+    p.add_argument(
+        "--officer", metavar="ID", dest="officers", action="append",
+        help="collar number of an officer in the incident (repeat for more)",
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.set_defaults(func=cmd_set_details)
 
 
 def add_transcribe(sub: argparse._SubParsersAction) -> None:

@@ -41,8 +41,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("Nothing found.", file=sys.stderr)
     for h in hits:
-        what = h.category_key if h.kind == "annotation" else h.speaker
-        print(f"{h.recording_id}\t{clock(h.start_ms, tenths=True)}\t{h.kind}\t{what}\t"
+        what = {"annotation": h.category_key, "practice": h.record}.get(h.kind, h.speaker)
+        where = h.recording_id if h.recording_id is not None else h.record_id
+        print(f"{where}\t{clock(h.start_ms, tenths=True)}\t{h.kind}\t{what}\t"
               f"{h.incident_reference or '-'}\t{h.snippet}")  # fmt: skip
     return EXIT_OK
 
@@ -222,9 +223,10 @@ def add_search(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_search_kinds(p: argparse.ArgumentParser) -> None:
-    from bwvreview.app.findings import SEARCH_KINDS
+    from bwvreview.app.findings import ALL_SEARCH_KINDS
 
-    p.add_argument("--kind", action="append", choices=SEARCH_KINDS,
-                   help="only transcript lines or only annotations")  # fmt: skip
+    p.add_argument("--kind", action="append", choices=ALL_SEARCH_KINDS,
+                   help="only transcript lines or only annotations; practice: observations, "
+                   "PPN1 reviews and sessions (only when asked for)")  # fmt: skip
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
     p.add_argument("--json", action="store_true", help=JSON_HELP)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from bwvreview import __version__
 from bwvreview.app import doctor
 from bwvreview.app.doctor import OK, PROBLEM, WARNING, Item, Section
+from bwvreview.ui.window_size import resize_within_screen
 from bwvreview.ui.workers import start_worker
 
 log = logging.getLogger(__name__)
@@ -130,13 +131,9 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         for widget in (heading, self.text, self.status, buttons):
             layout.addWidget(widget)
-        self.resize(860, 600)  # fits a 1366x768 screen with its task bar
-        self.worker = start_worker(
-            lambda cancel: _steps(gather, cancel),
-            owner=self,
-            finished=self._show,
-            failed=self._failed_to_gather,
-        )
+        resize_within_screen(self, 860, 600)  # within the screen, also at 125 %
+        self.worker = start_worker(lambda cancel: _steps(gather, cancel), owner=self,
+                                   finished=self._show, failed=self._failed_to_gather)
 
     def _failed_to_gather(self, exc: BaseException) -> None:
         self._show([_failed(exc)])

@@ -11,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QSpinBox, QWidget
 
-from bwvreview.app.polarity import polarity_label
 from bwvreview.app.records import STATUSES, Annotation
-from bwvreview.timecode import clock
+from bwvreview.timecode import clock, span
+from bwvreview.ui.kind_marks import kind_text, status_text
 
 SAVE_AFTER_MS = 700
 
@@ -29,7 +29,8 @@ class AnnotationEditor(QWidget):
         self.heading = QLabel("Select an annotation, or press a category's key while playing.")
         self.heading.setWordWrap(True)
         self.severity = QSpinBox(minimum=0, maximum=3, specialValueText="not set")
-        self.severity.setToolTip("How much this moment matters for learning (concerns only)")
+        self.severity.setToolTip("How much this moment matters for learning "
+                                 "(moments to learn from only)")  # fmt: skip
         self.note = QPlainTextEdit(placeholderText="What happened here, and why it matters")
         self.wording = QPlainTextEdit(
             placeholderText="What could be said instead (shown to the officer)"
@@ -39,7 +40,8 @@ class AnnotationEditor(QWidget):
             box.setMaximumHeight(90)
         self.status = QComboBox()
         for status in STATUSES:
-            self.status.addItem({"shared": "shared with officer"}.get(status, status), status)
+            self.status.addItem(status_text(status), status)
+        self.status.setToolTip("A draft is yours; the officer sees a moment once it is shared")
         form = QFormLayout(self)
         form.addRow(self.heading)
         form.addRow("Severity:", self.severity)
@@ -73,12 +75,12 @@ class AnnotationEditor(QWidget):
                     box.clear()
                 return
             principles = ", ".join(self.principle_labels.get(p, p) for p in annotation.principles)
-            span = clock(annotation.start_ms)
-            if annotation.end_ms > annotation.start_ms:
-                span += f"–{clock(annotation.end_ms)}"
+            when = (span(annotation.start_ms, annotation.end_ms)
+                    if annotation.end_ms > annotation.start_ms
+                    else clock(annotation.start_ms, tenths=True))  # fmt: skip
             self.heading.setText(
-                f"<b>{annotation.category_label}</b> · {polarity_label(annotation.polarity)}"
-                f" · {principles or 'no principle'} · {span}"
+                f"<b>{annotation.category_label}</b> · {kind_text(annotation.polarity)}"
+                f" · {principles or 'no principle'} · {when}"
                 + (f"<br><i>“{annotation.quote}”</i>" if annotation.quote else "")
             )
             concern = annotation.polarity == "concern"

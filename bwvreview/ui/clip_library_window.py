@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -49,9 +50,23 @@ from bwvreview.ui.clip_release import (
     state_icon,
 )
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.window_size import resize_within_screen
 
 RELEASE_LIST = (learning.AWAITING, learning.NOT_APPROVED, learning.HELD)
 
+# An empty list says why, and what to do next.
+NONE_MATCH = ("<p><b>No clip matches these filters.</b></p><p>Choose “All categories” and"
+              " “All principles”, and clear the words, to see every clip.</p>")  # fmt: skip
+NO_CLIPS_FOR_REVIEWERS = (
+    "<p><b>No clips in the library yet.</b></p><p>To make one, open a review, choose an"
+    " annotation and press Ctrl+E (Export clip). Once another TIP or an admin has watched"
+    " and approved it, trainers see it here.</p>"
+)
+NO_CLIPS_FOR_TRAINERS = (
+    "<p><b>No clips in the library yet.</b></p><p>Clips appear here once a TIP has exported"
+    " a moment from a review and a second person has approved it. Ask your TIP team which"
+    " moments they are working on.</p>"
+)
 
 class ClipLibraryWindow(QMainWindow):
     """Filter by category, principle, polarity and text; watch a clip; add it to a pack."""
@@ -90,11 +105,16 @@ class ClipLibraryWindow(QMainWindow):
         self.text.setMinimumWidth(200)
         for combo in (self.category, self.principle, self.polarity):
             combo.currentIndexChanged.connect(self.refresh)
+            # long category names may not widen the window past a laptop's screen
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.text.textChanged.connect(self.refresh)
-        filters = QHBoxLayout()
+        filters = QVBoxLayout()
+        choices = QHBoxLayout()
         for widget in (self.category, self.principle, self.polarity):
-            filters.addWidget(widget)
-        filters.addWidget(self.text, 1)
+            choices.addWidget(widget, 1)
+        filters.addLayout(choices)
+        filters.addWidget(self.text)
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -106,6 +126,9 @@ class ClipLibraryWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(lambda _index: self.play_selected())
         self.count = QLabel()
+        self.empty = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
 
         self.player = PlayerWidget()
         self.details = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
@@ -124,15 +147,18 @@ class ClipLibraryWindow(QMainWindow):
             lambda: (pid := self.pack_choice.currentData()) and self.pack_edit_requested.emit(pid)
         )
         pack_box = QGroupBox("Training pack")
-        pack_row = QHBoxLayout(pack_box)
-        for widget in (self.pack_choice, self.add_button, self.edit_pack_button,
-                       self.new_pack_button):  # fmt: skip
+        pack_layout = QVBoxLayout(pack_box)
+        pack_layout.addWidget(self.pack_choice)
+        pack_row = QHBoxLayout()
+        for widget in (self.add_button, self.edit_pack_button, self.new_pack_button):
             pack_row.addWidget(widget)
-        pack_row.setStretch(0, 1)
+        pack_row.addStretch(1)
+        pack_layout.addLayout(pack_row)
 
         library = QWidget()
         left_layout = QVBoxLayout(library)
         left_layout.addLayout(filters)
+        left_layout.addWidget(self.empty, 1)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.count)
         self.tabs = QTabWidget()
@@ -145,7 +171,16 @@ class ClipLibraryWindow(QMainWindow):
         self.player.position_changed.connect(self._player_moved)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.player, 3)
+        self.no_clip = QLabel(
+            "Choose a clip in the list and press “Play clip” (or double-click it) to watch"
+            " it here.", wordWrap=True,
+        )  # fmt: skip
+        self.no_clip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_clip.setFrameShape(QLabel.Shape.StyledPanel)
+        self.viewer = QStackedWidget()  # what to do until a clip plays, then the player
+        self.viewer.addWidget(self.no_clip)
+        self.viewer.addWidget(self.player)
+        right_layout.addWidget(self.viewer, 3)
         right_layout.addWidget(self.play_button)
         right_layout.addWidget(self.details, 2)
         right_layout.addWidget(pack_box)
@@ -156,7 +191,7 @@ class ClipLibraryWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setSizes([700, 480])
         self.setCentralWidget(splitter)
-        self.resize(1180, 720)
+        resize_within_screen(self, 1180, 720)
 
     def _build_release_tab(self) -> QWidget:
         table = self.release_table
@@ -225,7 +260,21 @@ class ClipLibraryWindow(QMainWindow):
             return
         self.model.set_clips(found)
         self.count.setText(f"{len(found)} clip{'s' if len(found) != 1 else ''}")
+        self._show_empty(not found)
         self._selected(self.table.currentIndex(), QModelIndex())
+
+    def _show_empty(self, empty: bool) -> None:
+        """No clips: say why, and what to do next, instead of an empty table."""
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.count.setVisible(not empty)
+        if not empty:
+            return
+        if any(self.filters().values()):
+            text = NONE_MATCH
+        else:
+            text = NO_CLIPS_FOR_REVIEWERS if self.reviewer else NO_CLIPS_FOR_TRAINERS
+        self.empty.setText(text)
 
     def refresh_packs(self, select_id: int | None = None) -> None:
         current = select_id or self.pack_choice.currentData()
@@ -361,6 +410,7 @@ class ClipLibraryWindow(QMainWindow):
             return
         length_ms = int(clip.report_summary.get("duration_ms") or clip.duration_ms)
         self.watch.start(clip.clip_id, length_ms)
+        self.viewer.setCurrentWidget(self.player)
         self.player.load(path, length_ms, None)
         self.player.seek(0)  # from the start: the same file again keeps its old position
         self.player.play()

@@ -39,6 +39,9 @@ from bwvreview.app import learning
 from bwvreview.app.errors import DomainError
 from bwvreview.app.polarity import POLARITY_LABELS
 from bwvreview.app.records import Codebook
+from bwvreview.ui.dashboard_export import add_export_buttons
+from bwvreview.ui.open_once import open_once
+from bwvreview.ui.practice_counts import attach_practice_counts
 
 # one colour per principle, in the codebook's order (colour-blind safe: Okabe-Ito)
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -83,6 +86,7 @@ class DashboardWidget(QWidget):
         pickers.addWidget(QLabel("to"))
         pickers.addWidget(self.date_to)
         pickers.addStretch(1)
+        add_export_buttons(self, pickers)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -209,20 +213,9 @@ class DashboardWidget(QWidget):
 def open_dashboard(db: app.Database, codebook: Codebook, parent: QWidget) -> DashboardWidget | None:
     """The parent's dashboard window (made on first use); ``None`` if the user may not read it
     (the reason is shown on the parent's status line when it has one)."""
-    existing = parent.findChild(DashboardWidget)
-    if existing is not None:
-        existing.refresh()
-        existing.show()
-        existing.raise_()
-        return existing
-    try:
+    def make() -> DashboardWidget:
         dashboard = DashboardWidget(db, codebook, parent)
-    except DomainError as exc:
-        show = getattr(parent, "show_error", None)
-        if show is not None:
-            show("Insight dashboard", str(exc))
-        return None
-    dashboard.setWindowFlags(dashboard.windowFlags() | Qt.WindowType.Window)
-    dashboard.resize(1200, 640)
-    dashboard.show()
-    return dashboard
+        attach_practice_counts(dashboard)  # by kind of incident (practice_counts.py)
+        return dashboard
+
+    return open_once(parent, DashboardWidget, make, "Insight dashboard", (1200, 640))

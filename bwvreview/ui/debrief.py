@@ -33,6 +33,7 @@ from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import quoted
 from bwvreview.ui.player import PlayerWidget
+from bwvreview.ui.practice_menu import offer_session_record
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
 from bwvreview.ui.workers import load_waveform
@@ -287,6 +288,7 @@ def open_debrief(
         parent=parent,
     )
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    offer_session_record(window, lib, recording)  # "Record this debrief…" (practice_menu)
     if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
         load_waveform(lib, recording, owner=window, finished=window.timeline.set_peaks)
     window.show()

@@ -1,8 +1,10 @@
-"""The export dialog: choose what to anonymise, confirm personal data, watch it export.
+"""The export dialog, in four steps: the moment → what to hide → check → save.
 
 Everything anonymising is on by default; turning something off is a visible choice that
-the report records. The work runs in ``app.clips`` on a worker thread; this dialog only
-collects choices and shows progress, the preview and the verdict.
+the report records, and the check step says it again. The work runs in ``app`` on a worker
+thread; this dialog only collects choices and shows progress and the checks, in plain
+words (``app.clip_checklist``). Each step scrolls, so the dialog fits a 1366×768 laptop at
+125 % scaling.
 """
 
 from __future__ import annotations
@@ -13,20 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -35,14 +30,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.app import Library, clip_plan, clip_workflow
+from bwvreview.app import Library, clip_checklist, clip_plan, clip_workflow
 from bwvreview.app.errors import BAD_INPUT, DomainError
-from bwvreview.timecode import clock
-from bwvreview.ui.export_masks import MaskPanel
-from bwvreview.ui.export_people import HeardPanel, PeopleSeenPanel, scaled_pixmap
+from bwvreview.timecode import clock, span
+from bwvreview.ui.export_check import CheckStep
+from bwvreview.ui.export_hide import HideStep
+from bwvreview.ui.export_result import SaveStep
+from bwvreview.ui.export_span import SpanStep
+from bwvreview.ui.window_size import resize_within_screen, scrolling
 from bwvreview.ui.workers import GeneratorWorker
 
-_PREVIEW_W = 320
+STEPS = ("1  The moment", "2  What to hide", "3  Check", "4  Save")
+
+
+def free_name(path: Path) -> Path:
+    """``path``, or ``NAME-2.mp4``, ``NAME-3.mp4``…: the first name not taken."""
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
 
 
 class ExportDialog(QDialog):
@@ -67,126 +74,187 @@ class ExportDialog(QDialog):
         self.worker: GeneratorWorker | None = None
         self.outcome: clip_workflow.ClipOutcome | None = None
         self.record: Any = None  # the clip's record, once stored
-        self.setWindowTitle("Export anonymised learning clip")
-        self.setMinimumWidth(760)
+        self._listed_for: tuple[int, int] | None = None  # the span the lists were made for
+        self.setWindowTitle("Export an anonymised learning clip")
         self._build(start_ms, end_ms)
+        resize_within_screen(self, 1000, 640)
         self.refresh_personal_data()
 
     # --- layout -------------------------------------------------------------------------
     def _build(self, start_ms: int, end_ms: int) -> None:
         layout = QVBoxLayout(self)
-        self.status = QLabel("")  # added to the layout below the progress bar
+        self.status = QLabel("")
         self.status.setWordWrap(True)
         intro = QLabel(
-            f"<b>{Path(self.recording.path).name}</b> — faces, the camera banner, personal"
-            " data in speech and file metadata are removed unless you choose otherwise."
+            f"<b>{Path(self.recording.path).name}</b>: faces, the camera's banner, personal"
+            " details in what is said and the file's details are hidden unless you choose"
+            " otherwise."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        columns = QHBoxLayout()
-        layout.addLayout(columns)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
 
-        span = QGroupBox("Span")
-        form = QFormLayout(span)
-        duration_s = self.recording.duration_ms / 1000
-        self.start = self._seconds(start_ms / 1000, duration_s)
-        self.end = self._seconds(end_ms / 1000, duration_s)
-        self.padding = self._seconds(0.0, 30.0)
-        form.addRow("Start (s)", self.start)
-        form.addRow("End (s)", self.end)
-        form.addRow("Padding each side (s)", self.padding)
-        left.addWidget(span)
-
-        choices = QGroupBox("Anonymise")
-        form = QFormLayout(choices)
-        self.faces = QComboBox()
-        for label, value in (("Blur (strong)", "blur"), ("Pixelate", "pixelate"),
-                             ("Solid box", "box"), ("Leave faces visible", "none")):  # fmt: skip
-            self.faces.addItem(label, value)
-        form.addRow("Faces", self.faces)
-        self.banner = QCheckBox("Cover the camera banner (date, serial, collar number)")
-        self.banner.setChecked(True)
-        form.addRow(self.banner)
-        self.banner_where = QComboBox()
-        self.banner_where.addItem("Find it automatically", None)
-        for name in clip_plan.BANNER_PRESETS:
-            self.banner_where.addItem(f"Always the {name.replace('-', ' ')} of the frame", name)
-        self.banner.toggled.connect(self.banner_where.setEnabled)
-        form.addRow("Banner position", self.banner_where)
-        self.bleep = QCheckBox("Bleep the personal data ticked below")
-        self.bleep.setChecked(True)
-        form.addRow(self.bleep)
-        self.mute = QCheckBox("Silence instead of a bleep tone")
-        form.addRow(self.mute)
-        self.disguise = QCheckBox("Disguise voices (pitch shift)")
-        form.addRow(self.disguise)
-        self.captions = QCheckBox("Burn in captions (redacted words shown as ████)")
-        form.addRow(self.captions)
-        self.card = QCheckBox("Open with a card: category, principle, note, alternative wording")
-        self.card.setEnabled(self.annotation_id is not None)
-        self.card.setChecked(self.annotation_id is not None)
-        form.addRow(self.card)
-        self.metadata = QCheckBox("Keep the source's file metadata (not recommended)")
-        form.addRow(self.metadata)
-        left.addWidget(choices)
-
-        tabs = QTabWidget()
-        preview = QWidget()
-        row = QHBoxLayout(preview)
-        self.before = QLabel("Before")
-        self.after = QLabel("After")
-        for label in (self.before, self.after):
-            label.setMinimumSize(_PREVIEW_W, _PREVIEW_W * 9 // 16)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            row.addWidget(label)
-        tabs.addTab(preview, "Preview")
-        self.masks = MaskPanel(self.lib, self.recording, (start_ms, end_ms), self._run,
-                               self.status.setText)  # fmt: skip
-        tabs.addTab(self.masks, "Masks (plates, documents…)")
-        self.preview_button = QPushButton("Show preview")
-        self.preview_button.clicked.connect(self.refresh_preview)
-        left.addWidget(tabs)
-        left.addWidget(self.preview_button)
-
-        self.seen = PeopleSeenPanel()
+        self.span = SpanStep(self.recording, start_ms, end_ms)
+        self.start, self.end, self.padding = self.span.start, self.span.end, self.span.padding
+        self.hide_step = HideStep(self.lib, self.recording, self.span.clip_ms(), self._run,
+                                  self.status.setText, self.annotation_id is not None)  # fmt: skip
+        self.check = CheckStep()
+        self.save = SaveStep(str(self._default_out()))
+        self.steps = QTabWidget()
+        self.steps.setDocumentMode(True)
+        for page, title in zip((self.span, self.hide_step, self.check, self.save), STEPS,
+                               strict=True):  # fmt: skip
+            self.steps.addTab(scrolling(page), title)
+        self.steps.currentChanged.connect(self._step_shown)
+        layout.addWidget(self.steps, 1)
+        self._name_parts()
+        self.span.changed.connect(self._span_changed)
         self.seen.find_people_button.clicked.connect(self.find_people)
-        right.addWidget(self.seen, 1)
-        self.heard = HeardPanel(self.lib, self.recording.id, self.status.setText)
         self.heard.save_button.clicked.connect(self.save_people)
-        right.addWidget(self.heard.found, 2)
-        right.addWidget(self.heard.listed, 1)
-        # The parts' widgets under the names the dialog has always given them.
-        self.people_list = self.seen.people_list
-        self.find_people_button = self.seen.find_people_button
-        self.hit_list, self.people = self.heard.hit_list, self.heard.people
-        self.mask_time, self.canvas = self.masks.mask_time, self.masks.canvas
-        self.mask_label, self.mask_list = self.masks.mask_label, self.masks.mask_list
-
-        out_row = QHBoxLayout()
-        self.out = QLineEdit(str(self._default_out()))
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self.choose_out)
-        out_row.addWidget(QLabel("Save as"))
-        out_row.addWidget(self.out, 1)
-        out_row.addWidget(browse)
-        layout.addLayout(out_row)
+        self.preview_button.clicked.connect(self.refresh_preview)
+        self.save.browse.clicked.connect(self.choose_out)
+        self.save.override_button.clicked.connect(lambda: self.override())
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton("Back")
+        self.next_button = QPushButton("Next")
+        self.export_button = QPushButton("Export clip")
+        self.cancel_button = QPushButton("Close")
+        self.back_button.clicked.connect(lambda: self.go_to(self.steps.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.steps.currentIndex() + 1))
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self.cancel_or_close)
-        layout.addWidget(self.buttons)
+        for button in (self.back_button, self.next_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self._step_shown(0)
+
+    def _name_parts(self) -> None:
+        """The parts' widgets under the names the dialog has always given them."""
+        hide = self.hide_step
+        self.faces, self.banner, self.banner_where = hide.faces, hide.banner, hide.banner_where
+        self.bleep, self.mute, self.disguise = hide.bleep, hide.mute, hide.disguise
+        self.captions, self.card, self.metadata = hide.captions, hide.card, hide.metadata
+        self.seen, self.heard, self.masks = hide.seen, hide.heard, hide.masks
+        self.people_list = self.seen.people_list
+        self.find_people_button = self.seen.find_people_button
+        self.hit_list, self.people = self.heard.hit_list, self.heard.people
+        self.mask_time, self.canvas = self.masks.mask_time, self.masks.canvas
+        self.mask_label, self.mask_list = self.masks.mask_label, self.masks.mask_list
+        self.before, self.after = self.check.before, self.check.after
+        self.preview_button = self.check.preview_button
+        self.out = self.save.out
+
+    # --- moving between the steps ---------------------------------------------------------
+    def go_to(self, step: int) -> None:
+        self.steps.setCurrentIndex(max(0, min(step, self.steps.count() - 1)))
+
+    def _step_shown(self, step: int) -> None:
+        last = step == self.steps.count() - 1
+        self.back_button.setEnabled(step > 0)
+        self.next_button.setVisible(not last)
+        self.export_button.setVisible(last)
+        self.export_button.setDefault(last)
+        self.next_button.setDefault(not last)
+        if step >= 1 and self._listed_for != self.span.clip_ms() and not self.span.problems():
+            self.refresh_personal_data()
+        if step == 2:
+            self.check.show_plan(self.hidden_plan(), self.hide_step.opt_outs())
+        self._enable()
+
+    def _span_changed(self) -> None:
+        problem = self.span.problems()
+        if not problem:
+            self.masks.set_span(self.span.clip_ms())
+        self._enable()
+
+    def _enable(self) -> None:
+        busy, problem = self.worker is not None, self.span.problems()
+        self.export_button.setEnabled(not busy and not problem)
+        self.preview_button.setEnabled(not busy and not problem)
+        self.find_people_button.setEnabled(not busy and not problem)
+        self.cancel_button.setText("Stop" if busy else "Close")
+        self.cancel_button.setToolTip("Stop the work; nothing half-done is kept" if busy else "")
+        self.progress.setVisible(busy)
+
+    # --- choices ------------------------------------------------------------------------
+    def span_ms(self) -> tuple[int, int]:
+        """The moment chosen; the clip adds the lead-in and lead-out (``clip_ms``)."""
+        return self.span.span_ms()
+
+    def clip_ms(self) -> tuple[int, int]:
+        return self.span.clip_ms()
+
+    def options(self) -> clip_workflow.ExportOptions:
+        """The options chosen, named as `export-clip`'s flags are (one definition)."""
+        chosen = {
+            "faces": self.faces.currentData(),
+            "keep_overlay": not self.banner.isChecked(),
+            "bleep": "auto" if self.bleep.isChecked() else "none",
+            "mute": self.mute.isChecked(),
+            "voice_disguise": self.disguise.isChecked(),
+            "keep_metadata": self.metadata.isChecked(),
+            "captions": self.captions.isChecked(),
+            "card": self.card.isChecked(),
+            "padding": self.span.padding_s(),
+            "annotation": self.annotation_id,
+        }
+        return clip_workflow.export_options(
+            chosen,
+            banner_preset=self.banner_where.currentData(),
+            keep_visible_tracks=self.seen.kept_visible(),
+            kept_audible=self.heard.kept_audible(),
+        )
+
+    def hidden_plan(self) -> list[str]:
+        """What the clip will hide, in words, for the check step."""
+        first, last = self.clip_ms()
+        clip = f"The clip: {span(first, last)} of {Path(self.recording.path).name}"
+        return [clip, *self.hide_step.plan()]
+
+    @property
+    def hits(self) -> list[Any]:
+        return self.heard.hits
+
+    def refresh_personal_data(self) -> None:
+        """List what is heard in the clip (with its lead-in and lead-out): what the export
+        bleeps is counted over the same span, so an unticked line is the line meant."""
+        clip = self.clip_ms()
+        if self._listed_for is not None and self._listed_for != clip:
+            self.seen.clear()  # people found in another span
+        self._listed_for = clip
+        self.heard.refresh(clip)
+
+    def save_people(self) -> None:
+        self.heard.save_people(self.clip_ms())
+
+    def find_people(self) -> None:
+        start, end = self.clip_ms()
+        recording = self.recording
+        self.status.setText("Looking for faces in the clip…")
+        self._run(
+            lambda cancel: clip_workflow.iter_people_in_span(recording, start, end, cancel),
+            lambda fraction: self.progress.setValue(round(fraction * 1000)),
+            lambda people: self.status.setText(self.seen.show_people(people)),
+        )
+
+    def choose_out(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the clip as", self.out.text(), "MP4 video (*.mp4)"
+        )
+        if chosen:
+            self.out.setText(chosen if chosen.lower().endswith(".mp4") else f"{chosen}.mp4")
+
+    def _default_out(self) -> Path:
+        folder = Path(QSettings().value("export/folder", str(Path.home()), type=str))
+        return free_name(folder / f"clip-{self.recording.id}-{self.span.span_ms()[0]}.mp4")
 
     # --- the parts, as the dialog has always offered them ------------------------------
     def load_mask_frame(self) -> None:
@@ -201,76 +269,6 @@ class ExportDialog(QDialog):
     def delete_mask(self) -> None:
         self.masks.delete_mask()
 
-    def _seconds(self, value: float, maximum: float) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setDecimals(3)
-        spin.setRange(0.0, max(maximum, 0.001))
-        spin.setValue(value)
-        spin.setSingleStep(0.5)
-        return spin
-
-    def _default_out(self) -> Path:
-        folder = Path(QSettings().value("export/folder", str(Path.home()), type=str))
-        stem = f"clip-{self.recording.id}-{int(self.start.value() * 1000)}"
-        candidate = folder / f"{stem}.mp4"
-        n = 2
-        while candidate.exists():
-            candidate = folder / f"{stem}-{n}.mp4"
-            n += 1
-        return candidate
-
-    # --- choices ------------------------------------------------------------------------
-    def span_ms(self) -> tuple[int, int]:
-        return round(self.start.value() * 1000), round(self.end.value() * 1000)
-
-    def options(self) -> clip_workflow.ExportOptions:
-        """The options chosen, named as `export-clip`'s flags are (one definition)."""
-        chosen = {
-            "faces": self.faces.currentData(),
-            "keep_overlay": not self.banner.isChecked(),
-            "bleep": "auto" if self.bleep.isChecked() else "none",
-            "mute": self.mute.isChecked(),
-            "voice_disguise": self.disguise.isChecked(),
-            "keep_metadata": self.metadata.isChecked(),
-            "captions": self.captions.isChecked(),
-            "card": self.card.isChecked(),
-            "padding": self.padding.value(),
-            "annotation": self.annotation_id,
-        }
-        return clip_workflow.export_options(
-            chosen,
-            banner_preset=self.banner_where.currentData(),
-            keep_visible_tracks=self.seen.kept_visible(),
-            kept_audible=self.heard.kept_audible(),
-        )
-
-    @property
-    def hits(self) -> list[Any]:
-        return self.heard.hits
-
-    def refresh_personal_data(self) -> None:
-        self.heard.refresh(self.span_ms())
-
-    def save_people(self) -> None:
-        self.heard.save_people(self.span_ms())
-
-    def find_people(self) -> None:
-        start, end = self.span_ms()
-        recording = self.recording
-        self.status.setText("Looking for faces in the span…")
-        self._run(
-            lambda cancel: clip_workflow.iter_people_in_span(recording, start, end, cancel),
-            lambda fraction: self.progress.setValue(round(fraction * 1000)),
-            lambda people: self.status.setText(self.seen.show_people(people)),
-        )
-
-    def choose_out(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the clip as", self.out.text(), "MP4 video (*.mp4)"
-        )
-        if chosen:
-            self.out.setText(chosen if chosen.lower().endswith(".mp4") else f"{chosen}.mp4")
-
     # --- work on the thread pool --------------------------------------------------------
     def _run(
         self,
@@ -284,48 +282,47 @@ class ExportDialog(QDialog):
         worker.signals.failed.connect(lambda exc: self._settle(worker, self._show_failure, exc))
         worker.signals.cancelled.connect(lambda: self._settle(worker, self._show_cancelled, None))
         self.worker = worker
-        self._busy(True)
+        self.progress.setValue(0)
+        self._enable()
         self.pool.start(worker)
 
     def _settle(self, worker: GeneratorWorker, then: Callable[[Any], None], value: Any) -> None:
         if self.worker is worker:
             self.worker = None
-            self._busy(False)
+            self._enable()
             then(value)
 
-    def _busy(self, busy: bool) -> None:
-        self.export_button.setEnabled(not busy)
-        self.preview_button.setEnabled(not busy)
-        self.find_people_button.setEnabled(not busy)
-        self.cancel_button.setText("Cancel export" if busy else "Close")
-        self.progress.setVisible(busy)
-
     def refresh_preview(self) -> None:
-        span_ms, recording = self.span_ms(), self.recording
+        clip, recording = self.clip_ms(), self.recording
         faces, cover_banner = self.faces.currentData(), self.banner.isChecked()
         where = self.banner_where.currentData()
 
         def work(_cancel: threading.Event) -> Generator[Any, None, Any]:
             yield 0.1
-            return clip_plan.preview(recording, span_ms, faces, cover_banner=cover_banner,
+            return clip_plan.preview(recording, clip, faces, cover_banner=cover_banner,
                                      banner_preset=where)  # fmt: skip
 
-        middle = sum(span_ms) // 2
+        middle = sum(clip) // 2
         self.status.setText(f"Preparing a preview of {clock(middle, tenths=True)}…")
         self._run(work, lambda _step: None, self._show_preview)
 
     def _show_preview(self, frames: tuple[np.ndarray, np.ndarray]) -> None:
-        before, after = frames
-        self.before.setPixmap(scaled_pixmap(before, _PREVIEW_W))
-        self.after.setPixmap(scaled_pixmap(after, _PREVIEW_W))
-        self.status.setText("Left: the footage. Right: what the clip will show.")
+        self.check.show_frames(*frames)
+        self.status.setText("")
 
     def start_export(self) -> None:
+        problem = self.span.problems()
+        if problem:
+            self.go_to(0)
+            self.status.setText(problem)
+            return
         out = Path(self.out.text().strip())
         start, end = self.span_ms()
         options = self.options()
         QSettings().setValue("export/folder", str(out.parent))
-        self.status.setText("Exporting…")
+        self.save.clear()
+        self.go_to(self.steps.count() - 1)
+        self.status.setText(clip_checklist.STAGE_WORDS["source"] + "…")
         self._run(
             lambda cancel: clip_workflow.iter_export(
                 self.lib, self.recording.id, start, end, out, options, cancel
@@ -336,49 +333,37 @@ class ExportDialog(QDialog):
 
     def _show_progress(self, step: Any) -> None:
         self.progress.setValue(round(step.fraction * 1000))
-        eta = f" — about {step.eta_s:.0f} s left" if step.eta_s else ""
-        self.status.setText(f"{step.stage.capitalize()}…{eta}")
+        self.status.setText(clip_checklist.progress_words(step))
 
     def _exported(self, outcome: clip_workflow.ClipOutcome) -> None:
         self.outcome = outcome
         self.record = clip_workflow.store_export(self.lib, outcome)
         verification = outcome.verification
-        lines = clip_workflow.summary_lines(verification) if verification else ["not verified"]
-        if verification is not None and verification.passed:
-            self.status.setText(
-                f"Saved {outcome.path.name}. Verified: no face, personal data or identifying"
-                " tag was found. Trainers see it once another TIP or an admin has watched and"
-                " approved it."
-            )
-            QMessageBox.information(self, "Clip exported", "\n".join(lines))
-            return
-        self.status.setText(f"Saved {outcome.path.name}, but it FAILED verification.")
-        answer = QMessageBox.warning(
-            self,
-            "The clip failed verification",
-            "\n".join(lines)
-            + "\n\nIt is marked as failed and trainers will not see it. Send it for a second"
-            " person's approval anyway, with your reason?",
-            QMessageBox.StandardButton.No | QMessageBox.StandardButton.Yes,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.override()
+        passed = verification is not None and verification.passed
+        self.save.show_checklist(outcome.path.name, clip_checklist.checklist(verification),
+                                 passed)  # fmt: skip
+        self.status.setText(
+            f"Saved {outcome.path} and its report." if passed
+            else f"Saved {outcome.path.name}; some checks need attention (below)."
+        )  # fmt: skip
+        self.go_to(self.steps.count() - 1)
+        self.out.setText(str(free_name(Path(self.out.text().strip()))))  # ready for another
 
     def override(self, reason: str | None = None) -> None:
         if self.record is None:
             return
         if reason is None:
             reason, ok = QInputDialog.getText(
-                self, "Override verification", "Why is this clip safe to share? (recorded)"
+                self, "Send for approval anyway", "Why is this clip safe to share? (recorded)"
             )
             if not ok:
                 return
         try:
             self.record = clip_plan.send_for_approval(self.lib, self.record.id, reason)
         except DomainError as exc:
-            QMessageBox.warning(self, "Not added", str(exc))
+            QMessageBox.warning(self, "Not sent for approval", str(exc))
             return
+        self.save.override_button.hide()
         self.status.setText("Sent for a second person's approval; your reason is in the audit log.")
 
     def _show_failure(self, exc: BaseException) -> None:
@@ -390,12 +375,12 @@ class ExportDialog(QDialog):
         QMessageBox.warning(self, "Could not export", message)
 
     def _show_cancelled(self, _value: object) -> None:
-        self.status.setText("Cancelled: no clip was written.")
+        self.status.setText("Stopped: no clip was written.")
 
     def cancel_or_close(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.status.setText("Cancelling…")
+            self.status.setText("Stopping…")
         else:
             self.reject()
 

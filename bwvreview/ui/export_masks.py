@@ -45,8 +45,9 @@ class MaskPanel(QWidget):
         start_ms, end_ms = span_ms
         box = QVBoxLayout(self)
         hint = QLabel(
-            "Draw a rectangle over anything that identifies someone. Add keyframes at other"
-            " moments if it moves: the box glides between them. Masks are kept with the"
+            "A number plate, a document, a house number: show a frame, drag a rectangle over"
+            " it and press “New mask”. If it moves, show another moment, draw it again and"
+            " press “Add keyframe”: the box glides between them. Masks are kept with the"
             " recording, so every clip hides them."
         )
         hint.setWordWrap(True)
@@ -60,10 +61,17 @@ class MaskPanel(QWidget):
             lambda v: self.mask_time_label.setText(clock(v, tenths=True))
         )
         self.mask_time.sliderReleased.connect(self.load_frame)
+        self.show_frame_button = QPushButton("Show this frame")
+        self.show_frame_button.clicked.connect(self.load_frame)
         row.addWidget(self.mask_time, 1)
         row.addWidget(self.mask_time_label)
+        row.addWidget(self.show_frame_button)
         box.addLayout(row)
         self.canvas = MaskCanvas()
+        self.canvas.empty_text = (
+            "Move the slider to a moment and press “Show this frame”,\n"
+            "then drag a rectangle over what to hide."
+        )
         box.addWidget(self.canvas, 1)
         row = QHBoxLayout()
         self.mask_label = QLineEdit()
@@ -82,6 +90,11 @@ class MaskPanel(QWidget):
         self.mask_list.setMaximumHeight(90)
         box.addWidget(self.mask_list)
         self._show_masks()
+
+    def set_span(self, span_ms: tuple[int, int]) -> None:
+        """Frames to draw on come from this span (the clip, with its lead-in and lead-out)."""
+        start_ms, end_ms = span_ms
+        self.mask_time.setRange(start_ms, max(start_ms + 1, end_ms))
 
     def _show_masks(self, select_id: int | None = None) -> None:
         self.mask_list.clear()

@@ -13,12 +13,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from bwvreview.app import Library, clip_plan
@@ -44,21 +46,40 @@ def _tickable(text: str) -> QListWidgetItem:
     return item
 
 
-class PeopleSeenPanel(QGroupBox):
+class PeopleSeenPanel(QWidget):
     """The faces tracked in the span, ticked (hidden) until someone unticks one."""
 
+    NOT_LOOKED = (
+        "Every face found while the clip is written is hidden. To leave someone visible who"
+        " agreed to be seen, press “Find people…” and untick them."
+    )
+
     def __init__(self) -> None:
-        super().__init__("People seen in the span (ticked = face hidden)")
+        super().__init__()
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.hint = QLabel(self.NOT_LOOKED)
+        self.hint.setWordWrap(True)
         self.people_list = QListWidget()
         self.people_list.setIconSize(QSize(48, 48))
         self.people_list.setMaximumHeight(120)
+        self.people_list.setAccessibleName("People seen in the clip (ticked: face hidden)")
+        self.people_list.hide()
         self.find_people_button = QPushButton("Find people…")
         self.find_people_button.setToolTip(
-            "Looks for faces in the span, so you can leave a consenting person visible"
+            "Looks for faces in the clip, so you can leave a consenting person visible"
         )
+        row = QHBoxLayout()
+        row.addWidget(self.find_people_button)
+        row.addStretch(1)
+        box.addWidget(self.hint)
         box.addWidget(self.people_list)
-        box.addWidget(self.find_people_button)
+        box.addLayout(row)
+
+    def clear(self) -> None:
+        self.people_list.clear()
+        self.people_list.hide()
+        self.hint.setText(self.NOT_LOOKED)
 
     def kept_visible(self) -> frozenset[int]:
         return frozenset(
@@ -70,16 +91,20 @@ class PeopleSeenPanel(QGroupBox):
         self.people_list.clear()
         for person in people:
             item = _tickable(
-                f"Person {person.track_id}: {span(person.first_ms, person.last_ms, ' – ')}"
+                f"Person {person.track_id}: {span(person.first_ms, person.last_ms)}"
             )
             if person.thumbnail.size:
                 item.setIcon(QIcon(scaled_pixmap(person.thumbnail, 48)))
             item.setData(Qt.ItemDataRole.UserRole, person.track_id)
             self.people_list.addItem(item)
         count = len(people)
+        self.people_list.setVisible(bool(count))
         if not count:
-            return "No faces found in the span."
+            self.hint.setText("No faces were found in the clip.")
+            return "No faces found in the clip."
         who = "person" if count == 1 else "people"
+        self.hint.setText(f"{count} {who} seen in the clip (ticked: face hidden). Untick"
+                          " anyone who agreed to be seen.")  # fmt: skip
         return f"{count} {who} found; untick anyone who agreed to be seen."
 
 
@@ -89,7 +114,7 @@ class HeardPanel:
     def __init__(self, lib: Library, recording_id: int, say: Callable[[str], None]) -> None:
         self.lib, self.recording_id, self._say = lib, recording_id, say
         self.hits: list[Any] = []
-        self.found = QGroupBox("Personal data heard in the span (ticked = bleeped)")
+        self.found = QGroupBox("Heard in the clip (ticked: bleeped)")
         box = QVBoxLayout(self.found)
         self.hit_list = QListWidget()
         box.addWidget(self.hit_list)
@@ -131,10 +156,10 @@ class HeardPanel:
         self._show_found()
         if not self.hits:
             self.hit_list.addItem(
-                "No personal data found in the transcript of this span."
+                "No personal details found in the transcript of the clip."
                 if clip_plan.has_transcript(self.lib, self.recording_id)
-                else "No transcript yet: the export will listen to the span and bleep the"
-                " personal data it hears."
+                else "No transcript yet: the export will listen to the clip and bleep the"
+                " personal details it hears."
             )
 
     def _show_found(self) -> None:

@@ -12,6 +12,7 @@ from bwvreview.app import feedback
 from bwvreview.app.errors import DomainError
 from bwvreview.app.records import FeedbackRecording, OfficerIncident
 from bwvreview.ui.feedback_window import FeedbackWindow
+from bwvreview.ui.practice_feedback import attach_practice_feedback
 from bwvreview.ui.workers import GeneratorWorker, load_waveform
 
 
@@ -122,4 +123,6 @@ def build_feedback_window(
     window = FeedbackWindow(lib.db.principal.name, preview=preview, parent=parent)
     controller = FeedbackController(lib, window)
     controller.refresh(select_id)
+    if not preview:  # their PPN1 reviews, sessions and observations (issue 18)
+        attach_practice_feedback(window, lib)
     return window, controller

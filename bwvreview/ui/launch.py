@@ -21,11 +21,15 @@ from bwvreview.ui.audit_viewer import open_audit_viewer
 from bwvreview.ui.clip_library_window import open_clip_library
 from bwvreview.ui.dashboard import open_dashboard
 from bwvreview.ui.debrief import open_debrief
-from bwvreview.ui.feedback_controller import build_feedback_window
+from bwvreview.ui.feedback_controller import FeedbackController, build_feedback_window
+from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.jobs_panel import JobsPanel
 from bwvreview.ui.library_controller import LibraryController
 from bwvreview.ui.library_window import LibraryWindow
+from bwvreview.ui.my_training import add_my_training_menu
 from bwvreview.ui.native_output import quiet_terminal
+from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
+from bwvreview.ui.programme_view import add_programme_menu
 from bwvreview.ui.search_panel import open_search_window
 from bwvreview.ui.sign_in import sign_in_library
 from bwvreview.ui.users_dialog import open_users_dialog
@@ -65,9 +69,11 @@ def _calm_garbage_collection() -> None:
 
 def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryController]:
     window = LibraryWindow()
+    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
     controller = LibraryController(lib, window, QThreadPool.globalInstance())
     controller.refresh()
     window.recording_activated.connect(lambda rid: open_workspace(lib, rid, controller))
+    controller.demo_loaded.connect(lambda rid: open_workspace(lib, rid, controller))
     window.agreement_requested.connect(lambda rid: compare_tips(lib, rid, controller))
     window.audit_requested.connect(lambda: open_audit_viewer(lib.db, window))
     window.audit_action.setVisible(lib.db.principal.can(READ_AUDIT))
@@ -78,8 +84,18 @@ def build_library_window(lib: app.Library) -> tuple[LibraryWindow, LibraryContro
     window.clip_library_requested.connect(lambda: open_clip_library(lib, window))
     window.people_requested.connect(lambda: open_users_dialog(lib.db, window))
     window.people_action.setVisible(lib.db.principal.can(MANAGE_USERS))
-    window.add_jobs_panel(JobsPanel.for_library(lib, QThreadPool.globalInstance()))
+    add_practice_menu(window, lib)  # observations, PPN1 reviews, sessions
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
+    return window, controller
+
+
+def build_officer_window(
+    lib: app.Library, select_id: int | None = None
+) -> tuple[FeedbackWindow, FeedbackController]:
+    """The officer's own window: their feedback, and Training ▸ My training…"""
+    window, controller = build_feedback_window(lib, select_id)
+    add_my_training_menu(window, lib)
     return window, controller
 
 
@@ -88,6 +104,8 @@ def open_search(lib: app.Library, controller: LibraryController) -> None:
     panel, made = open_search_window(lib.db, lib.codebook, controller.view)
     if made:
         panel.moment_requested.connect(lambda r, ms: open_found_moment(lib, controller, r, ms))
+        panel.record_requested.connect(lambda kind, rid: open_practice_record(
+            lib, controller.view, kind, rid))  # fmt: skip
 
 
 def open_found_moment(lib: app.Library, controller: LibraryController, rid: int, ms: int) -> None:
@@ -133,6 +151,7 @@ def build_workspace(
     window.preview_requested.connect(lambda: preview_feedback(lib, controller))
     window.agreement_action.triggered.connect(lambda: compare_here(lib, controller))
     add_help_menu(window, lib.data_dir, lib.db.url)
+    add_programme_menu(window, lib)
     return window, controller
 
 
@@ -250,7 +269,7 @@ def _run_app(
         return 0
     lib = signed_in
     if lib.db.principal.is_officer:  # an officer sees their own feedback, not the library
-        feedback_window, _feedback = build_feedback_window(lib, open_recording)
+        feedback_window, _feedback = build_officer_window(lib, open_recording)
         feedback_window.show()
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()
@@ -259,6 +278,7 @@ def _run_app(
     if not lib.db.principal.can(READ_FOOTAGE):  # a trainer works from clips, never footage
         clip_window = open_clip_library(lib)
         clip_window.setWindowTitle("bwvreview — clip library and training packs")
+        add_programme_menu(clip_window, lib)
         code = qt_app.exec()
         QThreadPool.globalInstance().waitForDone()
         lib.close()
@@ -271,6 +291,7 @@ def _run_app(
             " interrupted last time; no clip was affected.", 30_000
         )  # fmt: skip
     qt_app.aboutToQuit.connect(controller.cancel)
+    qt_app.aboutToQuit.connect(window.jobs_panel.stop)  # a queued job run here goes back
     if open_recording is not None:
         controller.refresh(select_id=open_recording)
         if review.current_transcript(lib.db, open_recording) is None:

@@ -13,7 +13,7 @@ from bwvreview.ui.table_model import Index, RecordTableModel
 
 
 class LibraryTableModel(RecordTableModel):
-    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "File")
+    COLUMNS = ("Incident", "Officer", "Recorded", "Length", "Status", "File", "Content warning")
 
     def set_recordings(self, recordings: list[Recording]) -> None:
         self.set_rows(recordings)
@@ -28,6 +28,8 @@ class LibraryTableModel(RecordTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(recording, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self.COLUMNS[index.column()] == "Content warning" and recording.content_warning:
+                return f"Content warning: {recording.content_warning}"
             return recording.path
         if role == Qt.ItemDataRole.UserRole:
             return recording.id
@@ -43,8 +45,9 @@ class LibraryTableModel(RecordTableModel):
             recording.incident_reference or "—",
             ", ".join(recording.officers) or "—",
             recorded,
-            clock(recording.duration_ms),
+            clock(recording.duration_ms, tenths=True),
             STATUS_LABELS.get(recording.status, recording.status),
             Path(recording.path).name,
+            f"⚠ {recording.content_warning}" if recording.content_warning else "",
         )
         return values[column]

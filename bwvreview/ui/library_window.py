@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
-    QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -43,10 +43,12 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app.records import STATUS_LABELS, Recording
-from bwvreview.timecode import clock
+from bwvreview.ui.jobs_panel import JobsPanel, LocalJob
 from bwvreview.ui.library_model import LibraryTableModel
+from bwvreview.ui.recording_details import RecordingDetails, RecordingDetailsDialog, Save
 from bwvreview.ui.transcript_panel import TranscriptPanel
 from bwvreview.ui.wellbeing import edit_wellbeing_settings
+from bwvreview.ui.window_size import resize_within_screen
 
 MEDIA_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.ts);;All files (*)"
 
@@ -90,55 +92,15 @@ class LibraryFilterProxy(QSortFilterProxyModel):
         return super().filterAcceptsRow(row, parent)
 
 
-class RecordingDetails(QWidget):
-    """The facts of the selected recording, as a TIP would want to check them."""
-
-    FIELDS = ("Content warning", "Incident", "Officer", "Length", "Frame rate", "Picture",
-              "Sound", "Recorded", "Imported", "SHA-256", "File")  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__()
-        form = QFormLayout(self)
-        self.values: dict[str, QLabel] = {}
-        for name in self.FIELDS:
-            label = QLabel("—")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setWordWrap(True)
-            self.values[name] = label
-            form.addRow(f"{name}:", label)
-
-    def show_recording(self, r: Recording | None) -> None:
-        if r is None:
-            for label in self.values.values():
-                label.setText("—")
-            return
-        fps = f"{r.fps:g} fps" if r.fps else "unknown"
-        picture = f"{r.width}×{r.height} {r.video_codec}" + (
-            f", rotated {r.rotation}°" if r.rotation else ""
-        )
-        facts = {
-            "Content warning": r.content_warning or "none",
-            "Incident": r.incident_reference or "—",
-            "Officer": ", ".join(r.officers) or "—",
-            "Length": clock(r.duration_ms),
-            "Frame rate": fps + (" (variable)" if r.variable_frame_rate else ""),
-            "Picture": picture,
-            "Sound": f"{r.audio_codec}, {r.audio_channels} channel(s)" if r.has_audio else "none",
-            "Recorded": r.recorded_at.strftime("%d %b %Y %H:%M:%S") if r.recorded_at else "—",
-            "Imported": r.imported_at.strftime("%d %b %Y %H:%M:%S"),
-            "SHA-256": r.sha256,
-            "File": r.path,
-        }
-        for name, value in facts.items():
-            self.values[name].setText(value)
-
-
 class LibraryWindow(QMainWindow):
     import_requested = Signal(list)  # list[Path]
     transcribe_requested = Signal(list)  # list[int] recording ids
     content_warning_requested = Signal(int, object)  # recording id, text or None to clear
     status_requested = Signal(int, str)  # recording id, review status key
-    cancel_requested = Signal()
+    cancel_requested = Signal()  # everything this window runs (the app is quitting)
+    cancel_job_requested = Signal(str)  # one of this window's jobs, by its id
+    details_requested = Signal(int)  # recording id: edit its incident and officers
+    demo_requested = Signal()  # an empty library: load the demo incident
     recording_activated = Signal(int)
     recording_selected = Signal(object)  # int | None
     agreement_requested = Signal(int)  # recording id: compare two TIPs' coding
@@ -207,45 +169,41 @@ class LibraryWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # the last column, the content warning, takes the room left (in full in its tooltip)
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(LibraryTableModel.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch
+        )
         self.table.selectionModel().currentRowChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
-
-        self.empty_hint = QLabel(
-            "No footage yet. Choose “Import footage…” (Ctrl+O) to add body-worn video.\n"
-            "The original file is never changed; bwvreview keeps its fingerprint (SHA-256)."
-        )
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_hint.setWordWrap(True)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(bar)
         left_layout.addLayout(filters)
-        left_layout.addWidget(self.empty_hint)
+        left_layout.addWidget(self._empty_state(), 1)
         left_layout.addWidget(self.table, 1)
 
         self.details = RecordingDetails()
+        self.details.edit_button.clicked.connect(self._ask_details)
+        self.details.warning_button.clicked.connect(self._ask_content_warning)
+        details = QScrollArea()  # the facts scroll on a short screen; the transcript stays
+        details.setWidget(self.details)
+        details.setWidgetResizable(True)
+        details.setFrameShape(QFrame.Shape.NoFrame)
         self.transcript = TranscriptPanel()
         self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(self.details)
+        self.right.addWidget(details)
         self.right.addWidget(self.transcript)
         self.right.setStretchFactor(1, 3)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)  # the facts and transcript read as widely
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(260)
-        self.progress_label = QLabel()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        for widget in (self.progress_label, self.progress, self.cancel_button):
-            self.statusBar().addPermanentWidget(widget)
-        self.hide_progress()
+        self.jobs_panel: JobsPanel | None = None  # the one place for work in progress
+        self.local_jobs: list[LocalJob] = []
 
         menu = self.menuBar().addMenu("&File")
         self.import_action = QAction("&Import footage…", self)
@@ -257,6 +215,10 @@ class LibraryWindow(QMainWindow):
         self.transcribe_action.setEnabled(False)
         self.transcribe_action.triggered.connect(self._ask_transcribe)
         menu.addAction(self.transcribe_action)
+        self.details_action = QAction("Incident and &officers of selected recording…", self)
+        self.details_action.setEnabled(False)
+        self.details_action.triggered.connect(self._ask_details)
+        menu.addAction(self.details_action)
         self.warning_action = QAction("Content &warning for selected recording…", self)
         self.warning_action.setEnabled(False)
         self.warning_action.triggered.connect(self._ask_content_warning)
@@ -297,6 +259,38 @@ class LibraryWindow(QMainWindow):
         self.people_action.triggered.connect(self.people_requested)
         tools.addAction(self.people_action)
 
+    def _empty_state(self) -> QWidget:
+        """What a first launch shows: how to add footage, or the demo to practise on."""
+        self.empty_state = QWidget()
+        self.empty_hint = QLabel(
+            "<p><b>No footage yet.</b></p><p>Choose “Import footage…” (Ctrl+O) to add"
+            " body-worn video. The original file is never changed; bwvreview keeps its"
+            " fingerprint (SHA-256).</p><p>New to bwvreview? Open the demo incident: a short"
+            " made-up recording of an officer and a member of the public, with a worked"
+            " example review, to practise on.</p>"
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        import_button = QPushButton("Import footage…")
+        import_button.clicked.connect(self._ask_import)
+        self.demo_button = QPushButton("Open the demo incident")
+        self.demo_button.setToolTip(
+            "Adds the demo footage, its people (Demo TIP, Demo Trainer, Officer 4471) and an"
+            " example review, then transcribes it on this computer"
+        )
+        self.demo_button.clicked.connect(self.demo_requested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(import_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self.empty_state)
+        box.addStretch(1)
+        box.addWidget(self.empty_hint)
+        box.addLayout(buttons)
+        box.addStretch(2)
+        return self.empty_state
+
     def _status_menu(self) -> QMenu:
         """Review status: one checkable choice per step; also the table's context menu."""
         status_menu = QMenu("Set review &status", self)
@@ -328,7 +322,7 @@ class LibraryWindow(QMainWindow):
 
     def show_recordings(self, recordings: list[Recording], select_id: int | None = None) -> None:
         self.model.set_recordings(recordings)
-        self.empty_hint.setVisible(not recordings)
+        self.empty_state.setVisible(not recordings)
         self.table.setVisible(bool(recordings))
         if select_id is not None:
             self.select_recording(select_id)
@@ -341,34 +335,33 @@ class LibraryWindow(QMainWindow):
         self.table.selectRow(index.row())
         self.table.setCurrentIndex(index)
 
-    def show_progress(self, text: str, fraction: float | None) -> None:
-        self.progress_label.setText(text)
-        if fraction is None:
-            self.progress.setRange(0, 0)  # busy
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(fraction * 1000))
-        for widget in (self.progress_label, self.progress, self.cancel_button):
-            widget.show()
+    def show_jobs(self, listed: list[LocalJob]) -> None:
+        """This window's imports and transcriptions, shown in the jobs panel with the
+        queue's (brought into view when work starts)."""
+        starting = listed and not self.local_jobs
+        self.local_jobs = list(listed)
+        if self.jobs_panel is not None:
+            self.jobs_panel.show_local(listed)
+            if starting:
+                self.jobs_dock.show()
 
-    def hide_progress(self) -> None:
-        for widget in (self.progress_label, self.progress, self.cancel_button):
-            widget.hide()
-
-    def add_jobs_panel(self, panel: QWidget) -> None:
-        """Show the shared batch queue (``ui/jobs_panel.py``) docked below the library."""
+    def add_jobs_panel(self, panel: JobsPanel) -> None:
+        """Dock the jobs panel (``ui/jobs_panel.py``) below the library: this window's work
+        and the shared queue, with the one Cancel."""
         from PySide6.QtWidgets import QDockWidget
 
-        self.jobs_dock = QDockWidget("Batch jobs (bwvreview worker)", self)
+        self.jobs_panel = panel
+        panel.cancel_local_requested.connect(self.cancel_job_requested)
+        self.jobs_dock = QDockWidget("Jobs", self)
         self.jobs_dock.setObjectName("jobs")
         self.jobs_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)  # fmt: skip
         self.jobs_dock.setWidget(panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         # the library is what a TIP came for: the queue starts as a strip below it
-        self.resizeDocks([self.jobs_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [120], Qt.Orientation.Vertical)
         self.view_menu_jobs = self.jobs_dock.toggleViewAction()
-        self.view_menu_jobs.setText("Batch &jobs")
+        self.view_menu_jobs.setText("&Jobs")
         self.tools_menu.addAction(self.view_menu_jobs)
 
     def show_message(self, text: str) -> None:
@@ -410,6 +403,18 @@ class LibraryWindow(QMainWindow):
         )  # fmt: skip
         return text.strip() if ok else None
 
+    def ask_details(self, recording: Recording, save: Save) -> Recording | None:
+        """The incident and officers, saved by ``save`` while the dialog is open (a
+        refusal is shown in it); the recording as saved, or None if cancelled."""
+        dialog = RecordingDetailsDialog(recording, save, self)
+        dialog.exec()
+        return dialog.saved
+
+    def _ask_details(self) -> None:
+        recording = self.selected_recording()
+        if recording is not None:
+            self.details_requested.emit(recording.id)
+
     def _ask_content_warning(self) -> None:
         recording = self.selected_recording()
         if recording is None:
@@ -425,6 +430,7 @@ class LibraryWindow(QMainWindow):
         self.transcribe_button.setEnabled(can_transcribe)
         self.transcribe_action.setEnabled(can_transcribe)
         self.warning_action.setEnabled(recording is not None)
+        self.details_action.setEnabled(recording is not None)
         self.agreement_action.setEnabled(recording is not None)
         self.status_menu.setEnabled(recording is not None)
         if recording is not None and recording.status in self.status_actions:
@@ -441,7 +447,9 @@ class LibraryWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 620)
+            resize_within_screen(self, 1100, 620)
+            # the facts (a 64-character fingerprint) and the transcript need room to read
+            self.splitter.setSizes([640, 460])
         for key, splitter in (("library/splitter", self.splitter), ("library/right", self.right)):
             state = settings.value(key)
             if isinstance(state, QByteArray):

@@ -33,6 +33,7 @@ class MaskCanvas(QWidget):
         self.masks: list[tuple[str, Box]] = []
         self.drawn_box: Box | None = None  # the rectangle drawn last, in frame pixels
         self._drag_from: QPointF | None = None
+        self.empty_text = "No frame shown yet"  # what to do, said by whoever shows the canvas
 
     def set_frame(self, frame: np.ndarray, masks: list[tuple[str, Box]]) -> None:
         self.pixmap = bgr_pixmap(frame)
@@ -96,7 +97,11 @@ class MaskCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(self._area(), self.palette().window())
         if self.pixmap is None:
-            painter.drawText(self._area(), Qt.AlignmentFlag.AlignCenter, "No frame yet")
+            painter.drawText(
+                self._area(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             return
         painter.drawPixmap(self._target(), self.pixmap, QRectF(self.pixmap.rect()))
         painter.setPen(QPen(QColor("#f2c14e"), 2))

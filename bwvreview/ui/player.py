@@ -1,9 +1,12 @@
 """The player: picture, sound and transport for one recording, on QtMultimedia.
 
 Keyboard (handled by the workspace): Space/K play-pause, J/L shuttle, comma/full stop step
-one frame, Left/Right ±5 s, Home/End. QtMultimedia needs the PulseAudio client library on
-Linux; where it cannot load, the player says so and keeps a silent clock so the timeline,
-transcript and annotations still work.
+one frame, Left/Right ±5 s, Home/End, Shift+Space loops a span. QtMultimedia needs the
+PulseAudio client library on Linux; where it cannot load, the player says so and keeps a
+silent clock so the timeline, transcript and annotations still work.
+
+While a loop is set, playback that reaches its end goes back to its start (checked on each
+position report, every 40-50 ms), and playing from outside the loop starts at its start.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.timecode import precise
+from bwvreview.timecode import clock, span
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +45,9 @@ SOFTEN_FACTOR = 16  # gentle preview: the picture is drawn from a 1/16-size copy
 
 
 def clock_text(ms: int, fps: float | None) -> str:
-    """``HH:MM:SS.mmm`` and the frame number, as shown under the picture."""
+    """``1:05.3`` and the frame number, as shown under the picture."""
     frame = f"  frame {int(max(0, int(ms)) * fps / 1000)}" if fps else ""
-    return precise(ms) + frame
+    return clock(ms, tenths=True) + frame
 
 
 class VideoView(QWidget):
@@ -103,11 +106,14 @@ class VideoView(QWidget):
 class PlayerWidget(QWidget):
     position_changed = Signal(int)  # ms
     playing_changed = Signal(bool)
+    loop_changed = Signal(object)  # (start_ms, end_ms) or None
+    loop_requested = Signal()  # the Loop button: the workspace decides what to loop
 
     def __init__(self) -> None:
         super().__init__()
         self.fps: float | None = None
         self.duration_ms = 0
+        self._loop: tuple[int, int] | None = None
         self._speed_index = SPEEDS.index(1.0)
         self._build()
 
@@ -153,6 +159,12 @@ class PlayerWidget(QWidget):
         self.playing_changed.connect(lambda on: self.play_button.setText("Pause" if on else "Play"))
         self.time_label = QLabel(clock_text(0, None))
         self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.loop_button = QPushButton("Loop")
+        self.loop_button.setCheckable(True)
+        self.loop_button.setToolTip("Loop the selected span, or the selected annotation "
+                                    "(Shift+Space)")  # fmt: skip
+        self.loop_button.clicked.connect(self._loop_clicked)
+        self.loop_button.hide()  # shown where something answers it (the review workspace)
         self.speed = QComboBox()
         for speed in SPEEDS:
             self.speed.addItem(f"{speed:g}×", speed)
@@ -160,6 +172,7 @@ class PlayerWidget(QWidget):
         self.speed.setToolTip("Playback speed (pitch is kept)")
         self.speed.currentIndexChanged.connect(self._speed_chosen)
         bar.addWidget(self.play_button)
+        bar.addWidget(self.loop_button)
         bar.addWidget(self.time_label, 1)
         bar.addWidget(QLabel("Speed"))
         bar.addWidget(self.speed)
@@ -188,6 +201,8 @@ class PlayerWidget(QWidget):
         return SPEEDS[self._speed_index]
 
     def play(self) -> None:
+        if self._loop is not None and not self._loop[0] <= self.position() < self._loop[1]:
+            self.seek(self._loop[0])
         if self.media is not None:
             self.media.play()
             return
@@ -242,6 +257,31 @@ class PlayerWidget(QWidget):
         else:
             self.step(-STEP_MS)
 
+    def offer_loop(self) -> None:
+        """Show the Loop button: the owner answers ``loop_requested``."""
+        self.loop_button.show()
+
+    def loop(self) -> tuple[int, int] | None:
+        return self._loop
+
+    def set_loop(self, start_ms: int | None, end_ms: int | None = None) -> None:
+        """Loop between ``start_ms`` and ``end_ms`` and play (None: stop looping)."""
+        if start_ms is None or end_ms is None or end_ms <= start_ms:
+            self._loop = None
+        else:
+            self._loop = (max(0, int(start_ms)), min(int(end_ms), self.duration_ms or end_ms))
+        on = self._loop is not None
+        self.loop_button.setChecked(on)
+        self.loop_button.setText(f"Loop {span(*self._loop)}" if on else "Loop")
+        self.loop_changed.emit(self._loop)
+        if on:
+            self.seek(self._loop[0])
+            self.play()
+
+    def _loop_clicked(self) -> None:
+        self.loop_button.setChecked(self._loop is not None)  # the workspace decides
+        self.loop_requested.emit()
+
     def set_speed(self, speed: float) -> None:
         self.speed.setCurrentIndex(SPEEDS.index(speed))
 
@@ -275,5 +315,8 @@ class PlayerWidget(QWidget):
             self._clock.restart()
 
     def _media_moved(self, ms: int) -> None:
+        if self._loop is not None and ms >= self._loop[1] and self.is_playing():
+            self.seek(self._loop[0])  # round again
+            return
         self.time_label.setText(clock_text(ms, self.fps))
         self.position_changed.emit(int(ms))

@@ -40,10 +40,12 @@ from bwvreview import app
 from bwvreview.app import search
 from bwvreview.app.admin import READ_FOOTAGE
 from bwvreview.app.errors import DomainError
-from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.polarity import POLARITY_ORDER
 from bwvreview.app.records import STATUS_LABELS, Codebook
 from bwvreview.timecode import clock
+from bwvreview.ui.kind_marks import kind_text
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 from bwvreview.ui.workers import GeneratorWorker, start_worker
 
 log = logging.getLogger(__name__)
@@ -59,10 +61,16 @@ def snippet_html(hit: search.SearchHit) -> str:
                    for text, matched in hit.parts())  # fmt: skip
 
 
+PRACTICE_WORDS = {"observation": "Observation", "ppn1": "PPN1 review", "session": "Session record"}
+
+
 def describe(hit: search.SearchHit) -> str:
+    if hit.kind == search.PRACTICE:
+        words = PRACTICE_WORDS.get(hit.record or "", hit.record or "")
+        return f"{words} (in the PPN1 itself)" if hit.in_ppn1_text else words
     if hit.kind == "transcript":
         return "Said by the officer" if hit.speaker == "wearer" else "Said"
-    return f"{polarity_label(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
+    return f"{kind_text(hit.polarity) if hit.polarity else ''}: {hit.category_label}"
 
 
 class SearchHitTableModel(RecordTableModel):
@@ -83,9 +91,11 @@ class SearchHitTableModel(RecordTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
+            if hit.recording_id is None:  # a practice record: its incident, if it has one
+                return hit.incident_reference or "—"
             return hit.incident_reference or f"Recording {hit.recording_id}"
         if column == 1:
-            return clock(hit.start_ms)
+            return clock(hit.start_ms, tenths=True)
         if column == 2:
             return describe(hit)
         return "".join(text for text, _ in hit.parts())
@@ -146,6 +156,7 @@ def _search_steps(db: app.Database, serial: int, query: str,
 
 class SearchPanel(QWidget):
     moment_requested = Signal(int, int)  # recording id, start ms
+    record_requested = Signal(str, int)  # a practice record: "observation" | "ppn1" | "session", id
     searched = Signal(int)  # hits shown (tests and the status line wait on it)
     search_failed = Signal(str)
 
@@ -171,12 +182,13 @@ class SearchPanel(QWidget):
         self.query.returnPressed.connect(self.run_search)
         categories = [(c.label, c.key) for c in self.codebook.categories]
         principles = [(p.label, p.key) for p in self.codebook.principles]
-        polarities = [(POLARITY_LABELS[key], key) for key in POLARITY_ORDER]
+        polarities = [(kind_text(key), key) for key in POLARITY_ORDER]
         self.category = self._combo("Any category", categories)
         self.principle = self._combo("Any principle", principles)
-        self.polarity = self._combo("Good practice and concerns", polarities)
+        self.polarity = self._combo("Every kind", polarities)
         self.status = self._combo("Any status", [(v, k) for k, v in STATUS_LABELS.items()])
-        kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation")]
+        kinds = [("Said (transcripts)", "transcript"), ("Noted (annotations)", "annotation"),
+                 ("Practice records (observations, PPN1s, sessions)", search.PRACTICE)]
         self.kind = self._combo("Said and noted", kinds)
         self.officer = QLineEdit(placeholderText="Collar number")
         self.officer.setToolTip("Only incidents of the officer with this collar number")
@@ -300,6 +312,9 @@ class SearchPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():
             hit = self.model.hit_at(index.row())
+            if hit.recording_id is None:  # a practice record (practice_menu opens it)
+                self.record_requested.emit(hit.record or "", hit.record_id or 0)
+                return
             self.moment_requested.emit(hit.recording_id, hit.start_ms)
 
 
@@ -315,7 +330,7 @@ def open_search_window(db: app.Database, codebook: Codebook,
         return existing, False
     panel = SearchPanel(db, codebook, parent=parent)
     panel.setWindowFlags(panel.windowFlags() | Qt.WindowType.Window)
-    panel.resize(1000, 640)
+    resize_within_screen(panel, 1000, 640)
     panel.show()
     panel.query.setFocus()
     return panel, True

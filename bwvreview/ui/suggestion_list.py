@@ -2,7 +2,9 @@
 
 Accept (Enter) turns one into a draft annotation quoting its words; Reject (Backspace)
 records that it did not apply, and it is never suggested again for that span. Priority
-welfare moments are listed first.
+welfare moments are listed first. A suggestion the reviewer has already coded (an
+annotation of its category over the same moment, ``app.coverage``) is marked covered, in
+words and in italics, and leaves the timeline's Suggested lane.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import SuggestedMoment
-from bwvreview.timecode import clock
+from bwvreview.timecode import clock, span
 from bwvreview.ui.table_model import Index, RecordTableModel
 from bwvreview.ui.workers import SlicedJob
 
@@ -37,17 +39,35 @@ def _order(moment: SuggestedMoment) -> tuple[bool, int]:
 class SuggestionTableModel(RecordTableModel):
     COLUMNS = ("Time", "Worth a look", "Words")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.covered: dict[int, str] = {}  # suggestion id -> label of the covering annotation
+
+    def is_covered(self, moment: SuggestedMoment) -> bool:
+        return moment.suggestion_id in self.covered and moment.state == "pending"
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         moment: SuggestedMoment = self.rows[index.row()]
+        covered = self.is_covered(moment)
         if role == Qt.ItemDataRole.DisplayRole:
             first = ("⚑ " if moment.priority else "") + moment.prompt
-            accepted = " (accepted)" if moment.state == "accepted" else ""
-            return (clock(moment.start_ms), first + accepted,
+            if moment.state == "accepted":
+                first += " (accepted)"
+            elif covered:
+                first = f"✓ Covered by your “{self.covered[moment.suggestion_id]}”"
+            return (clock(moment.start_ms, tenths=True), first,
                     f"“{moment.text}”")[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{moment.label} · cue {moment.cue_id} · {moment.precision} precision"
+            when = span(moment.start_ms, moment.end_ms)
+            done = "\nAlready coded: nothing more to decide." if covered else ""
+            return (f"{moment.label} · {when} · cue {moment.cue_id} · {moment.precision} "
+                    f"precision{done}")  # fmt: skip
+        if role == Qt.ItemDataRole.FontRole and covered:
+            font = QFont()
+            font.setItalic(True)
+            return font
         return None
 
 
@@ -80,7 +100,6 @@ class SuggestionListWidget(QWidget):
         )
         self.explain.setWordWrap(True)
         self.status = QLabel()  # while the cues are being matched
-        self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         font = self.status.font()
         font.setItalic(True)
         self.status.setFont(font)
@@ -135,6 +154,18 @@ class SuggestionListWidget(QWidget):
         rows = range(self.model.rowCount())
         self._sizing = SlicedJob((self.table.resizeRowToContents(r) for r in rows), parent=self)
         self._sizing.start()
+
+    def set_covered(self, covered: dict[int, str]) -> None:
+        """Mark these suggestions covered (by id: the label of the annotation that covers
+        each); the rest are not."""
+        if covered != self.model.covered:
+            self.model.covered = dict(covered)
+            if self.model.rowCount():
+                last = self.model.index(self.model.rowCount() - 1, 2)
+                self.model.dataChanged.emit(self.model.index(0, 0), last)
+
+    def covered_ids(self) -> set[int]:
+        return {m.suggestion_id for m in self.model.rows if self.model.is_covered(m)}
 
     def update_moment(self, moment: SuggestedMoment) -> None:
         """One moment was decided or taken back: a rejected one leaves the list (the next

@@ -6,47 +6,44 @@ visible ones; zoomed out, bars too narrow to tell apart are merged into runs (nu
 moving the playhead repaints two thin strips. It stays smooth with thousands of
 annotations over an hour (see ``benchmarks/timeline_paint.py``).
 
-The widget is a view: it emits intent signals (seek, draw, resize, select, delete); the
-controller changes the data and calls ``set_annotations`` again.
+An annotation under several principles is drawn once, as a chip in the first of its lanes
+that is shown, naming the others; in their lanes a thin band marks it. Lane labels set the
+gutter's width, so none is cut. Lanes can be hidden (right-click, or the window's keys);
+rows share the height they are given, the waveform staying about two and a half lanes
+tall. A span of time can be selected (drag along the waveform or the transcript row, or
+the window's [ and ] keys) to loop it or to code it.
+
+The widget is a view: it emits intent signals (seek, draw, resize, select, delete, hide a
+lane, select a span); the controller changes the data and calls ``set_annotations`` again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QHelpEvent,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
-from bwvreview.app.polarity import polarity_label
 from bwvreview.app.records import Peaks
-from bwvreview.app.review import speaker_label
-from bwvreview.timecode import clock
+from bwvreview.ui.timeline_input import TimelineInput
 from bwvreview.ui.timeline_paint import TimelinePainting
 from bwvreview.ui.timeline_style import (
     DIAMOND_PX,
-    DRAG_PX,
-    EDGE_PX,
     EMPTY_SPAN_MS,
-    GUTTER_PX,
+    GUTTER_MIN_PX,
+    GUTTER_PAD_PX,
+    LANE_MAX_PX,
     LANE_PX,
     MIN_SPAN_MS,
+    OUTSIDE_LABEL_PX,
     RIGHT_PX,
     RULER_PX,
+    TRANSCRIPT_MAX_PX,
     TRANSCRIPT_PX,
-    WAVE_GROW_PX,
+    WAVE_MAX_PX,
     WAVE_PX,
-    WHEEL_SCROLL,
-    WHEEL_ZOOM,
     Drag,
     Row,
     SpanIndex,
@@ -54,14 +51,31 @@ from bwvreview.ui.timeline_style import (
     TimelineStyle,
 )
 
+__all__ = ["MIN_SPAN_MS", "TimelineItem", "TimelineWidget"]
 
-class TimelineWidget(TimelinePainting, QWidget):
+
+def row_heights(available_px: int, lanes: int) -> tuple[int, int, int]:
+    """(waveform, transcript, lane) heights sharing ``available_px``: each row grows from
+    its smallest towards its largest in the same proportion."""
+    smallest = RULER_PX + WAVE_PX + TRANSCRIPT_PX + LANE_PX * lanes
+    room = (WAVE_MAX_PX - WAVE_PX) + (TRANSCRIPT_MAX_PX - TRANSCRIPT_PX)
+    room += (LANE_MAX_PX - LANE_PX) * lanes
+    share = min(1.0, max(0, available_px - smallest) / room) if room else 0.0
+    lane = LANE_PX + int(share * (LANE_MAX_PX - LANE_PX))
+    transcript = TRANSCRIPT_PX + int(share * (TRANSCRIPT_MAX_PX - TRANSCRIPT_PX))
+    left = available_px - RULER_PX - transcript - lane * lanes
+    return min(WAVE_MAX_PX, max(WAVE_PX, left)), transcript, lane
+
+
+class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
     seek_requested = Signal(int)  # ms
     annotation_drawn = Signal(str, int, int)  # lane key, start_ms, end_ms
     annotation_resized = Signal(int, int, int)  # annotation id, start_ms, end_ms
     annotation_selected = Signal(object)  # annotation id or None
     annotation_delete_requested = Signal(int)
     view_changed = Signal(int, int)  # start_ms, end_ms
+    hidden_lanes_changed = Signal(list)  # the keys of the lanes now hidden
+    span_selected = Signal(object)  # (start_ms, end_ms), or None when cleared
 
     culls = True  # paint only what is exposed; the benchmark's baseline sets False
 
@@ -74,21 +88,25 @@ class TimelineWidget(TimelinePainting, QWidget):
         self._peaks: Peaks | None = None
         self._gain = 1.0
         self._segments = SpanIndex([])
-        self._lanes: list[tuple[str, str]] = []
+        self._lanes: list[tuple[str, str]] = []  # every lane, shown or hidden
+        self._hidden: set[str] = set()
         self._items: dict[int, TimelineItem] = {}
-        self._lane_index: dict[str, SpanIndex] = {}
-        self._lane_keys: set[str] = set()
-        self._lane_order: list[str] = []
+        self._lane_index: dict[str, SpanIndex] = {}  # by shown lane: the chips drawn there
+        self._echo_index: dict[str, SpanIndex] = {}  # and the bands of chips drawn elsewhere
+        self._lane_labels: dict[str, str] = {}
         self._selected: int | None = None
+        self._span: tuple[int, int] | None = None  # the selected span of time
         self._drag: Drag | None = None
         self._style: TimelineStyle | None = None  # rebuilt when the palette or font changes
         self._rows: list[Row] = []
         self._content_h = 0
+        self._gutter_px = GUTTER_MIN_PX
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self.scrollbar.valueChanged.connect(self._scrolled_by_user)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._sync_scrollbar()
         self._relayout()
 
@@ -114,9 +132,26 @@ class TimelineWidget(TimelinePainting, QWidget):
 
     def set_lanes(self, lanes: Sequence[tuple[str, str]]) -> None:
         self._lanes = [(str(key), str(label)) for key, label in lanes]
-        self._reindex()
-        self._relayout()
-        self.update()
+        self._lane_labels = dict(self._lanes)
+        self._lanes_changed()
+
+    def lanes(self) -> list[tuple[str, str]]:
+        """Every lane (key, label), shown or hidden."""
+        return list(self._lanes)
+
+    def hidden_lanes(self) -> set[str]:
+        return set(self._hidden)
+
+    def set_hidden_lanes(self, keys: Iterable[str]) -> None:
+        """Hide these lanes (keys of lanes not there yet are kept for when they are)."""
+        hidden = set(keys)
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self._lanes_changed()
+            self.hidden_lanes_changed.emit(sorted(hidden))
+
+    def set_lane_hidden(self, key: str, hidden: bool) -> None:
+        self.set_hidden_lanes(self._hidden | {key} if hidden else self._hidden - {key})
 
     def set_annotations(self, items: Sequence[TimelineItem]) -> None:
         self._items = {item.id: item for item in items}
@@ -167,16 +202,38 @@ class TimelineWidget(TimelinePainting, QWidget):
     def selected(self) -> int | None:
         return self._selected
 
+    def selected_span(self) -> tuple[int, int] | None:
+        """The span of time selected (start < end), or None."""
+        return self._span
+
+    def set_selected_span(self, start_ms: int | None, end_ms: int | None) -> None:
+        """Select a span of time (either end None: the other end and the playhead; both
+        None: clear it). Emits ``span_selected``."""
+        if start_ms is None and end_ms is None:
+            span = None
+        else:
+            a = self._clamp_ms(start_ms if start_ms is not None else self._playhead_ms)
+            b = self._clamp_ms(end_ms if end_ms is not None else self._playhead_ms)
+            span = (min(a, b), max(a, b)) if a != b else None
+        if span != self._span:
+            self._span = span
+            self.update()
+            self.span_selected.emit(span)
+
     def x_for_ms(self, ms: float) -> float:
         start, end = self._view
-        return GUTTER_PX + (ms - start) * self._plot_width() / max(end - start, 1)
+        return self._gutter_px + (ms - start) * self._plot_width() / max(end - start, 1)
 
     def ms_at(self, x: float) -> int:
         start, end = self._view
-        return round(start + (x - GUTTER_PX) * (end - start) / self._plot_width())
+        return round(start + (x - self._gutter_px) * (end - start) / self._plot_width())
+
+    def gutter_px(self) -> int:
+        """The width of the lane labels' column: the longest label fits."""
+        return self._gutter_px
 
     def row_rect(self, key: str) -> QRect:
-        """The band of ``ruler``, ``waveform``, ``transcript`` or a lane key."""
+        """The band of ``ruler``, ``waveform``, ``transcript`` or a shown lane's key."""
         for row in self._rows:
             if (row.kind == "lane" and row.key == key) or (row.kind != "lane" and row.kind == key):
                 return QRect(0, row.top, self.width(), row.height)
@@ -186,11 +243,11 @@ class TimelineWidget(TimelinePainting, QWidget):
         return QSize(900, self.minimumHeight())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(GUTTER_PX + 200, self.minimumHeight())
+        return QSize(self._gutter_px + 200, self.minimumHeight())
 
     # --- geometry and state ---------------------------------------------------------------
     def _plot_width(self) -> int:
-        return max(self.width() - GUTTER_PX - RIGHT_PX, 1)
+        return max(self.width() - self._gutter_px - RIGHT_PX, 1)
 
     def _limit_ms(self) -> int:
         return self._duration_ms or EMPTY_SPAN_MS
@@ -198,37 +255,73 @@ class TimelineWidget(TimelinePainting, QWidget):
     def _clamp_ms(self, ms: int) -> int:
         return min(max(0, ms), self._limit_ms())
 
+    def _shown_lanes(self) -> list[tuple[str, str]]:
+        return [(key, label) for key, label in self._lanes if key not in self._hidden]
+
+    def _lanes_changed(self) -> None:
+        self._measure_gutter()
+        self._reindex()
+        self._relayout()
+        self.update()
+
+    def _measure_gutter(self) -> None:
+        metrics = QFontMetrics(self.font())
+        labels = [label for _key, label in self._lanes] + ["Transcript", "Sound"]
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        self._gutter_px = max(GUTTER_MIN_PX, widest + GUTTER_PAD_PX)
+
     def _relayout(self) -> None:
         bar_h = self.scrollbar.sizeHint().height()
-        lanes_h = LANE_PX * max(len(self._lanes), 1)
-        minimum = RULER_PX + WAVE_PX + TRANSCRIPT_PX + lanes_h + bar_h
-        self.setMinimumHeight(minimum)
-        wave_h = WAVE_PX + max(0, min(WAVE_GROW_PX, self.height() - minimum))
+        lanes = self._shown_lanes()
+        count = max(len(lanes), 1)
+        smallest = RULER_PX + WAVE_PX + TRANSCRIPT_PX + LANE_PX * count
+        largest = RULER_PX + WAVE_MAX_PX + TRANSCRIPT_MAX_PX + LANE_MAX_PX * count
+        self.setMinimumHeight(smallest + bar_h)
+        self.setMaximumHeight(largest + bar_h)  # more would only be empty space
+        wave_h, transcript_h, lane_h = row_heights(self.height() - bar_h, count)
         rows = [Row("ruler", "", "", 0, RULER_PX),
                 Row("waveform", "", "Sound", RULER_PX, wave_h),
-                Row("transcript", "", "Transcript", RULER_PX + wave_h, TRANSCRIPT_PX)]  # fmt: skip
-        top = RULER_PX + wave_h + TRANSCRIPT_PX
-        for key, label in self._lanes:
-            rows.append(Row("lane", key, label, top, LANE_PX))
-            top += LANE_PX
+                Row("transcript", "", "Transcript", RULER_PX + wave_h, transcript_h)]  # fmt: skip
+        top = RULER_PX + wave_h + transcript_h
+        for key, label in lanes:
+            rows.append(Row("lane", key, label, top, lane_h))
+            top += lane_h
         self._rows, self._content_h = rows, top
-        self.scrollbar.setGeometry(GUTTER_PX, self.height() - bar_h,
-                                   self.width() - GUTTER_PX, bar_h)  # fmt: skip
+        self.scrollbar.setGeometry(self._gutter_px, self.height() - bar_h,
+                                   self.width() - self._gutter_px, bar_h)  # fmt: skip
         self.updateGeometry()
 
+    def placement(self, item: TimelineItem) -> tuple[str | None, list[str]]:
+        """The shown lane an item's chip is drawn in and the other shown lanes it is under.
+        An item in no known lane goes in the last lane (the catch-all) if that is shown."""
+        known = [key for key in dict.fromkeys(item.lanes) if key in self._lane_labels]
+        if not known:
+            known = [key for key, _label in self._lanes[-1:]]
+        shown = [key for key in known if key not in self._hidden]
+        return (shown[0], shown[1:]) if shown else (None, [])
+
     def _lanes_of(self, item: TimelineItem) -> list[str]:
-        """The item's lanes that exist, or the last lane (the catch-all) when none does."""
-        known = [key for key in dict.fromkeys(item.lanes) if key in self._lane_keys]
-        return known or self._lane_order[-1:]
+        first, others = self.placement(item)
+        return [first, *others] if first is not None else []
 
     def _reindex(self) -> None:
-        self._lane_order = [key for key, _ in self._lanes]
-        self._lane_keys = set(self._lane_order)
-        spans: dict[str, list[tuple[int, int, str, int, Any]]] = {k: [] for k in self._lane_order}
+        keys = [key for key, _label in self._shown_lanes()]
+        chips: dict[str, list[tuple[int, int, str, int, Any]]] = {k: [] for k in keys}
+        echoes: dict[str, list[tuple[int, int, str, int, Any]]] = {k: [] for k in keys}
         for item in self._items.values():
-            for key in self._lanes_of(item):
-                spans[key].append((item.start_ms, item.end_ms, item.polarity, item.id, item))
-        self._lane_index = {key: SpanIndex(found) for key, found in spans.items()}
+            first, others = self.placement(item)
+            if first is None:
+                continue
+            chips[first].append((item.start_ms, item.end_ms, item.polarity, item.id, item))
+            for key in others:
+                echoes[key].append((item.start_ms, item.end_ms, item.polarity, item.id, item))
+        self._lane_index = {key: SpanIndex(found) for key, found in chips.items()}
+        self._echo_index = {key: SpanIndex(found) for key, found in echoes.items()}
+
+    def also_under(self, item: TimelineItem) -> str:
+        """The labels of the other shown lanes an item is under, for its chip."""
+        _first, others = self.placement(item)
+        return ", ".join(self._lane_labels.get(key, key) for key in others)
 
     def _apply_view(self, start_ms: float, span_ms: float, *, force: bool = False) -> bool:
         """Show ``span_ms`` from ``start_ms``, kept inside the recording; True if it moved."""
@@ -271,7 +364,7 @@ class TimelineWidget(TimelinePainting, QWidget):
         self._following = start <= self._playhead_ms <= end
 
     def _update_strip(self, x: float) -> None:
-        if GUTTER_PX - 8 <= x <= self.width() + 8:
+        if self._gutter_px - 8 <= x <= self.width() + 8:
             self.update(QRect(int(x) - 7, 0, 15, self._content_h))
 
     def _row_at(self, y: float) -> Row | None:
@@ -284,6 +377,8 @@ class TimelineWidget(TimelinePainting, QWidget):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange,
                             QEvent.Type.StyleChange):  # fmt: skip
             self._style = None
+            if event.type() == QEvent.Type.FontChange:
+                self._lanes_changed()
         super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -291,193 +386,39 @@ class TimelineWidget(TimelinePainting, QWidget):
         super().resizeEvent(event)
 
     # --- painting -------------------------------------------------------------------------
+    def style_now(self) -> TimelineStyle:
+        """The colours and shapes this timeline paints with (made once per palette)."""
+        if self._style is None:
+            self._style = TimelineStyle(self.palette(), self._small_font())
+        self._style.plot_left = self._gutter_px
+        return self._style
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         dirty = event.rect()
         painter = QPainter(self)
         self._paint_backgrounds(painter, dirty)
-        plot = QRect(GUTTER_PX, 0, self.width() - GUTTER_PX, self._content_h) & dirty
+        gutter = self._gutter_px
+        plot = QRect(gutter, 0, self.width() - gutter, self._content_h) & dirty
         if not plot.isEmpty():
-            pad_ms = (DIAMOND_PX + 2) * (self._view[1] - self._view[0]) / self._plot_width()
-            t0, t1 = self.ms_at(plot.left()) - pad_ms, self.ms_at(plot.right() + 1) + pad_ms
+            ms_per_px = (self._view[1] - self._view[0]) / self._plot_width()
+            pad_ms = (DIAMOND_PX + 2) * ms_per_px
+            # a label written after a chip reaches in from the left
+            t0 = self.ms_at(plot.left()) - pad_ms - OUTSIDE_LABEL_PX * ms_per_px
+            t1 = self.ms_at(plot.right() + 1) + pad_ms
             painter.save()
             painter.setClipRect(plot)
             self._paint_ruler(painter, t0, t1)
             self._paint_waveform(painter, plot)
-            if self._style is None:
-                self._style = TimelineStyle(self.palette(), self._small_font())
-            style = self._style
+            style = self.style_now()
             painter.setFont(style.font)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             self._paint_segments(painter, style, t0, t1)
             self._paint_lanes(painter, style, t0, t1)
             self._paint_drag(painter, style)
+            self._paint_span(painter, style)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             self._paint_playhead(painter)
             painter.restore()
-        if dirty.left() < GUTTER_PX:
+        if dirty.left() < gutter:
             self._paint_gutter(painter)
         painter.end()
-
-    def _hit(self, key: str, x: float) -> tuple[TimelineItem | None, str]:
-        """The annotation under ``x`` in lane ``key`` and the part hit: left, right, body."""
-        index = self._lane_index.get(key)
-        if index is None:
-            return None, ""
-        reach = EDGE_PX + DIAMOND_PX
-        found = index.overlapping(self.ms_at(x - reach), self.ms_at(x + reach))
-        found.sort(key=lambda item: item.id == self._selected)  # the selected one is on top
-        for item in reversed(found):
-            xa, xb = self.x_for_ms(item.start_ms), self.x_for_ms(item.end_ms)
-            if item.start_ms == item.end_ms:
-                if abs(x - xa) <= DIAMOND_PX:
-                    return item, "body"
-                continue
-            inner = min(EDGE_PX, (xb - xa) / 3)
-            if xa - EDGE_PX <= x <= xa + inner:
-                return item, "left"
-            if xb - inner <= x <= xb + EDGE_PX:
-                return item, "right"
-            if xa < x < xb:
-                return item, "body"
-        return None, ""
-
-    def _choose(self, annotation_id: int | None) -> None:
-        self._selected = annotation_id
-        self.annotation_selected.emit(annotation_id)
-        self.update()
-
-    def _seek(self, ms: int) -> None:
-        self._following = True
-        self.set_playhead(ms)
-        self.seek_requested.emit(ms)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        x, y = event.position().x(), event.position().y()
-        row = self._row_at(y)
-        if event.button() != Qt.MouseButton.LeftButton or row is None or x < GUTTER_PX:
-            super().mousePressEvent(event)
-            return
-        ms = self._clamp_ms(self.ms_at(x))
-        if row.kind != "lane":
-            self._drag = Drag("seek", x)
-            self._seek(ms)
-            return
-        item, part = self._hit(row.key, x)
-        if item is None:
-            if self._selected is not None:
-                self._choose(None)
-            self._drag = Drag("draw", x, lane=row.key, anchor_ms=ms, moving_ms=ms)
-            return
-        self._choose(item.id)
-        if part in ("left", "right"):
-            fixed, moving = (item.end_ms, item.start_ms) if part == "left" else (
-                item.start_ms, item.end_ms)  # fmt: skip
-            self._drag = Drag("resize", x, lane=row.key, anchor_ms=fixed, moving_ms=moving,
-                               item=item)  # fmt: skip
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        x = event.position().x()
-        drag = self._drag
-        if drag is None:
-            self._update_cursor(x, event.position().y())
-            return
-        ms = self._clamp_ms(self.ms_at(x))
-        drag.moved = drag.moved or abs(x - drag.press_x) >= DRAG_PX
-        if drag.kind == "seek":
-            if ms != self._playhead_ms:
-                self._seek(ms)
-        elif drag.moved:
-            drag.moving_ms = ms
-            self.update()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        drag, self._drag = self._drag, None
-        if drag is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        x = event.position().x()
-        drag.moved = drag.moved or abs(x - drag.press_x) >= DRAG_PX
-        if drag.kind == "seek" or not drag.moved:
-            self.update()
-            return
-        drag.moving_ms = self._clamp_ms(self.ms_at(x))
-        start, end = drag.span()
-        if drag.kind == "draw":
-            self.update()
-            self.annotation_drawn.emit(drag.lane, start, end)
-        elif drag.item is not None and (start, end) != (drag.item.start_ms, drag.item.end_ms):
-            moved = TimelineItem(drag.item.id, start, end, drag.item.lanes, drag.item.polarity,
-                                 drag.item.label)  # fmt: skip
-            self._items[moved.id] = moved  # shown where dropped until the controller answers
-            self._reindex()
-            self.update()
-            self.annotation_resized.emit(moved.id, start, end)
-        else:
-            self.update()
-
-    def _update_cursor(self, x: float, y: float) -> None:
-        row = self._row_at(y)
-        part = ""
-        if row is not None and row.kind == "lane" and x >= GUTTER_PX:
-            _item, part = self._hit(row.key, x)
-        edge = part in ("left", "right")
-        self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.ArrowCursor)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key = event.key()
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._selected is not None:
-            self.annotation_delete_requested.emit(self._selected)
-        elif key == Qt.Key.Key_Escape and self._drag is not None:
-            self._drag = None
-            self.update()
-        elif key == Qt.Key.Key_Escape and self._selected is not None:
-            self._choose(None)
-        else:
-            super().keyPressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
-        delta = event.angleDelta()
-        notches = (delta.y() or delta.x()) / 120
-        if not notches:
-            event.ignore()
-            return
-        start, end = self._view
-        span = end - start
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            x = min(max(event.position().x(), GUTTER_PX), GUTTER_PX + self._plot_width())
-            share = (x - GUTTER_PX) / self._plot_width()
-            new_span = span * WHEEL_ZOOM**notches
-            new_span = min(max(new_span, MIN_SPAN_MS), max(self._limit_ms(), MIN_SPAN_MS))
-            self._apply_view(start + share * span - share * new_span, new_span)
-        else:
-            self._apply_view(start - notches * span * WHEEL_SCROLL, span)
-        self._user_moved_view()
-        event.accept()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self._tooltip_at(event.pos().x(), event.pos().y())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
-
-    def _tooltip_at(self, x: float, y: float) -> str:
-        row = self._row_at(y)
-        if row is None or x < GUTTER_PX:
-            return row.label if row is not None else ""  # labels may be elided
-        hours = self._limit_ms() >= 3_600_000
-        if row.kind == "lane":
-            item, _part = self._hit(row.key, x)
-            if item is None:
-                return ""
-            when = clock(item.start_ms, tenths=True, hours=hours)
-            if item.end_ms != item.start_ms:
-                when += "–" + clock(item.end_ms, tenths=True, hours=hours)
-            return f"{item.label} · {polarity_label(item.polarity)}\n{when}"
-        if row.kind == "transcript":
-            ms = self.ms_at(x)
-            for _s, _e, speaker, words in self._segments.overlapping(ms, ms):
-                return f"{speaker_label(speaker)}: {words.strip()}"
-        return clock(self.ms_at(x), tenths=True, hours=hours)

@@ -1,5 +1,5 @@
 """How the timeline paints itself: backgrounds, ruler, waveform, who spoke, lanes, the
-span being drawn, the playhead and the lane labels.
+span being drawn, the selected span, the playhead and the lane labels.
 
 A mixin of ``TimelineWidget`` (its state is the widget's); kept apart so the widget's own
 module is about layout, the view and input.
@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalett
 from bwvreview.timecode import clock
 from bwvreview.ui.timeline_style import (
     BASE,
-    GUTTER_PX,
     LABEL_SPACING_PX,
     LEFT_MIDDLE,
     NARROW_PX,
@@ -32,12 +31,36 @@ from bwvreview.ui.timeline_style import (
     speaker_colour,
 )
 
+GUTTER_QUIET = 0.6  # "Sound" and "Transcript" are quieter than the lanes' names
+RULER_TEXT = 0.75  # the ruler's times: text mixed this far from the window colour
+WAVE_COLOURS = ("#5B7290", "#8FA6C6")  # on a light base, on a dark one
+ECHO_GAP_PX = 4  # second-principle bands this close are drawn as one
+
 
 class TimelinePainting:
     """The ``_paint_*`` steps of ``TimelineWidget.paintEvent``."""
 
     def _colour(self, role: QPalette.ColorRole) -> QColor:
         return self.palette().color(role)
+
+    def contrast_pairs(self) -> list[tuple[str, QColor, QColor, str]]:
+        """Everything this timeline writes or draws, on what: (name, fg, bg, kind) for the
+        contrast test (kind: "text" 4.5:1, "graphic" 3:1)."""
+        base, window = self._colour(BASE), self._colour(WINDOW)
+        text, window_text = self._colour(TEXT), self._colour(WINDOWTEXT)
+        pairs = [("lane name", window_text, window, "text"),
+                 ("Sound and Transcript", mix(window, window_text, GUTTER_QUIET), window, "text"),
+                 ("ruler time", mix(window, window_text, RULER_TEXT), window, "text"),
+                 ("waveform", self._wave_colour(), base, "graphic"),
+                 ("playhead", text, base, "graphic")]  # fmt: skip
+        for speaker in ("wearer", "other", "Speaker 3"):
+            fill = mix(base, QColor(speaker_colour(speaker)), 0.22)
+            pairs.append((f"{speaker}'s words", text, fill, "text"))
+        return pairs + self.style_now().contrast_pairs()
+
+    def _wave_colour(self) -> QColor:
+        base = self._colour(BASE)
+        return mix(base, WAVE_COLOURS[base.lightness() < 128], 0.8)
 
     def _small_font(self) -> QFont:
         font = QFont(self.font())
@@ -59,9 +82,9 @@ class TimelinePainting:
             fill = base if row.kind != "lane" or lanes % 2 else alternate
             p.fillRect(band & dirty, window if row.kind == "ruler" else fill)
             p.fillRect(QRect(dirty.left(), band.bottom(), dirty.width(), 1), line)
-        p.fillRect(QRect(0, 0, GUTTER_PX, self._content_h) & dirty, window)
+        p.fillRect(QRect(0, 0, self._gutter_px, self._content_h) & dirty, window)
         # one-pixel lines as fillRect: drawLine is ~100x slower under a widget's clip region
-        p.fillRect(QRect(GUTTER_PX - 1, 0, 1, self._content_h), line)
+        p.fillRect(QRect(self._gutter_px - 1, 0, 1, self._content_h), line)
 
     def _tick_steps(self) -> tuple[int, int]:
         px_per_ms = self._plot_width() / max(self._view[1] - self._view[0], 1)
@@ -89,7 +112,7 @@ class TimelinePainting:
         for x in grid:
             p.fillRect(QRect(int(x), RULER_PX, 1, self._content_h - RULER_PX), grid_colour)
         p.setFont(self._small_font())
-        p.setPen(mix(self._colour(WINDOW), text, 0.75))
+        p.setPen(mix(self._colour(WINDOW), text, RULER_TEXT))
         hours = self._limit_ms() >= 3_600_000
         for x, t in labels:
             label = clock(t, tenths=major < 1000, hours=hours)
@@ -100,11 +123,11 @@ class TimelinePainting:
         row = self._rows[1]
         mid = row.top + row.height / 2
         base = self._colour(BASE)
-        colour = mix(base, "#5B7290", 0.8)
+        colour = self._wave_colour()
         p.fillRect(QRect(plot.left(), int(mid), plot.width(), 1), mix(base, colour, 0.5))
         if self._peaks is None:
             return
-        x0, x1 = plot.left(), min(plot.right() + 1, GUTTER_PX + self._plot_width())
+        x0, x1 = plot.left(), min(plot.right() + 1, self._gutter_px + self._plot_width())
         if x1 <= x0:
             return
         mins, maxs = self._peaks.slice(self.ms_at(x0), self.ms_at(x1), x1 - x0)
@@ -125,8 +148,8 @@ class TimelinePainting:
         part = index.window(t0, t1) if self.culls else slice(0, len(index.payloads))
         start, end = self._view
         scale = self._plot_width() / max(end - start, 1)
-        xa = GUTTER_PX + (index.starts[part] - start) * scale
-        xb = GUTTER_PX + (index.ends[part] - start) * scale
+        xa = self._gutter_px + (index.starts[part] - start) * scale
+        xb = self._gutter_px + (index.ends[part] - start) * scale
         keep = index.ends[part] >= t0 if self.culls else np.ones(xa.size, dtype=bool)
         return part, xa, xb, keep
 
@@ -154,6 +177,7 @@ class TimelinePainting:
         dragged = self._drag.item if self._drag else None
         hidden = [item.id for item in (chosen, dragged) if item is not None]
         for row in self._rows[3:]:
+            self._paint_echoes(p, style, row, t0, t1, hidden)
             index = self._lane_index.get(row.key)
             if index is None or not index.payloads:
                 continue
@@ -170,28 +194,88 @@ class TimelinePainting:
             for i in np.flatnonzero(keep & ~narrow).tolist():
                 x0, code = float(xa[i]), int(codes[i])
                 if not spans[i] and (round(x0), code) in points_drawn:
-                    continue  # one diamond per pixel is enough
+                    continue  # one point per pixel is enough
                 points_drawn.add((round(x0), code))
-                style.item(p, row, index.payloads[part.start + i], x0, float(xb[i]))
-            if chosen is not None and dragged is None and row.key in self._lanes_of(chosen):
-                x0, x1 = self.x_for_ms(chosen.start_ms), self.x_for_ms(chosen.end_ms)
-                style.item(p, row, chosen, x0, x1, selected=True)
+                item = index.payloads[part.start + i]
+                also = self.also_under(item) if len(item.lanes) > 1 else ""
+                room = self._room_after(index, part.start + i, float(xb[i]))
+                style.item(p, row, item, x0, float(xb[i]), also=also, room=room)
+        if chosen is not None and dragged is None:
+            self._paint_item_everywhere(p, style, chosen, chosen.start_ms, chosen.end_ms)
+
+    def _room_after(self, index: SpanIndex, position: int, xb: float) -> float:
+        """Free pixels right of a chip before the next one in its lane starts: a label too
+        long for a short chip is written there instead of being cut to "Tr…"."""
+        starts = index.starts
+        if position + 1 < len(starts) and starts[position + 1] < index.ends[position]:
+            return 0.0  # the next one overlaps this one
+        later = int(np.searchsorted(starts, starts[position], side="right"))
+        limit = self.x_for_ms(float(starts[later])) if later < len(starts) else self.width()
+        return limit - xb
+
+    def _room_for(self, lane: str, item_id: int, xb: float) -> float:
+        index = self._lane_index.get(lane)
+        found = np.flatnonzero(index.ids == item_id) if index is not None else ()
+        return self._room_after(index, int(found[0]), xb) if len(found) else 0.0
+
+    def _paint_echoes(self, p: QPainter, style: TimelineStyle, row: Any, t0: float, t1: float,
+                      hidden: list[int]) -> None:  # fmt: skip
+        """The bands of annotations drawn in another lane and also under this one."""
+        index = self._echo_index.get(row.key)
+        if index is None or not index.payloads:
+            return
+        part, xa, xb, keep = self._visible(index, t0, t1)
+        keep &= ~np.isin(index.ids[part], hidden)
+        codes = index.codes[part]
+        for code, polarity in enumerate(index.kinds):  # bands that touch are one band
+            chosen = keep & (codes == code)
+            ends = np.maximum(xb[chosen], xa[chosen] + 3)
+            for x0, x1 in merge_runs(xa[chosen], ends, gap_px=ECHO_GAP_PX):
+                style.echo(p, row, polarity, x0, x1)
+
+    def _paint_item_everywhere(self, p: QPainter, style: TimelineStyle, item: Any,
+                               start_ms: int, end_ms: int) -> None:  # fmt: skip
+        """A selected or dragged annotation, on top: its chip and its bands."""
+        first, others = self.placement(item)
+        xa, xb = self.x_for_ms(start_ms), self.x_for_ms(end_ms)
+        for row in self._rows[3:]:
+            if row.key == first:
+                room = self._room_for(row.key, item.id, xb)
+                style.item(p, row, item, xa, xb, selected=True, also=self.also_under(item),
+                           room=room)  # fmt: skip
+            elif row.key in others:
+                style.echo(p, row, item.polarity, xa, max(xb, xa + 3), selected=True)
 
     def _paint_drag(self, p: QPainter, style: TimelineStyle) -> None:
         drag = self._drag
-        if drag is None or drag.kind == "seek" or not drag.moved:
+        if drag is None or drag.kind in ("seek", "span") or not drag.moved:
             return
         start, end = drag.span()
+        if drag.item is not None:
+            self._paint_item_everywhere(p, style, drag.item, start, end)
+            return
         xa, xb = self.x_for_ms(start), self.x_for_ms(end)
         for row in self._rows[3:]:
-            if drag.item is not None and row.key in self._lanes_of(drag.item):
-                style.item(p, row, drag.item, xa, xb, selected=True)
-            elif drag.item is None and row.key == drag.lane:
+            if row.key == drag.lane:
                 fill = QColor(style.highlight)
                 fill.setAlpha(60)
                 p.setPen(QPen(style.highlight, 1, Qt.PenStyle.DashLine))
                 p.setBrush(fill)
                 p.drawRect(QRectF(xa, row.top + 2.5, max(xb - xa, 1), row.height - 5))
+
+    def _paint_span(self, p: QPainter, style: TimelineStyle) -> None:
+        """The selected span of time: a shaded band over every row, edged top to bottom."""
+        if self._span is None:
+            return
+        xa, xb = self.x_for_ms(self._span[0]), self.x_for_ms(self._span[1])
+        fill = QColor(style.highlight)
+        fill.setAlpha(45)
+        p.fillRect(QRectF(xa, RULER_PX, max(xb - xa, 1), self._content_h - RULER_PX), fill)
+        p.fillRect(QRectF(xa, 0, max(xb - xa, 1), RULER_PX), QColor(style.highlight))
+        edge = QPen(style.highlight, 1.5)
+        p.setPen(edge)
+        p.drawLine(QPointF(xa, 0), QPointF(xa, self._content_h))
+        p.drawLine(QPointF(xb, 0), QPointF(xb, self._content_h))
 
     def _paint_playhead(self, p: QPainter) -> None:
         x = round(self.x_for_ms(self._playhead_ms)) + 0.5
@@ -207,10 +291,11 @@ class TimelinePainting:
         window, text = self._colour(WINDOW), self._colour(QPalette.ColorRole.WindowText)
         metrics = QFontMetrics(self.font())
         p.setFont(self.font())
+        gutter = self._gutter_px
         for row in self._rows[1:]:
-            p.setPen(text if row.kind == "lane" else mix(window, text, 0.6))
-            shown = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, GUTTER_PX - 20)
-            p.drawText(QRect(12, row.top, GUTTER_PX - 16, row.height),
+            p.setPen(text if row.kind == "lane" else mix(window, text, GUTTER_QUIET))
+            shown = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, gutter - 14)
+            p.drawText(QRect(12, row.top, gutter - 12, row.height),
                        LEFT_MIDDLE, shown)  # fmt: skip
 
     # --- interaction ----------------------------------------------------------------------

@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 from bwvreview.app.records import Segment, Transcript
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
+from bwvreview.ui.palette import LOW_CONFIDENCE_TEXT
 from bwvreview.ui.table_model import Index, RecordTableModel
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-LOW_CONFIDENCE_COLOUR = "#b36b00"
+LOW_CONFIDENCE_COLOUR = LOW_CONFIDENCE_TEXT  # underlined too: not colour alone
 LOW_CONFIDENCE_STYLE = f"text-decoration: underline; color: {LOW_CONFIDENCE_COLOUR};"
 
 
@@ -66,7 +67,7 @@ class TranscriptTableModel(RecordTableModel):
         segment = self.segments[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (clock(segment.start_ms), speaker_label(segment.speaker),
+            return (clock(segment.start_ms, tenths=True), speaker_label(segment.speaker),
                     segment.text)[column]  # fmt: skip
         if role == HTML_ROLE and column == 2:
             return segment_html(segment)
@@ -119,7 +120,10 @@ class TranscriptTable(QTableView):
     toggle_speaker_requested = Signal(int)  # segment id
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_W and not event.modifiers():
+        # W, or Ctrl+Shift+W as in the review workspace (where plain letters code)
+        both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        if event.key() == Qt.Key.Key_W and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                                                 both):  # fmt: skip
             for index in self.selectionModel().selectedRows():
                 self.toggle_speaker_requested.emit(index.data(Qt.ItemDataRole.UserRole))
             return

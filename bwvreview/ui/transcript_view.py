@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QMouseEvent,
+    QPalette,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -35,11 +36,13 @@ from PySide6.QtWidgets import QMenu, QTextBrowser
 from bwvreview.app.records import Transcript, Word
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
+from bwvreview.ui.palette import SECONDARY_TEXT, SPOKEN_HIGHLIGHT, SPOKEN_HIGHLIGHT_DARK
 from bwvreview.ui.transcript_panel import LOW_CONFIDENCE_COLOUR
 
 PARAGRAPH_GAP_PX = 8
-SPLIT_KEY = "S"
+SPLIT_KEY = "Ctrl+Return"
 MERGE_KEY = "Ctrl+J"
+SPEAKER_KEY = "Ctrl+Shift+W"
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def paragraphs(transcript: Transcript | None) -> tuple[Paragraph, ...]:
     return tuple(
         Paragraph(
             s.id,
-            clock(s.start_ms),
+            clock(s.start_ms, tenths=True),
             f"{speaker_label(s.speaker)}:",
             s.words,
             s.text.strip(),
@@ -78,9 +81,10 @@ class _Placed:
 
 
 class TranscriptView(QTextBrowser):
-    """Keys: W switches the line at the cursor between officer and other speaker; F2 or a
-    double-click corrects the word at the cursor (its times are kept); S splits the line
-    before the word at the cursor; Ctrl+J joins the line with the next one."""
+    """Keys: Ctrl+Shift+W switches the line at the cursor between officer and other
+    speaker; F2 or a double-click corrects the word at the cursor (its times are kept);
+    Ctrl+Return splits the line before the word at the cursor; Ctrl+J joins the line with
+    the next one."""
 
     seek_requested = Signal(int)
     toggle_speaker_requested = Signal(int)  # segment id
@@ -99,7 +103,8 @@ class TranscriptView(QTextBrowser):
         self._current: int | None = None
         self._shown = False  # a transcript (not a message) is in the view
         self._highlight = QTextCharFormat()
-        self._highlight.setBackground(QColor(255, 214, 102, 150))
+        light = self.palette().color(QPalette.ColorRole.Base).lightness() >= 128
+        self._highlight.setBackground(QColor(SPOKEN_HIGHLIGHT if light else SPOKEN_HIGHLIGHT_DARK))
 
     # --- showing a transcript ---------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -163,7 +168,7 @@ class TranscriptView(QTextBrowser):
 
     def _formats(self) -> tuple[QTextCharFormat, ...]:
         when = QTextCharFormat()
-        when.setForeground(QColor("gray"))
+        when.setForeground(QColor(SECONDARY_TEXT))
         who = QTextCharFormat()
         who.setFontWeight(QFont.Weight.Bold)
         plain = QTextCharFormat()
@@ -240,22 +245,28 @@ class TranscriptView(QTextBrowser):
 
     # --- keys, mouse and the context menu ---------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Plain letters code categories in the workspace, so the transcript's own edits
+        # take Ctrl (see app.key_scheme.WORKSPACE_KEYS).
         placed = self.word_at_cursor()
-        if placed is not None and not event.modifiers():
-            if event.key() == Qt.Key.Key_W:
-                self.toggle_speaker_requested.emit(placed.segment_id)
-                return
-            if event.key() == Qt.Key.Key_F2:
-                self.correct_word_requested.emit(placed.word)
-                return
-            if event.key() == Qt.Key.Key_S:
-                self.split_requested.emit(placed.word)
-                return
-        if (placed is not None and event.key() == Qt.Key.Key_J
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):  # fmt: skip
+        ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+        mods, key = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier, event.key()
+        action = {
+            (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier): "correct",
+            (Qt.Key.Key_Return, ctrl): "split",
+            (Qt.Key.Key_Enter, ctrl): "split",
+            (Qt.Key.Key_J, ctrl): "merge",
+            (Qt.Key.Key_W, ctrl | shift): "speaker",
+        }.get((key, mods))
+        if placed is None or action is None:
+            super().keyPressEvent(event)
+        elif action == "correct":
+            self.correct_word_requested.emit(placed.word)
+        elif action == "split":
+            self.split_requested.emit(placed.word)
+        elif action == "merge":
             self.merge_requested.emit(placed.segment_id)
-            return
-        super().keyPressEvent(event)
+        else:
+            self.toggle_speaker_requested.emit(placed.segment_id)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseDoubleClickEvent(event)
@@ -284,7 +295,8 @@ class TranscriptView(QTextBrowser):
              lambda: self.split_requested.emit(placed.word)),
             (f"Join with the next line\t{MERGE_KEY}",
              lambda: self.merge_requested.emit(placed.segment_id)),
-            ("Switch speaker\tW", lambda: self.toggle_speaker_requested.emit(placed.segment_id)),
+            (f"Switch speaker\t{SPEAKER_KEY}",
+             lambda: self.toggle_speaker_requested.emit(placed.segment_id)),
         ]  # fmt: skip
         for text, slot in actions:
             menu.addAction(text).triggered.connect(slot)

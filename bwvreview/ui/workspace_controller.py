@@ -6,10 +6,12 @@ once, and the transcript, the annotations and the suggestions are read on the th
 Until the annotations are in, edits are politely refused; after the window closes, nothing
 that arrives is shown or stored.
 
-Three parts have modules of their own: ``footage_check`` (is the footage still the footage;
-locating moved footage), ``transcript_editing`` (corrections to the transcript) and
-``category_hotkeys`` (a category's key, tapped or held). This module keeps the annotations,
-the suggestions and playback, and joins the parts.
+Parts have modules of their own: ``footage_check`` (is the footage still the footage;
+locating moved footage), ``transcript_editing`` (corrections to the transcript),
+``category_hotkeys`` (a category's key, tapped or held, in the reviewer's key scheme) and
+``workspace_span`` (the selected span: its ends, looping it). This module keeps the
+annotations, the suggestions and playback, and joins the parts; the coding panel and the
+category keys both come here to code (``annotate``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bwvreview import app
+from bwvreview.app.coverage import covering_annotations
 from bwvreview.app.errors import DomainError
 from bwvreview.app.records import Annotation, Recording, Transcript
+from bwvreview.timecode import clock, span
 from bwvreview.ui.annotation_commands import (
     AcceptSuggestion,
     AnnotationContext,
@@ -58,11 +62,16 @@ from bwvreview.ui.workspace_loader import (
     TranscriptPart,
     timeline_item,
 )
+from bwvreview.ui.workspace_span import SpanControls
 from bwvreview.ui.workspace_window import NO_PRINCIPLE, SUGGESTED, WorkspaceWindow, lanes_for
 
 log = logging.getLogger(__name__)
 # PySide re-raises an exception from a command's redo() with this in front of its message.
 _OVERRIDE_PREFIX = re.compile(r"^Error calling Python override of [\w:]+\(\): ")
+
+
+def span_text(start_ms: int, end_ms: int) -> str:
+    return span(start_ms, end_ms) if end_ms > start_ms else clock(start_ms, tenths=True)
 
 
 def refusal(exc: Exception) -> str:
@@ -106,7 +115,9 @@ class WorkspaceController(QObject):
             push=lambda command: self._push(command, TRANSCRIPT),
             writable=lambda: self._writable(TRANSCRIPT), changed=self._transcript_changed,
         )  # fmt: skip
-        self.hotkeys = CategoryHotkeys(lib.codebook, view, self.annotate, parent=self)
+        self.hotkeys = CategoryHotkeys(lib, view, self.annotate, parent=self)
+        self.span = SpanControls(view, lambda: self._item(self.selected), parent=self)
+        self.covered: dict[int, Annotation] = {}  # suggestion id -> the annotation covering it
         self._wire()
         self.wellbeing = WorkspaceWellbeing(view)  # gentle preview and break reminders
 
@@ -120,6 +131,8 @@ class WorkspaceController(QObject):
         )
         for action in menu_actions:
             action.triggered.connect(lambda _on=False, a=action: self.annotate(a.data()))
+        v.coding.code_requested.connect(self.annotate)
+        self.hotkeys.show_scheme(self.hotkeys.scheme)
         self.undo.indexChanged.connect(self._undo_moved)
         v.player.position_changed.connect(self._moved)
         v.timeline.seek_requested.connect(v.player.seek)
@@ -291,7 +304,11 @@ class WorkspaceController(QObject):
         self.view.editor.show_annotation(self._item(self.selected))
 
     def _show_lanes(self) -> None:
-        """The annotations and the pending suggestions on the timeline."""
+        """The annotations and the pending suggestions not yet covered on the timeline; the
+        suggestions list marks the covered ones."""
+        self.covered = covering_annotations(self.moments.values(), self.items)
+        self.view.suggestions.set_covered({sid: a.category_label
+                                           for sid, a in self.covered.items()})  # fmt: skip
         items = list(self._timeline_items.values())
         if self.view.suggestions.show_lane.isChecked():
             # Suggestions go in their own lane with negative ids, apart from annotations.
@@ -301,6 +318,7 @@ class WorkspaceController(QObject):
                 )  # fmt: skip
                 for m in self.moments.values()
                 if m.state == "pending" and m.suggestion_id is not None
+                and m.suggestion_id not in self.covered
             ]
         self.view.timeline.set_annotations(items)
         self.view.timeline.select(self.selected)
@@ -328,14 +346,18 @@ class WorkspaceController(QObject):
 
     def annotate(self, category_key: str, start_ms: int | None = None,
                  end_ms: int | None = None) -> None:  # fmt: skip
-        """Add an annotation: to the selected transcript words if any, else at the playhead."""
+        """Add an annotation: to the selected transcript words if any, else to the span
+        selected on the timeline (which is then let go), else at the playhead."""
         category = self.lib.codebook.category(category_key)
         spec: dict[str, Any] = {}
         words = self.view.transcript.selected_words() if start_ms is None else []
+        chosen = self.view.timeline.selected_span() if start_ms is None else None
         if words:
             start_ms, end_ms = words[0].start_ms, words[-1].end_ms
             spec = {"quote": "".join(w.text for w in words).strip(),
                     "first_word_id": words[0].id, "last_word_id": words[-1].id}  # fmt: skip
+        elif chosen is not None:
+            start_ms, end_ms = chosen
         if start_ms is None:
             start_ms = self.view.player.position()
         command = CreateAnnotation(self.ctx, category.label, recording_id=self.recording.id,
@@ -344,6 +366,11 @@ class WorkspaceController(QObject):
         self._push(command)
         if command.created is not None:
             self.select(command.created.id)
+            if chosen is not None:
+                self.view.timeline.set_selected_span(None, None)
+            made = command.created
+            self.view.show_status(f"Coded {category.label} at "
+                                  f"{span_text(made.start_ms, made.end_ms)}.")  # fmt: skip
 
     def update(self, annotation_id: int, changes: dict[str, Any]) -> None:
         before = self._item(self.ctx.ids.current(annotation_id))
@@ -458,7 +485,7 @@ class WorkspaceController(QObject):
         self._run(command, refused, {SUGGESTIONS, ANNOTATIONS})
 
     def _show_suggestion_lane(self, shown: bool) -> None:
-        self.view.timeline.set_lanes(lanes_for(self.lib.codebook, shown))
+        self.view.set_lanes(lanes_for(self.lib.codebook, shown))
         self._show_lanes()
 
     # --- transcript corrections (transcript_editing): show what is stored ------------------

@@ -35,7 +35,7 @@ EVERYTHING = frozenset({TRANSCRIPT, ANNOTATIONS, SUGGESTIONS})
 
 def timeline_item(a: Annotation) -> TimelineItem:
     return TimelineItem(a.id, a.start_ms, a.end_ms, a.principles or (NO_PRINCIPLE,),
-                        a.polarity, a.category_label)  # fmt: skip
+                        a.polarity, a.category_label, a.status)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""The review workspace for one recording: player, timeline, transcript, annotations.
+"""The review workspace for one recording: player, timeline, transcript, annotations, and
+the coding panel always beside them.
 
-A view only: it lays the widgets out, owns the menus and the player's keys, and remembers
-its layout. ``WorkspaceController`` joins it to the services.
+A view only: it lays the widgets out, owns the menus and keys (``workspace_menus``), the
+shortcut overlay (F1), and remembers its layout and hidden lanes. ``WorkspaceController``
+joins it to the services. It fits a 1366×768 laptop screen (about 1366×700 once a title
+bar and task bar are drawn): ``tests/ui/test_workspace_fit.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,14 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER
 from bwvreview.app.records import Codebook
+from bwvreview.ui import workspace_menus
 from bwvreview.ui.annotation_editor import AnnotationEditor
 from bwvreview.ui.annotation_list import AnnotationListWidget
+from bwvreview.ui.coding_panel import CodingPanel
 from bwvreview.ui.find_bar import FindBar
 from bwvreview.ui.library_window import MEDIA_FILTER
+from bwvreview.ui.palette import BANNER_BACKGROUND, BANNER_TEXT
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionsPanel
+from bwvreview.ui.shortcut_overlay import ShortcutOverlay
 from bwvreview.ui.suggestion_list import SuggestionListWidget
 from bwvreview.ui.timeline import TimelineWidget
 from bwvreview.ui.transcript_view import TranscriptView
@@ -38,12 +44,15 @@ from bwvreview.ui.wellbeing import GentlePreviewBar
 
 NO_PRINCIPLE = "other"
 SUGGESTED = "suggested"
+DEFAULT_SIZE = (1400, 860)  # shrunk to the screen's free area when that is smaller
+CODING_PANEL_PX = 250
+LEFT_SHARE = 0.6  # of the width beside the coding panel: the picture and the timeline
 
 
 def lanes_for(codebook: Codebook, suggestions: bool = True) -> list[tuple[str, str]]:
     """One timeline lane per principle, in codebook order, one for the rest, and (unless
     dismissed) one for the phrase cues' suggestions."""
-    lanes = [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "Notes")]
+    lanes = [(p.key, p.label) for p in codebook.principles] + [(NO_PRINCIPLE, "No principle")]
     return lanes + [(SUGGESTED, "Suggested")] if suggestions else lanes
 
 
@@ -52,6 +61,8 @@ class WorkspaceWindow(QMainWindow):
     debrief_requested = Signal()  # step through the moments with the officer (F5)
     preview_requested = Signal()  # the officer's feedback view, as they will see it
     closing = Signal()  # the window is closing: whatever is still loading should stop
+    loop_requested = Signal()  # loop the selected span (or annotation), or stop looping
+    mark_requested = Signal(str)  # "in" or "out": an end of the selected span at the playhead
 
     def __init__(self, codebook: Codebook, title: str) -> None:
         super().__init__()
@@ -62,15 +73,19 @@ class WorkspaceWindow(QMainWindow):
         self.locate_button = QPushButton("Locate the file…")
         self.locate_button.clicked.connect(self.locate_requested)
         self.banner_box = QWidget()
-        self.banner_box.setStyleSheet("background: #fff3cd; color: #5c4400;")
+        self.banner_box.setStyleSheet(f"background: {BANNER_BACKGROUND}; color: {BANNER_TEXT};")
         banner_layout = QHBoxLayout(self.banner_box)
         banner_layout.setContentsMargins(6, 4, 6, 4)
         banner_layout.addWidget(self.banner, 1)
         banner_layout.addWidget(self.locate_button)
         self.banner_box.hide()
         self.player = PlayerWidget()
+        self.player.loop_requested.connect(self.loop_requested)
+        self.player.offer_loop()
         self.timeline = TimelineWidget()
         self.timeline.set_lanes(lanes_for(codebook))
+        self.timeline.set_hidden_lanes(_stored_list(QSettings().value("workspace/hidden_lanes")))
+        self.timeline.hidden_lanes_changed.connect(self._lanes_hidden)
         self.transcript = TranscriptView()
         self.annotations = AnnotationListWidget(codebook.principles)
         self.editor = AnnotationEditor({p.key: p.label for p in codebook.principles})
@@ -113,71 +128,57 @@ class WorkspaceWindow(QMainWindow):
         layout.addWidget(self.banner_box)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self._player_keys()
+        self.coding = CodingPanel(codebook, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.coding)
+        self.overlay = ShortcutOverlay(codebook, self)
+        self.coding.overlay_requested.connect(self.overlay.open)
+        workspace_menus.build_play_menu(self)
+        workspace_menus.build_view_menu(self)
         self._restore_layout()
 
-    def _player_keys(self) -> None:
-        p = self.player
-        keys = [
-            ("Play / pause", ("Space", "K"), p.toggle),
-            ("Shuttle back", ("J",), lambda: p.shuttle(-1)),
-            ("Shuttle forward", ("L",), lambda: p.shuttle(1)),
-            ("Back one frame", (",",), lambda: p.step_frames(-1)),
-            ("Forward one frame", (".",), lambda: p.step_frames(1)),
-            ("Back 5 seconds", ("Left",), lambda: p.step(-5000)),
-            ("Forward 5 seconds", ("Right",), lambda: p.step(5000)),
-            ("Go to start", ("Home",), lambda: p.seek(0)),
-            ("Go to end", ("End",), lambda: p.seek(p.duration_ms)),
-        ]
-        menu = self.play_menu = self.menuBar().addMenu("&Play")
-        for label, shortcuts, slot in keys:
-            action = QAction(label, self)
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-        menu.addSeparator()
-        self.debrief_action = QAction("Debrief: step through the moments…", self)
-        self.debrief_action.setShortcut(QKeySequence("F5"))
-        self.debrief_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.debrief_action.triggered.connect(self.debrief_requested)
-        menu.addAction(self.debrief_action)
-        self.preview_action = QAction("Preview what the officer sees…", self)
-        self.preview_action.triggered.connect(self.preview_requested)
-        menu.addAction(self.preview_action)
+    def createPopupMenu(self):  # noqa: N802, ANN201
+        return None  # no menu that could hide the coding panel: it stays on screen
+
+    def set_lanes(self, lanes: list[tuple[str, str]]) -> None:
+        self.timeline.set_lanes(lanes)
+        workspace_menus.show_lane_actions(self)
+
+    def toggle_lane(self, index: int, shown: bool) -> None:
+        lanes = self.timeline.lanes()
+        if index < len(lanes):
+            self.timeline.set_lane_hidden(lanes[index][0], not shown)
+
+    def _lanes_hidden(self, keys: list[str]) -> None:
+        QSettings().setValue("workspace/hidden_lanes", list(keys))
+        workspace_menus.show_lane_actions(self)
+        shown = [label for key, label in self.timeline.lanes() if key not in keys]
+        if keys:
+            self.show_status(f"{len(keys)} lane(s) hidden; View ▸ Lanes or Ctrl+1…9 bring "
+                             f"them back. Shown: {', '.join(shown) or 'none'}.")  # fmt: skip
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.overlay.resize_to_parent()
+        if self.isVisible():
+            self._share_width()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """The first time the window has its size: 60 % for the picture and timeline."""
+        if self._share_pending and self.splitter.width() > 0:
+            self._share_pending = False
+            total = self.splitter.width()
+            left = round(total * LEFT_SHARE)
+            self.splitter.setSizes([left, total - left])
 
     def add_annotate_menu(self, undo: QAction, redo: QAction, delete: QAction) -> list[QAction]:
         """Edit menu with undo/redo/delete, and an Annotate menu naming every hotkey."""
-        edit = self.menuBar().addMenu("&Edit")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        delete.setShortcut(QKeySequence.StandardKey.Delete)
-        for action in (undo, redo, delete):
-            edit.addAction(action)
-        find = QAction("Find and replace in transcript…", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.open_find)
-        edit.addAction(find)
-        annotate = self.menuBar().addMenu("&Annotate")
-        actions = []
-        for polarity in POLARITY_ORDER:
-            annotate.addSection(POLARITY_LABELS[polarity])
-            for category in self.codebook.categories:
-                if category.polarity != polarity:
-                    continue
-                # The key is shown, not registered: the workspace reads key press and release
-                # itself, so holding a key can mark an interval.
-                action = QAction(f"{category.label}\t{category.hotkey or ''}", self)
-                action.setData(category.key)
-                annotate.addAction(action)
-                actions.append(action)
-        annotate.addSeparator()
-        self.export_action = QAction("Export anonymised clip…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        annotate.addAction(self.export_action)
-        self.agreement_action = QAction("Compare two TIPs' coding of this recording…", self)
-        annotate.addAction(self.agreement_action)
+        workspace_menus.build_edit_menu(self, undo, redo, delete)
+        actions = workspace_menus.build_annotate_menu(self)
+        self.menuBar().addMenu(self.view_menu)
         return actions
 
     def open_find(self) -> None:
@@ -212,11 +213,22 @@ class WorkspaceWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            screen = QGuiApplication.primaryScreen()
+            free = screen.availableGeometry() if screen is not None else None
+            width, height = DEFAULT_SIZE
+            if free is not None and free.width() > 200:
+                width, height = min(width, free.width()), min(height, free.height())
+            self.resize(width, height)
+        self.resizeDocks([self.coding], [CODING_PANEL_PX], Qt.Orientation.Horizontal)
+        docks = settings.value("workspace/docks")
+        if isinstance(docks, QByteArray):
+            self.restoreState(docks)
+        self._share_pending = True  # the picture and lanes : the text, once sized
         for key, splitter in self._splitters():
             state = settings.value(key)
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+                self._share_pending = False
 
     def _splitters(self) -> list[tuple[str, QSplitter]]:
         return [("workspace/main", self.splitter), ("workspace/left", self.left),
@@ -228,6 +240,14 @@ class WorkspaceWindow(QMainWindow):
         self.player.pause()
         settings = QSettings()
         settings.setValue("workspace/geometry", self.saveGeometry())
+        settings.setValue("workspace/docks", self.saveState())
         for key, splitter in self._splitters():
             settings.setValue(key, splitter.saveState())
         super().closeEvent(event)
+
+
+def _stored_list(value: object) -> list[str]:
+    """A list kept in QSettings (a lone item comes back as a string, none as None)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []

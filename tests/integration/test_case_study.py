@@ -136,3 +136,20 @@ def test_case_study_on_the_command_line(demo, tmp_path, capsys, monkeypatch):
     assert pdf.is_file()
     assert main(["case-study", "NOPE", "--out", str(tmp_path / "x.md")]) == 3
     assert not (tmp_path / "x.md").exists()
+
+
+def test_the_case_study_carries_the_practice_records_but_never_the_ppn1(demo, tmp_path):
+    lib, _recording = demo  # the demo seeds a PPN1 review and a session on its incident
+    markdown = case_study.build_case_study(lib, FACTS["incident_reference"]).markdown
+    _assert_depersonalised(markdown)
+    assert "SYNTHETIC DEMO PPN1" not in markdown  # the PPN1 itself is personal data
+    beyond = markdown[markdown.index("## Beyond the footage"):markdown.index("## Reflections")]
+    assert "Kind of incident: Domestic." in beyond
+    assert "- Who else lives there: not met — It does not say who else lives there" in beyond
+    assert "List everyone who lives at or stays at the address, children first." in beyond
+    assert "- After a disclosure, slow down and say what happens next" in beyond
+    # an incident observed in the field, with no footage, has a case study too
+    field = case_study.build_case_study(lib, "DEMO-0002")
+    assert field.moments == () and "Kind of incident: Stop and search." in field.markdown
+    assert "1:30 · Privacy not protected: Searched on the pavement" in field.markdown
+    assert "- \"You are detained for the purpose of a search\": not met" in field.markdown

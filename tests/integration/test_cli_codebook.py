@@ -31,7 +31,7 @@ def test_a_broken_codebook_is_refused_and_the_old_one_stays(tmp_path, capsys):
     assert err.startswith(f"bwvreview: codebook {bad}, line 2: not valid YAML")
     assert len(err.splitlines()) == 1
     lib = app.open_library()
-    assert lib.codebook.version == "2026.1"
+    assert lib.codebook.version == "2026.2"
     lib.close()
 
 

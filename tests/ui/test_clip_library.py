@@ -335,3 +335,30 @@ def test_the_approval_tab_fits_a_laptop_screen(qtbot, trainer_lib, awaiting):
     assert view.grab().save("/tmp/release.png")
     for button in (view.approve_button, view.not_approved_button):
         assert button.width() >= button.sizeHint().width()
+
+
+def test_an_empty_clip_library_says_what_to_do_next(qtbot, _isolated_data):
+    lib = app.open_library()  # the machine's owner: a reviewer, with no clips yet
+    try:
+        view = ClipLibraryWindow(lib)
+        qtbot.addWidget(view)
+        view.show()
+        assert view.empty.isVisible() and not view.table.isVisible()
+        assert "Ctrl+E" in view.empty.text()
+        assert view.viewer.currentWidget() is view.no_clip  # not a black player
+        assert "Play clip" in view.no_clip.text()
+        trainer = dataclasses.replace(lib, db=lib.db.as_user(TRAINER))
+        with lib.db.begin() as session:
+            session.add(models.User(id=TRAINER.user_id, name=TRAINER.name, role=TRAINER.role))
+        theirs = ClipLibraryWindow(trainer)
+        qtbot.addWidget(theirs)
+        assert "a TIP has exported" in theirs.empty.text()
+    finally:
+        lib.close()
+
+
+def test_filters_that_match_nothing_say_how_to_see_every_clip(qtbot, window):
+    window.text.setText("no such words anywhere")
+    assert window.empty.isVisible() and "No clip matches" in window.empty.text()
+    window.text.clear()
+    assert not window.empty.isVisible() and window.model.rowCount() == 3

@@ -108,7 +108,7 @@ def test_preview_shows_before_and_after(qtbot, demo, tmp_path) -> None:
 def test_people_can_be_found_and_left_visible(qtbot, demo, tmp_path) -> None:
     lib, recording = demo
     dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
-    dialog.end.setValue(30.0)
+    dialog.end.set_ms(30_000)
     qtbot.mouseClick(dialog.find_people_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.people_list.count() > 0, timeout=UI_WAIT_MS)
     assert dialog.people_list.item(0).text().startswith("Person 1")
@@ -116,26 +116,76 @@ def test_people_can_be_found_and_left_visible(qtbot, demo, tmp_path) -> None:
     assert dialog.options().keep_visible_tracks == frozenset({1})
 
 
-def test_export_runs_with_progress_and_lands_in_the_library(qtbot, demo, tmp_path,
-                                                             monkeypatch) -> None:  # fmt: skip
+def test_the_span_is_typed_as_times_and_framed_by_a_lead_in(qtbot, demo, tmp_path) -> None:
     lib, recording = demo
-    shown: list[str] = []
-    monkeypatch.setattr(
-        "bwvreview.ui.export_dialog.QMessageBox.information",
-        lambda _parent, title, text: shown.append(text),
-    )
+    dialog = _dialog(qtbot, lib, recording, tmp_path / "c.mp4")
+    assert dialog.start.text() == "0:27.0" and dialog.end.text() == "0:41.0"
+    assert dialog.padding.value() == 2.0  # the window frames a moment; the CLI's default is 0
+    assert dialog.clip_ms() == (25_000, 43_000)
+    assert "0:25.0–0:43.0" in dialog.span.summary.text()
+    qtbot.keyClicks(_cleared(dialog.start), "0:52.0")
+    qtbot.keyClicks(_cleared(dialog.end), "55.5")  # seconds are a time too
+    assert "after the end of the recording" in dialog.span.problem.text()
+    assert not dialog.export_button.isEnabled()
+    qtbot.keyClicks(_cleared(dialog.end), "0:53.0")
+    assert dialog.span_ms() == (52_000, 53_000)
+    assert dialog.clip_ms() == (50_000, recording.duration_ms)  # the lead-out is cut short
+    assert "cut short" in dialog.span.summary.text()
+    qtbot.keyClicks(_cleared(dialog.end), "soon")
+    assert "is not a time" in dialog.span.problem.text() and dialog.span_ms()[1] == 53_000
+
+
+def _cleared(edit):
+    edit.selectAll()
+    edit.del_()
+    return edit
+
+
+def test_a_stepped_export_of_the_demo_ends_in_a_checklist(qtbot, demo, tmp_path) -> None:
+    """Through the four steps with the buttons, as a person would; a real export of a few
+    seconds of the demo, then the checks in words, not a log."""
+    lib, recording = demo
     out = tmp_path / "from the window.mp4"
     dialog = _dialog(qtbot, lib, recording, out)
-    dialog.end.setValue(33.0)
+    dialog.show()
+    _cleared(dialog.start).setText("0:28.0")
+    dialog.start.textEdited.emit("0:28.0")
+    _cleared(dialog.end).setText("0:30.0")
+    dialog.end.textEdited.emit("0:30.0")
+    dialog.padding.setValue(1.0)
+    assert dialog.clip_ms() == (27_000, 31_000)
+    assert not dialog.export_button.isVisible() and dialog.next_button.isVisible()
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # what to hide
+    assert dialog.steps.currentIndex() == 1
+    heard = " ".join(dialog.hit_list.item(i).text() for i in range(dialog.hit_list.count()))
+    assert "Whitfield" in heard and "Maple" not in heard  # the clip's span, lead-out included
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # check
+    plan = dialog.check.plan.text()
+    assert "Faces blurred" in plan and "Nothing is left in on purpose" in plan
+    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)  # save
+    assert dialog.export_button.isVisible() and not dialog.next_button.isVisible()
     progress: list[int] = []
+    words: list[str] = []  # what the status said as the bar moved
     dialog.progress.valueChanged.connect(progress.append)
+    dialog.progress.valueChanged.connect(lambda _v: words.append(dialog.status.text()))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    assert not dialog.export_button.isEnabled()
+    assert not dialog.export_button.isEnabled() and dialog.cancel_button.text() == "Stop"
     qtbot.waitUntil(lambda: dialog.record is not None, timeout=240_000)
     assert out.is_file() and dialog.record.verified and dialog.record.release_state == "awaiting"
-    assert shown and "PASS" in shown[0]
     assert progress == sorted(progress) and progress[-1] > 900
-    assert dialog.export_button.isEnabled()
+    assert words and not any(w.split("…")[0].lower() in _STAGE_KEYS for w in words)
+    assert any(w.startswith("Checking the clip") for w in words)
+    items = [label.text() for label in dialog.save.items]
+    assert len(items) == 5 and all("Passed:" in item for item in items)
+    assert not any("FAIL" in item or "[" in item for item in items)
+    assert "No face can be seen" in " ".join(items)
+    assert "passed every check" in dialog.save.verdict.text()
+    assert not dialog.save.override_button.isVisible()
+    assert dialog.export_button.isEnabled() and dialog.cancel_button.text() == "Close"
+    assert dialog.out.text().endswith("from the window-2.mp4")  # another export writes anew
+
+
+_STAGE_KEYS = {"source", "personal data", "banner", "export", "verify"}
 
 
 def test_cancel_leaves_nothing(qtbot, demo, tmp_path) -> None:
@@ -144,13 +194,15 @@ def test_cancel_leaves_nothing(qtbot, demo, tmp_path) -> None:
     folder.mkdir()
     out = folder / "cancelled.mp4"
     dialog = _dialog(qtbot, lib, recording, out)
-    dialog.start.setValue(0.0)
-    dialog.end.setValue(50.0)
+    dialog.start.set_ms(0)
+    dialog.end.set_ms(50_000)
+    dialog.go_to(3)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.progress.value() > 150, timeout=UI_WAIT_MS)
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=UI_WAIT_MS)
     assert "no clip was written" in dialog.status.text()
+    assert dialog.cancel_button.text() == "Close"
     assert list(folder.iterdir()) == []
 
 
@@ -164,6 +216,7 @@ def test_bad_input_is_a_readable_message(qtbot, demo, tmp_path, monkeypatch) -> 
     taken = tmp_path / "taken.mp4"
     taken.write_bytes(b"keep me")
     dialog = _dialog(qtbot, lib, recording, taken)
+    dialog.go_to(3)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(warnings), timeout=UI_WAIT_MS)
     assert "already exists" in warnings[0]
@@ -197,3 +250,25 @@ def test_a_mask_is_drawn_keyframed_and_used_by_the_export(qtbot, demo, tmp_path)
     assert mask.label == "house number" and [k[0] for k in mask.keyframes] == [28_000, 32_000]
     assert mask.box_at(30_000)[0] == pytest.approx(x0 + 20)
     assert "2 keyframes" in dialog.mask_list.item(0).text()
+
+
+def test_checks_that_need_attention_say_what_to_do_without_a_yes_no_box(qtbot, tmp_path):
+    from bwvreview.app.clip_checklist import checklist
+    from bwvreview.media.clip_verify import Check, Verification
+    from bwvreview.ui.export_result import SaveStep
+
+    step = SaveStep(str(tmp_path / "c.mp4"))
+    qtbot.addWidget(step)
+    step.show()
+    failed = Verification(tmp_path / "c.failed.mp4", (
+        Check("faces", True, "no face found in 150 frames"),
+        Check("metadata", False, "identifying tags: location",
+              [{"tag": "location", "value": "+50.9-001.4", "where": "format"}]),
+    ), 2.0).without_values()  # fmt: skip
+    step.show_checklist("c.failed.mp4", checklist(failed), passed=False)
+    first, second = (label.text() for label in step.items)
+    assert "Needs attention:" in first and "What to do:" in first  # attention first
+    assert "a GPS location tag" in first and "+50.9" not in first
+    assert "Passed:" in second and "What to do" not in second
+    assert "1 check needs attention" in step.verdict.text()
+    assert step.override_button.isVisible()

@@ -49,7 +49,7 @@ def test_typing_searches_after_a_pause_and_marks_the_match(qtbot, library):
     db, ids = library
     panel = make_panel(qtbot, db)
     assert type_and_wait(qtbot, panel, "rather") == 1
-    assert rows(panel) == [("INC-A", "0:20", "Said")]
+    assert rows(panel) == [("INC-A", "0:20.0", "Said")]
     assert "<b>rather</b>" in panel.model.index(0, 3).data(Qt.ItemDataRole.UserRole + 1)
     assert panel.message.text().startswith("1 moment found")
 
@@ -69,8 +69,8 @@ def test_filters_narrow_the_results(qtbot, library):
     assert len(rows(panel)) == 5  # two lines, three notes
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(panel.category.findData("triggering_language"))
-    assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "To learn from: Triggering language"]  # fmt: skip
+    found = sorted(r[2] for r in rows(panel))
+    assert found == ["Said by the officer", "△ To learn from: Triggering language"]
     with qtbot.waitSignal(panel.searched, timeout=UI_WAIT_MS):
         panel.category.setCurrentIndex(0)
         panel.officer.setText("7788")
@@ -97,7 +97,7 @@ def test_only_the_newest_search_is_shown(qtbot, library):
         panel.run_search()
     QThreadPool.globalInstance().waitForDone()
     qtbot.wait(50)  # let a late "calm" result be delivered, if it were to be shown
-    assert rows(panel) == [("INC-A", "0:20", "Said")]
+    assert rows(panel) == [("INC-A", "0:20.0", "Said")]
 
 
 def test_enter_and_double_click_ask_for_the_moment(qtbot, library):
@@ -125,8 +125,8 @@ def test_an_officer_finds_only_their_own_and_has_no_officer_filter(qtbot, librar
     assert panel.officer.isHidden()
     type_and_wait(qtbot, panel, "calm")
     assert {r[0] for r in rows(panel)} == {"INC-A"}
-    assert sorted(r[2] for r in rows(panel)) == ["Said by the officer",
-                                                 "To learn from: Triggering language"]  # fmt: skip
+    found = sorted(r[2] for r in rows(panel))
+    assert found == ["Said by the officer", "△ To learn from: Triggering language"]
 
 
 def test_a_trainer_finds_library_clip_annotations_only(qtbot, library):
@@ -135,7 +135,7 @@ def test_a_trainer_finds_library_clip_annotations_only(qtbot, library):
     panel = make_panel(qtbot, tia)
     assert panel.kind.isHidden() and panel.officer.isHidden()
     type_and_wait(qtbot, panel, "choice OR rather OR calm")
-    assert rows(panel) == [("INC-A", "0:20", "Good practice: Offered a choice")]
+    assert rows(panel) == [("INC-A", "0:20.0", "✓ Good practice: Offered a choice")]
 
 
 def test_library_window_opens_search_and_a_result_opens_the_review_there(qtbot):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from bwvreview.media.waveform import Peaks
 from bwvreview.timecode import clock as format_time
-from bwvreview.ui.timeline import GUTTER_PX, MIN_SPAN_MS, TimelineItem, TimelineWidget
+from bwvreview.ui.timeline import MIN_SPAN_MS, TimelineItem, TimelineWidget
+from bwvreview.ui.timeline_style import LANE_PX
 
 LANES = [("safety", "Safety"), ("trust", "Trust"), ("choice", "Choice"), ("other", "No principle")]
 ITEMS = [
@@ -28,9 +29,9 @@ ITEMS = [
 def timeline(qtbot):
     widget = TimelineWidget()
     qtbot.addWidget(widget)
-    widget.resize(GUTTER_PX + 1008, 320)  # 1000 px of plot: 100 ms a pixel over 100 s
-    widget.set_duration(100_000)
     widget.set_lanes(LANES)
+    widget.resize(widget.gutter_px() + 1008, 320)  # 1000 px of plot: 100 ms a pixel over 100 s
+    widget.set_duration(100_000)
     widget.set_segments([(1000, 5000, "wearer", "My name is PC Hughes."),
                          (6000, 9000, "other", "He's gone.")])  # fmt: skip
     widget.set_annotations(ITEMS)
@@ -45,7 +46,7 @@ def at(widget: TimelineWidget, ms: int, row: str) -> QPoint:
 
 def ms_per_px(widget: TimelineWidget) -> float:
     start, end = widget.view()
-    return (end - start) / (widget.width() - GUTTER_PX - 8)
+    return (end - start) / (widget.width() - widget.gutter_px() - 8)
 
 
 def wheel(
@@ -68,7 +69,7 @@ def drag(qtbot, widget: TimelineWidget, start: QPoint, end: QPoint) -> None:
 
 def test_the_whole_recording_is_shown_at_first(timeline):
     assert timeline.view() == (0, 100_000)
-    assert timeline.minimumHeight() >= 24 * len(LANES) + 100
+    assert all(timeline.row_rect(key).height() >= LANE_PX for key, _label in LANES)
 
 
 @pytest.mark.parametrize("row", ["ruler", "waveform", "transcript"])
@@ -311,3 +312,74 @@ def test_qt_calls_keep_their_reference_to_none():
     assert sys.getrefcount(None) >= before - 10, (
         "this PySide6 drops references to None (6.12.0 on Python 3.11): pin PySide6<6.12"
     )
+
+
+def test_lane_labels_set_the_gutter_so_none_is_cut(qtbot):
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.set_lanes([("safety", "Safety"), ("cultural", "Cultural considerations")])
+    longest = widget.fontMetrics().horizontalAdvance("Cultural considerations")
+    assert widget.gutter_px() >= longest + 12
+    assert widget._tooltip_at(5, widget.row_rect("cultural").center().y()).startswith(
+        "Cultural considerations"
+    )
+
+
+def test_an_annotation_under_two_principles_is_drawn_once_and_marked_in_the_other(
+    timeline, monkeypatch
+):
+    style = timeline.style_now()
+    chips, bands = [], []
+    monkeypatch.setattr(style, "item", lambda p, row, item, *a, **k: chips.append(
+        (row.key, item.id, k.get("also", ""))))  # fmt: skip
+    monkeypatch.setattr(style, "echo", lambda p, row, polarity, *a, **k: bands.append(
+        (row.key, polarity)))  # fmt: skip
+    _render(timeline)
+    assert [(lane, also) for lane, i, also in chips if i == 2] == [("safety", "Trust")]
+    assert bands == [("trust", "good_practice")]
+    assert "also Trust" in timeline.describe(ITEMS[1])
+
+
+def test_a_hidden_lane_is_gone_its_chips_move_to_the_next_lane_and_it_can_come_back(
+    qtbot, timeline
+):
+    menu = timeline.lanes_menu(timeline._row_at(timeline.row_rect("safety").center().y()))
+    hide = menu.actions()[0]
+    assert hide.text() == "Hide the lane “Safety”"
+    with qtbot.waitSignal(timeline.hidden_lanes_changed) as changed:
+        hide.trigger()
+    assert changed.args == [["safety"]]
+    with pytest.raises(KeyError):
+        timeline.row_rect("safety")
+    assert timeline.placement(ITEMS[1]) == ("trust", [])  # Closure moves to Trust
+    assert timeline._hit("trust", timeline.x_for_ms(45_000))[0].id == 2
+    assert timeline.placement(ITEMS[0]) == (None, [])  # safety only: not shown
+    timeline.set_hidden_lanes(())
+    assert timeline.row_rect("safety").height() >= LANE_PX
+
+
+def test_dragging_along_the_waveform_selects_a_span_and_a_click_lets_it_go(qtbot, timeline):
+    with qtbot.waitSignal(timeline.span_selected):
+        drag(qtbot, timeline, at(timeline, 20_000, "waveform"), at(timeline, 32_000, "waveform"))
+    start, end = timeline.selected_span()
+    assert start == pytest.approx(20_000, abs=ms_per_px(timeline))
+    assert end == pytest.approx(32_000, abs=ms_per_px(timeline))
+    with qtbot.waitSignal(timeline.span_selected) as cleared:
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=at(timeline, 50_000, "waveform"))
+    assert cleared.args == [None] and timeline.selected_span() is None
+
+
+def test_the_waveform_stays_in_proportion_to_the_lanes(qtbot):
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    lanes = [(f"lane{i}", f"Lane {i}") for i in range(9)]
+    widget.set_lanes(lanes)
+    widget.show()
+    qtbot.waitExposed(widget)
+    for height in (widget.minimumHeight(), 420, 2000):
+        widget.resize(900, height)
+        wave = widget.row_rect("waveform").height()
+        lane = widget.row_rect("lane0").height()
+        assert wave <= 2.5 * lane
+        bottom = widget.row_rect("lane8").bottom()
+        assert widget.height() - bottom <= widget.scrollbar.height() + 2  # nothing empty below

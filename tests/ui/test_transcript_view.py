@@ -23,7 +23,7 @@ def test_words_are_written_with_whispers_spacing_and_marked_when_unsure(qtbot):
     qtbot.addWidget(view)
     view.show_transcript(transcript())
     assert view.toPlainText().splitlines() == [
-        "0:01 Officer (camera): My name's D.C. Hughes.", "0:03 Other speaker: Hello?"
+        "0:01.0 Officer (camera): My name's D.C. Hughes.", "0:03.0 Other speaker: Hello?"
     ]  # fmt: skip
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.toPlainText().index("D.C.") + 1)
@@ -57,4 +57,4 @@ def test_written_a_line_per_step_and_swapped_in_whole(qtbot):
     job = SlicedJob(steps)
     with qtbot.waitSignal(job.finished, timeout=UI_WAIT_MS):
         job.start()
-    assert view.toPlainText().startswith("0:01 Officer (camera): My name's D.C. Hughes.")
+    assert view.toPlainText().startswith("0:01.0 Officer (camera): My name's D.C. Hughes.")

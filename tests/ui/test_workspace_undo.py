@@ -96,10 +96,10 @@ def segments(controller):
             for s in current(controller).segments]  # fmt: skip
 
 
-def test_s_splits_the_line_before_the_word_and_undo_joins_it_again(qtbot, workspace):
+def test_ctrl_return_splits_the_line_before_the_word_and_undo_joins_it_again(qtbot, workspace):
     window, controller = workspace
     put_cursor_on(window.transcript, "down")
-    qtbot.keyClick(window.transcript, Qt.Key.Key_S)
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Return, CTRL)
     assert [s.text for s in current(controller).segments] == ["Sit", "down now.", "I am scared."]
     assert current(controller).segments[1].start_ms == 900  # the word's own time
     loaded(qtbot, controller)
@@ -114,7 +114,8 @@ def test_s_splits_the_line_before_the_word_and_undo_joins_it_again(qtbot, worksp
     assert len(current(controller).segments) == 3
     loaded(qtbot, controller)
     put_cursor_on(window.transcript, "Sit")
-    qtbot.keyClick(window.transcript, Qt.Key.Key_S)  # the first word of a line: nothing to split
+    # the first word of a line: nothing to split
+    qtbot.keyClick(window.transcript, Qt.Key.Key_Return, CTRL)
     assert "already begins a line" in window.statusBar().currentMessage()
     assert len(current(controller).segments) == 3
 

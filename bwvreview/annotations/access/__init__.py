@@ -7,7 +7,10 @@ The rules live here, in the service layer, not in which buttons a window shows:
   were cut for and their reports, and builds training packs; never raw footage;
 - an **officer** reads only incidents they are linked to, and on those only the annotations
   marked *shared*; they write reflections;
-- an **admin** manages users and the codebook, reads the audit log, and may do everything.
+- an **admin** manages users and the codebook, reads the audit log, and may do everything;
+- the **training programme** (sessions, registers, questionnaires) is a trainer's to manage;
+  its outcomes reports are for TIPs and admins; an officer reads only their own attendance
+  and the answers they put their name to.
 
 Each service function calls ``require`` (for an action) or one of the ``*_filter`` helpers
 (for a read), with the ``Principal`` bound to the ``Database`` it was given.
@@ -43,16 +46,20 @@ DASHBOARD = "read the insight dashboard"
 MANAGE_USERS = "manage users"
 MANAGE_CODEBOOK = "manage the codebook"
 READ_AUDIT = "read the audit log"
+MANAGE_PROGRAMME = "manage the training programme"
+READ_REPORTS = "read outcomes reports"
+# observations, PPN1 reviews and reflective practice sessions (annotations/practice/)
+RECORD_PRACTICE = "record practice"
 
 _TIP = frozenset(
     {READ_FOOTAGE, REVIEW, EXPORT, READ_CLIPS, BUILD_PACKS, CASE_STUDY, READ_REFLECTIONS,
-     DASHBOARD}
+     DASHBOARD, READ_REPORTS, RECORD_PRACTICE}
 )  # fmt: skip
 PERMISSIONS: dict[str, frozenset[str]] = {
     "tip": _TIP,
-    "trainer": frozenset({READ_CLIPS, BUILD_PACKS, DASHBOARD}),
+    "trainer": frozenset({READ_CLIPS, BUILD_PACKS, DASHBOARD, MANAGE_PROGRAMME}),
     "officer": frozenset({REFLECT}),
-    "admin": _TIP | {MANAGE_USERS, MANAGE_CODEBOOK, READ_AUDIT, REFLECT},
+    "admin": _TIP | {MANAGE_USERS, MANAGE_CODEBOOK, READ_AUDIT, REFLECT, MANAGE_PROGRAMME},
 }
 
 ROLE_LABELS = {

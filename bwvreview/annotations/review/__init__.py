@@ -70,7 +70,8 @@ def _to_record(row: models.Annotation) -> Annotation:
     )
 
 
-def _category(session: Session, codebook_id: int, key: str) -> models.CodebookCategory:
+def category_row(session: Session, codebook_id: int, key: str) -> models.CodebookCategory:
+    """The category of that key in one stored codebook version (a DomainError if none)."""
     category = session.scalar(
         select(models.CodebookCategory).where(
             models.CodebookCategory.codebook_id == codebook_id,
@@ -118,7 +119,7 @@ def create_annotation(
         recording = session.get(models.Recording, recording_id)
         if recording is None:
             raise NotFoundError(f"no recording with id {recording_id}")
-        category = _category(session, codebook_id, category_key)
+        category = category_row(session, codebook_id, category_key)
         _check(start_ms, end_ms, severity, category.polarity, status)
         row = models.Annotation(
             recording_id=recording_id,

@@ -6,6 +6,7 @@ change is saved at once), and returns frozen records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from bwvreview.annotations.access import (
     recording_filter,
     require,
 )
+from bwvreview.annotations.access.users import clean_collar
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.records import NewRecording, Recording
@@ -151,6 +153,48 @@ def set_content_warning(db: Database, recording_id: int, text: str | None, actor
             object_id=row.id,
             details={"chars": len(warning or "")},
         )
+        return _to_record(row)
+
+
+def set_details(
+    db: Database,
+    recording_id: int,
+    incident_reference: str | None,
+    officers: Sequence[str],
+    actor: str,
+) -> Recording:
+    """File the recording under an incident and name the officers in it, after import.
+
+    The reference is the incident's (an existing incident is joined, a new one made);
+    blank leaves the recording under no incident, unless officers are named, who need one
+    (``REC-00012``, as at import). The officers (collar numbers) replace the incident's:
+    they are who may read its shared feedback, so a mistaken one can be taken off. Audited.
+    """
+    reference = (incident_reference or "").strip()
+    if len(reference) > 100:
+        raise DomainError("an incident reference has at most 100 characters")
+    collars = list(dict.fromkeys(clean_collar(o, "officer") for o in officers if o.strip()))
+    require(db.principal, REVIEW)
+    with db.begin() as session:
+        row = _recording(session, recording_id)
+        before = (row.incident.reference if row.incident else None,
+                  len(row.incident.officers) if row.incident else 0)  # fmt: skip
+        if reference:
+            row.incident = _incident(session, reference)
+        elif collars:
+            row.incident = _incident(session, f"REC-{row.id:05d}")
+        else:
+            row.incident = None
+        if row.incident is not None:
+            row.incident.officers = [_officer(session, collar) for collar in collars]
+        session.flush()
+        record_event(
+            session, actor=actor, action="details-set", object_type="recording",
+            object_id=row.id,
+            details={"incident_from": before[0], "incident": row.incident.reference
+                     if row.incident else None, "officers_from": before[1],
+                     "officers": len(collars)},
+        )  # fmt: skip
         return _to_record(row)
 
 

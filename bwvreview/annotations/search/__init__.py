@@ -19,6 +19,9 @@ Filters:
 Who sees what (``access.py``): a TIP or admin searches everything; an officer searches the
 transcripts of their own incidents and the annotations shared with them there; a trainer
 searches only the annotations that a library clip was cut for, never a transcript.
+
+The kind ``practice`` (asked for by name; not among the default ``KINDS``, whose hits all
+have a recording) finds observations, PPN1 reviews and session records (``practice.py``).
 """
 
 from __future__ import annotations
@@ -46,11 +49,15 @@ from bwvreview.annotations.search.engines import (
     Ranking,
     SqliteEngine,
 )
+from bwvreview.annotations.search.practice import RECORDS as PRACTICE_RECORDS
+from bwvreview.annotations.search.practice import practice_hits
 from bwvreview.annotations.search.query import parse_query
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
 
-KINDS = ("transcript", "annotation")
+KINDS = ("transcript", "annotation")  # the default: hits on a recording
+PRACTICE = "practice"  # observations, PPN1 reviews, sessions: no recording
+ALL_KINDS = (*KINDS, PRACTICE)
 RECORDING_STATUSES = ("new", "transcribed", "in_review", "reviewed", "shared", "archived")
 POLARITIES = ("concern", "good_practice", "observation")
 MAX_LIMIT = 500
@@ -66,8 +73,8 @@ class SearchHit:
     between ``«`` and ``»``), how well it matched (higher is better) and, for an annotation,
     what it was coded as."""
 
-    kind: str  # "transcript" | "annotation"
-    recording_id: int
+    kind: str  # "transcript" | "annotation" | "practice"
+    recording_id: int | None  # None for a practice record
     start_ms: int
     end_ms: int
     snippet: str
@@ -79,6 +86,9 @@ class SearchHit:
     category_label: str | None = None
     principles: tuple[str, ...] = ()
     polarity: str | None = None
+    record: str | None = None  # practice hits: "observation" | "ppn1" | "session"
+    record_id: int | None = None
+    in_ppn1_text: bool = False  # the words were found in a pasted PPN1 (personal data)
 
     def parts(self) -> list[tuple[str, bool]]:
         """The snippet as (text, is_match) pieces, for a view that highlights matches."""
@@ -100,6 +110,9 @@ class SearchHit:
         }  # fmt: skip
         if self.kind == "transcript":
             data["speaker"] = self.speaker
+        elif self.kind == PRACTICE:
+            data.update(record=self.record, record_id=self.record_id,
+                        in_ppn1_text=self.in_ppn1_text)  # fmt: skip
         else:
             data.update(annotation_id=self.annotation_id, category=self.category_key,
                         principles=list(self.principles), polarity=self.polarity)  # fmt: skip
@@ -138,9 +151,9 @@ def search(
     if not (principal.can(READ_FOOTAGE) or principal.can(READ_CLIPS) or principal.is_officer):
         raise PermissionDenied(f"{principal.name} may not search the library")
     parsed = parse_query(query)
-    unknown = set(kinds) - set(KINDS)
+    unknown = set(kinds) - set(ALL_KINDS)
     if unknown:
-        raise DomainError(f"kinds are {', '.join(KINDS)}, not {', '.join(sorted(unknown))}")
+        raise DomainError(f"kinds are {', '.join(ALL_KINDS)}, not {', '.join(sorted(unknown))}")
     if not 1 <= limit <= MAX_LIMIT:
         raise DomainError(f"limit must be 1–{MAX_LIMIT}")
     statuses = tuple(statuses)
@@ -164,6 +177,8 @@ def search(
             hits += _transcript_hits(session, engine, filters, principal, limit)
         if "annotation" in kinds:
             hits += _annotation_hits(session, engine, filters, principal, limit)
+        if PRACTICE in kinds and filters.category_ids is None and not filters.statuses:
+            hits += _practice(session, engine, filters, principal, limit)
     hits.sort(key=lambda h: -h.rank)  # stable: equal ranks keep the engine's order
     return hits[:limit]
 
@@ -263,7 +278,21 @@ def _snippets(session: Session, engine: Engine, ranking: Ranking, table: str, so
     return engine.snippets(session, table, source, [r.id for r in rows])
 
 
-# --- the two kinds of hit ----------------------------------------------------------------
+# --- the kinds of hit ----------------------------------------------------------------------
+def _practice(
+    session: Session, engine: Engine, filters: _Filters, principal: Principal, limit: int
+) -> list[SearchHit]:
+    found = practice_hits(session, engine, principal, limit, officer_id=filters.officer_id,
+                          date_from=filters.date_from, date_to=filters.date_to)  # fmt: skip
+    return [
+        SearchHit(PRACTICE, None, 0, 0, snippet, float(r.score), r.reference,
+                  record=PRACTICE_RECORDS[r.kind], record_id=r.record_id,
+                  in_ppn1_text=r.kind == "ppn1_text")
+        for r, snippet in found
+    ]  # fmt: skip
+
+
+
 def _transcript_hits(
     session: Session, engine: Engine, filters: _Filters, principal: Principal, limit: int
 ) -> list[SearchHit]:

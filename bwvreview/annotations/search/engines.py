@@ -31,7 +31,8 @@ class SqliteEngine:
     def __init__(self, query: Query) -> None:
         self.text = query.fts5()
         self.tables = {name: table(name, column("rowid"), column("rank"))
-                       for name in ("segments_fts", "annotations_fts")}  # fmt: skip
+                       for name in ("segments_fts", "annotations_fts",
+                                    "practice_search_fts")}  # fmt: skip
 
     def match(self, name: str) -> ColumnElement[bool]:
         return literal_column(name).op("MATCH")(literal(self.text))
@@ -72,7 +73,8 @@ class SqliteEngine:
 
 # English stemming that keeps every word (migration 0006), as SQLite's porter tokenizer does.
 CONFIG = literal_column("'bwvreview_english'::regconfig")
-_MODELS: dict[str, type] = {"segments": models.Segment, "annotations": models.Annotation}
+_MODELS: dict[str, type] = {"segments": models.Segment, "annotations": models.Annotation,
+                            "practice_search": models.PracticeText}  # fmt: skip
 
 
 class PostgresEngine:

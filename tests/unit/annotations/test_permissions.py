@@ -224,6 +224,7 @@ OFFICER_CALLS: dict[str, Call] = {
         db, w.rec_a, "p", "1" * 64, actor="o"
     ),
     "library.set_status": lambda db, w: library.set_status(db, w.rec_a, "archived"),
+    "library.set_details": lambda db, w: library.set_details(db, w.rec_a, "INC-X", ["7"], "o"),
     "review.create_annotation": lambda db, w: review.create_annotation(
         db,
         recording_id=w.rec_a,

@@ -34,7 +34,7 @@ def test_created_annotation_carries_its_category_and_codebook_version(db):
         "concern",
         ("choice",),
     )
-    assert made.codebook_version == "2026.1"
+    assert made.codebook_version == "2026.2"
     assert review.list_annotations(db, 1) == [made]
 
 

@@ -5,7 +5,9 @@ widgets: services turn them into frozen dataclasses (see ``records.py`` and ``st
 
 One module per concern: ``people`` (users, incidents), ``footage`` (recordings and their
 transcripts), ``coding`` (codebook, annotations, reflections, masks, suggestions),
-``learning`` (clips, training packs), ``audit_log`` and ``jobs``; every table is here, so
+``learning`` (clips, training packs), ``programme`` (curriculum, sessions, attendance,
+questionnaires), ``practice`` (observations, PPN1 reviews, reflective practice sessions),
+``audit_log`` and ``jobs``; every table is here, so
 ``models.Recording`` is all a caller needs.
 """
 
@@ -35,22 +37,64 @@ from bwvreview.annotations.store.models.people import (
     incident_officers,
     user_name_key,
 )
+from bwvreview.annotations.store.models.practice import (
+    FollowUp,
+    Observation,
+    ObservationCheck,
+    Ppn1Point,
+    Ppn1Review,
+    PracticeSession,
+    PracticeText,
+    SessionEntry,
+    SessionTopic,
+    ppn1_point_moments,
+    session_attendees,
+)
+from bwvreview.annotations.store.models.programme import (
+    ATTENDEE_KINDS,
+    DOCUMENT_KINDS,
+    ENTRY_MODES,
+    PHASES,
+    ProgrammeDocument,
+    QuestionnaireResponse,
+    TrainingAttendance,
+    TrainingSession,
+    training_session_packs,
+)
 
 __all__ = [
+    "ATTENDEE_KINDS",
     "CLIP_RELEASE_STATES",
+    "DOCUMENT_KINDS",
+    "ENTRY_MODES",
+    "PHASES",
+    "ProgrammeDocument",
+    "QuestionnaireResponse",
+    "TrainingAttendance",
+    "TrainingSession",
+    "training_session_packs",
     "Annotation",
     "AuditEvent",
     "AuditSeal",
     "Base",
     "Clip",
+    "FollowUp",
     "CodebookCategory",
     "CodebookVersion",
     "Incident",
     "Job",
+    "Observation",
+    "ObservationCheck",
+    "Ppn1Point",
+    "Ppn1Review",
+    "PracticeSession",
+    "PracticeText",
     "Recording",
     "Redaction",
     "Reflection",
     "Segment",
+    "SessionEntry",
+    "SessionTopic",
     "Suggestion",
     "TrainingPack",
     "TrainingPackItem",
@@ -58,6 +102,8 @@ __all__ = [
     "User",
     "Word",
     "incident_officers",
+    "ppn1_point_moments",
+    "session_attendees",
     "user_name_key",
     "utcnow",
 ]

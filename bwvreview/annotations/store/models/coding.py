@@ -73,10 +73,21 @@ class Annotation(Base):
         CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="ck_annotations_sev"),
         Index("ix_annotations_recording_start", "recording_id", "start_ms"),
         Index("ix_annotations_category_span", "category_id", "recording_id", "start_ms", "end_ms"),
+        # migration 0012: a note belongs to one source, a recording or an observation
+        CheckConstraint(
+            "(recording_id IS NULL) <> (observation_id IS NULL)", name="ck_annotations_one_source"
+        ),
+        Index("ix_annotations_observation_start", "observation_id", "start_ms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"))
+    recording_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE")
+    )
+    # times relative to the observation's start; no media (models/practice.py)
+    observation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("observations.id", ondelete="CASCADE")
+    )
     category_id: Mapped[int] = mapped_column(ForeignKey("codebook_categories.id"))
     start_ms: Mapped[int] = mapped_column(Integer)
     end_ms: Mapped[int] = mapped_column(Integer)

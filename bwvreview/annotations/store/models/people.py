@@ -70,6 +70,8 @@ class Incident(Base):
     reference: Mapped[str] = mapped_column(String(100), unique=True)
     occurred_on: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
+    # a key of the codebook's incident_types (migration 0012); None: not said
+    incident_type: Mapped[str | None] = mapped_column(String(64))
     # Names and places the reviewer lists once, bleeped wherever they are heard in a clip.
     people_places: Mapped[list[str]] = mapped_column(JSON, default=list)
     # What was found in the incident's transcripts and not yet confirmed by the reviewer,

@@ -1,0 +1,183 @@
+"""Who may read which practice record, and what every practice service shares: the names
+of the people on a record, the search text kept beside each record, and the audit trail.
+
+Reading, as SQL conditions the services (and search) put in their queries:
+
+- a TIP or admin (READ_FOOTAGE) reads every record;
+- an officer reads an observation *of them* and a review of *their* PPN1 once shared, and
+  the sessions they attended (from the moment they are recorded: they were there);
+- anyone else (a trainer) reads none: "not found", as for a record that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, select, true
+from sqlalchemy.orm import Session
+
+from bwvreview.annotations.access import READ_FOOTAGE, RECORD_PRACTICE, Principal, require
+from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.store import models
+
+MAX_TEXT = 20_000  # characters in one note, point or entry
+
+
+def _officer(principal: Principal) -> int | None:
+    return principal.user_id if principal.is_officer else None
+
+
+def observation_filter(principal: Principal) -> ColumnElement[bool]:
+    if principal.can(READ_FOOTAGE):
+        return true()
+    me = _officer(principal)
+    if me is None:
+        return false()
+    Obs = models.Observation
+    return and_(Obs.officer_id == me, Obs.status == "shared")
+
+
+def ppn1_filter(principal: Principal) -> ColumnElement[bool]:
+    if principal.can(READ_FOOTAGE):
+        return true()
+    me = _officer(principal)
+    if me is None:
+        return false()
+    P = models.Ppn1Review  # noqa: N806
+    return and_(P.officer_id == me, P.status == "shared")
+
+
+def session_filter(principal: Principal) -> ColumnElement[bool]:
+    if principal.can(READ_FOOTAGE):
+        return true()
+    me = _officer(principal)
+    if me is None:
+        return false()
+    table = models.session_attendees
+    return exists(
+        select(table.c.user_id).where(
+            table.c.session_id == models.PracticeSession.id, table.c.user_id == me
+        )
+    )
+
+
+class Kind:
+    """One kind of practice record: its table, what a person calls it, who may read it.
+    ``readable`` and ``row`` say "not found" in the same words whether the record does not
+    exist or is someone else's; ``audit`` logs ids and facts, never the words."""
+
+    def __init__(self, model: type, words: str, object_type: str, can_read: object) -> None:
+        self.model, self.words, self.object_type, self.can_read = (
+            model,
+            words,
+            object_type,
+            can_read,
+        )
+
+    def row(self, session: Session, row_id: int) -> Any:
+        found = session.get(self.model, row_id)
+        if found is None:
+            raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def readable(self, session: Session, principal: Principal, row_id: int) -> Any:
+        found = session.scalar(
+            select(self.model).where(self.model.id == row_id, self.can_read(principal))
+        )
+        if found is None:
+            raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def audit(
+        self, session: Session, actor: str, action: str, row_id: int, **details: object
+    ) -> None:
+        record_event(
+            session,
+            actor=actor,
+            action=action,
+            object_type=self.object_type,
+            object_id=row_id,
+            details=details or None,
+        )
+
+
+def writer(db_principal: Principal) -> Principal:
+    """A TIP or admin: who records practice."""
+    return require(db_principal, RECORD_PRACTICE)
+
+
+def clean_text(text: str | None, what: str, *, required: bool = False) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise DomainError(f"{what} needs some words")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"{what} can be up to {MAX_TEXT:,} characters")
+    return text
+
+
+def user_row(session: Session, user_id: int | None, *, role: str | None = None) -> models.User:
+    row = session.get(models.User, user_id) if user_id is not None else None
+    if row is None or (role is not None and row.role != role):
+        raise NotFoundError(f"no {role or 'user'} with id {user_id}")
+    return row
+
+
+def person(session: Session, user_id: int | None) -> tuple[str, str | None]:
+    """(name, collar number) of a user, for a record; a removed user reads "someone"."""
+    row = session.get(models.User, user_id) if user_id is not None else None
+    return (row.name, row.collar_number) if row else ("someone", None)
+
+
+def incident_row(session: Session, incident_id: int) -> models.Incident:
+    row = session.get(models.Incident, incident_id)
+    if row is None:
+        raise NotFoundError(f"no incident with id {incident_id}")
+    return row
+
+
+def link_officer(session: Session, incident_id: int, officer_id: int, actor: str) -> None:
+    """An officer observed at, or writing the PPN1 of, an incident is one of its officers."""
+    table = models.incident_officers
+    linked = session.scalar(
+        select(table.c.user_id).where(
+            table.c.incident_id == incident_id, table.c.user_id == officer_id
+        )
+    )
+    if linked is None:
+        session.execute(table.insert().values(incident_id=incident_id, user_id=officer_id))
+        record_event(
+            session,
+            actor=actor,
+            action="link-officer",
+            object_type="incident",
+            object_id=incident_id,
+            details={"user": officer_id},
+        )
+
+
+def index_text(session: Session, kind: str, record_id: int, parts: list[str]) -> None:
+    """Keep the words a record is found by (one row per record and kind)."""
+    text = "\n".join(p for p in parts if p)
+    row = session.scalar(
+        select(models.PracticeText).where(
+            models.PracticeText.kind == kind, models.PracticeText.record_id == record_id
+        )
+    )
+    if row is None:
+        link = {
+            "observation": "observation_id",
+            "ppn1": "ppn1_review_id",
+            "ppn1_text": "ppn1_review_id",
+            "session": "session_id",
+        }[kind]
+        session.add(
+            models.PracticeText(kind=kind, record_id=record_id, text=text, **{link: record_id})
+        )
+    elif row.text != text:
+        row.text = text
+
+
+OBSERVATION = Kind(models.Observation, "observation", "observation", observation_filter)
+PPN1_REVIEW = Kind(models.Ppn1Review, "PPN1 review", "ppn1_review", ppn1_filter)
+SESSION = Kind(models.PracticeSession, "practice session", "practice_session", session_filter)
