@@ -239,7 +239,10 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
     return target
 
 
-_REVISION_LINE = re.compile(r'^(down_revision|revision) = (None|"([^"]+)")$', re.M)
+# `revision = "0012_practice"`, `down_revision: str | None = "0011_programme"  # why`
+_REVISION_LINE = re.compile(
+    r"""^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(None|["']([^"'\n]+)["'])\s*(?:#.*)?$""", re.M
+)
 
 
 @functools.cache
