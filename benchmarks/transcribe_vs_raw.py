@@ -10,7 +10,7 @@ bundled tiny.en model on the CPU:
   ``WhisperModel(tiny.en, device="cpu", compute_type="int8").transcribe(FILE,
   word_timestamps=True, vad_filter=True)``, every segment and word printed as JSON. It
   imports no bwvreview, so CTranslate2 picks its own int8 library (oneDNN on AMD, MKL on
-  Intel) and its own thread count (4);
+  Intel) and its own thread count;
 - ``raw, bwvreview's options``: the same script with bwvreview's decoding options
   (``media.transcribe.WHISPER_OPTIONS``), one thread per core and oneDNN, so what is left
   between it and bwvreview is bwvreview's own work: starting, opening the library,
