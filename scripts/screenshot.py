@@ -182,7 +182,7 @@ def grab_audit_log(qt_app, lib: app.Library, path: Path) -> None:  # noqa: ANN00
         conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE id = :id"),
                      {"id": target})  # fmt: skip
     viewer = AuditViewer(lib.db)
-    viewer.resize(1280, 640)
+    viewer.resize(1366, 768)
     viewer.show()
     viewer.verify()
     settle(qt_app)

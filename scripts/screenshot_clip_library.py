@@ -59,9 +59,12 @@ def main() -> int:
         exported = []
         for key in CUT:
             a = chosen[key]
-            options = clips.ExportOptions(annotation_id=a.id, padding_ms=500)
+            options = clips.ExportOptions(annotation_id=a.id)
+            start, end = clips.export_span(lib, recording.id, annotation_id=a.id,
+                                           lead_in_ms=clips.CLIP_LEAD_IN_MS,
+                                           lead_out_ms=clips.CLIP_LEAD_OUT_MS)  # fmt: skip
             _outcome, record = clips.export_clip(
-                lib, recording.id, a.start_ms, a.end_ms, Path(data) / f"{key}.mp4", options
+                lib, recording.id, start, end, Path(data) / f"{key}.mp4", options
             )
             exported.append(record)
         # release needs a second person: a second TIP watches and approves each clip
@@ -73,7 +76,7 @@ def main() -> int:
         trainer = lib.db.as_user(Principal(user.id, user.name, user.role))
         trainer_lib = app.Library(trainer, lib.data_dir, lib.codebook, lib.codebook_id, user.name)
         pack = packs.create_pack(trainer, "Words that calm, words that alarm",
-                                 "A 30-minute session for new response officers")  # fmt: skip
+                                 "A 45-minute session for new response officers")  # fmt: skip
         for record in exported:
             packs.add_clip(trainer, pack.id, record.id)
         first = packs.get_pack(trainer, pack.id).items[0]
@@ -83,6 +86,8 @@ def main() -> int:
             "How might 'calm down' land with someone who has just been hurt?",
             "What could the officer say instead?",
         ])  # fmt: skip
+        packs.set_item_discussion(trainer, pack.id, first.id, 15)
+        packs.set_session_minutes(trainer, pack.id, 45)
         window = ClipLibraryWindow(trainer_lib)
         window.resize(1366, 768)
         window.show()
@@ -94,8 +99,12 @@ def main() -> int:
         settle(qt_app)
         window.grab().save(str(out / "clip_library.png"))
         editor = PackEditor(trainer_lib, pack.id, window)
-        editor.resize(680, 660)
+        editor.resize(1366, 768)
         editor.show()
+        editor.items.setCurrentRow(0)
+        editor.player.play()  # a paused player shows no frame until one is decoded
+        settle(qt_app, seconds=1.5)
+        editor.player.pause()
         settle(qt_app)
         editor.grab().save(str(out / "pack_editor.png"))
         editor.close()

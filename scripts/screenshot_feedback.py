@@ -24,7 +24,7 @@ from bwvreview.annotations.access import (
 )
 from bwvreview.annotations.learning import feedback  # noqa: E402
 from bwvreview.annotations.review import library
-from bwvreview.ui.debrief import open_debrief  # noqa: E402
+from bwvreview.ui.debrief import SUMMARY, open_debrief  # noqa: E402
 from bwvreview.ui.feedback_controller import build_feedback_window  # noqa: E402
 from bwvreview.ui.launch import make_application  # noqa: E402
 from bwvreview.ui.sign_in import SignInDialog  # noqa: E402
@@ -71,7 +71,7 @@ def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) 
     if reader is not None and reader.role == "tip":
         feedback.list_reflections(lib.db.as_user(reader), recording_id=recording_id)
     window, _controller = build_feedback_window(as_officer, recording_id)
-    window.resize(1440, 860)
+    window.resize(1366, 768)
     window.show()
     window.select_moment(concern.annotation_id)
     window.on_moment.setChecked(True)
@@ -82,12 +82,9 @@ def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) 
 
     recording = library.get_recording(lib.db, recording_id)
     debrief = open_debrief(lib, recording)
-    debrief.resize(1440, 820)
-    position = next(
-        n for n, i in enumerate(debrief.items) if i.annotation_id == concern.annotation_id
-    )
-    debrief.go(position, play=False)
-    show_frame(qt_app, debrief.player, debrief.start_of(concern) + 2500)
+    debrief.resize(1366, 768)
+    debrief.go(SUMMARY, play=False)  # it opens with the strengths
+    show_frame(qt_app, debrief.player, debrief.start_of(debrief.items[0]) + 2500)
     debrief.grab().save(str(out / "debrief.png"))
     debrief.close()
 
@@ -106,6 +103,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data:
         lib = app.open_library(data_dir=data)
         recording = app.import_demo(lib)
+        app.drain(app.iter_transcribe_and_store(lib, recording.id))  # what was said, on the lane
         grab_feedback_views(qt_app, lib, recording.id, out)
         lib.close()
     print(out)

@@ -40,7 +40,7 @@ def grab_search(qt_app, lib: app.Library, path: Path, settle) -> None:  # noqa: 
 
 def grab_dashboard(qt_app, lib: app.Library, path: Path, settle) -> None:  # noqa: ANN001
     dashboard = DashboardWidget(lib.db, lib.codebook)
-    dashboard.resize(1280, 640)
+    dashboard.resize(1366, 768)
     dashboard.date_from.setDate(QDate(2026, 6, 1))
     dashboard.date_to.setDate(QDate(2026, 11, 30))
     dashboard.show()

@@ -44,6 +44,13 @@ class Category:
     polarity: str
     definition: str
     hotkey: str | None
+    # What an officer reads (their feedback, a debrief): plain and softened, never blaming.
+    # The label when the codebook gives none.
+    officer_title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.officer_title:
+            object.__setattr__(self, "officer_title", self.label)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,10 @@ class Codebook:
             if category.key == key:
                 return category
         raise CodebookError(f"no codebook category with key {key!r}")
+
+    def officer_titles(self) -> dict[str, str]:
+        """Each category's key and the title an officer reads for it."""
+        return {c.key: c.officer_title for c in self.categories}
 
 
 CODEBOOK_LOCK = 0x62777663  # "bwvc": serialises recording a codebook on PostgreSQL
@@ -137,7 +148,20 @@ def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Categor
         polarity=polarity,
         definition=_text(entry, "definition", path, required=False),
         hotkey=hotkey,
+        officer_title=_officer_title(entry, path),
     )
+
+
+MAX_OFFICER_TITLE = 120  # a heading read across a desk, not a paragraph
+
+
+def _officer_title(entry: dict[str, Any], path: Path) -> str:
+    """The softened title an officer reads, if the codebook gives one (one line, short)."""
+    title = " ".join(_text(entry, "officer_title", path, required=False).split())
+    if len(title) > MAX_OFFICER_TITLE:
+        raise _fail(path, entry.get(LINE), f"{entry.get('key')}: officer_title is longer than"
+                    f" {MAX_OFFICER_TITLE} characters")  # fmt: skip
+    return title
 
 
 def _parse_incident_types(raw: Any, path: Path) -> tuple[IncidentType, ...]:

@@ -26,7 +26,8 @@ from bwvreview.annotations.learning import clips, feedback
 from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, transcripts
 from bwvreview.app import Library
-from bwvreview.app.handout_pdf import Document, principles_text, quoted
+from bwvreview.app.handout_pdf import Document, principles_text
+from bwvreview.app.polarity import KIND_HEADER, counted, polarity_label, quoted
 from bwvreview.app.practice_case_study import PracticeStudy, gather
 from bwvreview.app.practice_case_study import markdown as practice_markdown
 from bwvreview.app.practice_case_study import pdf as practice_pdf
@@ -34,8 +35,6 @@ from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.personal_data.finder import TimedWord
 from bwvreview.timecode import clock, span
 
-POLARITY_WORDS = {"concern": "moment to learn from", "good_practice": "good practice",
-                  "observation": "observation"}  # fmt: skip
 NOTICE = (
     "De-personalised: names, places, contact details and other personal data are replaced"
     " by placeholders such as [name] and [address]. Officers' reflections appear only where"
@@ -172,8 +171,9 @@ def _summary(recordings: Sequence[Recording], moments: Sequence[Moment]) -> tupl
     lines = [
         f"Footage: {len(recordings)} body-worn video recording"
         f"{'s' if len(recordings) != 1 else ''}, {clock(total, tenths=True)} in all.",
-        f"Moments annotated: {len(moments)} — {counts['good_practice']} good practice,"
-        f" {counts['concern']} to learn from, {counts['observation']} observations.",
+        f"Moments annotated: {len(moments)} — "
+        + ", ".join(counted(counts[k], k) for k in ("good_practice", "concern", "observation"))
+        + ".",
     ]
     if principles:
         lines.append(
@@ -199,11 +199,11 @@ def render_markdown(study: CaseStudy) -> str:
     if not study.moments:
         out.append("No moments have been annotated yet.")
     else:
-        out += ["| Time | Category | Principle | Polarity | Note | Another way to say it |",
+        out += [f"| Time | Category | Principle | {KIND_HEADER} | Note | Another way to say it |",
                 "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for m in study.moments:
             cells = [span(m.start_ms, m.end_ms), m.category,
-                     principles_text(m.principles), POLARITY_WORDS.get(m.polarity, m.polarity),
+                     principles_text(m.principles), polarity_label(m.polarity),
                      m.note, m.suggested_wording]  # fmt: skip
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out += ["", "## What was said", ""]
@@ -240,7 +240,7 @@ def write_pdf(study: CaseStudy, path: Path) -> Path:
     for m in study.moments:
         doc.rule()
         doc.label(f"{span(m.start_ms, m.end_ms, '-')}   {m.category}")
-        polarity = POLARITY_WORDS.get(m.polarity, m.polarity).capitalize()
+        polarity = polarity_label(m.polarity)
         doc.para(f"{polarity}   |   Principle: {principles_text(m.principles)}", 9, "B")
         for q in m.quotes:
             doc.para(f"{speaker_label(q.speaker)}: {quoted(q.text)}", 10, "I")

@@ -93,6 +93,11 @@ from bwvreview.personal_data.finder import PersonalDataHit, TimedWord, audio_spa
 
 # With no moment chosen, the window offers this much each side of the playhead.
 AROUND_PLAYHEAD_MS = 10_000
+# A clip the window cuts for an annotation starts this long before the moment and ends this
+# long after it, so a trainee hears what led up to it and how it landed (an annotation is
+# often 1-5 s: a clip of the moment alone starts mid-sentence).
+CLIP_LEAD_IN_MS = 3_000
+CLIP_LEAD_OUT_MS = 2_000
 
 # How much of the overall progress bar each stage fills.
 _STAGES = {"source": 0.05, "personal data": 0.05, "banner": 0.02, "export": 0.55, "verify": 0.33}
@@ -129,23 +134,27 @@ def export_span(
     end_ms: int | None = None,
     playhead_ms: int | None = None,
     at_least_ms: int = 0,
+    lead_in_ms: int = 0,
+    lead_out_ms: int = 0,
 ) -> tuple[int, int]:
     """The span a clip is cut from, before the padding that ``iter_export`` adds each side.
 
-    The annotation's span (widened about its middle to ``at_least_ms``, within the
-    recording); a ``start_ms`` or ``end_ms`` given takes the place of its own. With no
-    annotation, ``AROUND_PLAYHEAD_MS`` each side of ``playhead_ms``. A span with an end
-    still unknown is refused.
+    The annotation's span (widened about its middle to ``at_least_ms``, then by
+    ``lead_in_ms`` before and ``lead_out_ms`` after, within the recording: the window asks
+    for ``CLIP_LEAD_IN_MS`` and ``CLIP_LEAD_OUT_MS``); a ``start_ms`` or ``end_ms`` given
+    takes the place of its own. With no annotation, ``AROUND_PLAYHEAD_MS`` each side of
+    ``playhead_ms``. A span with an end still unknown is refused.
     """
     start: int | None = None
     end: int | None = None
     if annotation_id is not None:
         annotation = review.get_annotation(lib.db, annotation_id)
         start, end = annotation.start_ms, annotation.end_ms
-        if at_least_ms:
+        if at_least_ms or lead_in_ms or lead_out_ms:
             duration = library.get_recording(lib.db, recording_id).duration_ms
             middle, half = (start + end) // 2, at_least_ms // 2
             start, end = min(start, max(0, middle - half)), max(end, min(duration, middle + half))
+            start, end = max(0, start - lead_in_ms), max(end, min(duration, end + lead_out_ms))
     elif playhead_ms is not None:
         duration = library.get_recording(lib.db, recording_id).duration_ms
         start = max(0, playhead_ms - AROUND_PLAYHEAD_MS)

@@ -31,15 +31,15 @@ NOTES: dict[str, tuple[str, str]] = {
     "introduced_self": ("Clear introduction: name, role and why you are there.", ""),
     "triggering_language": (
         '"Calm down" straight after a disclosure of fear can land as being told off.',
-        "\"You're safe to talk to me. Take a breath, I'm listening.\"",
+        "You're safe to talk to me. Take a breath, I'm listening.",
     ),
     "missed_choice": (
         "An instruction to sit where a choice could have been offered.",
-        '"Would you like to sit down, or are you more comfortable standing?"',
+        "Would you like to sit down, or are you more comfortable standing?",
     ),
     "threat_or_ultimatum": (
         "The threat of arrest may raise fear in someone who has just been hurt.",
-        '"I want to make sure you\'re safe. Can we sit together for a minute?"',
+        "I want to make sure you're safe. Can we sit together for a minute?",
     ),
     "safety_check": ("Asked about injury early: safety first.", ""),
     "gave_time": ('"Take your time" gives back some control.', ""),

@@ -15,7 +15,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from bwvreview.app.polarity import PRINTED_LABELS
+from bwvreview.app.polarity import PRINTED_LABELS, quoted
 
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
@@ -101,14 +101,6 @@ class Document(FPDF):
         self.set_draw_color(*ACCENT)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(3)
-
-
-def quoted(text: str) -> str:
-    """``text`` in quotation marks, unless it already has them."""
-    text = text.strip()
-    if len(text) > 1 and text[0] in "\"“'‘" and text[-1] in "\"”'’":
-        return text
-    return f"“{text}”"
 
 
 def principles_text(principles: Sequence[str]) -> str:

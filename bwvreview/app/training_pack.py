@@ -31,6 +31,7 @@ from bwvreview.annotations.learning.clip_library import LibraryClip
 from bwvreview.app import Library
 from bwvreview.app.handout_pdf import write_handout
 from bwvreview.app.pack_html import render_index
+from bwvreview.app.packs import clip_length_ms
 from bwvreview.app.redacted_text import joined, redact_text, redact_words
 from bwvreview.media.hashing import iter_sha256_cancellable
 from bwvreview.personal_data.finder import TimedWord
@@ -139,7 +140,8 @@ def _entry(
         "captions": f"clips/{stem}.vtt",
         "cues": [{"start_ms": s, "end_ms": e, "text": t} for s, e, t in cues],
         "sha256": clip.sha256,
-        "duration_ms": clip.report_summary.get("duration_ms") or clip.duration_ms,
+        "duration_ms": clip_length_ms(clip),
+        "discussion_minutes": item.discussion_minutes,
         "category": clip.category_key,
         "category_label": clip.category_label,
         "polarity": clip.polarity,
@@ -207,6 +209,7 @@ def iter_export_pack(
             "format": PACK_FORMAT,
             "title": pack.title,
             "description": pack.description,
+            "session_minutes": pack.session_minutes,
             "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "exported_by": lib.db.principal.name,
             "notices": notices,

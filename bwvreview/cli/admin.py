@@ -87,7 +87,13 @@ def _codebook_show(lib: Library, args: argparse.Namespace) -> int:
     book = lib.codebook
     if args.json:
         categories = [
-            {"key": c.key, "label": c.label, "polarity": c.polarity, "principles": c.principles}
+            {
+                "key": c.key,
+                "label": c.label,
+                "polarity": c.polarity,
+                "principles": c.principles,
+                "officer_title": c.officer_title,
+            }
             for c in book.categories
         ]
         print_json({"version": book.version, "sha256": book.sha256, "categories": categories})

@@ -38,7 +38,9 @@ from bwvreview.app.records import (
     Span,
 )
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 
+KAPPA_MIN_PX = 160  # the kappa table's least height: the rest of it scrolls
 DIFFERS = QColor("#ffe3b3")  # warm, not alarm red: a difference is something to talk about
 BAND_COLOURS = {
     "poor": "#f6c9c4",
@@ -145,7 +147,7 @@ class AgreementView(QWidget):
         lower_layout.addWidget(self.only_differences)
         lower_layout.addWidget(self.sides_table, 1)
         self.kappa_table.horizontalHeader().sectionResized.connect(self._fit_kappa_table)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.kappa_table)
         splitter.addWidget(lower)
         splitter.setStretchFactor(1, 2)
@@ -158,11 +160,15 @@ class AgreementView(QWidget):
         self._fit_kappa_table()
 
     def _fit_kappa_table(self) -> None:
-        """Rows as tall as their wrapped reading, and every principle in view."""
+        """Rows as tall as their wrapped reading, and every principle in view when the
+        screen has room (the splitter gives the table its full height first); on a laptop
+        at 125 % the table scrolls rather than push the window off the screen."""
         table = self.kappa_table
         table.resizeRowsToContents()
         header_px = table.horizontalHeader().height()
-        table.setMinimumHeight(table.verticalHeader().length() + header_px + 2 * table.frameWidth())
+        full = table.verticalHeader().length() + header_px + 2 * table.frameWidth()
+        table.setMinimumHeight(min(full, KAPPA_MIN_PX))
+        self.splitter.setSizes([full, max(self.splitter.height() - full, KAPPA_MIN_PX)])
 
     @staticmethod
     def _table(model: RecordTableModel, *, stretch_last: bool) -> QTableView:
@@ -241,6 +247,6 @@ def open_agreement(db: app.Database, recording_id: int, codebook_id: int, title:
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is not None:  # its own window, kept alive (and closed) with the parent
         view.setParent(parent, view.windowFlags() | Qt.WindowType.Window)
-    view.resize(1100, 720)
+    resize_within_screen(view, 1100, 680)
     view.show()
     return view

@@ -1,10 +1,13 @@
-"""The audit log for admins: who did what and when, filtered and paged, with the hash chain
-verified on demand (a changed or deleted event is named, and shown)."""
+"""The audit log for admins: who did what and when, in plain words, filtered and paged, with
+the hash chain verified on demand (a changed or deleted event is named, and shown).
+
+Each event reads as a sentence ("Approved a clip for trainers"), its details as ``Key:
+value`` (``app.audit_words``), in the table and, for the chosen event, in full below it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -17,7 +20,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,15 +30,25 @@ from PySide6.QtWidgets import (
 
 from bwvreview import app
 from bwvreview.app import admin
+from bwvreview.app.audit_words import action_words, detail_lines, object_words
 from bwvreview.app.errors import DomainError
 from bwvreview.app.records import AuditEntry, AuditFilter, ChainReport
 from bwvreview.ui.table_model import Index, RecordTableModel
+from bwvreview.ui.window_size import resize_within_screen
 
-BROKEN = QColor("#f6c9c4")
+BROKEN_ROW = ("#1A1A1A", "#F6C9C4")  # the changed or deleted event, on a warm red
+INTACT = ("#1B5E20", "#E8F5E9")
+BROKEN_CHAIN = ("#8E1B14", "#FBE3E0")
+BROKEN = QColor(BROKEN_ROW[1])
+CONTRAST_PAIRS = {
+    "broken event row": BROKEN_ROW,
+    "chain intact": INTACT,
+    "chain broken": BROKEN_CHAIN,
+}  # fmt: skip  (tests/ui/test_views_contrast.py)
 
 
 class AuditTableModel(RecordTableModel):
-    COLUMNS = ("#", "Time (UTC)", "Actor", "Action", "Object", "Details")
+    COLUMNS = ("#", "Time (UTC)", "Who", "What happened", "About", "Details")
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,11 +57,16 @@ class AuditTableModel(RecordTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         event: AuditEntry = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            details = json.dumps(event.details, ensure_ascii=False, sort_keys=True)
-            return (str(event.id), f"{event.at:%Y-%m-%d %H:%M:%S}", event.actor, event.action,
-                    event.object, details)[index.column()]  # fmt: skip
-        if role == Qt.ItemDataRole.BackgroundRole and event.id == self.broken_id:
-            return QBrush(BROKEN)
+            return (str(event.id), f"{event.at:%d %b %Y %H:%M:%S}", event.actor,
+                    action_words(event.action), object_words(event),
+                    " · ".join(detail_lines(event.details)))[index.column()]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join([action_words(event.action), *detail_lines(event.details)])
+        if event.id == self.broken_id:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(BROKEN)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(BROKEN_ROW[0]))
         return None
 
 
@@ -103,9 +123,19 @@ class AuditViewer(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_details())
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setPlaceholderText("Choose an event to read all of its details.")
+        self.details.setMinimumHeight(60)
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.addWidget(self.table)
+        lower.addWidget(self.details)
+        lower.setStretchFactor(0, 4)
+        lower.setStretchFactor(1, 1)
 
         self.newer = QPushButton("◀ Newer")
         self.older = QPushButton("Older ▶")
@@ -121,7 +151,7 @@ class AuditViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(result_row)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(lower, 1)
         layout.addLayout(paging)
 
     # --- reading ---------------------------------------------------------------------------
@@ -133,8 +163,9 @@ class AuditViewer(QWidget):
             current = combo.currentData()
             combo.clear()
             combo.addItem(anyone, None)
-            for value in values:
-                combo.addItem(value, value)
+            words = action_words if combo is self.action else str
+            for value in sorted(values, key=words) if combo is self.action else values:
+                combo.addItem(words(value), value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
@@ -160,14 +191,27 @@ class AuditViewer(QWidget):
         self.position.setText(f"{self.offset + 1 if page.entries else 0}–{last} of {self.total}")
         self.newer.setEnabled(self.offset > 0)
         self.older.setEnabled(last < self.total)
+        self._show_details()
+
+    def _show_details(self) -> None:
+        """The chosen event in full: what happened, who, when, about what, then each detail."""
+        event = self.selected_event()
+        if event is None:
+            self.details.clear()
+            return
+        lines = [f"{action_words(event.action)}, by {event.actor}, {event.at:%d %b %Y %H:%M:%S}"
+                 f" UTC ({object_words(event)})", *detail_lines(event.details),
+                 f"Recorded as: {event.action}"]  # fmt: skip
+        self.details.setPlainText("\n".join(lines))
 
     # --- verifying -------------------------------------------------------------------------
     def verify(self) -> ChainReport:
         report = admin.verify(self.db)
         self.model.broken_id = report.broken.id if report.broken else None
-        colour = "#1b5e20" if report.ok else "#b3261e"
+        fg, bg = INTACT if report.ok else BROKEN_CHAIN
         mark = "✓" if report.ok else "✗"
-        self.result.setText(f'<span style="color:{colour}"><b>{mark}</b> {report.summary}</span>')
+        self.result.setStyleSheet(f"color: {fg}; background: {bg}; padding: 4px;")
+        self.result.setText(f"<b>{mark}</b> {report.summary}")
         self.show_broken.setVisible(not report.ok and report.broken is not None)
         self.reload_facets()
         self.refresh()
@@ -197,7 +241,9 @@ class AuditViewer(QWidget):
 
     def selected_event(self) -> AuditEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        if not rows or rows[0].row() >= len(self.model.rows):
+            return None
+        return self.model.rows[rows[0].row()]
 
 
 def open_audit_viewer(db: app.Database, parent: QWidget | None = None) -> AuditViewer | None:
@@ -210,6 +256,6 @@ def open_audit_viewer(db: app.Database, parent: QWidget | None = None) -> AuditV
     viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if parent is not None:  # its own window, kept alive (and closed) with the parent
         viewer.setParent(parent, viewer.windowFlags() | Qt.WindowType.Window)
-    viewer.resize(1100, 680)
+    resize_within_screen(viewer, 1280, 680)
     viewer.show()
     return viewer

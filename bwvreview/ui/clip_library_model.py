@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from bwvreview.app.polarity import polarity_label
+from bwvreview.app.polarity import KIND_HEADER, polarity_label
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
 from bwvreview.ui.table_model import RecordTableModel
 
-COLUMNS = ("Category", "Polarity", "Principles", "Length", "Verification", "Note")
+COLUMNS = ("Category", KIND_HEADER, "Principles", "Length", "Verification", "Note")
 
 
 def verification_text(clip: LibraryClip) -> str:

@@ -38,7 +38,7 @@ from bwvreview.app import Library, clip_release, learning, packs
 from bwvreview.app.admin import EXPORT
 from bwvreview.app.errors import DomainError
 from bwvreview.app.learning import own_clip
-from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label
+from bwvreview.app.polarity import POLARITY_LABELS, POLARITY_ORDER, polarity_label, quoted
 from bwvreview.app.records import LibraryClip
 from bwvreview.timecode import clock
 from bwvreview.ui.clip_library_model import ClipTableModel, principles_text, verification_text
@@ -97,7 +97,7 @@ class ClipLibraryWindow(QMainWindow):
         for p in self.lib.codebook.principles:
             self.principle.addItem(p.label, p.key)
         self.polarity = QComboBox()
-        self.polarity.addItem("Good practice and concerns", None)
+        self.polarity.addItem("Every kind", None)
         for key in POLARITY_ORDER:
             self.polarity.addItem(POLARITY_LABELS[key], key)
         self.text = QLineEdit(placeholderText="Filter by note, wording or category…")
@@ -387,7 +387,8 @@ class ClipLibraryWindow(QMainWindow):
             rows.append(f"<p><b>What to notice:</b> {html.escape(clip.note)}</p>")
         if clip.suggested_wording:
             rows.append(
-                f"<p><b>Another way to say it:</b> “{html.escape(clip.suggested_wording)}”</p>"
+                "<p><b>Another way to say it:</b>"
+                f" {html.escape(quoted(clip.suggested_wording))}</p>"
             )
         colour = "#8a5a00" if clip.overridden or not clip.verified else "#2f6b2f"
         rows.append(f'<p style="color:{colour}">{html.escape(verification_text(clip))}</p>')

@@ -13,7 +13,7 @@ from bwvreview.app.errors import DomainError
 from bwvreview.app.records import FeedbackRecording, OfficerIncident
 from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.practice_feedback import attach_practice_feedback
-from bwvreview.ui.workers import GeneratorWorker, load_waveform
+from bwvreview.ui.workers import GeneratorWorker, call_in_background, load_waveform
 
 
 class FeedbackController(QObject):
@@ -26,6 +26,7 @@ class FeedbackController(QObject):
         self.incidents: list[OfficerIncident] = []
         self.recording: FeedbackRecording | None = None
         self.waveform_worker: GeneratorWorker | None = None
+        self.lines_worker: GeneratorWorker | None = None
         view.recording_chosen.connect(self.open_recording)
         view.reflection_requested.connect(self.save_reflection)
         view.consent_change_requested.connect(self.change_consent)
@@ -48,9 +49,30 @@ class FeedbackController(QObject):
         if incident is None:
             return
         self.recording = next(r for r in incident.recordings if r.id == recording_id)
-        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib.db, recording_id))
+        self.view.show_feedback(self.recording, feedback.shared_feedback(self.lib, recording_id))
         self._show_reflections()
         self._load_waveform(self.recording)
+        self._load_spoken_lines(recording_id)
+
+    def _load_spoken_lines(self, recording_id: int) -> None:
+        """What was said, for the timeline's transcript lane, read off the GUI thread."""
+        if self.lines_worker is not None:
+            self.lines_worker.cancel()
+            self.lines_worker.signals.finished.disconnect(self._lines_arrived)
+        lib = self.lib
+        self.lines_worker = call_in_background(
+            lambda: (recording_id, feedback.spoken_lines(lib, recording_id)),
+            owner=self.view, finished=self._lines_arrived, failed=self._lines_failed,
+        )  # fmt: skip
+
+    def _lines_failed(self, _exc: BaseException) -> None:
+        self.lines_worker = None  # no transcript lane is shown; the feedback stands alone
+
+    def _lines_arrived(self, result: tuple[int, list[feedback.Line]]) -> None:
+        self.lines_worker = None
+        recording_id, lines = result
+        if self.recording is not None and self.recording.id == recording_id:
+            self.view.show_spoken_lines(lines)
 
     def _load_waveform(self, recording: FeedbackRecording) -> None:
         """The sound's shape under the moments: from the cache, or computed off the GUI thread."""
@@ -120,7 +142,8 @@ def build_feedback_window(
     parent: QWidget | None = None,
 ) -> tuple[FeedbackWindow, FeedbackController]:
     """The officer's window; with ``preview``, a reviewer's read-only look at the same view."""
-    window = FeedbackWindow(lib.db.principal.name, preview=preview, parent=parent)
+    window = FeedbackWindow(lib.db.principal.name, preview=preview, parent=parent,
+                            officer_titles=lib.codebook.officer_titles())  # fmt: skip
     controller = FeedbackController(lib, window)
     controller.refresh(select_id)
     if not preview:  # their PPN1 reviews, sessions and observations (issue 18)

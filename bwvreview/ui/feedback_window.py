@@ -1,10 +1,13 @@
 """The officer's feedback window: their own incidents, the moments shared with them, and
 their reflections.
 
-Read-only footage (the player and a timeline with one lane for what went well, one for what
-to reflect on); the shared moments listed good practice first, each moment to reflect on
-with the alternative wording the reviewer suggests; and a reflection box, saved at once,
-with a consent-to-share choice that is off unless the officer ticks it.
+Purpose first: the page opens with what the feedback is for, then what went well (counted,
+and the strengths named) before the moments to reflect on. Every moment is titled in the
+officer's words (the codebook's ``officer_title``), never the reviewers' label. Read-only
+footage: the player and a timeline with what was said and one labelled lane per kind; the
+shared moments listed good practice first, each moment to reflect on with the alternative
+wording the reviewer suggests; and a reflection box, saved at once, with a consent-to-share
+choice that is off unless the officer ticks it.
 
 ``FeedbackWindow`` is the view; ``FeedbackController`` (feedback_controller.py) calls the
 feedback service.
@@ -12,6 +15,7 @@ feedback service.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -19,6 +23,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -34,25 +39,47 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import feedback
-from bwvreview.app.polarity import OFFICER_LANES
+from bwvreview.app.polarity import OFFICER_LANES, officer_heading, quoted
 from bwvreview.app.records import STATUS_LABELS, FeedbackItem, FeedbackRecording, OfficerIncident
 from bwvreview.timecode import clock
 from bwvreview.ui.player import PlayerWidget
 from bwvreview.ui.reflections_panel import ReflectionListWidget, officer_text
 from bwvreview.ui.timeline import TimelineWidget
-from bwvreview.ui.timeline_style import POLARITY_COLOURS, TimelineItem
+from bwvreview.ui.timeline_style import TimelineItem
+from bwvreview.ui.window_size import resize_within_screen, scrolling
+from bwvreview.ui.wrapped_rows import WrappedRows
 
 LEAD_IN_MS = 2000  # a moment is shown from a little before it starts
 KIND = Qt.ItemDataRole.UserRole + 1  # "heading" or "moment"
+STRENGTHS_NAMED = 3  # the summary names this many strengths, then says how many more
+
+# Text in a kind's colour sits on a light tint of it, both set here, so the pair keeps
+# WCAG AA contrast (4.5:1) whatever the desktop's theme: darker Okabe-Ito tones (the
+# timeline's mid-tones are 3.4:1 on white, too light for words). tests/ui/test_views_contrast.py
+# checks every pair in ``CONTRAST_PAIRS``.
+KIND_TEXT = {
+    "good_practice": ("#005C41", "#E3F2EC"),
+    "concern": ("#9A4000", "#FBEBE0"),
+    "observation": ("#3D5A80", "#E9EEF5"),
+}
+NOTICE = ("#5C4400", "#FFF3CD")  # the footage-missing banner; a debrief's "not shared" badge
+BODY = ("#1A1A1A", "#FFFFFF")  # a moment's words in the list
+CONTRAST_PAIRS = {
+    **{f"{kind} heading": pair for kind, pair in KIND_TEXT.items()},
+    **{f"text on the {kind} tint": (BODY[0], pair[1]) for kind, pair in KIND_TEXT.items()},
+    "notice": NOTICE,
+    "moment text": BODY,
+}
 
 
-def quoted(text: str) -> str:
-    """Words in curly quotes, once: a reviewer often types the quotes themselves."""
-    return "“" + text.strip().strip('"“”') + "”"
+def kind_style(polarity: str) -> str:
+    """A style sheet for words in a kind's colour on its tint."""
+    fg, bg = KIND_TEXT.get(polarity, KIND_TEXT["observation"])
+    return f"color: {fg}; background: {bg}; padding: 2px 6px; border-radius: 3px;"
 
 
 def moment_text(item: FeedbackItem) -> str:
-    lines = [f"{clock(item.start_ms)}  {item.category_label}"]
+    lines = [f"{clock(item.start_ms, tenths=True)}  {item.officer_title}"]
     if item.note:
         lines.append(item.note)
     if item.quote:
@@ -60,6 +87,19 @@ def moment_text(item: FeedbackItem) -> str:
     if item.suggested_wording:
         lines.append(f"{feedback.ALTERNATIVE_HEADING}: {quoted(item.suggested_wording)}")
     return "\n".join(lines)
+
+
+def strengths_text(items: list[FeedbackItem]) -> str:
+    """``Strengths: A clear introduction, Giving them time and 4 more.`` ('' if none)."""
+    good = feedback.strengths(items)
+    if not good:
+        return ""
+    named = [i.officer_title for i in good[:STRENGTHS_NAMED]]
+    more = len(good) - len(named)
+    if more:
+        return f"Strengths: {', '.join(named)} and {more} more."
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"Strengths: {listed}."
 
 
 def _recording_text(incident: OfficerIncident, r: FeedbackRecording, several: bool) -> str:
@@ -79,9 +119,17 @@ class FeedbackWindow(QMainWindow):
     reflection_requested = Signal(object, str, bool)
     consent_change_requested = Signal(int, bool)  # reflection id, consent
 
-    def __init__(self, name: str, *, preview: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        preview: bool = False,
+        officer_titles: Mapping[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)  # a QMainWindow is its own window even with a parent
         self.preview = preview  # a reviewer checking what the officer will see
+        self.officer_titles = dict(officer_titles or {})
         title = "what the officer sees (preview)" if preview else f"feedback for {name}"
         self.setWindowTitle(f"bwvreview — {title}")
         self.items: list[FeedbackItem] = []
@@ -93,14 +141,16 @@ class FeedbackWindow(QMainWindow):
         self.incidents = QListWidget()
         self.incidents.setWordWrap(True)
         self.incidents.currentItemChanged.connect(self._incident_changed)
-        self.empty = QLabel("No incidents of yours are in this library yet.")
-        self.empty.setWordWrap(True)
+        self.empty = _wrapped("No incidents of yours are in this library yet.")
         self.empty.hide()
-        left = _column(_heading("Your incidents"), self.empty, (self.incidents, 1))
+        self.not_conduct = _wrapped(feedback.NOT_CONDUCT_NOTE)
+        self.not_conduct.setFrameShape(QFrame.Shape.StyledPanel)
+        self.not_conduct.setContentsMargins(6, 6, 6, 6)
+        left = _column(_heading("Your incidents"), self.empty, (self.incidents, 1),
+                       self.not_conduct)  # fmt: skip
 
-        self.missing = QLabel()
-        self.missing.setWordWrap(True)
-        self.missing.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 4px;")
+        self.missing = _wrapped("")
+        self.missing.setStyleSheet(f"color: {NOTICE[0]}; background: {NOTICE[1]}; padding: 4px;")
         self.missing.hide()
         self.player = PlayerWidget()
         self.timeline = TimelineWidget()
@@ -115,19 +165,9 @@ class FeedbackWindow(QMainWindow):
         self.centre.addWidget(self.timeline)
         self.centre.setStretchFactor(0, 3)
 
-        note = self.learning_note = QLabel(feedback.LEARNING_NOTE)
-        note.setWordWrap(True)
-        self.moments = QListWidget()
-        self.moments.setWordWrap(True)
-        self.moments.setSpacing(2)
-        self.moments.currentItemChanged.connect(self._moment_changed)
-        self.nothing = QLabel(feedback.NOTHING_SHARED)
-        self.nothing.setWordWrap(True)
-        self.nothing.hide()
-        moments = _column(_heading("Feedback"), note, self.nothing, (self.moments, 1))
         self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(moments)
-        self.right.addWidget(self._reflection_box())
+        self.right.addWidget(self._feedback_column())
+        self.right.addWidget(scrolling(self._reflection_box(), sideways=False))
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
 
@@ -135,11 +175,28 @@ class FeedbackWindow(QMainWindow):
         for widget, stretch in ((left, 1), (self.centre, 3), (self.right, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.splitter.setSizes([240, 760, 440])
-        self.centre.setSizes([600, 200])
+        self.splitter.setSizes([230, 700, 440])
+        self.centre.setSizes([500, 220])
+        self.right.setSizes([420, 300])
         self.setCentralWidget(self.splitter)
-        for view in (self.incidents, self.moments):
-            view.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
+        # (item padding in a style sheet is left out of a wrapped row's height: words were cut)
+        self.incidents.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
+
+    def _feedback_column(self) -> QWidget:
+        """Purpose, then the counts and the strengths, then every shared moment."""
+        self.learning_note = _wrapped(feedback.LEARNING_NOTE)
+        self.counts = _wrapped("")
+        self.counts.setFont(_scaled(self.counts.font(), 1.15, bold=True))
+        self.strengths = _wrapped("")
+        self.strengths.setStyleSheet(kind_style("good_practice"))
+        self.moments = QListWidget()
+        self.moments.setSpacing(4)
+        self.moments.setItemDelegate(WrappedRows(self.moments))
+        self.moments.currentItemChanged.connect(self._moment_changed)
+        self.nothing = _wrapped(feedback.NOTHING_SHARED)
+        self.nothing.hide()
+        return _column(_heading("Your feedback"), self.learning_note, self.counts,
+                       self.strengths, self.nothing, (self.moments, 1))  # fmt: skip
 
     def _reflection_box(self) -> QWidget:
         box = self.reflection_box = QGroupBox("Your reflection")
@@ -156,34 +213,36 @@ class FeedbackWindow(QMainWindow):
             "What do you notice now? What was going on for you, and for them? "
             "What might you try next time?"
         )
-        self.consent = QCheckBox(feedback.CONSENT_LABEL)
+        self.reflection.setMinimumHeight(70)
+        self.consent = QCheckBox()
         self.consent.setChecked(False)
-        explain = QLabel(feedback.CONSENT_EXPLANATION)
-        explain.setWordWrap(True)
-        small = QFont(explain.font())
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        explain.setFont(small)
+        self.consent.setAccessibleName(feedback.CONSENT_LABEL)
+        consent_words = _ClickableLabel(feedback.CONSENT_LABEL, self.consent.toggle)
+        explain = _wrapped(feedback.CONSENT_EXPLANATION)
+        explain.setFont(_scaled(explain.font(), 0.9))
         self.save_button = QPushButton("Save reflection")
         self.save_button.clicked.connect(self._ask_save)
-        self.saved = QLabel()
-        self.saved.setWordWrap(True)
-        self.past = ReflectionListWidget(officer_text)
+        self.saved = _wrapped("")
+        self.past = ReflectionListWidget(lambda r: officer_text(r, self.officer_titles))
+        self.past.setMinimumHeight(70)
         self.past.moment_requested.connect(self.select_moment)
         self.past.currentRowChanged.connect(lambda _row: self._offer_consent_change())
         self.change_consent = QPushButton()
         self.change_consent.clicked.connect(self._ask_consent_change)
         self.change_consent.hide()
-        targets = QHBoxLayout()
+        targets = QVBoxLayout()
         targets.addWidget(self.on_incident)
         targets.addWidget(self.on_moment)
-        targets.addStretch(1)
         save = QHBoxLayout()
         save.addWidget(self.save_button)
         save.addWidget(self.saved, 1)
         layout = QVBoxLayout(box)
         layout.addLayout(targets)
         layout.addWidget(self.reflection, 2)
-        layout.addWidget(self.consent)
+        consent = QHBoxLayout()
+        consent.addWidget(self.consent, 0, Qt.AlignmentFlag.AlignTop)
+        consent.addWidget(consent_words, 1)
+        layout.addLayout(consent)
         layout.addWidget(explain)
         layout.addLayout(save)
         layout.addWidget(QLabel("Your reflections on this incident"))
@@ -215,11 +274,17 @@ class FeedbackWindow(QMainWindow):
         for moment in items:
             if moment.heading != heading:
                 heading = moment.heading
-                self.moments.addItem(_heading_item(heading, moment.polarity))
+                count = sum(1 for i in items if i.polarity == moment.polarity)
+                self.moments.addItem(_heading_item(f"{heading} ({count})", moment.polarity))
             row = QListWidgetItem(moment_text(moment))
             row.setData(Qt.ItemDataRole.UserRole, moment.annotation_id)
             row.setData(KIND, "moment")
+            row.setToolTip(f"{officer_heading(moment.polarity)}: {moment.officer_title}")
             self.moments.addItem(row)
+        self.counts.setText(feedback.counts_line(items).capitalize() + ".")
+        self.counts.setVisible(bool(items))
+        self.strengths.setText(strengths_text(items))
+        self.strengths.setVisible(bool(self.strengths.text()))
         self.nothing.setText(feedback.NOTHING_SHARED)
         self.nothing.setVisible(not items)
         self.reflection_box.setEnabled(not self.preview)
@@ -233,7 +298,12 @@ class FeedbackWindow(QMainWindow):
         self.missing.setVisible(not path.is_file())
         self.player.load(path, recording.duration_ms, recording.fps)
         self.timeline.set_duration(recording.duration_ms)
+        self.timeline.set_segments([])  # what was said arrives from the controller
         self._show_timeline()
+
+    def show_spoken_lines(self, lines: list[feedback.Line]) -> None:
+        """What was said, on the timeline's transcript lane."""
+        self.timeline.set_segments(lines)
 
     def show_not_in_an_incident(self) -> None:
         """The recording asked for belongs to no incident, so no officer can be shown it."""
@@ -244,6 +314,8 @@ class FeedbackWindow(QMainWindow):
         )
         self.nothing.show()
         self.moments.hide()
+        self.counts.hide()
+        self.strengths.hide()
 
     def show_reflections(self, reflections: list[feedback.Reflection]) -> None:
         self.past.set_reflections(reflections)
@@ -295,7 +367,7 @@ class FeedbackWindow(QMainWindow):
     def _show_timeline(self) -> None:
         self.timeline.set_annotations([
             TimelineItem(m.annotation_id, m.start_ms, m.end_ms, (m.polarity,), m.polarity,
-                         m.category_label)
+                         m.officer_title)
             for m in self.items
         ])  # fmt: skip
 
@@ -310,7 +382,8 @@ class FeedbackWindow(QMainWindow):
             self.on_incident.setChecked(True)
             self.on_moment.setText("On the selected moment")
             return
-        self.on_moment.setText(f"On “{moment.category_label}” at {clock(moment.start_ms)}")
+        when = clock(moment.start_ms, tenths=True)
+        self.on_moment.setText(f"On “{moment.officer_title}” at {when}")
         self.timeline.select(moment.annotation_id)
         self.player.seek(max(0, moment.start_ms - LEAD_IN_MS))
         self.moment_chosen.emit(moment.annotation_id)
@@ -332,7 +405,7 @@ class FeedbackWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 820)
+            resize_within_screen(self, 1366, 700)
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001
         self.player.pause()
@@ -340,22 +413,46 @@ class FeedbackWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def _scaled(font: QFont, scale: float, bold: bool = False) -> QFont:
+    font = QFont(font)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold or font.bold())
+    return font
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.15)
-    label.setFont(font)
+    label.setFont(_scaled(label.font(), 1.15, bold=True))
     return label
 
 
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class _ClickableLabel(QLabel):
+    """Words that wrap beside a check box and toggle it when clicked, as its own text would."""
+
+    def __init__(self, text: str, clicked: Callable[[], None]) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._clicked = clicked
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._clicked()
+        super().mousePressEvent(event)
+
+
 def _heading_item(text: str, polarity: str) -> QListWidgetItem:
+    """A kind's heading in the list: its words in the kind's dark tone on the kind's tint."""
     item = QListWidgetItem(text)
-    font = QFont(item.font())
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.1)
-    item.setFont(font)
-    item.setForeground(QColor(POLARITY_COLOURS.get(polarity, "#6A86AD")))
+    item.setFont(_scaled(item.font(), 1.1, bold=True))
+    fg, bg = KIND_TEXT.get(polarity, KIND_TEXT["observation"])
+    item.setForeground(QColor(fg))
+    item.setBackground(QColor(bg))
     item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not something to choose
     item.setData(KIND, "heading")
     item.setData(Qt.ItemDataRole.UserRole, polarity)

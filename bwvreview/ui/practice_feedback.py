@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from bwvreview.app import Library, feedback, practice, practice_sessions
 from bwvreview.timecode import clock
 from bwvreview.ui.practice_widgets import KEY, attempt, small
+from bwvreview.ui.window_size import scrolling
 
 WENT_WELL, TO_REFLECT, CONTEXT = (
     feedback.HEADINGS[k] for k in ("good_practice", "concern", "observation")
@@ -265,7 +266,7 @@ def attach_practice_feedback(window: QMainWindow, lib: Library) -> PracticeFeedb
     widget = PracticeFeedbackWidget(lib)
     dock = QDockWidget("Your PPN1 feedback, practice sessions and observations", window)
     dock.setObjectName("practice_feedback")
-    dock.setWidget(widget)
+    dock.setWidget(scrolling(widget))  # it scrolls rather than make the window too tall
     dock.setFeatures(
         QDockWidget.DockWidgetFeature.DockWidgetMovable
         | QDockWidget.DockWidgetFeature.DockWidgetFloatable

@@ -46,6 +46,7 @@ from bwvreview.app import Library, packs
 from bwvreview.app import programme as prog
 from bwvreview.app.errors import DomainError
 from bwvreview.app.outcomes_pdf import printed_columns
+from bwvreview.ui.menus import menu_before_help
 from bwvreview.ui.open_once import open_once
 from bwvreview.ui.questionnaire_form import QuestionnaireEntry
 from bwvreview.ui.table_model import RecordTableModel
@@ -450,7 +451,7 @@ def add_programme_menu(window: QMainWindow, lib: Library) -> None:
     principal = lib.db.principal
     if not (principal.can(prog.MANAGE_PROGRAMME) or principal.can(prog.READ_REPORTS)):
         return
-    menu = getattr(window, "tools_menu", None) or window.menuBar().addMenu("&Tools")
+    menu = getattr(window, "tools_menu", None) or menu_before_help(window, "&Tools")
     action = menu.addAction("Training &programme…")
     action.triggered.connect(lambda: open_programme(lib, window))
     window.programme_action = action  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ them marks them seen and the officer is told their reflection was read.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -21,9 +21,10 @@ def _when(r: Reflection) -> str:
     return r.created_at.strftime("%d %b %Y %H:%M")
 
 
-def officer_text(r: Reflection) -> str:
-    """How an officer sees one of their own reflections."""
-    on = f"on “{r.moment_label}”" if r.moment_label else "on the whole incident"
+def officer_text(r: Reflection, titles: Mapping[str, str] | None = None) -> str:
+    """How an officer sees one of their own reflections (the moment by its officer title)."""
+    moment = (titles or {}).get(r.moment_key or "") or r.moment_label
+    on = f"on “{moment}”" if moment else "on the whole incident"
     read = (
         f"Read by your reviewer on {r.seen_at.strftime('%d %b %Y')}"
         if r.seen_at

@@ -6,6 +6,8 @@ it); the dialog only shows what it is told and what went wrong.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -30,6 +33,13 @@ from bwvreview.app.errors import DomainError
 from bwvreview.app.records import ROLE_LABELS, ROLES
 
 COLUMNS = ("Name", "Role", "Collar number", "Team", "Password", "Active")
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple:
+    """Names in the order a person expects: "Seed officer 2" before "Seed officer 10"."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in _NUMBER.split(name) if part)  # fmt: skip
 
 
 class NewUserDialog(QDialog):
@@ -66,13 +76,16 @@ class UsersDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle("People")
-        self.resize(760, 420)
+        self.resize(900, 480)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # roles in full
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.add_button = QPushButton("Add…")
@@ -99,7 +112,8 @@ class UsersDialog(QDialog):
     # --- reading -------------------------------------------------------------------
 
     def refresh(self, select_id: int | None = None) -> None:
-        self._people = admin.list_users(self.db, include_inactive=True)
+        people = admin.list_users(self.db, include_inactive=True)
+        self._people = sorted(people, key=lambda person: natural_key(person.name))
         self.table.setRowCount(len(self._people))
         for r, person in enumerate(self._people):
             cells = (

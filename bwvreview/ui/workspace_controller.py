@@ -445,13 +445,14 @@ class WorkspaceController(QObject):
         if self.read_only:
             self.view.show_status("The footage is missing or changed: locate it to export.")
             return None
-        from bwvreview.app.clip_workflow import export_span
+        from bwvreview.app.clip_workflow import CLIP_LEAD_IN_MS, CLIP_LEAD_OUT_MS, export_span
 
         self.view.player.pause()
         item = self._item(self.selected)
         start, end = export_span(
             self.lib, self.recording.id, annotation_id=item.id if item is not None else None,
             playhead_ms=self.view.player.position(), at_least_ms=1_000,
+            lead_in_ms=CLIP_LEAD_IN_MS, lead_out_ms=CLIP_LEAD_OUT_MS,
         )  # fmt: skip
         dialog = ExportDialog(
             self.lib, self.recording.id, start, end,

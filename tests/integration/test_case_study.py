@@ -88,10 +88,8 @@ def test_the_case_study_holds_no_personal_data_and_only_consented_reflections(de
     _assert_depersonalised(markdown)
     assert "exhausted" not in markdown  # not consented
     assert "offered to talk somewhere private before asking [name]" in markdown
-    # the timeline: time, category, principle, polarity, note, suggested wording
-    assert "| 0:09.4–0:11.7 | Triggering language | Safety, Trust | moment to learn from |" in (
-        markdown
-    )
+    # the timeline: time, category, principle, kind, note, suggested wording
+    assert "| 0:09.4–0:11.7 | Triggering language | Safety, Trust | To learn from |" in (markdown)
     assert "Take your time, you're safe now." in markdown
     assert "[name] gave her address at [address]" in markdown
     # quotes come from the redacted transcript

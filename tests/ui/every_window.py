@@ -283,7 +283,7 @@ def _practice(window: str, draft: bool = False) -> Callable[[DemoPeople], QWidge
         from bwvreview.ui.session_window import SessionWindow
 
         if window == "session":
-            items = feedback.debrief_items(p.tip.db, p.recording.id) if draft else []
+            items = feedback.debrief_items(p.tip, p.recording.id) if draft else []
             start = debrief_draft(p.tip, p.recording, items) if draft else None
             return SessionWindow(p.tip, draft=start)
         return {"observation": observation_window.ObservationWindow,

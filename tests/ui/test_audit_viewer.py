@@ -8,6 +8,7 @@ from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.ui.audit_viewer import BROKEN, AuditViewer
+from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 
 
 @pytest.fixture
@@ -52,9 +53,9 @@ def test_events_newest_first_in_pages(qtbot, viewer):
     assert [model.data(model.index(0, c)) for c in (0, 2, 3, 4, 5)] == [
         "1",
         "asha",
-        "annotate",
+        "Added an annotation",
         "annotation 1",
-        '{"n": 1}',
+        "Number: 1",
     ]
 
 
@@ -127,3 +128,50 @@ def test_the_library_tools_menu_opens_the_log_for_admins_only(qtbot):
         assert not tip_window.audit_action.isVisible()
     finally:
         lib.close()
+
+
+def test_events_read_in_plain_words_with_their_details_as_key_value_lines(qtbot, db):
+    with db.begin() as session:
+        record_event(session, actor="tess", action="clip.not_approved", object_type="clip",
+                     object_id=9, details={"reason": "a face is visible at 0:03",
+                                           "was": "awaiting"})  # fmt: skip
+        record_event(session, actor="tess", action="mask.saved", object_type="redaction",
+                     object_id=2, details={"recording_id": 5, "keyframes": 3, "consent": True,
+                                           "fields": ["note", "status"]})  # fmt: skip
+        record_event(session, actor="tess", action="some_new.thing", object_type="training_pack",
+                     object_id=1, details={})  # fmt: skip
+        record_event(session, actor="tess", action="status-change", object_type="recording",
+                     object_id=1, details={"from": "in_review", "to": "shared",
+                                           "category": "closure_next_steps"})  # fmt: skip
+    viewer = AuditViewer(db)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    model = viewer.model
+    rows = {model.data(model.index(r, 3)): r for r in range(model.rowCount())}
+    assert "Some new thing" in rows  # an action nobody has worded yet is still written out
+    status = rows["Changed a review's status"]
+    assert model.data(model.index(status, 5)) == (
+        "From: In review · To: Shared with officer · Category: closure next steps"
+    )
+    masked = rows["Saved a mask over part of the picture"]
+    assert model.data(model.index(masked, 4)) == "mask 2"
+    assert model.data(model.index(masked, 5)) == (
+        "Recording: 5 · Keyframes: 3 · May be used in training: yes · What changed: note, status"
+    )
+    viewer.table.selectRow(rows["Did not approve a clip for trainers"])
+    lines = viewer.details.toPlainText().splitlines()
+    assert lines[0].startswith("Did not approve a clip for trainers, by tess, ")
+    assert lines[1:3] == ["Reason: a face is visible at 0:03", "Was: awaiting"]
+    shown = "\n".join(model.data(model.index(r, c)) for r in range(model.rowCount())
+                      for c in range(6))  # fmt: skip
+    assert "{" not in shown and "_id" not in shown and "recording_id" not in shown
+    # the action filter offers the plain words, and still filters by the stored action
+    words = [viewer.action.itemText(i) for i in range(viewer.action.count())]
+    assert "Did not approve a clip for trainers" in words and "clip.not_approved" not in words
+    viewer.action.setCurrentIndex(viewer.action.findText("Did not approve a clip for trainers"))
+    assert [e.action for e in viewer.model.rows] == ["clip.not_approved"]
+
+
+@pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
+def test_the_audit_log_fits_a_laptop(viewer, size):
+    assert misfits(viewer, *size) == []

@@ -3,7 +3,8 @@ and no officer named anywhere in it."""
 
 import pytest
 from PySide6.QtCharts import QStackedBarSeries
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit
 
 from bwvreview.annotations.access import PermissionDenied, Principal
@@ -11,6 +12,7 @@ from bwvreview.annotations.codebook import load_codebook
 from bwvreview.annotations.store.db import open_database, sqlite_url
 from bwvreview.bundled import resource_path
 from bwvreview.ui.dashboard import DashboardWidget, open_dashboard
+from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 from tests.unit.annotations import test_insights
 
 CODEBOOK = load_codebook(resource_path("codebook.yaml"))
@@ -44,12 +46,55 @@ def test_chart_has_good_practice_above_and_concerns_below_per_principle(qtbot, d
     sets = bar_sets(widget)
     assert sets["Safety"] == [0.0, 1.0]  # a safety check in April
     assert sets["Safety (to learn from)"] == [-2.0, -1.0]  # triggering x2, rushing
-    assert sets["Trust (to learn from)"] == [-2.0, 0.0]
+    # triggering language serves safety and trust: one moment, drawn once (under safety)
+    assert sets["Trust (to learn from)"] == [0.0, 0.0]
     axis = widget.chart.axes()[0]
     assert axis.categories() == ["Mar 2026", "Apr 2026"]
     visible = [m.label() for m in widget.chart.legend().markers() if m.isVisible()]
     assert "Safety" in visible and not any("to learn from" in label for label in visible)
     assert "3 moments of good practice and 3 to learn from" in widget.summary.text()
+
+
+def test_the_bars_add_up_to_the_summary(qtbot, db):
+    widget = make(qtbot, db)
+    sets = bar_sets(widget)
+    good = sum(sum(v) for k, v in sets.items() if not k.endswith("(to learn from)"))
+    concerns = -sum(sum(v) for k, v in sets.items() if k.endswith("(to learn from)"))
+    assert (good, concerns) == (widget.result.total("good_practice"),
+                                widget.result.total("concern")) == (3, 3)  # fmt: skip
+    # how often each principle came up is its own table, said to count a moment per principle
+    principles = widget.principles
+    rows = {principles.item(r, 0).text(): (principles.item(r, 1).text(),
+                                           principles.item(r, 2).text())
+            for r in range(principles.rowCount())}  # fmt: skip
+    assert rows["Safety"] == ("1", "3") and rows["Trust"] == ("1", "2")
+    assert "every principle" in widget.tables.tabToolTip(1)
+
+
+def test_counts_are_never_drawn_below_zero(qtbot, db):
+    widget = make(qtbot, db)
+    y_axis = widget.chart.axes(Qt.Orientation.Vertical)[0]
+    labels = [label.strip("\u2009") for label in y_axis.categoriesLabels()]
+    assert labels and all(label.isdigit() for label in labels)  # no "-2"
+    assert y_axis.min() < 0 < y_axis.max()  # the concerns are still drawn below the line
+
+
+def test_a_years_month_labels_are_never_cut(qtbot, db):
+    widget = make(qtbot, db, first=(2025, 5, 1), last=(2026, 4, 30))
+    widget.resize(*LAPTOP)
+    qtbot.waitUntil(lambda: widget.chart.plotArea().width() > 0)
+    widget.fit_period_labels()
+    axis = widget.x_axis
+    assert len(axis.categories()) == 12
+    slot = widget.chart.plotArea().width() / axis.count()
+    widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(c) for c in axis.categories())
+    assert widest + 6 <= slot or axis.labelsAngle() != 0
+
+
+@pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
+def test_the_dashboard_fits_a_laptop(qtbot, db, size):
+    widget = make(qtbot, db)
+    assert misfits(widget, *size) == []
 
 
 def test_pickers_change_the_period_and_the_team(qtbot, db):
@@ -84,8 +129,8 @@ def test_no_officer_is_named_anywhere(qtbot, db):
     shown += [e.text() for e in widget.findChildren(QLineEdit)]
     shown += [m.label() for m in widget.chart.legend().markers()]
     shown += widget.chart.axes()[0].categories()
-    table = widget.categories
-    shown += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(3)]
+    for table in (widget.categories, widget.principles):
+        shown += [table.item(r, c).text() for r in range(table.rowCount()) for c in range(3)]
     text = " ".join(shown)
     for name, collar, _team in test_insights.OFFICERS:
         for part in (*name.split(), collar):

@@ -7,10 +7,11 @@ from bwvreview.annotations import review
 from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.learning import feedback
 from bwvreview.annotations.store import models
-from bwvreview.ui.debrief import LEAD_IN_KEY, DebriefWindow
+from bwvreview.ui.debrief import LEAD_IN_KEY, SUMMARY, DebriefWindow
 from bwvreview.ui.feedback_window import FeedbackWindow
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import loaded
+from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 from tests.waits import UI_WAIT_MS
 
 
@@ -46,6 +47,28 @@ def at(qtbot, debrief, ms):
     qtbot.waitUntil(lambda: abs(debrief.player.position() - ms) < 50, timeout=UI_WAIT_MS)
 
 
+def test_the_debrief_opens_with_the_strengths_counted_and_named(qtbot, workspace):
+    _window, controller = workspace
+    mark(controller, "missed_choice", 6000, "shared", note="No seat offered")
+    mark(controller, "gave_time", 9000, "shared")
+    mark(controller, "introduced_self", 4000, "shared")
+    debrief = open_with_f5(qtbot, workspace)
+    assert debrief.index == SUMMARY and debrief.current() is None
+    assert debrief.counter.text() == "Before the 3 moments"
+    assert debrief.heading.text() == "What went well"
+    assert debrief.summary.text() == "2 things that went well and 1 to reflect on."
+    assert debrief.strengths.text() == "0:04.0  A clear introduction\n0:09.0  Giving them time"
+    assert not debrief.category.isVisible() and not debrief.sharing.isVisible()
+    assert not debrief.previous_button.isEnabled() and debrief.next_button.isEnabled()
+    assert not debrief.player.is_playing()
+    qtbot.keyClick(debrief, Qt.Key.Key_Right)  # then the moments, in time order
+    assert debrief.index == 0 and debrief.counter.text() == "Moment 1 of 3 · 0:04.0"
+    assert not debrief.summary.isVisible()
+    qtbot.keyClick(debrief, Qt.Key.Key_Left)
+    assert debrief.index == SUMMARY and debrief.summary.isVisible()
+    debrief.close()
+
+
 def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot, workspace):
     _window, controller = workspace
     late = mark(controller, "missed_choice", 6000, "shared", note="No seat offered",
@@ -54,14 +77,18 @@ def test_f5_steps_through_the_shared_moments_in_time_order_from_3_s_before(qtbot
     mark(controller, "rushing", 5000, "draft")
     debrief = open_with_f5(qtbot, workspace)
     assert [i.annotation_id for i in debrief.items] == [early, late]
-    assert debrief.counter.text() == "Moment 1 of 2 · 0:04"
+    qtbot.keyClick(debrief, Qt.Key.Key_N)  # past the strengths
+    assert debrief.counter.text() == "Moment 1 of 2 · 0:04.0"
     assert debrief.heading.text() == "What went well"
-    assert debrief.category.text() == "Introduced self"
+    assert debrief.category.text() == "A clear introduction"
+    assert debrief.sharing.words.text() == "Shared with the officer"
     at(qtbot, debrief, 1000)
     qtbot.keyClick(debrief, Qt.Key.Key_Right)
     assert debrief.current().annotation_id == late
-    assert debrief.heading.text() == "Something to reflect on"
-    assert debrief.principles.text() == "Choice"
+    assert debrief.heading.text() == "To reflect on"
+    # the officer's title large; the reviewers' label beside the principles, for the TIP
+    assert debrief.category.text() == "A moment where a choice could have been offered"
+    assert debrief.principles.text() == "Missed choice · Choice"
     assert debrief.note.text() == "No seat offered"
     assert debrief.alternative.text() == (
         "An alternative you could try:\n“Would you like to sit down?”"
@@ -81,6 +108,7 @@ def test_space_plays_and_a_moment_pauses_shortly_after_it_ends(qtbot, workspace)
     _window, controller = workspace
     mark(controller, "gave_time", 1000, "shared")
     debrief = open_with_f5(qtbot, workspace)
+    debrief.go(0, play=False)
     assert not debrief.player.is_playing()
     qtbot.keyClick(debrief, Qt.Key.Key_Space)
     qtbot.waitUntil(debrief.player.is_playing, timeout=UI_WAIT_MS)
@@ -97,6 +125,7 @@ def test_the_lead_in_is_configurable_and_remembered(qtbot, workspace):
     debrief = open_with_f5(qtbot, workspace)
     debrief.lead_in.setValue(1)
     debrief.next()
+    debrief.next()
     at(qtbot, debrief, 8000)
     debrief.close()
     assert int(QSettings().value(LEAD_IN_KEY)) == 1
@@ -111,7 +140,12 @@ def test_a_reviewer_may_include_working_notes_and_with_nothing_shared_they_show(
     debrief = open_with_f5(qtbot, workspace)
     assert not debrief.shared_only.isChecked()  # nothing shared yet
     assert [i.annotation_id for i in debrief.items] == [draft]
-    assert debrief.counter.text().endswith("not shared with the officer")
+    debrief.next()
+    badge = debrief.sharing
+    assert badge.isVisible() and not badge.shared
+    assert badge.words.text().startswith("Not shared with the officer")  # words, not colour
+    assert badge.words.font().pointSizeF() > debrief.font().pointSizeF()  # not small print
+    assert badge.icon.pixmap() is not None and not badge.icon.pixmap().isNull()
     debrief.shared_only.setChecked(True)
     assert debrief.items == [] and debrief.empty.isVisible()
     debrief.close()
@@ -176,6 +210,31 @@ def test_the_reviewer_previews_exactly_what_the_officer_will_see(qtbot, workspac
     (preview,) = window.findChildren(FeedbackWindow)
     qtbot.waitExposed(preview)
     shown = [preview.moments.item(i).text() for i in range(preview.moments.count())]
-    assert shown == ["Something to reflect on", "0:06  Missed choice\nNo seat offered"]
+    assert shown == [
+        "To reflect on (1)",
+        "0:06.0  A moment where a choice could have been offered\nNo seat offered",
+    ]
     assert not preview.reflection_box.isEnabled()  # reflections are the officer's to write
     preview.close()
+
+
+@pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
+def test_the_debrief_fits_a_laptop(qtbot, workspace, size):
+    _window, controller = workspace
+    mark(controller, "missed_choice", 6000, "shared", note="No seat offered " * 20,
+         suggested_wording="Would you like to sit down? " * 10)  # fmt: skip
+    debrief = open_with_f5(qtbot, workspace)
+    debrief.next()
+    assert misfits(debrief, *size) == []
+    debrief.close()
+
+
+def test_the_timeline_marks_what_the_officer_has_not_been_shown(qtbot, workspace):
+    _window, controller = workspace
+    shared = mark(controller, "gave_time", 1000, "shared")
+    draft = mark(controller, "rushing", 3000, "draft")
+    debrief = open_with_f5(qtbot, workspace)
+    debrief.shared_only.setChecked(False)
+    statuses = {i.id: i.status for i in debrief.timeline._items.values()}
+    assert statuses == {shared: "shared", draft: "draft"}
+    debrief.close()

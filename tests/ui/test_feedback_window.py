@@ -10,8 +10,9 @@ from bwvreview.annotations import review
 from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.learning import feedback
 from bwvreview.ui.feedback_controller import build_feedback_window
-from bwvreview.ui.feedback_window import KIND
-from tests.ui.conftest import SPEECH
+from bwvreview.ui.feedback_window import KIND, KIND_TEXT
+from tests.ui.conftest import SPEECH, scripted_transcript
+from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 from tests.waits import UI_WAIT_MS
 
 SEAT = "Would you like to sit down while we talk?"
@@ -69,14 +70,66 @@ def test_the_officer_sees_only_their_incident_and_its_shared_moments_good_practi
     assert "2 moments shared" in view.incidents.item(0).text()
     shown = rows(view)
     assert [kind for kind, _ in shown] == ["heading", "moment", "heading", "moment"]
-    assert shown[0][1] == "What went well"
-    assert shown[1][1] == "0:00  Introduced self\nClear introduction"
-    assert shown[2][1] == "Something to reflect on"
-    assert shown[3][1] == ("0:03  Missed choice\nNo seat offered\n"
-                           f"An alternative you could try: “{SEAT}”")  # fmt: skip
+    assert shown[0][1] == "What went well (1)"
+    assert shown[1][1] == "0:00.5  A clear introduction\nClear introduction"
+    assert shown[2][1] == "To reflect on (1)"
+    assert shown[3][1] == ("0:03.0  A moment where a choice could have been offered\n"
+                           f"No seat offered\nAn alternative you could try: “{SEAT}”")  # fmt: skip
     text = "\n".join(t for _, t in shown)
     assert "not ready to share" not in text and "someone else" not in text
-    assert "not part of any conduct" in view.learning_note.text()
+    assert "Missed choice" not in text  # the reviewers' label is never the officer's title
+
+
+def test_the_page_opens_with_its_purpose_then_the_strengths_counted(window):
+    view, _controller = window
+    column = view.right.widget(0).layout()
+    order = [column.itemAt(i).widget() for i in range(column.count())]
+    assert order.index(view.learning_note) < order.index(view.counts) < order.index(
+        view.strengths
+    ) < order.index(view.moments)  # fmt: skip
+    assert view.learning_note.text() == feedback.LEARNING_NOTE
+    assert view.learning_note.text().startswith("This feedback is here to help you learn")
+    assert "conduct" not in view.learning_note.text()
+    assert "not part of any conduct" in view.not_conduct.text()  # said, but not first
+    assert view.counts.text() == "1 thing that went well and 1 to reflect on."
+    assert view.strengths.text() == "Strengths: A clear introduction."
+
+
+def test_kinds_are_told_apart_by_words_and_their_headings_are_readable(window):
+    view, _controller = window
+    headings = [view.moments.item(i) for i in range(view.moments.count())
+                if view.moments.item(i).data(KIND) == "heading"]  # fmt: skip
+    for item in headings:
+        polarity = item.data(Qt.ItemDataRole.UserRole)
+        fg, bg = KIND_TEXT[polarity]
+        assert (item.foreground().color().name(), item.background().color().name()) == (
+            fg.lower(), bg.lower()
+        )  # fmt: skip
+    # the lanes are labelled in the officer's words, and the chips carry the officer's title
+    assert [label for _key, label in view.timeline._lanes] == [
+        "What went well", "To reflect on", "Context"
+    ]  # fmt: skip
+    assert {i.label for i in view.timeline._items.values()} == {
+        "A clear introduction", "A moment where a choice could have been offered"
+    }  # fmt: skip
+
+
+def test_the_transcript_lane_shows_what_was_said(qtbot, setting):
+    lib, signed_in, mine, _ids = setting
+    scripted_transcript(lib, mine.id)
+    view, _controller = build_feedback_window(signed_in)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: len(view.timeline._segments.payloads) == 2, timeout=UI_WAIT_MS)
+    said = sorted(p[3] for p in view.timeline._segments.payloads)
+    assert said == ["I am scared.", "Sit down now."]
+    view.close()
+
+
+@pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
+def test_the_window_fits_a_laptop(window, size):
+    view, _controller = window
+    assert misfits(view, *size) == []
 
 
 def test_choosing_a_moment_shows_it_from_just_before_and_a_reflection_on_it_is_saved_at_once(
@@ -96,7 +149,7 @@ def test_choosing_a_moment_shows_it_from_just_before_and_a_reflection_on_it_is_s
     assert saved.text == "I could have offered her a seat first."
     assert view.reflection.toPlainText() == ""
     assert view.past.count() == 1
-    assert "on “Missed choice”" in view.past.item(0).text()
+    assert "on “A moment where a choice could have been offered”" in view.past.item(0).text()
     assert "Not read yet" in view.past.item(0).text()
 
 

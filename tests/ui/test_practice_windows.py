@@ -189,12 +189,12 @@ def test_the_officer_sees_their_ppn1_feedback_sessions_and_observations(qtbot, d
     shown(qtbot, window)
     panel = window.practice_feedback
     ppn1 = panel.ppn1.toPlainText()
-    assert ppn1.index("What went well") < ppn1.index("Something to reflect on")  # strengths first
+    assert ppn1.index("What went well") < ppn1.index("To reflect on")  # strengths first
     assert "List everyone who lives at or stays at the address" in ppn1  # the wording
     assert "Sarah Whitfield" not in ppn1  # the PPN1 itself is not shown here
     seen = panel.observations.toPlainText()
     assert "Stop and search" in seen and "Grounds for the search" in seen
-    assert seen.index("What went well") < seen.index("Something to reflect on")
+    assert seen.index("What went well") < seen.index("To reflect on")
     panel.setCurrentIndex(1)
     session = panel.session.toPlainText()
     assert "After a disclosure, slow down" in session and "Demo TIP" in session

@@ -4,7 +4,8 @@ import pytest
 
 from bwvreview import app
 from bwvreview.annotations.access import Principal, users
-from bwvreview.ui.users_dialog import NewUserDialog, UsersDialog
+from bwvreview.ui.users_dialog import NewUserDialog, UsersDialog, natural_key
+from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 
 
 @pytest.fixture
@@ -69,3 +70,27 @@ def test_a_tip_cannot_manage_people_even_with_the_window_open(qtbot, lib):
         "Not changed: Demo TIP (trauma informed practitioner) may not manage users"
     )
     assert users.find_user(lib.db, "Demo TIP").active
+
+
+def test_roles_are_shown_in_full_and_names_in_natural_order(qtbot, lib):
+    for n in (10, 2, 1):
+        users.create_user(lib.db, f"Seed officer {n}", "officer", collar_number=f"S{n}")
+    dialog = UsersDialog(lib.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    seeds = [n for n in names if n.startswith("Seed officer")]
+    assert seeds == ["Seed officer 1", "Seed officer 2", "Seed officer 10"]
+    assert natural_key("officer 9") < natural_key("Officer 10") < natural_key("officer 11")
+    tip = dialog.table.item(row_of(dialog, "Demo TIP"), 1)
+    assert tip.text() == "Trauma Informed Practitioner"
+    rect = dialog.table.visualItemRect(tip)
+    assert dialog.table.fontMetrics().horizontalAdvance(tip.text()) <= rect.width()
+
+
+@pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
+def test_the_people_window_fits_a_laptop(qtbot, lib, size):
+    dialog = UsersDialog(lib.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert misfits(dialog, *size) == []

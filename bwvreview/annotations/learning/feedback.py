@@ -11,7 +11,7 @@ blame, and says plainly that this is not a conduct process (see CODEBOOK.md).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
@@ -36,18 +36,23 @@ from bwvreview.annotations.store.rows import category_fields, record_from_row
 # --- the officer-facing words -------------------------------------------------------------
 HEADINGS = {
     "good_practice": "What went well",
-    "concern": "Something to reflect on",
-    "observation": "Context the reviewer noted",
+    "concern": "To reflect on",
+    "observation": "Context",
 }
 ALTERNATIVE_HEADING = "An alternative you could try"
 QUOTE_HEADING = "What was said"
-# "Reflective practice" is also the name of a formal conduct process (the Reflective Practice
-# Review Process), so the note says plainly that this is not it.
+# Purpose first: what the feedback is for (learning, strengths named first), then who it
+# comes from. "Reflective practice" is also the name of a formal conduct process (the
+# Reflective Practice Review Process), so a second, separate note says plainly that this is
+# not it; it never opens the page.
 LEARNING_NOTE = (
-    "This feedback is for your own learning. It comes from a Trauma Informed Practitioner "
-    "who watched the footage with you in mind. It is not part of any conduct or complaints "
-    "process (it is not the Reflective Practice Review Process), and nothing here scores or "
-    "ranks you."
+    "This feedback is here to help you learn from your own incident: what went well, so you "
+    "can keep doing it, and a few moments you might reflect on. It comes from a Trauma "
+    "Informed Practitioner who watched the footage with you in mind."
+)
+NOT_CONDUCT_NOTE = (
+    "It is not part of any conduct or complaints process (it is not the Reflective Practice "
+    "Review Process), and nothing here scores or ranks you."
 )
 NOTHING_SHARED = (
     "No feedback has been shared with you on this incident yet. "
@@ -104,6 +109,7 @@ class FeedbackItem:
     quote: str
     suggested_wording: str
     shared: bool
+    officer_title: str  # the softened title the codebook gives officers (else the label)
 
     @property
     def heading(self) -> str:
@@ -117,6 +123,7 @@ class Reflection:
     incident_reference: str | None
     annotation_id: int | None
     moment_label: str | None  # the category of the moment reflected on, if any
+    moment_key: str | None  # that category's key (for the officer's title of it)
     author_id: int | None
     author_name: str
     text: str
@@ -199,13 +206,18 @@ def _shared_counts(
     return {recording_id: count for recording_id, count in rows}
 
 
-def _to_item(row: models.Annotation) -> FeedbackItem:
+Titles = Mapping[str, str]  # category key -> the title an officer reads
+
+
+def _to_item(row: models.Annotation, titles: Titles | None) -> FeedbackItem:
+    category = row.category
     return record_from_row(
         FeedbackItem,
         row,
         annotation_id=row.id,
-        **category_fields(row.category),
+        **category_fields(category),
         shared=row.status == "shared",
+        officer_title=(titles or {}).get(category.key) or category.label,
     )
 
 
@@ -221,21 +233,29 @@ def _annotations(session: Session, recording_id: int, where: ColumnElement[bool]
     )
 
 
-def shared_feedback(db: Database, recording_id: int) -> list[FeedbackItem]:
+def shared_feedback(
+    db: Database, recording_id: int, officer_titles: Titles | None = None
+) -> list[FeedbackItem]:
     """The moments shared with the officer on a recording: good practice first, then the
     moments to reflect on (each with its suggested alternative wording), then context; in
-    time order within each. Raises ``NotFoundError`` for a recording the user may not open."""
+    time order within each. ``officer_titles`` (the codebook's, by category key) name each
+    moment as the officer reads it. Raises ``NotFoundError`` for a recording the user may
+    not open."""
     principal = db.principal
     _require_feedback_reader(principal)
     with db.begin() as session:
         readable_recording(session, principal, recording_id)
         rows = _annotations(session, recording_id, _shared(principal))
-        items = [_to_item(row) for row in rows]
+        items = [_to_item(row, officer_titles) for row in rows]
     return sorted(items, key=lambda i: (_ORDER.get(i.polarity, 3), i.start_ms, i.annotation_id))
 
 
 def debrief_items(
-    db: Database, recording_id: int, *, shared_only: bool = True
+    db: Database,
+    recording_id: int,
+    *,
+    shared_only: bool = True,
+    officer_titles: Titles | None = None,
 ) -> list[FeedbackItem]:
     """A recording's moments in time order, for stepping through them in a debrief.
 
@@ -248,7 +268,8 @@ def debrief_items(
         require(principal, READ_FOOTAGE)
     with db.begin() as session:
         readable_recording(session, principal, recording_id)
-        return [_to_item(row) for row in _annotations(session, recording_id, where)]
+        rows = _annotations(session, recording_id, where)
+        return [_to_item(row, officer_titles) for row in rows]
 
 
 # --- reflections ----------------------------------------------------------------------------
@@ -393,13 +414,14 @@ def _mark_seen(session: Session, principal: Principal, rows: Iterable[models.Ref
 def _reflection(session: Session, row: models.Reflection) -> Reflection:
     incident = session.get(models.Incident, row.incident_id) if row.incident_id else None
     author = session.get(models.User, row.author_id) if row.author_id else None
-    moment = row.annotation.category.label if row.annotation is not None else None
+    category = row.annotation.category if row.annotation is not None else None
     return Reflection(
         id=row.id,
         incident_id=row.incident_id,
         incident_reference=incident.reference if incident else None,
         annotation_id=row.annotation_id,
-        moment_label=moment,
+        moment_label=category.label if category else None,
+        moment_key=category.key if category else None,
         author_id=row.author_id,
         author_name=author.name if author else "the machine's owner",
         text=row.text,

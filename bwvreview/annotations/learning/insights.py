@@ -9,9 +9,11 @@ is the ``users.team`` of the officers linked to an incident; a team with fewer t
 What is counted: annotations marked final or shared (drafts are a reviewer's unfinished
 thoughts) whose category is a concern or good practice; observations are context, not
 practice, and are left out. An annotation counts once per category and once under each of
-its category's principles. Its date is the incident's, else the recording's, else the
-day it was imported. Notes of observations (migration 0012) count as moments too, dated by
-their incident, else the observation's start.
+its category's principles (``by_principle``: how often each principle came up), and once
+only under the first principle its category serves (``by_lead_principle``: what a chart of
+moments stacks, so that its bars add up to the totals). Its date is the incident's, else
+the recording's, else the day it was imported. Notes of observations (migration 0012)
+count as moments too, dated by their incident, else the observation's start.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Insights:
     periods: tuple[dt.date, ...]  # every period in the range, oldest first (empty ones too)
     by_principle: tuple[Count, ...]
     by_category: tuple[Count, ...]
+    # each annotation once, under its category's first principle ("" when it has none)
+    by_lead_principle: tuple[Count, ...] = ()
 
     def total(self, polarity: str) -> int:
         """Annotations of this polarity (each once, however many principles it has)."""
@@ -63,6 +67,21 @@ class Insights:
         counts = {c.period_start: c.count for c in self.by_principle
                   if c.key == principle and c.polarity == polarity}  # fmt: skip
         return [counts.get(p, 0) for p in self.periods]
+
+    def moments(self, principle: str, polarity: str) -> list[int]:
+        """Moments of this polarity whose category's first principle is ``principle`` (""
+        for none), period by period: summed over principles, each period's total."""
+        counts = {c.period_start: c.count for c in self.by_lead_principle
+                  if c.key == principle and c.polarity == polarity}  # fmt: skip
+        return [counts.get(p, 0) for p in self.periods]
+
+    def principle_totals(self, polarity: str) -> dict[str, int]:
+        """How often each principle came up (a moment under every principle it serves)."""
+        totals: Counter[str] = Counter()
+        for c in self.by_principle:
+            if c.polarity == polarity:
+                totals[c.key] += c.count
+        return dict(totals)
 
 
 def period_start(day: dt.date, period: str) -> dt.date:
@@ -122,6 +141,7 @@ def insights(
         rows = session.execute(statement).all()
     by_category: Counter[tuple[dt.date, str, str]] = Counter()
     by_principle: Counter[tuple[dt.date, str, str]] = Counter()
+    by_lead: Counter[tuple[dt.date, str, str]] = Counter()
     for day, key, principles, polarity, count in rows:
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
         if (date_from and day < date_from) or (date_to and day > date_to):
@@ -130,9 +150,10 @@ def insights(
         by_category[start, key, polarity] += count
         for principle in principles or ():
             by_principle[start, principle, polarity] += count
+        by_lead[start, (principles or [""])[0], polarity] += count
     periods = _periods(date_from, date_to, period, {k[0] for k in by_category})
     return Insights(team, date_from, date_to, period, periods,
-                    _counts(by_principle), _counts(by_category))  # fmt: skip
+                    _counts(by_principle), _counts(by_category), _counts(by_lead))  # fmt: skip
 
 
 def _counts(counter: Counter[tuple[dt.date, str, str]]) -> tuple[Count, ...]:

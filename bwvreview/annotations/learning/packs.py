@@ -24,6 +24,8 @@ from bwvreview.annotations.store.db import Database
 from bwvreview.annotations.store.rows import record_from_row
 
 MAX_TITLE = 200
+SESSION_MINUTES = (5, 8 * 60)  # a session the pack is planned for: 5 minutes to a day
+DISCUSSION_MINUTES = (0, 240)  # the time to talk after one clip
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class PackItem:
     position: int  # 0-based, contiguous
     facilitator_notes: str
     prompts: tuple[str, ...]
+    discussion_minutes: int = 10  # time to talk after the clip, for the session plan
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Pack:
     created_at: dt.datetime
     updated_at: dt.datetime | None
     items: tuple[PackItem, ...]
+    session_minutes: int = 90  # the session it is planned for
 
 
 def _to_record(row: models.TrainingPack) -> Pack:
@@ -52,10 +56,24 @@ def _to_record(row: models.TrainingPack) -> Pack:
         row,
         description=row.description or "",
         items=tuple(
-            PackItem(i.id, i.clip_id, i.position, i.facilitator_notes or "", tuple(i.prompts or ()))
+            PackItem(
+                i.id,
+                i.clip_id,
+                i.position,
+                i.facilitator_notes or "",
+                tuple(i.prompts or ()),
+                i.discussion_minutes,
+            )  # fmt: skip
             for i in sorted(row.items, key=lambda i: i.position)
         ),
     )
+
+
+def _minutes(minutes: int, limits: tuple[int, int], what: str) -> int:
+    low, high = limits
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise DomainError(f"{what} is {low} to {high} minutes, not {minutes!r}")
+    return minutes
 
 
 def _title(title: str) -> str:
@@ -255,4 +273,28 @@ def set_item_prompts(db: Database, pack_id: int, item_id: int, prompts: Sequence
         _item(session, pack_id, item_id).prompts = cleaned
         _touch(row)
         _audit(session, db, "pack.prompts_set", pack_id, item_id=item_id, count=len(cleaned))
+        return _to_record(row)
+
+
+def set_session_minutes(db: Database, pack_id: int, minutes: int) -> Pack:
+    """The length of the session the pack is planned for (5 minutes to 8 hours)."""
+    require(db.principal, BUILD_PACKS)
+    minutes = _minutes(minutes, SESSION_MINUTES, "a session")
+    with db.begin() as session:
+        row = _pack(session, pack_id)
+        row.session_minutes = minutes
+        _touch(row)
+        _audit(session, db, "pack.session_set", pack_id, minutes=minutes)
+        return _to_record(row)
+
+
+def set_item_discussion(db: Database, pack_id: int, item_id: int, minutes: int) -> Pack:
+    """The time allowed to talk after one clip (0 to 4 hours), for the session plan."""
+    require(db.principal, BUILD_PACKS)
+    minutes = _minutes(minutes, DISCUSSION_MINUTES, "the talk after a clip")
+    with db.begin() as session:
+        row = _pack(session, pack_id)
+        _item(session, pack_id, item_id).discussion_minutes = minutes
+        _touch(row)
+        _audit(session, db, "pack.discussion_set", pack_id, item_id=item_id, minutes=minutes)
         return _to_record(row)

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,39 @@ def test_each_version_is_stored_once_and_edits_make_a_new_version(db, tmp_path):
         c = store_codebook(session, edited)
     assert a == b
     assert c != a
+
+
+# Words an officer must never read as a category's title: blame, judgement, the jargon of
+# conduct processes (CODEBOOK.md: feedback is framed for learning, not blame).
+UNSOFTENED = re.compile(
+    r"\b(fail\w*|wrong|poor|bad|breach\w*|misread|insensitiv\w*|dismiss\w*|overlooked|"
+    r"ultimatum|shaming|victim)\b",
+    re.I,
+)
+
+
+def test_every_bundled_category_has_a_softened_title_for_officers():
+    book = load_codebook(resource_path("codebook.yaml"))
+    for category in book.categories:
+        title = category.officer_title
+        assert title and title != category.label, category.key
+        assert len(title) <= 60 and "\n" not in title, category.key
+    concerns = [c.officer_title for c in book.categories if c.polarity == "concern"]
+    assert not [t for t in concerns if UNSOFTENED.search(t)]
+    # concerns are worded as what it may have been like, never as a verdict
+    assert book.category("threat_or_ultimatum").officer_title == (
+        "Words that may have felt like a threat"
+    )
+    assert book.officer_titles()["offered_choice"] == "Offering a real choice"
+
+
+def test_a_codebook_without_officer_titles_shows_officers_the_label(tmp_path):
+    book = parse_codebook(MINIMAL, tmp_path / "c.yaml")
+    assert book.category("calm").officer_title == "Calm"
+    titled = MINIMAL.replace("label: Calm\n", "label: Calm\n    officer_title: Staying calm\n")
+    assert parse_codebook(titled, tmp_path / "c.yaml").category("calm").officer_title == (
+        "Staying calm"
+    )
+    too_long = titled.replace("Staying calm", "x" * 121)
+    with pytest.raises(CodebookError, match="calm: officer_title is longer than 120"):
+        parse_codebook(too_long, tmp_path / "c.yaml")

@@ -84,8 +84,8 @@ def test_shared_feedback_puts_good_practice_first_and_keeps_unshared_notes_out(l
     items = feedback.shared_feedback(lib.as_("PC Able"), 1)
     assert [i.annotation_id for i in items] == [lib.shared_good, lib.shared_concern,
                                                 lib.shared_context]  # fmt: skip
-    assert [i.heading for i in items] == ["What went well", "Something to reflect on",
-                                          "Context the reviewer noted"]  # fmt: skip
+    assert [i.heading for i in items] == ["What went well", "To reflect on", "Context"]
+    assert items[1].officer_title == items[1].category_label  # no codebook titles given
     assert items[1].suggested_wording == "Would you like to sit down?"
     assert not hasattr(items[1], "severity")  # the officer is never shown a "score"
     # a reviewer previewing sees exactly what the officer sees
@@ -238,13 +238,28 @@ BLAME = re.compile(r"\b(fail\w*|wrong|poor|bad|blame\w*|breach\w*|guilty|fault)\
 def test_officer_facing_words_are_framed_for_learning():
     words = [*feedback.HEADINGS.values(), feedback.ALTERNATIVE_HEADING, feedback.QUOTE_HEADING,
              feedback.NOTHING_SHARED, feedback.CONSENT_LABEL, feedback.CONSENT_EXPLANATION,
-             feedback.LEARNING_NOTE]  # fmt: skip
+             feedback.LEARNING_NOTE, feedback.NOT_CONDUCT_NOTE]  # fmt: skip
     assert not [w for w in words if BLAME.search(w)]
-    assert "learning" in feedback.LEARNING_NOTE
-    assert "not part of any conduct" in feedback.LEARNING_NOTE
+    # purpose first: the note opens with learning and strengths, never with conduct
+    first_sentence = feedback.LEARNING_NOTE.split(". ")[0]
+    assert "learn" in first_sentence and "went well" in first_sentence
+    assert not re.search(r"conduct|complaint|misconduct", feedback.LEARNING_NOTE, re.I)
+    assert "not part of any conduct" in feedback.NOT_CONDUCT_NOTE
     # the formal conduct process with a similar name is named, so nobody confuses the two
-    assert "not the Reflective Practice Review Process" in feedback.LEARNING_NOTE
-    assert "nothing here scores or ranks you" in feedback.LEARNING_NOTE
+    assert "not the Reflective Practice Review Process" in feedback.NOT_CONDUCT_NOTE
+    assert "nothing here scores or ranks you" in feedback.NOT_CONDUCT_NOTE
+
+
+def test_an_officer_reads_the_codebooks_softened_title_for_each_moment(lib):
+    titles = {"missed_choice": "A moment where a choice could have been offered"}
+    items = feedback.shared_feedback(lib.as_("PC Able"), 1, titles)
+    concern = next(i for i in items if i.polarity == "concern")
+    assert concern.category_label == "Missed choice"  # the reviewers' word is kept
+    assert concern.officer_title == "A moment where a choice could have been offered"
+    debrief = feedback.debrief_items(lib.as_("Tess TIP"), 1, officer_titles=titles)
+    assert {i.officer_title for i in debrief if i.category_key == "missed_choice"} == {
+        titles["missed_choice"]
+    }
 
 
 def _refused(call):

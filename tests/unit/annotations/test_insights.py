@@ -83,6 +83,21 @@ def test_counts_per_principle_and_category_per_month(db):
                      ("explained_action", "good_practice"): 1}  # fmt: skip
 
 
+def test_moments_count_once_so_a_chart_of_them_adds_up_to_the_totals(db):
+    result = insights(db, period="month")
+    principles = ["safety", "trust", "choice", "collaboration", "empowerment", "cultural", ""]
+    for polarity in ("concern", "good_practice"):
+        per_period = [sum(col) for col in zip(*(result.moments(p, polarity)
+                                                 for p in principles), strict=True)]  # fmt: skip
+        assert sum(per_period) == result.total(polarity) == 3
+    # triggering language serves safety and trust: once, under safety (its first)
+    assert result.moments("safety", "concern") == [2, 1]
+    assert result.moments("trust", "concern") == [0, 0]
+    assert result.moments("trust", "good_practice") == [1, 0]  # explained what and why
+    # how often each principle came up still counts a moment under every one it serves
+    assert result.principle_totals("concern") == {"safety": 3, "trust": 2, "collaboration": 1}
+
+
 def test_weeks_start_on_monday_and_empty_weeks_are_listed(db):
     result = insights(db, period="week", date_from=dt.date(2026, 3, 1),
                       date_to=dt.date(2026, 3, 20))  # fmt: skip
@@ -125,7 +140,7 @@ def test_the_result_carries_no_officer_identity(db):
             assert part not in text
     with db.begin() as s:
         user_ids = {u.id for u in s.query(models.User)}
-    for count in result.by_principle + result.by_category:
+    for count in result.by_principle + result.by_category + result.by_lead_principle:
         assert {f.name for f in dataclasses.fields(count)} == {"period_start", "key", "polarity",
                                                                "count"}  # fmt: skip
     assert user_ids  # (ids are not fields of any count, checked above)

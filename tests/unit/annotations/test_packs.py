@@ -117,3 +117,25 @@ def test_an_officer_may_not_read_or_build_packs(lib):
     for call in calls:
         with pytest.raises(PermissionDenied):
             call()
+
+
+def test_a_pack_is_planned_for_a_session_with_time_to_talk_after_each_clip(lib):
+    db = lib.db.as_user(TRAINER)
+    pack = packs.create_pack(db, "Plan")
+    assert pack.session_minutes == 90  # unless changed
+    pack = packs.add_clip(db, pack.id, lib.good)
+    item = pack.items[0].id
+    assert pack.items[0].discussion_minutes == 10
+    assert packs.set_session_minutes(db, pack.id, 60).session_minutes == 60
+    assert packs.set_item_discussion(db, pack.id, item, 15).items[0].discussion_minutes == 15
+    for bad in (4, 481, True, "60"):
+        with pytest.raises(DomainError, match="a session is 5 to 480 minutes"):
+            packs.set_session_minutes(db, pack.id, bad)  # type: ignore[arg-type]
+    with pytest.raises(DomainError, match="the talk after a clip is 0 to 240 minutes"):
+        packs.set_item_discussion(db, pack.id, item, -1)
+    assert packs.get_pack(db, pack.id).session_minutes == 60
+    with db.begin() as session:
+        actions = session.scalars(select(models.AuditEvent.action).where(
+            models.AuditEvent.action.in_(("pack.session_set", "pack.discussion_set"))
+        )).all()  # fmt: skip
+    assert actions == ["pack.session_set", "pack.discussion_set"]

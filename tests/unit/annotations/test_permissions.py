@@ -389,6 +389,8 @@ OFFICER_CALLS: dict[str, Call] = {
     "packs.move_item": lambda db, w: packs.move_item(db, 1, 1, 0),
     "packs.set_item_notes": lambda db, w: packs.set_item_notes(db, 1, 1, "x"),
     "packs.set_item_prompts": lambda db, w: packs.set_item_prompts(db, 1, 1, ["x"]),
+    "packs.set_session_minutes": lambda db, w: packs.set_session_minutes(db, 1, 60),
+    "packs.set_item_discussion": lambda db, w: packs.set_item_discussion(db, 1, 1, 5),
 }
 
 # Functions open to everyone by design, with the reason.

@@ -47,6 +47,24 @@ def test_the_window_offers_at_least_a_second_or_twenty_seconds_about_the_playhea
     assert span(lib, coded.recording_id, playhead_ms=DURATION_MS) == (50_000, DURATION_MS)
 
 
+def test_a_clip_cut_for_an_annotation_leads_in_and_out_within_the_recording(coded) -> None:
+    lib, moment = _moment(coded, 10_000, 12_000)
+    span = clips.export_span
+    lead = {"lead_in_ms": clips.CLIP_LEAD_IN_MS, "lead_out_ms": clips.CLIP_LEAD_OUT_MS}
+    assert span(lib, coded.recording_id, annotation_id=moment, **lead) == (7_000, 14_000)
+    assert span(lib, coded.recording_id, annotation_id=moment) == (10_000, 12_000)  # the CLI
+    _lib, early = _moment(coded, 1_000, 2_000)
+    assert span(lib, coded.recording_id, annotation_id=early, **lead) == (0, 4_000)
+    _lib, late = _moment(coded, DURATION_MS - 500, DURATION_MS)
+    assert span(lib, coded.recording_id, annotation_id=late, **lead) == (
+        DURATION_MS - 3_500, DURATION_MS
+    )  # fmt: skip
+    # a span the person typed is theirs
+    assert span(lib, coded.recording_id, annotation_id=moment, start_ms=9_000, **lead) == (
+        9_000, 14_000
+    )  # fmt: skip
+
+
 def test_padding_widens_the_span_within_the_recording() -> None:
     recording = SimpleNamespace(duration_ms=DURATION_MS)
     assert clips.span_with_padding(recording, 10_000, 12_000, 1_500) == (8_500, 13_500)

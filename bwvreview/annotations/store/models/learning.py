@@ -85,6 +85,8 @@ class TrainingPack(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, onupdate=utcnow)
+    # the session the pack is planned for (migration 0013)
+    session_minutes: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
 
     items: Mapped[list[TrainingPackItem]] = relationship(
         order_by="TrainingPackItem.position", cascade="all, delete-orphan"
@@ -101,3 +103,5 @@ class TrainingPackItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     facilitator_notes: Mapped[str] = mapped_column(Text, default="")
     prompts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # time allowed to talk after the clip, for the session plan (migration 0013)
+    discussion_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
