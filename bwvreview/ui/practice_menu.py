@@ -62,7 +62,9 @@ def debrief_draft(lib: Library, recording: Any, items: list[Any]) -> Draft:
             officers = list(practice.get_incident(lib, incidents[0]).officers)
         except DomainError:
             officers = []
-    moments = [(i.annotation_id, f"{clock(i.start_ms)}  {i.category_label}") for i in items]
+    moments = [
+        (i.annotation_id, f"{clock(i.start_ms, tenths=True)}  {i.category_label}") for i in items
+    ]
     return Draft(officers, incidents, moments, "debrief")
 
 

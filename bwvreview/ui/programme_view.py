@@ -46,6 +46,7 @@ from bwvreview.app import Library, packs
 from bwvreview.app import programme as prog
 from bwvreview.app.errors import DomainError
 from bwvreview.app.outcomes_pdf import printed_columns
+from bwvreview.timecode import hours_minutes
 from bwvreview.ui.menus import menu_before_help
 from bwvreview.ui.open_once import open_once
 from bwvreview.ui.questionnaire_form import QuestionnaireEntry
@@ -272,8 +273,7 @@ class ProgrammeWindow(QMainWindow):
         topics = "".join(f"<li>{html.escape(t)}</li>" for t in m.topics)
         outcomes = "".join(f"<li>{html.escape(o)}</li>" for o in m.outcomes)
         self.module_detail.setHtml(
-            f"<b>{m.number}. {html.escape(m.title)}</b> ({m.length_minutes // 60} h"
-            f"{f' {m.length_minutes % 60} min' if m.length_minutes % 60 else ''})"
+            f"<b>{m.number}. {html.escape(m.title)}</b> ({hours_minutes(m.length_minutes)})"
             f"<p><b>Topics</b></p><ul>{topics}</ul><p><b>By the end, people can</b></p>"
             f"<ul>{outcomes}</ul>"
         )
