@@ -100,14 +100,16 @@ def grab_export_dialog(qt_app, lib: app.Library, recording_id: int, out: Path) -
 
 
 def show_found_list(qt_app, dialog: ExportDialog) -> None:  # noqa: ANN001
-    """Scroll the "What to hide" step down to what was found in the transcripts."""
+    """Scroll the "What to hide" step to its foot: what was found in the transcripts, and
+    the options under it (export.png shows its head)."""
     from PySide6.QtWidgets import QScrollArea
 
     area = dialog.heard.found_list.parentWidget()
     while area is not None and not isinstance(area, QScrollArea):
         area = area.parentWidget()
     if area is not None:
-        area.ensureWidgetVisible(dialog.heard.save_button, 0, 12)
+        area.ensureWidgetVisible(dialog.heard.found_list)
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
     settle(qt_app)
 
 
