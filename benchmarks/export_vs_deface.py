@@ -123,6 +123,11 @@ def main() -> int:
     parser.add_argument("--demo", action="store_true", help="the bundled demo incident")
     parser.add_argument("--seconds", type=float, default=12.0, help="of the night clip")
     parser.add_argument("--repeat", type=int, default=1, help="runs per variant (median)")
+    parser.add_argument(
+        "--also-tree",
+        type=Path,
+        help="another checkout of bwvreview (e.g. main) to run the default export from too",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     work = Path(tempfile.mkdtemp(prefix="bwv-bench-"))
@@ -150,19 +155,23 @@ def main() -> int:
             "--out", str(out),
         ],
     }  # fmt: skip
+    envs = {name: env for name in variants}
+    if args.also_tree:
+        variants["other tree everything"] = variants["bwvreview everything"]
+        envs["other tree everything"] = {**env, "PYTHONPATH": str(args.also_tree.resolve())}
     runs = []
     for name, command in variants.items():
         walls, exports, verdict, repaired = [], [], "-", 0
         out = work / "none.mp4"
         for run in range(args.repeat):
             out = work / f"{name.replace(' ', '_')}_{run}.mp4"
-            walls.append(_timed(command(out), env))
+            walls.append(_timed(command(out), envs[name]))
             report = out.with_name(f"{out.stem}.report.json")
             if report.exists():
                 data = json.loads(report.read_text("utf-8"))
                 exports.append(data["timings_s"]["export"])
                 verdict = data["verdict"]
-                repaired = len(data["redaction"].get("repaired", []))
+                repaired = len(data.get("redaction", {}).get("repaired", []))
                 if verdict != "pass":
                     out = out.with_name(f"{out.stem}.failed.mp4")
         wall = statistics.median(walls)

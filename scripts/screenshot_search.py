@@ -27,7 +27,7 @@ def grab_search_views(qt_app, lib: app.Library, out: Path, settle) -> None:  # n
 
 def grab_search(qt_app, lib: app.Library, path: Path, settle) -> None:  # noqa: ANN001
     panel = SearchPanel(lib.db, lib.codebook)
-    panel.resize(1180, 520)
+    panel.resize(1366, 768)
     panel.show()
     panel.set_query("calm OR sit*")
     panel.run_search()

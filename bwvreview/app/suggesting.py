@@ -12,7 +12,7 @@ from bwvreview.annotations.cues.lexicon import Lexicon, load_lexicon
 from bwvreview.annotations.formats.transcript_json import read_transcript_file
 from bwvreview.annotations.records import Recording
 from bwvreview.annotations.review import library, transcripts
-from bwvreview.app.importing import resolve_target
+from bwvreview.app.importing import resolve_target_hashed
 from bwvreview.app.opening import Library
 from bwvreview.app.transcription import iter_transcribe_and_store
 from bwvreview.bundled import resource_path
@@ -155,9 +155,9 @@ def iter_suggest(
     if Path(target).suffix.lower() == ".json":
         return suggest_from_transcript_file(lib, Path(target))
     lexicon = load_cue_lexicon(lib)  # a broken lexicon is reported before any long work
-    recording = resolve_target(lib, target)
+    recording, hashed_now = resolve_target_hashed(lib, target)
     if transcripts.current_transcript(lib.db, recording.id) is None:
         yield from iter_transcribe_and_store(
-            lib, recording.id, model=model, device=device, cancel=cancel
+            lib, recording.id, model=model, device=device, cancel=cancel, hashed_now=hashed_now
         )
     return suggest_for_recording(lib, recording.id, lexicon)

@@ -13,6 +13,7 @@ from bwvreview.annotations.review import library, transcripts
 from bwvreview.annotations.review.transcripts import NewSegment, NewWord, Transcript
 from bwvreview.app.footage import iter_confirm_footage
 from bwvreview.app.opening import Library
+from bwvreview.media.devices import backend_label, requested_device
 from bwvreview.media.errors import MediaError
 from bwvreview.media.transcribe import (
     TranscribeProgress,
@@ -35,12 +36,16 @@ def iter_transcription(
     model: str | None = None,
     device: str = "auto",
     cancel: threading.Event | None = None,
+    hashed_now: bool = False,
 ) -> Generator[TranscribeProgress, None, TranscriptionResult]:
     """Transcribe a recording's footage, yielding progress; return the result (nothing stored).
 
     Touches the database only to read where the footage is, so the window can run it on a
     worker thread and store the result with ``store_transcription`` on the main thread.
+    The footage is first checked against its SHA-256, unless ``hashed_now`` says the caller
+    has just imported it (``resolve_target_hashed``).
     """
+    chosen_device(device)  # a mistyped BWVREVIEW_DEVICE is refused before any work
     recording = library.get_recording(lib.db, recording_id)
     path = Path(recording.path)
     if not recording.has_audio:
@@ -54,8 +59,9 @@ def iter_transcription(
         )
     # Hashed without progress records: a refusal is one line, not "transcribing 0%" first.
     # The flag is still looked at between chunks.
-    for _fraction in iter_confirm_footage(recording, "transcribed", cancel):
-        pass
+    if not hashed_now:
+        for _fraction in iter_confirm_footage(recording, "transcribed", cancel):
+            pass
     if cancel is not None and cancel.is_set():
         raise TranscriptionCancelled()
     chosen = model or os.environ.get("BWVREVIEW_MODEL") or None
@@ -64,6 +70,18 @@ def iter_transcription(
             return step
         yield step
     raise MediaError(f"{path.name}: transcription produced no result")
+
+
+def chosen_device(device: str | None = None) -> str:
+    """The device a transcription asks for (auto, cpu or cuda): ``device`` if cpu or cuda,
+    else ``BWVREVIEW_DEVICE``, else auto. A name bwvreview does not know raises
+    ``MediaError``, before any work is done."""
+    return requested_device(device)
+
+
+def device_label(device: str, compute_type: str) -> str:
+    """Where a transcript was made, in plain words: "CPU (int8, oneDNN)", "GPU (CUDA, float16)"."""
+    return backend_label(device, compute_type)
 
 
 def store_transcription(lib: Library, recording_id: int, result: TranscriptionResult) -> Transcript:
@@ -98,9 +116,10 @@ def iter_transcribe_and_store(
     model: str | None = None,
     device: str = "auto",
     cancel: threading.Event | None = None,
+    hashed_now: bool = False,
 ) -> Generator[TranscribeProgress, None, Transcript]:
     """Transcribe then store (for the command line, which has no GUI thread to keep free)."""
     result = yield from iter_transcription(
-        lib, recording_id, model=model, device=device, cancel=cancel
+        lib, recording_id, model=model, device=device, cancel=cancel, hashed_now=hashed_now
     )
     return store_transcription(lib, recording_id, result)

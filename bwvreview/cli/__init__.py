@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from bwvreview import __version__, locations
 from bwvreview.app.errors import BAD_INPUT
@@ -38,6 +37,7 @@ from bwvreview.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Command,
+    Parser,
     warn,
 )
 from bwvreview.cli.startup import check_text, keep_private, setup_logging
@@ -60,30 +60,8 @@ _COMMANDS = (
 )  # fmt: skip
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, except that a command may take words that begin with '-'.
-
-    For `search`, `-shouting` is the query syntax's "leave this word out", not an option:
-    any argument with one leading '-' that is not one of the command's own options is a
-    word of the query (so `search -calm`, `search -- -calm` and `search "-calm"` agree). An
-    unknown `--option` is still a usage error, so a mistyped `--lmit` is not searched for.
-    """
-
-    words_may_start_with_dash = False
-
-    def _parse_optional(self, arg_string: str) -> Any:
-        if (
-            self.words_may_start_with_dash
-            and arg_string.startswith("-")
-            and not arg_string.startswith("--")
-            and arg_string not in self._option_string_actions
-        ):
-            return None
-        return super()._parse_optional(arg_string)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="bwvreview",
         description="Trauma-informed review of body-worn video, entirely on this machine.",
         epilog=EXIT_CODES,

@@ -13,18 +13,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library
-from bwvreview.app import admin_tasks as admin
 from bwvreview.app.errors import DomainError
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     JSON_HELP,
+    later,
     open_library,
     print_json,
     with_library,
 )
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -34,6 +37,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     found = admin.list_users(lib)
     if args.json:
         json.dump({"users": [asdict(u) for u in found]}, sys.stdout, indent=2)
@@ -46,6 +51,8 @@ def _list(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _add(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     made = admin.add_user(lib, args.name, args.role, collar_number=args.collar,
                           password=_password(args), team=args.team)  # fmt: skip
     print(made.id)
@@ -53,17 +60,23 @@ def _add(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _link(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     admin.link_officer(lib, args.incident, args.user, linked=not args.unlink)
     return EXIT_OK
 
 
 def _set_password(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     admin.set_password(lib, args.user, _password(args))
     return EXIT_OK
 
 
 def _activate(active: bool) -> Callable[[Library, argparse.Namespace], int]:
     def run(lib: Library, args: argparse.Namespace) -> int:
+        from bwvreview.app import admin_tasks as admin
+
         admin.set_active(lib, args.user, active)
         return EXIT_OK
 
@@ -92,6 +105,8 @@ def _codebook_show(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _codebook_install(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     book = admin.install_codebook(lib, Path(args.file))
     print(f"codebook {book.version} is now in force ({len(book.categories)} categories)")
     return EXIT_OK
@@ -105,6 +120,8 @@ def _audit_day(text: str | None) -> dt.date | None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from bwvreview.app import admin_tasks as admin
+
     lib = open_library(args)
     if args.verify:
         report = admin.verify_audit(lib)
@@ -162,10 +179,7 @@ def add_users(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=with_library(_list))
     q = usub.add_parser("add", help="add a user (admin)")
     q.add_argument("name")
-    q.add_argument("--role", choices=admin.ROLES, required=True)
-    q.add_argument("--collar", help="collar number (officers)")
-    q.add_argument("--team")
-    q.add_argument("--password-stdin", action="store_true", help="read a password from stdin")
+    later(q, _add_user_arguments)
     q.set_defaults(func=with_library(_add))
     q = usub.add_parser("link", help="link an officer to an incident (what they may read)")
     q.add_argument("incident", help="incident reference")
@@ -180,3 +194,12 @@ def add_users(sub: argparse._SubParsersAction) -> None:
         q = usub.add_parser(action, help=f"{action} a user")
         q.add_argument("user")
         q.set_defaults(func=with_library(_activate(active)))
+
+
+def _add_user_arguments(q: argparse.ArgumentParser) -> None:
+    from bwvreview.app.admin_tasks import ROLES
+
+    q.add_argument("--role", choices=ROLES, required=True)
+    q.add_argument("--collar", help="collar number (officers)")
+    q.add_argument("--team")
+    q.add_argument("--password-stdin", action="store_true", help="read a password from stdin")

@@ -7,11 +7,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bwvreview import app
-from bwvreview.app import Library, clip_release, findings
-from bwvreview.app import clip_workflow as clips
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -20,11 +18,15 @@ from bwvreview.cli.common import (
     TIME_HELP,
     follow,
     fraction,
+    later,
     open_library,
     print_json,
     with_library,
 )
 from bwvreview.timecode import parse_time_ms
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library, findings
 
 
 def add_export_arguments(p: argparse.ArgumentParser, *, queue: bool = False) -> None:
@@ -33,7 +35,13 @@ def add_export_arguments(p: argparse.ArgumentParser, *, queue: bool = False) -> 
     p.add_argument("--start", metavar="T", help=TIME_HELP)
     p.add_argument("--end", metavar="T", help=TIME_HELP)
     p.add_argument("--out", metavar="FILE.mp4", required=True, help="the clip to write (new)")
-    for flag, default in clips.export_flags():
+    later(p, lambda p: _add_export_flags(p, queue=queue))
+
+
+def _add_export_flags(p: argparse.ArgumentParser, *, queue: bool) -> None:
+    from bwvreview.app.clip_workflow import export_flags
+
+    for flag, default in export_flags():
         if queue and not flag.on_queue:
             continue
         if flag.switch:
@@ -45,7 +53,9 @@ def add_export_arguments(p: argparse.ArgumentParser, *, queue: bool = False) -> 
 
 def export_request(lib: Library, recording_id: int, args: argparse.Namespace) -> tuple[int, int]:
     """The span asked for: --start and --end, or the --annotation's span (padding apart)."""
-    return clips.export_span(
+    from bwvreview.app.clip_workflow import export_span
+
+    return export_span(
         lib, recording_id, annotation_id=args.annotation,
         start_ms=None if args.start is None else parse_time_ms(args.start),
         end_ms=None if args.end is None else parse_time_ms(args.end),
@@ -58,6 +68,8 @@ def _describe_export(step: Any) -> str:
 
 
 def cmd_export_clip(args: argparse.Namespace) -> int:
+    from bwvreview.app import clip_workflow as clips
+
     options = clips.export_options(vars(args))  # a bad --padding is refused before any work
     lib = open_library(args)
     # Every name is checked before a footage path is imported: a refusal stores nothing.
@@ -85,6 +97,8 @@ def cmd_export_clip(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_clip(args: argparse.Namespace) -> int:
+    from bwvreview.app import clip_workflow as clips
+
     lib = open_library(args)
     steps = clips.iter_verify_file(lib, Path(args.clip))
     verification = follow(
@@ -133,6 +147,8 @@ def _clip_line(clip: findings.LibraryClip) -> str:
 
 
 def _clips_list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import findings
+
     found = findings.release_clips(lib, args.state or ())
     if args.json:
         print_json({"clips": [_clip_json(c) for c in found]})
@@ -145,12 +161,16 @@ def _clips_list(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _clips_approve(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import clip_release
+
     record = clip_release.approve(lib, args.clip_id)
     print(f"clip {record.id} approved for trainers by {record.decided_by}")
     return EXIT_OK
 
 
 def _clips_reject(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import clip_release
+
     record = clip_release.reject(lib, args.clip_id, args.reason)
     print(f"clip {record.id} not approved by {record.decided_by}: {record.decision_reason}")
     return EXIT_OK
@@ -194,9 +214,7 @@ def add_clips(sub: argparse._SubParsersAction) -> None:
     )
     csub = p.add_subparsers(dest="clips_command", metavar="ACTION", required=True)
     q = csub.add_parser("list", help="clips you may see and their release state")
-    q.add_argument("--state", action="append", choices=tuple(findings.STATE_WORDS),
-                   help="only clips in this state (repeat for more)")  # fmt: skip
-    q.add_argument("--json", action="store_true", help=JSON_HELP)
+    later(q, _add_clip_states)
     q.set_defaults(func=with_library(_clips_list))
     q = csub.add_parser("approve", help="approve a clip you have watched (not your own export)")
     q.add_argument("clip_id", type=int, metavar="ID")
@@ -205,3 +223,11 @@ def add_clips(sub: argparse._SubParsersAction) -> None:
     q.add_argument("clip_id", type=int, metavar="ID")
     q.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
     q.set_defaults(func=with_library(_clips_reject))
+
+
+def _add_clip_states(q: argparse.ArgumentParser) -> None:
+    from bwvreview.app.findings import STATE_WORDS
+
+    q.add_argument("--state", action="append", choices=tuple(STATE_WORDS),
+                   help="only clips in this state (repeat for more)")  # fmt: skip
+    q.add_argument("--json", action="store_true", help=JSON_HELP)

@@ -1,5 +1,10 @@
-"""What every command shares: the exit codes, opening the library (signed in), progress on
-stderr and JSON on stdout."""
+"""What every command shares: the parser, the exit codes, opening the library (signed in),
+progress on stderr and JSON on stdout.
+
+Importing the command line is kept cheap (`bwvreview --help` answers at once): modules that
+reach the database, Whisper or OpenCV are imported by the command that uses them, and
+``bwvreview.app`` imports its names when first used. tests/unit/test_cli_startup.py checks it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ from typing import Any, TypeVar
 
 from bwvreview import app
 from bwvreview.app.errors import DomainError
-from bwvreview.app.signin import sign_in_from_environment
 
 T = TypeVar("T")
 
@@ -31,10 +35,74 @@ EXIT_CODES = """exit codes:
 JSON_HELP = "print JSON on stdout"
 TARGET_HELP = "recording id or media path"
 TIME_HELP = "seconds (12.5) or HH:MM:SS(.mmm)"
-DEVICE_HELP = ("where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, "
-               "else the CPU (default: auto)")  # fmt: skip
+DEVICE_HELP = (
+    "where Whisper runs: auto uses an NVIDIA GPU (CUDA) when CTranslate2 finds one, else the "
+    "CPU, and follows BWVREVIEW_DEVICE=auto|cpu|cuda when it is set; a GPU that cannot be used "
+    "falls back to the CPU with a warning (default: auto)"
+)
 
 Command = Callable[[argparse.Namespace], int]
+AddArguments = Callable[[argparse.ArgumentParser], None]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with two additions.
+
+    A command may take words that begin with '-'. For `search`, `-shouting` is the query
+    syntax's "leave this word out", not an option: any argument with one leading '-' that is
+    not one of the command's own options is a word of the query (so `search -calm`,
+    `search -- -calm` and `search "-calm"` agree). An unknown `--option` is still a usage
+    error, so a mistyped `--lmit` is not searched for.
+
+    Arguments whose choices live in modules that are slow to import (the export options,
+    the roles, the transcript formats) are added ``later`` (below): when the command is run
+    or its help shown, not when the parser is built for every command.
+    """
+
+    words_may_start_with_dash = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._later: list[AddArguments] = []
+
+    def add_later(self, add: AddArguments) -> None:
+        """Call ``add(self)`` before this parser first parses or shows its help or usage."""
+        self._later.append(add)
+
+    def _complete(self) -> None:
+        while self._later:
+            self._later.pop(0)(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._complete()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._complete()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._complete()
+        return super().format_help()
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if (
+            self.words_may_start_with_dash
+            and arg_string.startswith("-")
+            and not arg_string.startswith("--")
+            and arg_string not in self._option_string_actions
+        ):
+            return None
+        return super()._parse_optional(arg_string)
+
+
+def later(parser: argparse.ArgumentParser, add: AddArguments) -> None:
+    """``add(parser)`` when the command is used (``Parser.add_later``); at once on a plain
+    ``ArgumentParser``, so the commands' arguments can be added to any parser."""
+    if isinstance(parser, Parser):
+        parser.add_later(add)
+    else:
+        add(parser)
 
 
 class StderrProgress:
@@ -94,6 +162,8 @@ def warn(text: str) -> None:
 
 def open_library(args: argparse.Namespace, *, demo_tip: bool = False) -> app.Library:
     """Open the library and sign in whoever BWVREVIEW_USER names (see ``app.signin``)."""
+    from bwvreview.app.signin import sign_in_from_environment
+
     lib = app.open_library(db_url=args.db, data_dir=args.data_dir)
     try:
         return sign_in_from_environment(lib, demo_tip=demo_tip)

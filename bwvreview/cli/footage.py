@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from bwvreview import app
-from bwvreview.app import findings, interchange, recordings
 from bwvreview.app.errors import BAD_INPUT
 from bwvreview.cli.common import (
     DEVICE_HELP,
@@ -20,6 +19,7 @@ from bwvreview.cli.common import (
     TARGET_HELP,
     StderrProgress,
     follow,
+    later,
     open_library,
     print_json,
     warn,
@@ -103,6 +103,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_set_details(args: argparse.Namespace) -> int:
     """The incident and officers of a recording after import (what the window's "Recording
     details…" sets, through the same app function)."""
+    from bwvreview.app import recordings
+
     lib = open_library(args)
     recording = app.resolve_target(lib, args.target)
     incident = recording.incident_reference if args.incident is None else args.incident
@@ -118,36 +120,46 @@ def cmd_set_details(args: argparse.Namespace) -> int:
 
 def _describe_transcribing(name: str) -> Callable[[Any], str]:
     def describe(step: Any) -> str:
+        where = f" on {step.device}" if getattr(step, "device", None) else ""
         eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
-        return f"{name}: transcribing {step.fraction:4.0%}{eta}"
+        return f"{name}: transcribing {step.fraction:4.0%}{where}{eta}"
 
     return describe
 
 
-def _transcribe(lib: app.Library, recording: Any, model: str | None, device: str) -> Any:
-    steps = app.iter_transcribe_and_store(lib, recording.id, model=model, device=device)
+def _transcribe(
+    lib: app.Library, recording: Any, model: str | None, device: str, hashed_now: bool = False
+) -> Any:
+    steps = app.iter_transcribe_and_store(lib, recording.id, model=model, device=device,
+                                          hashed_now=hashed_now)  # fmt: skip
     return follow(steps, _describe_transcribing(Path(recording.path).name))
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    from bwvreview.app import interchange
+    from bwvreview.app.importing import resolve_target_hashed
+    from bwvreview.app.transcription import chosen_device, device_label
+
+    chosen_device(args.device)  # a mistyped BWVREVIEW_DEVICE: one line, nothing imported
     lib = open_library(args)
     fmt = "json" if args.json else args.format
     done: list[tuple[Any, Any]] = []
     failed = 0
     for target in args.targets:  # a queue: one failure does not stop the rest
         try:
-            recording = app.resolve_target(lib, target)
-            transcript = _transcribe(lib, recording, args.model, args.device)
+            recording, hashed_now = resolve_target_hashed(lib, target)
+            transcript = _transcribe(lib, recording, args.model, args.device, hashed_now)
         except BAD_INPUT as exc:
             warn(str(exc))
             failed += 1
             continue
         done.append((transcript, recording))
         words = len(transcript.words)
+        where = device_label(transcript.device, transcript.compute_type)
         print(
             f"{Path(recording.path).name}: {len(transcript.segments)} segments, {words} words "
             f"({transcript.low_confidence_share:.0%} low confidence), model {transcript.model} "
-            f"on {transcript.device}/{transcript.compute_type}",
+            f"on {where}",
             file=sys.stderr,
         )
     if fmt == "json" and len(args.targets) > 1:
@@ -159,6 +171,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 
 def _print_moment(m: app.SuggestedMoment) -> None:
+    from bwvreview.app import interchange
+
     state = "" if m.state in ("pending", "unsaved") else f" · {m.state}"
     print(f"\n{span(m.start_ms, m.end_ms)}  {m.label} · "
           f"{m.polarity.replace('_', ' ')} · {m.precision} precision{state}")  # fmt: skip
@@ -198,6 +212,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_cue_stats(args: argparse.Namespace) -> int:
     """Which cues are noisy: suggestions per cue and how people decided them."""
+    from bwvreview.app import findings
+
     lib = open_library(args)
     stats = findings.cue_statistics(lib)
     if args.json:
@@ -279,12 +295,16 @@ def add_transcribe(sub: argparse._SubParsersAction) -> None:
         "(default: BWVREVIEW_MODEL or the bundled tiny.en)",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto", help=DEVICE_HELP)
+    later(p, _add_transcript_format)
+    p.set_defaults(func=cmd_transcribe)
+
+
+def _add_transcript_format(p: argparse.ArgumentParser) -> None:
+    from bwvreview.app.interchange import TRANSCRIPT_FORMATS
+
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the transcript as JSON")
-    out.add_argument(
-        "--format", choices=interchange.TRANSCRIPT_FORMATS, help="output format (default: txt)"
-    )
-    p.set_defaults(func=cmd_transcribe)
+    out.add_argument("--format", choices=TRANSCRIPT_FORMATS, help="output format (default: txt)")
 
 
 def add_cue_stats(sub: argparse._SubParsersAction) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library, practice
 from bwvreview.app.errors import DomainError
 from bwvreview.cli.common import EXIT_OK, JSON_HELP, print_json, with_library
 from bwvreview.timecode import clock
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library, practice
 
 
 def day(text: str | None) -> dt.date | None:
@@ -25,6 +28,8 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 
 def _line(lib: Library, i: practice.IncidentSummary) -> str:
+    from bwvreview.app import practice
+
     when = i.occurred_on.isoformat() if i.occurred_on else "-"
     sources = (
         f"{i.recordings} recording(s), {i.observations} observation(s), "
@@ -34,6 +39,8 @@ def _line(lib: Library, i: practice.IncidentSummary) -> str:
 
 
 def _types(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     book = practice.templates()
     types = [
         {"key": t.key, "label": t.label, "template": book.for_incident_type(t.key).key}
@@ -48,6 +55,8 @@ def _types(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     found = practice.list_incidents(lib, args.type)
     if args.json:
         print_json({"incidents": [i.to_json() for i in found]})
@@ -65,6 +74,8 @@ def _print(lib: Library, args: argparse.Namespace, incident: practice.IncidentSu
 
 
 def _add(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     made = practice.create_incident(
         lib, args.reference, args.type, occurred_on=day(args.date), officers=args.officer
     )
@@ -73,12 +84,16 @@ def _add(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _set_type(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     kind = None if args.type == "none" else args.type
     _print(lib, args, practice.set_incident_type(lib, args.reference, kind))
     return EXIT_OK
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     incident = practice.get_incident(lib, args.reference)
     moments = practice.incident_moments(lib, incident.id)
     if args.json:

@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 from bwvreview import app
-from bwvreview.app import findings, interchange
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     JSON_HELP,
     TARGET_HELP,
     follow,
+    later,
     open_library,
     print_json,
     warn,
@@ -25,6 +25,8 @@ from bwvreview.timecode import clock, span
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from bwvreview.app import findings
+
     query = " ".join(args.query)  # `search calm -shouting` is one query, as typed in the window
     lib = open_library(args)
     hits = findings.search(
@@ -47,6 +49,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    from bwvreview.app import findings
+
     lib = open_library(args)
     recording = app.resolve_target(lib, args.target)
     report = findings.agreement(lib, recording.id, args.between, args.other)
@@ -105,6 +109,8 @@ def cmd_case_study(args: argparse.Namespace) -> int:
 
 
 def cmd_export_annotations(args: argparse.Namespace) -> int:
+    from bwvreview.app import interchange
+
     lib = open_library(args)
     fmt = interchange.annotation_format(args.out, args.format)
     recording = app.resolve_target(lib, args.target)
@@ -114,6 +120,8 @@ def cmd_export_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from bwvreview.app import interchange
+
     lib = open_library(args)
     interchange.check_eaf(Path(args.file))  # a bad file is refused before TARGET is imported
     recording = app.resolve_target(lib, args.target)
@@ -152,11 +160,17 @@ def add_case_study(sub: argparse._SubParsersAction) -> None:
 def add_export_annotations(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export-annotations", help="write a recording's annotations as ELAN or CSV")
     p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
-    p.add_argument("--format", choices=interchange.ANNOTATION_FORMATS,
+    later(p, _add_annotation_format)
+    p.set_defaults(func=cmd_export_annotations)
+
+
+def _add_annotation_format(p: argparse.ArgumentParser) -> None:
+    from bwvreview.app.interchange import ANNOTATION_FORMATS
+
+    p.add_argument("--format", choices=ANNOTATION_FORMATS,
                    help="default: from the --out suffix")  # fmt: skip
     p.add_argument("--out", metavar="FILE", required=True, help="the .eaf or .csv to write")
     p.add_argument("--author", metavar="NAME", help="only this person's annotations")
-    p.set_defaults(func=cmd_export_annotations)
 
 
 def add_import_annotations(sub: argparse._SubParsersAction) -> None:
@@ -204,9 +218,15 @@ def add_search(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to", type=_day, metavar="YYYY-MM-DD")
     p.add_argument("--status", action="append", default=[], metavar="STATUS",
                    help="recording review status (repeatable)")  # fmt: skip
-    p.add_argument("--kind", action="append", choices=findings.ALL_SEARCH_KINDS,
+    later(p, _add_search_kinds)
+    p.set_defaults(func=cmd_search)
+
+
+def _add_search_kinds(p: argparse.ArgumentParser) -> None:
+    from bwvreview.app.findings import ALL_SEARCH_KINDS
+
+    p.add_argument("--kind", action="append", choices=ALL_SEARCH_KINDS,
                    help="only transcript lines or only annotations; practice: observations, "
                    "PPN1 reviews and sessions (only when asked for)")  # fmt: skip
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
-    p.set_defaults(func=cmd_search)

@@ -5,11 +5,14 @@ template's points, share it with the officer observed."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library, observing, practice
 from bwvreview.cli.common import EXIT_OK, print_json, with_library
 from bwvreview.cli.incident import add_json
 from bwvreview.timecode import clock, parse_time_ms
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library, observing
 
 ANSWERS = {"met": "met", "partly": "partly", "not": "not", "n/a": "not_applicable", "clear": None}
 
@@ -26,6 +29,8 @@ def note_json(note: observing.Note) -> dict[str, object]:
 
 
 def _show_text(lib: Library, o: observing.Observation) -> None:
+    from bwvreview.app import practice
+
     who = o.officer_collar or o.officer_name or "no officer named"
     print(
         f"observation {o.id}\t{o.incident_reference}\t{practice.type_label(lib, o.incident_type)}"
@@ -53,6 +58,8 @@ def _print(lib: Library, args: argparse.Namespace, o: observing.Observation) -> 
 
 
 def _templates(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     book = practice.templates()
     if args.json:
         print_json(
@@ -88,6 +95,8 @@ def _templates(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _start(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     made = observing.start_observation(
         lib,
         args.incident,
@@ -101,6 +110,8 @@ def _start(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _note(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     if args.at is not None:
         at_ms = parse_time_ms(args.at)
     else:  # now, on the observation's clock
@@ -114,6 +125,8 @@ def _note(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _code(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     coded = observing.code_note(lib, args.note, args.category)
     if args.json:
         print_json(note_json(coded))
@@ -123,6 +136,8 @@ def _code(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _check(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing, practice
+
     check = observing.answer_check(
         lib, args.observation, args.point, ANSWERS[args.answer], args.note
     )
@@ -141,16 +156,22 @@ def _check(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _share(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     _print(lib, args, observing.share_observation(lib, args.observation, not args.undo))
     return EXIT_OK
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     _print(lib, args, observing.get_observation(lib, args.observation))
     return EXIT_OK
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import observing
+
     found = observing.list_observations(lib)
     if args.json:
         print_json({"observations": [o.to_json() for o in found]})

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library, ppn1_review, practice
 from bwvreview.cli.common import EXIT_OK, print_json, with_library
 from bwvreview.cli.incident import add_json
 from bwvreview.timecode import clock
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library, ppn1_review
 
 RATINGS = {"met": "met", "partly": "partly", "not": "not", "clear": None}
 
 
 def _print(lib: Library, args: argparse.Namespace, r: ppn1_review.Ppn1Review) -> None:
+    from bwvreview.app import practice
+
     if args.json:
         print_json(r.to_json())
         return
@@ -37,6 +42,8 @@ def _print(lib: Library, args: argparse.Namespace, r: ppn1_review.Ppn1Review) ->
 
 
 def _points(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice
+
     points = practice.templates().ppn1_points
     if args.json:
         print_json(
@@ -63,12 +70,16 @@ def _stdin_text(args: argparse.Namespace) -> str:
 
 
 def _review(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     made = ppn1_review.start_review(lib, args.incident, args.officer, _stdin_text(args))
     _print(lib, args, made)
     return EXIT_OK
 
 
 def _rate(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review, practice
+
     point = ppn1_review.rate_point(
         lib,
         args.review,
@@ -96,21 +107,29 @@ def _rate(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _strengths(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     _print(lib, args, ppn1_review.set_strengths(lib, args.review, args.text))
     return EXIT_OK
 
 
 def _paste(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     _print(lib, args, ppn1_review.set_ppn1_text(lib, args.review, sys.stdin.read()))
     return EXIT_OK
 
 
 def _share(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     _print(lib, args, ppn1_review.share_review(lib, args.review, not args.undo))
     return EXIT_OK
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     _print(lib, args, ppn1_review.get_review(lib, args.review))
     if args.text:
         print(ppn1_review.read_ppn1_text(lib, args.review), file=sys.stderr if args.json else None)
@@ -118,6 +137,8 @@ def _show(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import ppn1_review
+
     found = ppn1_review.list_reviews(lib)
     if args.json:
         print_json({"reviews": [r.to_json() for r in found]})

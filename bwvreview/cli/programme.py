@@ -11,12 +11,14 @@ import argparse
 import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bwvreview.app import Library
-from bwvreview.app import programme as prog
 from bwvreview.app.errors import DomainError
-from bwvreview.cli.common import EXIT_OK, JSON_HELP, print_json, with_library
+from bwvreview.cli.common import EXIT_OK, JSON_HELP, later, print_json, with_library
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library
+    from bwvreview.app import programme as prog
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,10 +54,14 @@ def _session_line(s: prog.ScheduledSession) -> str:
 
 
 def _day(text: str | None, what: str) -> dt.date | None:
+    from bwvreview.app import programme as prog
+
     return prog.parse_day(text, what) if text else None
 
 
 def _curriculum(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     if args.install:
         installed = prog.install_document(lib, Path(args.install))
         if not isinstance(installed, prog.Curriculum):
@@ -73,6 +79,8 @@ def _curriculum(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _questionnaires(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     if args.install:
         installed = prog.install_document(lib, Path(args.install))
         if not isinstance(installed, prog.Questionnaire):
@@ -103,6 +111,8 @@ def _questionnaires(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _schedule(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     held = prog.schedule_session(
         lib,
         args.module,
@@ -118,6 +128,8 @@ def _schedule(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _sessions(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     found = prog.list_sessions(
         lib.db,
         date_from=_day(args.date_from, "--from"),
@@ -132,6 +144,8 @@ def _sessions(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     held = prog.get_session(lib.db, args.session)
     results = prog.results_table(lib, [held.id])
     if args.json:
@@ -148,6 +162,8 @@ def _show(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _change(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     changes: dict[str, Any] = {}
     if args.date:
         changes["held_on"] = prog.parse_day(args.date, "--date")
@@ -164,11 +180,15 @@ def _change(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _delete(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     prog.delete_session(lib.db, args.session)
     return EXIT_OK
 
 
 def _attend(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     if args.csv:
         result = prog.import_sign_in(lib, args.session, Path(args.csv))
         if args.json:
@@ -188,11 +208,15 @@ def _attend(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _unattend(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     prog.remove_attendee(lib.db, args.session, args.attendee)
     return EXIT_OK
 
 
 def _register(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     found = prog.list_attendance(lib.db, args.session)
     if args.json:
         print_json({"attendees": [_json(a) for a in found]})
@@ -212,6 +236,8 @@ def _answers_given(values: list[str]) -> dict[str, str]:
 
 
 def _answer(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     if args.csv:
         forms = prog.read_answer_forms(Path(args.csv))
         stored = prog.record_paper_forms(lib, args.session, args.questionnaire, args.phase, forms)
@@ -238,6 +264,8 @@ def _answer(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _responses(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     found = prog.list_responses(lib.db, args.session)
     if args.json:
         print_json({"responses": [_json(r) for r in found]})
@@ -251,6 +279,8 @@ def _responses(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _results(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     ids = args.session or [
         s.id
         for s in prog.list_sessions(
@@ -267,6 +297,8 @@ def _results(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _mine(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import programme as prog
+
     mine = prog.my_training(lib)
     attended, answered = mine.attended, [sheet.response for sheet in mine.answers]
     if args.json:
@@ -354,8 +386,20 @@ def add_programme(sub: argparse._SubParsersAction) -> None:
     q.add_argument("session", type=int, metavar="SESSION_ID")
     q = action("answer", _answer, "enter questionnaire answers (anonymous unless --mine)")
     q.add_argument("session", type=int, metavar="SESSION_ID")
+    later(q, _answer_arguments)  # the phases come from the database's models
+    q = action("responses", _responses, "the forms entered for a session (never who)")
+    q.add_argument("session", type=int, metavar="SESSION_ID")
+    q = action("results", _results, "questionnaire results per session and across them")
+    q.add_argument("session", type=int, nargs="*", metavar="SESSION_ID")
+    _period(q)
+    action("mine", _mine, "the sessions you attended and the answers you gave with your name")
+
+
+def _answer_arguments(q: argparse.ArgumentParser) -> None:
+    from bwvreview.app.programme import PHASES
+
     q.add_argument("--questionnaire", required=True, metavar="KEY")
-    q.add_argument("--phase", required=True, choices=prog.PHASES)
+    q.add_argument("--phase", required=True, choices=PHASES)
     q.add_argument(
         "--set",
         action="append",
@@ -369,12 +413,6 @@ def add_programme(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--laptop", action="store_true", help="filled on a shared laptop")
     q.add_argument("--mine", action="store_true", help="your own answers, with your name")
-    q = action("responses", _responses, "the forms entered for a session (never who)")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q = action("results", _results, "questionnaire results per session and across them")
-    q.add_argument("session", type=int, nargs="*", metavar="SESSION_ID")
-    _period(q)
-    action("mine", _mine, "the sessions you attended and the answers you gave with your name")
 
 
 def _period(q: argparse.ArgumentParser) -> None:

@@ -4,15 +4,19 @@ de-identified (TIPs and admins)."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library
 from bwvreview.app.errors import DomainError
-from bwvreview.app.outcomes_report import write_report
-from bwvreview.app.programme import parse_day
 from bwvreview.cli.common import EXIT_OK, JSON_HELP, print_json, with_library
+
+if TYPE_CHECKING:
+    from bwvreview.app import Library
 
 
 def _report(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app.outcomes_report import write_report  # charts and PDF: only when asked
+    from bwvreview.app.programme import parse_day
+
     first, last = parse_day(args.date_from, "--from"), parse_day(args.date_to, "--to")
     if last < first:
         raise DomainError(f"--from {first} is after --to {last}")

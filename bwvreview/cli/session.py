@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from bwvreview.app import Library, practice_sessions
 from bwvreview.cli.common import EXIT_OK, print_json, with_library
 from bwvreview.cli.incident import add_json, day
 from bwvreview.timecode import clock
 
+if TYPE_CHECKING:
+    from bwvreview.app import Library, practice_sessions
+
 
 def _print(args: argparse.Namespace, s: practice_sessions.PracticeSession) -> None:
+    from bwvreview.app import practice_sessions
+
     if args.json:
         print_json(s.to_json())
         return
@@ -44,6 +49,8 @@ def _follow_up_line(f: practice_sessions.FollowUp, indent: str = "") -> None:
 
 
 def _record(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     made = practice_sessions.record_session(
         lib,
         held_on=day(args.date) or dt.date.today(),
@@ -60,18 +67,24 @@ def _record(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _learning(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     practice_sessions.add_learning_point(lib, args.session, args.text)
     _print(args, practice_sessions.get_session(lib, args.session))
     return EXIT_OK
 
 
 def _note(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     practice_sessions.add_note(lib, args.session, args.text)
     _print(args, practice_sessions.get_session(lib, args.session))
     return EXIT_OK
 
 
 def _follow_up(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     made = practice_sessions.add_follow_up(lib, args.session, args.text, args.owner, day(args.due))
     if args.json:
         print_json(made.to_json())
@@ -81,6 +94,8 @@ def _follow_up(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _done(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     changed = practice_sessions.complete_follow_up(lib, args.follow_up, not args.undo)
     if args.json:
         print_json(changed.to_json())
@@ -90,6 +105,8 @@ def _done(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _follow_ups(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     found = practice_sessions.list_follow_ups(lib, open_only=not args.all)
     if args.json:
         print_json({"follow_ups": [f.to_json() for f in found]})
@@ -100,11 +117,15 @@ def _follow_ups(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     _print(args, practice_sessions.get_session(lib, args.session))
     return EXIT_OK
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
+    from bwvreview.app import practice_sessions
+
     found = practice_sessions.list_sessions(lib)
     if args.json:
         print_json({"sessions": [s.to_json() for s in found]})

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from bwvreview import locations
 from bwvreview.app.errors import DomainError
-from bwvreview.app.logs import busy_log, log_file
 
 log = logging.getLogger("bwvreview")
 
@@ -20,6 +19,8 @@ _installed_handlers: list[logging.Handler] = []
 
 def setup_logging(args: argparse.Namespace) -> Path | None:
     """Warnings (details with -v) to stderr, one line each; tracebacks only to the log file."""
+    from bwvreview.app.logs import busy_log, log_file
+
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if args.verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))

@@ -94,6 +94,8 @@ def _session(path: Path):
     import onnxruntime as ort
     from onnx.tools.update_model_dims import update_inputs_outputs_dims
 
+    from bwvreview.media.devices import onnx_session
+
     ort.set_default_logger_severity(3)  # the model carries unused initialisers ort warns about
     model = onnx.load_from_string(_checked_model_bytes(path))
     input_dims = {
@@ -119,9 +121,7 @@ def _session(path: Path):
     options.intra_op_num_threads = usable_cores()
     options.inter_op_num_threads = 1
     log.debug("loading face model %s", path.name)
-    return ort.InferenceSession(
-        model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-    )
+    return onnx_session(model.SerializeToString(), options)  # the GPU when there is one
 
 
 def input_size(width: int, height: int, detect_width: int) -> tuple[int, int]:

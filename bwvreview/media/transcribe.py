@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from bwvreview.media import devices
 from bwvreview.media.audio import SAMPLE_RATE, DecodeCancelled, decode_audio
 from bwvreview.media.background import iterate_in_background
 from bwvreview.media.errors import MediaError
@@ -33,15 +34,24 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "bundled:tiny.en"
 
 # Decoding settings, shared with benchmarks/transcribe_vs_raw.py so both run the same job
-# (treat as read-only; copy before changing). beam_size 5: on the demo incident with tiny.en
-# on two CPU cores it takes ~1.5x the time of greedy decoding (real-time factor 0.09 vs
-# 0.06) for a word error rate of 13 % instead of 17 %, and greedy decoding garbles quiet or
-# distant speech - often the voice a reviewer most needs. BatchedInferencePipeline was as
-# fast as greedy but worse (20 %) and cannot be cancelled mid-batch. Repetition penalties
-# are left off on purpose: people at incidents really do say "stop, stop, stop", and a
-# penalty would rewrite their words. Repeats on silence are prevented instead by the VAD,
-# not conditioning on previous text, the compression-ratio / log-prob fallbacks and
-# skipping silences around suspect words.
+# (treat as read-only; copy before changing). They are faster-whisper's own defaults for
+# transcribe(word_timestamps=True, vad_filter=True) but for three guards against Whisper's
+# repeats and inventions on silence and noise, each measured on 10.5 minutes of speech with
+# tiny.en on two cores (decoding CPU time; word error rates move +-1.5 points between runs,
+# as the temperature fallback samples at random):
+# - condition_on_previous_text False: a misheard or invented line is not fed into the next
+#   window. It is also cheaper: 26-27 s of CPU against 31-37 s with it on (shorter prompts,
+#   fewer fallbacks), for a word error rate of 11-13 % either way;
+# - hallucination_silence_threshold 2.0 (skip silence around suspect words): no cost seen
+#   (35 s against 31-37 s with faster-whisper's other defaults);
+# - VAD min_speech_duration_ms 250 (drops clicks, door slams and radio blips): no cost seen.
+# beam_size 5 (the default): on the demo incident greedy decoding takes 2/3 of the time for
+# a word error rate of 17 % instead of 13 %, and garbles quiet or distant speech - often the
+# voice a reviewer most needs. BatchedInferencePipeline (batch 8) takes 0.6x the CPU but
+# drops whole passages: in the demo the 10 s holding the name, address and phone number
+# (the words that must be bleeped), 32 % word error rate against 12 %; and it cannot be
+# cancelled mid-batch. Repetition penalties are left off on purpose: people at incidents
+# really do say "stop, stop, stop", and a penalty would rewrite their words.
 WHISPER_OPTIONS: dict[str, Any] = {
     "beam_size": 5,
     "best_of": 5,
@@ -74,9 +84,8 @@ DECODE_OPTIONS = {
 
 SAMPLING_SEED = 20240229  # any fixed value; see transcribe()
 
-_CUDA_COMPUTE = "float16"
-_CPU_COMPUTE = "int8"
-_models: dict[tuple[str, str], tuple[Any, str, str]] = {}
+# (model folder, device, compute type) -> ((model, device, compute type), why not CUDA)
+_models: dict[tuple[str, str, str], tuple[tuple[Any, str, str], str | None]] = {}
 _models_lock = threading.Lock()
 
 
@@ -102,6 +111,7 @@ class TranscribeProgress:
     fraction: float  # of the audio's duration transcribed so far, 0..1
     elapsed_s: float
     eta_s: float | None
+    device: str | None = None  # where Whisper runs, e.g. "CPU (int8, oneDNN)"; once loaded
 
 
 @dataclass(frozen=True)
@@ -140,32 +150,52 @@ def resolve_model(name_or_dir: str | None) -> str:
     return name_or_dir
 
 
-def _pick_device(device: str) -> tuple[str, str]:
-    import ctranslate2
-
-    if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-    if device not in ("cpu", "cuda"):
-        raise MediaError(f"{device}: unknown device (use auto, cpu or cuda)")
-    return device, _CUDA_COMPUTE if device == "cuda" else _CPU_COMPUTE
-
-
-def load_model(name_or_dir: str | None, device: str = "auto") -> tuple[Any, str, str]:
+def load_model(name_or_dir: str | None, device: str | None = None) -> tuple[Any, str, str]:
     """Load (once per model and device) a ``WhisperModel``; return it, the device, the compute type.
 
-    ``device="auto"`` uses CUDA when CTranslate2 sees a GPU, else the CPU; CUDA runs in
-    float16 and the CPU in int8. On the CPU one thread per core is used (CTranslate2's
-    default of 4 oversubscribes small machines). A model folder that is missing, or whose
-    files cannot be loaded, raises ``MediaError`` naming the path.
+    ``device`` is auto, cpu or cuda (``None`` or auto: ``BWVREVIEW_DEVICE``, else auto;
+    see ``media.devices``). auto uses CUDA when CTranslate2 sees a GPU, else the CPU; CUDA
+    runs in float16 where the GPU supports it and the CPU in int8. A GPU that cannot be used
+    is not an error: the model is loaded on the CPU and a warning logged. On the CPU one
+    thread per core is used (CTranslate2's default of 4 oversubscribes small machines). A
+    model folder that is missing, or whose files cannot be loaded, raises ``MediaError``
+    naming the path.
     """
     resolved = resolve_model(name_or_dir)
-    device_used, compute_type = _pick_device(device)
-    key = (resolved, device_used)
+    placement = devices.whisper_placement(device)
+    key = (resolved, placement.device, placement.compute_type)
     with _models_lock:
         if key not in _models:
-            whisper = _construct(resolved, device_used, compute_type)
-            _models[key] = (whisper, device_used, compute_type)
-        return _models[key]
+            _models[key] = _load_placed(resolved, placement)
+        loaded, failed_on_load = _models[key]
+    reason = placement.fallback_reason or failed_on_load
+    if reason:  # said every time: each transcription should say where it ran
+        log.warning("the GPU (CUDA) could not be used, so Whisper runs on the CPU: %s", reason)
+    return loaded
+
+
+def _load_placed(
+    resolved: str, placement: devices.Placement
+) -> tuple[tuple[Any, str, str], str | None]:
+    """The model on ``placement``'s device, or on the CPU if CUDA fails, with the reason."""
+    if placement.device == "cuda":
+        try:
+            whisper = _construct(resolved, "cuda", placement.compute_type)
+            _first_use(whisper)
+            return (whisper, "cuda", placement.compute_type), None
+        except (RuntimeError, OSError, MediaError) as exc:
+            placement = devices.cpu_fallback(exc.__cause__ or exc)
+    whisper = _construct(resolved, "cpu", placement.compute_type)
+    return (whisper, "cpu", placement.compute_type), placement.fallback_reason
+
+
+def _first_use(whisper: Any) -> None:
+    """A second of silence through the model: cuBLAS and cuDNN are loaded at first use, so
+    a GPU whose libraries are missing fails here, where the CPU can still take over."""
+    silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    pieces, _info = whisper.transcribe(silence, language="en", beam_size=1, vad_filter=False,
+                                       without_timestamps=True)  # fmt: skip
+    list(pieces)
 
 
 def _construct(resolved: str, device: str, compute_type: str) -> Any:
@@ -190,7 +220,7 @@ def transcribe(
     media_path: Path,
     *,
     model: str | None = None,
-    device: str = "auto",
+    device: str | None = None,
     cancel: threading.Event | None = None,
     audio: np.ndarray | None = None,
 ) -> Iterator[TranscribeProgress | TranscriptionResult]:
@@ -199,10 +229,11 @@ def transcribe(
     ``audio`` may carry the already decoded mono 16 kHz float32 samples (see
     ``media.audio.decode_audio``) so a file is not decoded twice. Progress is the share of
     the audio's duration covered by the segments so far, with an ETA from the time spent;
-    the final ``TranscriptionResult`` has speaker roles filled in. ``cancel`` is checked
-    while decoding, between VAD blocks and between segments (so it is seen within about one
-    30 s decoding window) and raises ``TranscriptionCancelled``. Unusable media or models
-    raise ``MediaError``.
+    once the model is loaded, each record says where it runs (``device``, see
+    ``load_model``). The final ``TranscriptionResult`` has speaker roles filled in.
+    ``cancel`` is checked while decoding, between VAD blocks and between segments (so it is
+    seen within about one 30 s decoding window) and raises ``TranscriptionCancelled``.
+    Unusable media or models raise ``MediaError``.
     """
     import ctranslate2
     from faster_whisper.transcribe import restore_speech_timestamps
@@ -212,8 +243,9 @@ def transcribe(
         _decode(Path(media_path), cancel) if audio is None else audio, dtype=np.float32
     ).reshape(-1)
     whisper, device_used, compute_type = load_model(model, device)
+    where = devices.backend_label(device_used, compute_type)
     duration_s = max(len(samples) / SAMPLE_RATE, 1e-6)
-    chunks = yield from _find_speech(samples, cancel, started)
+    chunks = yield from _find_speech(samples, cancel, started, where)
     language = None if whisper.model.is_multilingual else "en"
     drafts: list[SegmentResult] = []
     fraction = 0.0
@@ -240,10 +272,10 @@ def transcribe(
             if draft is not None:
                 drafts.append(draft)
             fraction = max(fraction, min(float(piece.end) / duration_s, 1.0))
-            yield _progress(fraction, started, whisper_started)
+            yield _progress(fraction, started, whisper_started, where)
     _check(cancel)
     segments, speaker_confidence = _attribute_speakers(samples, drafts)
-    yield TranscribeProgress(fraction=1.0, elapsed_s=time.monotonic() - started, eta_s=0.0)
+    yield TranscribeProgress(1.0, time.monotonic() - started, 0.0, where)
     yield TranscriptionResult(
         model=model or DEFAULT_MODEL,
         device=device_used,
@@ -256,7 +288,7 @@ def transcribe(
 
 
 def _find_speech(
-    samples: np.ndarray, cancel: threading.Event | None, started: float
+    samples: np.ndarray, cancel: threading.Event | None, started: float, where: str
 ) -> Generator[TranscribeProgress, None, list[dict[str, int]]]:
     """Silero VAD, block by block so cancel is seen; touching chunks across blocks merge."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -266,7 +298,7 @@ def _find_speech(
     chunks: list[dict[str, int]] = []
     for offset in range(0, len(samples), block):
         _check(cancel)
-        yield TranscribeProgress(fraction=0.0, elapsed_s=time.monotonic() - started, eta_s=None)
+        yield TranscribeProgress(0.0, time.monotonic() - started, None, where)
         part = samples[offset : offset + block]
         if len(part) < 512:  # less than one VAD window: too short to hold a word
             continue
@@ -317,10 +349,12 @@ def _check(cancel: threading.Event | None) -> None:
         raise _cancelled()
 
 
-def _progress(fraction: float, started: float, whisper_started: float) -> TranscribeProgress:
+def _progress(
+    fraction: float, started: float, whisper_started: float, where: str
+) -> TranscribeProgress:
     now = time.monotonic()
     eta = (now - whisper_started) * (1.0 - fraction) / fraction if fraction > 0 else None
-    return TranscribeProgress(fraction=fraction, elapsed_s=now - started, eta_s=eta)
+    return TranscribeProgress(fraction, now - started, eta, where)
 
 
 def _draft(piece: Any) -> SegmentResult | None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from bwvreview import app
 from bwvreview.app import admin
-from bwvreview.app.audit_words import action_words, detail_lines, object_words
+from bwvreview.app.audit_words import action_words, category_labels, detail_lines, object_words
 from bwvreview.app.errors import DomainError
 from bwvreview.app.records import AuditEntry, AuditFilter, ChainReport
 from bwvreview.ui.table_model import Index, RecordTableModel
@@ -53,15 +53,19 @@ class AuditTableModel(RecordTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.broken_id: int | None = None
+        self.categories: dict[str, str] = {}  # category key → the codebook's label
+
+    def lines(self, event: AuditEntry) -> list[str]:
+        return detail_lines(event.details, self.categories)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         event: AuditEntry = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(event.id), f"{event.at:%d %b %Y %H:%M:%S}", event.actor,
                     action_words(event.action), object_words(event),
-                    " · ".join(detail_lines(event.details)))[index.column()]  # fmt: skip
+                    " · ".join(self.lines(event)))[index.column()]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([action_words(event.action), *detail_lines(event.details)])
+            return "\n".join([action_words(event.action), *self.lines(event)])
         if event.id == self.broken_id:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(BROKEN)
@@ -186,6 +190,7 @@ class AuditViewer(QWidget):
         page = admin.list_events(self.db, self.filters(), offset=max(0, offset),
                                      limit=self.page_size)  # fmt: skip
         self.offset, self.total = page.offset, page.total
+        self.model.categories = category_labels(self.db)  # a codebook installed meanwhile too
         self.model.set_rows(page.entries)
         last = self.offset + len(page.entries)
         self.position.setText(f"{self.offset + 1 if page.entries else 0}–{last} of {self.total}")
@@ -200,7 +205,7 @@ class AuditViewer(QWidget):
             self.details.clear()
             return
         lines = [f"{action_words(event.action)}, by {event.actor}, {event.at:%d %b %Y %H:%M:%S}"
-                 f" UTC ({object_words(event)})", *detail_lines(event.details),
+                 f" UTC ({object_words(event)})", *self.model.lines(event),
                  f"Recorded as: {event.action}"]  # fmt: skip
         self.details.setPlainText("\n".join(lines))
 

@@ -68,6 +68,11 @@ NO_CLIPS_FOR_TRAINERS = (
     " moments they are working on.</p>"
 )
 
+CHOOSE_A_CLIP = (
+    "Choose a clip in the list to watch it here: press Play under it, or double-click the clip."
+)
+
+
 class ClipLibraryWindow(QMainWindow):
     """Filter by category, principle, polarity and text; watch a clip; add it to a pack."""
 
@@ -134,8 +139,7 @@ class ClipLibraryWindow(QMainWindow):
         self.details = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.play_button = QPushButton("&Play clip", enabled=False)
-        self.play_button.clicked.connect(self.play_selected)
+        self.loaded_clip_id: int | None = None  # the clip in the player (paused until Play)
 
         self.pack_choice = QComboBox()
         self.new_pack_button = QPushButton("&New pack…")
@@ -171,17 +175,13 @@ class ClipLibraryWindow(QMainWindow):
         self.player.position_changed.connect(self._player_moved)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        self.no_clip = QLabel(
-            "Choose a clip in the list and press “Play clip” (or double-click it) to watch"
-            " it here.", wordWrap=True,
-        )  # fmt: skip
+        self.no_clip = QLabel(CHOOSE_A_CLIP, wordWrap=True)
         self.no_clip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_clip.setFrameShape(QLabel.Shape.StyledPanel)
         self.viewer = QStackedWidget()  # what to do until a clip plays, then the player
         self.viewer.addWidget(self.no_clip)
         self.viewer.addWidget(self.player)
         right_layout.addWidget(self.viewer, 3)
-        right_layout.addWidget(self.play_button)
         right_layout.addWidget(self.details, 2)
         right_layout.addWidget(pack_box)
         right_layout.addWidget(self.release_box)
@@ -331,6 +331,7 @@ class ClipLibraryWindow(QMainWindow):
     def _selection_changed(self) -> None:
         clip = self.selected_clip()
         self.details.setText(self._describe(clip) if clip else "Choose a clip to see it here.")
+        self._load(clip)
         self.pack_box.setVisible(not self.on_release_tab())
         self.release_box.setVisible(self.on_release_tab())
         self._update_buttons()
@@ -343,7 +344,6 @@ class ClipLibraryWindow(QMainWindow):
 
     def _update_buttons(self) -> None:
         clip = self.selected_clip()
-        self.play_button.setEnabled(clip is not None)
         self.add_button.setEnabled(clip is not None and self.pack_choice.currentData() is not None)
         self._update_release(clip)
 
@@ -401,19 +401,36 @@ class ClipLibraryWindow(QMainWindow):
         return "".join(rows)
 
     # --- actions --------------------------------------------------------------------------
-    def play_selected(self) -> None:
-        clip = self.selected_clip()
-        if clip is None:
-            return
-        path = Path(clip.clip_path)
-        if not path.is_file():
-            self.show_error("Clip missing", f"The clip file is not at {path}.")
-            return
+    def _load(self, clip: LibraryClip | None, *, again: bool = False) -> bool:
+        """The chosen clip in the player, paused at its start: the player's own Play button
+        is the one to press. Whether it is there to play."""
+        if clip is not None and clip.clip_id == self.loaded_clip_id and not again:
+            return True
+        self.player.pause()
+        self.loaded_clip_id = None
+        path = Path(clip.clip_path) if clip is not None else None
+        if path is None or not path.is_file():
+            missing = f"The clip file is not at {path}." if path is not None else ""
+            self.no_clip.setText(missing or CHOOSE_A_CLIP)
+            self.viewer.setCurrentWidget(self.no_clip)
+            return False
+        assert clip is not None
         length_ms = int(clip.report_summary.get("duration_ms") or clip.duration_ms)
         self.watch.start(clip.clip_id, length_ms)
         self.viewer.setCurrentWidget(self.player)
         self.player.load(path, length_ms, None)
         self.player.seek(0)  # from the start: the same file again keeps its old position
+        self.loaded_clip_id = clip.clip_id
+        return True
+
+    def play_selected(self) -> None:
+        """Play the chosen clip from its start (a double-click on it)."""
+        clip = self.selected_clip()
+        if clip is None:
+            return
+        if not self._load(clip, again=True):
+            self.show_error("Clip missing", f"The clip file is not at {clip.clip_path}.")
+            return
         self.player.play()
 
     def ask_pack_title(self) -> str | None:

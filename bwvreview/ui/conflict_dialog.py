@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app.records import EDITABLE, Annotation
+from bwvreview.timecode import clock
 
 LABELS = {
     "start_ms": "Start",
@@ -51,9 +52,18 @@ def shown_value(name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if name.endswith("_ms"):
-        minutes, rest = divmod(int(value), 60_000)
-        return f"{minutes}:{rest / 1000:06.3f}"
+        return clock(int(value), tenths=True)
     return str(value)
+
+
+def shown_pair(name: str, mine: Any, stored: Any) -> tuple[str, str]:
+    """Both versions of a field as shown; two times less than a tenth apart would read the
+    same, so the stored one says by how much it differs."""
+    texts = shown_value(name, mine), shown_value(name, stored)
+    apart = name.endswith("_ms") and None not in (mine, stored) and mine != stored
+    if apart and texts[0] == texts[1]:
+        texts = texts[0], f"{texts[1]} ({int(stored) - int(mine):+d} ms)"
+    return texts
 
 
 class ConflictDialog(QDialog):
@@ -118,7 +128,7 @@ class ConflictDialog(QDialog):
         mark = " ✎" if name in self.changes else ""
         header = QTableWidgetItem(LABELS[name] + mark)
         self.table.setVerticalHeaderItem(row, header)
-        cells = [QTableWidgetItem(shown_value(name, v)) for v in (mine_value, stored_value)]
+        cells = [QTableWidgetItem(text) for text in shown_pair(name, mine_value, stored_value)]
         if mine_value != stored_value:
             self.differing.append(name)
             bold = QFont()

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from bwvreview import app
 from bwvreview.app import feedback
 from bwvreview.app.admin import READ_FOOTAGE
-from bwvreview.app.polarity import OFFICER_LANES, quoted
+from bwvreview.app.polarity import OFFICER_LANES, officer_heading, quoted
 from bwvreview.app.records import FeedbackItem, Recording
 from bwvreview.timecode import clock
 from bwvreview.ui.feedback_window import KIND_TEXT, NOTICE, kind_style
@@ -163,8 +163,10 @@ class DebriefWindow(QMainWindow):
             column.addWidget(label)
         column.addStretch(1)
         scroll = scrolling(words, sideways=False)  # long notes scroll, not off the screen
-        self.timeline = TimelineWidget()  # read-only: where each moment sits
+        # read-only: where each moment sits, its kinds in the officer's words
+        self.timeline = TimelineWidget(kind_words=officer_heading)
         self.timeline.set_lanes(OFFICER_LANES)
+        self.timeline.set_spoken([])  # what was said arrives later; no empty row meanwhile
         self.timeline.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys step the moments
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_chosen)
@@ -371,6 +373,6 @@ def open_debrief(
     if Path(recording.path).is_file():  # the sound's shape: cached by the workspace, usually
         load_waveform(lib, recording, owner=window, finished=window.timeline.set_peaks)
     call_in_background(lambda: feedback.spoken_lines(lib, recording.id), owner=window,
-                       finished=window.timeline.set_segments, failed=lambda _exc: None)  # fmt: skip
+                       finished=window.timeline.set_spoken, failed=lambda _exc: None)  # fmt: skip
     window.show()
     return window

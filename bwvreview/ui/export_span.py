@@ -100,7 +100,6 @@ class SpanStep(QWidget):
         if not problem:
             first, last = self.clip_ms()
             start, end = self.span_ms()
-            seconds = (last - first) / 1000
             framing = ""
             if (first, last) != (start, end):
                 framing = f", with {self.padding_s():g} s before and after the moment"
@@ -109,7 +108,8 @@ class SpanStep(QWidget):
                 ):
                     framing += " (cut short where the recording starts or ends)"
             self.summary.setText(
-                f"The clip will run {span(first, last)}: {seconds:.1f} seconds{framing}."
+                f"The clip will run {span(first, last)} ({clock(last - first, tenths=True)} long)"
+                f"{framing}."
             )
         else:
             self.summary.setText("")

@@ -153,7 +153,7 @@ class FeedbackWindow(QMainWindow):
         self.missing.setStyleSheet(f"color: {NOTICE[0]}; background: {NOTICE[1]}; padding: 4px;")
         self.missing.hide()
         self.player = PlayerWidget()
-        self.timeline = TimelineWidget()
+        self.timeline = TimelineWidget(kind_words=officer_heading)
         self.timeline.set_lanes(OFFICER_LANES)
         self.timeline.seek_requested.connect(self.player.seek)
         self.timeline.annotation_selected.connect(self._timeline_selected)
@@ -298,12 +298,12 @@ class FeedbackWindow(QMainWindow):
         self.missing.setVisible(not path.is_file())
         self.player.load(path, recording.duration_ms, recording.fps)
         self.timeline.set_duration(recording.duration_ms)
-        self.timeline.set_segments([])  # what was said arrives from the controller
+        self.timeline.set_spoken([])  # what was said arrives from the controller
         self._show_timeline()
 
     def show_spoken_lines(self, lines: list[feedback.Line]) -> None:
-        """What was said, on the timeline's transcript lane."""
-        self.timeline.set_segments(lines)
+        """What was said, on the timeline's transcript lane (hidden when nothing was)."""
+        self.timeline.set_spoken(lines)
 
     def show_not_in_an_incident(self) -> None:
         """The recording asked for belongs to no incident, so no officer can be shown it."""

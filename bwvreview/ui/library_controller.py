@@ -147,8 +147,10 @@ class LibraryController(QObject):
             name = Path(recordings.get_recording(self.lib.db, recording_id).path).name
 
             def describe(step: Any) -> tuple[str, float | None]:
+                # Where Whisper runs, once it is loaded: "on CPU (int8, oneDNN), listening…"
+                where = f"on {step.device}, " if step.device else ""
                 eta = f"about {step.eta_s:.0f} s left" if step.eta_s else "listening…"
-                return eta, step.fraction
+                return where + eta, step.fraction
 
             self._enqueue(
                 Job(

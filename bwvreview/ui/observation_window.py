@@ -225,7 +225,7 @@ class ObservationWindow(QMainWindow):
                 else f"{note.category_label} — {polarity_label(note.polarity)}"
             )
             self.notes.addItem(
-                list_item(f"{clock(note.at_ms)}  {mark} {coded}\n{note.note}", note.id)
+                list_item(f"{clock(note.at_ms, tenths=True)}  {mark} {coded}\n{note.note}", note.id)
             )
         chosen = keep_note if keep_note is not None else (o.notes[-1].id if o.notes else None)
         self.select_note(chosen)
@@ -351,6 +351,8 @@ class ObservationWindow(QMainWindow):
             if not force:
                 return
             elapsed = self.current.notes[-1].at_ms if self.current.notes else 0
+        # whole seconds: the field follows the clock each second and is typed over in the
+        # street; the notes list shows the one format, with tenths
         self.at.setText(clock(elapsed))
 
     def _pick(self) -> None:

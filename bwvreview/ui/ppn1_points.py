@@ -69,7 +69,7 @@ class PointBox(QGroupBox):
         )
         for m in ordered:
             often = "  (often linked)" if m.category_key in usual else ""
-            item = QListWidgetItem(f"{clock(m.start_ms)}  {m.category_label}{often}")
+            item = QListWidgetItem(f"{clock(m.start_ms, tenths=True)}  {m.category_label}{often}")
             item.setData(KEY, m.annotation_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(

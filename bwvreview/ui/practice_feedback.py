@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview.app import Library, feedback, practice, practice_sessions
+from bwvreview.app.polarity import quoted
 from bwvreview.timecode import clock
 from bwvreview.ui.practice_widgets import KEY, attempt, small
 from bwvreview.ui.window_size import scrolling
@@ -40,8 +41,9 @@ def _e(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def _wording(text: str) -> str:
-    return f"<br><i>{feedback.ALTERNATIVE_HEADING}:</i> “{_e(text)}”" if text else ""
+def wording_html(text: str) -> str:
+    """Suggested wording in quotes, once (a reviewer often types the quotes themselves)."""
+    return f"<br><i>{feedback.ALTERNATIVE_HEADING}:</i> {_e(quoted(text))}" if text.strip() else ""
 
 
 def _point(mark_of: str | None, label: str, note: str, wording: str = "") -> str:
@@ -49,8 +51,13 @@ def _point(mark_of: str | None, label: str, note: str, wording: str = "") -> str
     words = practice.RATING_WORDS.get(mark_of, "")
     return (
         f"<li>{mark} <b>{_e(label)}</b> ({words.lower()})"
-        f"{': ' + _e(note) if note else ''}{_wording(wording)}</li>"
+        f"{': ' + _e(note) if note else ''}{wording_html(wording)}</li>"
     )
+
+
+def _timed_note(n, *, labelled: bool = False) -> str:  # an ObservationNote
+    label = f"<b>{_e(n.category_label)}</b>: " if labelled else ""
+    return f"<li>{clock(n.at_ms, tenths=True)} {label}{_e(n.note)}</li>"
 
 
 def ppn1_html(lib: Library, reviews: tuple) -> str:  # tuple of Ppn1Review
@@ -101,17 +108,12 @@ def observations_html(lib: Library, observations: tuple) -> str:  # tuple of Obs
                 parts.append(
                     f"<h4>{title}</h4><ul>"
                     + "".join(_point(c.answer, c.label, c.note) for c in checks)
-                    + "".join(
-                        f"<li>{clock(n.at_ms)} <b>{_e(n.category_label)}</b>: {_e(n.note)}</li>"
-                        for n in notes
-                    )
+                    + "".join(_timed_note(n, labelled=True) for n in notes)
                     + "</ul>"
                 )
         if context:
             parts.append(
-                f"<h4>{CONTEXT}</h4><ul>"
-                + "".join(f"<li>{clock(n.at_ms)} {_e(n.note)}</li>" for n in context)
-                + "</ul>"
+                f"<h4>{CONTEXT}</h4><ul>" + "".join(_timed_note(n) for n in context) + "</ul>"
             )
     return "".join(parts)
 
@@ -131,9 +133,9 @@ def session_html(lib: Library, s: practice_sessions.PracticeSession) -> str:
             "<h4>What you talked about</h4><ul>"
             + "".join(
                 f"<li>{_e(t.category_label or 'The incident')}"
-                f"{' at ' + clock(t.start_ms) if t.start_ms is not None else ''}"
+                f"{' at ' + clock(t.start_ms, tenths=True) if t.start_ms is not None else ''}"
                 f"{' (' + _e(t.incident_reference) + ')' if t.incident_reference else ''}"
-                f"{_wording(t.suggested_wording)}</li>"
+                f"{wording_html(t.suggested_wording)}</li>"
                 for t in s.topics
             )
             + "</ul>"

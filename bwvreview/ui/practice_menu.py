@@ -14,6 +14,7 @@ from bwvreview.app import Library, practice
 from bwvreview.app.errors import DomainError
 from bwvreview.timecode import clock
 from bwvreview.ui.incidents_window import open_incidents
+from bwvreview.ui.menus import menu_before_help
 from bwvreview.ui.observation_window import open_observations
 from bwvreview.ui.ppn1_window import open_ppn1_reviews
 from bwvreview.ui.session_window import Draft, SessionWindow, open_sessions
@@ -30,7 +31,7 @@ def add_practice_menu(window: QMainWindow, lib: Library) -> QMenu | None:
     """Practice ▸ observations, PPN1 reviews, sessions (for those who record practice)."""
     if not lib.db.principal.can(practice.RECORD_PRACTICE):
         return None
-    menu = window.menuBar().addMenu("&Practice")
+    menu = menu_before_help(window, "&Practice")
     menu.setObjectName("practice_menu")
     for text, keys, opener in ENTRIES:
         action = menu.addAction(text)
@@ -61,7 +62,9 @@ def debrief_draft(lib: Library, recording: Any, items: list[Any]) -> Draft:
             officers = list(practice.get_incident(lib, incidents[0]).officers)
         except DomainError:
             officers = []
-    moments = [(i.annotation_id, f"{clock(i.start_ms)}  {i.category_label}") for i in items]
+    moments = [
+        (i.annotation_id, f"{clock(i.start_ms, tenths=True)}  {i.category_label}") for i in items
+    ]
     return Draft(officers, incidents, moments, "debrief")
 
 

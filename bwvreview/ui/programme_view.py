@@ -46,6 +46,8 @@ from bwvreview.app import Library, packs
 from bwvreview.app import programme as prog
 from bwvreview.app.errors import DomainError
 from bwvreview.app.outcomes_pdf import printed_columns
+from bwvreview.timecode import hours_minutes
+from bwvreview.ui.menus import menu_before_help
 from bwvreview.ui.open_once import open_once
 from bwvreview.ui.questionnaire_form import QuestionnaireEntry
 from bwvreview.ui.table_model import RecordTableModel
@@ -271,8 +273,7 @@ class ProgrammeWindow(QMainWindow):
         topics = "".join(f"<li>{html.escape(t)}</li>" for t in m.topics)
         outcomes = "".join(f"<li>{html.escape(o)}</li>" for o in m.outcomes)
         self.module_detail.setHtml(
-            f"<b>{m.number}. {html.escape(m.title)}</b> ({m.length_minutes // 60} h"
-            f"{f' {m.length_minutes % 60} min' if m.length_minutes % 60 else ''})"
+            f"<b>{m.number}. {html.escape(m.title)}</b> ({hours_minutes(m.length_minutes)})"
             f"<p><b>Topics</b></p><ul>{topics}</ul><p><b>By the end, people can</b></p>"
             f"<ul>{outcomes}</ul>"
         )
@@ -450,7 +451,7 @@ def add_programme_menu(window: QMainWindow, lib: Library) -> None:
     principal = lib.db.principal
     if not (principal.can(prog.MANAGE_PROGRAMME) or principal.can(prog.READ_REPORTS)):
         return
-    menu = getattr(window, "tools_menu", None) or window.menuBar().addMenu("&Tools")
+    menu = getattr(window, "tools_menu", None) or menu_before_help(window, "&Tools")
     action = menu.addAction("Training &programme…")
     action.triggered.connect(lambda: open_programme(lib, window))
     window.programme_action = action  # type: ignore[attr-defined]

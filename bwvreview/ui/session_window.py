@@ -60,7 +60,7 @@ def topic_text(t: practice_sessions.Topic, type_label: str) -> str:
     where = t.incident_reference or f"a {type_label.lower()} incident"
     if t.annotation_id is None:
         return f"Incident: {where}"
-    return f"{clock(t.start_ms or 0)}  {t.category_label} · {where}"
+    return f"{clock(t.start_ms or 0, tenths=True)}  {t.category_label} · {where}"
 
 
 class SessionWindow(QMainWindow):

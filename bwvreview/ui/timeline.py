@@ -8,7 +8,8 @@ annotations over an hour (see ``benchmarks/timeline_paint.py``).
 
 An annotation under several principles is drawn once, as a chip in the first of its lanes
 that is shown, naming the others; in their lanes a thin band marks it. Lane labels set the
-gutter's width, so none is cut. Lanes can be hidden (right-click, or the window's keys);
+gutter's width, so none is cut. Lanes can be hidden (right-click, or the window's keys),
+and so can the transcript row (``TRANSCRIPT_LANE``; ``set_spoken`` hides it while empty);
 rows share the height they are given, the waveform staying about two and a half lanes
 tall. A span of time can be selected (drag along the waveform or the transcript row, or
 the window's [ and ] keys) to loop it or to code it.
@@ -19,13 +20,14 @@ lane, select a span); the controller changes the data and calls ``set_annotation
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
+from bwvreview.app.polarity import polarity_label
 from bwvreview.app.records import Peaks
 from bwvreview.ui.timeline_input import TimelineInput
 from bwvreview.ui.timeline_paint import TimelinePainting
@@ -40,6 +42,7 @@ from bwvreview.ui.timeline_style import (
     OUTSIDE_LABEL_PX,
     RIGHT_PX,
     RULER_PX,
+    TRANSCRIPT_LANE,
     TRANSCRIPT_MAX_PX,
     TRANSCRIPT_PX,
     WAVE_MAX_PX,
@@ -51,20 +54,23 @@ from bwvreview.ui.timeline_style import (
     TimelineStyle,
 )
 
-__all__ = ["MIN_SPAN_MS", "TimelineItem", "TimelineWidget"]
+__all__ = ["MIN_SPAN_MS", "TRANSCRIPT_LANE", "TimelineItem", "TimelineWidget"]
 
 
-def row_heights(available_px: int, lanes: int) -> tuple[int, int, int]:
+def row_heights(
+    available_px: int, lanes: int, transcript: bool = True
+) -> tuple[int, int, int]:
     """(waveform, transcript, lane) heights sharing ``available_px``: each row grows from
-    its smallest towards its largest in the same proportion."""
-    smallest = RULER_PX + WAVE_PX + TRANSCRIPT_PX + LANE_PX * lanes
-    room = (WAVE_MAX_PX - WAVE_PX) + (TRANSCRIPT_MAX_PX - TRANSCRIPT_PX)
+    its smallest towards its largest in the same proportion; a hidden transcript is 0."""
+    smallest_t, largest_t = (TRANSCRIPT_PX, TRANSCRIPT_MAX_PX) if transcript else (0, 0)
+    smallest = RULER_PX + WAVE_PX + smallest_t + LANE_PX * lanes
+    room = (WAVE_MAX_PX - WAVE_PX) + (largest_t - smallest_t)
     room += (LANE_MAX_PX - LANE_PX) * lanes
     share = min(1.0, max(0, available_px - smallest) / room) if room else 0.0
     lane = LANE_PX + int(share * (LANE_MAX_PX - LANE_PX))
-    transcript = TRANSCRIPT_PX + int(share * (TRANSCRIPT_MAX_PX - TRANSCRIPT_PX))
-    left = available_px - RULER_PX - transcript - lane * lanes
-    return min(WAVE_MAX_PX, max(WAVE_PX, left)), transcript, lane
+    transcript_h = smallest_t + int(share * (largest_t - smallest_t))
+    left = available_px - RULER_PX - transcript_h - lane * lanes
+    return min(WAVE_MAX_PX, max(WAVE_PX, left)), transcript_h, lane
 
 
 class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
@@ -79,8 +85,16 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
 
     culls = True  # paint only what is exposed; the benchmark's baseline sets False
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        kind_words: Callable[[str | None], str] = polarity_label,
+    ) -> None:
+        """``kind_words`` names a moment's kind for the people reading this timeline:
+        reviewers' words by default, ``officer_heading`` on the officer's screens."""
         super().__init__(parent)
+        self.kind_words = kind_words
         self._duration_ms = 0
         self._view = (0, EMPTY_SPAN_MS)
         self._playhead_ms = 0
@@ -129,6 +143,12 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
         spans = [(s[0], s[1], s[2], i, tuple(s)) for i, s in enumerate(segments)]
         self._segments = SpanIndex(spans)
         self.update()
+
+    def set_spoken(self, segments: Sequence[tuple[int, int, str, str]]) -> None:
+        """What was said, with the transcript row hidden while there is nothing to show
+        (the officer's screens; the workspace keeps its empty row to drag along)."""
+        self.set_segments(segments)
+        self.set_lane_hidden(TRANSCRIPT_LANE, not segments)
 
     def set_lanes(self, lanes: Sequence[tuple[str, str]]) -> None:
         self._lanes = [(str(key), str(label)) for key, label in lanes]
@@ -235,7 +255,8 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
     def row_rect(self, key: str) -> QRect:
         """The band of ``ruler``, ``waveform``, ``transcript`` or a shown lane's key."""
         for row in self._rows:
-            if (row.kind == "lane" and row.key == key) or (row.kind != "lane" and row.kind == key):
+            named = row.key == key if row.kind == "lane" else row.kind == key
+            if named and row.height > 0:  # a hidden transcript row has no height
                 return QRect(0, row.top, self.width(), row.height)
         raise KeyError(key)
 
@@ -274,11 +295,14 @@ class TimelineWidget(TimelineInput, TimelinePainting, QWidget):
         bar_h = self.scrollbar.sizeHint().height()
         lanes = self._shown_lanes()
         count = max(len(lanes), 1)
+        said = TRANSCRIPT_LANE not in self._hidden
+        # a hidden transcript's least height goes to the other rows (the windows around keep
+        # their layout); at the most, its room is not left empty below
         smallest = RULER_PX + WAVE_PX + TRANSCRIPT_PX + LANE_PX * count
-        largest = RULER_PX + WAVE_MAX_PX + TRANSCRIPT_MAX_PX + LANE_MAX_PX * count
+        largest = RULER_PX + WAVE_MAX_PX + TRANSCRIPT_MAX_PX * said + LANE_MAX_PX * count
         self.setMinimumHeight(smallest + bar_h)
         self.setMaximumHeight(largest + bar_h)  # more would only be empty space
-        wave_h, transcript_h, lane_h = row_heights(self.height() - bar_h, count)
+        wave_h, transcript_h, lane_h = row_heights(self.height() - bar_h, count, said)
         rows = [Row("ruler", "", "", 0, RULER_PX),
                 Row("waveform", "", "Sound", RULER_PX, wave_h),
                 Row("transcript", "", "Transcript", RULER_PX + wave_h, transcript_h)]  # fmt: skip

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QToolTip
 
-from bwvreview.app.polarity import polarity_label
 from bwvreview.app.review import speaker_label
 from bwvreview.timecode import clock
 from bwvreview.ui.kind_marks import KIND_GLYPHS, status_text
@@ -32,6 +31,7 @@ from bwvreview.ui.timeline_style import (
     DRAG_PX,
     EDGE_PX,
     MIN_SPAN_MS,
+    TRANSCRIPT_LANE,
     WHEEL_SCROLL,
     WHEEL_ZOOM,
     Drag,
@@ -210,8 +210,9 @@ class TimelineInput:
             menu.addAction(action)
         menu.addSeparator()
         every = QAction("Show every lane", menu)
-        every.setEnabled(bool(self._hidden))
-        every.triggered.connect(lambda: self.set_hidden_lanes(()))
+        kept = self._hidden & {TRANSCRIPT_LANE}  # the window hides an empty transcript
+        every.setEnabled(bool(self._hidden - kept))
+        every.triggered.connect(lambda: self.set_hidden_lanes(kept))
         menu.addAction(every)
         return menu
 
@@ -231,7 +232,7 @@ class TimelineInput:
         when = clock(item.start_ms, tenths=True, hours=hours)
         if item.end_ms != item.start_ms:
             when += "–" + clock(item.end_ms, tenths=True, hours=hours)
-        kind = f"{KIND_GLYPHS.get(item.polarity, '')} {polarity_label(item.polarity)}".strip()
+        kind = f"{KIND_GLYPHS.get(item.polarity, '')} {self.kind_words(item.polarity)}".strip()
         lines = [f"{item.label} · {kind}", when]
         if item.status:
             lines.append(status_text(item.status))

@@ -155,6 +155,8 @@ class TimelinePainting:
 
     def _paint_segments(self, p: QPainter, style: TimelineStyle, t0: float, t1: float) -> None:
         row, index = self._rows[2], self._segments
+        if row.height <= 0:  # the transcript row is hidden
+            return
         part, xa, xb, keep = self._visible(index, t0, t1)
         top, height = row.top + 3, row.height - 6
         narrow = keep & (xb - xa < NARROW_PX)
@@ -292,7 +294,7 @@ class TimelinePainting:
         metrics = QFontMetrics(self.font())
         p.setFont(self.font())
         gutter = self._gutter_px
-        for row in self._rows[1:]:
+        for row in (row for row in self._rows[1:] if row.height > 0):
             p.setPen(text if row.kind == "lane" else mix(window, text, GUTTER_QUIET))
             shown = metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, gutter - 14)
             p.drawText(QRect(12, row.top, gutter - 12, row.height),

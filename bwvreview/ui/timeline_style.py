@@ -29,6 +29,8 @@ RULER_PX = 24
 # waveform stays about two and a half lanes tall, so the lanes are what the eye reads.
 WAVE_PX, WAVE_MAX_PX = 36, 72
 TRANSCRIPT_PX, TRANSCRIPT_MAX_PX = 26, 30
+# The transcript row hides like a lane, under this key (no codebook principle uses it).
+TRANSCRIPT_LANE = "transcript"
 LANE_PX, LANE_MAX_PX = 22, 30
 EDGE_PX = 5  # hit zone either side of an annotation's edge
 DRAG_PX = 4  # movement before a press becomes a drag

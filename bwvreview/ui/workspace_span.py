@@ -85,6 +85,6 @@ class SpanControls(QObject):
             return
         if player.loop() is not None:
             player.set_loop(*chosen)  # the loop follows the span while it is on
-        seconds = (chosen[1] - chosen[0]) / 1000
-        self.view.show_status(f"Selected {span(*chosen)} ({seconds:.1f} s): a category key "
+        length = clock(chosen[1] - chosen[0], tenths=True)
+        self.view.show_status(f"Selected {span(*chosen)} ({length} long): a category key "
                               "codes it, Shift+Space loops it.")  # fmt: skip

@@ -102,6 +102,10 @@ class WorkspaceWindow(QMainWindow):
         self.tabs.addTab(self.suggestions, "Suggestions")
         self.reflections = ReflectionsPanel()  # what officers wrote back (read when shown)
         self.tabs.addTab(self.reflections, "Reflections")
+        # every tab in view, never behind scroll arrows (Reflections was, at 125 %): the bar's
+        # full width is the panel's least width, which the splitter keeps
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.gentle_bar = GentlePreviewBar()  # above the picture while gentle preview is on
         picture = QWidget()

@@ -48,6 +48,10 @@ def test_doctor_is_one_quiet_screen_with_every_part(_isolated_data):
                  "transcription uses: ", "instruction set used: ", "model sha256: "):  # fmt: skip
         assert line in text, line
     assert re.search(r"^int8 library: (oneDNN|Intel MKL) \(CT2_USE_MKL=", text, re.M)
+    # What CTranslate2 itself says it multiplies int8 with: oneDNN (DNNL), bwvreview's choice
+    # (Intel MKL on this AMD CPU took 7x as long).
+    assert re.search(r"^int8 matrix backend: DNNL", text, re.M)
+    assert re.search(r"^device asked for: (auto|cpu|cuda) \(BWVREVIEW_DEVICE", text, re.M)
     assert problem_lines(text) == []
     assert all(": " in line for line in text.splitlines() if line and not line.startswith("["))
     assert text.rstrip().endswith(("result: no problems found", "0 problem(s), 1 warning(s)"))
@@ -66,6 +70,30 @@ def test_doctor_json_shape(capsys, qapp, fresh_ffmpeg):
             assert item["status"] in ("ok", "warning", "problem")
     ffmpeg = {i["label"]: i["value"] for i in data["sections"][1]["items"]}
     assert Path(ffmpeg["path"]).is_file() and ffmpeg["source"].startswith("bundled")
+
+
+def test_doctor_says_where_a_gpu_asked_for_cannot_be_used(capsys, qapp, monkeypatch):
+    from bwvreview.media import devices
+
+    if devices.cuda_device_count() > 0:
+        pytest.skip("this machine has a GPU CTranslate2 can use")
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "cuda")
+    code, out, _err = run_cli(capsys, "doctor")
+    assert code == 0 and problem_lines(out) == []
+    assert "device asked for: cuda (BWVREVIEW_DEVICE=cuda)" in out
+    assert re.search(r"^WARNING: transcription uses: CPU \(int8, oneDNN\), \d+ threads: the GPU "
+                     r"\(CUDA\) cannot be used \(.*CUDA", out, re.M)  # fmt: skip
+    if devices.CUDA_PROVIDER not in devices.onnx_providers("cuda"):
+        assert "WARNING: detector uses: CPUExecutionProvider" in out
+        assert devices.NO_CUDA_PROVIDER in out
+
+
+def test_an_unknown_device_setting_is_a_problem(capsys, qapp, monkeypatch):
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "gpu")
+    code, out, _err = run_cli(capsys, "doctor")
+    assert code == 3
+    assert problem_lines(out) == ["PROBLEM: device asked for: gpu: unknown device "
+                                  "(BWVREVIEW_DEVICE); use auto, cpu or cuda"]  # fmt: skip
 
 
 @pytest.mark.parametrize("override", ["/bin/true", "/no/such/ffmpeg"])

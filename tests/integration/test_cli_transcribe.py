@@ -56,6 +56,57 @@ def test_json_transcript_has_the_contract_shape_and_words(capsys):
     assert "transcribing" in err  # progress goes to stderr
 
 
+def test_a_gpu_asked_for_but_missing_falls_back_to_the_cpu_and_says_so(capsys, monkeypatch):
+    from bwvreview.media.devices import cuda_device_count
+
+    if cuda_device_count() > 0:
+        pytest.skip("this machine has a GPU CTranslate2 can use")
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "cuda")
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
+    assert code == 0, err
+    assert json.loads(out)["device"] == "cpu"
+    said = [line for line in err.splitlines() if "could not be used" in line]
+    # CTranslate2's own reason the first time it is asked in a process, ours after that
+    assert len(said) == 1
+    assert "the GPU (CUDA) could not be used, so Whisper runs on the CPU: " in said[0]
+    assert "CUDA" in said[0].split("runs on the CPU: ")[1]
+    assert "on CPU (int8, oneDNN)" in err  # the closing line (and the live progress line)
+
+
+def test_a_mistyped_device_setting_is_refused_before_any_work(capsys, monkeypatch):
+    monkeypatch.setenv("BWVREVIEW_DEVICE", "gpu")
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH))
+    assert code == 3 and out == ""
+    assert err.strip().endswith("gpu: unknown device (BWVREVIEW_DEVICE); use auto, cpu or cuda")
+    assert "transcribing" not in err
+
+
+def test_a_path_is_hashed_once_and_an_id_is_checked_against_its_fingerprint(
+    capsys, monkeypatch
+):
+    """`transcribe FILE` imports the file, which takes its SHA-256: checking it again before
+    transcribing read the whole file a second time (0.3 s a gigabyte). By id, the footage
+    may have changed since it was imported, so it is checked."""
+    from bwvreview.app import footage, importing
+    from bwvreview.media import hashing
+
+    hashed = []
+
+    def counted(path):
+        hashed.append(Path(path).name)
+        return (yield from hashing.iter_sha256(path))
+
+    monkeypatch.setattr(importing, "iter_sha256", counted)
+    monkeypatch.setattr(footage, "iter_sha256", counted)
+    code, out, err = run_cli(capsys, "transcribe", str(SPEECH), "--json")
+    assert code == 0, err
+    assert hashed == [SPEECH.name]
+    hashed.clear()
+    code, _out, err = run_cli(capsys, "transcribe", str(json.loads(out)["recording"]))
+    assert code == 0, err
+    assert hashed == [SPEECH.name]
+
+
 def test_srt_export_labels_speakers(capsys):
     code, out, _ = run_cli(capsys, "transcribe", str(SPEECH), "--format", "srt")
     assert code == 0

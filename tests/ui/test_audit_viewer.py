@@ -6,7 +6,9 @@ from sqlalchemy import text
 
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import record_event
+from bwvreview.annotations.codebook import load_codebook, store_codebook
 from bwvreview.annotations.store.db import open_database, sqlite_url
+from bwvreview.bundled import resource_path
 from bwvreview.ui.audit_viewer import BROKEN, AuditViewer
 from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 
@@ -132,6 +134,9 @@ def test_the_library_tools_menu_opens_the_log_for_admins_only(qtbot):
 
 def test_events_read_in_plain_words_with_their_details_as_key_value_lines(qtbot, db):
     with db.begin() as session:
+        store_codebook(session, load_codebook(resource_path("codebook.yaml")))
+        record_event(session, actor="tess", action="annotate", object_type="annotation",
+                     object_id=30, details={"category": "retired_old_key"})  # fmt: skip
         record_event(session, actor="tess", action="clip.not_approved", object_type="clip",
                      object_id=9, details={"reason": "a face is visible at 0:03",
                                            "was": "awaiting"})  # fmt: skip
@@ -151,8 +156,10 @@ def test_events_read_in_plain_words_with_their_details_as_key_value_lines(qtbot,
     assert "Some new thing" in rows  # an action nobody has worded yet is still written out
     status = rows["Changed a review's status"]
     assert model.data(model.index(status, 5)) == (
-        "From: In review · To: Shared with officer · Category: closure next steps"
-    )
+        "From: In review · To: Shared with officer · Category: Ended well"
+    )  # a category by the codebook's label
+    annotated = next(r for r in range(model.rowCount()) if model.rows[r].object_id == "30")
+    assert model.data(model.index(annotated, 5)) == "Category: retired old key"
     masked = rows["Saved a mask over part of the picture"]
     assert model.data(model.index(masked, 4)) == "mask 2"
     assert model.data(model.index(masked, 5)) == (

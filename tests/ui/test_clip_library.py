@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from bwvreview import app
 from bwvreview.annotations import review
@@ -110,7 +110,11 @@ def test_selecting_a_clip_shows_its_note_and_verification_and_plays_it(qtbot, wi
     assert "An order to calm down" in details and "Take your time" in details
     assert "Verified: faces blurred, banner hidden, 1 personal detail bleeped" in details
     assert window.model.data(window.model.index(0, 4)) == "Pass"
-    window.play_selected()
+    # chosen is loaded, paused at its start: the player's own Play is the one button
+    assert window.viewer.currentWidget() is window.player and not window.player.is_playing()
+    plays = [b for b in window.findChildren(QPushButton) if "play" in b.text().lower()]
+    assert plays == [window.player.play_button]
+    window.play_selected()  # a double-click plays it from the start
     if window.player.media is None:
         pytest.skip("Qt Multimedia is not available here")
     qtbot.waitUntil(lambda: window.player.position() > 200, timeout=UI_WAIT_MS)
@@ -346,7 +350,7 @@ def test_an_empty_clip_library_says_what_to_do_next(qtbot, _isolated_data):
         assert view.empty.isVisible() and not view.table.isVisible()
         assert "Ctrl+E" in view.empty.text()
         assert view.viewer.currentWidget() is view.no_clip  # not a black player
-        assert "Play clip" in view.no_clip.text()
+        assert "double-click" in view.no_clip.text()
         trainer = dataclasses.replace(lib, db=lib.db.as_user(TRAINER))
         with lib.db.begin() as session:
             session.add(models.User(id=TRAINER.user_id, name=TRAINER.name, role=TRAINER.role))

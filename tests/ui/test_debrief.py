@@ -237,4 +237,8 @@ def test_the_timeline_marks_what_the_officer_has_not_been_shown(qtbot, workspace
     debrief.shared_only.setChecked(False)
     statuses = {i.id: i.status for i in debrief.timeline._items.values()}
     assert statuses == {shared: "shared", draft: "draft"}
+    # a chip's tooltip names its kind in the officer's words, as the lanes do
+    said = {i.id: debrief.timeline.describe(i) for i in debrief.timeline._items.values()}
+    assert said[draft].splitlines()[0].endswith("To reflect on")
+    assert said[shared].splitlines()[0].endswith("What went well")
     debrief.close()

@@ -122,7 +122,7 @@ def test_the_span_is_typed_as_times_and_framed_by_a_lead_in(qtbot, demo, tmp_pat
     assert dialog.start.text() == "0:27.0" and dialog.end.text() == "0:41.0"
     assert dialog.padding.value() == 2.0  # the window frames a moment; the CLI's default is 0
     assert dialog.clip_ms() == (25_000, 43_000)
-    assert "0:25.0–0:43.0" in dialog.span.summary.text()
+    assert "0:25.0–0:43.0 (0:18.0 long)" in dialog.span.summary.text()  # the one time format
     qtbot.keyClicks(_cleared(dialog.start), "0:52.0")
     qtbot.keyClicks(_cleared(dialog.end), "55.5")  # seconds are a time too
     assert "after the end of the recording" in dialog.span.problem.text()

@@ -112,6 +112,11 @@ def test_kinds_are_told_apart_by_words_and_their_headings_are_readable(window):
     assert {i.label for i in view.timeline._items.values()} == {
         "A clear introduction", "A moment where a choice could have been offered"
     }  # fmt: skip
+    # and a chip's tooltip names its kind as the lanes do: never the reviewers' words
+    said = {i.polarity: view.timeline.describe(i) for i in view.timeline._items.values()}
+    assert said["concern"].splitlines()[0].endswith("To reflect on")
+    assert said["good_practice"].splitlines()[0].endswith("What went well")
+    assert "learn from" not in "\n".join(said.values()).lower()
 
 
 def test_the_transcript_lane_shows_what_was_said(qtbot, setting):
@@ -123,7 +128,19 @@ def test_the_transcript_lane_shows_what_was_said(qtbot, setting):
     qtbot.waitUntil(lambda: len(view.timeline._segments.payloads) == 2, timeout=UI_WAIT_MS)
     said = sorted(p[3] for p in view.timeline._segments.payloads)
     assert said == ["I am scared.", "Sit down now."]
+    assert view.timeline.row_rect("transcript").height() > 0
     view.close()
+
+
+def test_with_no_transcript_the_transcript_lane_is_not_shown(qtbot, window):
+    view, controller = window
+    qtbot.waitUntil(lambda: controller.lines_worker is None, timeout=UI_WAIT_MS)
+    assert view.timeline._segments.payloads == []
+    with pytest.raises(KeyError):
+        view.timeline.row_rect("transcript")
+    assert [row.label for row in view.timeline._rows[1:] if row.height > 0] == [
+        "Sound", "What went well", "To reflect on", "Context"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from bwvreview.annotations import review
 from bwvreview.app.key_scheme import load_key_scheme
+from bwvreview.timecode import clock, span
 from tests.waits import UI_WAIT_MS
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -95,6 +96,8 @@ def test_coding_looping_and_hiding_a_lane_from_the_keyboard_alone(qtbot, keyboar
     press(qtbot, Qt.Key.Key_BracketRight)
     start, end = window.timeline.selected_span()
     assert start < 60 and abs(end - 5000) < 60
+    said = f"Selected {span(start, end)} ({clock(end - start, tenths=True)} long)"
+    assert window.statusBar().currentMessage().startswith(said)
     press(qtbot, Qt.Key.Key_Space, SHIFT)
     loop = window.player.loop()
     assert loop is not None and loop == window.timeline.selected_span()

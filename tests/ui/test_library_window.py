@@ -1,5 +1,6 @@
 """The library window driven as a person would, offscreen, with the real app workflows."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,10 +89,16 @@ def _jobs_shown(win):
 
 
 @pytest.mark.slow
-def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speaker(qtbot, window):
-    """A local transcription is listed in the jobs panel (the one progress place), and the
-    row's status says Transcribed when it is done."""
+def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speaker(
+    qtbot, window, monkeypatch
+):
+    """A local transcription is listed in the jobs panel (the one progress place), saying
+    where Whisper runs, and the row's status says Transcribed when it is done."""
     win, controller = window
+    said = []
+    show_jobs = win.show_jobs
+    monkeypatch.setattr(win, "show_jobs", lambda listed: (
+        said.extend(j.message for j in listed), show_jobs(listed)))  # fmt: skip
     recording, _ = app.import_media(controller.lib, SPEECH)
     controller.refresh(select_id=recording.id)
     status = win.model.COLUMNS.index("Status")
@@ -107,6 +114,9 @@ def test_transcribing_from_the_window_shows_the_transcript_and_w_switches_speake
     qtbot.waitUntil(lambda: not controller.busy, timeout=UI_WAIT_MS)
     assert _jobs_shown(win) == []
     assert win.model.data(win.model.index(0, status)) == "Transcribed"
+    # Where Whisper runs, once it is loaded: "on CPU (int8, oneDNN), about 2 s left".
+    assert any(re.fullmatch(r"on (CPU|GPU) \(\w+, .+\), (about \d+ s left|listening…)", m)
+               for m in said), said  # fmt: skip
     panel = win.transcript
     assert panel.model.rowCount() >= 3
     assert "words to check" in panel.summary.text()

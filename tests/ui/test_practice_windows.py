@@ -6,6 +6,7 @@ follow-up; the officer sees all of it in their feedback window and adds to the r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import pytest
@@ -23,10 +24,13 @@ from bwvreview.ui.incidents_window import IncidentsWindow
 from bwvreview.ui.launch import build_library_window
 from bwvreview.ui.observation_window import ObservationWindow
 from bwvreview.ui.ppn1_window import Ppn1Window
+from bwvreview.ui.practice_feedback import wording_html
 from bwvreview.ui.practice_menu import add_practice_menu, open_practice_record
 from bwvreview.ui.search_panel import SearchPanel
 from bwvreview.ui.session_window import SessionWindow
 from tests.waits import UI_WAIT_MS
+
+MOMENT_AT = re.compile(r"^\d+:\d\d\.\d  ")  # a moment's time in the one format: 1:05.3
 
 
 @pytest.fixture
@@ -99,8 +103,8 @@ def test_a_stop_and_search_observation_from_its_template_with_two_coded_notes(qt
     assert answers["detained"] == ("not", "")
     assert stored.status == "shared" and "Shared" in window.message.text()
     notes_shown = [window.notes.item(r).text() for r in range(window.notes.count())]
-    assert notes_shown[0].startswith("0:30  ✓ Explained what and why — Good practice")
-    assert notes_shown[1].startswith("1:35  ! Privacy not protected — To learn from")
+    assert notes_shown[0].startswith("0:30.0  ✓ Explained what and why — Good practice")
+    assert notes_shown[1].startswith("1:35.0  ! Privacy not protected — To learn from")
 
 
 def test_a_refused_note_is_said_plainly_and_nothing_is_lost(qtbot, demo):
@@ -129,6 +133,9 @@ def test_a_ppn1_review_of_the_demo_incident_as_a_form(qtbot, demo):
         lib, window.current.incident_id) if m.category_key == "disclosure")  # fmt: skip
     window.points["voice"].rate("met", "Her own words are recorded")
     window.points["voice"].link(disclosure)
+    moments = window.points["voice"].moments
+    shown_moments = [moments.item(r).text() for r in range(moments.count())]
+    assert shown_moments and all(MOMENT_AT.match(text) for text in shown_moments)
     window.points["household"].rate("not", "No one else listed", "List everyone who lives there")
     qtbot.keyClicks(window.strengths, "Written the same evening")
     qtbot.waitUntil(lambda: ppn1_review.get_review(lib, review_id).strengths
@@ -161,6 +168,7 @@ def test_a_debrief_is_recorded_with_two_learning_points_and_a_follow_up(qtbot, d
     assert window.attendees.text() == "4471" and window.incidents.text() == "DEMO-0001"
     assert [window.topics.item(r).data(Qt.ItemDataRole.UserRole)
             for r in range(window.topics.count())] == stepped  # fmt: skip
+    assert all(MOMENT_AT.match(window.topics.item(r).text()) for r in range(window.topics.count()))
     qtbot.keyClicks(window.went_well, "Gave time after the disclosure")
     for point in ("Slow down after a disclosure", "Offer a seat rather than an order"):
         qtbot.keyClicks(window.point, point)
@@ -195,9 +203,11 @@ def test_the_officer_sees_their_ppn1_feedback_sessions_and_observations(qtbot, d
     seen = panel.observations.toPlainText()
     assert "Stop and search" in seen and "Grounds for the search" in seen
     assert seen.index("What went well") < seen.index("To reflect on")
+    assert "1:30.0 Privacy not protected" in seen
     panel.setCurrentIndex(1)
     session = panel.session.toPlainText()
     assert "After a disclosure, slow down" in session and "Demo TIP" in session
+    assert "Triggering language at 0:09.4" in session  # the one time format
     qtbot.keyClicks(panel.addition, "I will offer a seat next time")
     qtbot.keyClick(panel.addition, Qt.Key.Key_Return)
     assert "I will offer a seat next time" in panel.session.toPlainText()
@@ -206,6 +216,13 @@ def test_the_officer_sees_their_ppn1_feedback_sessions_and_observations(qtbot, d
     assert practice_sessions.list_follow_ups(officer) == []  # done: no longer listed
     window.player.pause()
     window.close()
+
+
+def test_suggested_wording_is_quoted_once_however_it_was_typed():
+    typed = ["Take a breath & talk", '"Take a breath & talk"', "“Take a breath & talk”"]
+    for text in typed:
+        assert wording_html(text).endswith(":</i> “Take a breath &amp; talk”"), text
+    assert wording_html("  ") == ""
 
 
 def test_the_practice_menu_is_for_those_who_record_practice(qtbot, demo):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from bwvreview.media.waveform import Peaks
 from bwvreview.timecode import clock as format_time
 from bwvreview.ui.timeline import MIN_SPAN_MS, TimelineItem, TimelineWidget
-from bwvreview.ui.timeline_style import LANE_PX
+from bwvreview.ui.timeline_style import LANE_PX, TRANSCRIPT_LANE
 
 LANES = [("safety", "Safety"), ("trust", "Trust"), ("choice", "Choice"), ("other", "No principle")]
 ITEMS = [
@@ -356,6 +356,26 @@ def test_a_hidden_lane_is_gone_its_chips_move_to_the_next_lane_and_it_can_come_b
     assert timeline.placement(ITEMS[0]) == (None, [])  # safety only: not shown
     timeline.set_hidden_lanes(())
     assert timeline.row_rect("safety").height() >= LANE_PX
+
+
+def test_an_empty_transcript_row_is_hidden_and_its_room_goes_to_the_other_rows(qtbot, timeline):
+    lane_before = timeline.row_rect("safety").height()
+    timeline.set_spoken([])
+    with pytest.raises(KeyError):
+        timeline.row_rect("transcript")
+    assert timeline.hidden_lanes() == {TRANSCRIPT_LANE}
+    labels = [row.label for row in timeline._rows if row.height > 0]
+    assert "Transcript" not in labels and "Safety" in labels
+    assert timeline.row_rect("safety").height() >= lane_before
+    # the person's "Show every lane" leaves it as the window set it
+    every = next(a for a in timeline.lanes_menu().actions() if a.text() == "Show every lane")
+    assert not every.isEnabled()
+    timeline.set_lane_hidden("trust", True)
+    every = next(a for a in timeline.lanes_menu().actions() if a.text() == "Show every lane")
+    every.trigger()
+    assert timeline.hidden_lanes() == {TRANSCRIPT_LANE}
+    timeline.set_spoken([(1000, 5000, "wearer", "My name is PC Hughes.")])
+    assert timeline.row_rect("transcript").height() > 0 and timeline.hidden_lanes() == set()
 
 
 def test_dragging_along_the_waveform_selects_a_span_and_a_click_lets_it_go(qtbot, timeline):

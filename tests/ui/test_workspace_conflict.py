@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from bwvreview import app
 from bwvreview.annotations import review
 from bwvreview.annotations.store.db import open_database
-from bwvreview.ui.conflict_dialog import ConflictDialog
+from bwvreview.ui.conflict_dialog import ConflictDialog, shown_pair, shown_value
 from bwvreview.ui.launch import build_workspace
 from tests.ui.conftest import SPEECH, loaded, scripted_transcript
 
@@ -178,3 +178,12 @@ def test_deleting_an_annotation_someone_else_changed_keeps_it_and_says_so(qtbot,
     controller.delete(shown.id)  # deleting what is now shown goes through
     assert review.list_annotations(other, shown.recording_id) == []
     assert controller.items == []
+
+
+def test_times_in_the_conflict_show_in_the_one_time_format():
+    assert shown_value("start_ms", 65_340) == "1:05.3"
+    assert shown_value("end_ms", None) == "—"
+    assert shown_pair("start_ms", 1000, 2500) == ("0:01.0", "0:02.5")
+    # less than a tenth apart would read the same: the stored one says by how much
+    assert shown_pair("start_ms", 65_340, 65_360) == ("1:05.3", "1:05.3 (+20 ms)")
+    assert shown_pair("note", "a", "a") == ("a", "a")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QScrollBar, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QScrollBar, QSizePolicy, QToolButton, QWidget
 
 SCREEN = QSize(1366, 700)
 
@@ -115,3 +115,29 @@ def test_a_squeezed_widget_is_found(qtbot):
     button.setGeometry(0, 0, 30, 10)  # no layout to stop it
     window.show()
     assert squeezed(window) and squeezed(window)[0].startswith("QPushButton: has 30×10")
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [(SCREEN, 1.0), (SCREEN, 1.25), (QSize(1093, 560), 1.0)],
+    ids=["100%", "125%-text", "125%-scaled"],  # QT_SCALE_FACTOR=1.25: 1093×560 logical pixels
+)
+def test_every_tab_of_the_side_panel_is_in_view(qtbot, workspace, screen, text_scale):
+    """No tab hides behind the tab bar's scroll arrows (Reflections did at 125 %), even
+    with unread reflections counted in its title."""
+    window, _controller = workspace
+    font = window.font()
+    font.setPointSizeF(font.pointSizeF() * text_scale)
+    window.setFont(font)
+    window.tabs.setTabText(window.tabs.indexOf(window.reflections), "Reflections (2 new)")
+    window.resize(screen)
+    qtbot.waitUntil(lambda: window.size() == screen, timeout=5000)
+    QApplication.processEvents()
+    bar = window.tabs.tabBar()
+    arrows = [b for b in bar.findChildren(QToolButton) if b.isVisibleTo(window)]
+    assert arrows == []
+    for index in range(bar.count()):
+        shown = bar.tabRect(index)
+        assert shown.left() >= 0 and shown.right() < bar.width(), bar.tabText(index)
+        words = bar.tabText(index).replace("&", "")
+        assert bar.fontMetrics().horizontalAdvance(words) <= shown.width(), words  # not elided

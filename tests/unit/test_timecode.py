@@ -3,7 +3,7 @@
 import pytest
 
 from bwvreview.annotations.errors import DomainError
-from bwvreview.timecode import clock, parse_time_ms, precise, span
+from bwvreview.timecode import clock, hours_minutes, parse_time_ms, precise, span
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,9 @@ def test_what_people_type_is_read_back(text, ms):
 def test_anything_else_is_one_clear_error(text):
     with pytest.raises(DomainError, match="is not a time"):
         parse_time_ms(text)
+
+
+@pytest.mark.parametrize(("minutes", "text"), [(45, "45 min"), (120, "2 h"), (90, "1 h 30 min"),
+                                               (0, "0 min")])  # fmt: skip
+def test_a_planned_length_in_hours_and_minutes(minutes, text):
+    assert hours_minutes(minutes) == text

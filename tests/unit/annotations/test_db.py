@@ -14,6 +14,7 @@ from bwvreview.annotations.store.db import (
     MIGRATION_LOCK_KEY,
     _alembic_config,
     check_integrity,
+    newest_revision,
     normalise_url,
     open_database,
     safe_url,
@@ -132,6 +133,28 @@ def test_reopening_is_idempotent(tmp_path):
     open_database(url).close()
     open_database(url).close()
     assert not list(tmp_path.glob("*.bak"))  # nothing to migrate, so no backup
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+    assert newest_revision() == script.get_current_head() == HEAD
+
+
+def test_opening_a_current_library_does_not_load_alembic(tmp_path):
+    """Every command opens the library; one already at the newest schema is recognised
+    from its stamp alone (Alembic took a tenth of a second to import at every start)."""
+    import subprocess
+    import sys
+
+    url = sqlite_url(tmp_path / "lib.sqlite3")
+    open_database(url).close()
+    code = ("import sys; from bwvreview.annotations.store.db import open_database; "
+            f"open_database({url!r}).close(); print('alembic' in sys.modules)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip() == "False"
 
 
 def test_a_database_from_a_newer_version_is_refused(db, db_url):
