@@ -8,13 +8,13 @@ recording's time, and knows how to add itself to the ``ClipRequest``. ``iter_exp
 again, at most ``MAX_REPAIR_PASSES`` times; a check with no repairer, or findings no
 repairer can place, leave the clip failed as before. The report lists every repair.
 
-Adding a kind of repair (e.g. faces the verifier found): write a function
-``(check, request, card_ms) -> list[Repair]`` that reads the failed check's findings and
-returns repairs whose ``apply`` adds what hides them to the request (for faces: a
-``ManualMask`` on ``request.video.manual_masks`` over the frames and box found), and register
-it in ``REPAIRERS`` under the check's name ("faces"); if the reviewer can opt out of it (a
-person kept visible), say so in ``clip_workflow._wanted``. Nothing else changes: the loop,
-the re-export, the re-verification and the report are shared.
+Two repairers: speech (a bleep over each moment personal data was still heard) and faces
+(``face_repairs``: a tracked mask over each face the verifier found, drawn like any other
+face). Adding a kind of repair: write a function ``(check, request, card_ms) ->
+list[Repair]`` that reads the failed check's findings and returns repairs whose ``apply``
+adds what hides them to the request, and register it in ``REPAIRERS`` under the check's
+name; if the reviewer can opt out of it, say so in ``clip_workflow._wanted``. Nothing else
+changes: the loop, the re-export, the re-verification and the report are shared.
 """
 
 from __future__ import annotations
@@ -28,19 +28,27 @@ from typing import Any
 
 from bwvreview.app.relay import relay
 from bwvreview.media.clip_export import ClipRequest, ExportResult, iter_export_clip
-from bwvreview.media.clip_verify import Check, Verification, VerifyOptions, iter_verify_clip
+from bwvreview.media.clip_verify import (
+    Check,
+    SeenFrames,
+    Verification,
+    VerifyOptions,
+    iter_verify_clip,
+)
 
 MAX_REPAIR_PASSES = 2
 # A re-transcription's word times are approximate: a repair bleeps this much either side.
 SPEECH_REPAIR_MARGIN_MS = 400
+# Faces found within this long of each other are reported as one moment.
+FACE_MOMENT_MS = 1000
 
 
 @dataclass(frozen=True)
 class Repair:
     """One thing verification found that another pass hides."""
 
-    check: str  # the check that found it: "speech" (and, later, "faces")
-    kind: str  # what it was: "date_of_birth", "list_item", ...
+    check: str  # the check that found it: "speech" or "faces"
+    kind: str  # what it was: "date_of_birth", "list_item", "face", ...
     start_ms: int  # where, in the recording's time
     end_ms: int
     apply: Callable[[ClipRequest], ClipRequest] = dataclasses.field(compare=False, repr=False)
@@ -70,7 +78,38 @@ def speech_repairs(check: Check, request: ClipRequest, card_ms: int) -> list[Rep
     return repairs
 
 
-REPAIRERS: dict[str, Repairer] = {"speech": speech_repairs}
+def face_repairs(check: Check, request: ClipRequest, card_ms: int) -> list[Repair]:
+    """A tracked mask over each face the verifier found, one repair per moment.
+
+    Each face found (a frame and a box) goes back into the export as a face found by
+    verification (``VideoRedactionSettings.found_faces``): the redactor tracks those on
+    their own, so the mask starts a moment before the frame, holds a moment after, bridges
+    the frames between and follows the camera's shake, and it is drawn like any other face.
+    """
+    fps = request.source.fps or 25.0
+    card_frames = round(card_ms * fps / 1000)
+    found: list[tuple[int, tuple[float, float, float, float]]] = []
+    for finding in check.findings:
+        if "frame" in finding and "box" in finding and int(finding["frame"]) >= card_frames:
+            x0, y0, x1, y1 = (float(v) for v in finding["box"])
+            found.append((int(finding["frame"]) - card_frames, (x0, y0, x1, y1)))
+    moments: list[list[tuple[int, tuple[float, float, float, float]]]] = []
+    for item in sorted(found, key=lambda f: f[0]):
+        if moments and (item[0] - moments[-1][-1][0]) * 1000 / fps <= FACE_MOMENT_MS:
+            moments[-1].append(item)
+        else:
+            moments.append([item])
+
+    def ms(frame: int) -> int:
+        return min(request.end_ms, request.start_ms + round(frame * 1000 / fps))
+
+    return [
+        Repair("faces", "face", ms(m[0][0]), ms(m[-1][0] + 1), _mask_faces(tuple(m)))
+        for m in moments
+    ]
+
+
+REPAIRERS: dict[str, Repairer] = {"speech": speech_repairs, "faces": face_repairs}
 
 
 def repairs_for(
@@ -113,6 +152,16 @@ def _bleep(start_ms: int, end_ms: int) -> Callable[[ClipRequest], ClipRequest]:
     return add
 
 
+def _mask_faces(
+    found: tuple[tuple[int, tuple[float, float, float, float]], ...],
+) -> Callable[[ClipRequest], ClipRequest]:
+    def add(request: ClipRequest) -> ClipRequest:
+        video = dataclasses.replace(request.video, found_faces=(*request.video.found_faces, *found))
+        return dataclasses.replace(request, video=video)
+
+    return add
+
+
 def _source_ms(clip_ms: int, request: ClipRequest, card_ms: int) -> int:
     """A time in the clip (after its opening card) as a time in the recording."""
     return request.start_ms + int(clip_ms) - card_ms
@@ -136,13 +185,19 @@ def iter_repair(
     wanted: Callable[[Repair], bool],
     repairs: list[dict[str, Any]],
     progress: tuple[threading.Event | None, Any],
+    seen: SeenFrames | None = None,
 ) -> Generator[Any, None, tuple[ExportResult, Verification, VerifyOptions]]:
     """Verify-then-repair (``clip_repair``): while verification fails on something a repair
     can hide, write the clip again with it hidden and verify again, at most
     ``MAX_REPAIR_PASSES`` times. ``repairs`` is filled with what was done, for the report;
     ``progress`` is the cancel flag and what to yield meanwhile. Returns the last clip's
     export result, its verification and what it was verified against (the faces masked are
-    the new clip's)."""
+    the new clip's).
+
+    Another pass costs little: it reuses what the face detector found the first time
+    (``ClipRequest.face_detections``), and the clip is written in closed two-second groups
+    of frames (``clip_writer``), so only the groups a repair touched change; given ``seen``
+    (filled by the first verification), the face check scans only the frames that did."""
     verification, expect = verified
     cancel, waiting = progress
     for number in range(1, MAX_REPAIR_PASSES + 1):
@@ -152,13 +207,19 @@ def iter_repair(
         if not found:
             break
         repairs += [r.to_json(number) for r in found]
-        request = repaired(request, found)
+        request = dataclasses.replace(
+            repaired(request, found), face_detections=result.face_detections
+        )
         written.unlink(missing_ok=True)
         yield waiting
         result = yield from relay(iter_export_clip(request, cancel), cancel, lambda _: waiting)
         expect = dataclasses.replace(
             expect, faces_expected=tuple(result.kept_faces), faces_masked=tuple(result.masked_faces)
         )
-        verifying = iter_verify_clip(written, expect, cancel)
+        # Faces alone repaired: the sound is written as before, so is heard as before.
+        heard = next((c for c in verification.checks if c.name == "speech"), None)
+        if any(r.check != "faces" for r in found):
+            heard = None
+        verifying = iter_verify_clip(written, expect, cancel, seen, heard)
         verification = yield from relay(verifying, cancel, lambda _: waiting)
     return result, verification, expect

@@ -76,6 +76,7 @@ from bwvreview.media.clip_export import (
     iter_export_clip,
 )
 from bwvreview.media.clip_verify import (  # noqa: F401 - summary_lines is for the CLI
+    SeenFrames,
     Verification,
     VerifyOptions,
     iter_verify_clip,
@@ -281,11 +282,12 @@ def iter_export(
         verification = None
         repairs: list[dict[str, Any]] = []
         if options.verify:
-            verification = yield from _verify(outputs.partial_clip, expect, cancel)
+            seen: SeenFrames = {}  # the face check's work, for a repair pass to reuse
+            verification = yield from _verify(outputs.partial_clip, expect, cancel, seen)
             wanted = _wanted(options, [h for h in hits if h not in bleeped])
             result, verification, expect = yield from iter_repair(
                 request, result, (verification, expect), outputs.partial_clip, wanted, repairs,
-                (cancel, _WAITING),
+                (cancel, _WAITING), seen,
             )  # fmt: skip
         passed = verification is not None and verification.passed
         final = outputs.clip if passed else outputs.held
@@ -341,9 +343,12 @@ def _write(
 
 def _wanted(options: ExportOptions, kept: Sequence[PersonalDataHit]) -> Callable[[Repair], bool]:
     """Which repairs the reviewer's choices allow: no bleeps with ``--bleep none``, and none
-    over what they chose to leave audible."""
+    over what they chose to leave audible; no face masks with ``--faces none`` (people kept
+    visible by choice never reach a repair: verification does not count them)."""
 
     def wanted(repair: Repair) -> bool:
+        if repair.check == "faces":  # people kept visible by choice are not findings
+            return options.faces != "none"
         if repair.check != "speech":
             return True
         if options.bleep == "none":
@@ -488,12 +493,15 @@ def _redacted_items(bleeped: Sequence[PersonalDataHit], items: Sequence[str]) ->
 
 
 def _verify(
-    written: Path, options: VerifyOptions, cancel: threading.Event | None
+    written: Path,
+    options: VerifyOptions,
+    cancel: threading.Event | None,
+    seen: SeenFrames | None = None,
 ) -> Generator[ClipProgress, None, Verification]:
     base = 1.0 - _STAGES["verify"]
     return (
         yield from relay(
-            iter_verify_clip(written, options, cancel),
+            iter_verify_clip(written, options, cancel, seen),
             cancel,
             lambda step: ClipProgress("verify", base + _STAGES["verify"] * step.fraction),
         )

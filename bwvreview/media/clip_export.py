@@ -34,6 +34,7 @@ from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, output_size
 from bwvreview.media.probe import MediaInfo
 from bwvreview.media.video_redaction import (
+    Detected,
     RedactedFrame,
     VideoRedactionSettings,
     VideoRedactor,
@@ -62,6 +63,9 @@ class ClipRequest:
     # A hidden name to write to and leave the complete clip under, for a caller that checks
     # it before publishing it (``ClipWriter``); None: published to ``out`` when complete.
     partial: Path | None = None
+    # What the face detector found on each frame of an earlier pass over the same span and
+    # settings (``ExportResult.face_detections``): a repair pass reuses it.
+    face_detections: tuple[Detected, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class ExportResult:
     kept_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
     # Faces masked, the same way: verification looks for faces *outside* these.
     masked_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
+    face_detections: tuple[Detected, ...] = ()  # per frame of the span, for a repair pass
 
 
 def check_span(duration_ms: int, start_ms: int, end_ms: int) -> None:
@@ -140,7 +145,9 @@ def iter_export_clip(
         request.out,
         request.partial,
     )
-    redactor = VideoRedactor(request.video, width, height, fps, start_ms=request.start_ms)
+    redactor = VideoRedactor(
+        request.video, width, height, fps, request.start_ms, request.face_detections
+    )
     cues = build_cues(_shifted(request.captions, request.start_ms)) if request.captions else []
     frames = iterate_in_background(
         lambda: iter_span_frames(info.path, request.start_ms, request.end_ms, fps, info.rotation),
@@ -186,6 +193,7 @@ def iter_export_clip(
         seconds=time.perf_counter() - started,
         kept_faces=tuple(kept),
         masked_faces=tuple(hidden),
+        face_detections=tuple(redactor.detected),
     )
 
 

@@ -42,6 +42,10 @@ class EncodeSettings:
     title: str = NEUTRAL_TITLE
     crf: int = 20
     preset: str = "veryfast"
+    # Frames per closed group of pictures (0: two seconds' worth). Each group is encoded
+    # on its own, so writing the clip again with a few frames changed (a repair) changes
+    # only the groups they are in, and the rest need not be verified again.
+    gop: int = 0
 
 
 def temporary_path(destination: Path) -> Path:
@@ -96,6 +100,8 @@ def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
     # Even dimensions for 4:2:0 chroma; H.264 High profile plays everywhere.
     cmd += ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset", s.preset]
     cmd += ["-crf", str(s.crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    gop = s.gop or max(1, round(2 * s.fps))
+    cmd += ["-x264-params", f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0"]
     if not s.keep_metadata:
         # No tags from the source or the encoder: x264 writes its settings into an SEI
         # message, FFmpeg names its encoder in a stream tag (which MP4 also stores as the

@@ -9,9 +9,19 @@ before its first detection (pre-roll: a face is usually visible a moment before 
 detector is sure of it) and holds the last box a few frames after its last, and it widens
 each box by a margin, more in the direction the face is moving.
 
-Track ids are small integers given in order of first appearance (left to right within a
-frame), so processing the same span again gives the same ids and a reviewer's choice of
-"keep this person visible" still points at the same person.
+Two things make it hold up on body-worn video at night. The camera shakes: each push may
+say how far the whole picture moved since the last frame (``camera_motion``), and tracks
+are kept in the scene's coordinates, so a gap is bridged along the face's own path and the
+shake is added back when the box is drawn (widened by the frame's own jolt, which smears
+the face along it). And small faces in noise score low: with ``confirm_score`` above the
+detector's threshold, a weak detection starts only a tentative track, which becomes a
+person (and is masked, back to where it was first seen if those frames are still held)
+once one of its detections is sure enough or it has been found ``confirm_hits`` times in
+the same place; noise rarely fires twice in one spot, a face does.
+
+Track ids are small integers given in order of confirmation (left to right among tracks
+confirmed on the same frame), so processing the same span again gives the same ids and a
+reviewer's choice of "keep this person visible" still points at the same person.
 """
 
 from __future__ import annotations
@@ -37,10 +47,15 @@ class TrackerSettings:
     motion_frames: float = 3.0  # extra reach ahead of a moving face, in frames of its motion
     uncertainty: float = 0.03  # extra margin per frame away from a real detection
     max_shift: float = 1.0  # largest centre jump between frames, in face sizes, to associate
+    confirm_score: float = 0.0  # a detection this sure makes a track a person at once
+    confirm_hits: int = 1  # ...or this many detections on one track
+    shake: float = 0.5  # share of the frame's camera jolt added on each side (motion blur)
 
     def __post_init__(self) -> None:
         if self.lookahead < 0 or min(self.max_gap, self.preroll, self.hold) < 0:
             raise ValueError("tracker frame counts cannot be negative")
+        if self.confirm_hits < 1:
+            raise ValueError("a track needs at least one detection to be confirmed")
         if self.max_gap > self.lookahead or self.preroll > self.lookahead:
             raise ValueError("gaps and pre-roll can only be filled within the lookahead")
 
@@ -92,21 +107,24 @@ class TrackInfo:
 
 @dataclass
 class _Track:
-    track_id: int
+    track_id: int = 0  # given when the track is confirmed as a person
     frames: list[int] = field(default_factory=list)  # detection frames, ascending
-    boxes: list[np.ndarray] = field(default_factory=list)  # [x0,y0,x1,y1,score] per frame
+    boxes: list[np.ndarray] = field(default_factory=list)  # [x0,y0,x1,y1,score], scene coords
     first_masked: int = -1
     last_masked: int = -1
     detected: int = 0
     filled: int = 0
+    hits: int = 0  # detections ever added (``frames`` is pruned)
     best_frame: int = -1
-    best: np.ndarray | None = None
+    best: np.ndarray | None = None  # in the frame's coordinates, for the thumbnail
 
-    def add(self, frame: int, box: np.ndarray) -> None:
+    def add(self, frame: int, box: np.ndarray, offset: np.ndarray) -> None:
         self.frames.append(frame)
         self.boxes.append(box)
+        self.hits += 1
         if self.best is None or box[4] > self.best[4]:
-            self.best_frame, self.best = frame, box
+            self.best_frame = frame
+            self.best = box + np.concatenate([offset, offset, [0.0]]).astype(np.float32)
 
     def prune_before(self, frame: int) -> None:
         """Forget detections older than ``frame`` but keep the latest one, which still
@@ -152,15 +170,28 @@ class FaceTracker:
         self.settings = settings
         self.width, self.height = width, height
         self._pending: deque[Any] = deque()  # payloads not yet released
+        self._offsets: deque[tuple[np.ndarray, np.ndarray]] = deque()  # (offset, jolt) held
+        self._offset = np.zeros(2)  # where the scene's origin is in the latest frame
         self._next_in = 0  # index of the next frame pushed
         self._next_out = 0  # index of the next frame released
         self._live: list[_Track] = []  # tracks that may still get or show boxes
         self._done: list[_Track] = []
         self._next_id = 1
 
-    def push(self, detections: np.ndarray, payload: Any = None) -> list[TrackedFrame]:
-        """Add one frame's detections ((N,5) [x0,y0,x1,y1,score]) and its payload."""
-        self._associate(self._next_in, np.asarray(detections, dtype=np.float32).reshape(-1, 5))
+    def push(
+        self,
+        detections: np.ndarray,
+        payload: Any = None,
+        motion: tuple[float, float] = (0.0, 0.0),
+    ) -> list[TrackedFrame]:
+        """Add one frame's detections ((N,5) [x0,y0,x1,y1,score]), its payload, and how far
+        the whole picture moved since the previous frame (``CameraMotion``)."""
+        jolt = np.asarray(motion, dtype=np.float64)
+        self._offset = self._offset + jolt
+        self._offsets.append((self._offset, jolt))
+        dets = np.asarray(detections, dtype=np.float32).reshape(-1, 5).copy()
+        dets[:, :4] -= np.tile(self._offset, 2).astype(np.float32)  # into scene coordinates
+        self._associate(self._next_in, dets)
         self._pending.append(payload)
         self._next_in += 1
         released = []
@@ -173,8 +204,9 @@ class FaceTracker:
         return [self._release() for _ in range(len(self._pending))]
 
     def tracks(self) -> list[TrackInfo]:
-        """Every track seen so far, by id. Masked spans are final once the frames are out."""
-        every = sorted(self._done + self._live, key=lambda t: t.track_id)
+        """Every person tracked so far, by id (tentative tracks never confirmed are not
+        people). Masked spans are final once the frames are out."""
+        every = sorted((t for t in self._done + self._live if t.track_id), key=lambda t: t.track_id)
         return [t.info() for t in every]
 
     # -- association -------------------------------------------------------------------
@@ -186,14 +218,27 @@ class FaceTracker:
         if candidates and len(dets):
             predicted = np.stack([self._predict(t, frame) for t in candidates])
             for ti, di in self._match(predicted, dets):
-                candidates[ti].add(frame, dets[di])
+                candidates[ti].add(frame, dets[di], self._offset)
                 matched_det.add(di)
         fresh = [i for i in range(len(dets)) if i not in matched_det]
-        for di in sorted(fresh, key=lambda i: (float(dets[i, 0]), float(dets[i, 1]))):
-            track = _Track(self._next_id)
-            self._next_id += 1
-            track.add(frame, dets[di])
+        for di in fresh:
+            track = _Track()
+            track.add(frame, dets[di], self._offset)
             self._live.append(track)
+        self._confirm()
+
+    def _confirm(self) -> None:
+        """Give an id to each tentative track that has become a person: left to right."""
+        s = self.settings
+        newly = [
+            t
+            for t in self._live
+            if not t.track_id
+            and (t.hits >= s.confirm_hits or max(float(b[4]) for b in t.boxes) >= s.confirm_score)
+        ]
+        for track in sorted(newly, key=lambda t: (float(t.boxes[0][0]), float(t.boxes[0][1]))):
+            track.track_id = self._next_id
+            self._next_id += 1
 
     def _match(self, predicted: np.ndarray, dets: np.ndarray) -> list[tuple[int, int]]:
         """Greedy pairs (track, detection), nearest centres first, among plausible pairs:
@@ -242,13 +287,19 @@ class FaceTracker:
     def _release(self) -> TrackedFrame:
         index = self._next_out
         payload = self._pending.popleft()
+        offset, jolt = self._offsets.popleft()
         self._next_out += 1
         boxes = []
         for track in self._live:
+            if not track.track_id:
+                continue
             found = self._boxes_at(track, index)
-            boxes.extend(MaskBox(track.track_id, *box, filled=filled) for box, filled in found)
+            for box, filled, distance in found:
+                frame_box = box + np.tile(offset, 2)
+                widened = self._widen(track, index, frame_box, distance, jolt)
+                boxes.append(MaskBox(track.track_id, *widened, filled=filled))
             if found:
-                self._count(track, index, filled=all(filled for _, filled in found))
+                self._count(track, index, filled=all(filled for _, filled, _ in found))
         self._retire(index)
         return TrackedFrame(index, tuple(boxes), payload)
 
@@ -261,12 +312,13 @@ class FaceTracker:
         else:
             track.detected += 1
 
-    def _boxes_at(self, track: _Track, k: int) -> list[tuple[tuple[float, ...], bool]]:
-        """The track's mask box(es) on frame ``k``: detected, interpolated, or extended."""
+    def _boxes_at(self, track: _Track, k: int) -> list[tuple[np.ndarray, bool, int]]:
+        """The track's box(es) on frame ``k`` in scene coordinates, whether each was filled
+        in rather than detected, and how many frames away the nearest detection is."""
         s = self.settings
         at = bisect.bisect_left(track.frames, k)
         if at < len(track.frames) and track.frames[at] == k:
-            return [(self._widen(track, k, track.boxes[at][:4], 0), False)]
+            return [(track.boxes[at][:4], False, 0)]
         prev = at - 1 if at > 0 else None
         nxt = at if at < len(track.frames) else None
         if prev is not None and nxt is not None:
@@ -274,29 +326,31 @@ class FaceTracker:
             if f1 - f0 - 1 <= s.max_gap:
                 w = (k - f0) / (f1 - f0)
                 box = (1 - w) * track.boxes[prev][:4] + w * track.boxes[nxt][:4]
-                return [(self._widen(track, k, box, min(k - f0, f1 - k)), True)]
+                return [(box, True, min(k - f0, f1 - k))]
         out = []
         if nxt is not None and track.frames[nxt] - k <= s.preroll:
-            out.append((self._extend(track, k, nxt), True))
+            out.append((self._extend(track, k, nxt), True, track.frames[nxt] - k))
         if prev is not None and k - track.frames[prev] <= s.hold:
-            out.append((self._extend(track, k, prev), True))
+            out.append((self._extend(track, k, prev), True, k - track.frames[prev]))
         return out
 
-    def _extend(self, track: _Track, k: int, at: int) -> tuple[float, ...]:
+    def _extend(self, track: _Track, k: int, at: int) -> np.ndarray:
         """The box of detection ``at`` stretched to where the face would be on frame ``k``
         if it kept moving: the union of the two, so a wrong guess still covers the last seen
         place."""
         box = track.boxes[at][:4]
         dt = k - track.frames[at]
         moved = box + np.tile(self._velocity(track, track.frames[at]) * dt, 2)
-        union = np.concatenate([np.minimum(box[:2], moved[:2]), np.maximum(box[2:], moved[2:])])
-        return self._widen(track, k, union, abs(dt))
+        return np.concatenate([np.minimum(box[:2], moved[:2]), np.maximum(box[2:], moved[2:])])
 
-    def _widen(self, track: _Track, k: int, box: np.ndarray, distance: int) -> tuple[float, ...]:
+    def _widen(
+        self, track: _Track, k: int, box: np.ndarray, distance: int, jolt: np.ndarray
+    ) -> tuple[float, ...]:
         """Margin on every side (more the further from a real detection), plus reach ahead
-        of the motion. Not clipped to the frame: a face cut by the frame's edge has a box
-        cut there too, so that side is pushed out by half the box, which keeps an elliptical
-        mask from curving in before the edge and leaving a sliver of face in the corner."""
+        of the motion and along the camera's jolt on this frame (the face is smeared along
+        it). Not clipped to the frame: a face cut by the frame's edge has a box cut there
+        too, so that side is pushed out by half the box, which keeps an elliptical mask from
+        curving in before the edge and leaving a sliver of face in the corner."""
         s = self.settings
         x0, y0, x1, y1 = (float(v) for v in box)
         w, h = x1 - x0, y1 - y0
@@ -305,7 +359,8 @@ class FaceTracker:
         x1 += w / 2 if x1 >= self.width - 1 else 0.0
         y1 += h / 2 if y1 >= self.height - 1 else 0.0
         margin = s.margin + s.uncertainty * min(distance, s.lookahead)
-        mx, my = w * margin, h * margin
+        mx = w * margin + s.shake * abs(float(jolt[0]))
+        my = h * margin + s.shake * abs(float(jolt[1]))
         vx, vy = (float(v) * s.motion_frames for v in self._velocity(track, k))
         return (
             x0 - mx + min(vx, 0.0), y0 - my + min(vy, 0.0),
@@ -319,7 +374,8 @@ class FaceTracker:
         for track in self._live:
             last = track.frames[-1]
             if self._next_in - last > s.max_gap + 1 and released - last >= s.hold:
-                self._done.append(track)
+                if track.track_id:  # a tentative track never confirmed was not a person
+                    self._done.append(track)
             else:
                 track.prune_before(released - s.lookahead - s.max_gap - 1)
                 keep.append(track)

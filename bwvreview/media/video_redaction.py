@@ -14,24 +14,33 @@ ones ``VideoRedactor`` uses for the same span and settings.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from bwvreview.media.banner import BannerRegion
+from bwvreview.media.camera_motion import CameraMotion
+from bwvreview.media.face_scan import (
+    DEFAULT_SMALL_FACE_EVERY,
+    DEFAULT_SMALL_FACE_WIDTH,
+    FaceScan,
+    ScanSettings,
+)
 from bwvreview.media.face_tracks import FaceTracker, MaskBox, TrackerSettings, TrackInfo
 from bwvreview.media.faces import (
+    CANDIDATE_THRESHOLD,
+    CONFIRM_HITS,
     DEFAULT_DETECT_WIDTH,
     DEFAULT_THRESHOLD,
-    FaceDetector,
     input_size,
     model_info,
 )
-from bwvreview.media.masks import ManualMask, apply_mask
+from bwvreview.media.masks import FACE_FILL, ManualMask, apply_mask
 from bwvreview.steps import drain
 
 log = logging.getLogger(__name__)
@@ -46,11 +55,20 @@ class VideoRedactionSettings:
 
     faces: str = "blur"  # "blur" | "pixelate" | "box" | "none"
     threshold: float = DEFAULT_THRESHOLD  # low: a masked wall costs less than a shown face
+    # Weaker detections start a tentative track, masked once found ``confirm_hits`` times.
+    candidate_threshold: float = CANDIDATE_THRESHOLD
+    confirm_hits: int = CONFIRM_HITS
     detect_width: int = DEFAULT_DETECT_WIDTH
+    small_face_width: int = DEFAULT_SMALL_FACE_WIDTH  # every ``small_face_every``-th frame
+    small_face_every: int = DEFAULT_SMALL_FACE_EVERY
     keep_visible_tracks: frozenset[int] = frozenset()  # people the reviewer chose to show
     manual_masks: tuple[ManualMask, ...] = ()
     banner: BannerRegion | None = None  # resolved by the caller: a preset or detect_banner
     lookahead_ms: int = 500
+    # Faces that verification found and this pass had missed: (frame index in the span,
+    # (x0, y0, x1, y1)). They are tracked on their own, with pre-roll, hold and gaps filled,
+    # and always masked (``clip_repair``: verify, then repair).
+    found_faces: tuple[tuple[int, tuple[float, float, float, float]], ...] = ()
 
     def __post_init__(self) -> None:
         if self.faces not in FACE_MODES:
@@ -73,7 +91,34 @@ class RedactedFrame:
 
 def tracker_settings(settings: VideoRedactionSettings, fps: float) -> TrackerSettings:
     """The tracker the redactor and ``scan_tracks`` share, so their track ids agree."""
-    return TrackerSettings.for_fps(fps, settings.lookahead_ms)
+    return dataclasses.replace(
+        TrackerSettings.for_fps(fps, settings.lookahead_ms),
+        confirm_score=settings.threshold,
+        confirm_hits=settings.confirm_hits,
+    )
+
+
+def repair_tracker_settings(settings: VideoRedactionSettings, fps: float) -> TrackerSettings:
+    """Faces verification found are sure: each is masked at once, with a wider margin
+    (the verifier saw the face on a frame where the export's detector did not)."""
+    return dataclasses.replace(
+        TrackerSettings.for_fps(fps, settings.lookahead_ms), margin=0.4, confirm_hits=1
+    )
+
+
+def scan_settings(settings: VideoRedactionSettings) -> ScanSettings:
+    """The detector passes the redactor and ``scan_tracks`` share: they report the weaker
+    candidates too, which the tracker keeps only where they repeat."""
+    return ScanSettings(
+        threshold=min(settings.threshold, settings.candidate_threshold),
+        detect_width=settings.detect_width,
+        small_face_width=settings.small_face_width,
+        small_face_every=settings.small_face_every,
+    )
+
+
+# One frame's face detections ((N,5) [x0,y0,x1,y1,score]) and the camera's shift to it.
+Detected = tuple[np.ndarray, tuple[float, float]]
 
 
 class VideoRedactor:
@@ -82,6 +127,9 @@ class VideoRedactor:
     Frames are masked in place: the arrays returned are the ones pushed, so hand over
     frames the caller no longer needs (a decoder's fresh arrays are). ``start_ms`` is the
     source time of the first frame, which manual-mask keyframes are measured against.
+    ``detected`` keeps what the detector found on each frame; a later pass over the same
+    span and settings (a repair) passes it back as ``detections`` and skips the detector,
+    which gives the same tracks and ids and costs a fraction of the time.
     """
 
     def __init__(
@@ -91,17 +139,28 @@ class VideoRedactor:
         height: int,
         fps: float,
         start_ms: int = 0,
+        detections: Sequence[Detected] | None = None,
     ) -> None:
         if width <= 0 or height <= 0 or fps <= 0:
             raise ValueError("a redactor needs a positive frame size and frame rate")
         self.settings = settings
         self.width, self.height, self.fps = width, height, fps
         self.start_ms = start_ms
+        self.detected: list[Detected] = []
+        self._reuse = detections
         self._detector = None
         self._tracker = None
+        self._repair = None
+        self._found: dict[int, list[tuple[float, float, float, float]]] = {}
         if settings.faces != "none":
-            self._detector = FaceDetector(settings.threshold, settings.detect_width)
+            self._detector = FaceScan(scan_settings(settings))
             self._tracker = FaceTracker(tracker_settings(settings, fps), width, height)
+            self._motion = CameraMotion(width, height)
+            if settings.found_faces:
+                self._repair = FaceTracker(repair_tracker_settings(settings, fps), width, height)
+                for index, box in settings.found_faces:
+                    self._found.setdefault(int(index), []).append(box)
+        self._frames_repaired = 0
         self._passthrough: deque[np.ndarray] = deque()  # when faces are not detected
         self._frames_in = 0
         self._frames_out = 0
@@ -122,31 +181,63 @@ class VideoRedactor:
             raise ValueError(
                 f"expected a {self.width}x{self.height} BGR uint8 frame, got {frame.shape}"
             )
+        index = self._frames_in
         self._frames_in += 1
         if self._tracker is None:
             self._passthrough.append(frame)
             return [self._finish(self._frames_out, self._passthrough.popleft(), ())]
-        detections = self._detector.detect(frame)  # type: ignore[union-attr]
-        return [
-            self._finish(t.index, t.payload, t.boxes) for t in self._tracker.push(detections, frame)
-        ]
+        if self._reuse is not None and index < len(self._reuse):
+            detections, motion = self._reuse[index]
+        else:
+            detections = self._detector.detect(frame, index)  # type: ignore[union-attr]
+            motion = self._motion(frame)
+        self.detected.append((detections, motion))
+        released = self._tracker.push(detections, frame, motion)
+        repaired = self._push_found(index, motion) if self._repair else [()] * len(released)
+        pairs = zip(released, repaired, strict=True)
+        return [self._finish(t.index, t.payload, t.boxes, r) for t, r in pairs]
 
     def flush_detailed(self) -> list[RedactedFrame]:
         """``flush`` that also says what was masked on each released frame."""
         if self._tracker is None:
             return []
-        return [self._finish(t.index, t.payload, t.boxes) for t in self._tracker.flush()]
+        released = self._tracker.flush()
+        repaired = [t.boxes for t in self._repair.flush()] if self._repair else [()] * len(released)
+        pairs = zip(released, repaired, strict=True)
+        return [self._finish(t.index, t.payload, t.boxes, r) for t, r in pairs]
+
+    def _push_found(self, index: int, motion: tuple[float, float]) -> list[tuple[MaskBox, ...]]:
+        """Track the faces verification found on this frame; the boxes of the frames
+        released (in step with the main tracker: both hold the same lookahead)."""
+        assert self._repair is not None
+        found = np.array(
+            [[*box, 1.0] for box in self._found.get(index, ())], dtype=np.float32
+        ).reshape(-1, 5)
+        return [t.boxes for t in self._repair.push(found, None, motion)]
 
     def tracks(self) -> list[TrackInfo]:
         """The face tracks found so far (complete after ``flush``)."""
         return self._tracker.tracks() if self._tracker is not None else []
 
-    def _finish(self, index: int, image: np.ndarray, boxes: tuple[MaskBox, ...]) -> RedactedFrame:
+    def _finish(
+        self,
+        index: int,
+        image: np.ndarray,
+        boxes: tuple[MaskBox, ...],
+        repaired: tuple[MaskBox, ...] = (),
+    ) -> RedactedFrame:
         s = self.settings
         time_ms = self.start_ms + round(index * 1000 / self.fps)
+        # What verification found is masked whoever it is: a person kept visible by choice
+        # was left out of verification already (``faces_expected``).
         face_boxes = tuple(b for b in boxes if b.track_id not in s.keep_visible_tracks)
+        face_boxes += repaired
+        self._frames_repaired += bool(repaired)
         for box in face_boxes:
-            apply_mask(image, (box.x0, box.y0, box.x1, box.y1), s.faces, _FACE_SHAPE[s.faces])
+            apply_mask(
+                image, (box.x0, box.y0, box.x1, box.y1), s.faces, _FACE_SHAPE[s.faces],
+                FACE_FILL[s.faces],
+            )  # fmt: skip
         manual = []
         frame_ms = max(1, round(1000 / self.fps))
         for mask in s.manual_masks:
@@ -178,13 +269,20 @@ class VideoRedactor:
             "manual_masks": len(s.manual_masks),
             "frames_with_manual_masks": self._frames_with_manual,
         }
+        if s.found_faces:
+            report["repaired_faces"] = {
+                "found_by_verification": len(s.found_faces),
+                "frames_masked": self._frames_repaired,
+            }
         if self._tracker is not None:
             in_w, in_h = input_size(self.width, self.height, s.detect_width)
             ts = self._tracker.settings
             report["detector"] = {
                 **model_info(),
+                **scan_settings(s).to_dict(self.width),
                 "threshold": s.threshold,
-                "detect_width": s.detect_width,
+                "candidate_threshold": s.candidate_threshold,
+                "confirm_hits": s.confirm_hits,
                 "input_size": [in_w, in_h],
             }
             report["tracker"] = {
@@ -239,10 +337,11 @@ def iter_scan_tracks(
     fps: float,
 ) -> Generator[int, None, list[TrackInfo]]:
     """``scan_tracks`` that yields the number of frames seen so far, for a progress bar."""
-    detector = FaceDetector(settings.threshold, settings.detect_width)
+    detector = FaceScan(scan_settings(settings))
     tracker = FaceTracker(tracker_settings(settings, fps), width, height)
-    for seen, frame in enumerate(frames, start=1):
-        tracker.push(detector.detect(frame))
-        yield seen
+    motion = CameraMotion(width, height)
+    for index, frame in enumerate(frames):
+        tracker.push(detector.detect(frame, index), motion=motion(frame))
+        yield index + 1
     tracker.flush()
     return tracker.tracks()

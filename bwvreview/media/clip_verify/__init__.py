@@ -24,7 +24,7 @@ import numpy as np
 
 from bwvreview.media.audio import SAMPLE_RATE
 from bwvreview.media.clip_verify.banner_check import banner_check
-from bwvreview.media.clip_verify.face_check import faces_check
+from bwvreview.media.clip_verify.face_check import SeenFrames, faces_check
 from bwvreview.media.clip_verify.metadata_check import (
     ENCODER_MARKERS,
     NEUTRAL_TAGS,
@@ -64,6 +64,7 @@ __all__ = [
     "NEUTRAL_VALUES",
     "SYNC_TOLERANCE_MS",
     "Check",
+    "SeenFrames",
     "Verification",
     "VerifyCancelled",
     "VerifyOptions",
@@ -80,9 +81,17 @@ _BANNER_SAMPLES = 12
 
 
 def iter_verify_clip(
-    path: Path, options: VerifyOptions | None = None, cancel: threading.Event | None = None
+    path: Path,
+    options: VerifyOptions | None = None,
+    cancel: threading.Event | None = None,
+    seen: SeenFrames | None = None,
+    heard: Check | None = None,
 ) -> Generator[VerifyProgress, None, Verification]:
-    """Run every check on ``path``; yield progress; return the verification."""
+    """Run every check on ``path``; yield progress; return the verification. ``seen``
+    carries the face check's work from an earlier version of the same clip (a repair):
+    frames that did not change are not scanned again; ``heard`` is the speech check of an
+    earlier version whose sound was written from the same source with the same bleeps (a
+    repair of faces only), taken as it is rather than transcribed again."""
     options = options or VerifyOptions()
     started = time.perf_counter()
     streams = read_streams(path)
@@ -97,7 +106,7 @@ def iter_verify_clip(
     }
     samples: list[np.ndarray] = []
     decoded: dict[str, int] = {}
-    faces = yield from faces_check(path, options, cancel, picks, samples, decoded)
+    faces = yield from faces_check(path, options, cancel, picks, samples, decoded, seen)
     checks.append(faces)
     checks.append(banner_check(samples, options))
     sound_ms = None
@@ -106,7 +115,7 @@ def iter_verify_clip(
     else:
         sound = decode_sound(path, cancel)
         sound_ms = len(sound) * 1000 // SAMPLE_RATE
-        speech = yield from speech_check(sound, options, cancel)
+        speech = heard if heard is not None else (yield from speech_check(sound, options, cancel))
         checks.append(speech)
     checks.insert(1, sync_check(streams, decoded.get("frames", 0), sound_ms))
     yield VerifyProgress("done", 1.0)

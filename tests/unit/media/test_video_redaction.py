@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bwvreview.media.banner import detect_banner
+from bwvreview.media.faces import DEFAULT_THRESHOLD
 from bwvreview.media.masks import ManualMask, region_mask
 from bwvreview.media.video_redaction import (
     RedactedFrame,
@@ -97,7 +98,7 @@ def test_summary_is_json_and_says_what_was_done(entrance) -> None:
     assert summary["frames_with_faces_masked"] == sum(1 for f in out if f.face_boxes)
     assert summary["manual_masks"] == 1 and summary["frames_with_manual_masks"] == 51
     assert summary["banner"]["source"] == "detected" and summary["banner"]["pixels"][3] >= 24
-    assert summary["detector"]["threshold"] == 0.3
+    assert summary["detector"]["threshold"] == DEFAULT_THRESHOLD
     assert summary["detector"]["input_size"] == [512, 288]
     assert len(summary["detector"]["sha256"]) == 64
 
