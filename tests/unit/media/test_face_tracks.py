@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import cv2
 import numpy as np
 import pytest
 
+from bwvreview.media.camera_motion import CameraMotion
 from bwvreview.media.face_tracks import FaceTracker, TrackedFrame, TrackerSettings
 from bwvreview.media.faces import FaceDetector
 from bwvreview.media.masks import region_mask
@@ -179,3 +181,50 @@ def test_real_detections_with_a_dropped_run_still_cover_the_demo_face() -> None:
             assert f.boxes and all(b.filled for b in f.boxes)
     assert checked >= 5
     assert len(tracker.tracks()) == 1
+
+
+def test_a_face_followed_through_camera_shake_is_covered_between_sparse_detections() -> None:
+    """The face stands still in the scene; the camera bobs +-15 px a frame and the detector
+    finds the face only every sixth frame. Told the camera's motion, the tracker covers it
+    on every frame; without it, interpolation puts masks where the face is not."""
+    shake = [15.0 * ((-1) ** (i // 2)) for i in range(60)]  # the picture's offset per frame
+    truth = [np.array([200, 100 + s, 260, 170 + s, 0.9], dtype=np.float32) for s in shake]
+    dets = [truth[i][None] if i % 6 == 0 else none() for i in range(60)]
+    motion = [(0.0, 0.0)] + [(0.0, shake[i] - shake[i - 1]) for i in range(1, 60)]
+
+    def covered(with_motion: bool) -> int:
+        tracker = FaceTracker(SETTINGS, W, H)
+        out = []
+        for i in range(60):
+            out += tracker.push(dets[i], i, motion[i] if with_motion else (0.0, 0.0))
+        out += tracker.flush()
+        return sum(covers(f, truth[f.index], share=0.97) for f in out)
+
+    assert covered(True) == 60
+    assert covered(False) < 60
+
+
+def test_weak_detections_are_masked_only_once_they_repeat() -> None:
+    settings = dataclasses.replace(SETTINGS, confirm_score=0.5, confirm_hits=3)
+    weak = face_at(0)[0].copy()
+    weak[4] = 0.2
+    once = [weak[None] if i == 10 else none() for i in range(40)]
+    out, tracker = run(once, settings)
+    assert not any(f.boxes for f in out) and tracker.tracks() == []
+    repeated = [np.array([[100, 100, 160, 170, 0.2]], dtype=np.float32) if i in (10, 12, 14)
+                else none() for i in range(40)]  # fmt: skip
+    out, tracker = run(repeated, settings)
+    assert [t.track_id for t in tracker.tracks()] == [1]
+    assert covers(out[10], (100, 100, 160, 170))  # masked from its first sighting
+    sure = [face_at(i) if i == 10 else none() for i in range(40)]  # one sure detection
+    _, tracker = run(sure, settings)
+    assert len(tracker.tracks()) == 1
+
+
+def test_camera_motion_measures_the_shift_of_the_picture() -> None:
+    rng = np.random.default_rng(3)
+    scene = cv2.GaussianBlur(rng.integers(0, 255, (460, 760, 3), dtype=np.uint8), (0, 0), 3)
+    motion = CameraMotion(640, 360)
+    assert motion(scene[50:410, 60:700]) == (0.0, 0.0)  # the first frame
+    dx, dy = motion(scene[50 - 12 : 410 - 12, 60 + 20 : 700 + 20])  # content moves +12 down, -20
+    assert abs(dx + 20) < 1.5 and abs(dy - 12) < 1.5
