@@ -303,8 +303,14 @@ def _use_instead(monkeypatch: pytest.MonkeyPatch, bundled: str, path: Path) -> N
     monkeypatch.setattr(bwvreview.app.suggesting, "resource_path", resource_path)
 
 
+def _line_after_categories() -> int:
+    """The broken codebook opens a list on the line after ``categories:``: YAML fails there."""
+    lines = bwvreview.app.resource_path("codebook.yaml").read_text(encoding="utf-8").splitlines()
+    return lines.index("categories:") + 2
+
+
 REFUSED_CODEBOOKS = [
-    ("codebook_bad_yaml.yaml", "line 33: not valid YAML"),
+    ("codebook_bad_yaml.yaml", f"line {_line_after_categories()}: not valid YAML"),
     ("codebook_python_tag.yaml", "could not determine a constructor"),
     ("codebook_empty.yaml", "expected a mapping with version, principles and categories"),
     ("codebook_duplicate_key.yaml", "category key 'triggering_language' is used twice"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import MetaData, Table, create_engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bwvreview.annotations import review, search
@@ -37,7 +37,14 @@ def _engine(url: str):
 
 
 def _add(conn, table_model, /, **values) -> int:
-    return conn.execute(insert(table_model.__table__).values(**values)).inserted_primary_key[0]
+    # The table as the old schema has it, not as today's model does: later migrations add
+    # columns (with their own defaults) that the old library must not be asked for.
+    table = Table(table_model.__tablename__, MetaData(), autoload_with=conn)
+    for column in table_model.__table__.columns:  # the model's own defaults, where they apply
+        default = column.default
+        if column.name in table.c and column.name not in values and default is not None:
+            values[column.name] = default.arg(None) if default.is_callable else default.arg
+    return conn.execute(insert(table).values(**values)).inserted_primary_key[0]
 
 
 def _old_library(url: str) -> dict[str, int]:
