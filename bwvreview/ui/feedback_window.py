@@ -111,6 +111,13 @@ def _recording_text(incident: OfficerIncident, r: FeedbackRecording, several: bo
     status = STATUS_LABELS.get(r.status, r.status)
     return f"{name}\n{when + ' · ' if when else ''}{shared} · {status}"
 
+NO_INCIDENTS_YET = (
+    "No incidents of yours are in this library yet.\n\nWhen a Trauma Informed Practitioner"
+    " has watched footage of an incident you attended and shared their feedback with you, it"
+    " appears here: the footage, what went well, and a few moments you might reflect on."
+    " You can then write a reflection of your own."
+)
+
 
 class FeedbackWindow(QMainWindow):
     recording_chosen = Signal(int)
@@ -141,7 +148,7 @@ class FeedbackWindow(QMainWindow):
         self.incidents = QListWidget()
         self.incidents.setWordWrap(True)
         self.incidents.currentItemChanged.connect(self._incident_changed)
-        self.empty = _wrapped("No incidents of yours are in this library yet.")
+        self.empty = _wrapped(NO_INCIDENTS_YET)
         self.empty.hide()
         self.not_conduct = _wrapped(feedback.NOT_CONDUCT_NOTE)
         self.not_conduct.setFrameShape(QFrame.Shape.StyledPanel)
@@ -259,7 +266,10 @@ class FeedbackWindow(QMainWindow):
                 item = QListWidgetItem(_recording_text(incident, recording, several))
                 item.setData(Qt.ItemDataRole.UserRole, recording.id)
                 self.incidents.addItem(item)
+        # With nothing to show, no black player, empty timeline or blank list: what will come.
         self.empty.setVisible(not incidents)
+        for part in (self.incidents, self.centre, self.right.widget(1), self.moments, self.counts):
+            part.setVisible(bool(incidents))
 
     def choose_recording(self, recording_id: int) -> None:
         for row in range(self.incidents.count()):

@@ -230,6 +230,11 @@ def test_an_officer_with_nothing_shared_or_no_incidents_is_told_so_kindly(qtbot,
         assert view.incidents.count() == incidents
         assert view.empty.isVisible() == (incidents == 0)
         assert view.reflection_box.isEnabled() == (incidents == 1)
+        # no black player, empty timeline or blank list: what will come, in words
+        for part in (view.player, view.timeline, view.incidents, view.reflection_box):
+            assert part.isVisible() == (incidents == 1)
+        if not incidents:
+            assert "appears here" in view.empty.text()
         if incidents:
             assert "nothing shared yet" in view.incidents.item(0).text()
             assert view.nothing.isVisible() and not view.moments.isVisible()
