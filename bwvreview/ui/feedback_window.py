@@ -268,7 +268,8 @@ class FeedbackWindow(QMainWindow):
                 self.incidents.addItem(item)
         # With nothing to show, no black player, empty timeline or blank list: what will come.
         self.empty.setVisible(not incidents)
-        for part in (self.incidents, self.centre, self.right.widget(1), self.moments, self.counts):
+        for part in (self.incidents, self.centre, self.right.widget(1), self.moments, self.counts,
+                     self.strengths):
             part.setVisible(bool(incidents))
 
     def choose_recording(self, recording_id: int) -> None:
