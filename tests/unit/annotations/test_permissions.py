@@ -403,6 +403,7 @@ OPEN_BY_DESIGN = {
     "users.sign_in": "checks the password itself",
     "users.find_user": "the command line's sign-in looks the user up before the password",
     "codebook.installed_codebook": "the codebook is read by every role (officers see labels)",
+    "codebook.category_labels": "the codebook's labels are read by every role (as above)",
     "backup.backup_if_due": "runs as the library opens, before anyone signs in; copies the "
     "file the machine's owner already holds",
     "db.check_integrity": "reports damage only, never content",
