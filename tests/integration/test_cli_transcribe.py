@@ -182,8 +182,11 @@ def test_ctrl_c_during_transcription_leaves_the_database_consistent(tmp_path):
     # loaded machine the short clip was done before the signal arrived (CI saw exit 0).
     cmd = [sys.executable, "-m", "bwvreview", "transcribe", str(DEMO)]
     assert subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
+    # As from a terminal: a run started in the background (nohup, `cmd &` in a script)
+    # inherits Ctrl+C ignored, and Python then never turns it into KeyboardInterrupt.
     child = subprocess.Popen(
-        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
     # Redirected stderr gets a line per step. The first one comes once the model is loaded and
     # the words are being found; waiting for a later one left a busy machine too little time
