@@ -28,7 +28,7 @@ from bwvreview.app.clip_speech import (  # noqa: F401 - the export dialog's peop
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import PRESETS, BannerRegion, detect_banner, preset
 from bwvreview.media.clip_export import preview_frames
-from bwvreview.media.frames import frame_count, iter_span_frames
+from bwvreview.media.frames import frame_count, iter_span_frames, sample_frames
 from bwvreview.media.masks import ManualMask
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
@@ -124,16 +124,16 @@ def drawn_masks(lib: Library, recording_id: int) -> list[ManualMask]:
 
 def frame_at(recording: Recording, at_ms: int) -> np.ndarray:
     """The upright frame on screen at ``at_ms`` (for drawing masks on)."""
-    fps = recording.fps or 25.0
     at = min(max(0, at_ms), max(0, recording.duration_ms - 1))
-    return next(iter_span_frames(Path(recording.path), at, at + 1, fps, recording.rotation))
+    return sample_frames(Path(recording.path), [at], recording.rotation)[0]
 
 
 def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegion | None:
     """Look for the burned-in banner in frames sampled across the span."""
     step = max(1, (end_ms - start_ms) // _BANNER_SAMPLES)
-    samples = [frame_at(recording, t) for t in range(start_ms, end_ms, step)][:_BANNER_SAMPLES]
-    return detect_banner(samples)
+    last = max(0, recording.duration_ms - 1)
+    times = [min(t, last) for t in range(start_ms, end_ms, step)][:_BANNER_SAMPLES]
+    return detect_banner(sample_frames(Path(recording.path), times, recording.rotation))
 
 
 @dataclass(frozen=True)

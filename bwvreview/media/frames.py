@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import av
@@ -67,6 +67,55 @@ def iter_span_frames(
         while emitted < wanted:  # the source ended early: hold its last frame
             yield image
             emitted += 1
+
+
+# Between two samples further apart than this a seek is cheaper than decoding the way
+# there (body-worn cameras put a keyframe every second or two).
+SEEK_GAP_S = 4.0
+
+
+def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> list[np.ndarray]:
+    """The frame on screen at each of ``times_ms`` (ascending), upright, in one pass.
+
+    A frame is what ``iter_span_frames`` would show at that time. Samples close together
+    are decoded on the way from one to the next; only a gap of more than ``SEEK_GAP_S``
+    seeks, so a dozen samples over a short span cost one decode of the span, not a dozen
+    decodes from the nearest keyframe.
+    """
+    if list(times_ms) != sorted(times_ms):
+        raise ValueError("sample times must be in ascending order")
+    shown: list[np.ndarray] = []
+    converted: dict[int, np.ndarray] = {}  # id of a decoded frame -> its image
+
+    def image(frame: av.VideoFrame) -> np.ndarray:
+        if id(frame) not in converted:
+            converted.clear()  # only the latest frame can be shown again
+            converted[id(frame)] = _upright(frame.to_ndarray(format="bgr24"), rotation)
+        return converted[id(frame)]
+
+    with open_video(path) as (container, stream):
+        frames: Iterator[av.VideoFrame] | None = None
+        held: av.VideoFrame | None = None  # the latest frame at or before the last sample
+        ahead: av.VideoFrame | None = None  # the first frame after it
+        ended = False
+        for at_ms in times_ms:
+            at = at_ms / 1000 + _TOLERANCE_S
+            far = ahead is not None and at - float(ahead.time) > SEEK_GAP_S
+            if frames is None or (far and not ended):
+                if at_ms > 0 and stream.time_base is not None:
+                    container.seek(int(at_ms / 1000 / stream.time_base), stream=stream, backward=True)
+                frames = (f for f in container.decode(stream) if f.time is not None)
+                held = ahead = None
+                ended = False
+            while not ended and (ahead is None or float(ahead.time) <= at):
+                held = ahead if ahead is not None else held
+                ahead = next(frames, None)
+                ended = ahead is None
+            first = held if held is not None else ahead
+            if first is None:
+                raise MediaError(f"{path.name} has no video frames after {at_ms / 1000:.3f} s")
+            shown.append(image(first))
+    return shown
 
 
 def _upright(image: np.ndarray, rotation: int) -> np.ndarray:

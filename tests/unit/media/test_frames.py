@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from bwvreview.media.errors import MediaError
-from bwvreview.media.frames import frame_count, iter_span_frames, output_size
+from bwvreview.media.frames import (
+    SEEK_GAP_S,
+    frame_count,
+    iter_span_frames,
+    output_size,
+    sample_frames,
+)
 from bwvreview.media.probe import probe
 from tests.mediafactory import make_clip, run_ffmpeg
 
@@ -83,3 +89,33 @@ def test_a_file_without_video_is_refused(tmp_path: Path) -> None:
     sound = make_clip(tmp_path / "sound.m4a", video=False)
     with pytest.raises(MediaError, match="no video"):
         list(iter_span_frames(sound, 0, 500, 25))
+
+
+def test_samples_are_the_frames_a_span_shows_at_those_times(clip25: Path) -> None:
+    times = [0, 30, 40, 1030, 1999, 2000, 2960]
+    samples = sample_frames(clip25, times)
+    for at, frame in zip(times, samples, strict=True):
+        expected = next(iter_span_frames(clip25, at, at + 1, 25))
+        assert np.array_equal(frame, expected), f"the sample at {at} ms"
+
+
+def test_samples_far_apart_seek_and_still_show_the_right_frame(tmp_path: Path) -> None:
+    # Keyframes every second, samples further apart than SEEK_GAP_S: the way between is
+    # skipped, the frame shown is still the one on screen.
+    long = make_clip(tmp_path / "long.mp4", seconds=14.0, fps=10, audio=False,
+                     extra=("-g", "10"))  # fmt: skip
+    source = _all_frames(long)
+    times = [500, 500 + int(SEEK_GAP_S * 1000) + 1500, 13_950]
+    samples = sample_frames(long, times)
+    for at, frame in zip(times, samples, strict=True):
+        assert np.array_equal(frame, source[at // 100]), f"the sample at {at} ms"
+
+
+def test_a_sample_past_the_end_shows_the_last_frame(clip25: Path) -> None:
+    source = _all_frames(clip25)
+    assert np.array_equal(sample_frames(clip25, [2000, 5000])[1], source[-1])
+
+
+def test_samples_must_come_in_order(clip25: Path) -> None:
+    with pytest.raises(ValueError, match="ascending"):
+        sample_frames(clip25, [1000, 500])
