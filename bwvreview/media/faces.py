@@ -223,6 +223,20 @@ class FaceDetector:
 
     def detect_batch(self, frames: list[np.ndarray]) -> list[np.ndarray]:
         """The faces in several frames of one size, run as one batch (a little faster)."""
+        return [boxes for boxes, _ in self._run(frames, stir=None)]
+
+    def detect_and_stirrings(
+        self, frame: np.ndarray, stir: float, sure: float = DEFAULT_THRESHOLD
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The faces in one frame, and where the network stirred without being sure:
+        (N,3) [x, y, score] in frame pixels, the peak of each patch of the heat map at or
+        above ``stir`` but below ``sure``. A face too small to be found at this size still
+        stirs the network where it is: where to look closer."""
+        return self._run([frame], (stir, sure))[0]
+
+    def _run(
+        self, frames: list[np.ndarray], stir: tuple[float, float] | None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
         if not frames:
             return []
         height, width = frames[0].shape[:2]
@@ -238,5 +252,22 @@ class FaceDetector:
         for heatmap, scale, offset in zip(heatmaps, scales, offsets, strict=True):
             boxes = decode(heatmap[0], scale, offset, self.threshold)
             boxes[:, :4] *= to_frame
-            results.append(boxes)
+            stirred = _EMPTY_POINTS
+            if stir is not None:
+                stirred = stirrings(heatmap[0], *stir)
+                stirred[:, :2] *= to_frame[:2] * _OUTPUT_STEP
+            results.append((boxes, stirred))
         return results
+
+
+_EMPTY_POINTS = np.empty((0, 3), dtype=np.float32)
+
+
+def stirrings(heatmap: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Each local peak (x, y, score) of ``heatmap`` at or above ``low`` and below ``high``
+    (what reaches ``high`` is a face already), in heat-map cells (the cell's centre),
+    strongest first."""
+    peak = heatmap >= cv2.dilate(heatmap, np.ones((3, 3), np.uint8))
+    rows, cols = np.nonzero(peak & (heatmap >= low) & (heatmap < high))
+    points = np.stack([cols + 0.5, rows + 0.5, heatmap[rows, cols]], axis=1).astype(np.float32)
+    return points[np.argsort(-points[:, 2], kind="stable")]

@@ -2,12 +2,13 @@
 choice or inside a mask is not a face shown.
 
 It looks the way the export does (``face_scan``: every frame 512 px wide, every eighth
-frame 1024 px wide instead, for faces too small at 512), but takes its closer look at the
-frames in between the export's, so a small face the export missed on its frames is looked
-for on others. ``VERIFY_THRESHOLD`` is calibrated on real faces composited at 40, 80 and
-200 px into street and room scenes (``benchmarks/face_calibration.py``): at 0.25 the scan
-finds 85 % of the 40 px faces and all the 80 and 200 px ones, while no face masked the
-default way scores above 0.16; a failed face check is something a person could recognise.
+frame closer, at 1024 px wide's scale where the small pass stirred, for faces too small
+at 512), but takes its closer look at the frames in between the export's, so a small face
+the export missed on its frames is looked for on others. ``VERIFY_THRESHOLD`` is
+calibrated on real faces composited at 40, 80 and 200 px into street and room scenes
+(``benchmarks/face_calibration.py``): at 0.25 the scan finds 88 % of the 40 px faces and
+all the 80 and 200 px ones, while no face masked the default way scores above 0.16; a
+failed face check is something a person could recognise.
 """
 
 from __future__ import annotations

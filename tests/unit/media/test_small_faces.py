@@ -22,7 +22,9 @@ from bwvreview.media.clip_export import ClipRequest, iter_export_clip
 from bwvreview.media.clip_verify import VerifyOptions
 from bwvreview.media.clip_verify.face_check import VERIFY_SCAN, faces_check
 from bwvreview.media.clip_writer import ClipWriter, EncodeSettings
+from bwvreview.media.face_scan import MAX_TILES, FaceScan, ScanSettings, tile_origins
 from bwvreview.media.face_tracks import TrackerSettings
+from bwvreview.media.faces import DEFAULT_THRESHOLD, FaceDetector, stirrings
 from bwvreview.media.masks import FACE_FILL, apply_mask
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings
@@ -152,3 +154,42 @@ def test_a_frame_verified_before_is_not_scanned_again(tmp_path: Path) -> None:
 def test_small_face_settings_are_reported() -> None:
     settings = VideoRedactionSettings()
     assert settings.small_face_every > 0 and settings.small_face_width > settings.detect_width
+
+
+def _near(found: np.ndarray, box: tuple) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1 for b in found)
+
+
+def test_the_closer_look_finds_a_small_face_in_a_tile_where_the_small_pass_stirred() -> None:
+    frame, box = scene(40)
+    assert not _near(FaceDetector(DEFAULT_THRESHOLD).detect(frame), box), "too easy a face"
+    scan = FaceScan(ScanSettings())
+    assert _near(scan.detect(frame, 0), box), "the tiles missed the 40 px face"
+    assert 1 <= scan.tiles_looked <= MAX_TILES and scan.frames_looked == 0
+    whole = FaceScan(ScanSettings(closer="frame"))
+    assert _near(whole.detect(frame, 0), box) and whole.frames_looked == 1
+
+
+def test_tiles_are_centred_inside_the_frame_and_not_repeated() -> None:
+    stirred = np.array(
+        [[640, 360, 0.2], [650, 370, 0.1], [5, 5, 0.05], [1275, 715, 0.04]], dtype=np.float32
+    )
+    # The second place is well inside the first tile; the corners are pushed inside.
+    assert tile_origins(stirred, 1280, 720, 160) == [(560, 280), (0, 0), (1120, 560)]
+
+
+def test_at_most_the_strongest_places_get_tiles() -> None:
+    places = [[100.0 + 200 * (k % 6), 100.0 + 200 * (k // 6), 0.2 - k / 1000] for k in range(18)]
+    origins = tile_origins(np.array(places, dtype=np.float32), 1280, 720, 160)
+    assert len(origins) == MAX_TILES
+    assert origins[0] == (20, 20)  # strongest first
+
+
+def test_stirrings_are_local_peaks_below_a_sure_face() -> None:
+    heat = np.zeros((20, 30), np.float32)
+    heat[4, 5], heat[4, 6] = 0.08, 0.05  # one patch: its peak only
+    heat[10, 20] = 0.6  # a face already: no closer look needed
+    heat[15, 3] = 0.01  # below the stir level
+    points = stirrings(heat, 0.02, 0.25)
+    assert points.tolist() == [[5.5, 4.5, pytest.approx(0.08)]]
