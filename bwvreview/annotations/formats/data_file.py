@@ -1,5 +1,6 @@
 """A versioned data file an admin may edit: the codebook, the cue lexicon, the observation
-templates, the curriculum and the questionnaires.
+templates, the curriculum and the questionnaires (and, for reading alone, a transcript file
+handed to ``suggest``).
 
 Each file's own parser checks its own fields; what they all do alike lives here, so a
 person who broke any of them reads the same words for the same mistake: the file is read
@@ -48,10 +49,11 @@ class DataFile:
         where = f"{self.path}, line {line}" if line else str(self.path)
         return self.error(f"{self.kind} {where}: {message}" if self.kind else f"{where}: {message}")
 
-    def read(self) -> str:
-        """The file's text; a missing, unreadable or non-UTF-8 file is refused."""
+    def read(self, encoding: str = "utf-8") -> str:
+        """The file's text; a missing, unreadable or non-UTF-8 file is refused.
+        ``utf-8-sig`` also takes a file that starts with a byte-order mark (Notepad's)."""
         try:
-            return Path(self.path).read_text(encoding="utf-8")
+            return Path(self.path).read_text(encoding=encoding)
         except FileNotFoundError as exc:
             raise self.fail(None, "file not found") from exc
         except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from bwvreview.annotations.codebook import load_codebook, parse_codebook
 from bwvreview.annotations.cues.lexicon import load_lexicon, parse_lexicon
 from bwvreview.annotations.errors import CodebookError, CueLexiconError, DomainError
 from bwvreview.annotations.formats.data_file import DataFile, content_sha256
+from bwvreview.annotations.formats.transcript_json import read_transcript_file
 from bwvreview.annotations.practice.templates import load_templates, parse_templates
 from bwvreview.annotations.programme.documents import (
     ProgrammeFileError,
@@ -129,3 +130,41 @@ def test_keys_are_lower_snake_case_and_used_once():
 
 def test_the_content_hash_is_of_the_text_as_utf8():
     assert content_sha256("café") == hashlib.sha256("café".encode()).hexdigest()
+
+
+def test_a_blank_optional_field_reads_as_empty_in_every_file():
+    file = DataFile("f.yaml", "thing", DomainError)
+    assert file.text({"prompt": "  "}, "prompt", required=False) == ""
+    text = bundled_text("templates").replace("prompt: ", 'prompt: "" #', 1)
+    assert '"" #' in text
+    parse_templates(text, Path("t.yaml"))  # a template point with a blank prompt is fine
+
+
+# --- a transcript file handed in (``suggest --transcript``): read as the data files are --
+
+
+def test_a_transcript_file_is_read_with_or_without_a_byte_order_mark(tmp_path):
+    path = tmp_path / "t.json"
+    document = '{"segments": [{"start": 0, "end": 1.5, "speaker": "wearer", "text": "hello"}]}'
+    path.write_bytes(b"\xef\xbb\xbf" + document.encode("utf-8"))
+    (utterance,) = read_transcript_file(path)
+    assert utterance.speaker == "wearer" and [w.text for w in utterance.words] == ["hello"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, r"absent.json: file not found$"),
+        (b'{"segments": []}\n"caf\xe9"', r"absent.json: line 2 is not UTF-8 text \(byte 0xe9\); "
+                                         r"save the file as UTF-8$"),
+        (b"{not json", r"absent.json: not valid JSON \(line 1: "),
+    ],
+)  # fmt: skip
+def test_a_transcript_file_that_cannot_be_read_names_itself(tmp_path, content, message):
+    path = tmp_path / "absent.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DomainError, match=message):
+        read_transcript_file(path)
+    with pytest.raises(DomainError, match=r"cannot be read \((IsADirectory|Permission)Error\)"):
+        read_transcript_file(tmp_path)
