@@ -20,12 +20,10 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
     OBSERVATION,
     clean_text,
+    incident_and_officer,
     incident_row,
     index_text,
     link_officer,
-    observation_filter,
-    person,
-    user_row,
     writer,
 )
 from bwvreview.annotations.practice.templates import Template
@@ -164,8 +162,7 @@ def _note_rows(session: Session, observation_id: int) -> list[models.Annotation]
 
 
 def _record(session: Session, row: models.Observation) -> Observation:
-    incident = incident_row(session, row.incident_id)
-    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
+    incident, name, collar = incident_and_officer(session, row)
     return Observation(
         row.id,
         row.incident_id,
@@ -194,12 +191,10 @@ def get_observation(db: Database, observation_id: int) -> Observation:
 
 def list_observations(db: Database, *, incident_id: int | None = None) -> list[Observation]:
     """The observations the reader may see, newest first (an officer: theirs, once shared)."""
-    Obs = models.Observation
-    statement = select(Obs).where(observation_filter(db.principal))
-    if incident_id is not None:
-        statement = statement.where(Obs.incident_id == incident_id)
     with db.begin() as session:
-        rows = session.scalars(statement.order_by(Obs.started_at.desc(), Obs.id.desc())).all()
+        rows = OBSERVATION.visible(
+            session, db.principal, models.Observation.started_at, incident_id
+        )
         return [_record(session, row) for row in rows]
 
 
@@ -228,9 +223,7 @@ def create_observation(
     with db.begin() as session:
         incident_row(session, incident_id)
         if officer_id is not None:
-            link_officer(
-                session, incident_id, user_row(session, officer_id, role="officer").id, actor
-            )
+            link_officer(session, incident_id, officer_id, actor)
         row = models.Observation(
             incident_id=incident_id,
             officer_id=officer_id,
@@ -277,9 +270,7 @@ def update_observation(
     started_at: dt.datetime | None = None,
 ) -> Observation:
     """Change the context written for the observation, or when it started."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = OBSERVATION.row(session, observation_id)
+    with OBSERVATION.writing(db, observation_id) as (session, row):
         if context is not None:
             row.context = clean_text(context, "the context")
         if started_at is not None:
@@ -431,16 +422,10 @@ def share_observation(
     db: Database, observation_id: int, *, actor: str, shared: bool = True
 ) -> Observation:
     """Share the observation with the officer observed (or take it back)."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = OBSERVATION.row(session, observation_id)
+    with OBSERVATION.writing(db, observation_id) as (session, row):
         if shared and row.officer_id is None:
             raise DomainError("this observation names no officer to share it with")
-        row.status = "shared" if shared else "draft"
-        row.shared_at = models.utcnow() if shared else None
+        OBSERVATION.share(session, actor, row, shared, "observation")
         for note in _note_rows(session, row.id):
             note.status = "shared" if shared else "final"
-        OBSERVATION.audit(
-            session, actor, "observation-share" if shared else "observation-unshare", row.id
-        )
         return _record(session, row)

@@ -21,12 +21,10 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
     PPN1_REVIEW,
     clean_text,
+    incident_and_officer,
     incident_row,
     index_text,
     link_officer,
-    person,
-    ppn1_filter,
-    user_row,
     writer,
 )
 from bwvreview.annotations.practice.templates import QualityPoint
@@ -146,8 +144,7 @@ def _point_rows(session: Session, review_id: int) -> list[models.Ppn1Point]:
 
 
 def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
-    incident = incident_row(session, row.incident_id)
-    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
+    incident, name, collar = incident_and_officer(session, row)
     return Ppn1Review(
         row.id,
         row.incident_id,
@@ -175,12 +172,8 @@ def get_review(db: Database, review_id: int) -> Ppn1Review:
 
 def list_reviews(db: Database, *, incident_id: int | None = None) -> list[Ppn1Review]:
     """The reviews the reader may see, newest first."""
-    P = models.Ppn1Review  # noqa: N806
-    statement = select(P).where(ppn1_filter(db.principal))
-    if incident_id is not None:
-        statement = statement.where(P.incident_id == incident_id)
     with db.begin() as session:
-        rows = session.scalars(statement.order_by(P.created_at.desc(), P.id.desc())).all()
+        rows = PPN1_REVIEW.visible(session, db.principal, models.Ppn1Review.created_at, incident_id)
         return [_record(session, row) for row in rows]
 
 
@@ -222,7 +215,7 @@ def create_review(
     ppn1_text = clean_text(ppn1_text, "the PPN1")
     with db.begin() as session:
         incident_row(session, incident_id)
-        link_officer(session, incident_id, user_row(session, officer_id, role="officer").id, actor)
+        link_officer(session, incident_id, officer_id, actor)
         row = models.Ppn1Review(
             incident_id=incident_id,
             officer_id=officer_id,
@@ -306,10 +299,8 @@ def link_moment(
     linked: bool = True,
 ) -> Point:
     """Link a point to a moment of one of the incident's recordings (or unlink it)."""
-    writer(db.principal)
     link = models.ppn1_point_moments
-    with db.begin() as session:
-        review = PPN1_REVIEW.row(session, review_id)
+    with PPN1_REVIEW.writing(db, review_id) as (session, review):
         point = _point_row(session, review_id, point_key)
         moment = session.get(models.Annotation, annotation_id)
         recording = (
@@ -346,9 +337,7 @@ def update_review(
 ) -> Ppn1Review:
     """Write what was done well overall, or paste (or clear) the PPN1. Audited: the PPN1's
     length, never its words."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = PPN1_REVIEW.row(session, review_id)
+    with PPN1_REVIEW.writing(db, review_id) as (session, row):
         if strengths is not None:
             row.strengths = clean_text(strengths, "what was done well")
             PPN1_REVIEW.audit(session, actor, "ppn1-review-change", row.id)
@@ -362,12 +351,6 @@ def update_review(
 
 def share_review(db: Database, review_id: int, *, actor: str, shared: bool = True) -> Ppn1Review:
     """Share the review with the officer whose PPN1 it is (or take it back)."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = PPN1_REVIEW.row(session, review_id)
-        row.status = "shared" if shared else "draft"
-        row.shared_at = models.utcnow() if shared else None
-        PPN1_REVIEW.audit(
-            session, actor, "ppn1-review-share" if shared else "ppn1-review-unshare", row.id
-        )
+    with PPN1_REVIEW.writing(db, review_id) as (session, row):
+        PPN1_REVIEW.share(session, actor, row, shared, "ppn1-review")
         return _record(session, row)

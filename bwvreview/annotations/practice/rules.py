@@ -11,6 +11,8 @@ Reading, as SQL conditions the services (and search) put in their queries:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, select, true
@@ -20,6 +22,7 @@ from bwvreview.annotations.access import READ_FOOTAGE, RECORD_PRACTICE, Principa
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database
 
 MAX_TEXT = 20_000  # characters in one note, point or entry
 
@@ -101,6 +104,31 @@ class Kind:
             details=details or None,
         )
 
+    def visible(
+        self, session: Session, principal: Principal, newest: Any, incident_id: int | None = None
+    ) -> list[Any]:
+        """The rows the reader may see (of one incident, if given), newest first by the
+        ``newest`` column, then by id."""
+        statement = select(self.model).where(self.can_read(principal))
+        if incident_id is not None:
+            statement = statement.where(self.model.incident_id == incident_id)
+        return list(session.scalars(statement.order_by(newest.desc(), self.model.id.desc())))
+
+    @contextmanager
+    def writing(self, db: Database, row_id: int) -> Iterator[tuple[Session, Any]]:
+        """A change to one record by who records practice: the permission is checked
+        first, then the row is read in the change's transaction ("not found" if none)."""
+        writer(db.principal)
+        with db.begin() as session:
+            yield session, self.row(session, row_id)
+
+    def share(self, session: Session, actor: str, row: Any, shared: bool, action: str) -> None:
+        """Share a record with its officer, or take it back to a draft; audited as
+        ``{action}-share`` or ``{action}-unshare``."""
+        row.status = "shared" if shared else "draft"
+        row.shared_at = models.utcnow() if shared else None
+        self.audit(session, actor, f"{action}-share" if shared else f"{action}-unshare", row.id)
+
 
 def writer(db_principal: Principal) -> Principal:
     """A TIP or admin: who records practice."""
@@ -129,6 +157,15 @@ def person(session: Session, user_id: int | None) -> tuple[str, str | None]:
     return (row.name, row.collar_number) if row else ("someone", None)
 
 
+def incident_and_officer(
+    session: Session, row: Any
+) -> tuple[models.Incident, str | None, str | None]:
+    """The incident a record (an observation, a PPN1 review) is of, and the name and collar
+    number of its officer (None and None for a record that names none)."""
+    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
+    return incident_row(session, row.incident_id), name, collar
+
+
 def incident_row(session: Session, incident_id: int) -> models.Incident:
     row = session.get(models.Incident, incident_id)
     if row is None:
@@ -137,7 +174,9 @@ def incident_row(session: Session, incident_id: int) -> models.Incident:
 
 
 def link_officer(session: Session, incident_id: int, officer_id: int, actor: str) -> None:
-    """An officer observed at, or writing the PPN1 of, an incident is one of its officers."""
+    """An officer observed at, or writing the PPN1 of, an incident is one of its officers
+    (a user who is not an officer: "no officer with id")."""
+    officer_id = user_row(session, officer_id, role="officer").id
     table = models.incident_officers
     linked = session.scalar(
         select(table.c.user_id).where(
