@@ -20,10 +20,11 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
     OBSERVATION,
     clean_text,
-    incident_and_officer,
     incident_row,
     index_text,
     link_officer,
+    point_words,
+    record_heading,
     writer,
 )
 from bwvreview.annotations.practice.templates import Template
@@ -162,15 +163,9 @@ def _note_rows(session: Session, observation_id: int) -> list[models.Annotation]
 
 
 def _record(session: Session, row: models.Observation) -> Observation:
-    incident, name, collar = incident_and_officer(session, row)
     return Observation(
         row.id,
-        row.incident_id,
-        incident.reference,
-        incident.incident_type,
-        row.officer_id,
-        name,
-        collar,
+        *record_heading(session, row),
         row.observer_name,
         row.started_at,
         row.context,
@@ -240,12 +235,9 @@ def create_observation(
             session.add(
                 models.ObservationCheck(
                     observation_id=row.id,
-                    position=n,
                     group_label=point.group,
-                    point_key=point.key,
-                    label=point.label,
-                    prompt=point.prompt,
                     category_key=point.category,
+                    **point_words(n, point),
                 )
             )
         session.flush()

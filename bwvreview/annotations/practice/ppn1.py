@@ -21,10 +21,11 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import (
     PPN1_REVIEW,
     clean_text,
-    incident_and_officer,
     incident_row,
     index_text,
     link_officer,
+    point_words,
+    record_heading,
     writer,
 )
 from bwvreview.annotations.practice.templates import QualityPoint
@@ -144,15 +145,9 @@ def _point_rows(session: Session, review_id: int) -> list[models.Ppn1Point]:
 
 
 def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
-    incident, name, collar = incident_and_officer(session, row)
     return Ppn1Review(
         row.id,
-        row.incident_id,
-        incident.reference,
-        incident.incident_type,
-        row.officer_id,
-        name,
-        collar,
+        *record_heading(session, row),
         row.reviewer_name,
         row.strengths,
         row.points_version,
@@ -227,15 +222,7 @@ def create_review(
         session.add(row)
         session.flush()
         for n, point in enumerate(points):
-            session.add(
-                models.Ppn1Point(
-                    review_id=row.id,
-                    position=n,
-                    point_key=point.key,
-                    label=point.label,
-                    prompt=point.prompt,
-                )
-            )
+            session.add(models.Ppn1Point(review_id=row.id, **point_words(n, point)))
         session.flush()
         _reindex(session, row)
         PPN1_REVIEW.audit(

@@ -157,13 +157,22 @@ def person(session: Session, user_id: int | None) -> tuple[str, str | None]:
     return (row.name, row.collar_number) if row else ("someone", None)
 
 
-def incident_and_officer(
+def record_heading(
     session: Session, row: Any
-) -> tuple[models.Incident, str | None, str | None]:
-    """The incident a record (an observation, a PPN1 review) is of, and the name and collar
-    number of its officer (None and None for a record that names none)."""
+) -> tuple[int, str, str | None, int | None, str | None, str | None]:
+    """What an observation or a PPN1 review starts with, after its id: the incident's id,
+    reference and type, then its officer's id, name and collar number (all None for a
+    record that names no officer)."""
+    incident = incident_row(session, row.incident_id)
     name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
-    return incident_row(session, row.incident_id), name, collar
+    return row.incident_id, incident.reference, incident.incident_type, row.officer_id, name, collar
+
+
+def point_words(position: int, point: Any) -> dict[str, Any]:
+    """The columns a record copies from a template's point or a PPN1 quality point, so an
+    edited templates file never changes what an old record said."""
+    return {"position": position, "point_key": point.key, "label": point.label,
+            "prompt": point.prompt}  # fmt: skip
 
 
 def incident_row(session: Session, incident_id: int) -> models.Incident:

@@ -166,3 +166,18 @@ def test_a_record_names_its_incident_and_officer_and_links_them(w):
             incidents.create_incident(tip, f"INC-{not_an_officer}", incident_type=None,
                                       known_types=w.types, actor="t",
                                       officer_ids=[not_an_officer])  # fmt: skip
+
+
+def test_a_record_keeps_the_words_of_the_points_it_was_made_from(w):
+    template = w.templates.for_incident_type("stop_and_search")
+    made = observations.create_observation(
+        w.as_("tip"), incident_id=w.incident_b, template=template, template_version="1",
+        actor="t")  # fmt: skip
+    assert [(c.position, c.point_key, c.label, c.prompt, c.group_label, c.category_key)
+            for c in made.checks] == [
+        (n, p.key, p.label, p.prompt, p.group, p.category)
+        for n, p in enumerate(template.points)]  # fmt: skip
+    reviewed = review_ppn1(w, w.incident_a, w.officer1.user_id)
+    assert [(p.position, p.point_key, p.label, p.prompt) for p in reviewed.points] == [
+        (n, q.key, q.label, q.prompt) for n, q in enumerate(w.templates.ppn1_points)]  # fmt: skip
+    assert any(c.prompt for c in made.checks) and any(c.category_key for c in made.checks)
