@@ -129,11 +129,7 @@ def _note(row: models.Annotation) -> Note:
 
 
 def _checks(session: Session, observation_id: int) -> tuple[Check, ...]:
-    rows = session.scalars(
-        select(models.ObservationCheck)
-        .where(models.ObservationCheck.observation_id == observation_id)
-        .order_by(models.ObservationCheck.position)
-    )
+    rows = OBSERVATION.points(session, observation_id)
     return tuple(
         Check(
             r.id,
@@ -381,14 +377,7 @@ def answer_check(
         raise DomainError(f"an answer is one of {', '.join(CHECK_ANSWERS)}")
     with db.begin() as session:
         observation = OBSERVATION.row(session, observation_id)
-        row = session.scalar(
-            select(models.ObservationCheck).where(
-                models.ObservationCheck.observation_id == observation_id,
-                models.ObservationCheck.point_key == point_key,
-            )
-        )
-        if row is None:
-            raise NotFoundError(f"observation {observation_id} has no point {point_key!r}")
+        row = OBSERVATION.point(session, observation_id, point_key)
         row.answer = answer
         if note is not None:
             row.note = clean_text(note, "a point's note")

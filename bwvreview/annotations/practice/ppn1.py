@@ -134,16 +134,6 @@ def _point(session: Session, r: models.Ppn1Point) -> Point:
     )
 
 
-def _point_rows(session: Session, review_id: int) -> list[models.Ppn1Point]:
-    return list(
-        session.scalars(
-            select(models.Ppn1Point)
-            .where(models.Ppn1Point.review_id == review_id)
-            .order_by(models.Ppn1Point.position)
-        )
-    )
-
-
 def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
     return Ppn1Review(
         row.id,
@@ -154,7 +144,7 @@ def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
         row.status,
         row.shared_at,
         bool(row.ppn1_text),
-        tuple(_point(session, p) for p in _point_rows(session, row.id)),
+        tuple(_point(session, p) for p in PPN1_REVIEW.points(session, row.id)),
         row.created_at,
     )
 
@@ -187,7 +177,7 @@ def read_ppn1_text(db: Database, review_id: int, *, actor: str) -> str:
 def _reindex(session: Session, row: models.Ppn1Review) -> None:
     points = [
         f"{p.label}: {p.note} {p.suggested_wording}".strip()
-        for p in _point_rows(session, row.id)
+        for p in PPN1_REVIEW.points(session, row.id)
         if p.note or p.suggested_wording
     ]
     index_text(session, "ppn1", row.id, [row.strengths, *points])
@@ -237,17 +227,6 @@ def create_review(
         return _record(session, row)
 
 
-def _point_row(session: Session, review_id: int, point_key: str) -> models.Ppn1Point:
-    row = session.scalar(
-        select(models.Ppn1Point).where(
-            models.Ppn1Point.review_id == review_id, models.Ppn1Point.point_key == point_key
-        )
-    )
-    if row is None:
-        raise NotFoundError(f"PPN1 review {review_id} has no point {point_key!r}")
-    return row
-
-
 def rate_point(
     db: Database,
     review_id: int,
@@ -264,7 +243,7 @@ def rate_point(
         raise DomainError(f"a rating is one of {', '.join(RATINGS)}")
     with db.begin() as session:
         review = PPN1_REVIEW.row(session, review_id)
-        row = _point_row(session, review_id, point_key)
+        row = PPN1_REVIEW.point(session, review_id, point_key)
         row.rating = rating
         if note is not None:
             row.note = clean_text(note, "a point's note")
@@ -288,7 +267,7 @@ def link_moment(
     """Link a point to a moment of one of the incident's recordings (or unlink it)."""
     link = models.ppn1_point_moments
     with PPN1_REVIEW.writing(db, review_id) as (session, review):
-        point = _point_row(session, review_id, point_key)
+        point = PPN1_REVIEW.point(session, review_id, point_key)
         moment = session.get(models.Annotation, annotation_id)
         recording = (
             session.get(models.Recording, moment.recording_id)

@@ -66,22 +66,50 @@ def session_filter(principal: Principal) -> ColumnElement[bool]:
 
 
 class Kind:
-    """One kind of practice record: its table, what a person calls it, who may read it.
+    """One kind of practice record: its table, what a person calls it, who may read it,
+    and the table of the points copied into it (with the column naming the record), if any.
     ``readable`` and ``row`` say "not found" in the same words whether the record does not
     exist or is someone else's; ``audit`` logs ids and facts, never the words."""
 
-    def __init__(self, model: type, words: str, object_type: str, can_read: object) -> None:
+    def __init__(
+        self,
+        model: type,
+        words: str,
+        object_type: str,
+        can_read: object,
+        points: tuple[Any, str] | None = None,
+    ) -> None:
         self.model, self.words, self.object_type, self.can_read = (
             model,
             words,
             object_type,
             can_read,
         )
+        self.point_model, self.point_parent = points or (None, "")
 
     def row(self, session: Session, row_id: int) -> Any:
         found = session.get(self.model, row_id)
         if found is None:
             raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def _points_of(self, record_id: int) -> Any:
+        return select(self.point_model).where(
+            getattr(self.point_model, self.point_parent) == record_id
+        )
+
+    def points(self, session: Session, record_id: int) -> list[Any]:
+        """The points copied into a record (a template's, the PPN1's), in their order."""
+        ordered = self._points_of(record_id).order_by(self.point_model.position)
+        return list(session.scalars(ordered))
+
+    def point(self, session: Session, record_id: int, point_key: str) -> Any:
+        """One of a record's points by its key ("observation 3 has no point 'x'" if none)."""
+        found = session.scalar(
+            self._points_of(record_id).where(self.point_model.point_key == point_key)
+        )
+        if found is None:
+            raise NotFoundError(f"{self.words} {record_id} has no point {point_key!r}")
         return found
 
     def readable(self, session: Session, principal: Principal, row_id: int) -> Any:
@@ -226,6 +254,18 @@ def index_text(session: Session, kind: str, record_id: int, parts: list[str]) ->
         row.text = text
 
 
-OBSERVATION = Kind(models.Observation, "observation", "observation", observation_filter)
-PPN1_REVIEW = Kind(models.Ppn1Review, "PPN1 review", "ppn1_review", ppn1_filter)
+OBSERVATION = Kind(
+    models.Observation,
+    "observation",
+    "observation",
+    observation_filter,
+    points=(models.ObservationCheck, "observation_id"),
+)
+PPN1_REVIEW = Kind(
+    models.Ppn1Review,
+    "PPN1 review",
+    "ppn1_review",
+    ppn1_filter,
+    points=(models.Ppn1Point, "review_id"),
+)
 SESSION = Kind(models.PracticeSession, "practice session", "practice_session", session_filter)

@@ -181,3 +181,18 @@ def test_a_record_keeps_the_words_of_the_points_it_was_made_from(w):
     assert [(p.position, p.point_key, p.label, p.prompt) for p in reviewed.points] == [
         (n, q.key, q.label, q.prompt) for n, q in enumerate(w.templates.ppn1_points)]  # fmt: skip
     assert any(c.prompt for c in made.checks) and any(c.category_key for c in made.checks)
+
+
+def test_a_point_the_record_does_not_have_is_not_found(w):
+    tip = w.as_("tip")
+    made = observe(w, w.incident_b, dt.datetime(2027, 1, 5), None)
+    reviewed = review_ppn1(w, w.incident_a, w.officer1.user_id)
+    with pytest.raises(NotFoundError, match=f"^observation {made.id} has no point 'nope'$"):
+        observations.answer_check(tip, made.id, "nope", answer="met", actor="t")
+    with pytest.raises(NotFoundError, match=f"^PPN1 review {reviewed.id} has no point 'nope'$"):
+        ppn1.rate_point(tip, reviewed.id, "nope", rating="met", actor="t")
+    with pytest.raises(NotFoundError, match=f"^PPN1 review {reviewed.id} has no point 'nope'$"):
+        ppn1.link_moment(tip, reviewed.id, "nope", w.disclosure_a, actor="t")
+    key = made.checks[0].point_key
+    answered = observations.answer_check(tip, made.id, key, answer="partly", actor="t", note="n")
+    assert (answered.point_key, answered.answer, answered.note) == (key, "partly", "n")
