@@ -372,12 +372,10 @@ def answer_check(
     note: str | None = None,
 ) -> Check:
     """Say whether a template point was met, partly, not, or does not apply (None: unsaid)."""
-    writer(db.principal)
-    if answer is not None and answer not in CHECK_ANSWERS:
-        raise DomainError(f"an answer is one of {', '.join(CHECK_ANSWERS)}")
-    with db.begin() as session:
-        observation = OBSERVATION.row(session, observation_id)
-        row = OBSERVATION.point(session, observation_id, point_key)
+    answering = OBSERVATION.answering(
+        db, observation_id, point_key, answer, CHECK_ANSWERS, "an answer"
+    )
+    with answering as (session, observation, row):
         row.answer = answer
         if note is not None:
             row.note = clean_text(note, "a point's note")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.errors import NotFoundError
 from bwvreview.annotations.practice.rules import (
     PPN1_REVIEW,
     clean_text,
@@ -238,12 +238,8 @@ def rate_point(
     suggested_wording: str | None = None,
 ) -> Point:
     """Rate one quality point met, partly or not (None: not yet), with a note and wording."""
-    writer(db.principal)
-    if rating is not None and rating not in RATINGS:
-        raise DomainError(f"a rating is one of {', '.join(RATINGS)}")
-    with db.begin() as session:
-        review = PPN1_REVIEW.row(session, review_id)
-        row = PPN1_REVIEW.point(session, review_id, point_key)
+    answering = PPN1_REVIEW.answering(db, review_id, point_key, rating, RATINGS, "a rating")
+    with answering as (session, review, row):
         row.rating = rating
         if note is not None:
             row.note = clean_text(note, "a point's note")

@@ -150,6 +150,26 @@ class Kind:
         with db.begin() as session:
             yield session, self.row(session, row_id)
 
+    @contextmanager
+    def answering(
+        self,
+        db: Database,
+        record_id: int,
+        point_key: str,
+        answer: str | None,
+        choices: tuple[str, ...],
+        what: str,
+    ) -> Iterator[tuple[Session, Any, Any]]:
+        """A point of a record answered (met, partly, not; None: not yet): the writer's
+        permission, the answer one of ``choices`` ("a rating is one of …"), then the record
+        and its point in the change's transaction."""
+        writer(db.principal)
+        if answer is not None and answer not in choices:
+            raise DomainError(f"{what} is one of {', '.join(choices)}")
+        with db.begin() as session:
+            record = self.row(session, record_id)
+            yield session, record, self.point(session, record_id, point_key)
+
     def share(self, session: Session, actor: str, row: Any, shared: bool, action: str) -> None:
         """Share a record with its officer, or take it back to a draft; audited as
         ``{action}-share`` or ``{action}-unshare``."""
