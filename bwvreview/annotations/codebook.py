@@ -8,7 +8,6 @@ the codebook later changes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,12 @@ from sqlalchemy.orm import Session
 from bwvreview.annotations.access import MANAGE_CODEBOOK, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import CodebookError
-from bwvreview.annotations.formats.yaml_lines import LINE, load_yaml, not_utf8
+from bwvreview.annotations.formats.data_file import KEY, DataFile, content_sha256
+from bwvreview.annotations.formats.yaml_lines import LINE
 from bwvreview.annotations.store.db import Database
 from bwvreview.annotations.store.models import CodebookCategory, CodebookVersion, utcnow
 
 POLARITIES = ("concern", "good_practice", "observation")
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _HOTKEY = re.compile(r"^((Ctrl|Shift|Alt)\+)*([A-Z0-9]|F([1-9]|1[0-2]))$")
 
 
@@ -89,139 +88,120 @@ class Codebook:
 CODEBOOK_LOCK = 0x62777663  # "bwvc": serialises recording a codebook on PostgreSQL
 
 
-def _fail(path: Path, line: int | None, message: str) -> CodebookError:
-    where = f"{path}, line {line}" if line else str(path)
-    return CodebookError(f"codebook {where}: {message}")
+def _file(path: Path) -> DataFile:
+    return DataFile(path, "codebook", CodebookError, fold_spaces=False)
 
 
-def _text(entry: dict[str, Any], field: str, path: Path, *, required: bool = True) -> str:
-    value = entry.get(field, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str | int | float) or (required and not str(value).strip()):
-        raise _fail(path, entry.get(LINE), f"'{field}' must be non-empty text")
-    return str(value).strip()
-
-
-def _parse_principles(raw: Any, path: Path) -> tuple[Principle, ...]:
+def _parse_principles(raw: Any, file: DataFile) -> tuple[Principle, ...]:
     if not isinstance(raw, list) or not raw:
-        raise _fail(path, None, "'principles' must be a non-empty list")
+        raise file.fail(None, "'principles' must be a non-empty list")
     principles = []
     for entry in raw:
         if not isinstance(entry, dict):
-            raise _fail(path, None, "each principle must be a mapping with key, label, asks")
+            raise file.fail(None, "each principle must be a mapping with key, label, asks")
         principles.append(
             Principle(
-                key=_text(entry, "key", path),
-                label=_text(entry, "label", path),
-                asks=_text(entry, "asks", path, required=False),
+                key=file.text(entry, "key"),
+                label=file.text(entry, "label"),
+                asks=file.text(entry, "asks", required=False),
             )
         )
     return tuple(principles)
 
 
-def _parse_category(entry: Any, principle_keys: set[str], path: Path) -> Category:
+def _parse_category(entry: Any, principle_keys: set[str], file: DataFile) -> Category:
     if not isinstance(entry, dict):
-        raise _fail(path, None, "each category must be a mapping")
+        raise file.fail(None, "each category must be a mapping")
     line = entry.get(LINE)
-    key = _text(entry, "key", path)
-    if not _KEY.match(key):
-        raise _fail(path, line, f"category key {key!r} must be lower_snake_case")
-    polarity = _text(entry, "polarity", path)
+    key = file.text(entry, "key")
+    if not KEY.match(key):
+        raise file.fail(line, f"category key {key!r} must be lower_snake_case")
+    polarity = file.text(entry, "polarity")
     if polarity not in POLARITIES:
-        raise _fail(path, line, f"{key}: polarity {polarity!r} is not one of {POLARITIES}")
+        raise file.fail(line, f"{key}: polarity {polarity!r} is not one of {POLARITIES}")
     principles = entry.get("principles") or []
     if not isinstance(principles, list):
-        raise _fail(path, line, f"{key}: 'principles' must be a list")
+        raise file.fail(line, f"{key}: 'principles' must be a list")
     unknown = [p for p in principles if p not in principle_keys]
     if unknown:
-        raise _fail(path, line, f"{key}: unknown principle(s) {', '.join(map(str, unknown))}")
+        raise file.fail(line, f"{key}: unknown principle(s) {', '.join(map(str, unknown))}")
     hotkey = entry.get("hotkey")
     if hotkey is not None:
         hotkey = str(hotkey)
         if not _HOTKEY.match(hotkey):
-            raise _fail(path, line, f"{key}: hotkey {hotkey!r} is not a key like 'T' or 'Shift+E'")
+            raise file.fail(line, f"{key}: hotkey {hotkey!r} is not a key like 'T' or 'Shift+E'")
     return Category(
         key=key,
-        label=_text(entry, "label", path),
+        label=file.text(entry, "label"),
         principles=tuple(principles),
         polarity=polarity,
-        definition=_text(entry, "definition", path, required=False),
+        definition=file.text(entry, "definition", required=False),
         hotkey=hotkey,
-        officer_title=_officer_title(entry, path),
+        officer_title=_officer_title(entry, file),
     )
 
 
 MAX_OFFICER_TITLE = 120  # a heading read across a desk, not a paragraph
 
 
-def _officer_title(entry: dict[str, Any], path: Path) -> str:
+def _officer_title(entry: dict[str, Any], file: DataFile) -> str:
     """The softened title an officer reads, if the codebook gives one (one line, short)."""
-    title = " ".join(_text(entry, "officer_title", path, required=False).split())
+    title = " ".join(file.text(entry, "officer_title", required=False).split())
     if len(title) > MAX_OFFICER_TITLE:
-        raise _fail(path, entry.get(LINE), f"{entry.get('key')}: officer_title is longer than"
+        raise file.fail(entry.get(LINE), f"{entry.get('key')}: officer_title is longer than"
                     f" {MAX_OFFICER_TITLE} characters")  # fmt: skip
     return title
 
 
-def _parse_incident_types(raw: Any, path: Path) -> tuple[IncidentType, ...]:
+def _parse_incident_types(raw: Any, file: DataFile) -> tuple[IncidentType, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise _fail(path, None, "'incident_types' must be a list of key and label")
+        raise file.fail(None, "'incident_types' must be a list of key and label")
     found: dict[str, IncidentType] = {}
     for entry in raw:
         if not isinstance(entry, dict):
-            raise _fail(path, None, "each incident type must be a mapping with key and label")
-        key, line = _text(entry, "key", path), entry.get(LINE)
-        if not _KEY.match(key):
-            raise _fail(path, line, f"incident type key {key!r} must be lower_snake_case")
+            raise file.fail(None, "each incident type must be a mapping with key and label")
+        key, line = file.text(entry, "key"), entry.get(LINE)
+        if not KEY.match(key):
+            raise file.fail(line, f"incident type key {key!r} must be lower_snake_case")
         if key in found:
-            raise _fail(path, line, f"incident type {key!r} is listed twice")
-        found[key] = IncidentType(key, _text(entry, "label", path))
+            raise file.fail(line, f"incident type {key!r} is listed twice")
+        found[key] = IncidentType(key, file.text(entry, "label"))
     return tuple(found.values())
 
 
 def parse_codebook(text: str, path: Path) -> Codebook:
     """Parse and validate codebook YAML; ``path`` is used only in error messages."""
-    raw = load_yaml(text, lambda line, message: _fail(path, line, message))
-    if not isinstance(raw, dict):
-        raise _fail(path, 1, "expected a mapping with version, principles and categories")
-    version = _text(raw, "version", path)
-    principles = _parse_principles(raw.get("principles"), path)
+    file = _file(path)
+    raw = file.parse(text, "expected a mapping with version, principles and categories")
+    version = file.version(raw)
+    principles = _parse_principles(raw.get("principles"), file)
     principle_keys = {p.key for p in principles}
     entries = raw.get("categories")
     if not isinstance(entries, list) or not entries:
-        raise _fail(path, raw.get(LINE), "'categories' must be a non-empty list")
-    categories = [_parse_category(entry, principle_keys, path) for entry in entries]
+        raise file.fail(raw.get(LINE), "'categories' must be a non-empty list")
+    categories = [_parse_category(entry, principle_keys, file) for entry in entries]
     seen_keys: dict[str, int] = {}
     seen_hotkeys: dict[str, str] = {}
     for entry, category in zip(entries, categories, strict=True):
         line = entry.get(LINE)
         if category.key in seen_keys:
-            raise _fail(path, line, f"category key {category.key!r} is used twice")
+            raise file.fail(line, f"category key {category.key!r} is used twice")
         seen_keys[category.key] = line
         if category.hotkey and category.hotkey in seen_hotkeys:
             other = seen_hotkeys[category.hotkey]
-            raise _fail(path, line, f"hotkey {category.hotkey} is also used by {other}")
+            raise file.fail(line, f"hotkey {category.hotkey} is also used by {other}")
         if category.hotkey:
             seen_hotkeys[category.hotkey] = category.key
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    incident_types = _parse_incident_types(raw.get("incident_types"), path)
+    sha = content_sha256(text)
+    incident_types = _parse_incident_types(raw.get("incident_types"), file)
     return Codebook(version, sha, principles, tuple(categories), incident_types)
 
 
 def load_codebook(path: Path) -> Codebook:
     """Read and validate the codebook file at ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _fail(path, None, "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise _fail(path, None, not_utf8(exc)) from exc
-    except OSError as exc:
-        raise _fail(path, None, f"cannot be read ({exc.__class__.__name__})") from exc
-    return parse_codebook(text, path)
+    return parse_codebook(_file(path).read(), path)
 
 
 def store_codebook(session: Session, codebook: Codebook) -> int:
@@ -305,4 +285,3 @@ def category_labels(db: Database) -> dict[str, str]:
             )
         ).all()
     return {key: label for key, label in rows}
-

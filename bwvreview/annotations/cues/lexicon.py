@@ -7,7 +7,6 @@ each part means and ``cue_patterns`` for the pattern language.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ from typing import Any
 from bwvreview.annotations.codebook import Codebook
 from bwvreview.annotations.cues.patterns import Pattern, PatternError, compile_pattern
 from bwvreview.annotations.errors import CueLexiconError
-from bwvreview.annotations.formats.yaml_lines import LINE, load_yaml, not_utf8
+from bwvreview.annotations.formats.data_file import DataFile, content_sha256
+from bwvreview.annotations.formats.yaml_lines import LINE
 
 SPEAKERS = ("officer", "public", "wearer", "any")
 PRECISIONS = ("high", "low")
@@ -114,13 +114,10 @@ class _Reader:
     """Validation helpers that know the file, so every error names it and a line."""
 
     def __init__(self, path: Path, vocabulary: dict[str, str] | None = None) -> None:
-        self.path = path
+        self.file = DataFile(path, "cue lexicon", CueLexiconError)
+        self.fail = self.file.fail
         self.vocabulary = vocabulary or {}
         self.cue_ids: dict[str, str] = {}  # cue id -> the category it was first used in
-
-    def fail(self, line: int | None, message: str) -> CueLexiconError:
-        where = f"{self.path}, line {line}" if line else str(self.path)
-        return CueLexiconError(f"cue lexicon {where}: {message}")
 
     def mapping(self, raw: Any, line: int | None, what: str) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -319,8 +316,7 @@ def _rule(reader: _Reader, entry: Any, line: int | None, keys: set[str]) -> Rule
 def parse_lexicon(text: str, path: Path, codebook: Codebook) -> Lexicon:
     """Parse and validate cue-lexicon YAML against ``codebook``; ``path`` is for messages."""
     reader = _Reader(path)
-    raw = load_yaml(text, reader.fail)
-    raw = reader.mapping(raw, 1, "the file")
+    raw = reader.file.parse(text, "the file must be a mapping")
     version = reader.text(raw, "version", "the file")
     vocabulary = reader.mapping(raw.get("vocabulary") or {}, raw.get(LINE), "'vocabulary'")
     reader.vocabulary = {k: str(v) for k, v in vocabulary.items() if k != LINE}
@@ -335,7 +331,7 @@ def parse_lexicon(text: str, path: Path, codebook: Codebook) -> Lexicon:
     keys = {c.key for c in categories}
     return Lexicon(
         version=version,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=content_sha256(text),
         path=str(path),
         lead_ins=reader.patterns(settings.get("lead_ins"), settings.get(LINE), "lead_ins"),
         clause_words=reader.words(settings.get("clause_words"), settings.get(LINE), "clauses"),
@@ -355,12 +351,4 @@ def parse_lexicon(text: str, path: Path, codebook: Codebook) -> Lexicon:
 
 def load_lexicon(path: Path, codebook: Codebook) -> Lexicon:
     """Read and validate the cue lexicon at ``path`` against the codebook in force."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _Reader(path).fail(None, "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise _Reader(path).fail(None, not_utf8(exc)) from exc
-    except OSError as exc:
-        raise _Reader(path).fail(None, f"cannot be read ({exc.__class__.__name__})") from exc
-    return parse_lexicon(text, path, codebook)
+    return parse_lexicon(_Reader(path).file.read(), path, codebook)

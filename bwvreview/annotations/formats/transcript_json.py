@@ -16,6 +16,7 @@ from typing import Any
 from bwvreview.annotations.cues import spread_words
 from bwvreview.annotations.cues.match import SpokenWord, Utterance
 from bwvreview.annotations.errors import DomainError
+from bwvreview.annotations.formats.data_file import DataFile
 
 
 def _ms(value: Any, where: str) -> int:
@@ -83,18 +84,7 @@ def utterances_from_document(data: Any, source: str) -> list[Utterance]:
 def read_transcript_file(path: Path) -> list[Utterance]:
     """Read a ``transcribe --json`` file as utterances (see ``utterances_from_document``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is fine
-    except FileNotFoundError as exc:
-        raise DomainError(f"{path}: file not found") from exc
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise DomainError(
-            f"{path}: line {line} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-            "save the file as UTF-8"
-        ) from exc
-    except OSError as exc:
-        raise DomainError(f"{path}: cannot be read ({exc.__class__.__name__})") from exc
+    text = DataFile(path, "", DomainError).read(encoding="utf-8-sig")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from bwvreview.annotations.access import READ_FOOTAGE, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.practice.rules import incident_row, link_officer, user_row, writer
+from bwvreview.annotations.practice.rules import incident_row, link_officer, writer
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
 
@@ -170,9 +170,7 @@ def create_incident(
                 details={"type": incident_type},
             )
             for officer_id in officer_ids:
-                link_officer(
-                    session, row.id, user_row(session, officer_id, role="officer").id, actor
-                )
+                link_officer(session, row.id, officer_id, actor)
             session.flush()
             session.refresh(row)
             return _summaries(session, [row])[0]

@@ -23,9 +23,8 @@ from bwvreview.annotations.practice.rules import (
     incident_row,
     index_text,
     link_officer,
-    observation_filter,
-    person,
-    user_row,
+    point_words,
+    record_heading,
     writer,
 )
 from bwvreview.annotations.practice.templates import Template
@@ -130,11 +129,7 @@ def _note(row: models.Annotation) -> Note:
 
 
 def _checks(session: Session, observation_id: int) -> tuple[Check, ...]:
-    rows = session.scalars(
-        select(models.ObservationCheck)
-        .where(models.ObservationCheck.observation_id == observation_id)
-        .order_by(models.ObservationCheck.position)
-    )
+    rows = OBSERVATION.points(session, observation_id)
     return tuple(
         Check(
             r.id,
@@ -164,16 +159,9 @@ def _note_rows(session: Session, observation_id: int) -> list[models.Annotation]
 
 
 def _record(session: Session, row: models.Observation) -> Observation:
-    incident = incident_row(session, row.incident_id)
-    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
     return Observation(
         row.id,
-        row.incident_id,
-        incident.reference,
-        incident.incident_type,
-        row.officer_id,
-        name,
-        collar,
+        *record_heading(session, row),
         row.observer_name,
         row.started_at,
         row.context,
@@ -194,12 +182,10 @@ def get_observation(db: Database, observation_id: int) -> Observation:
 
 def list_observations(db: Database, *, incident_id: int | None = None) -> list[Observation]:
     """The observations the reader may see, newest first (an officer: theirs, once shared)."""
-    Obs = models.Observation
-    statement = select(Obs).where(observation_filter(db.principal))
-    if incident_id is not None:
-        statement = statement.where(Obs.incident_id == incident_id)
     with db.begin() as session:
-        rows = session.scalars(statement.order_by(Obs.started_at.desc(), Obs.id.desc())).all()
+        rows = OBSERVATION.visible(
+            session, db.principal, models.Observation.started_at, incident_id
+        )
         return [_record(session, row) for row in rows]
 
 
@@ -228,9 +214,7 @@ def create_observation(
     with db.begin() as session:
         incident_row(session, incident_id)
         if officer_id is not None:
-            link_officer(
-                session, incident_id, user_row(session, officer_id, role="officer").id, actor
-            )
+            link_officer(session, incident_id, officer_id, actor)
         row = models.Observation(
             incident_id=incident_id,
             officer_id=officer_id,
@@ -247,12 +231,9 @@ def create_observation(
             session.add(
                 models.ObservationCheck(
                     observation_id=row.id,
-                    position=n,
                     group_label=point.group,
-                    point_key=point.key,
-                    label=point.label,
-                    prompt=point.prompt,
                     category_key=point.category,
+                    **point_words(n, point),
                 )
             )
         session.flush()
@@ -277,9 +258,7 @@ def update_observation(
     started_at: dt.datetime | None = None,
 ) -> Observation:
     """Change the context written for the observation, or when it started."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = OBSERVATION.row(session, observation_id)
+    with OBSERVATION.writing(db, observation_id) as (session, row):
         if context is not None:
             row.context = clean_text(context, "the context")
         if started_at is not None:
@@ -393,19 +372,10 @@ def answer_check(
     note: str | None = None,
 ) -> Check:
     """Say whether a template point was met, partly, not, or does not apply (None: unsaid)."""
-    writer(db.principal)
-    if answer is not None and answer not in CHECK_ANSWERS:
-        raise DomainError(f"an answer is one of {', '.join(CHECK_ANSWERS)}")
-    with db.begin() as session:
-        observation = OBSERVATION.row(session, observation_id)
-        row = session.scalar(
-            select(models.ObservationCheck).where(
-                models.ObservationCheck.observation_id == observation_id,
-                models.ObservationCheck.point_key == point_key,
-            )
-        )
-        if row is None:
-            raise NotFoundError(f"observation {observation_id} has no point {point_key!r}")
+    answering = OBSERVATION.answering(
+        db, observation_id, point_key, answer, CHECK_ANSWERS, "an answer"
+    )
+    with answering as (session, observation, row):
         row.answer = answer
         if note is not None:
             row.note = clean_text(note, "a point's note")
@@ -431,16 +401,10 @@ def share_observation(
     db: Database, observation_id: int, *, actor: str, shared: bool = True
 ) -> Observation:
     """Share the observation with the officer observed (or take it back)."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = OBSERVATION.row(session, observation_id)
+    with OBSERVATION.writing(db, observation_id) as (session, row):
         if shared and row.officer_id is None:
             raise DomainError("this observation names no officer to share it with")
-        row.status = "shared" if shared else "draft"
-        row.shared_at = models.utcnow() if shared else None
+        OBSERVATION.share(session, actor, row, shared, "observation")
         for note in _note_rows(session, row.id):
             note.status = "shared" if shared else "final"
-        OBSERVATION.audit(
-            session, actor, "observation-share" if shared else "observation-unshare", row.id
-        )
         return _record(session, row)

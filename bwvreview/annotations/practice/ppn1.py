@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bwvreview.annotations.errors import DomainError, NotFoundError
+from bwvreview.annotations.errors import NotFoundError
 from bwvreview.annotations.practice.rules import (
     PPN1_REVIEW,
     clean_text,
     incident_row,
     index_text,
     link_officer,
-    person,
-    ppn1_filter,
-    user_row,
+    point_words,
+    record_heading,
     writer,
 )
 from bwvreview.annotations.practice.templates import QualityPoint
@@ -135,34 +134,17 @@ def _point(session: Session, r: models.Ppn1Point) -> Point:
     )
 
 
-def _point_rows(session: Session, review_id: int) -> list[models.Ppn1Point]:
-    return list(
-        session.scalars(
-            select(models.Ppn1Point)
-            .where(models.Ppn1Point.review_id == review_id)
-            .order_by(models.Ppn1Point.position)
-        )
-    )
-
-
 def _record(session: Session, row: models.Ppn1Review) -> Ppn1Review:
-    incident = incident_row(session, row.incident_id)
-    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
     return Ppn1Review(
         row.id,
-        row.incident_id,
-        incident.reference,
-        incident.incident_type,
-        row.officer_id,
-        name,
-        collar,
+        *record_heading(session, row),
         row.reviewer_name,
         row.strengths,
         row.points_version,
         row.status,
         row.shared_at,
         bool(row.ppn1_text),
-        tuple(_point(session, p) for p in _point_rows(session, row.id)),
+        tuple(_point(session, p) for p in PPN1_REVIEW.points(session, row.id)),
         row.created_at,
     )
 
@@ -175,12 +157,8 @@ def get_review(db: Database, review_id: int) -> Ppn1Review:
 
 def list_reviews(db: Database, *, incident_id: int | None = None) -> list[Ppn1Review]:
     """The reviews the reader may see, newest first."""
-    P = models.Ppn1Review  # noqa: N806
-    statement = select(P).where(ppn1_filter(db.principal))
-    if incident_id is not None:
-        statement = statement.where(P.incident_id == incident_id)
     with db.begin() as session:
-        rows = session.scalars(statement.order_by(P.created_at.desc(), P.id.desc())).all()
+        rows = PPN1_REVIEW.visible(session, db.principal, models.Ppn1Review.created_at, incident_id)
         return [_record(session, row) for row in rows]
 
 
@@ -199,7 +177,7 @@ def read_ppn1_text(db: Database, review_id: int, *, actor: str) -> str:
 def _reindex(session: Session, row: models.Ppn1Review) -> None:
     points = [
         f"{p.label}: {p.note} {p.suggested_wording}".strip()
-        for p in _point_rows(session, row.id)
+        for p in PPN1_REVIEW.points(session, row.id)
         if p.note or p.suggested_wording
     ]
     index_text(session, "ppn1", row.id, [row.strengths, *points])
@@ -222,7 +200,7 @@ def create_review(
     ppn1_text = clean_text(ppn1_text, "the PPN1")
     with db.begin() as session:
         incident_row(session, incident_id)
-        link_officer(session, incident_id, user_row(session, officer_id, role="officer").id, actor)
+        link_officer(session, incident_id, officer_id, actor)
         row = models.Ppn1Review(
             incident_id=incident_id,
             officer_id=officer_id,
@@ -234,15 +212,7 @@ def create_review(
         session.add(row)
         session.flush()
         for n, point in enumerate(points):
-            session.add(
-                models.Ppn1Point(
-                    review_id=row.id,
-                    position=n,
-                    point_key=point.key,
-                    label=point.label,
-                    prompt=point.prompt,
-                )
-            )
+            session.add(models.Ppn1Point(review_id=row.id, **point_words(n, point)))
         session.flush()
         _reindex(session, row)
         PPN1_REVIEW.audit(
@@ -257,17 +227,6 @@ def create_review(
         return _record(session, row)
 
 
-def _point_row(session: Session, review_id: int, point_key: str) -> models.Ppn1Point:
-    row = session.scalar(
-        select(models.Ppn1Point).where(
-            models.Ppn1Point.review_id == review_id, models.Ppn1Point.point_key == point_key
-        )
-    )
-    if row is None:
-        raise NotFoundError(f"PPN1 review {review_id} has no point {point_key!r}")
-    return row
-
-
 def rate_point(
     db: Database,
     review_id: int,
@@ -279,12 +238,8 @@ def rate_point(
     suggested_wording: str | None = None,
 ) -> Point:
     """Rate one quality point met, partly or not (None: not yet), with a note and wording."""
-    writer(db.principal)
-    if rating is not None and rating not in RATINGS:
-        raise DomainError(f"a rating is one of {', '.join(RATINGS)}")
-    with db.begin() as session:
-        review = PPN1_REVIEW.row(session, review_id)
-        row = _point_row(session, review_id, point_key)
+    answering = PPN1_REVIEW.answering(db, review_id, point_key, rating, RATINGS, "a rating")
+    with answering as (session, review, row):
         row.rating = rating
         if note is not None:
             row.note = clean_text(note, "a point's note")
@@ -306,11 +261,9 @@ def link_moment(
     linked: bool = True,
 ) -> Point:
     """Link a point to a moment of one of the incident's recordings (or unlink it)."""
-    writer(db.principal)
     link = models.ppn1_point_moments
-    with db.begin() as session:
-        review = PPN1_REVIEW.row(session, review_id)
-        point = _point_row(session, review_id, point_key)
+    with PPN1_REVIEW.writing(db, review_id) as (session, review):
+        point = PPN1_REVIEW.point(session, review_id, point_key)
         moment = session.get(models.Annotation, annotation_id)
         recording = (
             session.get(models.Recording, moment.recording_id)
@@ -346,9 +299,7 @@ def update_review(
 ) -> Ppn1Review:
     """Write what was done well overall, or paste (or clear) the PPN1. Audited: the PPN1's
     length, never its words."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = PPN1_REVIEW.row(session, review_id)
+    with PPN1_REVIEW.writing(db, review_id) as (session, row):
         if strengths is not None:
             row.strengths = clean_text(strengths, "what was done well")
             PPN1_REVIEW.audit(session, actor, "ppn1-review-change", row.id)
@@ -362,12 +313,6 @@ def update_review(
 
 def share_review(db: Database, review_id: int, *, actor: str, shared: bool = True) -> Ppn1Review:
     """Share the review with the officer whose PPN1 it is (or take it back)."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = PPN1_REVIEW.row(session, review_id)
-        row.status = "shared" if shared else "draft"
-        row.shared_at = models.utcnow() if shared else None
-        PPN1_REVIEW.audit(
-            session, actor, "ppn1-review-share" if shared else "ppn1-review-unshare", row.id
-        )
+    with PPN1_REVIEW.writing(db, review_id) as (session, row):
+        PPN1_REVIEW.share(session, actor, row, shared, "ppn1-review")
         return _record(session, row)

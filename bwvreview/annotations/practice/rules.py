@@ -11,6 +11,8 @@ Reading, as SQL conditions the services (and search) put in their queries:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, select, true
@@ -20,6 +22,7 @@ from bwvreview.annotations.access import READ_FOOTAGE, RECORD_PRACTICE, Principa
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
+from bwvreview.annotations.store.db import Database
 
 MAX_TEXT = 20_000  # characters in one note, point or entry
 
@@ -63,22 +66,50 @@ def session_filter(principal: Principal) -> ColumnElement[bool]:
 
 
 class Kind:
-    """One kind of practice record: its table, what a person calls it, who may read it.
+    """One kind of practice record: its table, what a person calls it, who may read it,
+    and the table of the points copied into it (with the column naming the record), if any.
     ``readable`` and ``row`` say "not found" in the same words whether the record does not
     exist or is someone else's; ``audit`` logs ids and facts, never the words."""
 
-    def __init__(self, model: type, words: str, object_type: str, can_read: object) -> None:
+    def __init__(
+        self,
+        model: type,
+        words: str,
+        object_type: str,
+        can_read: object,
+        points: tuple[Any, str] | None = None,
+    ) -> None:
         self.model, self.words, self.object_type, self.can_read = (
             model,
             words,
             object_type,
             can_read,
         )
+        self.point_model, self.point_parent = points or (None, "")
 
     def row(self, session: Session, row_id: int) -> Any:
         found = session.get(self.model, row_id)
         if found is None:
             raise NotFoundError(f"no {self.words} with id {row_id}")
+        return found
+
+    def _points_of(self, record_id: int) -> Any:
+        return select(self.point_model).where(
+            getattr(self.point_model, self.point_parent) == record_id
+        )
+
+    def points(self, session: Session, record_id: int) -> list[Any]:
+        """The points copied into a record (a template's, the PPN1's), in their order."""
+        ordered = self._points_of(record_id).order_by(self.point_model.position)
+        return list(session.scalars(ordered))
+
+    def point(self, session: Session, record_id: int, point_key: str) -> Any:
+        """One of a record's points by its key ("observation 3 has no point 'x'" if none)."""
+        found = session.scalar(
+            self._points_of(record_id).where(self.point_model.point_key == point_key)
+        )
+        if found is None:
+            raise NotFoundError(f"{self.words} {record_id} has no point {point_key!r}")
         return found
 
     def readable(self, session: Session, principal: Principal, row_id: int) -> Any:
@@ -100,6 +131,51 @@ class Kind:
             object_id=row_id,
             details=details or None,
         )
+
+    def visible(
+        self, session: Session, principal: Principal, newest: Any, incident_id: int | None = None
+    ) -> list[Any]:
+        """The rows the reader may see (of one incident, if given), newest first by the
+        ``newest`` column, then by id."""
+        statement = select(self.model).where(self.can_read(principal))
+        if incident_id is not None:
+            statement = statement.where(self.model.incident_id == incident_id)
+        return list(session.scalars(statement.order_by(newest.desc(), self.model.id.desc())))
+
+    @contextmanager
+    def writing(self, db: Database, row_id: int) -> Iterator[tuple[Session, Any]]:
+        """A change to one record by who records practice: the permission is checked
+        first, then the row is read in the change's transaction ("not found" if none)."""
+        writer(db.principal)
+        with db.begin() as session:
+            yield session, self.row(session, row_id)
+
+    @contextmanager
+    def answering(
+        self,
+        db: Database,
+        record_id: int,
+        point_key: str,
+        answer: str | None,
+        choices: tuple[str, ...],
+        what: str,
+    ) -> Iterator[tuple[Session, Any, Any]]:
+        """A point of a record answered (met, partly, not; None: not yet): the writer's
+        permission, the answer one of ``choices`` ("a rating is one of …"), then the record
+        and its point in the change's transaction."""
+        writer(db.principal)
+        if answer is not None and answer not in choices:
+            raise DomainError(f"{what} is one of {', '.join(choices)}")
+        with db.begin() as session:
+            record = self.row(session, record_id)
+            yield session, record, self.point(session, record_id, point_key)
+
+    def share(self, session: Session, actor: str, row: Any, shared: bool, action: str) -> None:
+        """Share a record with its officer, or take it back to a draft; audited as
+        ``{action}-share`` or ``{action}-unshare``."""
+        row.status = "shared" if shared else "draft"
+        row.shared_at = models.utcnow() if shared else None
+        self.audit(session, actor, f"{action}-share" if shared else f"{action}-unshare", row.id)
 
 
 def writer(db_principal: Principal) -> Principal:
@@ -129,6 +205,24 @@ def person(session: Session, user_id: int | None) -> tuple[str, str | None]:
     return (row.name, row.collar_number) if row else ("someone", None)
 
 
+def record_heading(
+    session: Session, row: Any
+) -> tuple[int, str, str | None, int | None, str | None, str | None]:
+    """What an observation or a PPN1 review starts with, after its id: the incident's id,
+    reference and type, then its officer's id, name and collar number (all None for a
+    record that names no officer)."""
+    incident = incident_row(session, row.incident_id)
+    name, collar = person(session, row.officer_id) if row.officer_id else (None, None)
+    return row.incident_id, incident.reference, incident.incident_type, row.officer_id, name, collar
+
+
+def point_words(position: int, point: Any) -> dict[str, Any]:
+    """The columns a record copies from a template's point or a PPN1 quality point, so an
+    edited templates file never changes what an old record said."""
+    return {"position": position, "point_key": point.key, "label": point.label,
+            "prompt": point.prompt}  # fmt: skip
+
+
 def incident_row(session: Session, incident_id: int) -> models.Incident:
     row = session.get(models.Incident, incident_id)
     if row is None:
@@ -137,7 +231,9 @@ def incident_row(session: Session, incident_id: int) -> models.Incident:
 
 
 def link_officer(session: Session, incident_id: int, officer_id: int, actor: str) -> None:
-    """An officer observed at, or writing the PPN1 of, an incident is one of its officers."""
+    """An officer observed at, or writing the PPN1 of, an incident is one of its officers
+    (a user who is not an officer: "no officer with id")."""
+    officer_id = user_row(session, officer_id, role="officer").id
     table = models.incident_officers
     linked = session.scalar(
         select(table.c.user_id).where(
@@ -178,6 +274,18 @@ def index_text(session: Session, kind: str, record_id: int, parts: list[str]) ->
         row.text = text
 
 
-OBSERVATION = Kind(models.Observation, "observation", "observation", observation_filter)
-PPN1_REVIEW = Kind(models.Ppn1Review, "PPN1 review", "ppn1_review", ppn1_filter)
+OBSERVATION = Kind(
+    models.Observation,
+    "observation",
+    "observation",
+    observation_filter,
+    points=(models.ObservationCheck, "observation_id"),
+)
+PPN1_REVIEW = Kind(
+    models.Ppn1Review,
+    "PPN1 review",
+    "ppn1_review",
+    ppn1_filter,
+    points=(models.Ppn1Point, "review_id"),
+)
 SESSION = Kind(models.PracticeSession, "practice session", "practice_session", session_filter)

@@ -29,7 +29,6 @@ from bwvreview.annotations.practice.rules import (
     SESSION,
     clean_text,
     incident_row,
-    session_filter,
     user_row,
     writer,
 )
@@ -212,11 +211,8 @@ def get_session(db: Database, session_id: int) -> PracticeSession:
 
 def list_sessions(db: Database) -> list[PracticeSession]:
     """The sessions the reader may see, newest first."""
-    S = models.PracticeSession  # noqa: N806
     with db.begin() as session:
-        rows = session.scalars(
-            select(S).where(session_filter(db.principal)).order_by(S.held_on.desc(), S.id.desc())
-        ).all()
+        rows = SESSION.visible(session, db.principal, models.PracticeSession.held_on)
         return [_record(session, row) for row in rows]
 
 
@@ -326,9 +322,7 @@ def update_session(
     annotation_ids: Iterable[int] = (),
 ) -> PracticeSession:
     """Change what went well or the date, or add incidents and moments discussed."""
-    writer(db.principal)
-    with db.begin() as session:
-        row = SESSION.row(session, session_id)
+    with SESSION.writing(db, session_id) as (session, row):
         if went_well is not None:
             row.went_well = clean_text(went_well, "what went well")
         if held_on is not None:

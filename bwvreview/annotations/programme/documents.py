@@ -10,8 +10,6 @@ trainer installed last; until one is installed it is the file bundled with bwvre
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +22,13 @@ from sqlalchemy.orm import Session
 from bwvreview.annotations.access import MANAGE_PROGRAMME, require
 from bwvreview.annotations.audit import record_event
 from bwvreview.annotations.errors import DomainError, NotFoundError
-from bwvreview.annotations.formats.yaml_lines import LINE, load_yaml, not_utf8
+from bwvreview.annotations.formats.data_file import DataFile, content_sha256
+from bwvreview.annotations.formats.yaml_lines import LINE
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
 
 DOCUMENT_LOCK = 0x62777670  # "bwvp": two people storing the same file at once on PostgreSQL
 BUNDLED = "bundled"  # ``installed_by`` of a file stored because it shipped with bwvreview
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_LENGTH_MINUTES = 24 * 60
 
 
@@ -111,141 +109,105 @@ class Questionnaire:
 # --- reading the files ---------------------------------------------------------------------
 
 
-def _fail(path: Path | str, line: int | None, message: str) -> ProgrammeFileError:
-    where = f"{path}, line {line}" if line else str(path)
-    return ProgrammeFileError(f"{where}: {message}")
+def _file(path: Path | str) -> DataFile:
+    return DataFile(path, "", ProgrammeFileError)
 
 
-def _text(entry: dict[str, Any], field: str, path: Path | str, *, required: bool = True) -> str:
-    value = entry.get(field, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str | int | float) or (required and not str(value).strip()):
-        raise _fail(path, entry.get(LINE), f"'{field}' must be non-empty text")
-    return " ".join(str(value).split())
-
-
-def _key(entry: dict[str, Any], path: Path | str, seen: set[str]) -> str:
-    key = _text(entry, "key", path)
-    if not _KEY.match(key):
-        raise _fail(path, entry.get(LINE), f"key {key!r} must be lower_snake_case")
-    if key in seen:
-        raise _fail(path, entry.get(LINE), f"key {key!r} is used twice")
-    seen.add(key)
-    return key
-
-
-def _texts(entry: dict[str, Any], field: str, path: Path | str) -> tuple[str, ...]:
+def _texts(entry: dict[str, Any], field: str, file: DataFile) -> tuple[str, ...]:
     raw = entry.get(field)
     if not isinstance(raw, list) or not raw:
-        raise _fail(path, entry.get(LINE), f"'{field}' must be a non-empty list")
+        raise file.fail(entry.get(LINE), f"'{field}' must be a non-empty list")
     if not all(isinstance(t, str) and t.strip() for t in raw):
-        raise _fail(path, entry.get(LINE), f"every entry of '{field}' must be text")
+        raise file.fail(entry.get(LINE), f"every entry of '{field}' must be text")
     return tuple(" ".join(t.split()) for t in raw)
 
 
-def _mapping(text: str, path: Path | str, what: str) -> dict[str, Any]:
-    raw = load_yaml(text, lambda line, message: _fail(path, line, message))
-    if not isinstance(raw, dict):
-        raise _fail(path, 1, f"expected a mapping: {what}")
-    return raw
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _fail(path, None, "file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise _fail(path, None, not_utf8(exc)) from exc
-    except OSError as exc:
-        raise _fail(path, None, f"cannot be read ({exc.__class__.__name__})") from exc
-
-
-def _module(entry: Any, number: int, path: Path | str, seen: set[str]) -> Module:
+def _module(entry: Any, number: int, file: DataFile, seen: set[str]) -> Module:
     if not isinstance(entry, dict):
-        raise _fail(path, None, f"session {number} must be a mapping")
+        raise file.fail(None, f"session {number} must be a mapping")
     length = entry.get("length_minutes", 180)
     whole = isinstance(length, int) and not isinstance(length, bool)
     if not whole or not 0 < length <= MAX_LENGTH_MINUTES:
-        raise _fail(path, entry.get(LINE), "'length_minutes' must be a whole number of minutes")
+        raise file.fail(entry.get(LINE), "'length_minutes' must be a whole number of minutes")
     return Module(
-        key=_key(entry, path, seen),
+        key=file.key(entry, seen),
         number=number,
-        title=_text(entry, "title", path),
+        title=file.text(entry, "title"),
         length_minutes=length,
-        topics=_texts(entry, "topics", path),
-        outcomes=_texts(entry, "outcomes", path),
+        topics=_texts(entry, "topics", file),
+        outcomes=_texts(entry, "outcomes", file),
     )
 
 
 def parse_curriculum(text: str, path: Path | str, document_id: int = 0) -> Curriculum:
     """Parse and validate curriculum YAML; ``path`` is used only in messages."""
-    raw = _mapping(text, path, "version, title and sessions")
+    file = _file(path)
+    raw = file.parse(text, "expected a mapping: version, title and sessions")
     entries = raw.get("sessions")
     if not isinstance(entries, list) or not entries:
-        raise _fail(path, raw.get(LINE), "'sessions' must be a non-empty list")
+        raise file.fail(raw.get(LINE), "'sessions' must be a non-empty list")
     seen: set[str] = set()
-    modules = tuple(_module(e, n, path, seen) for n, e in enumerate(entries, start=1))
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    title = _text(raw, "title", path, required=False) or "Curriculum"
-    return Curriculum(document_id, _text(raw, "version", path), sha, title, modules)
+    modules = tuple(_module(e, n, file, seen) for n, e in enumerate(entries, start=1))
+    sha = content_sha256(text)
+    title = file.text(raw, "title", required=False) or "Curriculum"
+    return Curriculum(document_id, file.version(raw), sha, title, modules)
 
 
-def _scale(raw: dict[str, Any], path: Path | str) -> tuple[int, int, str, str]:
+def _scale(raw: dict[str, Any], file: DataFile) -> tuple[int, int, str, str]:
     scale = raw.get("scale")
     if not isinstance(scale, dict):
-        raise _fail(path, raw.get(LINE), "'scale' must be a mapping with min, max, low, high")
+        raise file.fail(raw.get(LINE), "'scale' must be a mapping with min, max, low, high")
     low, high = scale.get("min"), scale.get("max")
     if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high <= 10):
-        raise _fail(path, scale.get(LINE), "the scale needs whole numbers 0 <= min < max <= 10")
-    return low, high, _text(scale, "low", path), _text(scale, "high", path)
+        raise file.fail(scale.get(LINE), "the scale needs whole numbers 0 <= min < max <= 10")
+    return low, high, file.text(scale, "low"), file.text(scale, "high")
 
 
-def _fixed(raw: dict[str, Any], path: Path | str, seen: set[str]) -> tuple[Item, ...]:
+def _fixed(raw: dict[str, Any], file: DataFile, seen: set[str]) -> tuple[Item, ...]:
     entries = raw.get("items") or []
     if not isinstance(entries, list):
-        raise _fail(path, raw.get(LINE), "'items' must be a list")
+        raise file.fail(raw.get(LINE), "'items' must be a list")
     items = []
     for entry in entries:
         if not isinstance(entry, dict):
-            raise _fail(path, raw.get(LINE), "each item must be a mapping with key and text")
+            raise file.fail(raw.get(LINE), "each item must be a mapping with key and text")
         kind = str(entry.get("type", "scale"))
         if kind not in ("scale", "text"):
-            raise _fail(path, entry.get(LINE), f"item type {kind!r} is not scale or text")
-        key = _key(entry, path, seen)
-        items.append(Item(key, _text(entry, "text", path), kind, key))
+            raise file.fail(entry.get(LINE), f"item type {kind!r} is not scale or text")
+        key = file.key(entry, seen)
+        items.append(Item(key, file.text(entry, "text"), kind, key))
     return tuple(items)
 
 
 def parse_questionnaire(text: str, path: Path | str, document_id: int = 0) -> Questionnaire:
     """Parse and validate questionnaire YAML; ``path`` is used only in messages."""
-    raw = _mapping(text, path, "key, version, title, phases, scale and items")
-    key = _key(raw, path, set())
+    file = _file(path)
+    raw = file.parse(text, "expected a mapping: key, version, title, phases, scale and items")
+    key = file.key(raw, set())
     phases = raw.get("phases")
     if not isinstance(phases, list) or not phases or not set(phases) <= set(models.PHASES):
-        raise _fail(path, raw.get(LINE), "'phases' must list 'before', 'after' or both")
+        raise file.fail(raw.get(LINE), "'phases' must list 'before', 'after' or both")
     seen: set[str] = set()
     per_topic = []
     for entry in raw.get("per_topic") or []:
         if not isinstance(entry, dict):
-            raise _fail(path, raw.get(LINE), "each per_topic question needs key and text")
-        text_ = _text(entry, "text", path)
+            raise file.fail(raw.get(LINE), "each per_topic question needs key and text")
+        text_ = file.text(entry, "text")
         if "{topic}" not in text_:
-            raise _fail(path, entry.get(LINE), "a per_topic question must say where {topic} goes")
-        per_topic.append((_key(entry, path, seen), text_))
-    fixed = _fixed(raw, path, seen)
+            raise file.fail(entry.get(LINE), "a per_topic question must say where {topic} goes")
+        per_topic.append((file.key(entry, seen), text_))
+    fixed = _fixed(raw, file, seen)
     if not per_topic and not fixed:
-        raise _fail(path, raw.get(LINE), "a questionnaire needs per_topic questions or items")
-    low, high, low_label, high_label = _scale(raw, path)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        raise file.fail(raw.get(LINE), "a questionnaire needs per_topic questions or items")
+    low, high, low_label, high_label = _scale(raw, file)
+    sha = content_sha256(text)
     return Questionnaire(
         document_id,
         key,
-        _text(raw, "version", path),
+        file.version(raw),
         sha,
-        _text(raw, "title", path),
-        _text(raw, "intro", path, required=False),
+        file.text(raw, "title"),
+        file.text(raw, "intro", required=False),
         tuple(p for p in models.PHASES if p in phases),
         low,
         high,
@@ -327,7 +289,7 @@ def curriculum(db: Database, bundled: Path) -> Curriculum:
 
     Everyone may read it (it is titles and topics); the bundled file is stored the first
     time it is read, so sessions scheduled from it can point at it."""
-    text = _read(bundled)
+    text = _file(bundled).read()
     with db.begin() as session:
         found = _in_force(session, "curriculum", "curriculum", text)
     assert isinstance(found, Curriculum)
@@ -339,7 +301,7 @@ def questionnaires(db: Database, bundled: Sequence[Path]) -> list[Questionnaire]
     over it), then any other a trainer installed. Everyone may read the questions."""
     texts = {}
     for path in bundled:
-        text = _read(path)
+        text = _file(path).read()
         texts[parse_questionnaire(text, path).key] = text
     with db.begin() as session:
         keys = list(texts) + sorted(
@@ -360,8 +322,9 @@ def install(db: Database, path: Path) -> Curriculum | Questionnaire:
     """Put a curriculum or questionnaire file in force for everyone (trainers, admins);
     which of the two it is comes from its content (a questionnaire has a ``key``). Audited."""
     principal = require(db.principal, MANAGE_PROGRAMME)
-    text = _read(path)
-    raw = _mapping(text, path, "a curriculum or a questionnaire")
+    file = _file(path)
+    text = file.read()
+    raw = file.parse(text, "expected a mapping: a curriculum or a questionnaire")
     parsed = parse_questionnaire(text, path) if "key" in raw else parse_curriculum(text, path)
     kind = "questionnaire" if isinstance(parsed, Questionnaire) else "curriculum"
     key = parsed.key if isinstance(parsed, Questionnaire) else "curriculum"

@@ -82,6 +82,24 @@ def test_a_broken_curriculum_is_refused_by_file_and_line(world, tmp_path):
         documents.install(world.as_("trainer"), path)
 
 
+def test_a_programme_file_that_is_missing_or_not_utf8_is_refused_by_name(world, tmp_path):
+    trainer = world.as_("trainer")
+    absent = tmp_path / "absent.yaml"
+    with pytest.raises(documents.ProgrammeFileError, match=r"absent.yaml: file not found$"):
+        documents.install(trainer, absent)
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes(b'version: "1"\ntitle: Caf\xe9\n')
+    with pytest.raises(documents.ProgrammeFileError, match=r"latin1.yaml: line 2 is not UTF-8"):
+        documents.install(trainer, latin1)
+    with pytest.raises(documents.ProgrammeFileError, match=r"absent.yaml: file not found$"):
+        documents.curriculum(trainer, absent)
+    listed = tmp_path / "listed.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(documents.ProgrammeFileError, match=r"listed.yaml, line 1: expected a "
+                       r"mapping: a curriculum or a questionnaire"):  # fmt: skip
+        documents.install(trainer, listed)
+
+
 def test_the_questionnaires_ask_about_the_sessions_topics(world):
     kc = world.questionnaires["knowledge_confidence"]
     assert kc.phases == ("before", "after") and (kc.scale_min, kc.scale_max) == (1, 5)

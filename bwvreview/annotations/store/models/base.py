@@ -1,11 +1,12 @@
-"""The declarative base every table hangs off, and the clock rows are stamped with."""
+"""The declarative base every table hangs off, the clock rows are stamped with, and the
+check every span of time is kept by."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, CheckConstraint
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -15,3 +16,9 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def span_check(table: str) -> CheckConstraint:
+    """A span of time (``start_ms``, ``end_ms``) ends at or after it starts:
+    ``ck_<table>_span``."""
+    return CheckConstraint("end_ms >= start_ms", name=f"ck_{table}_span")

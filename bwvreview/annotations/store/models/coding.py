@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bwvreview.annotations.store.models.base import Base, utcnow
+from bwvreview.annotations.store.models.base import Base, span_check, utcnow
 
 
 class CodebookVersion(Base):
@@ -67,7 +67,7 @@ class CodebookCategory(Base):
 class Annotation(Base):
     __tablename__ = "annotations"
     __table_args__ = (
-        CheckConstraint("end_ms >= start_ms", name="ck_annotations_span"),
+        span_check("annotations"),
         CheckConstraint("status IN ('draft', 'final', 'shared')", name="ck_annotations_status"),
         CheckConstraint("source IN ('human', 'cue')", name="ck_annotations_source"),
         CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="ck_annotations_sev"),
@@ -141,7 +141,7 @@ class Redaction(Base):
     __tablename__ = "redactions"
     __table_args__ = (
         CheckConstraint("kind IN ('region', 'audio')", name="ck_redactions_kind"),
-        CheckConstraint("end_ms >= start_ms", name="ck_redactions_span"),
+        span_check("redactions"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,7 +165,7 @@ class Suggestion(Base):
 
     __tablename__ = "suggestions"
     __table_args__ = (
-        CheckConstraint("end_ms >= start_ms", name="ck_suggestions_span"),
+        span_check("suggestions"),
         CheckConstraint(
             "state IN ('pending', 'accepted', 'rejected')", name="ck_suggestions_state"
         ),

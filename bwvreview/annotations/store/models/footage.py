@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bwvreview.annotations.store.models.base import Base, utcnow
+from bwvreview.annotations.store.models.base import Base, span_check, utcnow
 
 if TYPE_CHECKING:  # the other side of a relationship, resolved by name at run time
     from bwvreview.annotations.store.models.people import Incident
@@ -85,7 +85,7 @@ class Transcript(Base):
 class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
-        CheckConstraint("end_ms >= start_ms", name="ck_segments_span"),
+        span_check("segments"),
         Index("ix_segments_transcript_start", "transcript_id", "start_ms"),
     )
 
@@ -106,7 +106,7 @@ class Segment(Base):
 class Word(Base):
     __tablename__ = "words"
     __table_args__ = (
-        CheckConstraint("end_ms >= start_ms", name="ck_words_span"),
+        span_check("words"),
         Index("ix_words_segment_start", "segment_id", "start_ms"),
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bwvreview.annotations.store.models.base import Base, utcnow
+from bwvreview.annotations.store.models.base import Base, span_check, utcnow
 
 CLIP_RELEASE_STATES = ("held", "awaiting", "approved", "not_approved")
 
@@ -33,7 +33,7 @@ def _clip_release_default(context: Any) -> str:
 class Clip(Base):
     __tablename__ = "clips"
     __table_args__ = (
-        CheckConstraint("end_ms >= start_ms", name="ck_clips_span"),
+        span_check("clips"),
         Index("ix_clips_sha256", "sha256"),
         # migration 0009: release needs a second person (see annotations/clips.py)
         CheckConstraint(

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from bwvreview.annotations.store.models.base import Base, utcnow
 
@@ -45,14 +45,29 @@ def _user() -> Mapped[int | None]:
     return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Observation(Base):
+class _SharedRecord:
+    """A record of an incident that a TIP drafts and shares with its officer (an observation,
+    a PPN1 review): its state, when it was shared, made and last changed, after the table's
+    own columns; its state's check and its incident's index, named for the table."""
+
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    shared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[CheckConstraint | Index, ...]:  # noqa: N805
+        table = cls.__tablename__
+        return (
+            CheckConstraint(_in("status", RECORD_STATES), name=f"ck_{table}_status"),
+            Index(f"ix_{table}_incident", "incident_id"),
+        )
+
+
+class Observation(_SharedRecord, Base):
     """A TIP's field notes on one encounter (patrol, custody booking-in, stop and search)."""
 
     __tablename__ = "observations"
-    __table_args__ = (
-        CheckConstraint(_in("status", RECORD_STATES), name="ck_observations_status"),
-        Index("ix_observations_incident", "incident_id"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
@@ -63,10 +78,6 @@ class Observation(Base):
     context: Mapped[str] = mapped_column(Text, default="")
     template_key: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[str] = mapped_column(String(50))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    shared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class ObservationCheck(Base):
@@ -92,16 +103,12 @@ class ObservationCheck(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class Ppn1Review(Base):
+class Ppn1Review(_SharedRecord, Base):
     """A TIP's review of the PPN1 an officer completed for an incident. ``ppn1_text`` (the
     PPN1 itself, pasted in) is personal data: never exported, searched only by those who
     may see the incident."""
 
     __tablename__ = "ppn1_reviews"
-    __table_args__ = (
-        CheckConstraint(_in("status", RECORD_STATES), name="ck_ppn1_reviews_status"),
-        Index("ix_ppn1_reviews_incident", "incident_id"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
@@ -111,10 +118,6 @@ class Ppn1Review(Base):
     ppn1_text: Mapped[str] = mapped_column(Text, default="")
     strengths: Mapped[str] = mapped_column(Text, default="")
     points_version: Mapped[str] = mapped_column(String(50))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    shared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
 class Ppn1Point(Base):
