@@ -74,13 +74,19 @@ def _day(text: str | None, what: str) -> dt.date | None:
     return prog.parse_day(text, what) if text else None
 
 
+def _install(lib: Library, path: str | None, kind: type, instead: str) -> None:
+    """--install FILE: put a curriculum or questionnaire in force; the other kind is bad input
+    (said after it was installed, as it always was)."""
+    from bwvreview.app import programme as prog
+
+    if path and not isinstance(prog.install_document(lib, Path(path)), kind):
+        raise DomainError(f"{path} is a {instead}")
+
+
 def _curriculum(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
-    if args.install:
-        installed = prog.install_document(lib, Path(args.install))
-        if not isinstance(installed, prog.Curriculum):
-            raise DomainError(f"{args.install} is a questionnaire; use programme questionnaires")
+    _install(lib, args.install, prog.Curriculum, "questionnaire; use programme questionnaires")
     c = prog.curriculum(lib)
     if args.json:
         print_json(_json(c))
@@ -96,10 +102,7 @@ def _curriculum(lib: Library, args: argparse.Namespace) -> int:
 def _questionnaires(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
-    if args.install:
-        installed = prog.install_document(lib, Path(args.install))
-        if not isinstance(installed, prog.Questionnaire):
-            raise DomainError(f"{args.install} is a curriculum; use programme curriculum")
+    _install(lib, args.install, prog.Questionnaire, "curriculum; use programme curriculum")
     found = prog.questionnaires(lib)
     module = prog.curriculum(lib).module(args.session_of) if args.session_of else None
     if args.json:

@@ -230,3 +230,25 @@ def test_each_action_prints_its_lines_or_one_json_document(capsys, monkeypatch, 
     code, out, err = run(capsys, db_url, "programme", "show", "999", user="Tess Trainer",
                          monkeypatch=monkeypatch)  # fmt: skip
     assert (code, out, err) == (3, "", "bwvreview: no training session with id 999\n")
+
+
+def test_install_takes_its_own_kind_of_document(capsys, monkeypatch, db_url):
+    from bwvreview.bundled import resource_path
+
+    curriculum = str(resource_path("curriculum.yaml"))
+    questionnaire = str(resource_path("questionnaires") / "feedback.yaml")
+
+    def trainer(*argv):
+        return run(capsys, db_url, "programme", *argv, user="Tess Trainer", monkeypatch=monkeypatch)
+
+    code, out, err = trainer("curriculum", "--install", curriculum)
+    assert (code, err) == (0, "") and out.startswith("Trauma-informed")
+    code, out, err = trainer("questionnaires", "--install", questionnaire, "--json")
+    assert (code, err) == (0, "") and "feedback" in [q["key"] for q in json.loads(out)[
+        "questionnaires"]]  # fmt: skip
+    code, out, err = trainer("curriculum", "--install", questionnaire)
+    assert (code, out) == (3, "")
+    assert err == f"bwvreview: {questionnaire} is a questionnaire; use programme questionnaires\n"
+    code, out, err = trainer("questionnaires", "--install", curriculum, "--json")
+    assert (code, out) == (3, "")
+    assert err == f"bwvreview: {curriculum} is a curriculum; use programme curriculum\n"
