@@ -120,6 +120,10 @@ def _session(path: Path):
     options.log_severity_level = 3
     options.intra_op_num_threads = usable_cores()
     options.inter_op_num_threads = 1
+    # Idle threads sleep instead of spinning: between two frames the decoder, the encoder
+    # and the tracker need the cores (night clip export: 34 s against 38 s, 11 CPU-seconds
+    # fewer; a detector alone loses about half a millisecond a frame).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     log.debug("loading face model %s", path.name)
     return onnx_session(model.SerializeToString(), options)  # the GPU when there is one
 

@@ -103,7 +103,8 @@ def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> lis
             far = ahead is not None and at - float(ahead.time) > SEEK_GAP_S
             if frames is None or (far and not ended):
                 if at_ms > 0 and stream.time_base is not None:
-                    container.seek(int(at_ms / 1000 / stream.time_base), stream=stream, backward=True)
+                    target = int(at_ms / 1000 / stream.time_base)
+                    container.seek(target, stream=stream, backward=True)
                 frames = (f for f in container.decode(stream) if f.time is not None)
                 held = ahead = None
                 ended = False

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bwvreview.media.audio import SAMPLE_RATE
+from bwvreview.media.clip_verify.alongside import Alongside
 from bwvreview.media.clip_verify.banner_check import banner_check
 from bwvreview.media.clip_verify.face_check import SeenFrames, faces_check
 from bwvreview.media.clip_verify.metadata_check import (
@@ -106,17 +107,54 @@ def iter_verify_clip(
     }
     samples: list[np.ndarray] = []
     decoded: dict[str, int] = {}
-    faces = yield from faces_check(path, options, cancel, picks, samples, decoded, seen)
-    checks.append(faces)
-    checks.append(banner_check(samples, options))
-    sound_ms = None
-    if not streams["has_audio"]:
-        checks.append(Check("speech", True, "the clip has no sound: nothing to hear", skipped=True))
-    else:
-        sound = decode_sound(path, cancel)
-        sound_ms = len(sound) * 1000 // SAMPLE_RATE
-        speech = heard if heard is not None else (yield from speech_check(sound, options, cancel))
-        checks.append(speech)
+    # The sound is listened to on a helper thread while the frames are looked at here.
+    listening = (
+        Alongside(lambda halt: _listen(path, options, halt))
+        if streams["has_audio"] and heard is None
+        else None
+    )
+    try:
+        looking = faces_check(path, options, cancel, picks, samples, decoded, seen)
+        faces = yield from _beside(looking, listening)
+        checks.append(faces)
+        checks.append(banner_check(samples, options))
+        sound_ms = None
+        if not streams["has_audio"]:
+            checks.append(
+                Check("speech", True, "the clip has no sound: nothing to hear", skipped=True)
+            )
+        elif listening is not None:
+            sound_ms, speech = yield from listening.result(cancel)
+            checks.append(speech)
+        else:
+            sound_ms = len(decode_sound(path, cancel)) * 1000 // SAMPLE_RATE
+            checks.append(heard)  # type: ignore[arg-type]
+    finally:
+        if listening is not None:
+            listening.stop()
     checks.insert(1, sync_check(streams, decoded.get("frames", 0), sound_ms))
     yield VerifyProgress("done", 1.0)
     return Verification(path, tuple(checks), time.perf_counter() - started)
+
+
+def _listen(
+    path: Path, options: VerifyOptions, halt: threading.Event
+) -> Generator[VerifyProgress, None, tuple[int, Check]]:
+    """The sound's length (ms) and the speech check, ``halt`` its cancel flag."""
+    sound = decode_sound(path, halt)
+    speech = yield from speech_check(sound, options, halt)
+    return len(sound) * 1000 // SAMPLE_RATE, speech
+
+
+def _beside(
+    looking: Generator[VerifyProgress, None, Check], listening: Alongside | None
+) -> Generator[VerifyProgress, None, Check]:
+    """The face check's progress with the speech check's share added while both run."""
+    while True:
+        try:
+            step = next(looking)
+        except StopIteration as done:
+            return done.value
+        heard = listening.latest if listening is not None else None
+        extra = max(0.0, heard.fraction - 0.6) if heard is not None else 0.0
+        yield VerifyProgress(step.stage, step.fraction + extra)

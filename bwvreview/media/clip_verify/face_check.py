@@ -12,8 +12,8 @@ default way scores above 0.16; a failed face check is something a person could r
 
 from __future__ import annotations
 
-import hashlib
 import threading
+import zlib
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,11 @@ VERIFY_SCAN = ScanSettings(threshold=VERIFY_THRESHOLD, phase=DEFAULT_SMALL_FACE_
 
 
 # What the detector found on each frame of a clip already verified, by frame index: the
-# frame's digest and the detections. A clip written again with a few frames changed (a
-# repair) is checked again only where its frames differ.
-SeenFrames = dict[int, tuple[bytes, np.ndarray]]
+# frame's checksum and the detections. A clip written again with a few frames changed (a
+# repair) is checked again only where its frames differ. CRC-32 reads a 720p frame in
+# 0.4 ms against BLAKE2's 2.2 ms (every frame of every clip pays it); a changed frame with
+# the same CRC, the one way a change could go unchecked, is a 1 in 4 billion chance.
+SeenFrames = dict[int, tuple[int, np.ndarray]]
 
 
 def faces_check(
@@ -63,7 +65,7 @@ def faces_check(
         if keep is not None and kept_frames is not None and index in keep:
             kept_frames.append(frame)
         if time_ms >= options.skip_before_ms:
-            digest = hashlib.blake2b(frame.tobytes(), digest_size=16).digest()
+            digest = zlib.crc32(np.ascontiguousarray(frame).data)
             earlier = seen.get(index) if seen is not None else None
             if earlier is not None and earlier[0] == digest:
                 found = earlier[1]

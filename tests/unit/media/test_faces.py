@@ -17,7 +17,7 @@ import pytest
 from bwvreview.bundled import resource_path
 from bwvreview.media import faces
 from bwvreview.media.errors import MediaError
-from bwvreview.media.faces import FaceDetector, input_size, nms
+from bwvreview.media.faces import FaceDetector, _session, input_size, model_path, nms
 
 DEMO = resource_path("demo", "demo_incident.mp4")
 FPS = 25
@@ -165,3 +165,9 @@ def test_model_info_records_the_model_file_hash() -> None:
     info = faces.model_info()
     assert info["model"] == "CenterFace"
     assert info["sha256"] == faces.MODEL_SHA256
+
+
+def test_idle_detector_threads_sleep_rather_than_spin() -> None:
+    # A spinning thread pool takes the cores the decoder and encoder need between frames.
+    options = _session(model_path()).get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"

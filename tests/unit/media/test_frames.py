@@ -79,8 +79,9 @@ def test_rotation_is_applied_like_a_player_would(tmp_path: Path) -> None:
     assert output_size(160, 120, info.rotation) == (120, 160)
     # FFmpeg's own auto-rotation is the reference for "upright".
     upright = tmp_path / "upright.rgb"
-    run_ffmpeg("-i", str(rotated), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24",
-               str(upright))
+    run_ffmpeg(
+        "-i", str(rotated), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "bgr24", str(upright)
+    )
     reference = np.frombuffer(upright.read_bytes(), np.uint8).reshape(160, 120, 3)
     assert np.abs(frame.astype(int) - reference.astype(int)).mean() < 3
 
