@@ -124,7 +124,7 @@ def test_the_library_window_shows_the_panel_in_a_dock(qtbot, lib):
 
 
 def test_waiting_jobs_run_here_until_none_is_left(qtbot, lib, panel):
-    """"Run them here" is the window's worker (``bwvreview worker --once``): here the
+    """ "Run them here" is the window's worker (``bwvreview worker --once``): here the
     footage is not there, so the job fails, says why, and the run ends by itself."""
     ended = []
     panel.queue_jobs_ended.connect(ended.append)
