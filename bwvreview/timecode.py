@@ -10,6 +10,9 @@ back, in a small set of named formats:
 * ``precise(ms)``: ``HH:MM:SS.mmm`` to the millisecond; with ``separator=","`` the SRT form.
   What exports, subtitles and the player's readout use.
 * ``hours_minutes(minutes)``: a planned length such as a training module's, ``1 h 30 min``.
+* ``time_left(seconds)``: how long work still needs, in words, ``about 20 seconds left``:
+  what the window says of an export or a transcription (the command line keeps its terse
+  ``about 20 s left``, which scripts may read).
 * ``parse_time_ms(text)``: what people type on the command line or in a box: seconds
   (``12.5``) or ``[HH:]MM:SS(.mmm)``.
 """
@@ -52,6 +55,20 @@ def hours_minutes(minutes: int) -> str:
     h, m = divmod(max(0, int(minutes)), 60)
     parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m or not h else [])
     return " ".join(parts)
+
+
+def time_left(seconds: float | None) -> str:
+    """``about 1 second left``, ``about 20 seconds left``, from 90 seconds ``about 2 minutes
+    left``, from 90 minutes ``about 2 hours left``; ``""`` while it is not known or under a
+    second. Whole words, not ``s``: read by people who do not read units."""
+    if not seconds or seconds < 1:
+        return ""
+    whole = round(seconds)
+    if whole < 90:
+        return f"about {whole} second{'s' * (whole != 1)} left"
+    if whole < 5400:
+        return f"about {round(whole / 60)} minutes left"
+    return f"about {round(whole / 3600)} hours left"
 
 
 def parse_time_ms(text: str) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bwvreview.app.clip_workflow import ClipProgress, Verification
 from bwvreview.media.clip_verify import describe_finding
+from bwvreview.timecode import time_left
 
 # What each stage of ``iter_export`` is doing, as a person would say it.
 STAGE_WORDS = {
@@ -29,11 +30,8 @@ PASSED, ATTENTION, NOT_CHECKED = "passed", "needs attention", "not checked"
 def progress_words(step: ClipProgress) -> str:
     """``"Checking the clip — about 20 seconds left"``: the stage in words, never its key."""
     words = STAGE_WORDS.get(step.stage, "Working")
-    if step.eta_s and step.eta_s >= 1:
-        seconds = round(step.eta_s)
-        left = f"about {seconds} second{'s' * (seconds != 1)} left"
-        if seconds >= 90:
-            left = f"about {round(seconds / 60)} minutes left"
+    left = time_left(step.eta_s)
+    if left:
         return f"{words} — {left}"
     return f"{words}…" if step.stage != "done" else words
 

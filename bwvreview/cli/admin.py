@@ -7,7 +7,6 @@ they stay out of shell history and process lists.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -15,15 +14,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bwvreview.app.errors import DomainError
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    JSON_HELP,
+    action,
+    actions,
+    add_json,
+    arg,
+    day,
     later,
     open_library,
     print_json,
-    with_library,
 )
 
 if TYPE_CHECKING:
@@ -112,13 +113,6 @@ def _codebook_install(lib: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _audit_day(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError as exc:
-        raise DomainError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
     from bwvreview.app import admin_tasks as admin
 
@@ -130,7 +124,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(report.summary)
         return EXIT_OK if report.ok else EXIT_NOT_VERIFIED
-    since, until = _audit_day(args.since), _audit_day(args.until)
+    since, until = day(args.since), day(args.until)
     filters = admin.AuditFilter(args.actor, args.action, since, until)
     page = admin.audit_events(lib, filters, limit=args.limit)
     if args.json:
@@ -156,44 +150,33 @@ def add_audit(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", metavar="YYYY-MM-DD", help="from this UTC day")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="up to and including this UTC day")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="newest N (default 50)")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_audit)
 
 
 def add_codebook(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("codebook", help="show the codebook in force, or install a new version")
-    csub = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
-    q = csub.add_parser("show", help="the codebook in force")
-    q.add_argument("--json", action="store_true")
-    q.set_defaults(func=with_library(_codebook_show))
-    q = csub.add_parser("install", help="validate a codebook YAML and put it in force (admin)")
-    q.add_argument("file")
-    q.set_defaults(func=with_library(_codebook_install))
+    csub = actions(sub, "codebook", "show the codebook in force, or install a new version")
+    q = action(csub, "show", _codebook_show, "the codebook in force", with_json=False)
+    q.add_argument("--json", action="store_true")  # (no help line, as it always had)
+    action(csub, "install", _codebook_install,
+           "validate a codebook YAML and put it in force (admin)", arg("file"),
+           with_json=False)  # fmt: skip
 
 
 def add_users(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="manage users and which incidents officers are linked to")
-    usub = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    q = usub.add_parser("list", help="everyone who can sign in")
+    usub = actions(sub, "users", "manage users and which incidents officers are linked to")
+    q = action(usub, "list", _list, "everyone who can sign in", with_json=False)
     q.add_argument("--json", action="store_true")
-    q.set_defaults(func=with_library(_list))
-    q = usub.add_parser("add", help="add a user (admin)")
-    q.add_argument("name")
+    q = action(usub, "add", _add, "add a user (admin)", arg("name"), with_json=False)
     later(q, _add_user_arguments)
-    q.set_defaults(func=with_library(_add))
-    q = usub.add_parser("link", help="link an officer to an incident (what they may read)")
-    q.add_argument("incident", help="incident reference")
-    q.add_argument("user", help="name or collar number")
-    q.add_argument("--unlink", action="store_true")
-    q.set_defaults(func=with_library(_link))
-    q = usub.add_parser("password", help="set (or with empty input, clear) a password")
-    q.add_argument("user")
-    q.add_argument("--password-stdin", action="store_true", required=True)
-    q.set_defaults(func=with_library(_set_password))
-    for action, active in (("activate", True), ("deactivate", False)):
-        q = usub.add_parser(action, help=f"{action} a user")
-        q.add_argument("user")
-        q.set_defaults(func=with_library(_activate(active)))
+    action(usub, "link", _link, "link an officer to an incident (what they may read)",
+           arg("incident", help="incident reference"), arg("user", help="name or collar number"),
+           arg("--unlink", action="store_true"), with_json=False)  # fmt: skip
+    action(usub, "password", _set_password, "set (or with empty input, clear) a password",
+           arg("user"), arg("--password-stdin", action="store_true", required=True),
+           with_json=False)  # fmt: skip
+    for name, active in (("activate", True), ("deactivate", False)):
+        action(usub, name, _activate(active), f"{name} a user", arg("user"), with_json=False)
 
 
 def _add_user_arguments(q: argparse.ArgumentParser) -> None:

@@ -13,15 +13,18 @@ from bwvreview import app
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    JSON_HELP,
     TARGET_HELP,
     TIME_HELP,
+    action,
+    actions,
+    add_json,
+    arg,
     follow,
     fraction,
     later,
     open_library,
     print_json,
-    with_library,
+    print_records,
 )
 from bwvreview.timecode import parse_time_ms
 
@@ -150,14 +153,7 @@ def _clips_list(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import findings
 
     found = findings.release_clips(lib, args.state or ())
-    if args.json:
-        print_json({"clips": [_clip_json(c) for c in found]})
-        return EXIT_OK
-    if not found:
-        print("No clips to show.")
-    for clip in found:
-        print(_clip_line(clip))
-    return EXIT_OK
+    return print_records(args, "clips", found, _clip_line, _clip_json, empty="No clips to show.")
 
 
 def _clips_approve(lib: Library, args: argparse.Namespace) -> int:
@@ -200,29 +196,28 @@ def add_verify_clip(sub: argparse._SubParsersAction) -> None:
         "Exit 0 if it passes, 4 if it fails a check.",
     )
     p.add_argument("clip", metavar="FILE.mp4")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_verify_clip)
 
 
 def add_clips(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "clips",
-        help="release clips to trainers: a second person (TIP or admin) approves each one",
+    csub = actions(
+        sub, "clips",
+        "release clips to trainers: a second person (TIP or admin) approves each one",
         description="A clip joins the trainers' library only when another TIP or an admin, "
         "not whoever exported it, has watched it and approved it. Refusals exit 3 with one "
         "line and change nothing.",
-    )
-    csub = p.add_subparsers(dest="clips_command", metavar="ACTION", required=True)
-    q = csub.add_parser("list", help="clips you may see and their release state")
-    later(q, _add_clip_states)
-    q.set_defaults(func=with_library(_clips_list))
-    q = csub.add_parser("approve", help="approve a clip you have watched (not your own export)")
-    q.add_argument("clip_id", type=int, metavar="ID")
-    q.set_defaults(func=with_library(_clips_approve))
-    q = csub.add_parser("reject", help="do not approve a clip (or withdraw one), saying why")
-    q.add_argument("clip_id", type=int, metavar="ID")
-    q.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
-    q.set_defaults(func=with_library(_clips_reject))
+    )  # fmt: skip
+    q = action(csub, "list", _clips_list, "clips you may see and their release state",
+               with_json=False)  # fmt: skip
+    later(q, _add_clip_states)  # --state, then --json
+    clip_id = arg("clip_id", type=int, metavar="ID")
+    action(csub, "approve", _clips_approve,
+           "approve a clip you have watched (not your own export)", clip_id,
+           with_json=False)  # fmt: skip
+    action(csub, "reject", _clips_reject, "do not approve a clip (or withdraw one), saying why",
+           clip_id, arg("--reason", required=True, metavar="TEXT", help="why (recorded)"),
+           with_json=False)  # fmt: skip
 
 
 def _add_clip_states(q: argparse.ArgumentParser) -> None:
@@ -230,4 +225,4 @@ def _add_clip_states(q: argparse.ArgumentParser) -> None:
 
     q.add_argument("--state", action="append", choices=tuple(STATE_WORDS),
                    help="only clips in this state (repeat for more)")  # fmt: skip
-    q.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(q)

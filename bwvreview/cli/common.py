@@ -1,5 +1,5 @@
 """What every command shares: the parser, the exit codes, opening the library (signed in),
-progress on stderr and JSON on stdout.
+progress on stderr, and a record or a list printed as text or, with --json, as JSON.
 
 Importing the command line is kept cheap (`bwvreview --help` answers at once): modules that
 reach the database, Whisper or OpenCV are imported by the command that uses them, and
@@ -9,10 +9,11 @@ reach the database, Whisper or OpenCV are imported by the command that uses them
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Generator
-from typing import Any, TypeVar
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bwvreview import app
 from bwvreview.app.errors import DomainError
@@ -43,6 +44,11 @@ DEVICE_HELP = (
 
 Command = Callable[[argparse.Namespace], int]
 AddArguments = Callable[[argparse.ArgumentParser], None]
+Run = Callable[["app.Library", argparse.Namespace], int]  # a command on the open library
+Argument = tuple[tuple[str, ...], dict[str, Any]]  # add_argument's names and options
+
+if TYPE_CHECKING:
+    Actions = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 class Parser(argparse.ArgumentParser):
@@ -172,10 +178,92 @@ def open_library(args: argparse.Namespace, *, demo_tip: bool = False) -> app.Lib
         raise
 
 
-def with_library(run: Callable[[app.Library, argparse.Namespace], int]) -> Command:
+def with_library(run: Run) -> Command:
     """A command that works on the library, signed in."""
 
     def command(args: argparse.Namespace) -> int:
         return run(open_library(args), args)
 
     return command
+
+
+# --- declaring commands --------------------------------------------------------------------
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
+
+
+def arg(*names: str, **options: Any) -> Argument:
+    """An argument for ``action``: what ``add_argument`` would be given."""
+    return names, options
+
+
+def actions(sub: Actions, name: str, help: str, **options: Any) -> Actions:
+    """A command made of actions (`session show`, `users list`): their sub-parsers."""
+    p = sub.add_parser(name, help=help, **options)
+    return p.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+def action(
+    group: Actions, name: str, run: Run, help: str, *arguments: Argument, with_json: bool = True
+) -> argparse.ArgumentParser:
+    """One action of a group: its ``arguments`` in order, then --json (unless ``with_json``
+    is false); it runs on the library, signed in."""
+    q = group.add_parser(name, help=help)
+    for names, options in arguments:
+        q.add_argument(*names, **options)
+    if with_json:
+        add_json(q)
+    q.set_defaults(func=with_library(run))
+    return q
+
+
+def day(text: str | None) -> dt.date | None:
+    """A YYYY-MM-DD date from the command line (bad input: exit 3, one line)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError as exc:
+        raise DomainError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
+
+
+# --- printing what a command found ---------------------------------------------------------
+
+
+def _to_json(record: Any) -> Any:
+    return record.to_json()
+
+
+def print_record(
+    args: argparse.Namespace,
+    record: T,
+    text: Callable[[T], str],
+    to_json: Callable[[T], Any] = _to_json,
+) -> int:
+    """One record: with --json its ``to_json`` document, else its ``text`` (lines)."""
+    if args.json:
+        print_json(to_json(record))
+    else:
+        print(text(record))
+    return EXIT_OK
+
+
+def print_records(
+    args: argparse.Namespace,
+    key: str,
+    records: Sequence[T],
+    line: Callable[[T], str],
+    to_json: Callable[[T], Any] = _to_json,
+    *,
+    empty: str | None = None,
+) -> int:
+    """A list: with --json ``{key: [each record's document]}``, else a ``line`` per record,
+    or ``empty`` (when given) if there are none."""
+    if args.json:
+        print_json({key: [to_json(r) for r in records]})
+        return EXIT_OK
+    if not records and empty:
+        print(empty)
+    for r in records:
+        print(line(r))
+    return EXIT_OK

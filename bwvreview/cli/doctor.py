@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bwvreview.cli.common import JSON_HELP, print_json
+from bwvreview.cli.common import add_json, print_json
 
 
 def _qt_section() -> Any:
@@ -40,6 +40,6 @@ def add_doctor(sub: argparse._SubParsersAction) -> None:
         "changed. Lines beginning PROBLEM: stop bwvreview working (exit 3); WARNING: lines "
         "make something work less well.",
     )
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     # Doctor changes nothing: it reports a bad data folder rather than preparing one.
     p.set_defaults(func=cmd_doctor, prepares_data_dir=False)

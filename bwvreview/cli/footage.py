@@ -15,13 +15,14 @@ from bwvreview.cli.common import (
     DEVICE_HELP,
     EXIT_BAD_INPUT,
     EXIT_OK,
-    JSON_HELP,
     TARGET_HELP,
     StderrProgress,
+    add_json,
     follow,
     later,
     open_library,
     print_json,
+    print_records,
     warn,
 )
 from bwvreview.timecode import span
@@ -86,18 +87,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     lib = open_library(args)
     recordings = app.library.list_recordings(lib.db)
-    if args.json:
-        print_json({"recordings": [r.to_json() for r in recordings]})
-        return EXIT_OK
-    if not recordings:
-        print("The library is empty. Import footage with: bwvreview import FILE")
-    for r in recordings:
-        minutes, seconds = divmod(r.duration_ms // 1000, 60)
-        print(
-            f"{r.id}\t{r.status}\t{minutes}:{seconds:02d}\t{r.incident_reference or '-'}\t"
-            f"{Path(r.path).name}"
-        )
-    return EXIT_OK
+    empty = "The library is empty. Import footage with: bwvreview import FILE"
+    return print_records(args, "recordings", recordings, _recording_line, empty=empty)
+
+
+def _recording_line(r: Any) -> str:
+    minutes, seconds = divmod(r.duration_ms // 1000, 60)
+    return (
+        f"{r.id}\t{r.status}\t{minutes}:{seconds:02d}\t{r.incident_reference or '-'}\t"
+        f"{Path(r.path).name}"
+    )
 
 
 def cmd_set_details(args: argparse.Namespace) -> int:
@@ -262,7 +261,7 @@ def add_import(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--incident", metavar="REF", help="incident reference to file it under")
     p.add_argument("--officer", metavar="ID", help="collar number of the wearing officer")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_import)
 
 
@@ -281,7 +280,7 @@ def add_set_details(sub: argparse._SubParsersAction) -> None:
         "--officer", metavar="ID", dest="officers", action="append",
         help="collar number of an officer in the incident (repeat for more)",
     )  # fmt: skip
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_set_details)
 
 
@@ -309,13 +308,13 @@ def _add_transcript_format(p: argparse.ArgumentParser) -> None:
 
 def add_cue_stats(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cue-stats", help="how often each cue's suggestions were accepted")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_cue_stats)
 
 
 def add_list(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("list", help="list the recordings in the library")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_list)
 
 
@@ -327,5 +326,5 @@ def add_suggest(sub: argparse._SubParsersAction) -> None:
         help="recording id, media path (transcribed first if needed), or a transcript "
         "file from `transcribe --json` (suggested without storing)",
     )
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_suggest)

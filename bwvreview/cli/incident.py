@@ -4,27 +4,16 @@ codebook's list and their sources (recordings and observations)."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from bwvreview.app.errors import DomainError
-from bwvreview.cli.common import EXIT_OK, JSON_HELP, print_json, with_library
+from bwvreview.cli.common import action, actions, arg, day, print_record, print_records
 from bwvreview.timecode import clock
 
 if TYPE_CHECKING:
     from bwvreview.app import Library, practice
 
-
-def day(text: str | None) -> dt.date | None:
-    """A YYYY-MM-DD date from the command line (bad input: exit 3, one line)."""
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError as exc:
-        raise DomainError(f"{text!r} is not a date: use YYYY-MM-DD") from exc
-
-
-def add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help=JSON_HELP)
+REFERENCE = arg("reference", metavar="REF")
 
 
 def _line(lib: Library, i: practice.IncidentSummary) -> str:
@@ -46,31 +35,17 @@ def _types(lib: Library, args: argparse.Namespace) -> int:
         {"key": t.key, "label": t.label, "template": book.for_incident_type(t.key).key}
         for t in practice.incident_types(lib)
     ]
-    if args.json:
-        print_json({"types": types})
-    else:
-        for t in types:
-            print(f"{t['key']:<22} {t['label']:<26} template: {t['template']}")
-    return EXIT_OK
+    return print_records(
+        args, "types", types,
+        lambda t: f"{t['key']:<22} {t['label']:<26} template: {t['template']}", lambda t: t,
+    )  # fmt: skip
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import practice
 
     found = practice.list_incidents(lib, args.type)
-    if args.json:
-        print_json({"incidents": [i.to_json() for i in found]})
-    else:
-        for incident in found:
-            print(_line(lib, incident))
-    return EXIT_OK
-
-
-def _print(lib: Library, args: argparse.Namespace, incident: practice.IncidentSummary) -> None:
-    if args.json:
-        print_json(incident.to_json())
-    else:
-        print(_line(lib, incident))
+    return print_records(args, "incidents", found, partial(_line, lib))
 
 
 def _add(lib: Library, args: argparse.Namespace) -> int:
@@ -79,16 +54,33 @@ def _add(lib: Library, args: argparse.Namespace) -> int:
     made = practice.create_incident(
         lib, args.reference, args.type, occurred_on=day(args.date), officers=args.officer
     )
-    _print(lib, args, made)
-    return EXIT_OK
+    return print_record(args, made, partial(_line, lib))
 
 
 def _set_type(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import practice
 
     kind = None if args.type == "none" else args.type
-    _print(lib, args, practice.set_incident_type(lib, args.reference, kind))
-    return EXIT_OK
+    return print_record(args, practice.set_incident_type(lib, args.reference, kind),
+                        partial(_line, lib))  # fmt: skip
+
+
+def _moment_json(m: practice.Moment) -> dict[str, Any]:
+    return {
+        "id": m.annotation_id,
+        "recording": m.recording_id,
+        "start": m.start_ms / 1000,
+        "category": m.category_key,
+        "polarity": m.polarity,
+        "status": m.status,
+    }
+
+
+def _moment_line(m: practice.Moment) -> str:
+    return (
+        f"  moment {m.annotation_id}\trecording {m.recording_id}\t{clock(m.start_ms)}\t"
+        f"{m.category_label}\t{m.status}"
+    )
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
@@ -96,59 +88,25 @@ def _show(lib: Library, args: argparse.Namespace) -> int:
 
     incident = practice.get_incident(lib, args.reference)
     moments = practice.incident_moments(lib, incident.id)
-    if args.json:
-        data = incident.to_json()
-        data["moments"] = [
-            {
-                "id": m.annotation_id,
-                "recording": m.recording_id,
-                "start": m.start_ms / 1000,
-                "category": m.category_key,
-                "polarity": m.polarity,
-                "status": m.status,
-            }
-            for m in moments
-        ]
-        print_json(data)
-        return EXIT_OK
-    print(_line(lib, incident))
-    for m in moments:
-        print(
-            f"  moment {m.annotation_id}\trecording {m.recording_id}\t{clock(m.start_ms)}\t"
-            f"{m.category_label}\t{m.status}"
-        )
-    return EXIT_OK
+    return print_record(
+        args, incident,
+        lambda i: "\n".join([_line(lib, i), *map(_moment_line, moments)]),
+        lambda i: {**i.to_json(), "moments": [_moment_json(m) for m in moments]},
+    )  # fmt: skip
 
 
 def add_incident(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("incident", help="incidents: their type and sources (TIPs)")
-    isub = p.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
-    q = isub.add_parser("types", help="the incident types (codebook) and their templates")
-    add_json(q)
-    q.set_defaults(func=with_library(_types))
-    q = isub.add_parser("list", help="incidents with their type and how many of each source")
-    q.add_argument("--type", metavar="TYPE", help="only incidents of this type")
-    add_json(q)
-    q.set_defaults(func=with_library(_list))
-    q = isub.add_parser("add", help="a new incident (for an observation or a PPN1)")
-    q.add_argument("reference", metavar="REF")
-    q.add_argument("--type", metavar="TYPE", required=True, help="see `incident types`")
-    q.add_argument("--date", metavar="YYYY-MM-DD")
-    q.add_argument(
-        "--officer",
-        action="append",
-        default=[],
-        metavar="COLLAR",
-        help="an officer on the incident (repeatable)",
-    )
-    add_json(q)
-    q.set_defaults(func=with_library(_add))
-    q = isub.add_parser("set-type", help="say what kind of incident it was")
-    q.add_argument("reference", metavar="REF")
-    q.add_argument("type", metavar="TYPE", help="a key of `incident types`, or none")
-    add_json(q)
-    q.set_defaults(func=with_library(_set_type))
-    q = isub.add_parser("show", help="an incident and its annotated recording moments")
-    q.add_argument("reference", metavar="REF")
-    add_json(q)
-    q.set_defaults(func=with_library(_show))
+    isub = actions(sub, "incident", "incidents: their type and sources (TIPs)")
+    action(isub, "types", _types, "the incident types (codebook) and their templates")
+    action(isub, "list", _list, "incidents with their type and how many of each source",
+           arg("--type", metavar="TYPE", help="only incidents of this type"))  # fmt: skip
+    action(
+        isub, "add", _add, "a new incident (for an observation or a PPN1)", REFERENCE,
+        arg("--type", metavar="TYPE", required=True, help="see `incident types`"),
+        arg("--date", metavar="YYYY-MM-DD"),
+        arg("--officer", action="append", default=[], metavar="COLLAR",
+            help="an officer on the incident (repeatable)"),
+    )  # fmt: skip
+    action(isub, "set-type", _set_type, "say what kind of incident it was", REFERENCE,
+           arg("type", metavar="TYPE", help="a key of `incident types`, or none"))  # fmt: skip
+    action(isub, "show", _show, "an incident and its annotated recording moments", REFERENCE)

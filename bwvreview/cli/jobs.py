@@ -14,10 +14,11 @@ from bwvreview.cli.clips import add_export_arguments, export_request
 from bwvreview.cli.common import (
     DEVICE_HELP,
     EXIT_OK,
-    JSON_HELP,
     TARGET_HELP,
+    add_json,
     open_library,
     print_json,
+    print_records,
 )
 
 
@@ -56,13 +57,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
     lib = open_library(args)
     if args.queue_command == "list":
         listed = worker.list_jobs(lib, everything=args.all)
-        if args.json:
-            print_json({"jobs": [j.to_json() for j in listed]})
-        elif not listed:
-            print("No jobs. Queue some with: bwvreview queue transcribe TARGET")
-        for job in [] if args.json else listed:
-            print(_job_line(job))
-        return EXIT_OK
+        empty = "No jobs. Queue some with: bwvreview queue transcribe TARGET"
+        return print_records(args, "jobs", listed, _job_line, empty=empty)
     if args.queue_command in ("cancel", "retry"):
         change = worker.cancel_job if args.queue_command == "cancel" else worker.retry_job
         queued = [change(lib, job_id) for job_id in args.jobs]
@@ -107,10 +103,10 @@ def add_queue(sub: argparse._SubParsersAction) -> None:
     add_export_arguments(q, queue=True)
     for q in qsub.choices.values():
         q.add_argument("--priority", type=int, default=0, help="higher runs first")
-        q.add_argument("--json", action="store_true", help=JSON_HELP)
+        add_json(q)
     q = qsub.add_parser("list", help="queued, running and failed jobs")
     q.add_argument("--all", action="store_true", help="also done and cancelled jobs")
-    q.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(q)
     for action in ("cancel", "retry"):
         q = qsub.add_parser(action, help=f"{action} jobs (retry: a failed or cancelled one)")
         q.add_argument("jobs", nargs="+", type=int, metavar="JOB")

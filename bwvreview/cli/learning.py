@@ -13,8 +13,8 @@ from bwvreview import app
 from bwvreview.cli.common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
-    JSON_HELP,
     TARGET_HELP,
+    add_json,
     follow,
     later,
     open_library,
@@ -145,7 +145,7 @@ def add_export_pack(sub: argparse._SubParsersAction) -> None:
     p.add_argument("pack_id", type=int, metavar="PACK_ID")
     p.add_argument("--out", metavar="DIR", required=True, help="the folder to create (new)")
     p.add_argument("--pdf", action="store_true", help="also write the printable handout.pdf")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_export_pack)
 
 
@@ -178,7 +178,7 @@ def add_import_annotations(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
     p.add_argument("file", metavar="FILE.eaf")
     p.add_argument("--author", metavar="NAME", help="the TIP who coded them (made if new)")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_import_annotations)
 
 
@@ -187,7 +187,7 @@ def add_agreement(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
     p.add_argument("--between", metavar="A", required=True, help="first TIP (name or user id)")
     p.add_argument("--and", dest="other", metavar="B", required=True, help="second TIP")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=cmd_agreement)
 
 
@@ -229,4 +229,4 @@ def _add_search_kinds(p: argparse.ArgumentParser) -> None:
                    help="only transcript lines or only annotations; practice: observations, "
                    "PPN1 reviews and sessions (only when asked for)")  # fmt: skip
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)

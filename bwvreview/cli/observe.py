@@ -5,16 +5,25 @@ template's points, share it with the officer observed."""
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import TYPE_CHECKING
 
-from bwvreview.cli.common import EXIT_OK, print_json, with_library
-from bwvreview.cli.incident import add_json
+from bwvreview.cli.common import (
+    EXIT_OK,
+    action,
+    actions,
+    arg,
+    print_json,
+    print_record,
+    print_records,
+)
 from bwvreview.timecode import clock, parse_time_ms
 
 if TYPE_CHECKING:
     from bwvreview.app import Library, observing
 
 ANSWERS = {"met": "met", "partly": "partly", "not": "not", "n/a": "not_applicable", "clear": None}
+OBSERVATION = arg("observation", type=int, metavar="OBSERVATION")
 
 
 def note_json(note: observing.Note) -> dict[str, object]:
@@ -28,33 +37,26 @@ def note_json(note: observing.Note) -> dict[str, object]:
     }
 
 
-def _show_text(lib: Library, o: observing.Observation) -> None:
+def _text(lib: Library, o: observing.Observation) -> str:
     from bwvreview.app import practice
 
     who = o.officer_collar or o.officer_name or "no officer named"
-    print(
+    lines = [
         f"observation {o.id}\t{o.incident_reference}\t{practice.type_label(lib, o.incident_type)}"
         f"\tofficer {who}\t{o.status}\tstarted {o.started_at:%Y-%m-%d %H:%M}"
-    )
+    ]
     group = None
     for c in o.checks:
         if c.group_label != group:
             group = c.group_label
-            print(f"  {group}")
+            lines.append(f"  {group}")
         answer = practice.RATING_WORDS.get(c.answer, c.answer)
-        print(
+        lines.append(
             f"    {practice.RATING_MARKS.get(c.answer, '·')} {c.point_key:<14} {c.label}"
             f" — {answer}{': ' + c.note if c.note else ''}"
         )
-    for n in o.notes:
-        print(f"  note {n.id}\t{clock(n.at_ms)}\t{n.category_label}\t{n.note}")
-
-
-def _print(lib: Library, args: argparse.Namespace, o: observing.Observation) -> None:
-    if args.json:
-        print_json(o.to_json())
-    else:
-        _show_text(lib, o)
+    lines += [f"  note {n.id}\t{clock(n.at_ms)}\t{n.category_label}\t{n.note}" for n in o.notes]
+    return "\n".join(lines)
 
 
 def _templates(lib: Library, args: argparse.Namespace) -> int:
@@ -105,8 +107,7 @@ def _start(lib: Library, args: argparse.Namespace) -> int:
         template=args.template,
         context=args.context or "",
     )
-    _print(lib, args, made)
-    return EXIT_OK
+    return print_record(args, made, partial(_text, lib))
 
 
 def _note(lib: Library, args: argparse.Namespace) -> int:
@@ -117,22 +118,16 @@ def _note(lib: Library, args: argparse.Namespace) -> int:
     else:  # now, on the observation's clock
         at_ms = observing.elapsed_ms(observing.get_observation(lib, args.observation).started_at)
     made = observing.add_note(lib, args.observation, at_ms, args.text, args.category)
-    if args.json:
-        print_json(note_json(made))
-    else:
-        print(f"note {made.id} at {clock(made.at_ms)} ({made.category_label})")
-    return EXIT_OK
+    return print_record(
+        args, made, lambda n: f"note {n.id} at {clock(n.at_ms)} ({n.category_label})", note_json
+    )
 
 
 def _code(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import observing
 
     coded = observing.code_note(lib, args.note, args.category)
-    if args.json:
-        print_json(note_json(coded))
-    else:
-        print(f"note {coded.id}: {coded.category_label}")
-    return EXIT_OK
+    return print_record(args, coded, lambda n: f"note {n.id}: {n.category_label}", note_json)
 
 
 def _check(lib: Library, args: argparse.Namespace) -> int:
@@ -141,91 +136,62 @@ def _check(lib: Library, args: argparse.Namespace) -> int:
     check = observing.answer_check(
         lib, args.observation, args.point, ANSWERS[args.answer], args.note
     )
-    if args.json:
-        print_json(
-            {
-                "observation": args.observation,
-                "point": check.point_key,
-                "answer": check.answer,
-                "note": check.note,
-            }
-        )
-    else:
-        print(f"{check.label}: {practice.RATING_WORDS.get(check.answer, check.answer)}")
-    return EXIT_OK
+    return print_record(
+        args, check,
+        lambda c: f"{c.label}: {practice.RATING_WORDS.get(c.answer, c.answer)}",
+        lambda c: {"observation": args.observation, "point": c.point_key, "answer": c.answer,
+                   "note": c.note},
+    )  # fmt: skip
 
 
 def _share(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import observing
 
-    _print(lib, args, observing.share_observation(lib, args.observation, not args.undo))
-    return EXIT_OK
+    shared = observing.share_observation(lib, args.observation, not args.undo)
+    return print_record(args, shared, partial(_text, lib))
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import observing
 
-    _print(lib, args, observing.get_observation(lib, args.observation))
-    return EXIT_OK
+    return print_record(args, observing.get_observation(lib, args.observation), partial(_text, lib))
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import observing
 
-    found = observing.list_observations(lib)
-    if args.json:
-        print_json({"observations": [o.to_json() for o in found]})
-        return EXIT_OK
-    for o in found:
-        print(
-            f"{o.id}\t{o.started_at:%Y-%m-%d %H:%M}\t{o.incident_reference}\t{o.template_key}"
-            f"\t{o.status}\t{len(o.notes)} notes"
-        )
-    return EXIT_OK
+    return print_records(args, "observations", observing.list_observations(lib), _list_line)
+
+
+def _list_line(o: observing.Observation) -> str:
+    return (
+        f"{o.id}\t{o.started_at:%Y-%m-%d %H:%M}\t{o.incident_reference}\t{o.template_key}"
+        f"\t{o.status}\t{len(o.notes)} notes"
+    )
 
 
 def add_observe(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("observe", help="observations in the field: notes coded like moments")
-    osub = p.add_subparsers(dest="observe_command", metavar="ACTION", required=True)
-    q = osub.add_parser("templates", help="what each kind of observation prompts for")
-    add_json(q)
-    q.set_defaults(func=with_library(_templates))
-    q = osub.add_parser("start", help="start an observation from its incident type's template")
-    q.add_argument("incident", metavar="INCIDENT", help="incident reference (new: give --type)")
-    q.add_argument("--officer", metavar="COLLAR", help="the officer observed")
-    q.add_argument("--type", metavar="TYPE", help="the incident's type, to create it")
-    q.add_argument("--template", metavar="KEY", help="another template (see `observe templates`)")
-    q.add_argument("--context", metavar="TEXT", help="the setting, in a line (no names)")
-    add_json(q)
-    q.set_defaults(func=with_library(_start))
-    q = osub.add_parser("note", help="add a time-stamped note")
-    q.add_argument("observation", type=int, metavar="OBSERVATION")
-    q.add_argument("text", metavar="TEXT")
-    q.add_argument("--at", metavar="T", help="time since the start (default: now)")
-    q.add_argument("--category", metavar="KEY", help="code it (a codebook category key)")
-    add_json(q)
-    q.set_defaults(func=with_library(_note))
-    q = osub.add_parser("code", help="code a note with a codebook category")
-    q.add_argument("note", type=int, metavar="NOTE")
-    q.add_argument("category", metavar="KEY")
-    add_json(q)
-    q.set_defaults(func=with_library(_code))
-    q = osub.add_parser("check", help="answer one of the template's points")
-    q.add_argument("observation", type=int, metavar="OBSERVATION")
-    q.add_argument("point", metavar="POINT")
-    q.add_argument("answer", choices=tuple(ANSWERS))
-    q.add_argument("--note", metavar="TEXT")
-    add_json(q)
-    q.set_defaults(func=with_library(_check))
-    q = osub.add_parser("share", help="share it with the officer observed")
-    q.add_argument("observation", type=int, metavar="OBSERVATION")
-    q.add_argument("--undo", action="store_true", help="stop sharing it")
-    add_json(q)
-    q.set_defaults(func=with_library(_share))
-    q = osub.add_parser("show", help="an observation: its points and notes")
-    q.add_argument("observation", type=int, metavar="OBSERVATION")
-    add_json(q)
-    q.set_defaults(func=with_library(_show))
-    q = osub.add_parser("list", help="observations you may read")
-    add_json(q)
-    q.set_defaults(func=with_library(_list))
+    osub = actions(sub, "observe", "observations in the field: notes coded like moments")
+    action(osub, "templates", _templates, "what each kind of observation prompts for")
+    action(
+        osub, "start", _start, "start an observation from its incident type's template",
+        arg("incident", metavar="INCIDENT", help="incident reference (new: give --type)"),
+        arg("--officer", metavar="COLLAR", help="the officer observed"),
+        arg("--type", metavar="TYPE", help="the incident's type, to create it"),
+        arg("--template", metavar="KEY", help="another template (see `observe templates`)"),
+        arg("--context", metavar="TEXT", help="the setting, in a line (no names)"),
+    )  # fmt: skip
+    action(
+        osub, "note", _note, "add a time-stamped note", OBSERVATION, arg("text", metavar="TEXT"),
+        arg("--at", metavar="T", help="time since the start (default: now)"),
+        arg("--category", metavar="KEY", help="code it (a codebook category key)"),
+    )  # fmt: skip
+    action(osub, "code", _code, "code a note with a codebook category",
+           arg("note", type=int, metavar="NOTE"), arg("category", metavar="KEY"))  # fmt: skip
+    action(osub, "check", _check, "answer one of the template's points", OBSERVATION,
+           arg("point", metavar="POINT"), arg("answer", choices=tuple(ANSWERS)),
+           arg("--note", metavar="TEXT"))  # fmt: skip
+    action(osub, "share", _share, "share it with the officer observed", OBSERVATION,
+           arg("--undo", action="store_true", help="stop sharing it"))  # fmt: skip
+    action(osub, "show", _show, "an observation: its points and notes", OBSERVATION)
+    action(osub, "list", _list, "observations you may read")

@@ -14,11 +14,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bwvreview.app.errors import DomainError
-from bwvreview.cli.common import EXIT_OK, JSON_HELP, later, print_json, with_library
+from bwvreview.cli.common import (
+    EXIT_OK,
+    action,
+    actions,
+    arg,
+    later,
+    print_json,
+    print_record,
+    print_records,
+)
 
 if TYPE_CHECKING:
     from bwvreview.app import Library
     from bwvreview.app import programme as prog
+
+SESSION_ID = arg("session", type=int, metavar="SESSION_ID")
 
 
 def _jsonable(value: Any) -> Any:
@@ -46,6 +57,10 @@ def _table_json(table: prog.Table) -> dict[str, Any]:
     }
 
 
+def _id(record: Any) -> str:
+    return str(record.id)
+
+
 def _session_line(s: prog.ScheduledSession) -> str:
     return (
         f"{s.id:>4}  {s.held_on:%Y-%m-%d}  session {s.module_number}: {s.title}  "
@@ -59,13 +74,19 @@ def _day(text: str | None, what: str) -> dt.date | None:
     return prog.parse_day(text, what) if text else None
 
 
+def _install(lib: Library, path: str | None, kind: type, instead: str) -> None:
+    """--install FILE: put a curriculum or questionnaire in force; the other kind is bad input
+    (said after it was installed, as it always was)."""
+    from bwvreview.app import programme as prog
+
+    if path and not isinstance(prog.install_document(lib, Path(path)), kind):
+        raise DomainError(f"{path} is a {instead}")
+
+
 def _curriculum(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
-    if args.install:
-        installed = prog.install_document(lib, Path(args.install))
-        if not isinstance(installed, prog.Curriculum):
-            raise DomainError(f"{args.install} is a questionnaire; use programme questionnaires")
+    _install(lib, args.install, prog.Curriculum, "questionnaire; use programme questionnaires")
     c = prog.curriculum(lib)
     if args.json:
         print_json(_json(c))
@@ -81,10 +102,7 @@ def _curriculum(lib: Library, args: argparse.Namespace) -> int:
 def _questionnaires(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
-    if args.install:
-        installed = prog.install_document(lib, Path(args.install))
-        if not isinstance(installed, prog.Questionnaire):
-            raise DomainError(f"{args.install} is a curriculum; use programme curriculum")
+    _install(lib, args.install, prog.Questionnaire, "curriculum; use programme curriculum")
     found = prog.questionnaires(lib)
     module = prog.curriculum(lib).module(args.session_of) if args.session_of else None
     if args.json:
@@ -123,8 +141,7 @@ def _schedule(lib: Library, args: argparse.Namespace) -> int:
         length_minutes=args.length,
         notes=args.notes or "",
     )
-    print_json(_json(held)) if args.json else print(held.id)
-    return EXIT_OK
+    return print_record(args, held, _id, _json)
 
 
 def _sessions(lib: Library, args: argparse.Namespace) -> int:
@@ -136,11 +153,7 @@ def _sessions(lib: Library, args: argparse.Namespace) -> int:
         date_to=_day(args.date_to, "--to"),
         team=args.team,
     )
-    if args.json:
-        print_json({"sessions": [_json(s) for s in found]})
-    for s in () if args.json else found:
-        print(_session_line(s))
-    return EXIT_OK
+    return print_records(args, "sessions", found, _session_line, _json)
 
 
 def _show(lib: Library, args: argparse.Namespace) -> int:
@@ -175,8 +188,7 @@ def _change(lib: Library, args: argparse.Namespace) -> int:
     if args.pack or args.no_packs:
         changes["pack_ids"] = [] if args.no_packs else args.pack
     held = prog.change_session(lib, args.session, trainer=args.trainer, **changes)
-    print_json(_json(held)) if args.json else print(_session_line(held))
-    return EXIT_OK
+    return print_record(args, held, _session_line, _json)
 
 
 def _delete(lib: Library, args: argparse.Namespace) -> int:
@@ -203,8 +215,7 @@ def _attend(lib: Library, args: argparse.Namespace) -> int:
         raise DomainError("give --csv FILE, or --name and/or --collar")
     kind = "staff" if args.staff else "officer"
     added = prog.add_attendee(lib.db, args.session, args.name or "", args.collar, kind)
-    print_json(_json(added)) if args.json else print(added.id)
-    return EXIT_OK
+    return print_record(args, added, _id, _json)
 
 
 def _unattend(lib: Library, args: argparse.Namespace) -> int:
@@ -218,11 +229,11 @@ def _register(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
     found = prog.list_attendance(lib.db, args.session)
-    if args.json:
-        print_json({"attendees": [_json(a) for a in found]})
-    for a in () if args.json else found:
-        print(f"{a.id:>5}  {a.name}  {a.collar_number or '-'}  {a.kind}")
-    return EXIT_OK
+    return print_records(args, "attendees", found, _attendee_line, _json)
+
+
+def _attendee_line(a: prog.Attendee) -> str:
+    return f"{a.id:>5}  {a.name}  {a.collar_number or '-'}  {a.kind}"
 
 
 def _answers_given(values: list[str]) -> dict[str, str]:
@@ -267,15 +278,13 @@ def _responses(lib: Library, args: argparse.Namespace) -> int:
     from bwvreview.app import programme as prog
 
     found = prog.list_responses(lib.db, args.session)
-    if args.json:
-        print_json({"responses": [_json(r) for r in found]})
-    for r in () if args.json else found:
-        who = "named" if r.named else "anonymous"
-        print(
-            f"{r.id:>5}  {r.questionnaire_key}  {r.phase}  {r.entry}  {who}  "
-            f"{len(r.answers)} answers"
-        )
-    return EXIT_OK
+    return print_records(args, "responses", found, _response_line, _json)
+
+
+def _response_line(r: prog.Response) -> str:
+    who = "named" if r.named else "anonymous"
+    answers = f"{len(r.answers)} answers"
+    return f"{r.id:>5}  {r.questionnaire_key}  {r.phase}  {r.entry}  {who}  {answers}"
 
 
 def _results(lib: Library, args: argparse.Namespace) -> int:
@@ -317,34 +326,24 @@ def _mine(lib: Library, args: argparse.Namespace) -> int:
 # --- the commands' arguments ---------------------------------------------------------------
 
 
-def _json_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
-
-
 def add_programme(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "programme",
-        help="the training programme: sessions, registers, questionnaires and their results",
-    )
-    psub = p.add_subparsers(dest="programme_command", metavar="ACTION", required=True)
-
-    def action(name: str, run: Any, help_: str) -> argparse.ArgumentParser:
-        q = psub.add_parser(name, help=help_)
-        _json_flag(q)
-        q.set_defaults(func=with_library(run))
-        return q
-
-    q = action("curriculum", _curriculum, "the curriculum in force (or install a new version)")
+    help_ = "the training programme: sessions, registers, questionnaires and their results"
+    psub = actions(sub, "programme", help_)
+    # Each action's --json is listed first in its help, before the options added after it.
+    q = action(psub, "curriculum", _curriculum,
+               "the curriculum in force (or install a new version)")  # fmt: skip
     q.add_argument("--install", metavar="FILE.yaml", help="put this curriculum in force")
-    q = action("questionnaires", _questionnaires, "the questionnaires (or install a version)")
+    q = action(psub, "questionnaires", _questionnaires, "the questionnaires (or install a version)")
     q.add_argument("--install", metavar="FILE.yaml", help="put this questionnaire in force")
     q.add_argument(
         "--session-of",
         metavar="MODULE",
         help="list the questions asked at this curriculum session (key or number)",
     )
-    q = action("schedule", _schedule, "schedule a session of the curriculum (prints its id)")
-    q.add_argument("module", metavar="MODULE", help="the curriculum session's key or number")
+    q = action(
+        psub, "schedule", _schedule, "schedule a session of the curriculum (prints its id)",
+        arg("module", metavar="MODULE", help="the curriculum session's key or number"),
+    )  # fmt: skip
     q.add_argument("--date", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--team", required=True)
     q.add_argument("--trainer", help="name of the trainer (default: you)")
@@ -357,13 +356,13 @@ def add_programme(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("--length", type=int, metavar="MINUTES", help="default: the curriculum's")
     q.add_argument("--notes")
-    q = action("sessions", _sessions, "sessions held or planned")
+    q = action(psub, "sessions", _sessions, "sessions held or planned")
     _period(q)
     q.add_argument("--team")
-    q = action("show", _show, "one session and its questionnaire results")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q = action("change", _change, "change a session's date, team, trainer, length, packs, notes")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
+    action(psub, "show", _show, "one session and its questionnaire results", SESSION_ID)
+    q = action(psub, "change", _change,
+               "change a session's date, team, trainer, length, packs, notes",
+               SESSION_ID)  # fmt: skip
     q.add_argument("--date", metavar="YYYY-MM-DD")
     q.add_argument("--team")
     q.add_argument("--trainer")
@@ -371,28 +370,26 @@ def add_programme(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--pack", type=int, action="append", metavar="PACK_ID")
     q.add_argument("--no-packs", action="store_true", help="the session used no packs")
     q.add_argument("--notes")
-    q = action("delete", _delete, "remove a session entered by mistake, with its register")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q = action("attend", _attend, "add to a session's register: a sign-in list or one person")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
+    action(psub, "delete", _delete, "remove a session entered by mistake, with its register",
+           SESSION_ID)  # fmt: skip
+    q = action(psub, "attend", _attend,
+               "add to a session's register: a sign-in list or one person", SESSION_ID)  # fmt: skip
     q.add_argument("--csv", metavar="FILE.csv", help="a sign-in list (name, collar, role)")
     q.add_argument("--name")
     q.add_argument("--collar")
     q.add_argument("--staff", action="store_true", help="police staff rather than an officer")
-    q = action("unattend", _unattend, "take someone off a session's register")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q.add_argument("attendee", type=int, metavar="ATTENDEE_ID")
-    q = action("register", _register, "a session's register (trainers)")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q = action("answer", _answer, "enter questionnaire answers (anonymous unless --mine)")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
+    action(psub, "unattend", _unattend, "take someone off a session's register", SESSION_ID,
+           arg("attendee", type=int, metavar="ATTENDEE_ID"))  # fmt: skip
+    action(psub, "register", _register, "a session's register (trainers)", SESSION_ID)
+    q = action(psub, "answer", _answer, "enter questionnaire answers (anonymous unless --mine)",
+               SESSION_ID)  # fmt: skip
     later(q, _answer_arguments)  # the phases come from the database's models
-    q = action("responses", _responses, "the forms entered for a session (never who)")
-    q.add_argument("session", type=int, metavar="SESSION_ID")
-    q = action("results", _results, "questionnaire results per session and across them")
-    q.add_argument("session", type=int, nargs="*", metavar="SESSION_ID")
+    action(psub, "responses", _responses, "the forms entered for a session (never who)",
+           SESSION_ID)  # fmt: skip
+    q = action(psub, "results", _results, "questionnaire results per session and across them",
+               arg("session", type=int, nargs="*", metavar="SESSION_ID"))  # fmt: skip
     _period(q)
-    action("mine", _mine, "the sessions you attended and the answers you gave with your name")
+    action(psub, "mine", _mine, "the sessions you attended and the answers you gave with your name")
 
 
 def _answer_arguments(q: argparse.ArgumentParser) -> None:

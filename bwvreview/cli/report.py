@@ -7,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from bwvreview.app.errors import DomainError
-from bwvreview.cli.common import EXIT_OK, JSON_HELP, print_json, with_library
+from bwvreview.cli.common import EXIT_OK, add_json, print_json, with_library
 
 if TYPE_CHECKING:
     from bwvreview.app import Library
@@ -51,5 +51,5 @@ def add_report(sub: argparse._SubParsersAction) -> None:
         metavar="FOLDER",
         help="where to write (made if missing; nothing in it is replaced)",
     )
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_json(p)
     p.set_defaults(func=with_library(_report))

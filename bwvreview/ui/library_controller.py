@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from bwvreview import app
 from bwvreview.app import recordings, review
 from bwvreview.app.errors import DomainError, MediaError
+from bwvreview.timecode import time_left
 from bwvreview.ui.jobs_panel import LocalJob
 from bwvreview.ui.library_window import LibraryWindow
 from bwvreview.ui.workers import GeneratorWorker, start_worker
@@ -149,8 +150,7 @@ class LibraryController(QObject):
             def describe(step: Any) -> tuple[str, float | None]:
                 # Where Whisper runs, once it is loaded: "on CPU (int8, oneDNN), listening…"
                 where = f"on {step.device}, " if step.device else ""
-                eta = f"about {step.eta_s:.0f} s left" if step.eta_s else "listening…"
-                return where + eta, step.fraction
+                return where + (time_left(step.eta_s) or "listening…"), step.fraction
 
             self._enqueue(
                 Job(

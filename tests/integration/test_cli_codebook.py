@@ -1,5 +1,7 @@
 """An admin installs a new codebook version; it is in force for everyone from then on."""
 
+import json
+
 from bwvreview import app
 from bwvreview.annotations.access import users
 from bwvreview.bundled import resource_path
@@ -42,3 +44,16 @@ def test_only_an_admin_installs_a_codebook(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BWVREVIEW_USER", "Tess TIP")
     assert main(["codebook", "install", str(new_version(tmp_path))]) == 3
     assert "may not manage the codebook" in capsys.readouterr().err
+
+
+def test_the_codebook_in_force_is_shown_as_text_or_json(capsys):
+    assert main(["codebook", "show", "--json"]) == 0
+    book = json.loads(capsys.readouterr().out)
+    assert (book["version"], len(book["sha256"])) == ("2026.2", 64)
+    first = book["categories"][0]
+    assert set(first) == {"key", "label", "polarity", "principles", "officer_title"}
+    assert main(["codebook", "show"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"codebook 2026.2 ({len(book['categories'])} categories)"
+    assert lines[1] == f"  {first['key']:<28} {first['polarity']:<14} {first['label']}"
+    assert len(lines) == 1 + len(book["categories"])

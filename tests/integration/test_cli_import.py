@@ -79,6 +79,8 @@ def test_list_json_shows_imported_recordings(capsys, clip_path):
     assert code == 0
     listed = json.loads(out)["recordings"]
     assert [r["path"] for r in listed] == [str(clip_path.resolve())]
+    code, out, _ = run_cli(capsys, "list")
+    assert (code, out) == (0, f"{listed[0]['id']}\tnew\t0:02\t-\tclip.mp4\n")
 
 
 def test_list_on_an_empty_library_says_how_to_start(capsys):

@@ -5,53 +5,19 @@ the officer reads all of it and adds to the session's record; a trainer reads no
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from bwvreview import app
-from bwvreview.annotations import review
-from bwvreview.annotations.access import users
 from bwvreview.app.demo import DEMO_TIP, DEMO_TRAINER
-from bwvreview.cli import main
+from tests.integration.practice_cli import demo_library, ok_json, run
 
-PASSWORDS = {DEMO_TIP: "tip password 1", DEMO_TRAINER: "trainer pass 1", "4471": "officer pw 1"}
 PPN1 = "Adult at risk: Sarah Whitfield. Scared he will come back."
 
 
 @pytest.fixture
 def demo(db_url, monkeypatch):
-    """The demo incident in a library whose people sign in with passwords (as team mode
-    needs); the demo's own practice records are there too."""
-    lib = app.open_library(db_url=db_url)
-    admin = users.create_user(lib.db, "Ada Admin", "admin", password="admin pw 12")
-    for name, role, collar in ((DEMO_TIP, "tip", None), (DEMO_TRAINER, "trainer", None),
-                               ("Officer 4471", "officer", "4471")):  # fmt: skip
-        users.create_user(lib.db, name, role, collar_number=collar,
-                          password=PASSWORDS[collar or name])  # fmt: skip
-    assert admin.id
-    recording = app.import_demo(lib)
-    moments = {a.category_key: a.id for a in review.list_annotations(lib.db, recording.id)}
-    lib.close()
-    monkeypatch.setenv("BWVREVIEW_DB", db_url)
-    return moments
-
-
-def run(capsys, monkeypatch, who: str, *argv: str, stdin: str | None = None):
-    monkeypatch.setenv("BWVREVIEW_USER", who)
-    monkeypatch.setenv("BWVREVIEW_PASSWORD", PASSWORDS[who])
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok_json(capsys, monkeypatch, who: str, *argv: str, stdin: str | None = None):
-    code, out, err = run(capsys, monkeypatch, who, *argv, "--json", stdin=stdin)
-    assert code == 0, err
-    return json.loads(out)
+    return demo_library(db_url, monkeypatch)
 
 
 def test_a_tip_observes_reviews_and_debriefs_and_the_officer_sees_it(demo, capsys, monkeypatch):

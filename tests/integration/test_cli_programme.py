@@ -176,3 +176,79 @@ def test_bad_input_is_one_line_and_keeps_nothing(capsys, monkeypatch, db_url, tm
         capsys, db_url, "programme", "sessions", user="4521", monkeypatch=monkeypatch
     )
     assert code == 3 and "may not read the training programme" in err
+
+
+def test_each_action_prints_its_lines_or_one_json_document(capsys, monkeypatch, db_url):
+    def trainer(*argv):
+        code, out, err = run(capsys, db_url, *argv, user="Tess Trainer", monkeypatch=monkeypatch)
+        assert (code, err) == (0, ""), err
+        return out
+
+    sid = trainer("programme", "schedule", "2", "--date", "2026-03-10", "--team", "North")
+    assert sid.strip().isdigit() and sid == sid.strip() + "\n"
+    sid = sid.strip()
+    title = "session 2: The impacts of trauma on the brain and body"
+    line = f"{sid:>4}  2026-03-10  {title}  [South]  0 attended, 0 forms\n"
+    assert trainer("programme", "change", sid, "--team", "South", "--length", "90") == line
+    changed = json.loads(trainer("programme", "change", sid, "--notes", "Room 2", "--json"))
+    assert (changed["id"], changed["team"], changed["length_minutes"]) == (int(sid), "South", 90)
+    assert (changed["held_on"], changed["notes"]) == ("2026-03-10", "Room 2")
+    assert trainer("programme", "sessions", "--team", "South") == line
+    assert json.loads(trainer("programme", "sessions", "--team", "South", "--json")) == {
+        "sessions": [changed]
+    }
+    shown = trainer("programme", "show", sid).splitlines()
+    assert shown[:2] == [line.rstrip("\n"), "      trainer: Tess Trainer; 90 min; packs: -"]
+    assert shown[2].startswith("  session\tquestionnaire\tmeasure\tphase\tresponses")
+    assert json.loads(trainer("programme", "show", sid, "--json"))["session"] == changed
+
+    first = trainer("programme", "attend", sid, "--name", "Pat Visitor")
+    assert first.strip().isdigit()
+    added = json.loads(trainer("programme", "attend", sid, "--collar", "4521", "--staff", "--json"))
+    assert added == {"id": added["id"], "session_id": int(sid), "name": "Ann Smith",
+                     "collar_number": "4521", "kind": "staff",
+                     "user_id": added["user_id"]}  # fmt: skip
+    assert trainer("programme", "register", sid) == (
+        f"{first.strip():>5}  Pat Visitor  -  officer\n{added['id']:>5}  Ann Smith  4521  staff\n"
+    )
+    register = json.loads(trainer("programme", "register", sid, "--json"))["attendees"]
+    assert [a["id"] for a in register] == [int(first), added["id"]]
+
+    answer = ("programme", "answer", sid, "--questionnaire", "knowledge_confidence")
+    assert trainer(*answer, "--phase", "before", "--set", "knowledge.1=3") == (
+        "1 form(s) kept, anonymous\n"
+    )
+    stored = json.loads(trainer(*answer, "--phase", "after", "--set", "knowledge.1=4",
+                                "--laptop", "--json"))["responses"]  # fmt: skip
+    assert [(r["phase"], r["entry"], r["named"]) for r in stored] == [("after", "laptop", False)]
+    responses = json.loads(trainer("programme", "responses", sid, "--json"))["responses"]
+    assert trainer("programme", "responses", sid) == "".join(
+        f"{r['id']:>5}  knowledge_confidence  {r['phase']}  {r['entry']}  anonymous  1 answers\n"
+        for r in responses
+    )
+    assert [r["phase"] for r in responses] == ["before", "after"]
+    code, out, err = run(capsys, db_url, "programme", "show", "999", user="Tess Trainer",
+                         monkeypatch=monkeypatch)  # fmt: skip
+    assert (code, out, err) == (3, "", "bwvreview: no training session with id 999\n")
+
+
+def test_install_takes_its_own_kind_of_document(capsys, monkeypatch, db_url):
+    from bwvreview.bundled import resource_path
+
+    curriculum = str(resource_path("curriculum.yaml"))
+    questionnaire = str(resource_path("questionnaires") / "feedback.yaml")
+
+    def trainer(*argv):
+        return run(capsys, db_url, "programme", *argv, user="Tess Trainer", monkeypatch=monkeypatch)
+
+    code, out, err = trainer("curriculum", "--install", curriculum)
+    assert (code, err) == (0, "") and out.startswith("Trauma-informed")
+    code, out, err = trainer("questionnaires", "--install", questionnaire, "--json")
+    assert (code, err) == (0, "") and "feedback" in [q["key"] for q in json.loads(out)[
+        "questionnaires"]]  # fmt: skip
+    code, out, err = trainer("curriculum", "--install", questionnaire)
+    assert (code, out) == (3, "")
+    assert err == f"bwvreview: {questionnaire} is a questionnaire; use programme questionnaires\n"
+    code, out, err = trainer("questionnaires", "--install", curriculum, "--json")
+    assert (code, out) == (3, "")
+    assert err == f"bwvreview: {curriculum} is a curriculum; use programme curriculum\n"

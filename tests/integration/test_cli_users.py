@@ -41,6 +41,14 @@ def test_an_admin_adds_users_and_links_an_officer(capsys, monkeypatch, db_url):
     listed = {u["name"]: u for u in json.loads(out)["users"]}
     assert listed["PC Lee"]["role"] == "officer" and listed["PC Lee"]["has_password"]
     assert "password_hash" not in listed["PC Lee"]
+    code, out, _ = run(capsys, db_url, "users", "list")
+    ids = {name: u["id"] for name, u in listed.items()}
+    assert list(listed) == ["Ana TIP", "PC Lee", "Root Admin"]  # by name, text and JSON
+    assert (code, out.splitlines()) == (0, [
+        f"{ids['Ana TIP']:>4}  Ana TIP · Trauma Informed Practitioner",
+        f"{ids['PC Lee']:>4}  PC Lee (3001) · Officer",
+        f"{ids['Root Admin']:>4}  Root Admin · Administrator",
+    ])  # fmt: skip
 
 
 def test_a_wrong_password_or_a_missing_right_is_bad_input(capsys, monkeypatch, db_url):

@@ -99,6 +99,8 @@ def test_a_trainer_cannot_approve_and_an_officer_cannot_list(library, capsys, mo
 def test_a_second_tip_approves_and_the_trainer_then_sees_it(library, capsys, monkeypatch):
     db_url, clip_id, _copy = library
     assert listed(capsys, monkeypatch, db_url, "Tom Trainer") == {}
+    code, out, _ = run(capsys, monkeypatch, db_url, "Tom Trainer", "clips", "list")
+    assert (code, out) == (0, "No clips to show.\n")
     code, out, err = run(capsys, monkeypatch, db_url, "Tess Second", "clips", "approve",
                          str(clip_id))  # fmt: skip
     assert (code, err) == (0, "") and "approved for trainers by Tess Second" in out
@@ -122,6 +124,8 @@ def test_not_approved_needs_a_reason_and_keeps_the_clip_out(library, capsys, mon
                          str(clip_id), "--reason", "A face shows at 0:01")  # fmt: skip
     assert code == 0 and "not approved by Tess Second: A face shows at 0:01" in out
     assert listed(capsys, monkeypatch, db_url, "Tom Trainer") == {}
+    code, out, _ = run(capsys, monkeypatch, db_url, "Tom Trainer", "clips", "list")
+    assert (code, out) == (0, "No clips to show.\n")
     mine = listed(capsys, monkeypatch, db_url, "Tia Tip")[clip_id]
     assert (mine["state"], mine["decision_reason"]) == ("not_approved", "A face shows at 0:01")
     (event,) = audit(db_url, "clip.not_approved")

@@ -1,6 +1,7 @@
 """Batch workers on both engines: real worker processes, the real tiny.en model, real kills."""
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -208,11 +209,20 @@ def test_the_queue_command_lists_and_cancels(lib, capsys):
     from bwvreview.cli import main
 
     url = lib.db.engine.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "queue", "list"]) == 0
+    assert capsys.readouterr().out == (
+        "No jobs. Queue some with: bwvreview queue transcribe TARGET\n"
+    )
+    assert main(["--db", url, "queue", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"jobs": []}
     assert main(["--db", url, "queue", "transcribe", str(SPEECH)]) == 0
     assert main(["--db", url, "queue", "list"]) == 0
     out = capsys.readouterr().out
     assert "transcribe\tqueued\tspeech_two_voices.mp4" in out
     job_id = int(out.split()[0])
+    assert main(["--db", url, "queue", "list", "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)["jobs"]
+    assert (listed["id"], listed["kind"], listed["state"]) == (job_id, "transcribe", "queued")
     assert main(["--db", url, "queue", "cancel", str(job_id)]) == 0
     assert jobs.get_job(lib.db, job_id).state == "cancelled"
     assert main(["--db", url, "queue", "cancel", str(job_id)]) == 3  # nothing to cancel

@@ -124,7 +124,7 @@ def test_the_library_window_shows_the_panel_in_a_dock(qtbot, lib):
 
 
 def test_waiting_jobs_run_here_until_none_is_left(qtbot, lib, panel):
-    """"Run them here" is the window's worker (``bwvreview worker --once``): here the
+    """ "Run them here" is the window's worker (``bwvreview worker --once``): here the
     footage is not there, so the job fails, says why, and the run ends by itself."""
     ended = []
     panel.queue_jobs_ended.connect(ended.append)
@@ -147,10 +147,10 @@ def test_this_windows_work_is_listed_above_the_queue_with_one_cancel(qtbot, lib,
     queued = jobs.enqueue(lib.db, "transcribe", 2, {}, "tip")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     panel.show_local([LocalJob("here-1", "transcribe", "cam1.mp4", "running", 0.25,
-                               "about 9 s left")])  # fmt: skip
+                               "about 9 seconds left")])  # fmt: skip
     rows = shown(panel)
     assert rows[0] == ["", "Transcription", "cam1.mp4", "Running", "25%", "this window",
-                       "about 9 s left"]  # fmt: skip
+                       "about 9 seconds left"]  # fmt: skip
     assert rows[1][0] == str(queued.id)
     assert panel.selected_job().id == "here-1" and panel.cancel_button.isEnabled()
     panel.cancel_button.click()

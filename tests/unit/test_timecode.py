@@ -3,7 +3,7 @@
 import pytest
 
 from bwvreview.annotations.errors import DomainError
-from bwvreview.timecode import clock, hours_minutes, parse_time_ms, precise, span
+from bwvreview.timecode import clock, hours_minutes, parse_time_ms, precise, span, time_left
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,19 @@ def test_anything_else_is_one_clear_error(text):
                                                (0, "0 min")])  # fmt: skip
 def test_a_planned_length_in_hours_and_minutes(minutes, text):
     assert hours_minutes(minutes) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, ""), (0, ""), (0.4, ""),  # not known yet, or nothing worth saying
+        (1, "about 1 second left"), (1.4, "about 1 second left"), (9.2, "about 9 seconds left"),
+        (19.6, "about 20 seconds left"), (89.4, "about 89 seconds left"),
+        (90, "about 2 minutes left"), (150, "about 2 minutes left"),
+        (151, "about 3 minutes left"), (3600, "about 60 minutes left"),
+        (5399, "about 90 minutes left"), (5400, "about 2 hours left"),
+        (36_000, "about 10 hours left"),
+    ],
+)  # fmt: skip
+def test_time_left_in_words(seconds, text):
+    assert time_left(seconds) == text
