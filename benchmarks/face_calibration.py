@@ -17,6 +17,7 @@ masked face got.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ import numpy as np
 
 from bwvreview.bundled import resource_path
 from bwvreview.media.clip_verify.face_check import VERIFY_SCAN, VERIFY_THRESHOLD
-from bwvreview.media.face_scan import FaceScan, ScanSettings
+from bwvreview.media.face_scan import FaceScan
 from bwvreview.media.face_tracks import TrackerSettings
 from bwvreview.media.masks import FACE_FILL, apply_mask
 
@@ -107,7 +108,7 @@ def best_score(found: np.ndarray, box) -> float:
 
 
 def main() -> int:
-    scan = FaceScan(ScanSettings(threshold=0.05, phase=VERIFY_SCAN.phase))
+    scan = FaceScan(dataclasses.replace(VERIFY_SCAN, threshold=0.05))
     margin = TrackerSettings().margin
     rng = np.random.default_rng(1)
     shown: dict[int, list[float]] = {s: [] for s in SIZES}

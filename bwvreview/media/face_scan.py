@@ -16,12 +16,15 @@ places that stirred most get a tile each, 128 px square as the network sees it (
 a 720p frame), all run as one batch. On the faces composited at 40 px this finds 63 of
 72 against 61 for the whole frame at 1024 px, and on the night benchmark it costs about
 40 % less than looking at the whole frame (``benchmarks/face_calibration.py``,
-``benchmarks/export_vs_deface.py``). ``closer="frame"`` looks at the whole frame instead.
+``benchmarks/export_vs_deface.py``). A tile scores what is in it higher than the whole
+frame does, faces and some street furniture alike: the export, for which a blurred patch
+of wall is cheap, takes tiles; the verifier (``clip_verify.face_check``), whose threshold
+is calibrated on whole frames, looks at the whole frame (``closer="frame"``).
 
-The verifier runs the same scan with another ``phase``, so the frames it looks at closely
-are not the ones the export did: between them every region is seen closely twice as
-often, and a small face missed on one frame (motion blur, a hand in front) is looked for
-again on another.
+The verifier runs its scan with another ``phase``, so the frames it looks at closely are
+not the ones the export did: between them every region is seen closely twice as often,
+and a small face missed on one frame (motion blur, a hand in front) is looked for again
+on another.
 """
 
 from __future__ import annotations
