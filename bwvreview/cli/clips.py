@@ -67,7 +67,8 @@ def export_request(lib: Library, recording_id: int, args: argparse.Namespace) ->
 
 def _describe_export(step: Any) -> str:
     eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
-    return f"export: {step.stage} {step.fraction:4.0%}{eta}"
+    where = f" (faces on {step.device})" if getattr(step, "device", "") else ""
+    return f"export: {step.stage} {step.fraction:4.0%}{where}{eta}"
 
 
 def cmd_export_clip(args: argparse.Namespace) -> int:
