@@ -41,6 +41,15 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir("bwvreview", appauthor=False))
 
 
+def check_given(explicit: str | os.PathLike[str] | None) -> None:
+    """Refuse ``--data-dir ""``: an empty name given on purpose is not "the default"."""
+    if explicit is not None and not str(explicit).strip():
+        raise DataFolderError(
+            f"--data-dir was given no folder name; give a folder you can write in, or leave"
+            f" it out for {DATA_ENV} or the per-user default"
+        )
+
+
 def data_dir_source(explicit: str | os.PathLike[str] | None = None) -> str:
     """Where ``data_dir`` took its answer from, for messages."""
     if explicit:

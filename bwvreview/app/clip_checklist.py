@@ -27,12 +27,19 @@ STAGE_WORDS = {
 PASSED, ATTENTION, NOT_CHECKED = "passed", "needs attention", "not checked"
 
 
+# Where the faces are looked for, said the way the computer's owner would say it.
+DEVICE_WORDS = {"CPU": "on this computer's processor", "CUDA": "on the graphics card"}
+
+
 def progress_words(step: ClipProgress) -> str:
-    """``"Checking the clip — about 20 seconds left"``: the stage in words, never its key."""
+    """``"Checking the clip — on this computer's processor, about 20 seconds left"``: the
+    stage in words, never its key; where faces are looked for, while they are."""
     words = STAGE_WORDS.get(step.stage, "Working")
-    left = time_left(step.eta_s)
-    if left:
-        return f"{words} — {left}"
+    tail = ", ".join(
+        part for part in (DEVICE_WORDS.get(step.device), time_left(step.eta_s)) if part
+    )
+    if tail:
+        return f"{words} — {tail}"
     return f"{words}…" if step.stage != "done" else words
 
 

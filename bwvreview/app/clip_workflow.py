@@ -84,6 +84,7 @@ from bwvreview.media.clip_verify import (  # noqa: F401 - summary_lines is for t
     summary_lines,
 )
 from bwvreview.media.errors import MediaError
+from bwvreview.media.faces import detector_device
 from bwvreview.media.ffmpeg import ffmpeg_info
 from bwvreview.media.frames import check_readable_file
 from bwvreview.media.hashing import iter_sha256
@@ -109,6 +110,7 @@ class ClipProgress:
     stage: str
     fraction: float  # of the whole workflow, 0..1
     eta_s: float | None = None
+    device: str = ""  # where the face detector runs ("CPU", "CUDA") while it does
 
 
 _WAITING = ClipProgress("repair", 0.99)  # a second pass is short of done: the bar waits
@@ -330,12 +332,13 @@ def _write(
     request: ClipRequest, cancel: threading.Event | None, base: float
 ) -> Generator[ClipProgress, None, ExportResult]:
     """Write the clip (to its hidden name), its progress filling the export stage."""
+    device = detector_device() if request.video.faces != "none" else ""
     return (
         yield from relay(
             iter_export_clip(request, cancel),
             cancel,
             lambda step: ClipProgress(
-                "export", base + _STAGES["export"] * step.fraction, step.eta_s
+                "export", base + _STAGES["export"] * step.fraction, step.eta_s, device
             ),
         )
     )
@@ -503,7 +506,9 @@ def _verify(
         yield from relay(
             iter_verify_clip(written, options, cancel, seen),
             cancel,
-            lambda step: ClipProgress("verify", base + _STAGES["verify"] * step.fraction),
+            lambda step: ClipProgress(
+                "verify", base + _STAGES["verify"] * step.fraction, device=detector_device()
+            ),
         )
     )
 

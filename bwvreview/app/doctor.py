@@ -246,10 +246,11 @@ def about_library(data_dir: str | os.PathLike[str] | None, db_url: str | None) -
 
     data = locations.data_dir(data_dir)
     url = locations.database_url(db_url, data)
-    section = Section("library", [
-        Item("data folder", f"{data} ({'exists' if data.is_dir() else 'not created yet'})"),
-        Item("database", safe_url(url)),
-    ])  # fmt: skip
+    if data.exists() and not data.is_dir():
+        folder = Item("data folder", f"{data} is a file, not a folder", PROBLEM)
+    else:
+        folder = Item("data folder", f"{data} ({'exists' if data.is_dir() else 'not created yet'})")
+    section = Section("library", [folder, Item("database", safe_url(url))])
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).is_file():
         section.items.append(Item("schema", "no database yet (made when bwvreview first opens)"))
         return section

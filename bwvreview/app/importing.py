@@ -95,6 +95,7 @@ def iter_import(
     lib: Library, path: Path, *, incident: str | None = None, officer: str | None = None
 ) -> Generator[ImportProgress, None, tuple[Recording, bool]]:
     """Examine then store one file, yielding progress; return ``(recording, created)``."""
+    library.checked_reference(incident)  # refused before the file is read, not after
     new = yield from iter_examine(path)
     return store_import(lib, new, incident=incident, officer=officer)
 

@@ -122,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command = getattr(args, "func", footage.cmd_gui)
     try:
         check_text(args)
+        locations.check_given(args.data_dir)
         # Checked before any work; doctor changes nothing and reports a bad folder itself.
         prepare = getattr(args, "prepares_data_dir", True)
         data = locations.prepare_data_dir(args.data_dir) if prepare else None

@@ -67,7 +67,12 @@ def export_request(lib: Library, recording_id: int, args: argparse.Namespace) ->
 
 def _describe_export(step: Any) -> str:
     eta = f", about {step.eta_s:.0f} s left" if step.eta_s else ""
-    return f"export: {step.stage} {step.fraction:4.0%}{eta}"
+    return f"export: {step.stage} {step.fraction:4.0%}{_faces_on(step)}{eta}"
+
+
+def _faces_on(step: Any) -> str:
+    device = getattr(step, "device", "")
+    return f" (faces on {device})" if device else ""
 
 
 def cmd_export_clip(args: argparse.Namespace) -> int:
@@ -105,7 +110,8 @@ def cmd_verify_clip(args: argparse.Namespace) -> int:
     lib = open_library(args)
     steps = clips.iter_verify_file(lib, Path(args.clip))
     verification = follow(
-        steps, lambda s: f"verify: {getattr(s, 'stage', 'hashing')} {fraction(s):4.0%}"
+        steps,
+        lambda s: f"verify: {getattr(s, 'stage', 'hashing')} {fraction(s):4.0%}{_faces_on(s)}",
     )
     if args.json:
         print_json(verification.to_json())

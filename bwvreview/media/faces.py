@@ -128,6 +128,13 @@ def _session(path: Path):
     return onnx_session(model.SerializeToString(), options)  # the GPU when there is one
 
 
+def detector_device() -> str:
+    """Where the face detector runs: "CUDA" (the GPU) or "CPU" (loads it, once)."""
+    from bwvreview.media.devices import CUDA_PROVIDER
+
+    return "CUDA" if _session(model_path()).get_providers()[0] == CUDA_PROVIDER else "CPU"
+
+
 def input_size(width: int, height: int, detect_width: int) -> tuple[int, int]:
     """The network's input (width, height) for a frame: at most ``detect_width`` wide,
     the frame's aspect kept, both sides rounded up to a multiple of 32. Never upscaled

@@ -577,3 +577,31 @@ def test_verify_clip_on_something_that_is_not_a_clip_is_one_line(capsys, data, t
     code, out, err = run(capsys, data, "verify-clip", str(target))
     assert code == 3 and "Traceback" not in err and "Errno" not in err, err
     assert len(err.strip().splitlines()) == 1 and dump(data) == before
+
+
+def test_an_incident_reference_too_long_to_store_is_refused_before_the_file_is_read(
+    capsys, clip_path, data
+):
+    before = dump(data)
+    code, out, err = run(capsys, data, "import", str(clip_path), "--incident", "I" * 100_000)
+    assert_refused(code, out, err, "an incident reference has at most 100 characters")
+    assert dump(data) == before
+    code, out, err = run(capsys, data, "set-details", "1", "--incident", "I" * 101)
+    assert_refused(code, out, err, "an incident reference has at most 100 characters")
+    assert dump(data) == before
+
+
+def test_an_empty_data_folder_name_is_refused_not_taken_as_the_default(capsys, tmp_path):
+    for command in (["list"], ["doctor"]):
+        code = main(["--data-dir", "", *command])
+        out, err = capsys.readouterr()
+        assert_refused(code, out, err, "--data-dir was given no folder name")
+
+
+def test_doctor_says_a_data_folder_that_is_a_file_is_a_problem(capsys, tmp_path):
+    file = tmp_path / "not-a-folder"
+    file.write_text("x", "utf-8")
+    code = main(["--data-dir", str(file), "doctor"])
+    out, _ = capsys.readouterr()
+    assert code == 3
+    assert f"PROBLEM: data folder: {file} is a file, not a folder" in out

@@ -18,8 +18,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.practice.rules import incident_row, link_officer, writer
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
-
-MAX_REFERENCE = 100
+from bwvreview.annotations.store.models.people import REFERENCE_LENGTH as MAX_REFERENCE
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.records import NewRecording, Recording
 from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import Database
+from bwvreview.annotations.store.models.people import REFERENCE_LENGTH
 from bwvreview.annotations.store.rows import record_from_row
 
 
@@ -43,6 +44,18 @@ def _recording(session: Session, recording_id: int) -> models.Recording:
     if row is None:
         raise NotFoundError(f"no recording with id {recording_id}")
     return row
+
+
+def checked_reference(text: str | None) -> str:
+    """An incident reference as it is stored (trimmed; "" for none), or refused in one line
+    when it is longer than the column holds (SQLite would keep it, PostgreSQL would not)."""
+    reference = (text or "").strip()
+    if len(reference) > REFERENCE_LENGTH:
+        raise DomainError(
+            f"an incident reference has at most {REFERENCE_LENGTH} characters"
+            f" (this one has {len(reference)})"
+        )
+    return reference
 
 
 def _incident(session: Session, reference: str) -> models.Incident:
@@ -78,6 +91,7 @@ def add_recording(
     Importing the same bytes again (from any path) returns the existing recording: identity
     is the SHA-256. An incident reference or officer given on a later import is still linked.
     """
+    incident_reference = checked_reference(incident_reference)
     require(db.principal, REVIEW)
     with db.begin() as session:
         row = session.scalar(select(models.Recording).where(models.Recording.sha256 == new.sha256))
@@ -170,9 +184,7 @@ def set_details(
     (``REC-00012``, as at import). The officers (collar numbers) replace the incident's:
     they are who may read its shared feedback, so a mistaken one can be taken off. Audited.
     """
-    reference = (incident_reference or "").strip()
-    if len(reference) > 100:
-        raise DomainError("an incident reference has at most 100 characters")
+    reference = checked_reference(incident_reference)
     collars = list(dict.fromkeys(clean_collar(o, "officer") for o in officers if o.strip()))
     require(db.principal, REVIEW)
     with db.begin() as session:

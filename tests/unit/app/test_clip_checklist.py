@@ -26,6 +26,15 @@ def test_every_stage_of_an_export_has_words():
     assert progress_words(ClipProgress("done", 1.0, 0.0)) == "Finished"
 
 
+def test_while_faces_are_looked_for_the_words_say_where():
+    assert progress_words(ClipProgress("verify", 0.8, eta_s=19.6, device="CPU")) == (
+        "Checking the clip — on this computer's processor, about 20 seconds left"
+    )
+    assert progress_words(ClipProgress("export", 0.3, device="CUDA")) == (
+        f"{STAGE_WORDS['export']} — on the graphics card"
+    )
+
+
 def test_a_failed_check_says_what_was_found_and_what_to_do():
     verification = Verification(
         Path("clip.failed.mp4"),

@@ -63,11 +63,14 @@ class User(Base):
         return value
 
 
+REFERENCE_LENGTH = 100  # an incident reference, in characters
+
+
 class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), unique=True)
     occurred_on: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
     # a key of the codebook's incident_types (migration 0012); None: not said
