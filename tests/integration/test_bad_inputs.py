@@ -598,7 +598,9 @@ def test_an_empty_data_folder_name_is_refused_not_taken_as_the_default(capsys, t
         assert_refused(code, out, err, "--data-dir was given no folder name")
 
 
-def test_doctor_says_a_data_folder_that_is_a_file_is_a_problem(capsys, tmp_path):
+def test_doctor_says_a_data_folder_that_is_a_file_is_a_problem(capsys, qapp, tmp_path):
+    # ``qapp`` first: doctor makes a bare QCoreApplication when there is none, and every
+    # later test in this process that opens a window would then abort.
     file = tmp_path / "not-a-folder"
     file.write_text("x", "utf-8")
     code = main(["--data-dir", str(file), "doctor"])
