@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from bwvreview.media.clip_splice import work_folder
 from bwvreview.media.clip_writer import publish_new, temporary_path
 from bwvreview.media.errors import MediaError
 
@@ -52,7 +54,9 @@ class ClipOutputs:
 
     @property
     def partials(self) -> tuple[Path, ...]:
-        return (self.partial_clip, self.partial_report, self.partial_text)
+        """Hidden names, and the folder a repair's splice works in (``clip_splice``)."""
+        splice = work_folder(self.partial_clip)
+        return (self.partial_clip, self.partial_report, self.partial_text, splice)
 
 
 def text_report_for(report: Path) -> Path:
@@ -176,9 +180,16 @@ def publish(partial: Path, final: Path) -> None:
 
 
 def remove(paths: Iterator[Path] | tuple[Path, ...] | list[Path]) -> list[Path]:
-    """Delete the files that exist among ``paths``; return those deleted."""
+    """Delete the files that exist among ``paths``, and the splice work folders (hidden,
+    named ``….splice``: never any other folder, whatever a journal says); return those
+    deleted."""
     removed = []
     for path in paths:
+        ours = path.name.startswith(".") and path.name.endswith(".splice")
+        if ours and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+            continue
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             path.unlink()
             removed.append(path)

@@ -20,6 +20,9 @@ changes: the loop, the re-export, the re-verification and the report are shared.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
+import shutil
 import threading
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from typing import Any
 
 from bwvreview.app.relay import relay
 from bwvreview.media.clip_export import ClipRequest, ExportResult, iter_export_clip
+from bwvreview.media.clip_splice import SpliceMiss, work_folder
 from bwvreview.media.clip_verify import (
     Check,
     SeenFrames,
@@ -35,6 +39,8 @@ from bwvreview.media.clip_verify import (
     VerifyOptions,
     iter_verify_clip,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_REPAIR_PASSES = 2
 # A re-transcription's word times are approximate: a repair bleeps this much either side.
@@ -210,16 +216,43 @@ def iter_repair(
         request = dataclasses.replace(
             repaired(request, found), face_detections=result.face_detections
         )
-        written.unlink(missing_ok=True)
+        faces_only = all(r.check == "faces" for r in found)
         yield waiting
-        result = yield from relay(iter_export_clip(request, cancel), cancel, lambda _: waiting)
+        result = yield from _write_again(request, written, faces_only, cancel, waiting)
         expect = dataclasses.replace(
             expect, faces_expected=tuple(result.kept_faces), faces_masked=tuple(result.masked_faces)
         )
         # Faces alone repaired: the sound is written as before, so is heard as before.
         heard = next((c for c in verification.checks if c.name == "speech"), None)
-        if any(r.check != "faces" for r in found):
+        if not faces_only:
             heard = None
         verifying = iter_verify_clip(written, expect, cancel, seen, heard)
         verification = yield from relay(verifying, cancel, lambda _: waiting)
     return result, verification, expect
+
+
+def _write_again(
+    request: ClipRequest,
+    written: Path,
+    faces_only: bool,
+    cancel: threading.Event | None,
+    waiting: Any,
+) -> Generator[Any, None, ExportResult]:
+    """The clip written again with the repairs, under its hidden name. A repair of faces
+    only encodes again just the groups of frames it touches and copies the rest from the
+    clip before (``clip_splice``); should that fail for any reason, the whole clip is
+    written again, as any other repair is."""
+    if faces_only and not request.keep_metadata:
+        folder = work_folder(written)
+        folder.mkdir(exist_ok=True)
+        previous = folder / "previous.mp4"
+        os.replace(written, previous)
+        spliced = dataclasses.replace(request, splice_from=previous)
+        try:
+            return (yield from relay(iter_export_clip(spliced, cancel), cancel, lambda _: waiting))
+        except SpliceMiss as exc:
+            log.info("repair written whole: %s", exc)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    written.unlink(missing_ok=True)
+    return (yield from relay(iter_export_clip(request, cancel), cancel, lambda _: waiting))

@@ -29,6 +29,7 @@ from bwvreview.media.captions import (
     draw_cue,
     render_card,
 )
+from bwvreview.media.clip_splice import SpliceWriter, group_size, touched_groups
 from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, output_size
@@ -38,6 +39,7 @@ from bwvreview.media.video_redaction import (
     RedactedFrame,
     VideoRedactionSettings,
     VideoRedactor,
+    repair_tracker_settings,
 )
 from bwvreview.steps import Cancelled
 
@@ -66,6 +68,9 @@ class ClipRequest:
     # What the face detector found on each frame of an earlier pass over the same span and
     # settings (``ExportResult.face_detections``): a repair pass reuses it.
     face_detections: tuple[Detected, ...] | None = None
+    # The earlier clip of a repair of faces only: the groups of frames the repair does not
+    # touch are copied from it, not encoded again (``clip_splice``).
+    splice_from: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -140,11 +145,13 @@ def iter_export_clip(
     card_frames = round(request.card.duration_ms * fps / 1000) if request.card else 0
     card_ms = round(card_frames * 1000 / fps)
     clip_spans = _clip_spans(request.audio_spans_ms, request.start_ms, request.end_ms)
-    writer = ClipWriter(
-        _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms),
-        request.out,
-        request.partial,
-    )
+    settings = _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms)
+    writer: ClipWriter | SpliceWriter
+    if request.splice_from is not None:
+        groups = _repair_groups(request, fps, card_frames, card_frames + total, settings)
+        writer = SpliceWriter(settings, request.out, request.partial, request.splice_from, groups)
+    else:
+        writer = ClipWriter(settings, request.out, request.partial)
     redactor = VideoRedactor(
         request.video, width, height, fps, request.start_ms, request.face_detections
     )
@@ -169,7 +176,7 @@ def iter_export_clip(
             hidden += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.face_boxes]
             if cue := cue_at(cues, round(written * 1000 / fps)):
                 draw_cue(masked, cue)
-            writer.write(masked)
+            writer.write(masked, repaired=done.repaired)
             written += 1
             if cancel is not None and cancel.is_set():
                 raise ExportCancelled()
@@ -181,6 +188,10 @@ def iter_export_clip(
         raise
     finally:
         frames.close()  # type: ignore[attr-defined]
+    video = redactor.summary()
+    if isinstance(writer, SpliceWriter) and "repaired_faces" in video:
+        video["repaired_faces"]["groups_written_again"] = writer.groups_encoded
+        video["repaired_faces"]["groups_in_clip"] = -(-(card_frames + written) // writer.gop)
     return ExportResult(
         path=path,
         frames=card_frames + written,
@@ -189,12 +200,21 @@ def iter_export_clip(
         card_ms=card_ms,
         has_audio=info.has_audio,
         audio_spans_ms=clip_spans if info.has_audio else (),
-        video=redactor.summary(),
+        video=video,
         seconds=time.perf_counter() - started,
         kept_faces=tuple(kept),
         masked_faces=tuple(hidden),
         face_detections=tuple(redactor.detected),
     )
+
+
+def _repair_groups(
+    request: ClipRequest, fps: float, card_frames: int, total: int, settings: EncodeSettings
+) -> set[int]:
+    """The groups of frames a repair of ``request.video.found_faces`` may change."""
+    reach = repair_tracker_settings(request.video, fps).lookahead + 1
+    found = (card_frames + index for index, _ in request.video.found_faces)
+    return touched_groups(found, reach, group_size(settings), total)
 
 
 def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[RedactedFrame]:

@@ -102,19 +102,28 @@ def encode_command(settings: EncodeSettings, out: Path) -> list[str]:
     cmd += ["-crf", str(s.crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
     gop = s.gop or max(1, round(2 * s.fps))
     cmd += ["-x264-params", f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0"]
-    if not s.keep_metadata:
-        # No tags from the source or the encoder: x264 writes its settings into an SEI
-        # message, FFmpeg names its encoder in a stream tag (which MP4 also stores as the
-        # compressor name), and the muxer writes its own version unless bit-exact.
-        cmd += ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
-        cmd += ["-flags:v", "+bitexact", "-flags:a", "+bitexact"]
-        # FFmpeg names the encoder unless a name is given, and before 6.0 its MP4 muxer
-        # copied that name into the video's compressor-name field ("Lavc libx264"), so the
-        # picture is given a neutral one; the sound's is simply dropped.
-        cmd += ["-metadata:s:v", f"encoder={NEUTRAL_ENCODER}", "-metadata:s:a", "encoder="]
-        cmd += ["-bsf:v", "filter_units=remove_types=6", "-metadata", f"title={s.title}"]
+    cmd += metadata_args(s)
     cmd += ["-f", "mp4", "-y", str(out)]
     return cmd
+
+
+def metadata_args(settings: EncodeSettings, encoding: bool = True) -> list[str]:
+    """FFmpeg arguments for a clip's neutral tags (none when ``keep_metadata``); with
+    ``encoding`` off, for a stream copy of pictures already encoded with them."""
+    if settings.keep_metadata:
+        return []
+    # No tags from the source or the encoder: x264 writes its settings into an SEI
+    # message, FFmpeg names its encoder in a stream tag (which MP4 also stores as the
+    # compressor name), and the muxer writes its own version unless bit-exact.
+    args = ["-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
+    args += ["-flags:v", "+bitexact", "-flags:a", "+bitexact"]
+    # FFmpeg names the encoder unless a name is given, and before 6.0 its MP4 muxer
+    # copied that name into the video's compressor-name field ("Lavc libx264"), so the
+    # picture is given a neutral one; the sound's is simply dropped.
+    args += ["-metadata:s:v", f"encoder={NEUTRAL_ENCODER}", "-metadata:s:a", "encoder="]
+    if encoding:
+        args += ["-bsf:v", "filter_units=remove_types=6"]
+    return [*args, "-metadata", f"title={settings.title}"]
 
 
 class ClipWriter:
@@ -147,7 +156,9 @@ class ClipWriter:
         for raw in self._proc.stderr:
             self._stderr.append(raw.decode("utf-8", "replace").rstrip())
 
-    def write(self, frame: np.ndarray) -> None:
+    def write(self, frame: np.ndarray, repaired: bool = False) -> None:
+        """Encode the next frame (``repaired`` is for ``clip_splice``; a whole clip is
+        written whatever changed)."""
         expected = (self.settings.height, self.settings.width, 3)
         if frame.shape != expected:
             raise ValueError(f"frame of shape {frame.shape}, expected {expected}")

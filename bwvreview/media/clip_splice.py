@@ -1,0 +1,177 @@
+"""A repaired clip written by encoding again only the groups of frames the repair changed.
+
+The clip is written in closed groups of frames (``clip_writer``: two seconds each, each
+starting on a keyframe and referring to no frame outside it). A repair of faces changes the
+picture only around the faces verification found, and the sound not at all. So the earlier
+clip is cut into its groups without decoding (FFmpeg's segment muxer, stream copy), each
+group the repair touches is encoded again from the repaired frames with the clip's own
+settings, and the groups are joined again with the earlier clip's sound (FFmpeg's concat
+demuxer, stream copy). The groups not touched are the same bytes, so they decode to the
+same frames and the face check does not scan them again (``SeenFrames``).
+
+Which groups a repair touches is known before any frame is masked: a face verification
+found on frame ``f`` is masked from ``reach`` frames before it to ``reach`` after (the
+repair tracker's pre-roll, hold and gap filling). A repaired frame outside those groups
+raises ``SpliceMiss`` and the caller writes the whole clip again instead; so does any
+failure of FFmpeg here. Everything is written in a hidden folder beside the clip
+(``work_folder``), which the export's journal removes after a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+import av
+import numpy as np
+
+from bwvreview.media.clip_writer import ClipWriter, EncodeSettings, metadata_args, publish_new
+from bwvreview.media.errors import MediaError
+from bwvreview.media.ffmpeg import ffmpeg_exe
+
+
+class SpliceMiss(MediaError):
+    """A repaired frame fell in a group that was to be copied: write the whole clip."""
+
+
+def work_folder(partial: Path) -> Path:
+    """The hidden folder a splice of the clip written to ``partial`` works in."""
+    return partial.with_name(f"{partial.name}.splice")
+
+
+def group_size(settings: EncodeSettings) -> int:
+    """Frames per closed group, as ``clip_writer`` writes them."""
+    return settings.gop or max(1, round(2 * settings.fps))
+
+
+def touched_groups(found: Iterable[int], reach: int, gop: int, total: int) -> set[int]:
+    """The groups holding any frame within ``reach`` of a ``found`` frame (stream indices)."""
+    groups: set[int] = set()
+    for frame in found:
+        first, last = max(0, frame - reach), min(total - 1, frame + reach)
+        groups.update(range(first // gop, last // gop + 1))
+    return groups
+
+
+class SpliceWriter:
+    """``ClipWriter``'s interface for a repair: frames of the ``groups`` to encode again go
+    to an encoder each; the others are skipped (``write`` is told which frames the repair
+    changed, and refuses one outside ``groups``); ``finish`` joins the groups."""
+
+    def __init__(
+        self,
+        settings: EncodeSettings,
+        destination: Path,
+        partial: Path | None,
+        previous: Path,
+        groups: set[int],
+    ) -> None:
+        if settings.keep_metadata:
+            raise SpliceMiss("a clip that keeps the source's tags is written whole")
+        self.settings = settings
+        self.destination = destination
+        self.publish = partial is None
+        self.partial = partial or destination.with_name(f".{destination.stem}.splice.mp4")
+        self.previous = previous
+        self.groups = groups
+        self.gop = group_size(settings)
+        self.work = work_folder(self.partial)
+        self.work.mkdir(exist_ok=True)
+        self._video_only = dataclasses.replace(settings, audio_source=None)
+        self._index = 0
+        self._writer: ClipWriter | None = None
+        self._encoded: set[int] = set()
+
+    def write(self, frame: np.ndarray, repaired: bool = False) -> None:
+        group = self._index // self.gop
+        self._index += 1
+        if group not in self.groups:
+            if repaired:
+                self.abort()
+                raise SpliceMiss(f"frame {self._index - 1} was repaired outside the groups planned")
+            return
+        if self._writer is None:
+            path = self.work / f"new_{group:05d}.mp4"
+            self._writer = ClipWriter(self._video_only, path, path)
+            self._encoded.add(group)
+        self._writer.write(frame)
+        if self._index % self.gop == 0:
+            self._close_group()
+
+    def _close_group(self) -> None:
+        if self._writer is not None:
+            self._writer.finish()
+            self._writer = None
+
+    def finish(self) -> Path:
+        """Join the groups into the clip (see the module); publish it unless ``partial``."""
+        try:
+            self._close_group()
+            total = self._index
+            count = -(-total // self.gop)
+            self._cut_previous(total, count)
+            parts = [
+                f"new_{g:05d}.mp4" if g in self._encoded else f"seg_{g:05d}.mp4"
+                for g in range(count)
+            ]
+            if any(not (self.work / name).is_file() for name in parts):
+                raise SpliceMiss("the earlier clip did not cut into its groups")
+            (self.work / "groups.txt").write_text(
+                "".join(f"file '{name}'\n" for name in parts), encoding="utf-8"
+            )
+            self._join(total)
+        except BaseException:
+            self.abort()
+            raise
+        shutil.rmtree(self.work, ignore_errors=True)
+        if not self.publish:
+            return self.partial
+        publish_new(self.partial, self.destination)
+        return self.destination
+
+    def abort(self) -> None:
+        """Stop and remove everything written here; safe to call more than once."""
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+        shutil.rmtree(self.work, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            self.partial.unlink()
+
+    @property
+    def groups_encoded(self) -> int:
+        return len(self._encoded)
+
+    def _cut_previous(self, total: int, count: int) -> None:
+        bounds = ",".join(str(g * self.gop) for g in range(1, count))
+        cmd = [str(ffmpeg_exe()), "-hide_banner", "-loglevel", "error", "-nostats"]
+        cmd += ["-i", str(self.previous), "-map", "0:v", "-c", "copy", "-f", "segment"]
+        cmd += ["-segment_frames", bounds] if bounds else []
+        cmd += ["-reset_timestamps", "1", str(self.work / "seg_%05d.mp4")]
+        _run(cmd, "cutting the earlier clip into its groups")
+
+    def _join(self, total: int) -> None:
+        cmd = [str(ffmpeg_exe()), "-hide_banner", "-loglevel", "error", "-nostats"]
+        cmd += ["-f", "concat", "-safe", "0", "-i", str(self.work / "groups.txt")]
+        if self.settings.audio_source is not None:
+            cmd += ["-i", str(self.previous), "-map", "0:v", "-map", "1:a"]
+        else:
+            cmd += ["-map", "0:v"]
+        cmd += ["-c", "copy", *metadata_args(self.settings, encoding=False)]
+        cmd += ["-movflags", "+faststart", "-f", "mp4", "-y", str(self.partial)]
+        _run(cmd, "joining the groups")
+        with av.open(str(self.partial)) as container:
+            frames = container.streams.video[0].frames
+        if frames != total:
+            raise SpliceMiss(f"the joined clip has {frames} frames, not {total}")
+
+
+def _run(cmd: list[str], doing: str) -> None:
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SpliceMiss(f"{doing} failed: {said[-1] if said else done.returncode}")

@@ -1,0 +1,97 @@
+"""A repair of faces encodes again only the groups of frames it touches (``clip_splice``):
+the rest of the clip is the same bytes, it decodes to the same frames, the sound and the
+clip's neutral tags are kept, and a repaired frame outside the planned groups, or a
+failure, leaves nothing behind."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from bwvreview.app.clip_outputs import remove
+from bwvreview.bundled import resource_path
+from bwvreview.media.clip_export import ClipRequest, iter_export_clip
+from bwvreview.media.clip_splice import SpliceMiss, SpliceWriter, touched_groups, work_folder
+from bwvreview.media.clip_verify import VerifyOptions, iter_verify_clip
+from bwvreview.media.clip_writer import EncodeSettings
+from bwvreview.media.probe import probe
+from bwvreview.media.video_redaction import VideoRedactionSettings
+from bwvreview.steps import drain
+
+DEMO = resource_path("demo", "demo_incident.mp4")
+BOX = (200.0, 60.0, 320.0, 200.0)
+
+
+def _checksums(clip: Path) -> list[int]:
+    with av.open(str(clip)) as container:
+        return [zlib.crc32(f.to_ndarray(format="bgr24").data) for f in container.decode(video=0)]
+
+
+@pytest.fixture(scope="module")
+def spliced(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("splice")
+    # 20-26 s of the demo: 150 frames, three closed groups of 50.
+    first = ClipRequest(probe(DEMO), 20_000, 26_000, folder / "clip.mp4",
+                        partial=folder / ".clip.partial.mp4")  # fmt: skip
+    drain(iter_export_clip(first))
+    previous = folder / "previous.mp4"
+    first.partial.rename(previous)  # type: ignore[union-attr]
+    # A face "found" on frame 75 only: masked 13 frames either side, all in group 1.
+    video = VideoRedactionSettings(found_faces=((75, BOX),))
+    again = ClipRequest(probe(DEMO), 20_000, 26_000, folder / "clip.mp4", video,
+                        partial=folder / ".clip.partial.mp4", splice_from=previous)  # fmt: skip
+    result = drain(iter_export_clip(again))
+    return previous, result
+
+
+def test_only_the_touched_group_is_encoded_again(spliced) -> None:
+    previous, result = spliced
+    info = result.video["repaired_faces"]
+    assert (info["groups_written_again"], info["groups_in_clip"]) == (1, 3)
+    before, after = _checksums(previous), _checksums(result.path)
+    assert len(after) == len(before) == 150
+    differ = [i for i in range(150) if before[i] != after[i]]
+    assert differ and set(differ) <= set(range(50, 100)), differ
+    assert before[:50] == after[:50] and before[100:] == after[100:]
+
+
+def test_the_spliced_clip_keeps_its_sound_and_neutral_tags(spliced) -> None:
+    _, result = spliced
+    verification = drain(iter_verify_clip(result.path, VerifyOptions(skip_before_ms=0)))
+    checks = {c.name: c for c in verification.checks}
+    assert checks["metadata"].passed, checks["metadata"].summary
+    assert checks["sync"].passed, checks["sync"].summary  # every frame and the sound decode
+    assert not work_folder(result.path).exists()
+
+
+def test_groups_reach_either_side_of_each_face_found() -> None:
+    assert touched_groups([75], 13, 50, 150) == {1}
+    assert touched_groups([40, 149], 13, 50, 150) == {0, 1, 2}
+    assert touched_groups([], 13, 50, 150) == set()
+
+
+def test_a_repaired_frame_outside_the_planned_groups_leaves_nothing(tmp_path: Path) -> None:
+    previous = tmp_path / "previous.mp4"
+    previous.write_bytes(b"not read")
+    partial = tmp_path / ".clip.partial.mp4"
+    writer = SpliceWriter(EncodeSettings(160, 120, 25.0, None), tmp_path / "clip.mp4", partial,
+                          previous, {0})  # fmt: skip
+    frame = np.zeros((120, 160, 3), np.uint8)
+    for _ in range(50):
+        writer.write(frame, repaired=True)  # group 0: planned
+    with pytest.raises(SpliceMiss, match="outside the groups planned"):
+        writer.write(frame, repaired=True)  # group 1: not planned
+    assert not work_folder(partial).exists() and not partial.exists()
+
+
+def test_the_journal_removes_a_splice_folder_and_no_other_folder(tmp_path: Path) -> None:
+    ours = work_folder(tmp_path / ".clip.ab12.partial.mp4")
+    (ours / "x").mkdir(parents=True)
+    other = tmp_path / "footage"
+    other.mkdir()
+    assert remove([ours, other]) == [ours]
+    assert not ours.exists() and other.is_dir()
