@@ -29,7 +29,7 @@ from bwvreview.media.captions import (
     draw_cue,
     render_card,
 )
-from bwvreview.media.clip_splice import SpliceWriter, group_size, touched_groups
+from bwvreview.media.clip_splice import SpliceMiss, SpliceWriter, group_size, touched_groups
 from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, output_size
@@ -147,20 +147,25 @@ def iter_export_clip(
     clip_spans = _clip_spans(request.audio_spans_ms, request.start_ms, request.end_ms)
     settings = _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms)
     writer: ClipWriter | SpliceWriter
+    span = (request.start_ms, request.end_ms)
+
+    def produce() -> Iterator[np.ndarray]:
+        return iter_span_frames(info.path, *span, fps, info.rotation)
+
     if request.splice_from is not None:
         groups = _repair_groups(request, fps, card_frames, card_frames + total, settings)
         writer = SpliceWriter(settings, request.out, request.partial, request.splice_from, groups)
+
+        def produce() -> Iterator[np.ndarray]:
+            return _frames_for_groups(info, span, fps, (width, height), card_frames, writer)
+
     else:
         writer = ClipWriter(settings, request.out, request.partial)
     redactor = VideoRedactor(
         request.video, width, height, fps, request.start_ms, request.face_detections
     )
     cues = build_cues(_shifted(request.captions, request.start_ms)) if request.captions else []
-    frames = iterate_in_background(
-        lambda: iter_span_frames(info.path, request.start_ms, request.end_ms, fps, info.rotation),
-        cancel,
-        ExportCancelled,
-    )
+    frames = iterate_in_background(produce, cancel, ExportCancelled)
     written = 0
     kept: list[tuple[int, tuple[float, float, float, float]]] = []
     hidden: list[tuple[int, tuple[float, float, float, float]]] = []
@@ -215,6 +220,36 @@ def _repair_groups(
     reach = repair_tracker_settings(request.video, fps).lookahead + 1
     found = (card_frames + index for index, _ in request.video.found_faces)
     return touched_groups(found, reach, group_size(settings), total)
+
+
+def _frames_for_groups(
+    info: MediaInfo,
+    span: tuple[int, int],
+    fps: float,
+    size: tuple[int, int],
+    card_frames: int,
+    writer: SpliceWriter,
+) -> Iterator[np.ndarray]:
+    """The span's frames for a repair written by splicing: decoded for the groups written
+    again, a blank frame for the others (the tracker still sees every frame's detections,
+    and the writer skips those frames), so a repair decodes only what it changes."""
+    start_ms, end_ms = span
+    total = frame_count(start_ms, end_ms, fps)
+    blank = np.zeros((size[1], size[0], 3), np.uint8)
+    k = 0
+    while k < total:
+        group = (card_frames + k) // writer.gop
+        end = min(total, (group + 1) * writer.gop - card_frames)
+        if group not in writer.groups:
+            yield from (blank for _ in range(end - k))
+            k = end
+            continue
+        first_ms = start_ms + k * 1000 / fps
+        last_ms = start_ms + end * 1000 / fps
+        if first_ms != int(first_ms) or frame_count(int(first_ms), round(last_ms), fps) != end - k:
+            raise SpliceMiss("the groups do not fall on whole milliseconds")
+        yield from iter_span_frames(info.path, int(first_ms), round(last_ms), fps, info.rotation)
+        k = end
 
 
 def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[RedactedFrame]:
