@@ -85,13 +85,15 @@ def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> lis
     if list(times_ms) != sorted(times_ms):
         raise ValueError("sample times must be in ascending order")
     shown: list[np.ndarray] = []
-    converted: dict[int, np.ndarray] = {}  # id of a decoded frame -> its image
+    # The latest frame shown and its image: two samples on one frame convert it once. The
+    # frame itself is kept (not its id, which a later frame could be given once it is freed).
+    last: tuple[av.VideoFrame, np.ndarray] | None = None
 
     def image(frame: av.VideoFrame) -> np.ndarray:
-        if id(frame) not in converted:
-            converted.clear()  # only the latest frame can be shown again
-            converted[id(frame)] = _upright(frame.to_ndarray(format="bgr24"), rotation)
-        return converted[id(frame)]
+        nonlocal last
+        if last is None or last[0] is not frame:
+            last = (frame, _upright(frame.to_ndarray(format="bgr24"), rotation))
+        return last[1]
 
     with open_video(path) as (container, stream):
         frames: Iterator[av.VideoFrame] | None = None
