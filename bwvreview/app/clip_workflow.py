@@ -502,12 +502,13 @@ def _verify(
     seen: SeenFrames | None = None,
 ) -> Generator[ClipProgress, None, Verification]:
     base = 1.0 - _STAGES["verify"]
+    device = detector_device()
     return (
         yield from relay(
             iter_verify_clip(written, options, cancel, seen),
             cancel,
             lambda step: ClipProgress(
-                "verify", base + _STAGES["verify"] * step.fraction, device=detector_device()
+                "verify", base + _STAGES["verify"] * step.fraction, device=device
             ),
         )
     )

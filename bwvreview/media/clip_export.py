@@ -9,10 +9,11 @@ only does it, and reports what it did.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,19 +149,16 @@ def iter_export_clip(
     settings = _encode_settings(request, fps, width, height, clip_spans, card_ms, span_ms)
     writer: ClipWriter | SpliceWriter
     span = (request.start_ms, request.end_ms)
-
-    def produce() -> Iterator[np.ndarray]:
-        return iter_span_frames(info.path, *span, fps, info.rotation)
-
+    produce: Callable[[], Iterator[np.ndarray]]
     if request.splice_from is not None:
         groups = _repair_groups(request, fps, card_frames, card_frames + total, settings)
         writer = SpliceWriter(settings, request.out, request.partial, request.splice_from, groups)
-
-        def produce() -> Iterator[np.ndarray]:
-            return _frames_for_groups(info, span, fps, (width, height), card_frames, writer)
-
+        produce = functools.partial(
+            _frames_for_groups, info, span, fps, (width, height), card_frames, writer.gop, groups
+        )
     else:
         writer = ClipWriter(settings, request.out, request.partial)
+        produce = functools.partial(iter_span_frames, info.path, *span, fps, info.rotation)
     redactor = VideoRedactor(
         request.video, width, height, fps, request.start_ms, request.face_detections
     )
@@ -196,7 +194,7 @@ def iter_export_clip(
     video = redactor.summary()
     if isinstance(writer, SpliceWriter) and "repaired_faces" in video:
         video["repaired_faces"]["groups_written_again"] = writer.groups_encoded
-        video["repaired_faces"]["groups_in_clip"] = -(-(card_frames + written) // writer.gop)
+        video["repaired_faces"]["groups_in_clip"] = writer.group_count
     return ExportResult(
         path=path,
         frames=card_frames + written,
@@ -228,7 +226,8 @@ def _frames_for_groups(
     fps: float,
     size: tuple[int, int],
     card_frames: int,
-    writer: SpliceWriter,
+    gop: int,
+    groups: set[int],
 ) -> Iterator[np.ndarray]:
     """The span's frames for a repair written by splicing: decoded for the groups written
     again, a blank frame for the others (the tracker still sees every frame's detections,
@@ -238,9 +237,9 @@ def _frames_for_groups(
     blank = np.zeros((size[1], size[0], 3), np.uint8)
     k = 0
     while k < total:
-        group = (card_frames + k) // writer.gop
-        end = min(total, (group + 1) * writer.gop - card_frames)
-        if group not in writer.groups:
+        group = (card_frames + k) // gop
+        end = min(total, (group + 1) * gop - card_frames)
+        if group not in groups:
             yield from (blank for _ in range(end - k))
             k = end
             continue

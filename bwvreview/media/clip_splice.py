@@ -112,11 +112,10 @@ class SpliceWriter:
         try:
             self._close_group()
             total = self._index
-            count = -(-total // self.gop)
-            self._cut_previous(total, count)
+            self._cut_previous()
             parts = [
                 f"new_{g:05d}.mp4" if g in self._encoded else f"seg_{g:05d}.mp4"
-                for g in range(count)
+                for g in range(self.group_count)
             ]
             if any(not (self.work / name).is_file() for name in parts):
                 raise SpliceMiss("the earlier clip did not cut into its groups")
@@ -146,8 +145,13 @@ class SpliceWriter:
     def groups_encoded(self) -> int:
         return len(self._encoded)
 
-    def _cut_previous(self, total: int, count: int) -> None:
-        bounds = ",".join(str(g * self.gop) for g in range(1, count))
+    @property
+    def group_count(self) -> int:
+        """Groups in the clip written so far (the last may be short)."""
+        return -(-self._index // self.gop)
+
+    def _cut_previous(self) -> None:
+        bounds = ",".join(str(g * self.gop) for g in range(1, self.group_count))
         cmd = [str(ffmpeg_exe()), "-hide_banner", "-loglevel", "error", "-nostats"]
         cmd += ["-i", str(self.previous), "-map", "0:v", "-c", "copy", "-f", "segment"]
         cmd += ["-segment_frames", bounds] if bounds else []

@@ -97,22 +97,15 @@ def test_the_journal_removes_a_splice_folder_and_no_other_folder(tmp_path: Path)
     assert not ours.exists() and other.is_dir()
 
 
-def test_a_repair_decodes_only_its_groups_and_they_are_the_frames_of_the_span(
-    tmp_path: Path,
-) -> None:
+def test_a_repair_decodes_only_its_groups_and_they_are_the_frames_of_the_span() -> None:
     from bwvreview.media.clip_export import _frames_for_groups
     from bwvreview.media.frames import iter_span_frames
 
     info = probe(DEMO)
     span = (20_000, 26_000)
     whole = list(iter_span_frames(DEMO, *span, 25.0))
-    writer = SpliceWriter(EncodeSettings(640, 360, 25.0, None), tmp_path / "c.mp4",
-                          tmp_path / ".c.partial.mp4", tmp_path / "p.mp4", {1})  # fmt: skip
-    try:
-        # An opening card of 10 frames: group 1 is frames 40-89 of the span.
-        parts = list(_frames_for_groups(info, span, 25.0, (640, 360), 10, writer))
-    finally:
-        writer.abort()
+    # An opening card of 10 frames: group 1 (of 50 frames) is frames 40-89 of the span.
+    parts = list(_frames_for_groups(info, span, 25.0, (640, 360), 10, 50, {1}))
     assert len(parts) == len(whole) == 150
     for k, frame in enumerate(parts):
         if 40 <= k < 90:
