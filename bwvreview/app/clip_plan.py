@@ -28,7 +28,13 @@ from bwvreview.app.clip_speech import (  # noqa: F401 - the export dialog's peop
 from bwvreview.app.relay import relay
 from bwvreview.media.banner import PRESETS, BannerRegion, detect_banner, preset
 from bwvreview.media.clip_export import preview_frames
-from bwvreview.media.frames import frame_count, iter_span_frames, sample_frames
+from bwvreview.media.frames import (
+    cheap_sample_times,
+    frame_count,
+    iter_span_frames,
+    keyframe_times,
+    sample_frames,
+)
 from bwvreview.media.masks import ManualMask
 from bwvreview.media.probe import probe
 from bwvreview.media.video_redaction import VideoRedactionSettings, iter_scan_tracks
@@ -129,11 +135,16 @@ def frame_at(recording: Recording, at_ms: int) -> np.ndarray:
 
 
 def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegion | None:
-    """Look for the burned-in banner in frames sampled across the span."""
-    step = max(1, (end_ms - start_ms) // _BANNER_SAMPLES)
+    """Look for the burned-in banner in frames sampled across the span where they are cheap
+    to decode (``cheap_sample_times``): on keyframes, or in short runs after them. The
+    verifier's banner check looks again in frames spread evenly over the clip."""
+    path = Path(recording.path)
     last = max(0, recording.duration_ms - 1)
-    times = [min(t, last) for t in range(start_ms, end_ms, step)][:_BANNER_SAMPLES]
-    return detect_banner(sample_frames(Path(recording.path), times, recording.rotation))
+    end_ms = min(end_ms, last + 1)
+    keys = keyframe_times(path, start_ms, end_ms)
+    times = cheap_sample_times(start_ms, end_ms, keys, _BANNER_SAMPLES)
+    times = sorted({min(t, last) for t in times})
+    return detect_banner(sample_frames(path, times, recording.rotation, keyframes_ms=keys))
 
 
 @dataclass(frozen=True)

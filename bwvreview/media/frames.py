@@ -9,6 +9,7 @@ The audio is cut at the same millisecond, so the two line up by construction.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 from collections.abc import Iterator, Sequence
@@ -70,20 +71,91 @@ def iter_span_frames(
 
 
 # Between two samples further apart than this a seek is cheaper than decoding the way
-# there (body-worn cameras put a keyframe every second or two).
+# there (body-worn cameras put a keyframe every second or two). Used when the keyframes
+# are not known; when they are, a seek is made whenever one lies between two samples.
 SEEK_GAP_S = 4.0
+# Samples in a run after a keyframe are this far apart (at most): far enough for a moving
+# camera to show something new, near enough that a run costs a second or two of decoding.
+CHEAP_STEP_MS = 500
 
 
-def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> list[np.ndarray]:
+def keyframe_times(path: Path, start_ms: int, end_ms: int) -> list[int]:
+    """The times (ms) of the keyframes in ``[start_ms, end_ms)``, read from the file's
+    packets without decoding any (a few hundredths of a second for a minute of video)."""
+    keys: list[int] = []
+    with open_video(path) as (container, stream):
+        base = stream.time_base
+        if base is None:
+            return keys
+        if start_ms > 0:
+            container.seek(int(start_ms / 1000 / base), stream=stream, backward=True)
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            at_ms = round(float(packet.pts * base) * 1000)
+            if packet.dts is not None and float(packet.dts * base) * 1000 >= end_ms:
+                break  # packets come in decoding order: nothing later starts in the span
+            if packet.is_keyframe and start_ms <= at_ms < end_ms:
+                keys.append(at_ms)
+    return sorted(set(keys))
+
+
+def cheap_sample_times(
+    start_ms: int,
+    end_ms: int,
+    keyframes_ms: Sequence[int],
+    wanted: int,
+    step_ms: int = CHEAP_STEP_MS,
+) -> list[int]:
+    """About ``wanted`` times spread over ``[start_ms, end_ms)`` where frames are cheap to
+    decode: a frame costs the decoding of every frame from the keyframe before it.
+
+    With ``wanted`` keyframes in the span, the samples are keyframes spread over it. With
+    fewer, each keyframe starts a short run of samples ``step_ms`` apart (closer when the
+    next keyframe or the span's end comes sooner), so a long group of pictures costs a
+    second or two of decoding instead of all of it. With none, decoding the span is the
+    only way, and the samples are spread evenly.
+    """
+    keys = sorted({k for k in keyframes_ms if start_ms <= k < end_ms})
+    if not keys:
+        step = max(1, (end_ms - start_ms) // wanted)
+        return list(range(start_ms, end_ms, step))[:wanted]
+    if len(keys) >= wanted:
+        return _thinned(keys, wanted)
+    per = math.ceil(wanted / len(keys))
+    times: list[int] = []
+    for key, stop in zip(keys, [*keys[1:], end_ms], strict=True):
+        step = max(1, min(step_ms, (stop - key) // per))
+        times.extend(t for t in range(key, key + per * step, step) if t < stop)
+    return _thinned(times, wanted)
+
+
+def _thinned(times: list[int], wanted: int) -> list[int]:
+    """``wanted`` of ``times`` (sorted) spread evenly, the first and the last kept."""
+    if len(times) <= wanted:
+        return times
+    picks = np.linspace(0, len(times) - 1, wanted).round().astype(int)
+    return [times[i] for i in sorted(set(picks.tolist()))]
+
+
+def sample_frames(
+    path: Path,
+    times_ms: Sequence[int],
+    rotation: int = 0,
+    keyframes_ms: Sequence[int] | None = None,
+) -> list[np.ndarray]:
     """The frame on screen at each of ``times_ms`` (ascending), upright, in one pass.
 
     A frame is what ``iter_span_frames`` would show at that time. Samples close together
-    are decoded on the way from one to the next; only a gap of more than ``SEEK_GAP_S``
-    seeks, so a dozen samples over a short span cost one decode of the span, not a dozen
-    decodes from the nearest keyframe.
+    are decoded on the way from one to the next. Given the file's ``keyframes_ms``
+    (``keyframe_times``), it seeks whenever a keyframe lies between one sample and the
+    next; without them, only across a gap of more than ``SEEK_GAP_S``. Either way a dozen
+    samples over a short span cost one decode of the span, not a dozen decodes from the
+    nearest keyframe.
     """
     if list(times_ms) != sorted(times_ms):
         raise ValueError("sample times must be in ascending order")
+    keys = sorted(k / 1000 for k in keyframes_ms) if keyframes_ms is not None else None
     shown: list[np.ndarray] = []
     # The latest frame shown and its image: two samples on one frame convert it once. The
     # frame itself is kept (not its id, which a later frame could be given once it is freed).
@@ -95,6 +167,12 @@ def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> lis
             last = (frame, _upright(frame.to_ndarray(format="bgr24"), rotation))
         return last[1]
 
+    def worth_a_seek(now: float, at: float) -> bool:
+        if keys is None:
+            return at - now > SEEK_GAP_S
+        following = bisect.bisect_right(keys, now + _TOLERANCE_S)
+        return following < len(keys) and keys[following] <= at
+
     with open_video(path) as (container, stream):
         frames: Iterator[av.VideoFrame] | None = None
         held: av.VideoFrame | None = None  # the latest frame at or before the last sample
@@ -102,12 +180,12 @@ def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> lis
         ended = False
         for at_ms in times_ms:
             at = at_ms / 1000 + _TOLERANCE_S
-            far = ahead is not None and at - float(ahead.time) > SEEK_GAP_S
+            far = ahead is not None and worth_a_seek(float(ahead.time), at)
             if frames is None or (far and not ended):
                 if at_ms > 0 and stream.time_base is not None:
                     target = int(at_ms / 1000 / stream.time_base)
                     container.seek(target, stream=stream, backward=True)
-                frames = (f for f in container.decode(stream) if f.time is not None)
+                frames = _decoding(container, stream)
                 held = ahead = None
                 ended = False
             while not ended and (ahead is None or float(ahead.time) <= at):
@@ -119,6 +197,13 @@ def sample_frames(path: Path, times_ms: Sequence[int], rotation: int = 0) -> lis
                 raise MediaError(f"{path.name} has no video frames after {at_ms / 1000:.3f} s")
             shown.append(image(first))
     return shown
+
+
+def _decoding(
+    container: av.container.InputContainer, stream: av.VideoStream
+) -> Iterator[av.VideoFrame]:
+    """The stream's frames from where the container stands (those with a time)."""
+    return (f for f in container.decode(stream) if f.time is not None)
 
 
 def _upright(image: np.ndarray, rotation: int) -> np.ndarray:

@@ -8,11 +8,14 @@ import av
 import numpy as np
 import pytest
 
+from bwvreview.media import frames as frames_module
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import (
     SEEK_GAP_S,
+    cheap_sample_times,
     frame_count,
     iter_span_frames,
+    keyframe_times,
     output_size,
     sample_frames,
 )
@@ -120,3 +123,98 @@ def test_a_sample_past_the_end_shows_the_last_frame(clip25: Path) -> None:
 def test_samples_must_come_in_order(clip25: Path) -> None:
     with pytest.raises(ValueError, match="ascending"):
         sample_frames(clip25, [1000, 500])
+
+
+# Samples where they are cheap: on keyframes, and in short runs just after them.
+
+
+def test_a_span_with_enough_keyframes_is_sampled_on_keyframes_alone() -> None:
+    keys = list(range(0, 30_000, 1000))  # a keyframe every second
+    times = cheap_sample_times(0, 30_000, keys, wanted=12)
+    assert len(times) == 12
+    assert set(times) <= set(keys)
+    assert times[0] == 0 and times[-1] == 29_000  # spread over the whole span
+    assert times == sorted(times)
+
+
+def test_few_keyframes_give_short_runs_after_each() -> None:
+    # The night clip: keyframes at 0 and 9.96 s in a 12 s span, six samples after each.
+    times = cheap_sample_times(0, 12_000, [0, 9960], wanted=12, step_ms=500)
+    assert times[:6] == [0, 500, 1000, 1500, 2000, 2500]
+    # The last run has 2.04 s to the span's end: its six samples close up to fit.
+    assert times[6:] == [9960, 10_300, 10_640, 10_980, 11_320, 11_660]
+
+
+def test_a_run_never_reaches_past_the_next_keyframe_or_the_span() -> None:
+    times = cheap_sample_times(0, 2000, [0, 600, 1200], wanted=12, step_ms=500)
+    assert times == [0, 150, 300, 450, 600, 750, 900, 1050, 1200, 1400, 1600, 1800]
+
+
+def test_keyframes_outside_the_span_are_not_sampled() -> None:
+    times = cheap_sample_times(5000, 9000, [0, 4000, 6000, 8000, 10_000], wanted=4)
+    assert times == [6000, 6500, 8000, 8500]
+
+
+def test_more_samples_than_wanted_are_thinned_evenly() -> None:
+    # Five keyframes, twelve wanted: three after each is fifteen, thinned to twelve.
+    times = cheap_sample_times(0, 10_000, [0, 2000, 4000, 6000, 8000], wanted=12)
+    assert len(times) == 12 and times[0] == 0 and times[-1] == 9000
+    assert times == sorted(set(times))
+
+
+def test_a_span_inside_one_group_of_pictures_is_sampled_evenly() -> None:
+    # No keyframe in the span: decoding it is the only way, so samples spread as before.
+    times = cheap_sample_times(3000, 6000, [0, 10_000], wanted=6)
+    assert times == [3000, 3500, 4000, 4500, 5000, 5500]
+
+
+@pytest.fixture(scope="module")
+def sparse_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Keyframes every 4 s at 10 fps (frames 0, 40, 80, 120), 14 s long.
+    fixed = ("-g", "40", "-keyint_min", "40", "-sc_threshold", "0")
+    out = tmp_path_factory.mktemp("keys") / "sparse.mp4"
+    return make_clip(out, seconds=14.0, fps=10, audio=False, extra=fixed)
+
+
+def test_keyframe_times_come_from_the_container(sparse_keys: Path) -> None:
+    assert keyframe_times(sparse_keys, 0, 14_000) == [0, 4000, 8000, 12_000]
+    assert keyframe_times(sparse_keys, 5000, 12_000) == [8000]
+
+
+def test_samples_on_keyframes_show_the_right_frames_and_decode_little(
+    sparse_keys: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _all_frames(sparse_keys)
+    keys = keyframe_times(sparse_keys, 0, 14_000)
+    times = cheap_sample_times(0, 14_000, keys, wanted=8, step_ms=200)
+    decoded = _count_decoding(monkeypatch)
+    samples = sample_frames(sparse_keys, times, keyframes_ms=keys)
+    for at, frame in zip(times, samples, strict=True):
+        assert np.array_equal(frame, source[at // 100]), f"the sample at {at} ms"
+    # Each keyframe's short run only (a couple of frames each, and the decoder's lookahead),
+    # not the 140 frames of the span.
+    assert sum(decoded) < 50, decoded
+
+
+def test_keyframes_known_or_not_the_same_samples_come_out(sparse_keys: Path) -> None:
+    keys = keyframe_times(sparse_keys, 0, 14_000)
+    times = [0, 900, 4100, 4300, 7900, 12_000, 13_900]
+    with_keys = sample_frames(sparse_keys, times, keyframes_ms=keys)
+    without = sample_frames(sparse_keys, times)
+    for at, a, b in zip(times, with_keys, without, strict=True):
+        assert np.array_equal(a, b), f"the sample at {at} ms"
+
+
+def _count_decoding(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many frames each decoding run of ``sample_frames`` brought out."""
+    runs: list[int] = []
+    real = frames_module._decoding
+
+    def counted(container, stream):  # type: ignore[no-untyped-def]
+        runs.append(0)
+        for frame in real(container, stream):
+            runs[-1] += 1
+            yield frame
+
+    monkeypatch.setattr(frames_module, "_decoding", counted)
+    return runs
