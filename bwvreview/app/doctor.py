@@ -95,8 +95,10 @@ def about_faces() -> Section:
         if providers[0] == devices.CUDA_PROVIDER:  # see that the GPU really starts
             providers = faces._session(faces.model_path()).get_providers()
         section.items.append(_detector_uses(providers, asked, available))
+        info = faces.model_info()  # the published model's hash, and the file's that runs
         section.items.extend([Item("model", str(faces.model_path())),
-                              Item("model sha256", faces.model_info()["sha256"])])  # fmt: skip
+                              Item("model sha256", info["sha256"]),
+                              Item("prepared model sha256", info["prepared_sha256"])])  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a missing or unreadable model is the finding
         section.items.append(_problem("model", exc))
     return section

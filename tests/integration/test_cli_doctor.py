@@ -45,7 +45,8 @@ def test_doctor_is_one_quiet_screen_with_every_part(_isolated_data):
     for line in (f"version: {__version__}", "source: bundled (imageio-ffmpeg",
                  "speech model: bundled:tiny.en", "detector uses: CPUExecutionProvider",
                  f"data folder: {_isolated_data}", "Qt Multimedia backend: ",
-                 "transcription uses: ", "instruction set used: ", "model sha256: "):  # fmt: skip
+                 "transcription uses: ", "instruction set used: ", "model sha256: ",
+                 "prepared model sha256: "):  # fmt: skip
         assert line in text, line
     assert re.search(r"^int8 library: (oneDNN|Intel MKL) \(CT2_USE_MKL=", text, re.M)
     # What CTranslate2 itself says it multiplies int8 with: oneDNN (DNNL), bwvreview's choice

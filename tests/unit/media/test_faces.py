@@ -142,8 +142,11 @@ def test_nms_keeps_the_best_of_overlapping_boxes() -> None:
 def test_the_model_ships_inside_the_package_with_its_licence_and_source() -> None:
     path = faces.model_path()
     assert path.parent.name == "models" and path.parent.parent.name == "media"
-    assert (path.parent / "LICENSE").read_text(encoding="utf-8").startswith("centerface.onnx")
-    assert faces.MODEL_SHA256 in (path.parent / "SOURCE.md").read_text(encoding="utf-8")
+    assert (path.parent / "LICENSE").read_text(encoding="utf-8").startswith(faces.MODEL_FILE)
+    source = (path.parent / "SOURCE.md").read_text(encoding="utf-8")
+    assert faces.MODEL_SHA256 in source and faces.PREPARED_MODEL_SHA256 in source
+    # Only the prepared model: the published one stays in the repository (models/).
+    assert [p.name for p in path.parent.glob("*.onnx")] == [faces.MODEL_FILE]
 
 
 def test_a_missing_model_is_one_line_saying_to_reinstall(monkeypatch, tmp_path) -> None:
@@ -161,10 +164,11 @@ def test_a_damaged_model_is_refused_before_it_runs(tmp_path) -> None:
         faces._session(damaged)
 
 
-def test_model_info_records_the_model_file_hash() -> None:
+def test_model_info_records_the_published_and_the_prepared_model_hashes() -> None:
     info = faces.model_info()
     assert info["model"] == "CenterFace"
-    assert info["sha256"] == faces.MODEL_SHA256
+    assert info["sha256"] == faces.MODEL_SHA256  # the published file, as before
+    assert info["prepared_sha256"] == faces.PREPARED_MODEL_SHA256 != faces.MODEL_SHA256
 
 
 def test_idle_detector_threads_sleep_rather_than_spin() -> None:

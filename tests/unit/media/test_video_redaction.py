@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from bwvreview.media import faces
 from bwvreview.media.banner import detect_banner
 from bwvreview.media.faces import DEFAULT_THRESHOLD
 from bwvreview.media.masks import ManualMask, region_mask
@@ -100,7 +101,8 @@ def test_summary_is_json_and_says_what_was_done(entrance) -> None:
     assert summary["banner"]["source"] == "detected" and summary["banner"]["pixels"][3] >= 24
     assert summary["detector"]["threshold"] == DEFAULT_THRESHOLD
     assert summary["detector"]["input_size"] == [512, 288]
-    assert len(summary["detector"]["sha256"]) == 64
+    assert summary["detector"]["sha256"] == faces.MODEL_SHA256  # the published model
+    assert summary["detector"]["prepared_sha256"] == faces.PREPARED_MODEL_SHA256
 
 
 def test_a_person_kept_visible_is_left_untouched_and_ids_match_the_scan() -> None:
