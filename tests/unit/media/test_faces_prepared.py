@@ -31,7 +31,12 @@ def test_the_shipped_model_is_the_published_file_prepared_by_the_script() -> Non
     shipped = faces.model_path().read_bytes()
     assert faces.model_path() == script.PREPARED
     assert hashlib.sha256(shipped).hexdigest() == faces.PREPARED_MODEL_SHA256
-    assert script.prepare(published) == shipped
+    derived = script.prepare(published)
+    if derived != shipped:
+        # Another protobuf may lay the same model out in other bytes; the model must match.
+        import onnx
+
+        assert onnx.load_from_string(derived) == onnx.load_from_string(shipped)
 
 
 def test_the_script_refuses_a_file_that_is_not_the_published_one() -> None:
