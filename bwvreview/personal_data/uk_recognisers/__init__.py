@@ -40,25 +40,6 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
     tokens_of,
 )
 
-# Each recogniser and the module it is in, imported when first asked for (``__getattr__``).
-_LAZY = {
-    "AddressAnswerRecognizer": "answers",
-    "DateOfBirthAnswerRecognizer": "answers",
-    "NameAnswerRecognizer": "answers",
-    "PhoneAnswerRecognizer": "answers",
-    "DateOfBirthRecognizer": "dates",
-    "birth_cue_near": "dates",
-    "OfflineEmailRecognizer": "emails",
-    "SpokenEmailRecognizer": "emails",
-    "SpeechSpacyRecognizer": "names",
-    "TitledNameRecognizer": "names",
-    "CollarNumberRecognizer": "numbers",
-    "SpokenPhoneRecognizer": "numbers",
-    "SpokenPostcodeRecognizer": "numbers",
-    "SpokenVehicleRegistrationRecognizer": "numbers",
-    "AddressRecognizer": "places",
-}
-
 if TYPE_CHECKING:
     from presidio_analyzer import EntityRecognizer
 
@@ -95,22 +76,29 @@ __all__ = [
 ]
 
 
-# The recognisers an analyser runs, each with the name its hits carry ("uk:<name>").
+# The recognisers an analyser runs: (module, class, the name its hits carry as "uk:<name>").
 _IN_AN_ANALYSER = (
-    ("SpokenPhoneRecognizer", "phone"),
-    ("SpokenPostcodeRecognizer", "postcode"),
-    ("SpokenVehicleRegistrationRecognizer", "vehicle_registration"),
-    ("AddressRecognizer", "address"),
-    ("DateOfBirthRecognizer", "date_of_birth"),
-    ("TitledNameRecognizer", "titled_name"),
-    ("CollarNumberRecognizer", "collar_number"),
-    ("SpokenEmailRecognizer", "spoken_email"),
-    ("DateOfBirthAnswerRecognizer", "date_of_birth_answer"),
-    ("PhoneAnswerRecognizer", "phone_answer"),
-    ("NameAnswerRecognizer", "name_answer"),
-    ("AddressAnswerRecognizer", "address_answer"),
+    ("numbers", "SpokenPhoneRecognizer", "phone"),
+    ("numbers", "SpokenPostcodeRecognizer", "postcode"),
+    ("numbers", "SpokenVehicleRegistrationRecognizer", "vehicle_registration"),
+    ("places", "AddressRecognizer", "address"),
+    ("dates", "DateOfBirthRecognizer", "date_of_birth"),
+    ("names", "TitledNameRecognizer", "titled_name"),
+    ("numbers", "CollarNumberRecognizer", "collar_number"),
+    ("emails", "SpokenEmailRecognizer", "spoken_email"),
+    ("answers", "DateOfBirthAnswerRecognizer", "date_of_birth_answer"),
+    ("answers", "PhoneAnswerRecognizer", "phone_answer"),
+    ("answers", "NameAnswerRecognizer", "name_answer"),
+    ("answers", "AddressAnswerRecognizer", "address_answer"),
 )
-UK_RECOGNISER_NAMES = frozenset(name for _, name in _IN_AN_ANALYSER)
+UK_RECOGNISER_NAMES = frozenset(name for _, _, name in _IN_AN_ANALYSER)
+# What the modules that import presidio give, by module, imported when first asked for.
+_LAZY = {
+    **{recogniser: module for module, recogniser, _ in _IN_AN_ANALYSER},
+    "OfflineEmailRecognizer": "emails",
+    "SpeechSpacyRecognizer": "names",
+    "birth_cue_near": "dates",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -123,4 +111,4 @@ def __getattr__(name: str) -> Any:
 
 def uk_recognisers() -> list[EntityRecognizer]:
     """Fresh instances of every recogniser in this module, for one analyser engine."""
-    return [__getattr__(recogniser)(name) for recogniser, name in _IN_AN_ANALYSER]
+    return [__getattr__(recogniser)(name) for _, recogniser, name in _IN_AN_ANALYSER]

@@ -58,3 +58,11 @@ def test_no_words_load_no_name_finder():
 
 def test_words_to_read_load_the_name_finder_on_first_use():
     assert top_level(imported_after(SAID + FIRST_USE)) >= NAME_FINDER
+
+
+def test_the_recognisers_package_gives_every_name_it_lists():
+    from bwvreview.personal_data import uk_recognisers
+
+    given = {name: getattr(uk_recognisers, name) for name in uk_recognisers.__all__}
+    assert given["SpokenPhoneRecognizer"].__module__.endswith(".numbers")
+    assert {r.name for r in uk_recognisers.uk_recognisers()} == uk_recognisers.UK_RECOGNISER_NAMES
