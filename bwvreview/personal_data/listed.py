@@ -5,12 +5,11 @@ on their own."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from bwvreview.personal_data.uk_recognisers.spoken import read_chain, read_number, tokens_of
 from bwvreview.personal_data.words import (
@@ -53,11 +52,18 @@ _GENERIC_PARTS = frozenset({
     "sergeant", "constable", "inspector", "officer", "detective",
     "the", "and", "of",
 })  # fmt: skip
-# Never a part matched alone, nor a sound-alike: everyday words and spaCy's stop words.
-_EVERYDAY = _COMMON_WORDS | frozenset(STOP_WORDS)
 _FULL_SCORE = 1.0
 _PART_SCORE = 0.8
 _PER_EDIT = 0.1
+
+
+@functools.cache
+def _everyday() -> frozenset[str]:
+    """Never a part matched alone, nor a sound-alike: everyday words and spaCy's stop words
+    (spaCy is imported here, when words are first matched: it takes half a second)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return _COMMON_WORDS | frozenset(STOP_WORDS)
 
 
 def _normalised(text: str) -> str:
@@ -129,6 +135,8 @@ def heard_items(words: Sequence[TimedWord], items: Sequence[str]) -> list[Person
     """
     heard = [_normalised(w.text) for w in words]
     content = [i for i, form in enumerate(heard) if form.replace("'", "")]
+    if not content:  # no word has a letter or digit: nothing to match
+        return []
     layout = layout_of(words)
     hits = []
     for item in items:
@@ -189,7 +197,7 @@ def _run_edits(run: list[str], target: str, limit: int) -> int | None:
     if best is None and len(target) >= 5:
         forms = {head + form for form in _forms(run[-1])}
         key = _sound(target)
-        if len(key) >= 3 and not forms & _EVERYDAY and any(_sound(f) == key for f in forms):
+        if len(key) >= 3 and not forms & _everyday() and any(_sound(f) == key for f in forms):
             best = limit + 1  # heard by its sound: one edit more than its length allows
     if best and len(run) == 1 and run[0].replace("'", "") in _COMMON_WORDS:
         return None
@@ -221,7 +229,7 @@ def _part_matches(
     distinctive = [
         p
         for p in parts
-        if len(p) >= 3 and not p.isdigit() and p not in _GENERIC_PARTS and p not in _EVERYDAY
+        if len(p) >= 3 and not p.isdigit() and p not in _GENERIC_PARTS and p not in _everyday()
     ]
     for i in content:
         if i in claimed:

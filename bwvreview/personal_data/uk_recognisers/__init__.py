@@ -14,34 +14,17 @@ registration, collar number), ``dates`` (dates of birth), ``places`` (addresses)
 (titled names, spaCy's names and places), ``emails`` and ``answers`` (whatever answers
 "Date of birth?", "Phone number?", "Your name?", "Where do you live?"); ``spoken`` reads
 the words.
+
+The recognisers subclass presidio's, so they are imported on first use (``uk_recognisers``,
+or asking this package for one): the entity names, ``Token``, ``read_number`` and
+``tokens_of`` are plain Python and cost nothing to import.
 """
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from bwvreview.personal_data.uk_recognisers.answers import (
-    AddressAnswerRecognizer,
-    DateOfBirthAnswerRecognizer,
-    NameAnswerRecognizer,
-    PhoneAnswerRecognizer,
-)
-from bwvreview.personal_data.uk_recognisers.dates import DateOfBirthRecognizer, birth_cue_near
-from bwvreview.personal_data.uk_recognisers.emails import (
-    OfflineEmailRecognizer,
-    SpokenEmailRecognizer,
-)
-from bwvreview.personal_data.uk_recognisers.names import (
-    SpeechSpacyRecognizer,
-    TitledNameRecognizer,
-)
-from bwvreview.personal_data.uk_recognisers.numbers import (
-    CollarNumberRecognizer,
-    SpokenPhoneRecognizer,
-    SpokenPostcodeRecognizer,
-    SpokenVehicleRegistrationRecognizer,
-)
-from bwvreview.personal_data.uk_recognisers.places import AddressRecognizer
 from bwvreview.personal_data.uk_recognisers.spoken import (
     ADDRESS,
     ANSWERED_NAME,
@@ -56,6 +39,9 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
     read_number,
     tokens_of,
 )
+
+if TYPE_CHECKING:
+    from presidio_analyzer import EntityRecognizer
 
 __all__ = [
     "ADDRESS",
@@ -90,26 +76,39 @@ __all__ = [
 ]
 
 
+# The recognisers an analyser runs: (module, class, the name its hits carry as "uk:<name>").
+_IN_AN_ANALYSER = (
+    ("numbers", "SpokenPhoneRecognizer", "phone"),
+    ("numbers", "SpokenPostcodeRecognizer", "postcode"),
+    ("numbers", "SpokenVehicleRegistrationRecognizer", "vehicle_registration"),
+    ("places", "AddressRecognizer", "address"),
+    ("dates", "DateOfBirthRecognizer", "date_of_birth"),
+    ("names", "TitledNameRecognizer", "titled_name"),
+    ("numbers", "CollarNumberRecognizer", "collar_number"),
+    ("emails", "SpokenEmailRecognizer", "spoken_email"),
+    ("answers", "DateOfBirthAnswerRecognizer", "date_of_birth_answer"),
+    ("answers", "PhoneAnswerRecognizer", "phone_answer"),
+    ("answers", "NameAnswerRecognizer", "name_answer"),
+    ("answers", "AddressAnswerRecognizer", "address_answer"),
+)
+UK_RECOGNISER_NAMES = frozenset(name for _, _, name in _IN_AN_ANALYSER)
+# What the modules that import presidio give, by module, imported when first asked for.
+_LAZY = {
+    **{recogniser: module for module, recogniser, _ in _IN_AN_ANALYSER},
+    "OfflineEmailRecognizer": "emails",
+    "SpeechSpacyRecognizer": "names",
+    "birth_cue_near": "dates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A recogniser, imported (with presidio) the first time it is asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
 def uk_recognisers() -> list[EntityRecognizer]:
     """Fresh instances of every recogniser in this module, for one analyser engine."""
-    return [
-        SpokenPhoneRecognizer("phone"),
-        SpokenPostcodeRecognizer("postcode"),
-        SpokenVehicleRegistrationRecognizer("vehicle_registration"),
-        AddressRecognizer("address"),
-        DateOfBirthRecognizer("date_of_birth"),
-        TitledNameRecognizer("titled_name"),
-        CollarNumberRecognizer("collar_number"),
-        SpokenEmailRecognizer("spoken_email"),
-        DateOfBirthAnswerRecognizer("date_of_birth_answer"),
-        PhoneAnswerRecognizer("phone_answer"),
-        NameAnswerRecognizer("name_answer"),
-        AddressAnswerRecognizer("address_answer"),
-    ]
-
-
-UK_RECOGNISER_NAMES = frozenset(
-    {"phone", "postcode", "vehicle_registration", "address", "date_of_birth", "titled_name",
-     "collar_number", "spoken_email", "date_of_birth_answer", "phone_answer", "name_answer",
-     "address_answer"}
-)  # fmt: skip
+    return [__getattr__(recogniser)(name) for _, recogniser, name in _IN_AN_ANALYSER]

@@ -25,11 +25,11 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
     ANSWERED_NAME,
     DATE_OF_BIRTH,
     PHONE,
-    SpokenRecognizer,
     Token,
     is_number_word,
     tokens_of,
 )
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 ANSWER_TOKENS = 24  # about 8 s of speech: an answer, a "yes?" and the rest of the answer
 

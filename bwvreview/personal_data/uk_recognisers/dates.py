@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bwvreview.personal_data.uk_recognisers.spoken import DATE_OF_BIRTH, SpokenRecognizer
+from bwvreview.personal_data.uk_recognisers.spoken import DATE_OF_BIRTH
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 _UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _TEEN = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"

@@ -10,7 +10,8 @@ from functools import cache
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
-from bwvreview.personal_data.uk_recognisers.spoken import SPOKEN_EMAIL, SpokenRecognizer
+from bwvreview.personal_data.uk_recognisers.spoken import SPOKEN_EMAIL
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 _SPOKEN_EMAIL = re.compile(
     r"\b[a-z0-9]+(?:(?:\s+dot\s+|[._])[a-z0-9]+)*\s+at\s+[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*"

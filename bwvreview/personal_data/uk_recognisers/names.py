@@ -12,11 +12,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from bwvreview.personal_data.uk_recognisers.dates import birth_cue_near
-from bwvreview.personal_data.uk_recognisers.spoken import (
-    DATE_OF_BIRTH,
-    TITLED_NAME,
-    SpokenRecognizer,
-)
+from bwvreview.personal_data.uk_recognisers.spoken import DATE_OF_BIRTH, TITLED_NAME
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 _TITLE = (
     r"(?:P\.?\s?C\.?\s?S\.?\s?O\.?|[PD]\.?\s?[CS]\.?|D\.?\s?I\.?|Sgt\.?|Sergeant|Constable"

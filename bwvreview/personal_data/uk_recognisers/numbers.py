@@ -12,13 +12,13 @@ from bwvreview.personal_data.uk_recognisers.spoken import (
     POSTCODE,
     VEHICLE,
     Piece,
-    SpokenRecognizer,
     Token,
     read_chain,
     read_code_piece,
     read_number,
     tokens_of,
 )
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 _UK_NATIONAL = re.compile(r"0(?:7[1-9]\d{8}|[1-3]\d{8,9}|8\d{8,9})")
 _UK_INTERNATIONAL = re.compile(r"440?(?:7[1-9]\d{8}|[1-3]\d{8,9})")

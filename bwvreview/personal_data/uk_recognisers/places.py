@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from bwvreview.personal_data.uk_recognisers.spoken import (
     ADDRESS,
-    SpokenRecognizer,
     Token,
     is_number_word,
     joined,
     read_number,
 )
+from bwvreview.personal_data.uk_recognisers.spoken_recogniser import SpokenRecognizer
 
 _STREET_TYPES = frozenset({
     "road", "rd", "street", "st", "avenue", "ave", "lane", "close", "court", "drive", "way",

@@ -1,15 +1,14 @@
 """Reading speech as Whisper writes it: word tokens with their offsets, spoken numbers
 ("oh seven seven double oh"), pieces of spoken codes ("Sierra Oscar one four"), and the
-presidio recogniser every rule-based recogniser here builds on."""
+entity names the recognisers report. Plain Python: the presidio recogniser every
+rule-based recogniser builds on is in ``spoken_recogniser``, so the list matcher and the
+export read words without importing presidio."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # Entity names these recognisers report (personal_data maps them to hit kinds).
 PHONE = "UK_PHONE"
@@ -144,50 +143,6 @@ def read_chain(tokens: Sequence[Token], i: int, text: str, reader: Reader) -> li
         pieces.append((i, piece[1], piece[0]))
         i = piece[1]
     return pieces
-
-
-class SpokenRecognizer(EntityRecognizer):
-    """A presidio recogniser that yields (start, end, score) spans from plain text."""
-
-    ENTITY = ""
-    CONTEXT: tuple[str, ...] = ()
-
-    def __init__(self, name: str) -> None:
-        super().__init__(supported_entities=[self.ENTITY], name=name, context=list(self.CONTEXT))
-
-    def load(self) -> None:  # nothing to load: rules only
-        pass
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        if self.ENTITY not in entities:
-            return []
-        return [self._result(start, end, score) for start, end, score in self.find(text)]
-
-    def find(self, text: str) -> Iterator[tuple[int, int, float]]:
-        raise NotImplementedError
-
-    @staticmethod
-    def spans_at_tokens(text: str, match_at: MatchAt) -> Iterator[tuple[int, int, float]]:
-        """Spans found by trying ``match_at`` at each token in turn: it returns (the token
-        after the match, score) or None, and a match's tokens are not tried again."""
-        tokens = tokens_of(text)
-        i = 0
-        while i < len(tokens):
-            found = match_at(tokens, i, text)
-            if found is None:
-                i += 1
-                continue
-            end, score = found
-            yield tokens[i].start, tokens[end - 1].end, score
-            i = end
-
-    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name, original_score=score, textual_explanation=self.name
-        )
-        return RecognizerResult(self.ENTITY, start, end, score, explanation)
 
 
 def is_number_word(word: str) -> bool:

@@ -7,46 +7,32 @@ interpreter, since this test process has long imported all of them.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from bwvreview.cli import build_parser
+from tests.fresh_imports import imported_after, top_level
 
-ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("sqlalchemy", "alembic", "faster_whisper", "ctranslate2", "cv2", "PySide6",
          "presidio_analyzer", "spacy", "numpy", "onnxruntime", "av")  # fmt: skip
 
 
-def _imported_after(code: str) -> list[str]:
-    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, timeout=120, check=True)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _heavy(modules: list[str]) -> list[str]:
-    return sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+    return sorted(top_level(modules) & set(HEAVY))
 
 
 def test_building_the_parser_imports_no_heavy_library():
-    modules = _imported_after("import bwvreview.cli\nbwvreview.cli.build_parser().format_help()")
+    modules = imported_after("import bwvreview.cli\nbwvreview.cli.build_parser().format_help()")
     assert _heavy(modules) == []
 
 
 def test_help_imports_no_heavy_library():
     code = "import contextlib, bwvreview.cli\nwith contextlib.suppress(SystemExit):\n"
     code += "    bwvreview.cli.main(['--help'])"
-    assert _heavy(_imported_after(code)) == []
+    assert _heavy(imported_after(code)) == []
 
 
 def test_importing_app_imports_nothing_below_it():
-    modules = _imported_after("import bwvreview.app, bwvreview.app.errors")
+    modules = imported_after("import bwvreview.app, bwvreview.app.errors")
     assert _heavy(modules) == []
     assert "bwvreview.app.opening" not in modules
 
