@@ -24,8 +24,15 @@ from typing import Any
 
 import numpy as np
 
+from bwvreview.media.background import iterate_in_background
 from bwvreview.media.clip_verify.sync_check import frame_total, iter_frames
-from bwvreview.media.clip_verify.verdict import Check, VerifyOptions, VerifyProgress, check_cancel
+from bwvreview.media.clip_verify.verdict import (
+    Check,
+    VerifyCancelled,
+    VerifyOptions,
+    VerifyProgress,
+    check_cancel,
+)
 from bwvreview.media.face_scan import DEFAULT_SMALL_FACE_EVERY, FaceScan, ScanSettings
 from bwvreview.media.faces import DEFAULT_THRESHOLD
 
@@ -65,39 +72,44 @@ def faces_check(
     findings: list[dict[str, Any]] = []
     kept = inside = 0
     scanned = rescanned = 0
-    for index, time_ms, frame in iter_frames(path):
-        check_cancel(cancel)
-        scanned += 1
-        if keep is not None and kept_frames is not None and index in keep:
-            kept_frames.append(frame)
-        if time_ms >= options.skip_before_ms:
-            digest = zlib.crc32(np.ascontiguousarray(frame).data)
-            earlier = seen.get(index) if seen is not None else None
-            if earlier is not None and earlier[0] == digest:
-                found = earlier[1]
-            else:
-                found = detector.detect(frame, index)
-                rescanned += 1
-                if seen is not None:
-                    seen[index] = (digest, found)
-            for x0, y0, x1, y1, score in found:
-                box = (float(x0), float(y0), float(x1), float(y1))
-                if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
-                    kept += 1
-                    continue
-                if any(_covered_by(box, m) > _INSIDE_MASK for m in masks.get(index, ())):
-                    inside += 1
-                    continue
-                findings.append(
-                    {
-                        "frame": index,
-                        "time_ms": time_ms,
-                        "box": [round(v) for v in box],
-                        "score": round(float(score), 3),
-                    }
-                )
-        if index % 10 == 0:
-            yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
+    # Decoded on a helper thread, so the next frame decodes while this one is looked at.
+    frames = iterate_in_background(lambda: iter_frames(path), cancel, VerifyCancelled)
+    try:
+        for index, time_ms, frame in frames:
+            check_cancel(cancel)
+            scanned += 1
+            if keep is not None and kept_frames is not None and index in keep:
+                kept_frames.append(frame)
+            if time_ms >= options.skip_before_ms:
+                digest = zlib.crc32(np.ascontiguousarray(frame).data)
+                earlier = seen.get(index) if seen is not None else None
+                if earlier is not None and earlier[0] == digest:
+                    found = earlier[1]
+                else:
+                    found = detector.detect(frame, index)
+                    rescanned += 1
+                    if seen is not None:
+                        seen[index] = (digest, found)
+                for x0, y0, x1, y1, score in found:
+                    box = (float(x0), float(y0), float(x1), float(y1))
+                    if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
+                        kept += 1
+                        continue
+                    if any(_covered_by(box, m) > _INSIDE_MASK for m in masks.get(index, ())):
+                        inside += 1
+                        continue
+                    findings.append(
+                        {
+                            "frame": index,
+                            "time_ms": time_ms,
+                            "box": [round(v) for v in box],
+                            "score": round(float(score), 3),
+                        }
+                    )
+            if index % 10 == 0:
+                yield VerifyProgress("faces", 0.6 * min(1.0, (index + 1) / total))
+    finally:
+        frames.close()  # type: ignore[attr-defined]
     if decoded is not None:
         decoded["frames"] = scanned
         decoded["faces_scanned"] = rescanned
