@@ -213,6 +213,7 @@ def iter_repair(
         if not found:
             break
         repairs += [r.to_json(number) for r in found]
+        _log_found(number, verification)
         request = dataclasses.replace(
             repaired(request, found), face_detections=result.face_detections
         )
@@ -229,6 +230,19 @@ def iter_repair(
         verifying = iter_verify_clip(written, expect, cancel, seen, heard)
         verification = yield from relay(verifying, cancel, lambda _: waiting)
     return result, verification, expect
+
+
+def _log_found(number: int, verification: Verification) -> None:
+    """What a repair pass answers, in the log: where faces were found (frame, box, score)
+    and when other findings were (never what was said)."""
+    for check in verification.checks:
+        if check.passed:
+            continue
+        where = [
+            {k: f[k] for k in ("frame", "box", "score", "start_ms", "end_ms", "kind") if k in f}
+            for f in check.findings
+        ]
+        log.info("repair pass %d for the %s check: %s", number, check.name, where)
 
 
 def _write_again(
