@@ -150,17 +150,22 @@ def iter_export_clip(
     writer: ClipWriter | SpliceWriter
     span = (request.start_ms, request.end_ms)
     produce: Callable[[], Iterator[np.ndarray]]
+    # A repair by splicing decodes only the groups it writes again and hands this one
+    # frame for the others: the redactor tracks it but draws nothing on it.
+    blank: np.ndarray | None = None
     if request.splice_from is not None:
         groups = _repair_groups(request, fps, card_frames, card_frames + total, settings)
         writer = SpliceWriter(settings, request.out, request.partial, request.splice_from, groups)
+        blank = np.zeros((height, width, 3), np.uint8)
+        blank.flags.writeable = False
         produce = functools.partial(
-            _frames_for_groups, info, span, fps, (width, height), card_frames, writer.gop, groups
+            _frames_for_groups, info, span, fps, blank, card_frames, writer.gop, groups
         )
     else:
         writer = ClipWriter(settings, request.out, request.partial)
         produce = functools.partial(iter_span_frames, info.path, *span, fps, info.rotation)
     redactor = VideoRedactor(
-        request.video, width, height, fps, request.start_ms, request.face_detections
+        request.video, width, height, fps, request.start_ms, request.face_detections, blank
     )
     cues = build_cues(_shifted(request.captions, request.start_ms)) if request.captions else []
     frames = iterate_in_background(produce, cancel, ExportCancelled)
@@ -172,12 +177,13 @@ def iter_export_clip(
             card = render_card(request.card, width, height)
             for _ in range(card_frames):
                 writer.write(card)
-        for done in _masked(frames, redactor):
+        for done in _masked(frames, redactor, blank):
             masked = done.image
             at = card_frames + written
             kept += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.kept_boxes]
             hidden += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.face_boxes]
-            if cue := cue_at(cues, round(written * 1000 / fps)):
+            cue = cue_at(cues, round(written * 1000 / fps))
+            if cue and masked is not blank:
                 draw_cue(masked, cue)
             writer.write(masked, repaired=done.repaired)
             written += 1
@@ -224,17 +230,17 @@ def _frames_for_groups(
     info: MediaInfo,
     span: tuple[int, int],
     fps: float,
-    size: tuple[int, int],
+    blank: np.ndarray,
     card_frames: int,
     gop: int,
     groups: set[int],
 ) -> Iterator[np.ndarray]:
     """The span's frames for a repair written by splicing: decoded for the groups written
-    again, a blank frame for the others (the tracker still sees every frame's detections,
-    and the writer skips those frames), so a repair decodes only what it changes."""
+    again, ``blank`` itself for the others (the tracker still sees every frame's
+    detections, nothing is drawn on it, and the writer skips those frames), so a repair
+    decodes and draws only what it changes."""
     start_ms, end_ms = span
     total = frame_count(start_ms, end_ms, fps)
-    blank = np.zeros((size[1], size[0], 3), np.uint8)
     k = 0
     while k < total:
         group = (card_frames + k) // gop
@@ -251,9 +257,11 @@ def _frames_for_groups(
         k = end
 
 
-def _masked(frames: Iterator[np.ndarray], redactor: VideoRedactor) -> Iterator[RedactedFrame]:
+def _masked(
+    frames: Iterator[np.ndarray], redactor: VideoRedactor, blank: np.ndarray | None = None
+) -> Iterator[RedactedFrame]:
     for frame in frames:
-        yield from redactor.push_detailed(frame.copy())
+        yield from redactor.push_detailed(frame if frame is blank else frame.copy())
     yield from redactor.flush_detailed()
 
 

@@ -130,7 +130,10 @@ class VideoRedactor:
     source time of the first frame, which manual-mask keyframes are measured against.
     ``detected`` keeps what the detector found on each frame; a later pass over the same
     span and settings (a repair) passes it back as ``detections`` and skips the detector,
-    which gives the same tracks and ids and costs a fraction of the time.
+    which gives the same tracks and ids and costs a fraction of the time. ``undrawn`` is a
+    stand-in frame for frames that will not be written (a repair's groups copied from the
+    clip before): pushed as that very array, a frame is tracked and reported as any other
+    but nothing is drawn on it.
     """
 
     def __init__(
@@ -141,6 +144,7 @@ class VideoRedactor:
         fps: float,
         start_ms: int = 0,
         detections: Sequence[Detected] | None = None,
+        undrawn: np.ndarray | None = None,
     ) -> None:
         if width <= 0 or height <= 0 or fps <= 0:
             raise ValueError("a redactor needs a positive frame size and frame rate")
@@ -149,6 +153,7 @@ class VideoRedactor:
         self.start_ms = start_ms
         self.detected: list[Detected] = []
         self._reuse = detections
+        self._undrawn = undrawn
         self._detector = None
         self._tracker = None
         self._repair = None
@@ -234,7 +239,8 @@ class VideoRedactor:
         face_boxes = tuple(b for b in boxes if b.track_id not in s.keep_visible_tracks)
         face_boxes += repaired
         self._frames_repaired += bool(repaired)
-        for box in face_boxes:
+        draw = image is not self._undrawn
+        for box in face_boxes if draw else ():
             apply_mask(
                 image, (box.x0, box.y0, box.x1, box.y1), s.faces, _FACE_SHAPE[s.faces],
                 FACE_FILL[s.faces],
@@ -244,9 +250,10 @@ class VideoRedactor:
         for mask in s.manual_masks:
             region = mask.box_at(time_ms, frame_ms)
             if region is not None:
-                apply_mask(image, region, mask.mode, "rect")
+                if draw:
+                    apply_mask(image, region, mask.mode, "rect")
                 manual.append(region)
-        if s.banner is not None:
+        if s.banner is not None and draw:
             s.banner.redact(image)
         self._frames_out += 1
         self._frames_with_faces += bool(face_boxes)

@@ -105,10 +105,36 @@ def test_a_repair_decodes_only_its_groups_and_they_are_the_frames_of_the_span() 
     span = (20_000, 26_000)
     whole = list(iter_span_frames(DEMO, *span, 25.0))
     # An opening card of 10 frames: group 1 (of 50 frames) is frames 40-89 of the span.
-    parts = list(_frames_for_groups(info, span, 25.0, (640, 360), 10, 50, {1}))
+    blank = np.zeros((360, 640, 3), np.uint8)
+    parts = list(_frames_for_groups(info, span, 25.0, blank, 10, 50, {1}))
     assert len(parts) == len(whole) == 150
     for k, frame in enumerate(parts):
         if 40 <= k < 90:
             assert np.array_equal(frame, whole[k]), f"frame {k} is not the span's"
         else:
-            assert not frame.any(), f"frame {k} was decoded though its group is copied"
+            assert frame is blank, f"frame {k} was decoded though its group is copied"
+
+
+def test_the_stand_in_for_frames_not_written_is_tracked_but_never_drawn_on() -> None:
+    from bwvreview.media.banner import BannerRegion
+    from bwvreview.media.video_redaction import VideoRedactionSettings, VideoRedactor
+
+    blank = np.zeros((360, 640, 3), np.uint8)
+    blank.flags.writeable = False  # drawing on it would raise
+    face = np.array([[200, 100, 260, 170, 0.9]], np.float32)
+    reuse = [(face, (0.0, 0.0))] * 30
+    settings = VideoRedactionSettings(banner=BannerRegion(0, 0, 1, 0.1, "preset"))
+    redactor = VideoRedactor(settings, 640, 360, 25.0, 0, reuse, blank)
+    frames = [blank] * 10 + [np.full((360, 640, 3), 128, np.uint8) for _ in range(10)]
+    frames += [blank] * 10
+    done = [r for f in frames for r in redactor.push_detailed(f)]
+    done += redactor.flush_detailed()
+    assert len(done) == 30
+    for r in done:
+        assert r.face_boxes, f"frame {r.index}: its face is tracked and reported all the same"
+        if 10 <= r.index < 20:
+            assert r.image is not blank and (r.image[:36] == 0).all()  # the banner drawn
+            assert r.image[100:170, 200:260].std() < 20 and r.image[200:, 400:].mean() == 128
+        else:
+            assert r.image is blank
+    assert not blank.any()
