@@ -284,7 +284,7 @@ def iter_export(
         verification = None
         repairs: list[dict[str, Any]] = []
         if options.verify:
-            seen: SeenFrames = {}  # the face check's work, for a repair pass to reuse
+            seen = SeenFrames()  # the face check's work, for a repair pass to reuse
             verification = yield from _verify(outputs.partial_clip, expect, cancel, seen)
             wanted = _wanted(options, [h for h in hits if h not in bleeped])
             result, verification, expect = yield from iter_repair(

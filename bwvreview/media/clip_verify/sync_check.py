@@ -3,7 +3,8 @@ frames that actually decode, and whether picture and sound agree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,20 +91,139 @@ def sync_check(streams: dict[str, Any], frames: int, sound_ms: int | None) -> Ch
     return Check("sync", True, summary, [finding])
 
 
-def iter_frames(path: Path) -> Iterator[tuple[int, int, np.ndarray]]:
+# A group of pictures as read from the file: where its first frame falls in the clip, a
+# digest of its packets (bytes, times and flags), and its frames' times (ms).
+Group = tuple[int, bytes, tuple[int, ...]]
+
+
+def iter_frames(
+    path: Path,
+    known: Mapping[int, Group] | None = None,
+    groups: dict[int, Group] | None = None,
+) -> Iterator[tuple[int, int, np.ndarray | None]]:
     """Every frame that decodes; a damaged or cut-short file simply ends early (the sync
-    check counts what came out against what the file declares)."""
+    check counts what came out against what the file declares).
+
+    Given ``known`` (groups of pictures of an earlier version of this clip, by the index
+    of their first frame), a group whose packets are byte for byte the group at the same
+    place there is not decoded: its frames come out as ``None`` with their times, and the
+    caller takes what it found on them before. The same bytes decode to the same frames,
+    and a group starts on a keyframe that needs nothing before it (the clip writer closes
+    its groups); should the frames decoded so far not line up with the packets read, no
+    group is passed over from there on. ``groups`` is given this version's groups.
+    """
     with open_video(path) as (container, stream):
-        frames = container.decode(stream)
-        index = 0
-        while True:
-            try:
-                frame = next(frames)
-            except (StopIteration, av.error.FFmpegError):
-                return
-            time_ms = round((frame.time or 0) * 1000)
-            yield index, time_ms, frame.to_ndarray(format="bgr24")
-            index += 1
+        codec = stream.codec_context
+        base = stream.time_base
+        h264 = codec.name == "h264" and codec.extradata and _avcc_sets(codec.extradata)
+        extradata = codec.extradata if h264 else None
+        out = 0  # frames given so far (decoded, or passed over as known)
+        read = 0  # packets read into finished groups: each is one frame
+        passing = known is not None
+
+        def decoded(packet: av.Packet | None) -> Iterator[tuple[int, int, np.ndarray]]:
+            nonlocal out
+            for frame in stream.decode(packet):
+                # The stream's time base: frames the decoder gives up at the end have none.
+                at_ms = round(float(frame.pts * base) * 1000) if frame.pts is not None else 0
+                yield out, at_ms, frame.to_ndarray(format="bgr24")
+                out += 1
+
+        def finish(packets: list[av.Packet]) -> Iterator[tuple[int, int, np.ndarray | None]]:
+            nonlocal out, read, passing
+            first, read = read, read + len(packets)
+            group = _group(first, packets, base, extradata)
+            if groups is not None:
+                groups[first] = group
+            same = known is not None and known.get(first) == group == _whole(group, packets)
+            if passing and same:
+                yield from decoded(None)  # what the decoder still holds, then a clean start
+                codec.flush_buffers()
+                if out == first:
+                    for k, at_ms in enumerate(group[2]):
+                        yield first + k, at_ms, None
+                    out += len(packets)
+                    return
+                passing = False
+            for packet in packets:
+                yield from decoded(packet)
+
+        packets: list[av.Packet] = []
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue
+                if packet.is_keyframe and packets:
+                    yield from finish(packets)
+                    packets = []
+                packets.append(packet)
+            if packets:
+                yield from finish(packets)
+            yield from decoded(None)
+        except av.error.FFmpegError:
+            return
+
+
+def _whole(group: Group, packets: list[av.Packet]) -> Group | None:
+    """The group, when every packet has a time (else its frames cannot be accounted)."""
+    return group if len(group[2]) == len(packets) else None
+
+
+def _group(first: int, packets: list[av.Packet], base: Any, extradata: bytes | None) -> Group:
+    """The group's place, digest and frames' times. For H.264 the digest takes the picture
+    data unit by unit, and the parameter sets the decoder may use (the stream's and any in
+    the packets) as one set: a copy of a group cut out and joined again by FFmpeg carries
+    the same sets in its first packet, and decodes to the same frames."""
+    digest = hashlib.blake2b(digest_size=16)
+    sets = set(_avcc_sets(extradata)) if extradata else None
+    for packet in packets:
+        digest.update(f"{packet.pts},{packet.dts},{int(packet.is_keyframe)};".encode())
+        data = bytes(packet)
+        units = _nal_units(data) if sets is not None else None
+        if units is None:
+            digest.update(data)
+            continue
+        for unit in units:
+            if unit and unit[0] & 0x1F in (7, 8):  # a sequence or picture parameter set
+                sets.add(unit)  # type: ignore[union-attr]
+            else:
+                digest.update(len(unit).to_bytes(4, "big") + unit)
+    for unit in sorted(sets or ()):
+        digest.update(b"set" + len(unit).to_bytes(4, "big") + unit)
+    times = sorted(round(float(p.pts * base) * 1000) for p in packets if p.pts is not None)
+    return first, digest.digest(), tuple(times)
+
+
+def _nal_units(data: bytes) -> list[bytes] | None:
+    """The NAL units of a length-prefixed (MP4) H.264 packet, or None if it is not one."""
+    units, at = [], 0
+    while at < len(data):
+        if at + 4 > len(data):
+            return None
+        size = int.from_bytes(data[at : at + 4], "big")
+        if size == 0 or at + 4 + size > len(data):
+            return None
+        units.append(data[at + 4 : at + 4 + size])
+        at += 4 + size
+    return units
+
+
+def _avcc_sets(extradata: bytes) -> list[bytes]:
+    """The parameter sets in an H.264 stream's avcC record (none if it is not one, or its
+    NAL units are not 4-byte length-prefixed: then packets are digested whole)."""
+    if len(extradata) < 7 or extradata[0] != 1 or extradata[4] & 0x03 != 3:
+        return []
+    sets, at = [], 5
+    for count_mask in (0x1F, 0xFF):
+        if at >= len(extradata):
+            return []
+        count = extradata[at] & count_mask
+        at += 1
+        for _ in range(count):
+            size = int.from_bytes(extradata[at : at + 2], "big")
+            sets.append(extradata[at + 2 : at + 2 + size])
+            at += 2 + size
+    return sets
 
 
 def frame_total(path: Path) -> int:

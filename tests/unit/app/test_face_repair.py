@@ -51,7 +51,7 @@ def repaired_export(tmp_path_factory: pytest.TempPathFactory):
     request = ClipRequest(probe(DEMO), 20_000, 21_500, out, blind(), partial=partial)
     first = drain(iter_export_clip(request))
     expect = VerifyOptions(faces_expected=first.kept_faces, faces_masked=first.masked_faces)
-    seen: SeenFrames = {}
+    seen = SeenFrames()
     before = drain(iter_verify_clip(partial, expect, None, seen))
     repairs: list[dict] = []
     result, after, _ = drain(

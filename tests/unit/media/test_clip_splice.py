@@ -138,3 +138,87 @@ def test_the_stand_in_for_frames_not_written_is_tracked_but_never_drawn_on() -> 
         else:
             assert r.image is blank
     assert not blank.any()
+
+
+# The verifier after a spliced repair: groups byte for byte as before are not decoded again.
+
+
+def _frames(clip: Path, known=None, groups=None) -> list[tuple[int, int, np.ndarray | None]]:
+    from bwvreview.media.clip_verify.sync_check import iter_frames
+
+    return list(iter_frames(clip, known, groups))
+
+
+def test_groups_with_the_same_bytes_are_passed_over_and_the_rest_decodes_the_same(
+    spliced,
+) -> None:
+    previous, result = spliced
+    earlier: dict = {}
+    first = _frames(previous, groups=earlier)
+    assert sorted(earlier) == [0, 50, 100] and all(f is not None for _, _, f in first)
+    now: dict = {}
+    again = _frames(result.path, earlier, now)
+    plain = _frames(result.path)
+    assert [(i, t) for i, t, _ in again] == [(i, t) for i, t, _ in plain] == [
+        (i, t) for i, t, _ in first
+    ]
+    for (index, _, frame), (_, _, decoded) in zip(again, plain, strict=True):
+        if 50 <= index < 100:  # the group written again: decoded, and as a plain decode
+            assert frame is not None and np.array_equal(frame, decoded), index
+        else:
+            assert frame is None, f"frame {index}: its group is the same bytes as before"
+            assert np.array_equal(decoded, first[index][2]), index  # the same frame indeed
+    assert now[0] == earlier[0] and now[100] == earlier[100] and now[50] != earlier[50]
+
+
+def test_a_group_at_another_place_or_with_other_bytes_is_decoded(spliced) -> None:
+    previous, _ = spliced
+    earlier: dict = {}
+    _frames(previous, groups=earlier)
+    moved = {50: (50, *earlier[0][1:])}  # the first group's bytes, said to stand at frame 50
+    assert all(f is not None for _, _, f in _frames(previous, moved))
+    other = {0: (0, b"\0" * 16, earlier[0][2])}
+    assert all(f is not None for _, _, f in _frames(previous, other))
+
+
+def test_the_face_check_after_a_splice_scans_only_what_changed_and_finds_the_same(
+    spliced,
+) -> None:
+    from bwvreview.media.clip_verify.face_check import SeenFrames, faces_check
+
+    previous, result = spliced
+    options = VerifyOptions(skip_before_ms=0)
+    seen = SeenFrames()
+    keep, kept_before = {10, 60, 140}, []
+    drain(faces_check(previous, options, None, keep, kept_before, {}, seen))
+    counts: dict = {}
+    kept_after: list = []
+    again = drain(faces_check(result.path, options, None, keep, kept_after, counts, seen))
+    fresh_kept: list = []
+    fresh = drain(faces_check(result.path, options, None, keep, fresh_kept, {}, None))
+    assert counts["frames"] == 150 and counts["frames_passed_over"] == 100
+    assert counts["faces_scanned"] <= 50
+    assert (again.passed, again.summary, again.findings) == (
+        fresh.passed, fresh.summary, fresh.findings,
+    )  # fmt: skip
+    assert len(kept_after) == len(fresh_kept) == 3
+    for a, b in zip(kept_after, fresh_kept, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_a_face_check_cut_short_leaves_nothing_to_lean_on(spliced) -> None:
+    import threading
+
+    from bwvreview.media.clip_verify.face_check import SeenFrames, faces_check
+    from bwvreview.media.clip_verify.verdict import VerifyCancelled
+
+    previous, _ = spliced
+    seen = SeenFrames()
+    cancel = threading.Event()
+    steps = faces_check(previous, VerifyOptions(skip_before_ms=0), cancel, None, None, {}, seen)
+    next(steps)
+    next(steps)
+    cancel.set()
+    with pytest.raises(VerifyCancelled):
+        drain(steps)
+    assert not seen.frames and not seen.groups and not seen.kept
