@@ -159,9 +159,11 @@ def test_groups_with_the_same_bytes_are_passed_over_and_the_rest_decodes_the_sam
     now: dict = {}
     again = _frames(result.path, earlier, now)
     plain = _frames(result.path)
-    assert [(i, t) for i, t, _ in again] == [(i, t) for i, t, _ in plain] == [
-        (i, t) for i, t, _ in first
-    ]
+    assert (
+        [(i, t) for i, t, _ in again]
+        == [(i, t) for i, t, _ in plain]
+        == [(i, t) for i, t, _ in first]
+    )
     for (index, _, frame), (_, _, decoded) in zip(again, plain, strict=True):
         if 50 <= index < 100:  # the group written again: decoded, and as a plain decode
             assert frame is not None and np.array_equal(frame, decoded), index
