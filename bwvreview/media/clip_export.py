@@ -33,7 +33,7 @@ from bwvreview.media.captions import (
 from bwvreview.media.clip_splice import SpliceMiss, SpliceWriter, group_size, touched_groups
 from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
 from bwvreview.media.errors import MediaError
-from bwvreview.media.frames import frame_count, iter_span_frames, output_size
+from bwvreview.media.frames import frame_count, iter_span_frames, keyframe_times, output_size
 from bwvreview.media.probe import MediaInfo
 from bwvreview.media.video_redaction import (
     Detected,
@@ -238,23 +238,47 @@ def _frames_for_groups(
     """The span's frames for a repair written by splicing: decoded for the groups written
     again, ``blank`` itself for the others (the tracker still sees every frame's
     detections, nothing is drawn on it, and the writer skips those frames), so a repair
-    decodes and draws only what it changes."""
+    decodes and draws only what it changes. Groups with no keyframe of the source between
+    them are decoded in one run (a seek would decode the way from that keyframe again)."""
     start_ms, end_ms = span
     total = frame_count(start_ms, end_ms, fps)
-    k = 0
-    while k < total:
-        group = (card_frames + k) // gop
-        end = min(total, (group + 1) * gop - card_frames)
-        if group not in groups:
-            yield from (blank for _ in range(end - k))
-            k = end
+
+    def ms(k: int) -> float:
+        return start_ms + k * 1000 / fps
+
+    wanted = [False] * total
+    for group in groups:
+        for k in range(
+            max(0, group * gop - card_frames), min(total, (group + 1) * gop - card_frames)
+        ):
+            wanted[k] = True
+    runs: list[tuple[int, int]] = []  # frames to decode, [first, end) in the span
+    keys = keyframe_times(info.path, start_ms, end_ms)
+    for k in range(total):
+        if not wanted[k] or (k > 0 and wanted[k - 1]):
             continue
-        first_ms = start_ms + k * 1000 / fps
-        last_ms = start_ms + end * 1000 / fps
-        if first_ms != int(first_ms) or frame_count(int(first_ms), round(last_ms), fps) != end - k:
+        stop = next((j for j in range(k, total) if not wanted[j]), total)
+        if runs and not any(runs[-1][1] <= _frame_of(key, start_ms, fps) <= k for key in keys):
+            runs[-1] = (runs[-1][0], stop)  # no keyframe between: decode on through the gap
+        else:
+            runs.append((k, stop))
+    k = 0
+    for first, stop in runs:
+        yield from (blank for _ in range(first - k))
+        if ms(first) != int(ms(first)) or frame_count(int(ms(first)), round(ms(stop)), fps) != (
+            stop - first
+        ):
             raise SpliceMiss("the groups do not fall on whole milliseconds")
-        yield from iter_span_frames(info.path, int(first_ms), round(last_ms), fps, info.rotation)
-        k = end
+        decoded = iter_span_frames(info.path, int(ms(first)), round(ms(stop)), fps, info.rotation)
+        for j, frame in zip(range(first, stop), decoded, strict=True):
+            yield frame if wanted[j] else blank
+        k = stop
+    yield from (blank for _ in range(total - k))
+
+
+def _frame_of(at_ms: int, start_ms: int, fps: float) -> int:
+    """The span's frame on screen at ``at_ms``."""
+    return int((at_ms - start_ms) * fps / 1000 + 1e-6)
 
 
 def _masked(

@@ -224,3 +224,55 @@ def test_a_face_check_cut_short_leaves_nothing_to_lean_on(spliced) -> None:
     with pytest.raises(VerifyCancelled):
         drain(steps)
     assert not seen.frames and not seen.groups and not seen.kept
+
+
+def _entropy_coding_mode(clip: Path) -> int:
+    """The clip's picture parameter set's entropy_coding_mode_flag (0: CAVLC, 1: CABAC)."""
+    from bwvreview.media.clip_verify.sync_check import _avcc_sets
+
+    with av.open(str(clip)) as container:
+        sets = _avcc_sets(container.streams.video[0].codec_context.extradata)
+    pps = next(unit for unit in sets if unit[0] & 0x1F == 8)
+    bits = "".join(f"{byte:08b}" for byte in pps[1:])
+    at = 0
+    for _ in range(2):  # pic_parameter_set_id and seq_parameter_set_id, Exp-Golomb coded
+        zeros = bits.index("1", at) - at
+        at += 2 * zeros + 1
+    return int(bits[at])
+
+
+def test_clips_are_written_with_cavlc_whole_or_spliced(spliced) -> None:
+    previous, result = spliced
+    assert _entropy_coding_mode(previous) == 0
+    assert _entropy_coding_mode(result.path) == 0
+
+
+@pytest.mark.parametrize(("keyint", "runs"), [(250, 1), (10, 2)])
+def test_groups_with_no_keyframe_between_are_decoded_in_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keyint: int, runs: int
+) -> None:
+    from bwvreview.media import clip_export
+    from bwvreview.media.frames import iter_span_frames
+    from tests.mediafactory import make_clip
+
+    fixed = ("-g", str(keyint), "-keyint_min", str(keyint), "-sc_threshold", "0")
+    source = make_clip(tmp_path / "gop.mp4", seconds=4.0, fps=25, audio=False, extra=fixed)
+    whole = list(iter_span_frames(source, 0, 4000, 25.0))
+    calls: list[tuple[int, int]] = []
+
+    def counted(path, start_ms, end_ms, *rest):  # type: ignore[no-untyped-def]
+        calls.append((start_ms, end_ms))
+        return iter_span_frames(path, start_ms, end_ms, *rest)
+
+    monkeypatch.setattr(clip_export, "iter_span_frames", counted)
+    blank = np.zeros_like(whole[0])
+    # Groups of 20 frames: 0 (frames 0-19) and 2 (40-59) written again, 1 and 3-4 copied.
+    parts = list(
+        clip_export._frames_for_groups(probe(source), (0, 4000), 25.0, blank, 0, 20, {0, 2})
+    )
+    assert len(parts) == 100 and len(calls) == runs, calls
+    for k, frame in enumerate(parts):
+        if k < 20 or 40 <= k < 60:
+            assert np.array_equal(frame, whole[k]), f"frame {k} is not the span's"
+        else:
+            assert frame is blank, f"frame {k}"
