@@ -20,7 +20,7 @@ import pytest
 from bwvreview.bundled import resource_path
 from bwvreview.media.clip_export import ClipRequest, iter_export_clip
 from bwvreview.media.clip_verify import VerifyOptions
-from bwvreview.media.clip_verify.face_check import VERIFY_SCAN, faces_check
+from bwvreview.media.clip_verify.face_check import VERIFY_SCAN, SeenFrames, faces_check
 from bwvreview.media.clip_writer import ClipWriter, EncodeSettings
 from bwvreview.media.face_scan import MAX_TILES, FaceScan, ScanSettings, tile_origins
 from bwvreview.media.face_tracks import TrackerSettings
@@ -142,12 +142,14 @@ def test_a_default_export_of_a_small_face_leaves_none_the_verifier_finds(tmp_pat
 def test_a_frame_verified_before_is_not_scanned_again(tmp_path: Path) -> None:
     frame, _ = scene(80)
     clip = write(tmp_path / "clip.mp4", [frame] * 4)
-    seen: dict = {}
+    seen = SeenFrames()
     counts: dict[str, int] = {}
     first = drain(faces_check(clip, VerifyOptions(), None, decoded=counts, seen=seen))
-    assert counts["faces_scanned"] == 4 and len(seen) == 4
+    assert counts["faces_scanned"] == 4 and len(seen.frames) == 4
+    assert counts["frames_passed_over"] == 0
     again = drain(faces_check(clip, VerifyOptions(), None, decoded=counts, seen=seen))
-    assert counts["faces_scanned"] == 0
+    # The same file: its one group of pictures is passed over, not even decoded.
+    assert counts["faces_scanned"] == 0 and counts["frames_passed_over"] == 4
     assert again.findings == first.findings
 
 
