@@ -50,10 +50,13 @@ class TrackerSettings:
     confirm_score: float = 0.0  # a detection this sure makes a track a person at once
     confirm_hits: int = 1  # ...or this many detections on one track
     shake: float = 0.5  # share of the frame's camera jolt added on each side (motion blur)
+    least_margin: float = 0.0  # at least this share of the frame's width on each side
 
     def __post_init__(self) -> None:
         if self.lookahead < 0 or min(self.max_gap, self.preroll, self.hold) < 0:
             raise ValueError("tracker frame counts cannot be negative")
+        if self.least_margin < 0:
+            raise ValueError("the least margin cannot be negative")
         if self.confirm_hits < 1:
             raise ValueError("a track needs at least one detection to be confirmed")
         if self.max_gap > self.lookahead or self.preroll > self.lookahead:
@@ -359,8 +362,9 @@ class FaceTracker:
         x1 += w / 2 if x1 >= self.width - 1 else 0.0
         y1 += h / 2 if y1 >= self.height - 1 else 0.0
         margin = s.margin + s.uncertainty * min(distance, s.lookahead)
-        mx = w * margin + s.shake * abs(float(jolt[0]))
-        my = h * margin + s.shake * abs(float(jolt[1]))
+        least = s.least_margin * self.width
+        mx = max(w * margin, least) + s.shake * abs(float(jolt[0]))
+        my = max(h * margin, least) + s.shake * abs(float(jolt[1]))
         vx, vy = (float(v) * s.motion_frames for v in self._velocity(track, k))
         return (
             x0 - mx + min(vx, 0.0), y0 - my + min(vy, 0.0),

@@ -228,3 +228,25 @@ def test_camera_motion_measures_the_shift_of_the_picture() -> None:
     assert motion(scene[50:410, 60:700]) == (0.0, 0.0)  # the first frame
     dx, dy = motion(scene[50 - 12 : 410 - 12, 60 + 20 : 700 + 20])  # content moves +12 down, -20
     assert abs(dx + 20) < 1.5 and abs(dy - 12) < 1.5
+
+
+def test_a_small_box_gets_at_least_the_least_margin_a_share_of_the_frame() -> None:
+    # A 16x20 detection seen once (as the verifier finds a small face): its mask reaches at
+    # least 2.5 % of the frame's width (16 px at 640) each side, not 0.4 x 16 px.
+    tiny = np.array([[300, 100, 316, 120, 0.9]], dtype=np.float32)
+    dets = [none()] * 10 + [tiny] + [none()] * 10
+    plain = dataclasses.replace(SETTINGS, margin=0.4)
+    least = dataclasses.replace(plain, least_margin=0.025)
+    for settings, reach in ((plain, 0.4 * 16), (least, 16.0)):
+        out, _ = run(dets, settings)
+        box = out[10].boxes[0]
+        assert 300 - box.x0 == pytest.approx(reach, abs=0.5)
+        assert box.y1 - 120 == pytest.approx(max(reach, 0.4 * 20), abs=0.5)
+    # A face larger than that keeps its own margin.
+    out, _ = run([face_at(0, speed=0.0)] * 5, least)
+    assert 100 - out[2].boxes[0].x0 == pytest.approx(0.4 * 60, abs=0.5)
+
+
+def test_the_least_margin_cannot_be_negative() -> None:
+    with pytest.raises(ValueError):
+        TrackerSettings(least_margin=-0.1)
