@@ -132,11 +132,13 @@ def iter_frames(
         def finish(packets: list[av.Packet]) -> Iterator[tuple[int, int, np.ndarray | None]]:
             nonlocal out, read, passing
             first, read = read, read + len(packets)
-            group = _group(first, packets, base, extradata)
-            if groups is not None:
+            group = None
+            if groups is not None or known:  # digested only for a version before or after
+                group = _group(first, packets, base, extradata)
+            if groups is not None and group is not None:
                 groups[first] = group
             same = known is not None and known.get(first) == group == _whole(group, packets)
-            if passing and same:
+            if passing and same and group is not None:
                 yield from decoded(None)  # what the decoder still holds, then a clean start
                 codec.flush_buffers()
                 if out == first:
@@ -164,9 +166,9 @@ def iter_frames(
             return
 
 
-def _whole(group: Group, packets: list[av.Packet]) -> Group | None:
+def _whole(group: Group | None, packets: list[av.Packet]) -> Group | None:
     """The group, when every packet has a time (else its frames cannot be accounted)."""
-    return group if len(group[2]) == len(packets) else None
+    return group if group is not None and len(group[2]) == len(packets) else None
 
 
 def _group(first: int, packets: list[av.Packet], base: Any, extradata: bytes | None) -> Group:
