@@ -42,6 +42,7 @@ from bwvreview.annotations.programme.documents import (
     Module,
     ProgrammeFileError,
     Questionnaire,
+    WrongKindError,
 )
 from bwvreview.annotations.programme.sessions import (
     ScheduledSession,
@@ -86,9 +87,12 @@ def questionnaire(lib: Library, key: str) -> Questionnaire:
     raise NotFoundError(f"no questionnaire {key!r} (there are: {known})")
 
 
-def install_document(lib: Library, path: Path) -> Curriculum | Questionnaire:
-    """Put a curriculum or questionnaire file in force (trainers and admins; audited)."""
-    return documents.install(lib.db, Path(path))
+def install_document(
+    lib: Library, path: Path, expected: type[Curriculum] | type[Questionnaire] | None = None
+) -> Curriculum | Questionnaire:
+    """Put a curriculum or questionnaire file in force (trainers and admins; audited); given
+    ``expected``, a file of the other kind is refused with nothing kept."""
+    return documents.install(lib.db, Path(path), expected)
 
 
 def _trainer_id(lib: Library, trainer: str | int | None) -> int | None:
@@ -263,6 +267,7 @@ __all__ = [
     "MyAttendance",
     "ProgrammeFileError",
     "Questionnaire",
+    "WrongKindError",
     "Response",
     "ScheduledSession",
     "SignInListError",

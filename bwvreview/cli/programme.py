@@ -75,12 +75,16 @@ def _day(text: str | None, what: str) -> dt.date | None:
 
 
 def _install(lib: Library, path: str | None, kind: type, instead: str) -> None:
-    """--install FILE: put a curriculum or questionnaire in force; the other kind is bad input
-    (said after it was installed, as it always was)."""
+    """--install FILE: put a curriculum or questionnaire in force; the other kind is bad
+    input, refused before anything is installed."""
     from bwvreview.app import programme as prog
 
-    if path and not isinstance(prog.install_document(lib, Path(path)), kind):
-        raise DomainError(f"{path} is a {instead}")
+    if not path:
+        return
+    try:
+        prog.install_document(lib, Path(path), kind)
+    except prog.WrongKindError:
+        raise DomainError(f"{path} is a {instead}") from None
 
 
 def _curriculum(lib: Library, args: argparse.Namespace) -> int:

@@ -252,3 +252,19 @@ def test_install_takes_its_own_kind_of_document(capsys, monkeypatch, db_url):
     code, out, err = trainer("questionnaires", "--install", curriculum, "--json")
     assert (code, out) == (3, "")
     assert err == f"bwvreview: {curriculum} is a curriculum; use programme curriculum\n"
+    # Refused before anything is put in force: only the two right-kind installs are audited.
+    assert _installs_audited(db_url) == 2
+
+
+def _installs_audited(db_url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                sa.text("SELECT count(*) FROM audit_events WHERE action = :a"),
+                {"a": "programme.document_installed"},
+            )
+    finally:
+        engine.dispose()

@@ -318,15 +318,24 @@ def questionnaires(db: Database, bundled: Sequence[Path]) -> list[Questionnaire]
     return [q for q in found if isinstance(q, Questionnaire)]
 
 
-def install(db: Database, path: Path) -> Curriculum | Questionnaire:
+class WrongKindError(DomainError):
+    """A curriculum given where a questionnaire was asked for, or the other way round."""
+
+
+def install(
+    db: Database, path: Path, expected: type[Curriculum] | type[Questionnaire] | None = None
+) -> Curriculum | Questionnaire:
     """Put a curriculum or questionnaire file in force for everyone (trainers, admins);
-    which of the two it is comes from its content (a questionnaire has a ``key``). Audited."""
+    which of the two it is comes from its content (a questionnaire has a ``key``). Audited.
+    Given ``expected``, a file of the other kind is refused before anything is kept."""
     principal = require(db.principal, MANAGE_PROGRAMME)
     file = _file(path)
     text = file.read()
     raw = file.parse(text, "expected a mapping: a curriculum or a questionnaire")
     parsed = parse_questionnaire(text, path) if "key" in raw else parse_curriculum(text, path)
     kind = "questionnaire" if isinstance(parsed, Questionnaire) else "curriculum"
+    if expected is not None and not isinstance(parsed, expected):
+        raise WrongKindError(f"{path} is a {kind}")
     key = parsed.key if isinstance(parsed, Questionnaire) else "curriculum"
     with db.begin() as session:
         row = _store(session, kind, key, parsed.version, parsed.sha256, text, principal.name)
