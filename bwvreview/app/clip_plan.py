@@ -143,7 +143,6 @@ def find_banner(recording: Recording, start_ms: int, end_ms: int) -> BannerRegio
     end_ms = min(end_ms, last + 1)
     keys = keyframe_times(path, start_ms, end_ms)
     times = cheap_sample_times(start_ms, end_ms, keys, _BANNER_SAMPLES)
-    times = sorted({min(t, last) for t in times})
     return detect_banner(sample_frames(path, times, recording.rotation, keyframes_ms=keys))
 
 

@@ -137,8 +137,10 @@ def iter_frames(
                 group = _group(first, packets, base, extradata)
             if groups is not None and group is not None:
                 groups[first] = group
-            same = known is not None and known.get(first) == group == _whole(group, packets)
-            if passing and same and group is not None:
+            # Passed over only when every packet has a time (else its frames cannot be
+            # accounted for) and the group is the one at this place before.
+            same = group is not None and len(group[2]) == len(packets)
+            if passing and same and known is not None and known.get(first) == group:
                 yield from decoded(None)  # what the decoder still holds, then a clean start
                 codec.flush_buffers()
                 if out == first:
@@ -164,11 +166,6 @@ def iter_frames(
             yield from decoded(None)
         except av.error.FFmpegError:
             return
-
-
-def _whole(group: Group | None, packets: list[av.Packet]) -> Group | None:
-    """The group, when every packet has a time (else its frames cannot be accounted)."""
-    return group if group is not None and len(group[2]) == len(packets) else None
 
 
 def _group(first: int, packets: list[av.Packet], base: Any, extradata: bytes | None) -> Group:
