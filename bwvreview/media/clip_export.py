@@ -242,36 +242,33 @@ def _frames_for_groups(
     them are decoded in one run (a seek would decode the way from that keyframe again)."""
     start_ms, end_ms = span
     total = frame_count(start_ms, end_ms, fps)
-
-    def ms(k: int) -> float:
-        return start_ms + k * 1000 / fps
-
-    wanted = [False] * total
-    for group in groups:
-        for k in range(
-            max(0, group * gop - card_frames), min(total, (group + 1) * gop - card_frames)
-        ):
-            wanted[k] = True
-    runs: list[tuple[int, int]] = []  # frames to decode, [first, end) in the span
-    keys = keyframe_times(info.path, start_ms, end_ms)
-    for k in range(total):
-        if not wanted[k] or (k > 0 and wanted[k - 1]):
-            continue
-        stop = next((j for j in range(k, total) if not wanted[j]), total)
-        if runs and not any(runs[-1][1] <= _frame_of(key, start_ms, fps) <= k for key in keys):
-            runs[-1] = (runs[-1][0], stop)  # no keyframe between: decode on through the gap
+    spans = [
+        (max(0, g * gop - card_frames), min(total, (g + 1) * gop - card_frames))
+        for g in sorted(groups)
+    ]
+    spans = [(first, stop) for first, stop in spans if stop > first]
+    # The source's keyframes matter only between two spans: decode on through a gap that
+    # holds none (a seek would decode the way there again from the keyframe before it).
+    keys: list[int] = []
+    if len(spans) > 1:
+        keys = [_frame_of(k, start_ms, fps) for k in keyframe_times(info.path, start_ms, end_ms)]
+    runs: list[tuple[int, int]] = []  # frames to decode, [first, stop) in the span
+    for first, stop in spans:
+        if runs and not any(runs[-1][1] <= key <= first for key in keys):
+            runs[-1] = (runs[-1][0], stop)
         else:
-            runs.append((k, stop))
+            runs.append((first, stop))
     k = 0
     for first, stop in runs:
         yield from (blank for _ in range(first - k))
-        if ms(first) != int(ms(first)) or frame_count(int(ms(first)), round(ms(stop)), fps) != (
+        first_ms, stop_ms = start_ms + first * 1000 / fps, start_ms + stop * 1000 / fps
+        if first_ms != int(first_ms) or frame_count(int(first_ms), round(stop_ms), fps) != (
             stop - first
         ):
             raise SpliceMiss("the groups do not fall on whole milliseconds")
-        decoded = iter_span_frames(info.path, int(ms(first)), round(ms(stop)), fps, info.rotation)
+        decoded = iter_span_frames(info.path, int(first_ms), round(stop_ms), fps, info.rotation)
         for j, frame in zip(range(first, stop), decoded, strict=True):
-            yield frame if wanted[j] else blank
+            yield frame if (card_frames + j) // gop in groups else blank
         k = stop
     yield from (blank for _ in range(total - k))
 
