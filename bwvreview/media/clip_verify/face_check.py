@@ -121,18 +121,8 @@ def faces_check(
                 if seen is not None:
                     seen.kept[index] = frame_kept
             if time_ms >= options.skip_before_ms:
-                if frame is None:
-                    found = seen.frames[index][1]  # type: ignore[union-attr]
-                else:
-                    digest = zlib.crc32(np.ascontiguousarray(frame).data)
-                    earlier = seen.frames.get(index) if seen is not None else None
-                    if earlier is not None and earlier[0] == digest:
-                        found = earlier[1]
-                    else:
-                        found = detector.detect(frame, index)
-                        rescanned += 1
-                        if seen is not None:
-                            seen.frames[index] = (digest, found)
+                found, looked = _detections(detector, frame, index, seen)
+                rescanned += looked
                 for x0, y0, x1, y1, score in found:
                     box = (float(x0), float(y0), float(x1), float(y1))
                     if any(_overlap(box, k) > 0.3 for k in expected.get(index, ())):
@@ -171,6 +161,24 @@ def faces_check(
         summary = f"a face was found in {len(frames)} of {scanned} frames{note}"
         return Check("faces", False, summary, findings)
     return Check("faces", True, f"no face found in {scanned} frames{note}")
+
+
+def _detections(
+    detector: FaceScan, frame: np.ndarray | None, index: int, seen: SeenFrames | None
+) -> tuple[np.ndarray, bool]:
+    """What the detector finds on frame ``index``, and whether it had to look: a frame
+    passed over (``None``), or with the same pixels as the version before, is taken from
+    ``seen``, which is kept up to date."""
+    if frame is None:
+        return seen.frames[index][1], False  # type: ignore[union-attr]
+    digest = zlib.crc32(np.ascontiguousarray(frame).data)
+    earlier = seen.frames.get(index) if seen is not None else None
+    if earlier is not None and earlier[0] == digest:
+        return earlier[1], False
+    found = detector.detect(frame, index)
+    if seen is not None:
+        seen.frames[index] = (digest, found)
+    return found, True
 
 
 def _by_frame(
