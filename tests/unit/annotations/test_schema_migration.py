@@ -6,10 +6,12 @@ audit chain still verifies."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -25,25 +27,12 @@ from bwvreview.annotations.store.db import (
     open_database,
     sqlite_url,
 )
+from tests.unit.annotations.old_library import engine_as_opened
 from tests.unit.annotations.test_model_schema import _differences
 
 BEFORE = "0013_pack_planning"  # the revision before 0014_schema_as_models
 AFTER = "0014_schema_as_models"
 PASSWORD = "long enough pw"  # team mode gives everyone a password
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "old.sqlite3")
-    return request.getfixturevalue("pg_empty_url")
-
-
-def _engine(url: str):
-    engine = create_engine(normalise_url(url))
-    if engine.dialect.name == "sqlite":  # as bwvreview opens it: foreign keys on
-        event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA foreign_keys=ON"))
-    return engine
 
 
 def _sql(conn, statement: str, **params) -> None:
@@ -55,7 +44,7 @@ def _old_library(url: str) -> dict[str, int]:
     an officer linked to an incident, a clip exported by one user, overridden by her and
     decided by another, in a pack; on SQLite, two users written around bwvreview with no
     name key, one of them under a name another user holds."""
-    engine = _engine(url)
+    engine = engine_as_opened(url)
     command.upgrade(_alembic_config(engine), BEFORE)
     old = Database(url=normalise_url(url), engine=engine,
                    sessions=sessionmaker(engine, expire_on_commit=False))  # fmt: skip
@@ -117,85 +106,82 @@ def _sorted(rows: list[tuple]) -> list[tuple]:
     return sorted(rows, key=repr)
 
 
-def test_every_row_is_kept_and_a_missing_name_key_is_filled(empty_url, caplog):
+@dataclass(frozen=True)
+class Upgraded:
+    db: Database  # opened, so migrated to the newest schema
+    ids: dict[str, int]  # the old library's users
+    before: dict[str, list[tuple]]  # every row of the old library
+    log: str  # what the upgrade logged
+
+
+@pytest.fixture
+def upgraded(empty_url, caplog) -> Iterator[Upgraded]:
     ids = _old_library(empty_url)
     before = _every_row(empty_url)
     with caplog.at_level(logging.WARNING, "bwvreview.annotations.store.migrations"):
-        open_database(empty_url).close()  # migrates to the newest schema
-    after = _every_row(empty_url)
+        db = open_database(empty_url)
+    yield Upgraded(db, ids, before, caplog.text)
+    db.close()
 
+
+def test_every_row_is_kept_and_a_missing_name_key_is_filled(upgraded):
+    db, ids, before = upgraded.db, upgraded.ids, upgraded.before
+    after = _every_row(db.url)
     assert set(after) == set(before)
     for table in set(before) - {"users"}:
         assert _sorted(after[table]) == _sorted(before[table]), table
-    engine = create_engine(normalise_url(empty_url))
-    with engine.connect() as conn:
+    assert len(after["users"]) == len(before["users"])
+    with db.engine.connect() as conn:
         people = dict(conn.execute(text("SELECT id, name || ' / ' || name_key FROM users")).all())
         assert conn.scalar(text("SELECT version_num FROM alembic_version")) == AFTER
-    engine.dispose()
     expected = {ids["tia"]: "Tia Tip / tia tip", ids["sam"]: "Sam Second / sam second",
                 ids["lee"]: "PC Lee / pc lee"}  # fmt: skip
-    if "sqlite" in empty_url:
+    if db.dialect == "sqlite":
         expected |= {
             50: "Ann   Other / ann other",  # the key sign-in compares by
             51: "TIA tip (user 51) / tia tip (user 51)",  # Tia Tip signs in as before
         }
-        assert "the name 'TIA  tip' is another user's; renamed 'TIA tip (user 51)'" in caplog.text
+        assert "the name 'TIA  tip' is another user's; renamed 'TIA tip (user 51)'" in upgraded.log
+        assert users.find_user(db, "ann other").id == 50
     assert people == expected
-    assert len(after["users"]) == len(before["users"])
-
-    db = open_database(empty_url)
-    try:
-        if db.dialect == "sqlite":
-            assert users.find_user(db, "ann other").id == 50
-        assert users.find_user(db, "tia tip").id == ids["tia"]
-        assert users.find_user(db, "5002").id == ids["lee"]
-        assert check_integrity(db) == []
-        assert _differences(db) == []
-    finally:
-        db.close()
+    assert users.find_user(db, "tia tip").id == ids["tia"]
+    assert users.find_user(db, "5002").id == ids["lee"]
+    assert check_integrity(db) == []
+    assert _differences(db) == []
 
 
-def test_the_upgraded_schema_holds_what_the_models_say(empty_url):
-    ids = _old_library(empty_url)
-    db = open_database(empty_url)
-    try:
-        with db.engine.connect() as conn:
-            if db.dialect == "sqlite":  # the connection the migration ran on is back to normal
-                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        with pytest.raises(IntegrityError), db.begin() as session:
-            session.execute(text("INSERT INTO users (name, role, active, created_at) VALUES "
-                                 "('No Key', 'tip', true, '2026-01-01')"))  # fmt: skip
-        # deleting a user (only SQL does; bwvreview deactivates) unlinks them from clips
-        with db.begin() as session:
-            session.execute(text("DELETE FROM users WHERE id = :sam"), {"sam": ids["sam"]})
-        with db.begin() as session:
-            clip = session.get(models.Clip, 1)
-            assert (clip.decided_by_id, clip.decided_by, clip.override_by_id) == (
-                None, "Sam Second", ids["tia"])  # fmt: skip
-            session.execute(text("DELETE FROM users WHERE id = :tia"), {"tia": ids["tia"]})
-        with db.begin() as session:
-            clip = session.get(models.Clip, 1)
-            assert (clip.override_by_id, clip.created_by, clip.override_by) == (
-                None, None, "Tia Tip")  # fmt: skip
-            item = session.query(models.TrainingPackItem).one()  # the pack keeps its clip
-            assert (item.clip_id, item.facilitator_notes) == (1, "Play twice")
-        assert check_integrity(db) == []
-    finally:
-        db.close()
+def test_the_upgraded_schema_holds_what_the_models_say(upgraded):
+    db, ids = upgraded.db, upgraded.ids
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":  # the connection the migration ran on is back to normal
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(IntegrityError), db.begin() as session:
+        session.execute(text("INSERT INTO users (name, role, active, created_at) VALUES "
+                             "('No Key', 'tip', true, '2026-01-01')"))  # fmt: skip
+    # deleting a user (only SQL does; bwvreview deactivates) unlinks them from clips
+    with db.begin() as session:
+        session.execute(text("DELETE FROM users WHERE id = :sam"), {"sam": ids["sam"]})
+    with db.begin() as session:
+        clip = session.get(models.Clip, 1)
+        assert (clip.decided_by_id, clip.decided_by, clip.override_by_id) == (
+            None, "Sam Second", ids["tia"])  # fmt: skip
+        session.execute(text("DELETE FROM users WHERE id = :tia"), {"tia": ids["tia"]})
+    with db.begin() as session:
+        clip = session.get(models.Clip, 1)
+        assert (clip.override_by_id, clip.created_by, clip.override_by) == (None, None, "Tia Tip")
+        item = session.query(models.TrainingPackItem).one()  # the pack keeps its clip
+        assert (item.clip_id, item.facilitator_notes) == (1, "Play twice")
+    assert check_integrity(db) == []
 
 
-def test_the_audit_chain_verifies_after_the_upgrade_and_goes_on(empty_url):
-    _old_library(empty_url)
-    db = open_database(empty_url)
-    try:
-        report = audit_log.verify(db)
-        assert (report.ok, report.events) == (True, 3)  # the three users made before
-        password = PASSWORD if db.dialect != "sqlite" else None
-        users.create_user(db, "Someone New", "trainer", password=password)
-        report = audit_log.verify(db)
-        assert (report.ok, report.events) == (True, 4)
-    finally:
-        db.close()
+def test_the_audit_chain_verifies_after_the_upgrade_and_goes_on(upgraded):
+    db = upgraded.db
+    report = audit_log.verify(db)
+    assert (report.ok, report.events) == (True, 3)  # the three users made before
+    password = PASSWORD if db.dialect != "sqlite" else None
+    users.create_user(db, "Someone New", "trainer", password=password)
+    report = audit_log.verify(db)
+    assert (report.ok, report.events) == (True, 4)
 
 
 def test_a_link_broken_before_the_upgrade_is_kept_and_still_reported(tmp_path):
@@ -242,17 +228,12 @@ def test_an_upgrade_that_fails_half_way_changes_nothing(tmp_path):
     assert _every_row(url) == before
 
 
-def test_going_back_to_0013_keeps_the_schema_and_comes_back(empty_url):
-    ids = _old_library(empty_url)
-    open_database(empty_url).close()
-    engine = _engine(empty_url)
+def test_going_back_to_0013_keeps_the_schema_and_coming_back_is_the_same(upgraded):
+    engine = engine_as_opened(upgraded.db.url)
     cfg = _alembic_config(engine)
     command.downgrade(cfg, BEFORE)
+    assert _differences(upgraded.db) == []  # 0013 keeps the mended schema
     command.upgrade(cfg, "head")
     engine.dispose()
-    db = open_database(empty_url)
-    try:
-        assert users.find_user(db, "sam second").id == ids["sam"]
-        assert _differences(db) == []
-    finally:
-        db.close()
+    assert _every_row(upgraded.db.url)["clips"] == upgraded.before["clips"]
+    assert users.find_user(upgraded.db, "sam second").id == upgraded.ids["sam"]

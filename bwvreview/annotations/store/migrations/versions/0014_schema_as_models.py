@@ -125,6 +125,8 @@ def upgrade() -> None:
         # with foreign keys off, and cannot turn them on inside the failed transaction.
         op.get_bind().invalidate()
         raise
+    # This commits the copy before Alembic stamps the revision; stopped in between, the
+    # library is opened at 0013 again and the copy is simply made again (nothing to fill).
     _set_foreign_keys(was_on)
 
 
