@@ -42,8 +42,8 @@ def _sql(conn, statement: str, **params) -> None:
 def _old_library(url: str) -> dict[str, int]:
     """A library at 0013 in use: users made by the users service (each an audit event),
     an officer linked to an incident, a clip exported by one user, overridden by her and
-    decided by another, in a pack; on SQLite, two users written around bwvreview with no
-    name key, one of them under a name another user holds."""
+    decided by another, in a pack; on SQLite, three users written around bwvreview with no
+    name key, two of them under a name another user holds."""
     engine = engine_as_opened(url)
     command.upgrade(_alembic_config(engine), BEFORE)
     old = Database(url=normalise_url(url), engine=engine,
@@ -54,13 +54,14 @@ def _old_library(url: str) -> dict[str, int]:
         "sam": users.create_user(old, "Sam Second", "tip", password=password).id,
         "lee": users.create_user(old, "PC Lee", "officer", collar_number="5002",
                                  password=password).id,
+        "tia_52": users.create_user(old, "Tia Tip (user 52)", "tip", password=password).id,
     }  # fmt: skip
     with engine.begin() as conn:
         if old.dialect == "sqlite":
-            for uid, name in ((50, "Ann   Other"), (51, "TIA  tip")):
+            for uid, name in ((50, "Ann   Other"), (51, "TIA  tip"), (52, "Tia Tip")):
                 _sql(conn, "INSERT INTO users (id, name, role, active, created_at) VALUES "
                      "(:id, :name, 'tip', true, '2026-01-01')", id=uid, name=name)  # fmt: skip
-            ids |= {"ann": 50, "tia_again": 51}
+            ids |= {"ann": 50, "tia_again": 51, "tia_third": 52}
         _sql(conn, "INSERT INTO incidents (id, reference, description, people_places, "
              "people_places_found, created_at) VALUES (1, 'INC-1', '', '[]', '[]', "
              "'2026-01-01')")  # fmt: skip
@@ -135,11 +136,13 @@ def test_every_row_is_kept_and_a_missing_name_key_is_filled(upgraded):
         people = dict(conn.execute(text("SELECT id, name || ' / ' || name_key FROM users")).all())
         assert conn.scalar(text("SELECT version_num FROM alembic_version")) == AFTER
     expected = {ids["tia"]: "Tia Tip / tia tip", ids["sam"]: "Sam Second / sam second",
-                ids["lee"]: "PC Lee / pc lee"}  # fmt: skip
+                ids["lee"]: "PC Lee / pc lee",
+                ids["tia_52"]: "Tia Tip (user 52) / tia tip (user 52)"}  # fmt: skip
     if db.dialect == "sqlite":
         expected |= {
             50: "Ann   Other / ann other",  # the key sign-in compares by
             51: "TIA tip (user 51) / tia tip (user 51)",  # Tia Tip signs in as before
+            52: "Tia Tip (user 52, 2) / tia tip (user 52, 2)",  # "… (user 52)" is taken
         }
         assert "the name 'TIA  tip' is another user's; renamed 'TIA tip (user 51)'" in upgraded.log
         assert users.find_user(db, "ann other").id == 50
@@ -177,11 +180,11 @@ def test_the_upgraded_schema_holds_what_the_models_say(upgraded):
 def test_the_audit_chain_verifies_after_the_upgrade_and_goes_on(upgraded):
     db = upgraded.db
     report = audit_log.verify(db)
-    assert (report.ok, report.events) == (True, 3)  # the three users made before
+    assert (report.ok, report.events) == (True, 4)  # the four users made before
     password = PASSWORD if db.dialect != "sqlite" else None
     users.create_user(db, "Someone New", "trainer", password=password)
     report = audit_log.verify(db)
-    assert (report.ok, report.events) == (True, 4)
+    assert (report.ok, report.events) == (True, 5)
 
 
 def test_a_link_broken_before_the_upgrade_is_kept_and_still_reported(tmp_path):

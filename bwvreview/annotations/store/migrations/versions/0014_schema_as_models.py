@@ -48,6 +48,7 @@ branch_labels = None
 depends_on = None
 
 log = logging.getLogger("bwvreview.annotations.store.migrations")
+NAME_MAX = 80  # access/users.NAME_MAX, as at this revision
 
 users = sa.table(
     "users",
@@ -62,19 +63,30 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _free_name(name: str, user_id: int, taken: set[str]) -> str:
+    """``NAME (user ID)``, within the 80 characters a name may have, and no one else's."""
+    for n in range(1, len(taken) + 2):
+        suffix = f" (user {user_id})" if n == 1 else f" (user {user_id}, {n})"
+        renamed = " ".join(name.split())[: NAME_MAX - len(suffix)].strip() + suffix
+        if _key(renamed) not in taken:
+            return renamed
+    raise AssertionError("unreachable: there are more suffixes than names")
+
+
 def _fill_name_keys(conn: sa.Connection) -> None:
     """Give every user without a name key the key of their name (renamed if it is taken)."""
     rows = conn.execute(sa.select(users.c.id, users.c.name, users.c.name_key)).all()
     taken = {row.name_key for row in rows if row.name_key is not None}
     for row in sorted((r for r in rows if r.name_key is None), key=lambda r: r.id):
-        name, key = row.name, _key(row.name)
-        if key in taken:
-            name = f"{' '.join(row.name.split())} (user {row.id})"
-            key = _key(name)
+        name = row.name
+        if _key(name) in taken:
+            name = _free_name(row.name, row.id, taken)
             log.warning("user %s: the name %r is another user's; renamed %r", row.id, row.name,
                         name)  # fmt: skip
-        taken.add(key)
-        conn.execute(users.update().where(users.c.id == row.id).values(name=name, name_key=key))
+        taken.add(_key(name))
+        conn.execute(
+            users.update().where(users.c.id == row.id).values(name=name, name_key=_key(name))
+        )
 
 
 def _broken_links(conn: sa.Connection) -> Counter:
