@@ -258,7 +258,7 @@ def _write_again(
     clip before (``before``, written under its hidden name: ``clip_splice``); should that
     fail for any reason, the whole clip is written again, as any other repair is."""
     written = before.path
-    if faces_only and not request.keep_metadata:
+    if faces_only:
         folder = work_folder(written)
         folder.mkdir(exist_ok=True)
         previous = folder / "previous.mp4"

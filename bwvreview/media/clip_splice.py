@@ -88,8 +88,6 @@ class SpliceWriter:
         previous: SpliceSource,
         groups: set[int],
     ) -> None:
-        if settings.keep_metadata:
-            raise SpliceMiss("a clip that keeps the source's tags is written whole")
         self.settings = settings
         self.destination = destination
         self.publish = partial is None

@@ -326,3 +326,27 @@ def test_groups_with_no_keyframe_between_are_decoded_in_one_run(
             assert np.array_equal(frame, whole[k]), f"frame {k} is not the span's"
         else:
             assert frame is blank, f"frame {k}"
+
+
+def test_a_clip_that_keeps_the_sources_tags_is_spliced_too(tmp_path: Path) -> None:
+    from bwvreview.media.clip_verify.sync_check import read_streams
+
+    def export(before: SpliceSource | None, found: tuple, name: str, detected=None):
+        request = ClipRequest(probe(DEMO), 20_000, 26_000, tmp_path / "clip.mp4",
+                              VideoRedactionSettings(found_faces=found), keep_metadata=True,
+                              partial=tmp_path / ".clip.partial.mp4", face_detections=detected,
+                              splice_from=before)  # fmt: skip
+        result = drain(iter_export_clip(request))
+        return dataclasses.replace(result, path=result.path.rename(tmp_path / name))
+
+    first = export(None, (), "first.mp4")
+    found = ((75, BOX),)
+    before = SpliceSource(first.path, (), first.masked_faces)
+    spliced = export(before, found, "spliced.mp4", first.face_detections)
+    whole = export(None, found, "whole.mp4")
+    assert spliced.video["repaired_faces"]["groups_written_again"] == 1
+    assert _checksums(spliced.path)[:50] == _checksums(first.path)[:50]
+    tags = read_streams(spliced.path)["tags"]
+    assert tags == read_streams(whole.path)["tags"]  # kept as a clip written whole keeps them
+    verification = drain(iter_verify_clip(spliced.path, VerifyOptions(skip_before_ms=0)))
+    assert {c.name: c.passed for c in verification.checks}["sync"]
