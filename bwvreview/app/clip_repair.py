@@ -31,7 +31,7 @@ from typing import Any
 
 from bwvreview.app.relay import relay
 from bwvreview.media.clip_export import ClipRequest, ExportResult, iter_export_clip
-from bwvreview.media.clip_splice import SpliceMiss, work_folder
+from bwvreview.media.clip_splice import SpliceMiss, SpliceSource, work_folder
 from bwvreview.media.clip_verify import (
     Check,
     SeenFrames,
@@ -214,12 +214,13 @@ def iter_repair(
             break
         repairs += [r.to_json(number) for r in found]
         _log_found(number, verification)
+        before = SpliceSource(written, request.video.found_faces, result.masked_faces)
         request = dataclasses.replace(
             repaired(request, found), face_detections=result.face_detections
         )
         faces_only = all(r.check == "faces" for r in found)
         yield waiting
-        result = yield from _write_again(request, written, faces_only, cancel, waiting)
+        result = yield from _write_again(request, before, faces_only, cancel, waiting)
         expect = dataclasses.replace(
             expect, faces_expected=tuple(result.kept_faces), faces_masked=tuple(result.masked_faces)
         )
@@ -247,21 +248,23 @@ def _log_found(number: int, verification: Verification) -> None:
 
 def _write_again(
     request: ClipRequest,
-    written: Path,
+    before: SpliceSource,
     faces_only: bool,
     cancel: threading.Event | None,
     waiting: Any,
 ) -> Generator[Any, None, ExportResult]:
     """The clip written again with the repairs, under its hidden name. A repair of faces
     only encodes again just the groups of frames it touches and copies the rest from the
-    clip before (``clip_splice``); should that fail for any reason, the whole clip is
-    written again, as any other repair is."""
-    if faces_only and not request.keep_metadata:
+    clip before (``before``, written under its hidden name: ``clip_splice``); should that
+    fail for any reason, the whole clip is written again, as any other repair is."""
+    written = before.path
+    if faces_only:
         folder = work_folder(written)
         folder.mkdir(exist_ok=True)
         previous = folder / "previous.mp4"
         os.replace(written, previous)
-        spliced = dataclasses.replace(request, splice_from=previous)
+        source = dataclasses.replace(before, path=previous)
+        spliced = dataclasses.replace(request, splice_from=source)
         try:
             return (yield from relay(iter_export_clip(spliced, cancel), cancel, lambda _: waiting))
         except SpliceMiss as exc:

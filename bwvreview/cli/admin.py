@@ -42,8 +42,7 @@ def _list(lib: Library, args: argparse.Namespace) -> int:
 
     found = admin.list_users(lib)
     if args.json:
-        json.dump({"users": [asdict(u) for u in found]}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json({"users": [asdict(u) for u in found]})
     else:
         for user in found:
             state = "" if user.active else "  (inactive)"

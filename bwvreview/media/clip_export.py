@@ -30,7 +30,13 @@ from bwvreview.media.captions import (
     draw_cue,
     render_card,
 )
-from bwvreview.media.clip_splice import SpliceMiss, SpliceWriter, group_size, touched_groups
+from bwvreview.media.clip_splice import (
+    SpliceMiss,
+    SpliceSource,
+    SpliceWriter,
+    group_size,
+    touched_groups,
+)
 from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, keyframe_times, output_size
@@ -71,7 +77,7 @@ class ClipRequest:
     face_detections: tuple[Detected, ...] | None = None
     # The earlier clip of a repair of faces only: the groups of frames the repair does not
     # touch are copied from it, not encoded again (``clip_splice``).
-    splice_from: Path | None = None
+    splice_from: SpliceSource | None = None
 
 
 @dataclass(frozen=True)
@@ -181,11 +187,12 @@ def iter_export_clip(
             masked = done.image
             at = card_frames + written
             kept += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.kept_boxes]
-            hidden += [(at, (b.x0, b.y0, b.x1, b.y1)) for b in done.face_boxes]
+            masks = tuple((b.x0, b.y0, b.x1, b.y1) for b in done.face_boxes)
+            hidden += [(at, box) for box in masks]
             cue = cue_at(cues, round(written * 1000 / fps))
             if cue and masked is not blank:
                 draw_cue(masked, cue)
-            writer.write(masked, repaired=done.repaired)
+            writer.write(masked, masks)
             written += 1
             if cancel is not None and cancel.is_set():
                 raise ExportCancelled()
@@ -220,9 +227,11 @@ def iter_export_clip(
 def _repair_groups(
     request: ClipRequest, fps: float, card_frames: int, total: int, settings: EncodeSettings
 ) -> set[int]:
-    """The groups of frames a repair of ``request.video.found_faces`` may change."""
+    """The groups of frames a repair of ``request.video.found_faces`` may change: those
+    around the faces not yet masked in the clip it is spliced from."""
     reach = repair_tracker_settings(request.video, fps).lookahead + 1
-    found = (card_frames + index for index, _ in request.video.found_faces)
+    before = set(request.splice_from.found) if request.splice_from is not None else set()
+    found = (card_frames + i for i, box in request.video.found_faces if (i, box) not in before)
     return touched_groups(found, reach, group_size(settings), total)
 
 

@@ -159,9 +159,9 @@ class ClipWriter:
         for raw in self._proc.stderr:
             self._stderr.append(raw.decode("utf-8", "replace").rstrip())
 
-    def write(self, frame: np.ndarray, repaired: bool = False) -> None:
-        """Encode the next frame (``repaired`` is for ``clip_splice``; a whole clip is
-        written whatever changed)."""
+    def write(self, frame: np.ndarray, masks: tuple[tuple[float, ...], ...] = ()) -> None:
+        """Encode the next frame (its ``masks`` are for ``clip_splice``; a whole clip is
+        written whatever is masked)."""
         expected = (self.settings.height, self.settings.width, 3)
         if frame.shape != expected:
             raise ValueError(f"frame of shape {frame.shape}, expected {expected}")

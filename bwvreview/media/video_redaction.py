@@ -87,7 +87,6 @@ class RedactedFrame:
     face_boxes: tuple[MaskBox, ...]
     manual_boxes: tuple[tuple[float, float, float, float], ...]
     kept_boxes: tuple[MaskBox, ...] = ()  # people left visible by choice, for verification
-    repaired: bool = False  # a face verification found was masked on this frame
 
 
 def tracker_settings(settings: VideoRedactionSettings, fps: float) -> TrackerSettings:
@@ -269,7 +268,7 @@ class VideoRedactor:
         self._frames_with_faces += bool(face_boxes)
         self._frames_with_manual += bool(manual)
         kept = tuple(b for b in boxes if b.track_id in s.keep_visible_tracks)
-        return RedactedFrame(index, time_ms, image, face_boxes, tuple(manual), kept, bool(repaired))
+        return RedactedFrame(index, time_ms, image, face_boxes, tuple(manual), kept)
 
     def summary(self) -> dict[str, Any]:
         """What was done to the picture, JSON-ready, for the anonymisation report."""

@@ -81,3 +81,11 @@ def test_linking_needs_a_known_incident(capsys, monkeypatch, db_url):
         "--password-stdin", stdin="officer pw 3\n", monkeypatch=monkeypatch)  # fmt: skip
     code, _, err = run(capsys, db_url, "users", "link", "NO-SUCH", "3003")
     assert code == 3 and "no incident with reference 'NO-SUCH'" in err
+
+
+def test_names_are_listed_in_json_as_written(capsys, monkeypatch, db_url):
+    run(capsys, db_url, "users", "add", "Siân Ó Briain", "--role", "tip",
+        "--password-stdin", stdin="long enough pw\n", monkeypatch=monkeypatch)  # fmt: skip
+    code, out, _ = run(capsys, db_url, "users", "list", "--json")
+    assert code == 0 and '"name": "Siân Ó Briain"' in out  # not \u-escaped, as every --json
+    assert "Siân Ó Briain" in {u["name"] for u in json.loads(out)["users"]}

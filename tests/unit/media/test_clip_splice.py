@@ -1,10 +1,11 @@
 """A repair of faces encodes again only the groups of frames it touches (``clip_splice``):
 the rest of the clip is the same bytes, it decodes to the same frames, the sound and the
-clip's neutral tags are kept, and a repaired frame outside the planned groups, or a
-failure, leaves nothing behind."""
+clip's neutral tags are kept, a second pass encodes only around the faces new to it, and a
+frame masked differently outside the planned groups, or a failure, leaves nothing behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from pathlib import Path
 
@@ -15,7 +16,13 @@ import pytest
 from bwvreview.app.clip_outputs import remove
 from bwvreview.bundled import resource_path
 from bwvreview.media.clip_export import ClipRequest, iter_export_clip
-from bwvreview.media.clip_splice import SpliceMiss, SpliceWriter, touched_groups, work_folder
+from bwvreview.media.clip_splice import (
+    SpliceMiss,
+    SpliceSource,
+    SpliceWriter,
+    touched_groups,
+    work_folder,
+)
 from bwvreview.media.clip_verify import VerifyOptions, iter_verify_clip
 from bwvreview.media.clip_writer import EncodeSettings
 from bwvreview.media.probe import probe
@@ -31,21 +38,32 @@ def _checksums(clip: Path) -> list[int]:
         return [zlib.crc32(f.to_ndarray(format="bgr24").data) for f in container.decode(video=0)]
 
 
+def _repaired(folder: Path, before: SpliceSource | None, found: tuple, name: str, detected=None):
+    """20-26 s of the demo (150 frames, three closed groups of 50) with the faces ``found``
+    masked, spliced from ``before`` if given, reusing the face detector's findings
+    ``detected`` as a repair pass does; the clip is kept under ``name``."""
+    video = VideoRedactionSettings(found_faces=found)
+    request = ClipRequest(probe(DEMO), 20_000, 26_000, folder / "clip.mp4", video,
+                          partial=folder / ".clip.partial.mp4", face_detections=detected,
+                          splice_from=before)  # fmt: skip
+    result = drain(iter_export_clip(request))
+    kept = result.path.rename(folder / name)
+    return dataclasses.replace(result, path=kept)
+
+
 @pytest.fixture(scope="module")
-def spliced(tmp_path_factory: pytest.TempPathFactory):
+def first(tmp_path_factory: pytest.TempPathFactory):
+    """The clip as first written: nothing found by verification yet."""
     folder = tmp_path_factory.mktemp("splice")
-    # 20-26 s of the demo: 150 frames, three closed groups of 50.
-    first = ClipRequest(probe(DEMO), 20_000, 26_000, folder / "clip.mp4",
-                        partial=folder / ".clip.partial.mp4")  # fmt: skip
-    drain(iter_export_clip(first))
-    previous = folder / "previous.mp4"
-    first.partial.rename(previous)  # type: ignore[union-attr]
+    return _repaired(folder, None, (), "previous.mp4")
+
+
+@pytest.fixture(scope="module")
+def spliced(first):
     # A face "found" on frame 75 only: masked 13 frames either side, all in group 1.
-    video = VideoRedactionSettings(found_faces=((75, BOX),))
-    again = ClipRequest(probe(DEMO), 20_000, 26_000, folder / "clip.mp4", video,
-                        partial=folder / ".clip.partial.mp4", splice_from=previous)  # fmt: skip
-    result = drain(iter_export_clip(again))
-    return previous, result
+    before = SpliceSource(first.path, (), first.masked_faces)
+    found = ((75, BOX),)
+    return first.path, _repaired(first.path.parent, before, found, "one.mp4", first.face_detections)
 
 
 def test_only_the_touched_group_is_encoded_again(spliced) -> None:
@@ -74,17 +92,49 @@ def test_groups_reach_either_side_of_each_face_found() -> None:
     assert touched_groups([], 13, 50, 150) == set()
 
 
-def test_a_repaired_frame_outside_the_planned_groups_leaves_nothing(tmp_path: Path) -> None:
+def test_two_groups_apart_are_encoded_again_by_one_encoder_and_the_rest_copied(first) -> None:
+    # Faces on frames 20 and 130: groups 0 and 2 written again, group 1 copied between them.
+    before = SpliceSource(first.path, (), first.masked_faces)
+    found = ((20, BOX), (130, BOX))
+    result = _repaired(first.path.parent, before, found, "two.mp4", first.face_detections)
+    assert result.video["repaired_faces"]["groups_written_again"] == 2
+    was, now = _checksums(first.path), _checksums(result.path)
+    assert len(now) == 150 and was[50:100] == now[50:100]
+    assert was[:50] != now[:50] and was[100:] != now[100:]
+    whole = _repaired(first.path.parent, None, found, "two_whole.mp4")
+    assert result.masked_faces == whole.masked_faces  # the masks a whole clip would have
+
+
+def test_a_second_pass_encodes_again_only_around_the_faces_new_to_it(spliced) -> None:
+    _, once = spliced
+    # Pass 1 masked frame 75 (group 1); pass 2 finds one more on frame 130 (group 2).
+    before = SpliceSource(once.path, ((75, BOX),), once.masked_faces)
+    found = ((75, BOX), (130, BOX))
+    twice = _repaired(once.path.parent, before, found, "twice.mp4", once.face_detections)
+    assert twice.video["repaired_faces"]["groups_written_again"] == 1
+    was, now = _checksums(once.path), _checksums(twice.path)
+    assert was[:100] == now[:100] and was[100:] != now[100:]  # pass 1's mask kept as written
+    whole = _repaired(once.path.parent, None, found, "twice_whole.mp4")
+    assert twice.masked_faces == whole.masked_faces
+
+
+def test_a_frame_masked_otherwise_outside_the_planned_groups_leaves_nothing(
+    tmp_path: Path,
+) -> None:
     previous = tmp_path / "previous.mp4"
     previous.write_bytes(b"not read")
     partial = tmp_path / ".clip.partial.mp4"
+    before = SpliceSource(previous, (), ((60, BOX),))  # frame 60 was masked there
     writer = SpliceWriter(EncodeSettings(160, 120, 25.0, None), tmp_path / "clip.mp4", partial,
-                          previous, {0})  # fmt: skip
+                          before, {0})  # fmt: skip
     frame = np.zeros((120, 160, 3), np.uint8)
     for _ in range(50):
-        writer.write(frame, repaired=True)  # group 0: planned
-    with pytest.raises(SpliceMiss, match="outside the groups planned"):
-        writer.write(frame, repaired=True)  # group 1: not planned
+        writer.write(frame, ((1.0, 2.0, 3.0, 4.0),))  # group 0: planned, any masks
+    for _ in range(10):
+        writer.write(frame)  # frames 50-59 of group 1: copied, no masks as before
+    writer.write(frame, (BOX,))  # frame 60: the same mask as before
+    with pytest.raises(SpliceMiss, match="frame 61 is masked differently"):
+        writer.write(frame, (BOX,))  # frame 61 had none
     assert not work_folder(partial).exists() and not partial.exists()
 
 
@@ -276,3 +326,27 @@ def test_groups_with_no_keyframe_between_are_decoded_in_one_run(
             assert np.array_equal(frame, whole[k]), f"frame {k} is not the span's"
         else:
             assert frame is blank, f"frame {k}"
+
+
+def test_a_clip_that_keeps_the_sources_tags_is_spliced_too(tmp_path: Path) -> None:
+    from bwvreview.media.clip_verify.sync_check import read_streams
+
+    def export(before: SpliceSource | None, found: tuple, name: str, detected=None):
+        request = ClipRequest(probe(DEMO), 20_000, 26_000, tmp_path / "clip.mp4",
+                              VideoRedactionSettings(found_faces=found), keep_metadata=True,
+                              partial=tmp_path / ".clip.partial.mp4", face_detections=detected,
+                              splice_from=before)  # fmt: skip
+        result = drain(iter_export_clip(request))
+        return dataclasses.replace(result, path=result.path.rename(tmp_path / name))
+
+    first = export(None, (), "first.mp4")
+    found = ((75, BOX),)
+    before = SpliceSource(first.path, (), first.masked_faces)
+    spliced = export(before, found, "spliced.mp4", first.face_detections)
+    whole = export(None, found, "whole.mp4")
+    assert spliced.video["repaired_faces"]["groups_written_again"] == 1
+    assert _checksums(spliced.path)[:50] == _checksums(first.path)[:50]
+    tags = read_streams(spliced.path)["tags"]
+    assert tags == read_streams(whole.path)["tags"]  # kept as a clip written whole keeps them
+    verification = drain(iter_verify_clip(spliced.path, VerifyOptions(skip_before_ms=0)))
+    assert {c.name: c.passed for c in verification.checks}["sync"]
