@@ -136,9 +136,9 @@ def generate(sizes: Sizes, category_ids: list[int]) -> Library:
     weights = list(accumulate(1 / (rank**ZIPF_S) for rank in range(1, len(vocab) + 1)))
     tokens = rng.choices(vocab, cum_weights=weights, k=sizes.words)
     teams = [f"Team {chr(65 + i)}" for i in range(TEAMS)]
-    users = [(i, f"Officer {i}", "officer", f"{1000 + i}", teams[i % TEAMS])
+    users = [(i, f"Officer {i}", f"officer {i}", "officer", f"{1000 + i}", teams[i % TEAMS])
              for i in range(1, OFFICERS + 1)]  # fmt: skip
-    users.append((OFFICERS + 1, "Trainer", "trainer", None, None))
+    users.append((OFFICERS + 1, "Trainer", "trainer", "trainer", None, None))
     day0 = dt.date(2025, 1, 1)
     incidents = [(i, f"BENCH-{VERSION}-{i:04d}", day0 + dt.timedelta(days=rng.randrange(600)))
                  for i in range(1, INCIDENTS + 1)]  # fmt: skip
@@ -185,8 +185,8 @@ def generate(sizes: Sizes, category_ids: list[int]) -> Library:
 
 
 INSERTS = {
-    "users": "INSERT INTO users (id, name, role, collar_number, team, active, created_at) "
-             "VALUES (?, ?, ?, ?, ?, 1, '2025-01-01')",
+    "users": "INSERT INTO users (id, name, name_key, role, collar_number, team, active, "
+             "created_at) VALUES (?, ?, ?, ?, ?, ?, 1, '2025-01-01')",
     "incidents": "INSERT INTO incidents (id, reference, occurred_on, description, people_places,"
                  " created_at) VALUES (?, ?, ?, '', '[]', '2025-01-01')",
     "incident_officers": "INSERT INTO incident_officers (incident_id, user_id) VALUES (?, ?)",

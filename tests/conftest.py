@@ -266,6 +266,17 @@ def pg_empty_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(params=ENGINES)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL for a database with no schema yet, on each engine in turn: for building a
+    library at an old revision (``tests/unit/annotations/old_library.py``) and upgrading it."""
+    if request.param == "sqlite":
+        from bwvreview.annotations.store.db import sqlite_url
+
+        return sqlite_url(tmp_path / "old.sqlite3")
+    return request.getfixturevalue("pg_empty_url")
+
+
+@pytest.fixture(params=ENGINES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL for a fresh database: a new SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite":

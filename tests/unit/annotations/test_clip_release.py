@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import select, text
 
 from bwvreview.annotations.access import PermissionDenied, Principal
 from bwvreview.annotations.audit import verify_chain
@@ -13,7 +13,8 @@ from bwvreview.annotations.errors import DomainError
 from bwvreview.annotations.learning import clip_library, clips, packs
 from bwvreview.annotations.learning.clips import ReleaseRefused
 from bwvreview.annotations.store import models
-from bwvreview.annotations.store.db import _alembic_config, normalise_url, open_database, sqlite_url
+from bwvreview.annotations.store.db import _alembic_config, open_database
+from tests.unit.annotations.old_library import engine_as_opened
 
 EXPORTER = Principal(user_id=1, name="Tia Tip", role="tip")
 SECOND = Principal(user_id=2, name="Tess Second", role="tip")
@@ -176,9 +177,7 @@ def test_in_library_and_the_state_cannot_drift_apart(world):
 
 def _old_library(url: str) -> None:
     """A library at 0008: one released clip in a pack, one overridden in, one failed."""
-    engine = create_engine(normalise_url(url))
-    if engine.dialect.name == "sqlite":  # as bwvreview opens it: foreign keys on
-        event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA foreign_keys=ON"))
+    engine = engine_as_opened(url)
     command.upgrade(_alembic_config(engine), "0008_audit_seq_and_seal")
     with engine.begin() as conn:
         conn.execute(text(
@@ -204,13 +203,6 @@ def _old_library(url: str) -> None:
             "'{}', :g, 'h1'), (2, '2026-01-01', 'Sam', 'clip.library_override', 'clip', '2', "
             "'{\"reason\": \"actors\"}', 'h1', 'h2')"), {"g": "0" * 64})  # fmt: skip
     engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "old.sqlite3")
-    return request.getfixturevalue("pg_empty_url")
 
 
 def test_an_existing_library_keeps_released_clips_released_as_before_the_rule(empty_url):

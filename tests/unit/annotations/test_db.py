@@ -21,7 +21,7 @@ from bwvreview.annotations.store.db import (
     sqlite_url,
 )
 
-HEAD = "0013_pack_planning"  # the newest migration: a new library is brought up to it
+HEAD = "0014_schema_as_models"  # the newest migration: a new library is brought up to it
 
 
 def test_open_creates_every_table_at_the_newest_revision(db):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import MetaData, Table, create_engine, event, insert, select, text
+from sqlalchemy import MetaData, Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bwvreview.annotations import review, search
@@ -14,26 +14,11 @@ from bwvreview.annotations.store import models
 from bwvreview.annotations.store.db import (
     _alembic_config,
     check_integrity,
-    normalise_url,
     open_database,
-    sqlite_url,
 )
+from tests.unit.annotations.old_library import engine_as_opened
 
 BEFORE = "0011_programme"  # the revision before 0012_practice
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "old.sqlite3")
-    return request.getfixturevalue("pg_empty_url")
-
-
-def _engine(url: str):
-    engine = create_engine(normalise_url(url))
-    if engine.dialect.name == "sqlite":  # as bwvreview opens it: foreign keys on
-        event.listen(engine, "connect", lambda conn, _r: conn.execute("PRAGMA foreign_keys=ON"))
-    return engine
 
 
 def _add(conn, table_model, /, **values) -> int:
@@ -50,7 +35,7 @@ def _add(conn, table_model, /, **values) -> int:
 def _old_library(url: str) -> dict[str, int]:
     """A library made before 0012_practice: a recording with two annotations (one shared
     with a reflection on it, one accepted from a suggestion and cut into a clip in a pack)."""
-    engine = _engine(url)
+    engine = engine_as_opened(url)
     command.upgrade(_alembic_config(engine), BEFORE)
     with engine.begin() as conn:
         cb = _add(conn, models.CodebookVersion, version="old", sha256="s" * 64, principles=[])
@@ -142,7 +127,7 @@ def test_a_note_belongs_to_exactly_one_source(empty_url):
 def test_going_back_before_it_keeps_the_recordings_annotations(empty_url):
     old = _old_library(empty_url)
     open_database(empty_url).close()
-    engine = _engine(empty_url)
+    engine = engine_as_opened(empty_url)
     cfg = _alembic_config(engine)
     command.downgrade(cfg, BEFORE)
     with engine.connect() as conn:

@@ -4,24 +4,16 @@ rest of the library as it was."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from bwvreview.annotations.store import models
-from bwvreview.annotations.store.db import _alembic_config, normalise_url, sqlite_url
+from bwvreview.annotations.store.db import _alembic_config, normalise_url
 
 PROGRAMME_TABLES = {"programme_documents", "training_sessions", "training_session_packs",
                     "training_attendance", "questionnaire_responses"}  # fmt: skip
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "empty.sqlite3")
-    return request.getfixturevalue("pg_empty_url")
 
 
 def _previous_head(cfg) -> str:

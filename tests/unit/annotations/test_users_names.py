@@ -11,7 +11,7 @@ from bwvreview.annotations.access import Principal, users
 from bwvreview.annotations.audit import entries as audit_log
 from bwvreview.annotations.errors import DomainError, NotFoundError
 from bwvreview.annotations.store import models
-from bwvreview.annotations.store.db import _alembic_config, normalise_url, open_database, sqlite_url
+from bwvreview.annotations.store.db import _alembic_config, normalise_url, open_database
 
 
 def add(db, name, role, **options):
@@ -76,13 +76,6 @@ def test_other_roles_list_only_themselves(db):
 
 
 # --- the upgrade on a library made before the rule --------------------------------------------
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path / "old.sqlite3")
-    return request.getfixturevalue("pg_empty_url")
-
-
 OLD_USERS = [
     # (id, name, role, collar)
     (1, "Tia Tip", "tip", None),
