@@ -3,7 +3,7 @@ clip reviewers' keys written so that what reads the schema sees ON DELETE SET NU
 
 Revision ID: 0014_schema_as_models
 Revises: 0013_pack_planning
-Create Date: 2027-02-10 10:00:00.000000
+Create Date: 2026-12-07 20:00:00.000000
 
 Two differences between a SQLite library and the models, found by comparing the two
 (``tests/unit/annotations/test_model_schema.py``); PostgreSQL libraries already match, and
