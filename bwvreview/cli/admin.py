@@ -38,9 +38,9 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _list(lib: Library, args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
 
-    found = admin.list_users(lib)
+    found = admin.list_users(lib.db, include_inactive=True)
     if args.json:
         print_json({"users": [asdict(u) for u in found]})
     else:
@@ -51,33 +51,35 @@ def _list(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _add(lib: Library, args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
 
-    made = admin.add_user(lib, args.name, args.role, collar_number=args.collar,
+    made = admin.add_user(lib.db, args.name, args.role, collar_number=args.collar,
                           password=_password(args), team=args.team)  # fmt: skip
     print(made.id)
     return EXIT_OK
 
 
 def _link(lib: Library, args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
 
-    admin.link_officer(lib, args.incident, args.user, linked=not args.unlink)
+    user = admin.find_user(lib.db, args.user)
+    admin.link_officer(lib.db, args.incident, user.id, linked=not args.unlink)
     return EXIT_OK
 
 
 def _set_password(lib: Library, args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
 
-    admin.set_password(lib, args.user, _password(args))
+    password = _password(args)
+    admin.set_password(lib.db, admin.find_user(lib.db, args.user).id, password)
     return EXIT_OK
 
 
 def _activate(active: bool) -> Callable[[Library, argparse.Namespace], int]:
     def run(lib: Library, args: argparse.Namespace) -> int:
-        from bwvreview.app import admin_tasks as admin
+        from bwvreview.app import admin
 
-        admin.set_active(lib, args.user, active)
+        admin.set_active(lib.db, admin.find_user(lib.db, args.user).id, active)
         return EXIT_OK
 
     return run
@@ -105,27 +107,28 @@ def _codebook_show(lib: Library, args: argparse.Namespace) -> int:
 
 
 def _codebook_install(lib: Library, args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
 
-    book = admin.install_codebook(lib, Path(args.file))
+    book = admin.install_codebook(lib.db, Path(args.file))
     print(f"codebook {book.version} is now in force ({len(book.categories)} categories)")
     return EXIT_OK
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from bwvreview.app import admin_tasks as admin
+    from bwvreview.app import admin
+    from bwvreview.app.records import AuditFilter
 
     lib = open_library(args)
     if args.verify:
-        report = admin.verify_audit(lib)
+        report = admin.verify_audit(lib.db)
         if args.json:
             print_json(report.to_json())
         else:
             print(report.summary)
         return EXIT_OK if report.ok else EXIT_NOT_VERIFIED
     since, until = day(args.since), day(args.until)
-    filters = admin.AuditFilter(args.actor, args.action, since, until)
-    page = admin.audit_events(lib, filters, limit=args.limit)
+    filters = AuditFilter(args.actor, args.action, since, until)
+    page = admin.audit_events(lib.db, filters, limit=args.limit)
     if args.json:
         print_json({"total": page.total, "events": [e.to_json() for e in page.entries]})
         return EXIT_OK
@@ -179,7 +182,7 @@ def add_users(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_user_arguments(q: argparse.ArgumentParser) -> None:
-    from bwvreview.app.admin_tasks import ROLES
+    from bwvreview.app.records import ROLES
 
     q.add_argument("--role", choices=ROLES, required=True)
     q.add_argument("--collar", help="collar number (officers)")

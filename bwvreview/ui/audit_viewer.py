@@ -160,7 +160,7 @@ class AuditViewer(QWidget):
 
     # --- reading ---------------------------------------------------------------------------
     def reload_facets(self) -> None:
-        actors, actions = admin.facets(self.db)
+        actors, actions = admin.audit_facets(self.db)
         for combo, anyone, values in ((self.actor, "Anyone", actors),
                                       (self.action, "Any action", actions)):  # fmt: skip
             combo.blockSignals(True)
@@ -187,8 +187,8 @@ class AuditViewer(QWidget):
         self.go_to(self.offset)
 
     def go_to(self, offset: int) -> None:
-        page = admin.list_events(self.db, self.filters(), offset=max(0, offset),
-                                     limit=self.page_size)  # fmt: skip
+        page = admin.audit_events(self.db, self.filters(), offset=max(0, offset),
+                                  limit=self.page_size)  # fmt: skip
         self.offset, self.total = page.offset, page.total
         self.model.categories = category_labels(self.db)  # a codebook installed meanwhile too
         self.model.set_rows(page.entries)
@@ -211,7 +211,7 @@ class AuditViewer(QWidget):
 
     # --- verifying -------------------------------------------------------------------------
     def verify(self) -> ChainReport:
-        report = admin.verify(self.db)
+        report = admin.verify_audit(self.db)
         self.model.broken_id = report.broken.id if report.broken else None
         fg, bg = INTACT if report.ok else BROKEN_CHAIN
         mark = "✓" if report.ok else "✗"
@@ -237,7 +237,7 @@ class AuditViewer(QWidget):
             edit.blockSignals(True)
             edit.setDate(edit.minimumDate())
             edit.blockSignals(False)
-        index = admin.offset_of(self.db, event_id)
+        index = admin.audit_offset_of(self.db, event_id)
         self.go_to(index - index % self.page_size)
         for row, event in enumerate(self.model.rows):
             if event.id == event_id:

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from bwvreview import app
-from bwvreview.app import admin, recordings
+from bwvreview.app import admin
 from bwvreview.app.errors import DomainError
-from bwvreview.app.records import ROLE_LABELS, ROLES
+from bwvreview.app.records import ROLE_LABELS, ROLES, UserRecord
 
 COLUMNS = ("Name", "Role", "Collar number", "Team", "Password", "Active")
 _NUMBER = re.compile(r"(\d+)")
@@ -106,7 +106,7 @@ class UsersDialog(QDialog):
         self.active_button.clicked.connect(self.toggle_active)
         self.link_button.clicked.connect(self.link_to_incident)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self._people: list[admin.UserRecord] = []
+        self._people: list[UserRecord] = []
         self.refresh()
 
     # --- reading -------------------------------------------------------------------
@@ -132,7 +132,7 @@ class UsersDialog(QDialog):
                 self.table.selectRow(r)
         self._selection_changed()
 
-    def selected(self) -> admin.UserRecord | None:
+    def selected(self) -> UserRecord | None:
         rows = self.table.selectionModel().selectedRows()
         return self._people[rows[0].row()] if rows else None
 
@@ -164,19 +164,10 @@ class UsersDialog(QDialog):
     def create_from(self, dialog: NewUserDialog) -> bool:
         role, password = dialog.role.currentData(), dialog.password.text() or None
 
-        def add() -> object:
-            admin.check_first_to_sign_in(self.db, role, password)
-            return admin.create_user(
-                self.db,
-                dialog.name.text(),
-                role,
-                collar_number=dialog.collar.text().strip() or None,
-                password=password,
-                team=dialog.team.text().strip() or None,
-            )
-
         return self._attempt(
-            add,
+            lambda: admin.add_user(self.db, dialog.name.text(), role,
+                                   collar_number=dialog.collar.text().strip() or None,
+                                   password=password, team=dialog.team.text().strip() or None),
             f"Added {dialog.name.text().strip()}.",
         )  # fmt: skip
 
@@ -213,8 +204,7 @@ class UsersDialog(QDialog):
             if not ok or not reference.strip():
                 return
         self._attempt(
-            lambda: admin.link_officer(self.db, recordings.incident_id(self.db, reference.strip()),
-                                       person.id),
+            lambda: admin.link_officer(self.db, reference.strip(), person.id),
             f"{person.name} can now read the shared feedback on {reference.strip()}.", person.id,
         )  # fmt: skip
 

@@ -4,6 +4,7 @@ import pytest
 
 from bwvreview import app
 from bwvreview.annotations.access import Principal, users
+from bwvreview.cli import main
 from bwvreview.ui.users_dialog import NewUserDialog, UsersDialog, natural_key
 from tests.ui.views_fit import LAPTOP, LAPTOP_125, misfits
 
@@ -33,6 +34,28 @@ def test_an_admin_adds_a_user_and_sees_them_listed(qtbot, lib):
     assert [dialog.table.item(r, c).text() for c in range(6)] == [
         "PC Rowan", "Officer", "5150", "", "set", "yes"]  # fmt: skip
     assert dialog.message.text() == "Added PC Rowan."
+
+
+def test_the_window_and_the_command_line_refuse_a_first_person_who_is_not_an_admin_alike(
+    qtbot, capsys, monkeypatch, _isolated_data
+):
+    """Both add people through ``app.admin.add_user``: the same refusal, in the same words."""
+    monkeypatch.delenv("BWVREVIEW_USER", raising=False)
+    empty = app.open_library()  # nobody yet: the machine's owner acts
+    try:
+        dialog = UsersDialog(empty.db)
+        qtbot.addWidget(dialog)
+        form = NewUserDialog(dialog)
+        form.name.setText("Tia Tip")
+        form.role.setCurrentIndex(form.role.findData("tip"))
+        assert not dialog.create_from(form)
+        refusal = dialog.message.text().removeprefix("Not changed: ")
+        assert refusal.startswith("the first person who signs in must be an admin")
+        assert dialog.table.rowCount() == 0
+    finally:
+        empty.close()
+    assert main(["users", "add", "Tia Tip", "--role", "tip"]) == 3
+    assert capsys.readouterr().err.strip() == f"bwvreview: {refusal}"
 
 
 def test_a_short_password_is_refused_in_words_and_nothing_changes(qtbot, lib):
