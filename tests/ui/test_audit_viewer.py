@@ -182,3 +182,19 @@ def test_events_read_in_plain_words_with_their_details_as_key_value_lines(qtbot,
 @pytest.mark.parametrize("size", [LAPTOP, LAPTOP_125], ids=["1366x700", "125%"])
 def test_the_audit_log_fits_a_laptop(viewer, size):
     assert misfits(viewer, *size) == []
+
+
+def test_every_event_of_a_library_in_use_reads_in_plain_words(tmp_path, clip_path):
+    """The demo library with its practice records and training programme: no event falls
+    back to its stored name written out ("Ppn1 point") in the admin's viewer."""
+    from bwvreview.app import admin
+    from bwvreview.app.audit_words import ACTIONS
+    from tests.ui.every_window import open_demo_people
+
+    demo = open_demo_people(tmp_path, clip_path)
+    try:
+        _, actions = admin.audit_facets(demo.owner.db)
+    finally:
+        demo.owner.close()
+    assert {"ppn1-point", "observation-create", "programme.attendee_added"} <= set(actions)
+    assert sorted(a for a in actions if a not in ACTIONS) == []
