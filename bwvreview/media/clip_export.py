@@ -30,14 +30,8 @@ from bwvreview.media.captions import (
     draw_cue,
     render_card,
 )
-from bwvreview.media.clip_splice import (
-    SpliceMiss,
-    SpliceSource,
-    SpliceWriter,
-    group_size,
-    touched_groups,
-)
-from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings
+from bwvreview.media.clip_splice import SpliceMiss, SpliceSource, SpliceWriter, touched_groups
+from bwvreview.media.clip_writer import NEUTRAL_TITLE, ClipWriter, EncodeSettings, group_size
 from bwvreview.media.errors import MediaError
 from bwvreview.media.frames import frame_count, iter_span_frames, keyframe_times, output_size
 from bwvreview.media.probe import MediaInfo

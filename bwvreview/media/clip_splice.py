@@ -33,7 +33,13 @@ from pathlib import Path
 import av
 import numpy as np
 
-from bwvreview.media.clip_writer import ClipWriter, EncodeSettings, metadata_args, publish_new
+from bwvreview.media.clip_writer import (
+    ClipWriter,
+    EncodeSettings,
+    group_size,
+    metadata_args,
+    publish_new,
+)
 from bwvreview.media.errors import MediaError
 from bwvreview.media.ffmpeg import ffmpeg_exe
 
@@ -58,11 +64,6 @@ class SpliceMiss(MediaError):
 def work_folder(partial: Path) -> Path:
     """The hidden folder a splice of the clip written to ``partial`` works in."""
     return partial.with_name(f"{partial.name}.splice")
-
-
-def group_size(settings: EncodeSettings) -> int:
-    """Frames per closed group, as ``clip_writer`` writes them."""
-    return settings.gop or max(1, round(2 * settings.fps))
 
 
 def touched_groups(found: Iterable[int], reach: int, gop: int, total: int) -> set[int]:
@@ -99,7 +100,7 @@ class SpliceWriter:
         self.work.mkdir(exist_ok=True)
         self._masked_before: dict[int, list[Box]] = {}
         for index, box in previous.masked:
-            self._masked_before.setdefault(index, []).append(tuple(box))  # type: ignore[arg-type]
+            self._masked_before.setdefault(index, []).append(box)
         self._index = 0
         self._writer: ClipWriter | None = None
         self._encoded: list[int] = []  # in the order the encoder had them
